@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency of Inop from Debian's
+# packages (and playwright-core from npm for the browser tests).
+# Idempotent: packages already present are skipped by apt-get.
+set -euo pipefail
+
+pkgs=(
+  build-essential cmake pkg-config git ca-certificates
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
+  libcurl4-openssl-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev
+  fonts-dejavu-core libcmocka-dev
+  sqlite3 python3 curl
+)
+if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
+  pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
+         poppler-utils unzip clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,57 @@
+#ifndef INOP_API_API_H
+#define INOP_API_API_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/codes.h"
+#include "http/http.h"
+
+/* The route table of the JSON API and the web UI (routes.c). */
+extern const struct route api_routes[];
+extern const size_t api_n_routes;
+
+/*
+ * Reading request bodies: each getter fills err with a 422 naming the
+ * field (VALIDATION) and returns -1 when the field is missing (if
+ * required), of the wrong type or too long.
+ */
+int body_str(json_t *body, const char *key, int required, char *out,
+	     size_t size, struct inop_err *err);
+int body_time(json_t *body, const char *key, int required, int64_t *out,
+	      struct inop_err *err);
+int body_codes(json_t *body, const char *key, int required,
+	       struct codes *out, struct inop_err *err);
+int body_bool(json_t *body, const char *key, int *out, struct inop_err *err);
+int body_int(json_t *body, const char *key, int64_t *out,
+	     struct inop_err *err);
+
+/* The database of this thread, or a 500 reply (then NULL). */
+struct db *api_db(struct req *r);
+/* Replies 500 and logs. */
+void reply_internal(struct req *r);
+
+struct user;
+/* The user object of the API (no password hash). */
+json_t *user_to_json(const struct user *u);
+
+/* Handlers, one file per resource. */
+void api_healthz(struct req *r);
+void api_metrics(struct req *r);
+void api_catalog(struct req *r);
+void api_session_create(struct req *r);
+void api_session_get(struct req *r);
+void api_session_delete(struct req *r);
+void api_points_create(struct req *r);
+void api_points_list(struct req *r);
+void api_users_create(struct req *r);
+void api_users_list(struct req *r);
+void api_events_create(struct req *r);
+void api_events_list(struct req *r);
+void api_events_get(struct req *r);
+void api_events_add_requests(struct req *r);
+void api_events_close(struct req *r);
+void api_events_annotate(struct req *r);
+void api_events_audit(struct req *r);
+
+#endif

@@ -1,0 +1,481 @@
+/* The register: POST/GET events, add requests, close, annotate, audit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "calendar/cal.h"
+#include "domain/event_json.h"
+#include "store/events.h"
+#include "store/store.h"
+#include "store/points.h"
+#include "store/users.h"
+#include "util/strnum.h"
+
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX 500
+
+/* A JEFE with no other role sees only the events of own points. */
+static int scoped_to_points(const struct actor *a)
+{
+	return a->roles == ROLE_JEFE;
+}
+
+static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
+{
+	json_t *b = r->body;
+
+	memset(ev, 0, sizeof(*ev));
+	if (body_str(b, "point", 1, ev->point.code, sizeof(ev->point.code),
+		     e) < 0 ||
+	    body_str(b, "procedure", 1, ev->procedure, sizeof(ev->procedure),
+		     e) < 0 ||
+	    body_codes(b, "requests", 1, &ev->requests, e) < 0 ||
+	    body_codes(b, "applications", 1, &ev->applications, e) < 0 ||
+	    body_str(b, "scenario", 1, ev->scenario, sizeof(ev->scenario),
+		     e) < 0 ||
+	    body_str(b, "cause", 0, ev->cause, sizeof(ev->cause), e) < 0 ||
+	    body_int(b, "mass_failure_id", &ev->mass_failure_id, e) < 0 ||
+	    body_time(b, "started_at", 1, &ev->started_at, e) < 0 ||
+	    body_bool(b, "attest_total", &ev->attest_total, e) < 0 ||
+	    body_str(b, "origin", 0, ev->origin, sizeof(ev->origin), e) < 0 ||
+	    body_str(b, "manual_form_ref", 0, ev->manual_form_ref,
+		     sizeof(ev->manual_form_ref), e) < 0 ||
+	    body_str(b, "description", 0, ev->description,
+		     sizeof(ev->description), e) < 0)
+		return -1;
+	if (!ev->origin[0])
+		snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
+	return 0;
+}
+
+static void reply_event(struct req *r, int status, const struct event *ev)
+{
+	reply_json(r, status, event_to_json(ev, NULL));
+}
+
+static void reply_duplicate(struct req *r, const struct inop_err *e,
+			    int64_t open_id, const struct event *ev)
+{
+	struct event open;
+	char key[24];
+	json_t *err;
+
+	snprintf(key, sizeof(key), "%lld", (long long)open_id);
+	err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message",
+			e->message, "field", e->field);
+	if (store_event_get(store_conn(), key, &open) == 1)
+		json_object_set_new(err, "open_event",
+				    json_pack("{s:I, s:s, s:o}", "id",
+					      (json_int_t)open.id, "number",
+					      open.number, "requests",
+					      codes_to_json(&open.requests)));
+	(void)ev;
+	reply_json(r, 409, json_pack("{s:o}", "error", err));
+}
+
+void api_events_create(struct req *r)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct rule_ctx ctx = {.roles = r->actor.roles, .now = r->now};
+	struct point p;
+	struct inop_err e;
+	int64_t open_id = 0;
+	struct db *db = api_db(r);
+	int rc;
+
+	if (!db || !ev) {
+		if (db)
+			reply_internal(r);
+		free(ev);
+		return;
+	}
+	if (parse_event(r, ev, &e) < 0)
+		goto fail;
+	rc = store_point_by_code(db, ev->point.code, &p);
+	if (rc < 0)
+		goto internal;
+	if (rc == 0) {
+		err_validation(&e, "point", "Punto desconocido: '%s'",
+			       ev->point.code);
+		goto fail;
+	}
+	ev->point = p.ref;
+	ctx.point_active = p.active;
+	rc = store_user_has_point(db, r->actor.id, p.ref.id);
+	if (rc < 0)
+		goto internal;
+	ctx.jefe_of_point = rc;
+	ctx.mass_failure_ok = 0; /* mass failures: a later issue (M1-M4) */
+	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0)
+		goto fail;
+	if (store_event_register(db, ev, &r->actor, r->now, &open_id, &e) <
+	    0) {
+		if (e.status == 409)
+			reply_duplicate(r, &e, open_id, ev);
+		else
+			reply_error(r, &e);
+		goto out;
+	}
+	reply_event(r, 201, ev);
+	goto out;
+internal:
+	reply_internal(r);
+	goto out;
+fail:
+	reply_error(r, &e);
+out:
+	free(ev);
+}
+
+/* A Lima date query parameter as a UTC bound; 0 when absent. */
+static int query_date(struct req *r, const char *key, int next_day,
+		      int64_t *out, struct inop_err *e)
+{
+	const char *s = http_query(r, key);
+	struct cal_date d;
+
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	if (cal_parse_date(s, &d) < 0)
+		return err_validation(e, key,
+				      "'%s' debe ser una fecha AAAA-MM-DD", key);
+	if (next_day)
+		d = cal_from_day_number(cal_day_number(d) + 1);
+	*out = cal_lima_day_start(d);
+	return 0;
+}
+
+static int query_int(struct req *r, const char *key, int64_t min, int64_t max,
+		     int64_t dflt, int64_t *out, struct inop_err *e)
+{
+	const char *s = http_query(r, key);
+
+	*out = dflt;
+	if (!s || !*s)
+		return 0;
+	if (strnum_i64(s, min, max, out) < 0)
+		return err_validation(e, key,
+				      "'%s' debe ser un número entre %lld y "
+				      "%lld",
+				      key, (long long)min, (long long)max);
+	return 0;
+}
+
+static int query_enum(struct req *r, const char *key,
+		      const char *const *allowed, const char **out,
+		      struct inop_err *e)
+{
+	const char *s = http_query(r, key);
+
+	*out = NULL;
+	if (!s || !*s)
+		return 0;
+	for (; *allowed; allowed++)
+		if (strcmp(s, *allowed) == 0) {
+			*out = *allowed;
+			return 0;
+		}
+	return err_validation(e, key, "Valor no válido para '%s': '%s'", key,
+			      s);
+}
+
+static int parse_filter(struct req *r, struct event_filter *f,
+			struct inop_err *e)
+{
+	static const char *const statuses[] = {"OPEN", "CLOSED", NULL};
+	static const char *const bools[] = {"true", "false", NULL};
+	const char *rep, *proc = http_query(r, "procedure");
+
+	memset(f, 0, sizeof(*f));
+	if (query_enum(r, "status", statuses, &f->status, e) < 0 ||
+	    query_enum(r, "reportable", bools, &rep, e) < 0 ||
+	    query_date(r, "from", 0, &f->from, e) < 0 ||
+	    query_date(r, "to", 1, &f->to, e) < 0 ||
+	    query_int(r, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
+		      &f->limit, e) < 0 ||
+	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0)
+		return -1;
+	if (proc && *proc &&
+	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
+		return err_validation(e, "procedure",
+				      "Tipo de trámite desconocido: '%s'",
+				      proc);
+	f->procedure = proc && *proc ? proc : NULL;
+	f->point = http_query(r, "point");
+	if (f->point && !*f->point)
+		f->point = NULL;
+	f->reportable = rep ? strcmp(rep, "true") == 0 : -1;
+	if (scoped_to_points(&r->actor))
+		f->jefe_user_id = r->actor.id;
+	return 0;
+}
+
+void api_events_list(struct req *r)
+{
+	struct event_filter f;
+	struct event *list = NULL;
+	struct inop_err e;
+	size_t n;
+	int64_t total;
+	json_t *items;
+	struct db *db = api_db(r);
+
+	if (!db)
+		return;
+	if (parse_filter(r, &f, &e) < 0) {
+		reply_error(r, &e);
+		return;
+	}
+	if (store_events_list(db, &f, &list, &n, &total) < 0) {
+		free(list);
+		reply_internal(r);
+		return;
+	}
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, event_to_json(&list[i], NULL));
+	free(list);
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", items, "total",
+			     (json_int_t)total));
+}
+
+/*
+ * Loads the event of the path for reading: 404 when it does not exist or
+ * the actor may not see it (a JEFE, another point's event).
+ */
+static int load_visible(struct req *r, struct db *db, struct event *ev)
+{
+	struct inop_err e;
+	int rc = store_event_get(db, r->param[0], ev);
+
+	if (rc < 0) {
+		reply_internal(r);
+		return -1;
+	}
+	if (rc == 1 && scoped_to_points(&r->actor)) {
+		rc = store_user_has_point(db, r->actor.id, ev->point.id);
+		if (rc < 0) {
+			reply_internal(r);
+			return -1;
+		}
+	}
+	if (rc == 0) {
+		err_set(&e, 404, "NOT_FOUND", NULL, "No existe el evento '%s'",
+			r->param[0]);
+		reply_error(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
+void api_events_get(struct req *r)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct db *db = api_db(r);
+
+	if (!ev || !db) {
+		if (db)
+			reply_internal(r);
+	} else if (load_visible(r, db, ev) == 0) {
+		reply_event(r, 200, ev);
+	}
+	free(ev);
+}
+
+struct change {
+	struct req *r;
+	struct codes requests;
+	char reason[CODE_LEN];
+	char justification[EVENT_TEXT_MAX + 1];
+	int64_t ended_at;
+};
+
+static int rule_ctx_of(struct db *db, struct req *r, const struct event *ev,
+		       struct rule_ctx *ctx, struct inop_err *e)
+{
+	int rc = store_user_has_point(db, r->actor.id, ev->point.id);
+
+	if (rc < 0)
+		return err_internal(e);
+	*ctx = (struct rule_ctx){.roles = r->actor.roles,
+				 .jefe_of_point = rc,
+				 .point_active = 1,
+				 .now = r->now};
+	return 0;
+}
+
+static int decide_requests(struct db *db, struct event *ev, void *arg,
+			   struct inop_err *e)
+{
+	struct change *c = arg;
+	struct rule_ctx ctx;
+
+	if (rule_ctx_of(db, c->r, ev, &ctx, e) < 0)
+		return -1;
+	return requests_merge(&c->r->app->catalog, &ctx, ev, &c->requests, e);
+}
+
+static int decide_close(struct db *db, struct event *ev, void *arg,
+			struct inop_err *e)
+{
+	struct change *c = arg;
+	struct rule_ctx ctx;
+
+	if (rule_ctx_of(db, c->r, ev, &ctx, e) < 0 ||
+	    closure_check(&c->r->app->catalog, &ctx, ev, c->reason,
+			  c->justification, c->ended_at, e) < 0)
+		return -1;
+	ev->open = 0;
+	ev->ended_at = c->ended_at;
+	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s",
+		 c->reason);
+	snprintf(ev->justification, sizeof(ev->justification), "%s",
+		 c->justification);
+	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
+		 c->r->actor.username);
+	return 0;
+}
+
+static void change_event(struct req *r, const char *action,
+			 event_decide_fn decide, struct change *c)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct inop_err e;
+	struct db *db = api_db(r);
+
+	if (!ev || !db) {
+		if (db)
+			reply_internal(r);
+		free(ev);
+		return;
+	}
+	/* A JEFE learns nothing of other points' events: 404 first. */
+	if (load_visible(r, db, ev) < 0)
+		goto out;
+	if (store_event_change(db, r->param[0], action, decide, c, &r->actor,
+			       r->now, ev, &e) < 0)
+		reply_error(r, &e);
+	else
+		reply_event(r, 200, ev);
+out:
+	free(ev);
+}
+
+void api_events_add_requests(struct req *r)
+{
+	struct change *c = calloc(1, sizeof(*c));
+	struct inop_err e;
+
+	if (!c) {
+		reply_internal(r);
+		return;
+	}
+	c->r = r;
+	if (body_codes(r->body, "requests", 1, &c->requests, &e) < 0)
+		reply_error(r, &e);
+	else
+		change_event(r, "event.add_requests", decide_requests, c);
+	free(c);
+}
+
+void api_events_close(struct req *r)
+{
+	struct change *c = calloc(1, sizeof(*c));
+	struct inop_err e;
+
+	if (!c) {
+		reply_internal(r);
+		return;
+	}
+	c->r = r;
+	if (body_time(r->body, "ended_at", 1, &c->ended_at, &e) < 0 ||
+	    body_str(r->body, "closure_reason", 1, c->reason,
+		     sizeof(c->reason), &e) < 0 ||
+	    body_str(r->body, "justification", 0, c->justification,
+		     sizeof(c->justification), &e) < 0)
+		reply_error(r, &e);
+	else
+		change_event(r, "event.close", decide_close, c);
+	free(c);
+}
+
+void api_events_annotate(struct req *r)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	char *text = malloc(EVENT_TEXT_MAX + 1);
+	struct inop_err e;
+	int64_t id;
+	struct db *db = api_db(r);
+
+	if (!ev || !text || !db) {
+		if (db)
+			reply_internal(r);
+		goto out;
+	}
+	if (load_visible(r, db, ev) < 0)
+		goto out;
+	if (body_str(r->body, "text", 1, text, EVENT_TEXT_MAX + 1, &e) < 0 ||
+	    store_event_annotate(db, ev, text, &r->actor, r->now, &id, &e) <
+		    0) {
+		reply_error(r, &e);
+		goto out;
+	}
+	reply_json(r, 201,
+		   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
+			     "event", ev->number, "text", text, "by",
+			     r->actor.username));
+out:
+	free(ev);
+	free(text);
+}
+
+static json_t *json_or_null(const char *s)
+{
+	json_t *v = s ? json_loads(s, 0, NULL) : NULL;
+
+	return v ? v : json_null();
+}
+
+void api_events_audit(struct req *r)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct audit_item *items = NULL;
+	size_t n = 0;
+	char at[26];
+	json_t *list;
+	struct db *db = api_db(r);
+
+	if (!ev || !db) {
+		if (db)
+			reply_internal(r);
+		free(ev);
+		return;
+	}
+	if (load_visible(r, db, ev) < 0)
+		goto out;
+	if (store_audit_of(db, "event", ev->id, &items, &n) < 0) {
+		reply_internal(r);
+		goto out;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		cal_format_lima(items[i].at, at);
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+					(json_int_t)items[i].id, "at", at,
+					"actor", items[i].actor, "action",
+					items[i].action, "before",
+					json_or_null(items[i].before_json),
+					"after",
+					json_or_null(items[i].after_json)));
+	}
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", list, "total",
+			     (json_int_t)n));
+out:
+	audit_items_free(items, n);
+	free(ev);
+}

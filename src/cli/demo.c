@@ -1,0 +1,293 @@
+/*
+ * inop demo: a database with demo points, users and events, then serve.
+ * The demo data goes through the same rules and store functions as the
+ * API; run again on the same database it only serves.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "store/events.h"
+#include "store/points.h"
+#include "store/store.h"
+#include "store/users.h"
+#include "util/password.h"
+
+#define DEMO_PASSWORD "demo-inop-2026"
+
+static const struct {
+	const char *code, *name, *type, *region, *lines;
+} demo_points[] = {
+	{"CAC-LIMA-CENTRO", "CAC Lima Centro", "CAC", "Lima", ""},
+	{"CAC-SAN-ISIDRO", "CAC San Isidro", "CAC", "Lima", ""},
+	{"CAC-AREQUIPA", "CAC Arequipa Mall Aventura", "CAC", "Arequipa", ""},
+	{"ACD-TRUJILLO", "ACD Trujillo Centro", "ACD", "La Libertad", ""},
+	{"CC-123", "Call Center 123", "CALL_CENTER", "Lima", "123"},
+	{"CC-135", "Call Center 135", "CALL_CENTER", "Lima", "135"},
+};
+
+static const struct {
+	const char *username, *name, *roles, *points;
+} demo_users[] = {
+	{"jefe.lima", "Rosa Quispe (Jefa CAC Lima)", "JEFE",
+	 "CAC-LIMA-CENTRO,CAC-SAN-ISIDRO"},
+	{"jefe.sur", "Carlos Mamani (Jefe Arequipa y Trujillo)", "JEFE",
+	 "CAC-AREQUIPA,ACD-TRUJILLO"},
+	{"jefe.callcenter", "Lucía Flores (Coordinadora Call Center)", "JEFE",
+	 "CC-123,CC-135"},
+	{"fallas", "Mesa de Fallas de Sistemas y Plataforma", "FALLAS", ""},
+	{"soporte", "Soporte Postventa - Tecnología", "SOPORTE", ""},
+	{"control", "Control e Información", "CONTROL", ""},
+	{"procesos", "Mejora de Procesos", "PROCESOS", ""},
+	{"gerente", "Gerente de Atención al Cliente", "GERENTE", ""},
+	{"director", "Director de Atención al Cliente", "DIRECTOR", ""},
+	{"regulatorio", "Asuntos Regulatorios", "REGULATORIO", ""},
+	{"reclamos", "Mesa de Reclamos", "RECLAMOS", ""},
+};
+
+struct demo_event {
+	const char *user, *point, *procedure, *requests, *apps, *scenario,
+		*cause;
+	int start_min_ago, duration_min; /* duration 0: still open */
+	const char *reason, *justification;
+};
+
+static const struct demo_event demo_events[] = {
+	{"jefe.lima", "CAC-LIMA-CENTRO", "CONSULTAS",
+	 "MIGRACION_PLAN,BLOQUEO_DESBLOQUEO_LINEA_EQUIPO", "SIAC_UNICO",
+	 "EVENTO_NO_PREVISTO", "CORTE_LUZ", 3 * 1440 + 300, 100,
+	 "SIN_FLUIDO_ELECTRICO", ""},
+	{"jefe.callcenter", "CC-123", "RECLAMOS", "RECLAMO,APELACION",
+	 "WEB_ASESOR_RECLAMOS", "EVENTO_NO_PREVISTO", "INFRAESTRUCTURA",
+	 1440 + 200, 45, "ERROR_USUARIO",
+	 "Registrado por error: el aplicativo funcionaba en otras PCs"},
+	{"jefe.sur", "CAC-AREQUIPA", "ALTAS", "CONTRATACION,PORTABILIDAD",
+	 "SISACT,SICAR", "EVENTO_NO_PREVISTO", "INFRAESTRUCTURA", 1440 + 30,
+	 75, "INFRAESTRUCTURA_PUNTO", ""},
+	{"jefe.sur", "ACD-TRUJILLO", "CONSULTAS", "REPOSICION_CHIP",
+	 "SIAC_UNICO", "EVENTO_NO_PREVISTO", "INUNDACION", 130, 0, NULL,
+	 NULL},
+	{"jefe.lima", "CAC-SAN-ISIDRO", "BAJAS", "BAJA_SERVICIO", "SGA",
+	 "EVENTO_NO_PREVISTO", "CORTE_LUZ", 40, 0, NULL, NULL},
+	{"admin", "CC-135", "CONSULTAS", "INFORMATIVA", "SIAC_UNICO", "PRUEBA",
+	 "", 20, 5, "ERROR_USUARIO",
+	 "Prueba del registro por el área autorizada"},
+};
+
+static int add_points(struct db *db, time_t now)
+{
+	struct inop_err e;
+
+	for (size_t i = 0; i < sizeof(demo_points) / sizeof(demo_points[0]);
+	     i++) {
+		struct point p = {0};
+
+		snprintf(p.ref.code, sizeof(p.ref.code), "%s",
+			 demo_points[i].code);
+		snprintf(p.ref.name, sizeof(p.ref.name), "%s",
+			 demo_points[i].name);
+		snprintf(p.ref.type, sizeof(p.ref.type), "%s",
+			 demo_points[i].type);
+		snprintf(p.ref.channel, sizeof(p.ref.channel), "%s",
+			 strcmp(demo_points[i].type, "CALL_CENTER") == 0
+				 ? "TELEFONICO"
+				 : "PRESENCIAL");
+		snprintf(p.ref.region, sizeof(p.ref.region), "%s",
+			 demo_points[i].region);
+		codes_from_csv(&p.lines, demo_points[i].lines);
+		if (store_point_insert(db, &p, "inop-demo", now, &e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int add_users(struct db *db, time_t now)
+{
+	struct inop_err e;
+
+	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]);
+	     i++) {
+		struct user u = {0};
+		char pts[256];
+		const char *codes[8];
+		size_t n = 0;
+
+		snprintf(u.username, sizeof(u.username), "%s",
+			 demo_users[i].username);
+		snprintf(u.name, sizeof(u.name), "%s", demo_users[i].name);
+		snprintf(u.email, sizeof(u.email), "%s@demo.inop.pe",
+			 demo_users[i].username);
+		u.roles = roles_from_csv(demo_users[i].roles);
+		snprintf(pts, sizeof(pts), "%s", demo_users[i].points);
+		for (char *p = pts; *p && n < 8;) {
+			char *comma = strchr(p, ',');
+
+			if (comma)
+				*comma = '\0';
+			codes[n++] = p;
+			if (!comma)
+				break;
+			p = comma + 1;
+		}
+		if (password_hash(DEMO_PASSWORD, u.password_hash) < 0 ||
+		    store_user_insert(db, &u, codes, n, "inop-demo", now, &e) <
+			    0)
+			return -1;
+	}
+	return 0;
+}
+
+struct demo_close {
+	const struct demo_event *d;
+	int64_t ended_at;
+};
+
+static int demo_decide_close(struct db *db, struct event *ev, void *arg,
+			     struct inop_err *e)
+{
+	struct demo_close *c = arg;
+
+	(void)db;
+	(void)e;
+	ev->open = 0;
+	ev->ended_at = c->ended_at;
+	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s",
+		 c->d->reason);
+	snprintf(ev->justification, sizeof(ev->justification), "%s",
+		 c->d->justification);
+	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s", c->d->user);
+	return 0;
+}
+
+static int add_event(struct db *db, const struct catalog *cat,
+		     const struct demo_event *d, int64_t now)
+{
+	static struct event ev;
+	struct user u = {0};
+	struct point p;
+	struct actor a = {0};
+	struct rule_ctx ctx;
+	struct inop_err e;
+	struct demo_close c = {.d = d};
+	int64_t open_id;
+	char key[24];
+
+	if (store_user_by_username(db, d->user, &u) != 1 ||
+	    store_point_by_code(db, d->point, &p) != 1)
+		return -1;
+	a.id = u.id;
+	a.roles = u.roles;
+	snprintf(a.username, sizeof(a.username), "%s", u.username);
+	user_release(&u);
+	memset(&ev, 0, sizeof(ev));
+	ev.point = p.ref;
+	snprintf(ev.procedure, sizeof(ev.procedure), "%s", d->procedure);
+	codes_from_csv(&ev.requests, d->requests);
+	codes_from_csv(&ev.applications, d->apps);
+	snprintf(ev.scenario, sizeof(ev.scenario), "%s", d->scenario);
+	snprintf(ev.cause, sizeof(ev.cause), "%s", d->cause);
+	snprintf(ev.origin, sizeof(ev.origin), "SISTEMA");
+	ev.started_at = now - (int64_t)d->start_min_ago * 60;
+	ev.attest_total = 1;
+	ctx = (struct rule_ctx){.roles = a.roles,
+				.jefe_of_point =
+					store_user_has_point(db, a.id, p.ref.id),
+				.point_active = 1,
+				.now = now};
+	if (registration_check(cat, &ctx, &ev, &e) < 0 ||
+	    store_event_register(db, &ev, &a, now, &open_id, &e) < 0) {
+		fprintf(stderr, "inop: demo event refused: %s\n", e.message);
+		return -1;
+	}
+	if (!d->duration_min)
+		return 0;
+	c.ended_at = ev.started_at + (int64_t)d->duration_min * 60;
+	if (closure_check(cat, &ctx, &ev, d->reason, d->justification,
+			  c.ended_at, &e) < 0) {
+		fprintf(stderr, "inop: demo closure refused: %s\n", e.message);
+		return -1;
+	}
+	snprintf(key, sizeof(key), "%lld", (long long)ev.id);
+	return store_event_change(db, key, "event.close", demo_decide_close,
+				  &c, &a, now, &ev, &e);
+}
+
+static int demo_seed(const struct config *cfg)
+{
+	struct catalog cat = {0};
+	struct inop_err e;
+	struct user u = {0};
+	time_t now = time(NULL);
+	struct db *db = cli_open_db(cfg);
+	int rc = -1, have;
+
+	if (!db)
+		return -1;
+	have = store_user_by_username(db, "jefe.lima", &u);
+	user_release(&u);
+	if (have != 0) {
+		db_close(db);
+		return have < 0 ? -1 : 0;
+	}
+	memset(&u, 0, sizeof(u));
+	if (store_user_by_username(db, "admin", &u) == 0) {
+		snprintf(u.username, sizeof(u.username), "admin");
+		snprintf(u.name, sizeof(u.name), "Administrador");
+		snprintf(u.email, sizeof(u.email), "admin@demo.inop.pe");
+		u.roles = ROLE_ADMIN;
+		if (password_hash(DEMO_PASSWORD, u.password_hash) < 0 ||
+		    store_user_insert(db, &u, NULL, 0, "inop-demo", now, &e) <
+			    0)
+			goto out;
+	}
+	user_release(&u);
+	if (store_load_catalog(db, &cat, &e) < 0 || add_points(db, now) < 0 ||
+	    add_users(db, now) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(demo_events) / sizeof(demo_events[0]);
+	     i++)
+		if (add_event(db, &cat, &demo_events[i], now) < 0)
+			goto out;
+	rc = 0;
+out:
+	catalog_release(&cat);
+	db_close(db);
+	return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: inop demo [--db PATH] [--listen HOST:PORT]\n"
+		"Creates (once) demo points, users and events in the database "
+		"(default\ninop-demo.db), prints the logins and serves it like "
+		"'inop serve'.\n";
+	struct config cfg;
+	struct opts o;
+	int db_given = 0;
+
+	if (cli_wants_help(argc, argv, usage))
+		return 0;
+	for (int i = 0; i < argc; i++)
+		db_given |= strcmp(argv[i], "--db") == 0;
+	if (cli_parse(argc, argv, NULL, &cfg, &o) < 0)
+		return 2;
+	if (!db_given)
+		snprintf(cfg.db, sizeof(cfg.db), "inop-demo.db");
+	if (demo_seed(&cfg) < 0) {
+		fprintf(stderr, "inop: cannot create the demo data\n");
+		return 1;
+	}
+	printf("\nInop demo: http://%s/\n"
+	       "Logins (password for all: %s):\n"
+	       "  admin            ADMIN\n",
+	       cfg.listen, DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]);
+	     i++)
+		printf("  %-16s %s %s\n", demo_users[i].username,
+		       demo_users[i].roles, demo_users[i].points);
+	printf("\n");
+	fflush(stdout);
+	return serve_run(&cfg);
+}

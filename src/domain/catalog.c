@@ -1,0 +1,113 @@
+#include "domain/catalog.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int catalog_add(struct catalog *c, const char *kind, const char *code,
+		const char *name, const char *parent, const char *extra)
+{
+	struct cat_item *items, *it;
+
+	items = realloc(c->items, (c->n + 1) * sizeof(*items));
+	if (!items)
+		return -1;
+	c->items = items;
+	it = &items[c->n++];
+	snprintf(it->kind, sizeof(it->kind), "%s", kind);
+	snprintf(it->code, sizeof(it->code), "%s", code);
+	snprintf(it->name, sizeof(it->name), "%s", name ? name : code);
+	snprintf(it->parent, sizeof(it->parent), "%s", parent ? parent : "");
+	snprintf(it->extra, sizeof(it->extra), "%s", extra ? extra : "");
+	return 0;
+}
+
+void catalog_release(struct catalog *c)
+{
+	free(c->items);
+	c->items = NULL;
+	c->n = 0;
+}
+
+const struct cat_item *catalog_find(const struct catalog *c, const char *kind,
+				    const char *parent, const char *code)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cat_item *it = &c->items[i];
+
+		if (strcmp(it->code, code) == 0 && strcmp(it->kind, kind) == 0 &&
+		    (!parent || strcmp(it->parent, parent) == 0))
+			return it;
+	}
+	return NULL;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* Adds each {"code","name"} of array `a` as `kind` under `parent`. */
+static int add_named(struct catalog *c, json_t *a, const char *kind,
+		     const char *parent, const char *extra_key)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(a, i, v) {
+		if (json_is_string(v)) {
+			if (catalog_add(c, kind, json_string_value(v), NULL,
+					parent, NULL) < 0)
+				return -1;
+			continue;
+		}
+		if (catalog_add(c, kind, jstr(v, "code"), jstr(v, "name"),
+				parent, extra_key ? jstr(v, extra_key) : NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int catalog_from_json(struct catalog *c, const char *text)
+{
+	json_t *root = json_loads(text, 0, NULL), *v;
+	size_t i;
+	int rc = -1;
+
+	if (!root)
+		return -1;
+	json_array_foreach(json_object_get(root, "procedures"), i, v) {
+		if (catalog_add(c, "procedure", jstr(v, "code"), jstr(v, "name"),
+				NULL, NULL) < 0 ||
+		    add_named(c, json_object_get(v, "requests"), "request",
+			      jstr(v, "code"), NULL) < 0)
+			goto out;
+	}
+	if (add_named(c, json_object_get(root, "not_regulated"),
+		      "not_regulated", NULL, NULL) < 0 ||
+	    add_named(c, json_object_get(root, "applications"), "application",
+		      NULL, "kind") < 0 ||
+	    add_named(c, json_object_get(root, "closure_reasons"),
+		      "closure_reason", NULL, NULL) < 0 ||
+	    add_named(c, json_object_get(root, "critical_transactions"),
+		      "critical_transaction", NULL, NULL) < 0 ||
+	    add_named(c, json_object_get(root, "point_types"), "point_type",
+		      NULL, "channel") < 0)
+		goto out;
+	json_array_foreach(json_object_get(root, "scenarios"), i, v) {
+		if (catalog_add(c, "scenario", jstr(v, "code"), jstr(v, "name"),
+				NULL, NULL) < 0 ||
+		    add_named(c, json_object_get(v, "causes"), "cause",
+			      jstr(v, "code"), NULL) < 0 ||
+		    add_named(c, json_object_get(v, "closure_reasons"),
+			      "scenario_reason", jstr(v, "code"), NULL) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}

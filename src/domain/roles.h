@@ -1,0 +1,40 @@
+#ifndef INOP_DOMAIN_ROLES_H
+#define INOP_DOMAIN_ROLES_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* The roles of SPEC section 3, as bits: a user may hold several. */
+enum role {
+	ROLE_JEFE = 1u << 0,
+	ROLE_FALLAS = 1u << 1,
+	ROLE_SOPORTE = 1u << 2,
+	ROLE_CONTROL = 1u << 3,
+	ROLE_PROCESOS = 1u << 4,
+	ROLE_ONLINE = 1u << 5,
+	ROLE_GERENTE = 1u << 6,
+	ROLE_DIRECTOR = 1u << 7,
+	ROLE_REGULATORIO = 1u << 8,
+	ROLE_RECLAMOS = 1u << 9,
+	ROLE_ADMIN = 1u << 10,
+};
+#define ROLE_ANY 0xffffffffu
+#define ROLE_COUNT 11
+
+/* The code of bit i (0..ROLE_COUNT-1), e.g. "JEFE". */
+const char *role_code(int i);
+/* The bit of a role code, or 0 when unknown. */
+unsigned role_from_code(const char *code);
+/* "JEFE,CONTROL" -> bits; unknown codes are skipped. */
+unsigned roles_from_csv(const char *csv);
+/* bits -> "JEFE,CONTROL" into out (always NUL-terminated). */
+void roles_to_csv(unsigned roles, char *out, size_t n);
+
+/* Who is asking: filled by authentication for every request. */
+struct actor {
+	int64_t id;
+	char username[64];
+	char name[128];
+	unsigned roles;
+};
+
+#endif

@@ -1,0 +1,100 @@
+#ifndef INOP_HTTP_HTTP_H
+#define INOP_HTTP_HTTP_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/catalog.h"
+#include "domain/roles.h"
+#include "util/err.h"
+
+/*
+ * The HTTP layer: libmicrohttpd glue, the router, authentication, replies.
+ * Handlers (src/api/) see only this header: a struct req in, a reply out.
+ */
+
+#define HTTP_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
+#define HTTP_PARAMS_MAX 4
+
+/* What the whole server shares; read-only once serving starts. */
+struct app {
+	const struct config *cfg;
+	struct catalog catalog;
+	int secure_cookie; /* base_url is https */
+	int64_t session_idle_s;
+};
+
+struct req {
+	struct app *app;
+	const char *method;
+	const char *path;
+	const char *param[HTTP_PARAMS_MAX]; /* ":x" segments, in order */
+	json_t *body; /* the JSON object of a JSON route, else NULL */
+	struct actor actor; /* valid when authenticated */
+	int authenticated;
+	char token_hash[65]; /* of the session used, if any */
+	char csrf[65];       /* the CSRF token of that session */
+	int64_t now;         /* UTC seconds at arrival */
+
+	/* The reply, set once by reply_*(). */
+	int status;
+	char *out; /* malloc'd */
+	size_t out_len;
+	const char *content_type;
+	char headers[3][2][512]; /* extra name/value pairs */
+	int n_headers;
+	void *conn; /* opaque: the libmicrohttpd connection */
+};
+
+enum route_flags {
+	ROUTE_PUBLIC = 1u << 0, /* no authentication */
+	ROUTE_JSON = 1u << 1,   /* body must be a JSON object */
+	ROUTE_RAW = 1u << 2,    /* not under /api: no JSON 401 */
+};
+
+/*
+ * One row of the route table: the router matches method and path (":x"
+ * segments become req.param), authenticates unless ROUTE_PUBLIC, checks
+ * the actor holds one of `roles`, parses the body for ROUTE_JSON, then
+ * calls the handler.  Handlers check only what depends on the data (the
+ * point scope of a JEFE).
+ */
+struct route {
+	const char *method;
+	const char *path;
+	void (*handler)(struct req *r);
+	unsigned roles;
+	unsigned flags;
+};
+
+/* A query-string argument, or NULL. */
+const char *http_query(struct req *r, const char *key);
+/* A request header, or NULL. */
+const char *http_header(struct req *r, const char *name);
+
+/* Replies: each takes ownership of what it is given. */
+void reply_json(struct req *r, int status, json_t *body);
+void reply_error(struct req *r, const struct inop_err *e);
+void reply_bytes(struct req *r, int status, const char *content_type,
+		 char *data, size_t len);
+/* Adds a header to the reply (at most 3). */
+void reply_header(struct req *r, const char *name, const char *value);
+
+/* The CSRF token belonging to a session token (hex, 64 chars + NUL). */
+void http_csrf_token(const char *session_token, char out[65]);
+/* BLAKE2b of a session token, as stored (hex, 64 chars + NUL). */
+void http_token_hash(const char *token, char out[65]);
+
+/*
+ * Serves until *stop becomes non-zero (set from a signal handler), then
+ * stops accepting, lets the requests in flight finish (at most 10 s) and
+ * returns 0.  -1 when the port cannot be bound.
+ */
+int http_serve(struct app *app, const char *listen, int threads,
+	       const struct route *routes, size_t n_routes,
+	       volatile int *stop);
+
+/* Prometheus text of the request counters and latencies (malloc'd). */
+char *http_metrics_text(void);
+
+#endif

@@ -1,0 +1,40 @@
+/* inop: the outage register.  One binary; the subcommand table below. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{"init", cmd_init},
+	{"serve", cmd_serve},
+	{"demo", cmd_demo},
+	{"user", cmd_user},
+	{"point", cmd_point},
+	{"audit", cmd_audit},
+	{"check-config", cmd_check_config},
+	{"version", cmd_version},
+	{"--version", cmd_version},
+	{"help", cmd_help},
+	{"--help", cmd_help},
+	{"-h", cmd_help},
+};
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "inop: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (argc < 2)
+		return cmd_help(0, NULL) == 0 ? 2 : 2;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 2, argv + 2);
+	fprintf(stderr, "inop: unknown command '%s' (see 'inop help')\n",
+		argv[1]);
+	return 2;
+}

@@ -1,0 +1,185 @@
+#include "store/audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define GENESIS_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+static void hash_field(crypto_generichash_state *h, const char *s)
+{
+	/* Length-prefixed, so field boundaries cannot be shifted. */
+	char len[24];
+	size_t n = s ? strlen(s) : 0;
+
+	snprintf(len, sizeof(len), "%s%zu:", s ? "" : "-", n);
+	crypto_generichash_update(h, (const unsigned char *)len, strlen(len));
+	if (s)
+		crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+static void hash_int(crypto_generichash_state *h, int64_t v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	hash_field(h, s);
+}
+
+void audit_hash(const char *prev_hash, const struct audit_rec *rec,
+		char out[65])
+{
+	crypto_generichash_state h;
+	unsigned char bin[32];
+
+	crypto_generichash_init(&h, NULL, 0, sizeof(bin));
+	hash_field(&h, prev_hash);
+	hash_int(&h, rec->id);
+	hash_int(&h, rec->at);
+	hash_field(&h, rec->actor);
+	hash_field(&h, rec->action);
+	hash_field(&h, rec->entity);
+	hash_int(&h, rec->entity_id);
+	hash_field(&h, rec->before_json);
+	hash_field(&h, rec->after_json);
+	crypto_generichash_final(&h, bin, sizeof(bin));
+	sodium_bin2hex(out, 65, bin, sizeof(bin));
+}
+
+/* The newest link: (last id, hash), or (0, genesis) for an empty log. */
+static int audit_head(struct db *db, int64_t *last_id, char hash[65])
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT last_id, hash FROM audit_head WHERE id = 1");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*last_id = db_col_int(st, 0);
+		snprintf(hash, 65, "%s", db_col_text(st, 1));
+	} else {
+		*last_id = 0;
+		snprintf(hash, 65, "%s", GENESIS_HASH);
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+}
+
+int audit_append(struct db *db, const struct audit_rec *in)
+{
+	struct audit_rec rec = *in;
+	struct db_stmt *st;
+	char prev[65], hash[65];
+	int64_t last_id;
+
+	if (audit_head(db, &last_id, prev) < 0)
+		return -1;
+	rec.id = last_id + 1;
+	audit_hash(prev, &rec, hash);
+	st = db_prepare(db, "INSERT INTO audit (id, at, actor, action, "
+			    "entity, entity_id, before_json, after_json, "
+			    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+			    "?, ?)");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, rec.id);
+	db_bind_int(st, 2, rec.at);
+	db_bind_text(st, 3, rec.actor);
+	db_bind_text(st, 4, rec.action);
+	db_bind_text(st, 5, rec.entity);
+	if (rec.entity_id)
+		db_bind_int(st, 6, rec.entity_id);
+	db_bind_text(st, 7, rec.before_json);
+	db_bind_text(st, 8, rec.after_json);
+	db_bind_text(st, 9, prev);
+	db_bind_text(st, 10, hash);
+	if (db_step(st) != DB_DONE)
+		return -1;
+	st = db_prepare(db, "INSERT INTO audit_head (id, last_id, hash) "
+			    "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+			    "last_id = excluded.last_id, hash = excluded.hash");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, rec.id);
+	db_bind_text(st, 2, hash);
+	return db_step(st) == DB_DONE ? 0 : -1;
+}
+
+static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],
+		      FILE *out)
+{
+	struct audit_rec rec;
+	char hash[65];
+	const char *stored_prev, *stored_hash;
+	int problems = 0;
+
+	rec.id = db_col_int(st, 0);
+	rec.at = db_col_int(st, 1);
+	rec.actor = db_col_text(st, 2);
+	rec.action = db_col_text(st, 3);
+	rec.entity = db_col_text(st, 4);
+	rec.entity_id = db_col_is_null(st, 5) ? 0 : db_col_int(st, 5);
+	rec.before_json = db_col_text(st, 6);
+	rec.after_json = db_col_text(st, 7);
+	stored_prev = db_col_text(st, 8);
+	stored_hash = db_col_text(st, 9);
+	if (rec.id != expect_id) {
+		fprintf(out, "audit record %lld: expected id %lld (rows "
+			     "removed or inserted)\n",
+			(long long)rec.id, (long long)expect_id);
+		problems++;
+	}
+	if (strcmp(stored_prev, prev) != 0) {
+		fprintf(out, "audit record %lld: does not link to the record "
+			     "before it\n",
+			(long long)rec.id);
+		problems++;
+	}
+	audit_hash(stored_prev, &rec, hash);
+	if (strcmp(hash, stored_hash) != 0) {
+		fprintf(out, "audit record %lld: content does not match its "
+			     "hash (edited)\n",
+			(long long)rec.id);
+		problems++;
+	}
+	snprintf(prev, 65, "%s", stored_hash);
+	return problems;
+}
+
+int audit_verify(struct db *db, FILE *out, int64_t *records)
+{
+	struct db_stmt *st;
+	char prev[65] = GENESIS_HASH, head_hash[65];
+	int64_t n = 0, head_id, last_id = 0;
+	int problems = 0, rc;
+
+	st = db_prepare(db, "SELECT id, at, actor, action, entity, entity_id, "
+			    "before_json, after_json, prev_hash, hash "
+			    "FROM audit ORDER BY id");
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		n++;
+		problems += verify_row(st, n, prev, out);
+		last_id = db_col_int(st, 0);
+		if (problems > 1000)
+			break;
+	}
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return -1;
+	if (audit_head(db, &head_id, head_hash) < 0)
+		return -1;
+	if (head_id != last_id || strcmp(head_hash, prev) != 0) {
+		fprintf(out, "audit head points at record %lld but the log "
+			     "ends at %lld (newest records removed or "
+			     "added)\n",
+			(long long)head_id, (long long)last_id);
+		problems++;
+	}
+	*records = n;
+	return problems;
+}

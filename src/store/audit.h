@@ -1,0 +1,43 @@
+#ifndef INOP_STORE_AUDIT_H
+#define INOP_STORE_AUDIT_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db/db.h"
+
+/*
+ * A1: the append-only, hash-chained audit log.  Each record's hash is
+ * BLAKE2b-256 over the previous record's hash and the record's own fields
+ * (audit_hash), so editing, removing or inserting a row breaks the chain;
+ * audit_head keeps the newest link so that cutting off the tail is seen
+ * too.
+ */
+struct audit_rec {
+	int64_t id;
+	int64_t at;
+	const char *actor;
+	const char *action;
+	const char *entity;
+	int64_t entity_id; /* 0: none */
+	const char *before_json; /* NULL: none */
+	const char *after_json;  /* NULL: none */
+};
+
+/* Hex hash (65 bytes with NUL) of `rec` chained after `prev_hash`. */
+void audit_hash(const char *prev_hash, const struct audit_rec *rec,
+		char out[65]);
+
+/*
+ * Appends a record.  Must run inside the write transaction of the change
+ * it records.  0 or -1.
+ */
+int audit_append(struct db *db, const struct audit_rec *rec);
+
+/*
+ * Checks the whole chain.  Prints each problem to `out` (English, one line
+ * each) and returns the number of problems (0: intact), or -1 when the
+ * log cannot be read.
+ */
+int audit_verify(struct db *db, FILE *out, int64_t *records);
+
+#endif

@@ -1,0 +1,505 @@
+#include "store/events.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar/cal.h"
+#include "domain/event_json.h"
+#include "store/audit.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/strnum.h"
+
+#define EVENT_COLS                                                        \
+	"SELECT e.id, e.number, p.id, p.code, p.name, p.type, p.channel, "  \
+	"p.region, e.procedure, e.requests, e.applications, e.scenario, "   \
+	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "  \
+	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "  \
+	"e.description, e.registered_at, ru.username, cu.username, "        \
+	"e.ruled_out FROM events e JOIN points p ON p.id = e.point_id "     \
+	"JOIN users ru ON ru.id = e.registered_by "                        \
+	"LEFT JOIN users cu ON cu.id = e.closed_by "
+
+static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, n, "%s", s ? s : "");
+}
+
+static void event_from_row(struct db_stmt *st, struct event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->id = db_col_int(st, 0);
+	copy_col(st, 1, ev->number, sizeof(ev->number));
+	ev->point.id = db_col_int(st, 2);
+	copy_col(st, 3, ev->point.code, sizeof(ev->point.code));
+	copy_col(st, 4, ev->point.name, sizeof(ev->point.name));
+	copy_col(st, 5, ev->point.type, sizeof(ev->point.type));
+	copy_col(st, 6, ev->point.channel, sizeof(ev->point.channel));
+	copy_col(st, 7, ev->point.region, sizeof(ev->point.region));
+	copy_col(st, 8, ev->procedure, sizeof(ev->procedure));
+	codes_from_csv(&ev->requests, db_col_text(st, 9));
+	codes_from_csv(&ev->applications, db_col_text(st, 10));
+	copy_col(st, 11, ev->scenario, sizeof(ev->scenario));
+	copy_col(st, 12, ev->cause, sizeof(ev->cause));
+	ev->mass_failure_id = db_col_int(st, 13);
+	ev->started_at = db_col_int(st, 14);
+	ev->ended_at = db_col_int(st, 15);
+	ev->open = strcmp(db_col_text(st, 16), "OPEN") == 0;
+	copy_col(st, 17, ev->closure_reason, sizeof(ev->closure_reason));
+	copy_col(st, 18, ev->justification, sizeof(ev->justification));
+	copy_col(st, 19, ev->origin, sizeof(ev->origin));
+	copy_col(st, 20, ev->manual_form_ref, sizeof(ev->manual_form_ref));
+	copy_col(st, 21, ev->description, sizeof(ev->description));
+	ev->registered_at = db_col_int(st, 22);
+	copy_col(st, 23, ev->registered_by, sizeof(ev->registered_by));
+	copy_col(st, 24, ev->closed_by, sizeof(ev->closed_by));
+	ev->ruled_out = (int)db_col_int(st, 25);
+	ev->reportable = event_reportable(ev);
+}
+
+static char *event_audit_json(const struct event *ev)
+{
+	json_t *o = event_to_json(ev, NULL);
+	char *s;
+
+	/* report_due depends on the calendar of the day: not part of it. */
+	json_object_del(o, "report_due");
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+static int event_audit(struct db *db, const char *action,
+		       const struct event *before, const struct event *after,
+		       const char *actor, int64_t now)
+{
+	char *b = before ? event_audit_json(before) : NULL;
+	char *a = after ? event_audit_json(after) : NULL;
+	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
+				.entity = "event",
+				.entity_id = after ? after->id : before->id,
+				.before_json = b, .after_json = a};
+	int rc = audit_append(db, &rec);
+
+	free(b);
+	free(a);
+	return rc;
+}
+
+/* The OPEN event of (point, procedure): 1 with *id set, 0 none, -1. */
+static int find_open(struct db *db, int64_t point_id, const char *procedure,
+		     int64_t *id)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT id FROM events WHERE point_id = ? AND "
+		    "procedure = ? AND status = 'OPEN'");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, point_id);
+	db_bind_text(st, 2, procedure);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int duplicate(struct db *db, const struct event *ev, int64_t *open_id,
+		     struct inop_err *err)
+{
+	struct event open;
+	char key[24];
+
+	snprintf(key, sizeof(key), "%lld", (long long)*open_id);
+	if (store_event_get(db, key, &open) != 1)
+		return err_internal(err);
+	return err_set(err, 409, "DUPLICATE_OPEN_EVENT", "procedure",
+		       "Ya hay un evento abierto de %s en el punto %s: %s. "
+		       "Agregue la solicitud a ese evento",
+		       ev->procedure, ev->point.code, open.number);
+}
+
+static int insert_row(struct db *db, struct event *ev, int64_t user_id)
+{
+	struct db_stmt *st;
+	char req[CODES_MAX * CODE_LEN], apps[CODES_MAX * CODE_LEN];
+	int rc;
+
+	codes_to_csv(&ev->requests, req, sizeof(req));
+	codes_to_csv(&ev->applications, apps, sizeof(apps));
+	st = db_prepare(
+		db, "INSERT INTO events (number, point_id, procedure, "
+		    "requests, applications, scenario, cause, "
+		    "mass_failure_id, started_at, status, origin, "
+		    "manual_form_ref, description, registered_at, "
+		    "registered_by, reportable) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) RETURNING id");
+	if (!st)
+		return DB_FAIL;
+	db_bind_text(st, 1, ev->number);
+	db_bind_int(st, 2, ev->point.id);
+	db_bind_text(st, 3, ev->procedure);
+	db_bind_text(st, 4, req);
+	db_bind_text(st, 5, apps);
+	db_bind_text(st, 6, ev->scenario);
+	db_bind_text(st, 7, ev->cause[0] ? ev->cause : NULL);
+	if (ev->mass_failure_id)
+		db_bind_int(st, 8, ev->mass_failure_id);
+	db_bind_int(st, 9, ev->started_at);
+	db_bind_text(st, 10, ev->origin);
+	db_bind_text(st, 11, ev->manual_form_ref[0] ? ev->manual_form_ref
+						     : NULL);
+	db_bind_text(st, 12, ev->description[0] ? ev->description : NULL);
+	db_bind_int(st, 13, ev->registered_at);
+	db_bind_int(st, 14, user_id);
+	db_bind_int(st, 15, event_reportable(ev));
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		ev->id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 0 : rc;
+}
+
+int store_event_register(struct db *db, struct event *ev,
+			 const struct actor *who, int64_t now,
+			 int64_t *open_id, struct inop_err *err)
+{
+	char counter[32];
+	int64_t seq;
+	int year = cal_lima_date(now).y, rc;
+
+	ev->open = 1;
+	ev->registered_at = now;
+	snprintf(ev->registered_by, sizeof(ev->registered_by), "%s",
+		 who->username);
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	rc = find_open(db, ev->point.id, ev->procedure, open_id);
+	if (rc != 0)
+		goto refused;
+	snprintf(counter, sizeof(counter), "event-%d", year);
+	if (store_counter_next(db, counter, &seq) < 0 ||
+	    event_number_format(ev->number, year, seq) < 0)
+		return store_fail(db, err);
+	rc = insert_row(db, ev, who->id);
+	if (rc == DB_CONSTRAINT) {
+		/* Another node won the race: the database said no. */
+		db_rollback(db);
+		if (find_open(db, ev->point.id, ev->procedure, open_id) != 1)
+			return err_internal(err);
+		return duplicate(db, ev, open_id, err);
+	}
+	if (rc != 0 || event_audit(db, "event.register", NULL, ev,
+				   who->username, now) < 0 ||
+	    db_commit(db) < 0)
+		return store_fail(db, err);
+	return 0;
+refused:
+	if (rc < 0)
+		return store_fail(db, err);
+	db_rollback(db);
+	return duplicate(db, ev, open_id, err);
+}
+
+int store_event_get(struct db *db, const char *key, struct event *ev)
+{
+	struct db_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
+		st = db_prepare(db, EVENT_COLS "WHERE e.id = ?");
+		if (st)
+			db_bind_int(st, 1, id);
+	} else {
+		st = db_prepare(db, EVENT_COLS "WHERE e.number = ?");
+		if (st)
+			db_bind_text(st, 1, key);
+	}
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		event_from_row(st, ev);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* Appends the WHERE of `f` to `sql`; binds with filter_bind. */
+static void filter_sql(struct buf *sql, const struct event_filter *f)
+{
+	buf_appends(sql, "WHERE 1 = 1");
+	if (f->status)
+		buf_appends(sql, " AND e.status = ?");
+	if (f->point)
+		buf_appends(sql, " AND p.code = ?");
+	if (f->procedure)
+		buf_appends(sql, " AND e.procedure = ?");
+	if (f->from)
+		buf_appends(sql, " AND e.started_at >= ?");
+	if (f->to)
+		buf_appends(sql, " AND e.started_at < ?");
+	if (f->reportable >= 0)
+		buf_appends(sql, " AND e.reportable = ?");
+	if (f->jefe_user_id > 0)
+		buf_appends(sql, " AND e.point_id IN (SELECT point_id FROM "
+				 "user_points WHERE user_id = ?)");
+}
+
+static int filter_bind(struct db_stmt *st, const struct event_filter *f)
+{
+	int i = 1;
+
+	if (f->status)
+		db_bind_text(st, i++, f->status);
+	if (f->point)
+		db_bind_text(st, i++, f->point);
+	if (f->procedure)
+		db_bind_text(st, i++, f->procedure);
+	if (f->from)
+		db_bind_int(st, i++, f->from);
+	if (f->to)
+		db_bind_int(st, i++, f->to);
+	if (f->reportable >= 0)
+		db_bind_int(st, i++, f->reportable);
+	if (f->jefe_user_id > 0)
+		db_bind_int(st, i++, f->jefe_user_id);
+	return i;
+}
+
+static int events_count(struct db *db, const struct event_filter *f,
+			int64_t *total)
+{
+	struct buf sql;
+	struct db_stmt *st;
+	int rc;
+
+	buf_init(&sql, 4096);
+	buf_appends(&sql, "SELECT COUNT(*) FROM events e JOIN points p ON "
+			  "p.id = e.point_id ");
+	filter_sql(&sql, f);
+	st = db_prepare(db, sql.s);
+	buf_release(&sql);
+	if (!st)
+		return -1;
+	filter_bind(st, f);
+	rc = db_step(st);
+	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+int store_events_list(struct db *db, const struct event_filter *f,
+		      struct event **out, size_t *n, int64_t *total)
+{
+	struct buf sql;
+	struct db_stmt *st;
+	struct event *list;
+	size_t count = 0;
+	int rc, i;
+
+	*out = NULL;
+	*n = 0;
+	if (events_count(db, f, total) < 0)
+		return -1;
+	list = calloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof(*list));
+	if (!list)
+		return -1;
+	buf_init(&sql, 4096);
+	buf_appends(&sql, EVENT_COLS);
+	filter_sql(&sql, f);
+	buf_appends(&sql, " ORDER BY e.started_at DESC, e.id DESC LIMIT ? "
+			  "OFFSET ?");
+	st = db_prepare(db, sql.s);
+	buf_release(&sql);
+	if (!st) {
+		free(list);
+		return -1;
+	}
+	i = filter_bind(st, f);
+	db_bind_int(st, i, f->limit);
+	db_bind_int(st, i + 1, f->offset);
+	while ((rc = db_step(st)) == DB_ROW && count < (size_t)f->limit)
+		event_from_row(st, &list[count++]);
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+}
+
+static int write_row(struct db *db, const struct event *ev, int64_t now)
+{
+	struct db_stmt *st;
+	char req[CODES_MAX * CODE_LEN];
+	int rc;
+
+	codes_to_csv(&ev->requests, req, sizeof(req));
+	st = db_prepare(
+		db, "UPDATE events SET requests = ?, ended_at = ?, status = ?, "
+		    "closure_reason = ?, justification = ?, closed_by = "
+		    "(SELECT id FROM users WHERE username = ?), "
+		    "closed_at = COALESCE(closed_at, ?), "
+		    "reportable = ?, ruled_out = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, req);
+	if (ev->ended_at)
+		db_bind_int(st, 2, ev->ended_at);
+	db_bind_text(st, 3, ev->open ? "OPEN" : "CLOSED");
+	db_bind_text(st, 4, ev->closure_reason[0] ? ev->closure_reason : NULL);
+	db_bind_text(st, 5, ev->justification[0] ? ev->justification : NULL);
+	db_bind_text(st, 6, ev->closed_by[0] ? ev->closed_by : NULL);
+	if (!ev->open)
+		db_bind_int(st, 7, now);
+	db_bind_int(st, 8, event_reportable(ev));
+	db_bind_int(st, 9, ev->ruled_out);
+	db_bind_int(st, 10, ev->id);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int store_event_change(struct db *db, const char *key, const char *action,
+		       event_decide_fn decide, void *ctx,
+		       const struct actor *who, int64_t now, struct event *ev,
+		       struct inop_err *err)
+{
+	struct event *before = malloc(sizeof(*before));
+	int rc = -1;
+
+	if (!before)
+		return err_internal(err);
+	if (db_begin(db) < 0) {
+		store_fail(db, err);
+		goto out;
+	}
+	rc = store_event_get(db, key, ev);
+	if (rc <= 0) {
+		db_rollback(db);
+		if (rc == 0)
+			err_set(err, 404, "NOT_FOUND", NULL,
+				"No existe el evento '%s'", key);
+		else
+			err_internal(err);
+		rc = -1;
+		goto out;
+	}
+	*before = *ev;
+	if (decide(db, ev, ctx, err) < 0) {
+		db_rollback(db);
+		rc = -1;
+		goto out;
+	}
+	ev->reportable = event_reportable(ev);
+	if (write_row(db, ev, now) < 0 ||
+	    event_audit(db, action, before, ev, who->username, now) < 0 ||
+	    db_commit(db) < 0) {
+		rc = store_fail(db, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(before);
+	return rc;
+}
+
+int store_event_annotate(struct db *db, const struct event *ev,
+			 const char *text, const struct actor *who,
+			 int64_t now, int64_t *id, struct inop_err *err)
+{
+	struct db_stmt *st;
+	struct audit_rec rec;
+	json_t *o;
+	char *after;
+	int rc;
+
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	st = db_prepare(db, "INSERT INTO event_annotations (event_id, text, "
+			    "created_at, created_by) VALUES (?, ?, ?, ?) "
+			    "RETURNING id");
+	if (!st)
+		return store_fail(db, err);
+	db_bind_int(st, 1, ev->id);
+	db_bind_text(st, 2, text);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, who->id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return store_fail(db, err);
+	o = json_pack("{s:I, s:s, s:s}", "annotation_id", (json_int_t)*id,
+		      "event", ev->number, "text", text);
+	after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	rec = (struct audit_rec){.at = now, .actor = who->username,
+				 .action = "event.annotate", .entity = "event",
+				 .entity_id = ev->id, .after_json = after};
+	rc = audit_append(db, &rec);
+	free(after);
+	if (rc < 0 || db_commit(db) < 0)
+		return store_fail(db, err);
+	return 0;
+}
+
+static char *dup_col(struct db_stmt *st, int col)
+{
+	const char *s = db_col_text(st, col);
+
+	return s ? strdup(s) : NULL;
+}
+
+int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
+		   struct audit_item **out, size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT id, at, actor, action, before_json, after_json "
+		    "FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
+	struct audit_item *list = NULL, *grown;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, entity);
+	db_bind_int(st, 2, entity_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		list = grown;
+		list[count] = (struct audit_item){
+			.id = db_col_int(st, 0), .at = db_col_int(st, 1),
+			.actor = dup_col(st, 2), .action = dup_col(st, 3),
+			.before_json = dup_col(st, 4),
+			.after_json = dup_col(st, 5)};
+		count++;
+	}
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+void audit_items_free(struct audit_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(items[i].actor);
+		free(items[i].action);
+		free(items[i].before_json);
+		free(items[i].after_json);
+	}
+	free(items);
+}

@@ -1,0 +1,221 @@
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/embed.h"
+#include "util/log.h"
+#include "util/strnum.h"
+
+static char *store_url;
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void conn_destroy(void *p)
+{
+	db_close(p);
+}
+
+static void key_create(void)
+{
+	pthread_key_create(&store_key, conn_destroy);
+}
+
+int store_setup(const char *url, struct inop_err *err)
+{
+	pthread_once(&store_once, key_create);
+	free(store_url);
+	store_url = strdup(url);
+	if (!store_url)
+		return err_internal(err);
+	return 0;
+}
+
+struct db *store_conn(void)
+{
+	struct inop_err err;
+	struct db *db = pthread_getspecific(store_key);
+
+	if (db)
+		return db;
+	if (db_open(store_url, &db, &err) < 0) {
+		log_error("cannot open database: %s", err.message);
+		return NULL;
+	}
+	pthread_setspecific(store_key, db);
+	return db;
+}
+
+void store_conn_release(void)
+{
+	struct db *db = pthread_getspecific(store_key);
+
+	if (db) {
+		pthread_setspecific(store_key, NULL);
+		db_close(db);
+	}
+}
+
+int store_fail(struct db *db, struct inop_err *err)
+{
+	log_error("database: %s", db_errmsg(db));
+	db_rollback(db);
+	return err_internal(err);
+}
+
+/* Version of a migration path ".../007_name.sql", or -1. */
+static int64_t migration_version(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char digits[8];
+	size_t n;
+	int64_t v;
+
+	base = base ? base + 1 : path;
+	n = strspn(base, "0123456789");
+	if (n == 0 || n >= sizeof(digits))
+		return -1;
+	memcpy(digits, base, n);
+	digits[n] = '\0';
+	return strnum_i64(digits, 1, 999999, &v) == 0 ? v : -1;
+}
+
+static int migration_applied(struct db *db, int64_t version)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, version);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int migration_apply(struct db *db, const struct inop_embedded *m,
+			   int64_t version, struct inop_err *err)
+{
+	struct db_stmt *st;
+
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	if (db_exec(db, (const char *)m->data) != 0)
+		return store_fail(db, err);
+	st = db_prepare(db, "INSERT INTO schema_migrations (version, "
+			    "applied_at) VALUES (?, ?)");
+	if (!st)
+		return store_fail(db, err);
+	db_bind_int(st, 1, version);
+	db_bind_int(st, 2, (int64_t)time(NULL));
+	if (db_step(st) != DB_DONE || db_commit(db) < 0)
+		return store_fail(db, err);
+	log_info("applied migration %s", m->path);
+	return 0;
+}
+
+int store_migrate(struct db *db, struct inop_err *err)
+{
+	char prefix[64];
+	int64_t want = 1;
+
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			"version INTEGER PRIMARY KEY, "
+			"applied_at INTEGER NOT NULL)") != 0)
+		return store_fail(db, err);
+	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/", db_engine(db));
+	/* Embedded files are not sorted: look each version up in turn. */
+	for (;;) {
+		const struct inop_embedded *m = NULL;
+		int applied;
+
+		for (const struct inop_embedded *e = inop_embedded; e->path;
+		     e++)
+			if (strncmp(e->path, prefix, strlen(prefix)) == 0 &&
+			    migration_version(e->path) == want)
+				m = e;
+		if (!m)
+			return 0;
+		applied = migration_applied(db, want);
+		if (applied < 0)
+			return store_fail(db, err);
+		if (!applied && migration_apply(db, m, want, err) < 0)
+			return -1;
+		want++;
+	}
+}
+
+int store_seed_catalog(struct db *db, const struct catalog *cat,
+		       struct inop_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO catalog_items (kind, code, name, parent, extra, "
+		"position) VALUES (?, ?, ?, ?, ?, ?) "
+		"ON CONFLICT (kind, parent, code) DO NOTHING";
+	struct db_stmt *st;
+
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct cat_item *it = &cat->items[i];
+
+		st = db_prepare(db, sql);
+		if (!st)
+			return store_fail(db, err);
+		db_bind_text(st, 1, it->kind);
+		db_bind_text(st, 2, it->code);
+		db_bind_text(st, 3, it->name);
+		db_bind_text(st, 4, it->parent);
+		db_bind_text(st, 5, it->extra);
+		db_bind_int(st, 6, (int64_t)i);
+		if (db_step(st) != DB_DONE)
+			return store_fail(db, err);
+	}
+	if (db_commit(db) < 0)
+		return store_fail(db, err);
+	return 0;
+}
+
+int store_load_catalog(struct db *db, struct catalog *cat,
+		       struct inop_err *err)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT kind, code, name, parent, extra FROM catalog_items "
+		    "ORDER BY position, kind, code");
+	int rc;
+
+	if (!st)
+		return store_fail(db, err);
+	while ((rc = db_step(st)) == DB_ROW)
+		if (catalog_add(cat, db_col_text(st, 0), db_col_text(st, 1),
+				db_col_text(st, 2), db_col_text(st, 3),
+				db_col_text(st, 4)) < 0)
+			break;
+	db_reset(st);
+	if (rc != DB_DONE)
+		return err_internal(err);
+	return 0;
+}
+
+int store_counter_next(struct db *db, const char *name, int64_t *value)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO counters (name, value) VALUES (?, 1) "
+		    "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
+		    "RETURNING value");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, name);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return -1;
+	}
+	*value = db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}

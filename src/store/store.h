@@ -1,0 +1,36 @@
+#ifndef INOP_STORE_STORE_H
+#define INOP_STORE_STORE_H
+#include <stdint.h>
+
+#include "db/db.h"
+#include "domain/catalog.h"
+#include "util/err.h"
+
+/*
+ * Connections, migrations and the catalogue.  Each thread that touches the
+ * database gets its own connection from store_conn(), opened on first use
+ * and closed when the thread exits.
+ */
+
+/* Sets the database URL for store_conn().  Call once, before threads. */
+int store_setup(const char *url, struct inop_err *err);
+/* This thread's connection, or NULL (logged) when it cannot be opened. */
+struct db *store_conn(void);
+/* Closes this thread's connection (the main thread calls it at exit). */
+void store_conn_release(void);
+
+/* Applies the numbered migrations not yet applied, in order. */
+int store_migrate(struct db *db, struct inop_err *err);
+/* Inserts the catalogue items that are missing; never changes existing. */
+int store_seed_catalog(struct db *db, const struct catalog *cat,
+		       struct inop_err *err);
+int store_load_catalog(struct db *db, struct catalog *cat,
+		       struct inop_err *err);
+
+/* Bumps and returns the gapless counter `name` (inside a transaction). */
+int store_counter_next(struct db *db, const char *name, int64_t *value);
+
+/* Helper: rolls back, logs and fills a 500 in err; returns -1. */
+int store_fail(struct db *db, struct inop_err *err);
+
+#endif

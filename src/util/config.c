@@ -1,0 +1,192 @@
+#include "util/config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/strnum.h"
+
+enum kind { K_TEXT, K_INT, K_URL_HTTP, K_URL_SMTP, K_EMAIL, K_EMAILS,
+	    K_LISTEN };
+
+static const struct {
+	const char *key;
+	enum kind kind;
+	size_t off;
+	size_t size;
+} keys[] = {
+#define TEXT(k, kd) {#k, kd, offsetof(struct config, k), \
+		     sizeof(((struct config *)0)->k)}
+#define INT(k) {#k, K_INT, offsetof(struct config, k), sizeof(int)}
+	TEXT(db, K_TEXT),
+	TEXT(listen, K_LISTEN),
+	TEXT(base_url, K_URL_HTTP),
+	TEXT(smtp_url, K_URL_SMTP),
+	TEXT(smtp_from, K_EMAIL),
+	TEXT(smtp_user, K_TEXT),
+	TEXT(smtp_password_file, K_TEXT),
+	TEXT(mailbox_fallas, K_EMAILS),
+	TEXT(mailbox_control, K_EMAILS),
+	TEXT(mailbox_contingency_cc, K_EMAILS),
+	INT(threads),
+	INT(session_idle_minutes),
+#undef TEXT
+#undef INT
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->db, sizeof(c->db), "inop.db");
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
+	snprintf(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
+	c->threads = 4;
+	c->session_idle_minutes = 480;
+}
+
+static int find_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+int config_is_key(const char *key)
+{
+	return find_key(key) >= 0;
+}
+
+static int email_ok(const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len);
+
+	return at && at > s && at < s + len - 1 &&
+	       !memchr(at + 1, '@', (size_t)(s + len - at - 1)) &&
+	       !memchr(s, ' ', len) && !memchr(s, '<', len) &&
+	       !memchr(s, '\r', len) && !memchr(s, '\n', len);
+}
+
+static int check_value(enum kind kind, const char *v)
+{
+	size_t n;
+
+	switch (kind) {
+	case K_URL_HTTP:
+		return strncmp(v, "http://", 7) == 0 ||
+		       strncmp(v, "https://", 8) == 0;
+	case K_URL_SMTP:
+		return !*v || strncmp(v, "smtp://", 7) == 0 ||
+		       strncmp(v, "smtps://", 8) == 0;
+	case K_EMAIL:
+		return email_ok(v, strlen(v));
+	case K_EMAILS:
+		/* Comma-separated addresses, or empty. */
+		while (*v) {
+			n = strcspn(v, ",");
+			while (n && *v == ' ') {
+				v++;
+				n--;
+			}
+			if (!email_ok(v, n))
+				return 0;
+			v += n;
+			if (*v == ',')
+				v++;
+		}
+		return 1;
+	case K_LISTEN:
+		return strchr(v, ':') != NULL;
+	default:
+		return 1;
+	}
+}
+
+int config_set(struct config *c, const char *key, const char *value,
+	       const char *where, char *msg, size_t n)
+{
+	int i = find_key(key);
+	int64_t num;
+	char *field;
+
+	if (i < 0) {
+		snprintf(msg, n, "%s: unknown key '%s'", where, key);
+		return -1;
+	}
+	field = (char *)c + keys[i].off;
+	if (keys[i].kind == K_INT) {
+		if (strnum_i64(value, 1, 100000, &num) < 0) {
+			snprintf(msg, n, "%s: '%s' must be a whole number "
+					 "between 1 and 100000",
+				 where, key);
+			return -1;
+		}
+		*(int *)(void *)field = (int)num;
+		return 0;
+	}
+	if (strlen(value) >= keys[i].size || !check_value(keys[i].kind, value)) {
+		snprintf(msg, n, "%s: invalid value for '%s': '%s'", where, key,
+			 value);
+		return -1;
+	}
+	snprintf(field, keys[i].size, "%s", value);
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+			   end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+int config_load_file(struct config *c, const char *path, char *msg, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048], where[1100];
+	int lineno = 0, rc = 0;
+
+	if (!f) {
+		snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		char *s = trim(line), *eq;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(msg, n, "%s: expected 'key = value'", where);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		rc = config_set(c, trim(s), trim(eq + 1), where, msg, n);
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_validate(const struct config *c, char *msg, size_t n)
+{
+	if (!c->db[0]) {
+		snprintf(msg, n, "'db' is required");
+		return -1;
+	}
+	if (c->smtp_url[0] && !c->smtp_from[0]) {
+		snprintf(msg, n, "'smtp_from' is required with 'smtp_url'");
+		return -1;
+	}
+	return 0;
+}

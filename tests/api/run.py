@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Black-box HTTP API tests for Inop (API.md, SPEC.md).
+
+    python3 tests/api/run.py --inop build/inop [--keep] [-k PATTERN] [-q]
+
+Creates a temporary directory, writes an admin password file (0600), runs
+`inop init`, starts `inop serve` on a free loopback port, waits for
+/healthz, runs every test module, then sends SIGTERM and checks the server
+exits 0 within 10 s.  Exit code 0 only when every test passed.
+
+INOP_TEST_DB_URL  use this --db (e.g. postgresql://...) instead of a
+                  SQLite file in the temporary directory.
+--keep            keep the temporary directory (database, server log).
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import inoptest  # noqa: E402
+
+MODULES = [
+    "test_conventions",
+    "test_session",
+    "test_admin",
+    "test_events_register",
+    "test_events_close",
+    "test_events_list",
+    "test_audit",
+    "test_refusals",
+    "test_calendar",
+    "test_security",
+    "test_concurrency",
+    "test_cli",
+]
+
+
+class HarnessStartup(unittest.TestCase):
+    """Stands in for the whole suite when the server cannot be started."""
+    reason = ""
+
+    def test_init_and_serve_start(self):
+        self.fail(self.reason)
+
+
+class ServerShutdown(unittest.TestCase):
+    """Runs after every other test, against the suite's server."""
+
+    def test_serve_sigterm_exits_0_within_10s(self):
+        server = inoptest.CTX.proc
+        self.assertIsNone(server.proc.poll(),
+                          "server died during the suite (exit %s)\n%s"
+                          % (server.proc.returncode, server.log_tail()))
+        rc = server.stop(timeout=10)
+        self.assertIsNotNone(rc, "server still running 10 s after SIGTERM "
+                             "(killed)\n" + server.log_tail())
+        self.assertEqual(rc, 0, "exit code after SIGTERM\n"
+                         + server.log_tail())
+
+    def test_zz_a1_audit_chain_of_suite_database_verifies(self):
+        """A1: after the whole suite (incl. concurrent writers) the hash
+        chain verifies."""
+        if inoptest.CTX.proc.proc.poll() is None:
+            self.skipTest("server still running")
+        p = inoptest.run_inop(["audit", "verify", "--db", inoptest.CTX.db],
+                              timeout=120)
+        self.assertEqual(p.returncode, 0, "inop audit verify: %s%s"
+                         % (p.stdout.decode(errors="replace"),
+                            p.stderr.decode(errors="replace")))
+
+
+def start(inop, tmp, keep):
+    db = os.environ.get("INOP_TEST_DB_URL") or os.path.join(tmp, "inop.db")
+    password = "Admin-" + os.urandom(9).hex()
+    pwfile = inoptest.write_secret(os.path.join(tmp, "admin-password"),
+                                   password)
+    run_id = os.urandom(2).hex().upper()
+    inoptest.CTX = inoptest.Context(inop, tmp, db, "127.0.0.1", None,
+                                    password, None, run_id, keep)
+    if not os.access(inop, os.X_OK):
+        raise RuntimeError("no executable at %s (build it first)" % inop)
+    p = inoptest.run_inop(["init", "--db", db, "--admin-password-file",
+                           pwfile], timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("inop init exited %s\nstdout: %s\nstderr: %s"
+                           % (p.returncode, p.stdout.decode(errors="replace"),
+                              p.stderr.decode(errors="replace")))
+    server = inoptest.Server(inop, db, tmp)
+    inoptest.CTX.port = server.port
+    inoptest.CTX.proc = server
+    server.wait_healthy()
+    return server
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--inop", required=True, help="path to the inop binary")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temporary directory")
+    ap.add_argument("-k", dest="patterns", action="append", default=None,
+                    help="only tests whose name contains this "
+                         "(unittest -k; repeatable)")
+    ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("-f", "--failfast", action="store_true")
+    args = ap.parse_args()
+
+    inop = os.path.abspath(args.inop)
+    tmp = tempfile.mkdtemp(prefix="inop-apitest-")
+    verbosity = 1 if args.quiet else 2
+    runner = unittest.TextTestRunner(verbosity=verbosity,
+                                     failfast=args.failfast)
+    server = None
+    ok = False
+    try:
+        try:
+            server = start(inop, tmp, args.keep)
+        except Exception as e:  # noqa: BLE001 - reported as a failed test
+            HarnessStartup.reason = str(e)
+            suite = unittest.TestSuite([HarnessStartup(
+                "test_init_and_serve_start")])
+            runner.run(suite)
+            return 1
+        print("inop serve on 127.0.0.1:%d, db %s, tmp %s"
+              % (server.port, inoptest.CTX.db, tmp), file=sys.stderr)
+        loader = unittest.TestLoader()
+        if args.patterns:
+            loader.testNamePatterns = ["*%s*" % p for p in args.patterns]
+        suite = unittest.TestSuite()
+        for name in MODULES:
+            suite.addTests(loader.loadTestsFromName(name))
+        suite.addTest(ServerShutdown("test_serve_sigterm_exits_0_within_10s"))
+        suite.addTest(ServerShutdown(
+            "test_zz_a1_audit_chain_of_suite_database_verifies"))
+        result = runner.run(suite)
+        ok = result.wasSuccessful()
+    finally:
+        if server is not None and server.proc.poll() is None:
+            server.stop(timeout=10)
+        if args.keep:
+            print("kept %s" % tmp, file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""The command line (API.md "The command line"; SPEC A1 audit verify).
+
+Runs on its own SQLite databases in the suite's temporary directory, never
+on the database of the suite's server."""
+
+import os
+import subprocess
+import time
+
+import inoptest as t
+from inoptest import ApiTest
+
+COMMANDS = ["init", "serve", "demo", "user", "point", "audit", "check-config"]
+
+
+def cli(*args, timeout=120):
+    p = t.run_inop(list(args), timeout=timeout)
+    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace")
+
+
+def sqlite(db, sql):
+    p = subprocess.run(["sqlite3", db, sql], capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError("sqlite3 %s %r: %s" % (db, sql,
+                                                    p.stderr.decode()))
+    return p.stdout.decode().strip()
+
+
+def workdir(name):
+    d = os.path.join(t.CTX.tmp, name)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+class CliBasics(ApiTest):
+
+    def test_cli_version_prints_a_version_and_exits_0(self):
+        rc, out = cli("version")
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"\d+\.\d+")
+
+    def test_cli_help_exits_0_and_names_every_command(self):
+        rc, out = cli("help")
+        self.assertEqual(rc, 0, out)
+        for cmd in COMMANDS:
+            self.assertRegex(out, r"(?m)\b%s\b" % cmd, cmd)
+
+    def test_cli_every_command_explains_itself_with_help(self):
+        for cmd in COMMANDS:
+            rc, out = cli(cmd, "--help")
+            with self.subTest(command=cmd):
+                self.assertEqual(rc, 0, out)
+                self.assertIn(cmd, out)
+                self.assertGreater(len(out.strip()), 20)
+
+    def test_cli_unknown_command_exits_non_zero(self):
+        rc, out = cli("frobnicate")
+        self.assertNotEqual(rc, 0, out)
+        self.assertTrue(out.strip())
+
+
+class CliCheckConfig(ApiTest):
+
+    def write(self, name, text):
+        path = os.path.join(workdir("config"), name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_cli_check_config_unknown_key_names_file_and_line(self):
+        path = self.write("unknown-key.conf",
+                          "# configuración de prueba\n"
+                          "db = inop-check.db\n"
+                          "colour = azul\n"
+                          "listen = 127.0.0.1:8080\n")
+        rc, out = cli("check-config", "--config", path)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn("%s:3" % path, out)
+
+    def test_cli_check_config_line_without_equals_names_its_line(self):
+        path = self.write("no-equals.conf", "db = /tmp/x.db\nlisten\n")
+        rc, out = cli("check-config", "--config", path)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn("%s:2" % path, out)
+
+    def test_cli_check_config_accepts_every_documented_key(self):
+        path = self.write("good.conf",
+                          "# every key of API.md\n"
+                          "db = %s\n"
+                          "listen = 127.0.0.1:8080\n"
+                          "\n"
+                          "base_url = http://localhost:8080\n"
+                          "smtp_url = smtp://127.0.0.1:2525\n"
+                          "smtp_from = inop@example.com\n"
+                          "mailbox_fallas = fallas@example.com\n"
+                          "mailbox_control = control@example.com\n"
+                          "mailbox_contingency_cc = contingencia@example.com\n"
+                          % os.path.join(workdir("config"), "x.db"))
+        rc, out = cli("check-config", "--config", path)
+        self.assertEqual(rc, 0, out)
+
+    def test_cli_check_config_missing_file_exits_non_zero(self):
+        rc, out = cli("check-config", "--config",
+                      os.path.join(workdir("config"), "no-such.conf"))
+        self.assertNotEqual(rc, 0, out)
+
+
+class CliDatabase(ApiTest):
+    """init, point add, user add, init again; then serve that database."""
+
+    @classmethod
+    def setUpClass(cls):
+        d = workdir("clidb")
+        cls.dir = d
+        cls.db = os.path.join(d, "cli.db")
+        cls.pw1 = "Primera-clave-" + t.CTX.run_id
+        cls.pw2 = "Segunda-clave-" + t.CTX.run_id
+        f1 = t.write_secret(os.path.join(d, "pw1"), cls.pw1)
+        f2 = t.write_secret(os.path.join(d, "pw2"), cls.pw2)
+        cls.init1 = cli("init", "--db", cls.db, "--admin-password-file", f1)
+        cls.code = "CLI" + t.CTX.run_id
+        cls.point_add = cli("point", "add", "--db", cls.db, "--code",
+                            cls.code, "--name", "Tienda CLI Miraflores",
+                            "--type", "CAC", "--region", "Lima")
+        cls.jefe_pw = "Clave-del-jefe-" + t.CTX.run_id
+        fj = t.write_secret(os.path.join(d, "pwj"), cls.jefe_pw)
+        cls.user_add = cli("user", "add", "--db", cls.db, "--username",
+                           "jefecli", "--name", "Jefe CLI", "--email",
+                           "jefecli@example.com", "--roles", "JEFE",
+                           "--points", cls.code, "--password-file", fj)
+        cls.init2 = cli("init", "--db", cls.db, "--admin-password-file", f2)
+        cls.weak = t.write_secret(os.path.join(d, "pwweak"), "corta")
+        cls.fj = fj
+
+    def served(self):
+        server = t.Server(t.CTX.inop, self.db, self.dir, name="cli-serve")
+        self.addCleanup(server.stop)
+        server.wait_healthy()
+        return server
+
+    def http(self, server, method, path, body=t._NOBODY, token=None):
+        return t.Client(token=token, port=server.port).request(method, path,
+                                                               body)
+
+    def test_cli_init_creates_the_database_exit_0(self):
+        self.assertEqual(self.init1[0], 0, self.init1[1])
+        self.assertTrue(os.path.exists(self.db))
+
+    def test_cli_point_add_and_user_add_exit_0(self):
+        self.assertEqual(self.point_add[0], 0, self.point_add[1])
+        self.assertEqual(self.user_add[0], 0, self.user_add[1])
+
+    def test_cli_init_twice_exits_0_and_keeps_data_and_admin_password(self):
+        self.assertEqual(self.init2[0], 0, self.init2[1])
+        s = self.served()
+        r = self.http(s, "POST", "/api/v1/session",
+                      {"username": "admin", "password": self.pw2})
+        self.assertError(r, 401, "BAD_CREDENTIALS")
+        r = self.http(s, "POST", "/api/v1/session",
+                      {"username": "admin", "password": self.pw1})
+        self.assertStatus(r, 200)
+        token = r.json["token"]
+        r = self.http(s, "GET", "/api/v1/points", token=token)
+        codes = [p["code"] for p in r.json["items"]]
+        self.assertEqual(codes.count(self.code), 1)
+        r = self.http(s, "GET", "/api/v1/catalog", token=token)
+        self.assertEqual(len(r.json["procedures"]), 4)
+        self.assertEqual(len(r.json["applications"]), 6)
+
+    def test_cli_added_point_and_user_work_through_the_api(self):
+        s = self.served()
+        r = self.http(s, "POST", "/api/v1/session",
+                      {"username": "jefecli", "password": self.jefe_pw})
+        self.assertStatus(r, 200)
+        user = r.json["user"]
+        self.assertEqual(user["roles"], ["JEFE"])
+        self.assertEqual(user["points"], [self.code])
+        self.assertEqual(user["name"], "Jefe CLI")
+        token = r.json["token"]
+        r = self.http(s, "GET", "/api/v1/points", token=token)
+        p = [x for x in r.json["items"] if x["code"] == self.code][0]
+        self.assertEqual((p["name"], p["type"], p["channel"], p["region"]),
+                         ("Tienda CLI Miraflores", "CAC", "PRESENCIAL",
+                          "Lima"))
+        r = self.http(s, "POST", "/api/v1/events",
+                      t.event_payload(self.code), token=token)
+        self.assertStatus(r, 201)
+
+    def test_cli_user_add_with_weak_password_fails(self):
+        rc, out = cli("user", "add", "--db", self.db, "--username",
+                      "debil", "--name", "Débil", "--email",
+                      "debil@example.com", "--roles", "CONTROL",
+                      "--password-file", self.weak)
+        self.assertNotEqual(rc, 0, out)
+        self.assertTrue(out.strip())
+
+    def test_cli_user_add_duplicate_or_unknown_point_fails(self):
+        rc, out = cli("user", "add", "--db", self.db, "--username",
+                      "jefecli", "--name", "Otro", "--email",
+                      "otro@example.com", "--roles", "JEFE", "--points",
+                      self.code, "--password-file", self.fj)
+        self.assertNotEqual(rc, 0, out)
+        rc, out = cli("user", "add", "--db", self.db, "--username",
+                      "jefe2", "--name", "Otro", "--email",
+                      "otro@example.com", "--roles", "JEFE", "--points",
+                      "NOEXISTE", "--password-file", self.fj)
+        self.assertNotEqual(rc, 0, out)
+
+    def test_cli_point_add_bad_type_or_duplicate_fails(self):
+        rc, out = cli("point", "add", "--db", self.db, "--code",
+                      "X" + self.code, "--name", "Mala", "--type", "TIENDA",
+                      "--region", "Lima")
+        self.assertNotEqual(rc, 0, out)
+        rc, out = cli("point", "add", "--db", self.db, "--code", self.code,
+                      "--name", "Duplicada", "--type", "CAC",
+                      "--region", "Lima")
+        self.assertNotEqual(rc, 0, out)
+
+    def test_cli_serve_reads_config_file_and_command_line_wins(self):
+        port_file, port_cli = t.free_port(), t.free_port()
+        conf = os.path.join(self.dir, "serve.conf")
+        with open(conf, "w") as f:
+            f.write("db = %s\nlisten = 127.0.0.1:%d\n" % (self.db, port_file))
+        log = open(os.path.join(self.dir, "serve-config.log"), "wb")
+        proc = subprocess.Popen(
+            [t.CTX.inop, "serve", "--config", conf, "--listen",
+             "127.0.0.1:%d" % port_cli], stdout=log, stderr=log,
+            stdin=subprocess.DEVNULL, cwd=self.dir)
+        try:
+            ok = False
+            for _ in range(100):
+                try:
+                    r = t.http_request("GET", "/healthz", port=port_cli,
+                                       timeout=2)
+                    ok = r.status == 200
+                    break
+                except OSError:
+                    if proc.poll() is not None:
+                        break
+                    time.sleep(0.1)
+            self.assertTrue(ok, "no /healthz on the --listen port")
+            with self.assertRaises(OSError):
+                t.http_request("GET", "/healthz", port=port_file, timeout=2)
+        finally:
+            proc.terminate()
+            try:
+                rc = proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                rc = proc.wait()
+            log.close()
+        self.assertEqual(rc, 0)
+
+
+class CliAuditVerify(ApiTest):
+    """A1: `inop audit verify` detects an edited and a deleted audit row."""
+
+    @classmethod
+    def setUpClass(cls):
+        d = workdir("audit")
+        cls.dir = d
+        cls.db = os.path.join(d, "audit.db")
+        pw = t.write_secret(os.path.join(d, "pw"), "Clave-auditoria-123")
+        cls.setup_out = [cli("init", "--db", cls.db, "--admin-password-file",
+                             pw)]
+        for i in range(4):
+            cls.setup_out.append(cli(
+                "point", "add", "--db", cls.db, "--code", "AUD%d%s"
+                % (i, t.CTX.run_id), "--name", "Punto auditado %d" % i,
+                "--type", "ACD" if i % 2 else "CAC", "--region", "Piura"))
+        cls.setup_out.append(cli(
+            "user", "add", "--db", cls.db, "--username", "auditado",
+            "--name", "Auditado", "--email", "a@example.com", "--roles",
+            "CONTROL", "--password-file", pw))
+
+    def setUp(self):
+        for rc, out in self.setup_out:
+            self.assertEqual(rc, 0, out)
+
+    def copy(self, name):
+        dst = os.path.join(self.dir, name)
+        if os.path.exists(dst):
+            os.remove(dst)
+        sqlite(self.db, ".backup '%s'" % dst)
+        return dst
+
+    def test_a1_audit_verify_good_database_exits_0(self):
+        rc, out = cli("audit", "verify", "--db", self.db)
+        self.assertEqual(rc, 0, out)
+        self.assertGreaterEqual(int(sqlite(self.db,
+                                           "SELECT count(*) FROM audit")), 3)
+
+    def test_a1_audit_verify_detects_an_edited_row(self):
+        db = self.copy("edited.db")
+        rc, out = cli("audit", "verify", "--db", db)
+        self.assertEqual(rc, 0, "copy should verify before the edit: " + out)
+        changed = sqlite(db, "UPDATE audit SET after_json = "
+                             "'{\"tampered\":true}' WHERE id = 2; "
+                             "SELECT changes();")
+        self.assertEqual(changed, "1")
+        rc, out = cli("audit", "verify", "--db", db)
+        self.assertNotEqual(rc, 0, out)
+
+    def test_a1_audit_verify_detects_a_deleted_middle_row(self):
+        db = self.copy("deleted.db")
+        n = int(sqlite(db, "SELECT count(*) FROM audit"))
+        self.assertGreaterEqual(n, 3)
+        changed = sqlite(db, "DELETE FROM audit WHERE id = (SELECT id FROM "
+                             "audit ORDER BY id LIMIT 1 OFFSET %d); "
+                             "SELECT changes();" % (n // 2))
+        self.assertEqual(changed, "1")
+        rc, out = cli("audit", "verify", "--db", db)
+        self.assertNotEqual(rc, 0, out)
+
+    def test_a1_audit_verify_detects_an_edited_actor(self):
+        db = self.copy("actor.db")
+        cols = sqlite(db, "SELECT name FROM pragma_table_info('audit')")
+        col = next((c for c in ("actor", "actor_username", "actor_id")
+                    if c in cols.split()), None)
+        if col is None:
+            self.skipTest("no actor column found in %r" % cols)
+        sqlite(db, "UPDATE audit SET %s = %s WHERE id = (SELECT max(id) "
+                   "FROM audit)" % (col, "'intruso'" if col != "actor_id"
+                                    else "9999"))
+        rc, out = cli("audit", "verify", "--db", db)
+        self.assertNotEqual(rc, 0, out)
