@@ -675,7 +675,8 @@ class Server:
 
     def log_tail(self, n=4000):
         try:
-            self.log.flush()
+            if not self.log.closed:
+                self.log.flush()
             with open(self.logpath, "rb") as f:
                 data = f.read()
             return data[-n:].decode("utf-8", "replace")

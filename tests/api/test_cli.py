@@ -26,6 +26,15 @@ def sqlite(db, sql):
     return p.stdout.decode().strip()
 
 
+def tamper(db, sql):
+    """Run `sql` on db as someone with write access to the file would:
+    first dropping any trigger that guards the audit table."""
+    triggers = sqlite(db, "SELECT name FROM sqlite_master WHERE "
+                          "type = 'trigger' AND tbl_name = 'audit'").split()
+    drops = "".join('DROP TRIGGER "%s"; ' % name for name in triggers)
+    return sqlite(db, drops + sql)
+
+
 def workdir(name):
     d = os.path.join(t.CTX.tmp, name)
     os.makedirs(d, exist_ok=True)
@@ -294,7 +303,7 @@ class CliAuditVerify(ApiTest):
         db = self.copy("edited.db")
         rc, out = cli("audit", "verify", "--db", db)
         self.assertEqual(rc, 0, "copy should verify before the edit: " + out)
-        changed = sqlite(db, "UPDATE audit SET after_json = "
+        changed = tamper(db, "UPDATE audit SET after_json = "
                              "'{\"tampered\":true}' WHERE id = 2; "
                              "SELECT changes();")
         self.assertEqual(changed, "1")
@@ -305,7 +314,7 @@ class CliAuditVerify(ApiTest):
         db = self.copy("deleted.db")
         n = int(sqlite(db, "SELECT count(*) FROM audit"))
         self.assertGreaterEqual(n, 3)
-        changed = sqlite(db, "DELETE FROM audit WHERE id = (SELECT id FROM "
+        changed = tamper(db, "DELETE FROM audit WHERE id = (SELECT id FROM "
                              "audit ORDER BY id LIMIT 1 OFFSET %d); "
                              "SELECT changes();" % (n // 2))
         self.assertEqual(changed, "1")
@@ -319,8 +328,9 @@ class CliAuditVerify(ApiTest):
                     if c in cols.split()), None)
         if col is None:
             self.skipTest("no actor column found in %r" % cols)
-        sqlite(db, "UPDATE audit SET %s = %s WHERE id = (SELECT max(id) "
-                   "FROM audit)" % (col, "'intruso'" if col != "actor_id"
-                                    else "9999"))
+        changed = tamper(db, "UPDATE audit SET %s = %s WHERE id = (SELECT "
+                             "max(id) FROM audit); SELECT changes();"
+                         % (col, "'intruso'" if col != "actor_id" else "9999"))
+        self.assertEqual(changed, "1")
         rc, out = cli("audit", "verify", "--db", db)
         self.assertNotEqual(rc, 0, out)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs every dependency, builds with warnings as errors and runs every
+# test (unit, API against a real server, ...) — then the same suite once
+# more under AddressSanitizer + UBSan.  Usage: scripts/test.sh [--no-asan]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+INOP_TEST_DEPS=1 ./scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build (Release, -Werror) and test =="
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINOP_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure)
+
+if [ "${1:-}" != "--no-asan" ]; then
+  echo "== build (ASan + UBSan) and test =="
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINOP_WERROR=ON \
+        -DINOP_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     ctest --output-on-failure)
+fi
+echo "== all tests passed =="

@@ -1,0 +1,332 @@
+/*
+ * The store on a real SQLite file: the audit chain (A1), the gapless
+ * numbering (R8) and the one-open-event constraint (R3).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "calendar/cal.h"
+#include "db/db.h"
+#include "store/audit.h"
+#include "store/events.h"
+#include "store/points.h"
+#include "store/store.h"
+#include "store/users.h"
+
+struct fixture {
+	char path[64];
+	struct db *db;
+	struct actor jefe;
+	struct point point;
+	FILE *devnull;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct inop_err e;
+	struct user u = {0};
+	const char *codes[] = {"CAC-1"};
+	int fd;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/inop-test-XXXXXX");
+	fd = mkstemp(f->path);
+	close(fd);
+	assert_int_equal(db_open(f->path, &f->db, &e), 0);
+	assert_int_equal(store_migrate(f->db, &e), 0);
+	snprintf(f->point.ref.code, sizeof(f->point.ref.code), "CAC-1");
+	snprintf(f->point.ref.name, sizeof(f->point.ref.name), "CAC Uno");
+	snprintf(f->point.ref.type, sizeof(f->point.ref.type), "CAC");
+	snprintf(f->point.ref.channel, sizeof(f->point.ref.channel),
+		 "PRESENCIAL");
+	snprintf(f->point.ref.region, sizeof(f->point.ref.region), "Lima");
+	assert_int_equal(store_point_insert(f->db, &f->point, "t", 1, &e), 0);
+	snprintf(u.username, sizeof(u.username), "jefe");
+	snprintf(u.name, sizeof(u.name), "Jefe");
+	snprintf(u.email, sizeof(u.email), "j@x.pe");
+	snprintf(u.password_hash, sizeof(u.password_hash), "x");
+	u.roles = ROLE_JEFE;
+	assert_int_equal(store_user_insert(f->db, &u, codes, 1, "t", 1, &e),
+			 0);
+	f->jefe.id = u.id;
+	f->jefe.roles = ROLE_JEFE;
+	snprintf(f->jefe.username, sizeof(f->jefe.username), "jefe");
+	f->devnull = fopen("/dev/null", "w");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[80];
+
+	db_close(f->db);
+	fclose(f->devnull);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static int register_one(struct fixture *f, const char *procedure,
+			const char *request, int64_t now, struct event *ev,
+			struct inop_err *e)
+{
+	int64_t open_id;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->point = f->point.ref;
+	snprintf(ev->procedure, sizeof(ev->procedure), "%s", procedure);
+	codes_add(&ev->requests, request);
+	codes_add(&ev->applications, "SIAC_UNICO");
+	snprintf(ev->scenario, sizeof(ev->scenario), "EVENTO_NO_PREVISTO");
+	snprintf(ev->cause, sizeof(ev->cause), "CORTE_LUZ");
+	snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
+	ev->started_at = now - 60;
+	return store_event_register(f->db, ev, &f->jefe, now, &open_id, e);
+}
+
+static int close_decide(struct db *db, struct event *ev, void *ctx,
+			struct inop_err *e)
+{
+	(void)db;
+	(void)ctx;
+	(void)e;
+	ev->open = 0;
+	ev->ended_at = ev->started_at + 60;
+	snprintf(ev->closure_reason, sizeof(ev->closure_reason),
+		 "SIN_FLUIDO_ELECTRICO");
+	return 0;
+}
+
+static void test_r8_numbers_are_gapless_per_lima_year(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev;
+	struct inop_err e;
+	int64_t t2026, t2027;
+
+	/* 2026-12-31 23:00 Lima is already 2027 in UTC: still 2026. */
+	assert_int_equal(cal_parse_rfc3339("2026-12-31T23:00:00-05:00",
+					   &t2026),
+			 0);
+	assert_int_equal(cal_parse_rfc3339("2027-01-01T00:10:00-05:00",
+					   &t2027),
+			 0);
+	assert_int_equal(register_one(f, "CONSULTAS", "MIGRACION_PLAN", t2026,
+				      &ev, &e),
+			 0);
+	assert_string_equal(ev.number, "INOP-2026-000001");
+	/* A refused registration (R3) does not consume a number. */
+	assert_int_equal(register_one(f, "CONSULTAS", "CAMBIO_NOMBRE", t2026,
+				      &ev, &e),
+			 -1);
+	assert_int_equal(e.status, 409);
+	assert_int_equal(register_one(f, "ALTAS", "CONTRATACION", t2026, &ev,
+				      &e),
+			 0);
+	assert_string_equal(ev.number, "INOP-2026-000002");
+	assert_int_equal(register_one(f, "BAJAS", "BAJA_SERVICIO", t2027, &ev,
+				      &e),
+			 0);
+	assert_string_equal(ev.number, "INOP-2027-000001");
+}
+
+static void test_r3_one_open_event_per_point_and_procedure(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev, dup;
+	struct inop_err e;
+	char key[24];
+
+	assert_int_equal(register_one(f, "RECLAMOS", "RECLAMO", 2000000000,
+				      &ev, &e),
+			 0);
+	assert_int_equal(register_one(f, "RECLAMOS", "QUEJA", 2000000000,
+				      &dup, &e),
+			 -1);
+	assert_string_equal(e.code, "DUPLICATE_OPEN_EVENT");
+	assert_non_null(strstr(e.message, ev.number));
+	snprintf(key, sizeof(key), "%lld", (long long)ev.id);
+	assert_int_equal(store_event_change(f->db, key, "event.close",
+					    close_decide, NULL, &f->jefe,
+					    2000000000, &ev, &e),
+			 0);
+	/* Closed: a new one may be opened. */
+	assert_int_equal(register_one(f, "RECLAMOS", "QUEJA", 2000000000,
+				      &dup, &e),
+			 0);
+}
+
+static void test_r3_database_refuses_a_second_open_row(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev;
+	struct inop_err e;
+	struct db_stmt *st;
+
+	assert_int_equal(register_one(f, "CONSULTAS", "MIGRACION_PLAN",
+				      2000000000, &ev, &e),
+			 0);
+	/* Bypassing the check in C: the unique index still says no. */
+	st = db_prepare(f->db,
+			"INSERT INTO events (number, point_id, procedure, "
+			"requests, applications, scenario, started_at, status, "
+			"origin, registered_at, registered_by, reportable) "
+			"SELECT 'X', point_id, procedure, requests, "
+			"applications, scenario, started_at, 'OPEN', origin, "
+			"registered_at, registered_by, 1 FROM events WHERE "
+			"id = ?");
+	assert_non_null(st);
+	db_bind_int(st, 1, ev.id);
+	assert_int_equal(db_step(st), DB_CONSTRAINT);
+	db_reset(st);
+}
+
+static int64_t verify(struct fixture *f)
+{
+	int64_t n;
+
+	return audit_verify(f->db, f->devnull, &n);
+}
+
+static void test_a1_every_change_is_audited_and_chained(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev;
+	struct inop_err e;
+	struct audit_item *items;
+	size_t n;
+	char key[24];
+
+	assert_int_equal(register_one(f, "BAJAS", "BAJA_SERVICIO", 2000000000,
+				      &ev, &e),
+			 0);
+	snprintf(key, sizeof(key), "%lld", (long long)ev.id);
+	assert_int_equal(store_event_change(f->db, key, "event.close",
+					    close_decide, NULL, &f->jefe,
+					    2000000100, &ev, &e),
+			 0);
+	assert_int_equal(store_audit_of(f->db, "event", ev.id, &items, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].action, "event.register");
+	assert_null(items[0].before_json);
+	assert_string_equal(items[1].action, "event.close");
+	assert_non_null(strstr(items[1].before_json, "\"OPEN\""));
+	assert_non_null(strstr(items[1].after_json, "\"CLOSED\""));
+	assert_string_equal(items[1].actor, "jefe");
+	audit_items_free(items, n);
+	assert_int_equal(verify(f), 0);
+}
+
+static void tamper(struct fixture *f, const char *sql)
+{
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER IF EXISTS "
+					"audit_no_update; DROP TRIGGER IF "
+					"EXISTS audit_no_delete"),
+			 0);
+	assert_int_equal(db_exec(f->db, sql), 0);
+}
+
+static void test_a1_audit_log_is_append_only(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_not_equal(db_exec(f->db, "UPDATE audit SET actor = 'x' "
+					    "WHERE id = 1"),
+			     0);
+	assert_int_not_equal(db_exec(f->db, "DELETE FROM audit WHERE id = 1"),
+			     0);
+	assert_int_equal(verify(f), 0);
+}
+
+static void test_a1_verify_detects_an_edited_record(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(verify(f), 0);
+	tamper(f, "UPDATE audit SET after_json = '{\"code\":\"X\"}' "
+		  "WHERE id = 1");
+	assert_true(verify(f) > 0);
+}
+
+static void test_a1_verify_detects_a_removed_record(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DELETE FROM audit WHERE id = 1");
+	assert_true(verify(f) > 0);
+}
+
+static void test_a1_verify_detects_a_removed_last_record(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)");
+	assert_true(verify(f) > 0);
+}
+
+static void test_a1_verify_detects_an_inserted_record(void **state)
+{
+	struct fixture *f = *state;
+
+	/* A copy of record 1 slipped in with a fresh id in the middle:
+	 * the links around it break. */
+	tamper(f, "INSERT INTO audit (id, at, actor, action, entity, "
+		  "entity_id, before_json, after_json, prev_hash, hash) "
+		  "SELECT 1000, at, actor, action, entity, entity_id, "
+		  "before_json, after_json, prev_hash, hash FROM audit "
+		  "WHERE id = 1; UPDATE audit SET id = -id WHERE id >= 2; "
+		  "UPDATE audit SET id = 2 WHERE id = 1000; "
+		  "UPDATE audit SET id = -id + 1 WHERE id < 0");
+	assert_true(verify(f) > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_r8_numbers_are_gapless_per_lima_year, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_r3_one_open_event_per_point_and_procedure, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_r3_database_refuses_a_second_open_row, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a1_every_change_is_audited_and_chained, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a1_audit_log_is_append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a1_verify_detects_an_edited_record, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a1_verify_detects_a_removed_record, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a1_verify_detects_a_removed_last_record, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a1_verify_detects_an_inserted_record, setup,
+			teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
