@@ -53,5 +53,7 @@ void api_events_add_requests(struct req *r);
 void api_events_close(struct req *r);
 void api_events_annotate(struct req *r);
 void api_events_audit(struct req *r);
+void api_calendar_add(struct req *r);
+void api_calendar_holidays(struct req *r);
 
 #endif

@@ -243,8 +243,8 @@ void api_events_list(struct req *r)
 }
 
 /*
- * Loads the event of the path for reading: 404 when it does not exist or
- * the actor may not see it (a JEFE, another point's event).
+ * Loads the event of the path: 404 when it does not exist, 403 when the
+ * actor may not see it (a JEFE, another point's event).
  */
 static int load_visible(struct req *r, struct db *db, struct event *ev)
 {
@@ -255,16 +255,23 @@ static int load_visible(struct req *r, struct db *db, struct event *ev)
 		reply_internal(r);
 		return -1;
 	}
-	if (rc == 1 && scoped_to_points(&r->actor)) {
-		rc = store_user_has_point(db, r->actor.id, ev->point.id);
-		if (rc < 0) {
-			reply_internal(r);
-			return -1;
-		}
-	}
 	if (rc == 0) {
 		err_set(&e, 404, "NOT_FOUND", NULL, "No existe el evento '%s'",
 			r->param[0]);
+		reply_error(r, &e);
+		return -1;
+	}
+	if (!scoped_to_points(&r->actor))
+		return 0;
+	rc = store_user_has_point(db, r->actor.id, ev->point.id);
+	if (rc < 0) {
+		reply_internal(r);
+		return -1;
+	}
+	if (rc == 0) {
+		err_set(&e, 403, "FORBIDDEN", NULL,
+			"El evento %s es de un punto que no tiene asignado",
+			ev->number);
 		reply_error(r, &e);
 		return -1;
 	}
@@ -352,7 +359,6 @@ static void change_event(struct req *r, const char *action,
 		free(ev);
 		return;
 	}
-	/* A JEFE learns nothing of other points' events: 404 first. */
 	if (load_visible(r, db, ev) < 0)
 		goto out;
 	if (store_event_change(db, r->param[0], action, decide, c, &r->actor,

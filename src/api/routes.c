@@ -27,6 +27,9 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/events/:id/annotations", api_events_annotate,
 	 ROLE_CONTROL, J},
 	{"GET", "/api/v1/events/:id/audit", api_events_audit, ANY, 0},
+	{"GET", "/api/v1/calendar/add-business-days", api_calendar_add, ANY,
+	 0},
+	{"GET", "/api/v1/calendar/holidays", api_calendar_holidays, ANY, 0},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -148,6 +148,8 @@ int cmd_user(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "add") == 0)
 		return user_add(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "--help") == 0)
+		return user_add(argc, argv);
 	fputs("usage: inop user add ... (see 'inop user add --help')\n",
 	      stderr);
 	return 2;
@@ -157,6 +159,8 @@ int cmd_point(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "add") == 0)
 		return point_add(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "--help") == 0)
+		return point_add(argc, argv);
 	fputs("usage: inop point add ... (see 'inop point add --help')\n",
 	      stderr);
 	return 2;

@@ -117,7 +117,7 @@ class C2Reasons(JefeTest):
         ev = self.register(self.jefe, event_payload(self.take_point()))
         for reason in ("INTERMITENCIA", "INCONVENIENTE_CONECTIVIDAD",
                        "MANTENIMIENTO_APLICATIVOS", "FALLA_MASIVA_APLICATIVO",
-                       "LLUVIA", "sin_fluido_electrico", ""):
+                       "LLUVIA", "sin_fluido_electrico"):
             with self.subTest(reason=reason):
                 r = self.close_event(self.jefe, ev["id"], reason, expect=None)
                 self.assertError(r, 422, "REASON_NOT_ALLOWED",
@@ -126,6 +126,18 @@ class C2Reasons(JefeTest):
         self.assertEqual(got["status"], "OPEN")
         self.assertIsNone(got["closure_reason"])
         self.assertIsNone(got["ended_at"])
+
+    def test_c2_missing_closure_reason_is_422_field_closure_reason(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        for body in ({"ended_at": iso(now())},
+                     {"ended_at": iso(now()), "closure_reason": ""},
+                     {"ended_at": iso(now()), "closure_reason": None}):
+            with self.subTest(body=body):
+                r = self.jefe.post("/api/v1/events/%s/close" % ev["id"], body)
+                err = self.assertError(r, 422, field="closure_reason")
+                self.assertIn(err["code"], ("VALIDATION",
+                                            "REASON_NOT_ALLOWED"))
+        self.assertEqual(self.get_event(ev["id"])["status"], "OPEN")
 
     def test_c2_prueba_allows_only_error_usuario(self):
         ev = self.register(admin(), event_payload(self.take_point(),
