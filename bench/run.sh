@@ -40,14 +40,15 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- cleanup
 PIDS=()
 WORK=
+# shellcheck disable=SC2317 # called through the trap
 cleanup() {
-	local rc=$? pid i
+	local rc=$? pid _
 	trap - EXIT INT TERM
 	for pid in "${PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
 	for pid in "${PIDS[@]}"; do
-		for i in $(seq 50); do
+		for _ in $(seq 50); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -77,9 +78,9 @@ forget_pid() {
 
 # Stop one process we started: SIGTERM, up to 10 s, then SIGKILL.
 stop_pid() {
-	local pid=$1 i
+	local pid=$1 _
 	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -149,8 +150,8 @@ run_wrk() {
 }
 
 wait_http() { # URL PID: until URL answers, or the process is gone
-	local i
-	for i in $(seq 300); do
+	local _
+	for _ in $(seq 300); do
 		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.1
@@ -159,28 +160,36 @@ wait_http() { # URL PID: until URL answers, or the process is gone
 }
 
 # ------------------------------------------------ (b) raw SQLite commits
-RAW_LINE= RAW_RATE=0
-for t in 1 "$CONNS"; do
+# raw_sqlite THREADS: one run of bench/sqlite_commit; its RESULT line goes
+# to RAW_RESULT (not printed: a $(...) subshell would delay the traps)
+raw_sqlite() {
+	local t=$1 line
 	log "raw SQLite: $t thread(s), ${POST_DURATION}s"
 	run_fg "$BUILD/bench/sqlite_commit" -f "$WORK/raw.db" -t "$t" \
-		-d "$POST_DURATION" >"$WORK/raw-t$t.txt" || die "sqlite_commit failed"
-	line=$(grep '^RESULT ' "$WORK/raw-t$t.txt")
-	log "  $line"
-	rate=$(field commits_per_s "$line")
-	eval "RAW_T$t=\$line"
-	if awk -v a="$rate" -v b="$RAW_RATE" 'BEGIN { exit !(a > b) }'; then
-		RAW_LINE=$line RAW_RATE=$rate
-	fi
+		-d "$POST_DURATION" >"$WORK/raw.txt" || die "sqlite_commit failed"
 	rm -f "$WORK/raw.db" "$WORK/raw.db-wal" "$WORK/raw.db-shm"
-done
-RAW_T1_LINE=$RAW_T1
-eval "RAW_TN_LINE=\$RAW_T$CONNS"
+	line=$(grep '^RESULT ' "$WORK/raw.txt") || die "sqlite_commit printed no result"
+	log "  $line"
+	RAW_RESULT=$line
+}
+gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+
+LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)
+raw_sqlite 1
+RAW_T1_LINE=$RAW_RESULT
+raw_sqlite "$CONNS"
+RAW_TN_LINE=$RAW_RESULT
+RAW_BEST_T=1 RAW_BEFORE_LINE=$RAW_T1_LINE
+if gt "$(field commits_per_s "$RAW_TN_LINE")" "$(field commits_per_s "$RAW_T1_LINE")"; then
+	RAW_BEST_T=$CONNS RAW_BEFORE_LINE=$RAW_TN_LINE
+fi
+RAW_RATE=$(field commits_per_s "$RAW_BEFORE_LINE")
 
 # --------------------------------------------------------- (inop) server
 # One attempt: fresh database, setup, POST run, GET run.  Returns 3 when the
 # POST run ran out of fresh combinations (caller retries with more points).
 run_inop() {
-	local points=$1 dir=$WORK/inop port pid base status combos
+	local points=$1 dir=$WORK/inop port pid base combos
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	printf 'bench-admin-password-2026\n' >"$dir/admin-password"
@@ -220,6 +229,17 @@ run_inop() {
 		return 3
 	fi
 
+	# The disk's fsync rate drifts (other work on the machine, the
+	# device's own caching), so the reference is the mean of a raw run
+	# just before and one just after the POST run, with the better thread
+	# count of the first.  The server sits idle meanwhile.
+	LOAD_AFTER=$(cut -d ' ' -f 1-3 /proc/loadavg)
+	raw_sqlite "$RAW_BEST_T"
+	RAW_AFTER_LINE=$RAW_RESULT
+	RAW_RATE=$(awk -v a="$(field commits_per_s "$RAW_BEFORE_LINE")" \
+		-v b="$(field commits_per_s "$RAW_AFTER_LINE")" \
+		'BEGIN { printf "%.1f", (a + b) / 2 }')
+
 	local token
 	token=$(cat "$dir/admin-token")
 	curl -fsS -H "Authorization: Bearer $token" -o "$WORK/events.json" \
@@ -253,7 +273,7 @@ if [ "$POINTS_SETTING" = auto ]; then
 	# procedures each: inop commits one row per request too, so it cannot
 	# plausibly outrun that without breaking the durability settings.
 	POINTS=$(awk -v r="$RAW_RATE" -v d="$POST_DURATION" \
-		'BEGIN { p = int(2 * r * d / 4) + 1; print (p < 600 ? 600 : p) }')
+		'BEGIN { p = int(2 * r * d / 4) + 1; print (p < 2500 ? 2500 : p) }')
 else
 	POINTS=$POINTS_SETTING
 fi
@@ -350,11 +370,24 @@ for l in "$GET_INOP_LINE" "$GET_NGINX_LINE"; do
 		get_problem="errors during a GET run, see the raw lines"
 	fi
 done
+NOISE=
+drift=$(awk -v a="$(field commits_per_s "$RAW_BEFORE_LINE")" \
+	-v b="$(field commits_per_s "$RAW_AFTER_LINE")" \
+	'BEGIN { m = a > b ? a : b; printf "%.0f", (m > 0 ? 100 * (a > b ? a - b : b - a) / m : 0) }')
+if [ "$drift" -gt 25 ]; then
+	NOISE="raw SQLite commits/s changed by $drift % between before and after:"
+	NOISE+=" the disk or the machine was busy, the POST ratio is unreliable"
+fi
+if gt "${LOAD_BEFORE%% *}" 1.0; then
+	NOISE+="${NOISE:+; }load average was ${LOAD_BEFORE%% *} at the start: other work competes for the CPUs"
+fi
 post_problem=
 if [ "$(field s409 "$POST_STATUS")" != 0 ] || [ "$(field other "$POST_STATUS")" != 0 ]; then
 	post_problem="$(field s409 "$POST_STATUS") x 409, $(field other "$POST_STATUS") other non-201"
 fi
 
+mkdir -p "$BENCH/results" # git-ignored
+RESULT_FILE=$BENCH/results/bench-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
 	echo
 	echo "Inop benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -363,21 +396,26 @@ fi
 	echo "wrk -t$THREADS -c$CONNS; GET ${GET_DURATION}s each, POST ${POST_DURATION}s;" \
 		"GET answer $GET_BYTES bytes; $POINTS points x 4 procedures"
 	echo "versions: $(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }'), $(nginx -v 2>&1 | sed 's/.*: //')," \
-		"sqlite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'), inop $("$INOP" version 2>/dev/null | head -n 1)"
+		"sqlite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'), $("$INOP" version 2>/dev/null | head -n 1)"
 	echo
 	printf '%-44s %10s %9s %9s\n' "" "req/s" "p50 ms" "p99 ms"
 	row "GET  /api/v1/events?limit=50   inop" "$GET_INOP_LINE" rps
 	row "GET  same bytes, static        nginx" "$GET_NGINX_LINE" rps
 	row "POST /api/v1/events            inop" "$POST_LINE" rps
-	row "one-row commit, raw SQLite, 1 thread" "$RAW_T1_LINE" commits_per_s
-	row "one-row commit, raw SQLite, $CONNS threads" "$RAW_TN_LINE" commits_per_s
+	row "raw SQLite commit, 1 thread, before" "$RAW_T1_LINE" commits_per_s
+	row "raw SQLite commit, $CONNS threads, before" "$RAW_TN_LINE" commits_per_s
+	row "raw SQLite commit, $RAW_BEST_T thread(s), after" "$RAW_AFTER_LINE" commits_per_s
 	echo
 	echo "POST answers: $(field s201 "$POST_STATUS") x 201, $(field s409 "$POST_STATUS") x 409," \
 		"$(field other "$POST_STATUS") other${POST_SAMPLE:+ (first: $POST_SAMPLE)}"
-	echo "raw SQLite reference: best of 1 and $CONNS threads = $(field threads "$RAW_LINE") thread(s)"
+	echo "raw SQLite reference: $RAW_RATE commits/s = mean of before and after with" \
+		"$RAW_BEST_T thread(s) (the better of 1 and $CONNS before)"
+	echo "load average before the raw SQLite runs: $LOAD_BEFORE; after the POST run: $LOAD_AFTER"
+	[ -n "$NOISE" ] && echo "WARNING: $NOISE"
 	echo
 	ratio_row "GET  inop / nginx" "$GET_INOP_RPS" "$GET_NGINX_RPS" "$get_problem"
 	ratio_row "POST inop / raw SQLite commits" "$POST_RPS" "$RAW_RATE" "$post_problem"
 	echo
-} | tee "$BUILD/bench-last.txt"
+} | tee "$RESULT_FILE"
+log "table saved to ${RESULT_FILE#"$ROOT"/}"
 exit 0

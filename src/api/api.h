@@ -18,6 +18,9 @@ extern const size_t api_n_routes;
  */
 int body_str(json_t *body, const char *key, int required, char *out,
 	     size_t size, struct inop_err *err);
+/* Human text: at most max_chars characters; size >= 4 * max_chars + 1. */
+int body_text(json_t *body, const char *key, int required, size_t max_chars,
+	      char *out, size_t size, struct inop_err *err);
 int body_time(json_t *body, const char *key, int required, int64_t *out,
 	      struct inop_err *err);
 int body_codes(json_t *body, const char *key, int required,

@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "calendar/cal.h"
+#include "domain/account.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -34,6 +35,19 @@ int body_str(json_t *body, const char *key, int required, char *out,
 		return err_validation(err, key,
 				      "El campo '%s' no puede estar vacío",
 				      key);
+	return 0;
+}
+
+int body_text(json_t *body, const char *key, int required, size_t max_chars,
+	      char *out, size_t size, struct inop_err *err)
+{
+	if (body_str(body, key, required, out, size, err) < 0)
+		return -1;
+	if (utf8_chars(out) > max_chars)
+		return err_validation(err, key,
+				      "El campo '%s' admite hasta %zu "
+				      "caracteres",
+				      key, max_chars);
 	return 0;
 }
 

@@ -41,9 +41,12 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	    body_str(b, "origin", 0, ev->origin, sizeof(ev->origin), e) < 0 ||
 	    body_str(b, "manual_form_ref", 0, ev->manual_form_ref,
 		     sizeof(ev->manual_form_ref), e) < 0 ||
-	    body_str(b, "description", 0, ev->description,
-		     sizeof(ev->description), e) < 0)
+	    body_text(b, "description", 0, EVENT_TEXT_MAX, ev->description,
+		      sizeof(ev->description), e) < 0)
 		return -1;
+	/* Only a mass-failure event links to a mass failure. */
+	if (strcmp(ev->scenario, "FALLA_MASIVA") != 0)
+		ev->mass_failure_id = 0;
 	if (!ev->origin[0])
 		snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
 	return 0;
@@ -296,7 +299,7 @@ struct change {
 	struct req *r;
 	struct codes requests;
 	char reason[CODE_LEN];
-	char justification[EVENT_TEXT_MAX + 1];
+	char justification[EVENT_TEXT_BYTES];
 	int64_t ended_at;
 };
 
@@ -400,8 +403,8 @@ void api_events_close(struct req *r)
 	if (body_time(r->body, "ended_at", 1, &c->ended_at, &e) < 0 ||
 	    body_str(r->body, "closure_reason", 1, c->reason,
 		     sizeof(c->reason), &e) < 0 ||
-	    body_str(r->body, "justification", 0, c->justification,
-		     sizeof(c->justification), &e) < 0)
+	    body_text(r->body, "justification", 0, EVENT_TEXT_MAX,
+		      c->justification, sizeof(c->justification), &e) < 0)
 		reply_error(r, &e);
 	else
 		change_event(r, "event.close", decide_close, c);
@@ -411,7 +414,7 @@ void api_events_close(struct req *r)
 void api_events_annotate(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	char *text = malloc(EVENT_TEXT_MAX + 1);
+	char *text = malloc(EVENT_TEXT_BYTES);
 	struct inop_err e;
 	int64_t id;
 	struct db *db = api_db(r);
@@ -423,7 +426,8 @@ void api_events_annotate(struct req *r)
 	}
 	if (load_visible(r, db, ev) < 0)
 		goto out;
-	if (body_str(r->body, "text", 1, text, EVENT_TEXT_MAX + 1, &e) < 0 ||
+	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, text,
+		      EVENT_TEXT_BYTES, &e) < 0 ||
 	    store_event_annotate(db, ev, text, &r->actor, r->now, &id, &e) <
 		    0) {
 		reply_error(r, &e);

@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "domain/event_json.h"
+#include "domain/point.h"
 #include "store/points.h"
 
 static json_t *point_to_json(const struct point *p)
@@ -14,53 +15,20 @@ static json_t *point_to_json(const struct point *p)
 			 "region", p->ref.region, "active", p->active);
 }
 
-/* Codes: upper-case letters, digits, '-' and '_'. */
-static int code_ok(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return 0;
-	return 1;
-}
-
 static int parse_point(struct req *r, struct point *p, struct inop_err *e)
 {
-	const struct cat_item *type;
-
 	memset(p, 0, sizeof(*p));
 	if (body_str(r->body, "code", 1, p->ref.code, sizeof(p->ref.code),
 		     e) < 0 ||
-	    body_str(r->body, "name", 1, p->ref.name, sizeof(p->ref.name),
-		     e) < 0 ||
+	    body_text(r->body, "name", 1, 120, p->ref.name,
+		      sizeof(p->ref.name), e) < 0 ||
 	    body_str(r->body, "type", 1, p->ref.type, sizeof(p->ref.type),
 		     e) < 0 ||
-	    body_str(r->body, "region", 1, p->ref.region,
-		     sizeof(p->ref.region), e) < 0 ||
+	    body_text(r->body, "region", 1, 80, p->ref.region,
+		      sizeof(p->ref.region), e) < 0 ||
 	    body_codes(r->body, "lines", 0, &p->lines, e) < 0)
 		return -1;
-	if (!code_ok(p->ref.code))
-		return err_validation(e, "code",
-				      "El código solo admite mayúsculas, "
-				      "dígitos, '-' y '_'");
-	type = catalog_find(&r->app->catalog, "point_type", NULL,
-			    p->ref.type);
-	if (!type)
-		return err_validation(e, "type",
-				      "Tipo de punto desconocido: '%s' (CAC, "
-				      "ACD o CALL_CENTER)",
-				      p->ref.type);
-	snprintf(p->ref.channel, sizeof(p->ref.channel), "%s", type->extra);
-	for (size_t i = 0; i < p->lines.n; i++)
-		if (strcmp(p->ref.type, "CALL_CENTER") != 0 ||
-		    (strcmp(p->lines.v[i], "123") != 0 &&
-		     strcmp(p->lines.v[i], "135") != 0))
-			return err_validation(e, "lines",
-					      "Las líneas (123, 135) solo se "
-					      "indican para un call center");
-	return 0;
+	return point_check(&r->app->catalog, &p->ref, &p->lines, e);
 }
 
 void api_points_create(struct req *r)

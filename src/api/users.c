@@ -2,41 +2,11 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/account.h"
 #include "store/users.h"
 #include "util/password.h"
 
 #define USER_POINTS_MAX 5000
-
-static int username_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 3 || n > 60)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '-' || *s == '_'))
-			return 0;
-	return 1;
-}
-
-static int email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	return at && at > s && strchr(at, '.') && !strchr(at + 1, '@') &&
-	       !strpbrk(s, " <>\r\n,;");
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
 
 static int parse_roles(json_t *body, unsigned *roles, struct inop_err *e)
 {
@@ -90,24 +60,12 @@ static int parse_user(struct req *r, struct user *u, char *password,
 	if (body_str(r->body, "username", 1, u->username, sizeof(u->username),
 		     e) < 0 ||
 	    body_str(r->body, "password", 1, password, pw_size, e) < 0 ||
-	    body_str(r->body, "name", 1, u->name, sizeof(u->name), e) < 0 ||
+	    body_text(r->body, "name", 1, 120, u->name, sizeof(u->name), e) <
+		    0 ||
 	    body_str(r->body, "email", 1, u->email, sizeof(u->email), e) < 0 ||
 	    parse_roles(r->body, &u->roles, e) < 0)
 		return -1;
-	if (!username_ok(u->username))
-		return err_validation(e, "username",
-				      "El usuario debe tener de 3 a 60 "
-				      "caracteres: minúsculas, dígitos, '.', "
-				      "'-' o '_'");
-	if (!email_ok(u->email))
-		return err_validation(e, "email",
-				      "El correo electrónico no es válido");
-	if (utf8_chars(password) < PASSWORD_MIN_CHARS)
-		return err_set(e, 422, "WEAK_PASSWORD", "password",
-			       "La contraseña debe tener al menos %d "
-			       "caracteres",
-			       PASSWORD_MIN_CHARS);
-	return 0;
+	return account_check(u->username, u->email, u->roles, password, e);
 }
 
 void api_users_create(struct req *r)

@@ -5,7 +5,10 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "domain/account.h"
+#include "domain/point.h"
 #include "store/points.h"
+#include "store/store.h"
 #include "store/users.h"
 #include "util/password.h"
 
@@ -58,10 +61,8 @@ static int user_add(int argc, char **argv)
 	if (read_secret_file(opt_get(&o, "password-file"), password,
 			     sizeof(password)) < 0)
 		return 1;
-	if (strlen(password) < PASSWORD_MIN_CHARS) {
-		fprintf(stderr, "inop: the password must have at least %d "
-				"characters\n",
-			PASSWORD_MIN_CHARS);
+	if (account_check(u.username, u.email, u.roles, password, &e) < 0) {
+		fprintf(stderr, "inop: %s: %s\n", e.field, e.message);
 		return 1;
 	}
 	if (opt_get(&o, "points")) {
@@ -103,6 +104,7 @@ static int point_add(int argc, char **argv)
 	struct config cfg;
 	struct opts o;
 	struct point p = {0};
+	struct catalog cat = {0};
 	struct inop_err e;
 	const char *type;
 	struct db *db;
@@ -117,18 +119,9 @@ static int point_add(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (strcmp(type, "CAC") && strcmp(type, "ACD") &&
-	    strcmp(type, "CALL_CENTER")) {
-		fprintf(stderr, "inop: --type must be CAC, ACD or "
-				"CALL_CENTER\n");
-		return 2;
-	}
 	snprintf(p.ref.code, sizeof(p.ref.code), "%s", opt_get(&o, "code"));
 	snprintf(p.ref.name, sizeof(p.ref.name), "%s", opt_get(&o, "name"));
 	snprintf(p.ref.type, sizeof(p.ref.type), "%s", type);
-	snprintf(p.ref.channel, sizeof(p.ref.channel), "%s",
-		 strcmp(type, "CALL_CENTER") == 0 ? "TELEFONICO"
-						  : "PRESENCIAL");
 	snprintf(p.ref.region, sizeof(p.ref.region), "%s",
 		 opt_get(&o, "region"));
 	if (opt_get(&o, "lines") &&
@@ -137,8 +130,13 @@ static int point_add(int argc, char **argv)
 	db = cli_open_db(&cfg);
 	if (!db)
 		return 1;
-	if (store_point_insert(db, &p, "inop-cli", time(NULL), &e) < 0)
+	if (store_load_catalog(db, &cat, &e) < 0 ||
+	    point_check(&cat, &p.ref, &p.lines, &e) < 0 ||
+	    store_point_insert(db, &p, "inop-cli", time(NULL), &e) < 0) {
+		catalog_release(&cat);
 		return fail(db, &e);
+	}
+	catalog_release(&cat);
 	db_close(db);
 	printf("created point '%s'\n", p.ref.code);
 	return 0;

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "domain/account.h"
 #include "store/store.h"
 #include "store/users.h"
 #include "util/password.h"

@@ -9,22 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/account.h"
 #include "domain/roles.h"
 
 static int is(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;
-}
-
-/* Characters, not bytes, of a UTF-8 string. */
-static size_t utf8_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
 }
 
 static int check_r1(const struct rule_ctx *ctx, const struct event *ev,
@@ -236,7 +226,7 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 			       "Soporte; el jefe del punto solo puede "
 			       "cerrarlos como ERROR_USUARIO");
 	if (is(reason, "ERROR_USUARIO") &&
-	    (!justification || utf8_len(justification) < 10))
+	    (!justification || utf8_chars(justification) < 10))
 		return err_validation(err, "justification",
 				      "El cierre como error de usuario requiere "
 				      "un sustento de al menos 10 caracteres");

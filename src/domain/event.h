@@ -6,7 +6,8 @@
 #include "domain/codes.h"
 #include "util/err.h"
 
-#define EVENT_TEXT_MAX 2000 /* description, justification: bytes */
+#define EVENT_TEXT_MAX 2000 /* description, justification: characters */
+#define EVENT_TEXT_BYTES (EVENT_TEXT_MAX * 4 + 1) /* UTF-8, worst case */
 #define CLOCK_SKEW_S 300    /* R7, C3: 5 minutes */
 #define MANUAL_MAX_AGE_S (30 * 86400) /* K2: paper forms up to 30 days */
 
@@ -14,10 +15,10 @@
 struct point_ref {
 	int64_t id;
 	char code[48];
-	char name[160];
+	char name[481]; /* 120 characters */
 	char type[16];
 	char channel[24];
-	char region[96];
+	char region[321]; /* 80 characters */
 };
 
 /* One registration (SPEC section 5).  Times are UTC seconds; 0 = none. */
@@ -35,10 +36,10 @@ struct event {
 	int64_t ended_at;
 	int open;
 	char closure_reason[CODE_LEN];
-	char justification[EVENT_TEXT_MAX + 1];
+	char justification[EVENT_TEXT_BYTES];
 	char origin[16]; /* SISTEMA | MANUAL */
 	char manual_form_ref[64];
-	char description[EVENT_TEXT_MAX + 1];
+	char description[EVENT_TEXT_BYTES];
 	int attest_total; /* input only: R5 */
 	int64_t registered_at;
 	char registered_by[64];

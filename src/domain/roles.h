@@ -33,7 +33,7 @@ void roles_to_csv(unsigned roles, char *out, size_t n);
 struct actor {
 	int64_t id;
 	char username[64];
-	char name[128];
+	char name[481];
 	unsigned roles;
 };
 

@@ -10,8 +10,8 @@
 struct user {
 	int64_t id;
 	char username[64];
-	char name[128];
-	char email[128];
+	char name[481]; /* 120 characters */
+	char email[256];
 	char password_hash[128]; /* argon2id string (crypto_pwhash_str) */
 	unsigned roles;
 	int active;

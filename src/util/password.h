@@ -2,7 +2,6 @@
 #define INOP_UTIL_PASSWORD_H
 #include <stddef.h>
 
-#define PASSWORD_MIN_CHARS 12
 #define PASSWORD_HASH_MAX 128
 
 /* argon2id (libsodium's crypto_pwhash_str).  0 or -1 (out of memory). */

@@ -18,10 +18,12 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True          # keep the source tree clean
 
 import inoptest  # noqa: E402
 
@@ -39,6 +41,19 @@ MODULES = [
     "test_concurrency",
     "test_cli",
 ]
+
+
+class TimedResult(unittest.TextTestResult):
+    """Remembers how long each test took, to print the slowest."""
+
+    def startTest(self, test):
+        self._t0 = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        self.durations_s = getattr(self, "durations_s", [])
+        self.durations_s.append((time.monotonic() - self._t0, test.id()))
 
 
 class HarnessStartup(unittest.TestCase):
@@ -114,7 +129,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="inop-apitest-")
     verbosity = 1 if args.quiet else 2
     runner = unittest.TextTestRunner(verbosity=verbosity,
-                                     failfast=args.failfast)
+                                     failfast=args.failfast,
+                                     resultclass=TimedResult)
     server = None
     ok = False
     try:
@@ -139,6 +155,9 @@ def main():
             "test_zz_a1_audit_chain_of_suite_database_verifies"))
         result = runner.run(suite)
         ok = result.wasSuccessful()
+        slow = sorted(getattr(result, "durations_s", []), reverse=True)[:8]
+        print("slowest: " + ", ".join("%s %.1fs" % (name.split(".")[-1], d)
+                                      for d, name in slow), file=sys.stderr)
     finally:
         if server is not None and server.proc.poll() is None:
             server.stop(timeout=10)

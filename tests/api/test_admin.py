@@ -57,6 +57,15 @@ class Points(ApiTest):
                 self.assertError(admin().post("/api/v1/points", body), 422,
                                  "VALIDATION", "lines")
 
+    def test_point_name_of_100_accented_characters_is_accepted(self):
+        # Spanish names carry accents: 100 characters are 200 UTF-8 bytes
+        name = "Centro de Atención Ñaña – Jesús María " + "ñ" * 62
+        self.assertEqual(len(name), 100)
+        p = t.create_point(name=name, region="Áncash – Huarás ÑÑÑÑÑÑÑÑÑÑ")
+        self.assertEqual(p["name"], name)
+        got = find(all_items("/api/v1/points"), "code", p["code"])
+        self.assertEqual(got["name"], name)
+
     def test_point_unknown_type_is_422_field_type(self):
         body = t.point_body("TIENDA")
         self.assertError(admin().post("/api/v1/points", body), 422,
@@ -144,6 +153,17 @@ class Users(ApiTest):
             body = t.user_body([role], [self.p1] if role == "JEFE" else [])
             with self.subTest(role=role):
                 self.assertStatus(admin().post("/api/v1/users", body), 201)
+
+    def test_user_name_of_80_accented_characters_is_accepted(self):
+        # 80 characters, 160 UTF-8 bytes
+        name = "María José Ñúñez Castañeda de la Peña " + "ñ" * 42
+        self.assertEqual(len(name), 80)
+        body = t.user_body(["CONTROL"], name=name)
+        r = admin().post("/api/v1/users", body)
+        self.assertStatus(r, 201)
+        self.assertEqual(r.json["name"], name)
+        c = t.login(body["username"], body["password"])
+        self.assertEqual(c.user["name"], name)
 
     def test_weak_password_is_422_weak_password(self):
         for pw in ("corta", "a" * 11):

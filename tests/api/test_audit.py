@@ -99,7 +99,7 @@ class AuditTrail(JefeTest):
 
 
 class Annotations(JefeTest):
-    POOL = 4
+    POOL = 6
 
     def test_c3_control_annotates_a_closed_event_201(self):
         ev = self.register(self.jefe, event_payload(self.take_point()))
@@ -139,6 +139,16 @@ class Annotations(JefeTest):
                 r = control.post("/api/v1/events/%s/annotations" % ev["id"],
                                  body)
                 self.assertError(r, 422, "VALIDATION", "text")
+
+    def test_c3_annotation_of_1100_accented_characters_is_accepted(self):
+        # a long note in Spanish: 1100 characters, 2200 UTF-8 bytes
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        text = ("Revisión: " + "áéíóúñ " * 200)[:1100]
+        self.assertEqual(len(text), 1100)
+        self.assertGreater(len(text.encode()), 2000)
+        r = t.role_client("CONTROL").post(
+            "/api/v1/events/%s/annotations" % ev["id"], {"text": text})
+        self.assertStatus(r, 201)
 
     def test_c3_annotating_an_unknown_event_is_404(self):
         r = t.role_client("CONTROL").post(

@@ -3,7 +3,9 @@
 Runs on its own SQLite databases in the suite's temporary directory, never
 on the database of the suite's server."""
 
+import json
 import os
+import socket
 import subprocess
 import time
 
@@ -224,6 +226,43 @@ class CliDatabase(ApiTest):
                       "--name", "Duplicada", "--type", "CAC",
                       "--region", "Lima")
         self.assertNotEqual(rc, 0, out)
+
+    def test_cli_serve_finishes_the_request_in_flight_on_sigterm(self):
+        server = t.Server(t.CTX.inop, self.db, self.dir, name="cli-inflight")
+        self.addCleanup(server.stop)
+        server.wait_healthy()
+        body = json.dumps({"username": "admin",
+                           "password": self.pw1}).encode()
+        head = ("POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/json\r\nConnection: close\r\n"
+                "Content-Length: %d\r\n\r\n" % len(body)).encode()
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        try:
+            s.sendall(head + body[:10])
+            time.sleep(0.5)
+            server.proc.terminate()
+            time.sleep(0.5)
+            s.sendall(body[10:])
+            data = b""
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+        except OSError as e:
+            data = repr(e).encode()
+        finally:
+            s.close()
+        resp = t.parse_raw_response(data) if data.startswith(b"HTTP/") \
+            else None
+        self.assertIsNotNone(resp, "request in flight got no answer: %r"
+                             % data[:200])
+        self.assertEqual(resp.status, 200, repr(resp))
+        try:
+            rc = server.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            rc = "still running 10 s after SIGTERM"
+        self.assertEqual(rc, 0)
 
     def test_cli_serve_reads_config_file_and_command_line_wins(self):
         port_file, port_cli = t.free_port(), t.free_port()

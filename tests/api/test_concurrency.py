@@ -104,3 +104,38 @@ class Concurrency(ApiTest):
             self.assertEqual(r.status, 200, repr(r))
         got = self.get_event(ev["id"])["requests"]
         self.assertEqual(sorted(got), sorted(reqs))
+
+
+class ConcurrentAdmin(ApiTest):
+
+    def test_ten_threads_creating_one_username_exactly_one_201(self):
+        body = t.user_body(["CONTROL"])
+
+        def work(i):
+            b = dict(body, name="Hilo %d" % i)
+            return t.admin().post("/api/v1/users", b, timeout=120)
+
+        results = race(10, work)
+        for i, r in enumerate(results):
+            self.assertNotIsInstance(r, Exception, "thread %d: %r" % (i, r))
+        self.assertEqual(sorted(r.status for r in results),
+                         [201] + [409] * 9, [repr(r) for r in results])
+        for r in results:
+            if r.status == 409:
+                self.assertEqual(r.error["code"], "ALREADY_EXISTS")
+        self.assertStatus(t.login_resp(body["username"], body["password"]),
+                          200)
+
+    def test_ten_threads_creating_one_point_code_exactly_one_201(self):
+        body = t.point_body()
+
+        def work(i):
+            return t.admin().post("/api/v1/points",
+                                  dict(body, name="Hilo %d" % i),
+                                  timeout=120)
+
+        results = race(10, work)
+        for i, r in enumerate(results):
+            self.assertNotIsInstance(r, Exception, "thread %d: %r" % (i, r))
+        self.assertEqual(sorted(r.status for r in results),
+                         [201] + [409] * 9, [repr(r) for r in results])

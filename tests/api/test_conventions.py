@@ -72,7 +72,9 @@ class Conventions(ApiTest):
                 self.assertError(admin().get(path), 404, "NOT_FOUND")
 
     def test_unknown_event_is_404_not_found(self):
-        for ref in ("987654321", "INOP-2026-999999", "INOP-1999-000001"):
+        for ref in ("987654321", "INOP-2026-999999", "INOP-1999-000001",
+                    "99999999999999999999999", "0", "-1", "1.5", "1e3",
+                    "INOP-2026-1", "inop-2026-000001", "%00"):
             with self.subTest(ref=ref):
                 self.assertError(admin().get("/api/v1/events/" + ref), 404,
                                  "NOT_FOUND")

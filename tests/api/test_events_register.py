@@ -392,7 +392,7 @@ class R5AttestTotal(JefeTest):
 
 
 class R6Scenario(JefeTest):
-    POOL = 6
+    POOL = 7
 
     def test_r6_evento_no_previsto_without_cause_is_422_field_cause(self):
         body = event_payload(self.take_point())
@@ -416,6 +416,16 @@ class R6Scenario(JefeTest):
                 p, procedure=proc, cause=cause))
             self.assertEqual(ev["cause"], cause)
 
+    def test_r6_evento_no_previsto_never_links_a_mass_failure(self):
+        # an unforeseen event linked to a (here non-existent) mass failure
+        # would later be closed by SOPORTE through M3, against C1
+        body = event_payload(self.take_point(), mass_failure_id=987654)
+        r = self.jefe.post("/api/v1/events", body)
+        if r.status == 201:
+            self.assertIsNone(r.json["mass_failure_id"], repr(r))
+        else:
+            self.assertError(r, 422, "VALIDATION", "mass_failure_id")
+
     def test_r6_falla_masiva_without_confirmed_mass_failure_is_422(self):
         p = self.take_point()
         for extra in ({}, {"mass_failure_id": 987654}):
@@ -427,7 +437,7 @@ class R6Scenario(JefeTest):
 
 
 class R7StartedAt(JefeTest):
-    POOL = 8
+    POOL = 12
 
     def test_r7_started_at_more_than_5_minutes_ahead_is_422(self):
         p = self.take_point()
@@ -460,6 +470,16 @@ class R7StartedAt(JefeTest):
         self.assertSameInstant(ev["started_at"], sent)
         self.assertSameInstant(self.get_event(ev["id"])["started_at"], sent)
 
+    def test_r7_fractional_seconds_are_accepted(self):
+        base = (now() - dt.timedelta(minutes=35)).replace(microsecond=250000)
+        sent = base.astimezone(dt.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%S.250Z")
+        ev = self.register(self.jefe, event_payload(self.take_point(),
+                                                    started_at=sent))
+        self.assertLimaTime(ev["started_at"])
+        delta = abs((t.parse_time(ev["started_at"]) - base).total_seconds())
+        self.assertLess(delta, 1.0, ev["started_at"])
+
     def test_r7_future_check_uses_the_instant_not_the_wall_clock(self):
         # 10:00+02:00 wall clock may look "earlier" than Lima's, but the
         # instant is 10 minutes ahead: refused
@@ -468,6 +488,27 @@ class R7StartedAt(JefeTest):
         self.assertError(self.jefe.post("/api/v1/events", event_payload(
             self.take_point(), started_at=sent)), 422, "VALIDATION",
             "started_at")
+
+    def test_r7_any_offset_is_the_same_instant_in_lima(self):
+        p = self.take_point()
+        for proc, (h, m) in zip(t.PROCEDURES, ((5, 45), (-3, -30), (14, 0),
+                                               (-12, 0))):
+            tz = dt.timezone(dt.timedelta(hours=h, minutes=m))
+            sent = iso(now() - dt.timedelta(minutes=20), tz)
+            with self.subTest(sent=sent):
+                ev = self.register(self.jefe, event_payload(
+                    p, procedure=proc, started_at=sent))
+                self.assertSameInstant(ev["started_at"], sent)
+
+    def test_r7_origin_is_sistema_or_manual_else_422(self):
+        body = event_payload(self.take_point(), origin="PAPEL")
+        self.assertError(self.jefe.post("/api/v1/events", body), 422,
+                         "VALIDATION", "origin")
+
+    def test_r7_manual_origin_needs_the_form_reference(self):
+        body = event_payload(self.take_point(), origin="MANUAL")
+        self.assertError(self.jefe.post("/api/v1/events", body), 422,
+                         "VALIDATION", "manual_form_ref")
 
     def test_r7_malformed_or_missing_started_at_is_422(self):
         p = self.take_point()

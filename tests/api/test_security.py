@@ -1,5 +1,6 @@
 """Security headers, metrics, and robustness against hostile input."""
 
+import re
 import socket
 import threading
 import time
@@ -171,7 +172,7 @@ class Robustness(ApiTest):
         for data in junk:
             try:
                 s = socket.create_connection((t.CTX.host, t.CTX.port),
-                                             timeout=5)
+                                             timeout=2)
                 try:
                     s.sendall(data)
                     s.recv(4096)
@@ -269,3 +270,134 @@ class Robustness(ApiTest):
         self.assertEqual(results, [200] * 200)
         self.assertAlive()
 
+
+
+class LongAndOddValues(ApiTest):
+    """Values are stored whole or refused, never silently cut or garbled."""
+
+    def check(self, r, field, sent, got_path):
+        self.assertIn(r.status, (201, 400, 413, 422), repr(r))
+        if r.status == 201:
+            self.assertEqual(got_path(r.json), sent,
+                             "%s was changed on the way in" % field)
+        else:
+            self.assertIsNotNone(r.error, repr(r))
+        return r
+
+    def test_long_point_values_are_refused_or_kept_whole(self):
+        for field, value in (("code", "C" * 200), ("name", "N" * 5000),
+                             ("region", "R" * 1000)):
+            body = t.point_body()
+            body[field] = value
+            r = admin().post("/api/v1/points", body)
+            with self.subTest(field=field):
+                self.check(r, field, value, lambda j, f=field: j[f])
+                if r.status == 422:
+                    self.assertEqual(r.error["field"], field)
+
+    def test_long_user_values_are_refused_or_kept_whole(self):
+        for field, value in (("username", "u" * 300), ("name", "N" * 5000),
+                             ("email", "e" * 400 + "@example.com")):
+            body = t.user_body(["CONTROL"])
+            body[field] = value
+            r = admin().post("/api/v1/users", body)
+            with self.subTest(field=field):
+                self.check(r, field, value, lambda j, f=field: j[f])
+        body = t.user_body(["CONTROL"], password="p" * 4000)
+        r = admin().post("/api/v1/users", body)
+        self.assertIn(r.status, (201, 422), repr(r))
+        if r.status == 201:
+            self.assertStatus(t.login_resp(body["username"], "p" * 4000),
+                              200)
+            self.assertStatus(t.login_resp(body["username"], "p" * 3999),
+                              401)
+
+    def test_nul_character_in_strings_is_refused_or_kept(self):
+        body = t.point_body(name="antes\u0000despues")
+        r = admin().post("/api/v1/points", body)
+        self.assertIn(r.status, (201, 400, 422), repr(r))
+        if r.status == 201:
+            self.assertEqual(r.json["name"], "antes\u0000despues")
+
+    def test_long_event_texts_are_refused_or_kept_whole(self):
+        p = t.create_point()["code"]
+        jefe = t.user_client(["JEFE"], [p])
+        desc = "Descripción larga. " * 400
+        body = t.event_payload(p, description=desc)
+        r = jefe.post("/api/v1/events", body)
+        self.assertIn(r.status, (201, 422), repr(r))
+        if r.status != 201:
+            self.assertEqual(r.error["field"], "description")
+            r = jefe.post("/api/v1/events", t.event_payload(p))
+            self.assertStatus(r, 201)
+        ev = r.json
+        just = "Sustento extenso del error. " * 300
+        r = jefe.post("/api/v1/events/%s/close" % ev["id"],
+                      {"ended_at": t.iso(t.now()),
+                       "closure_reason": "ERROR_USUARIO",
+                       "justification": just})
+        self.assertIn(r.status, (200, 422), repr(r))
+        if r.status == 200:
+            self.assertEqual(r.json["justification"], just)
+        else:
+            self.assertEqual(r.error["field"], "justification")
+
+    def test_huge_limit_and_offset_are_handled(self):
+        for query in ("limit=1000000", "limit=99999999999999999999",
+                      "offset=99999999999999999999", "offset=1000000000"):
+            r = admin().get("/api/v1/events?" + query)
+            with self.subTest(query=query):
+                self.assertIn(r.status, (200, 422), repr(r))
+                if r.status == 200:
+                    self.assertIsInstance(r.json["items"], list)
+                else:
+                    self.assertEqual(r.error["field"], query.split("=")[0])
+        r = admin().get("/api/v1/events?offset=1000000000")
+        if r.status == 200:
+            self.assertEqual(r.json["items"], [])
+
+
+class KeepAlive(ApiTest):
+
+    def test_keep_alive_connection_serves_many_requests(self):
+        import http.client
+        conn = http.client.HTTPConnection(t.CTX.host, t.CTX.port, timeout=10)
+        hdrs = {"Authorization": "Bearer " + admin().token}
+        try:
+            for i in range(30):
+                if i % 3 == 2:
+                    conn.request("POST", "/api/v1/events", body=b"{",
+                                 headers=dict(hdrs, **{
+                                     "Content-Type": "application/json"}))
+                    want = 400
+                else:
+                    conn.request("GET", "/api/v1/catalog", headers=hdrs)
+                    want = 200
+                r = conn.getresponse()
+                r.read()
+                self.assertEqual(r.status, want, "request %d" % i)
+        finally:
+            conn.close()
+
+    def test_pipelined_requests_get_one_answer_each_in_order(self):
+        req = ("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+               "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n"
+               "Authorization: Bearer %s\r\n\r\n"
+               "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+               % admin().token).encode()
+        s = socket.create_connection((t.CTX.host, t.CTX.port), timeout=10)
+        data = b""
+        try:
+            s.sendall(req)
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+        except socket.timeout:
+            pass
+        finally:
+            s.close()
+        statuses = [int(m) for m in
+                    re.findall(r"HTTP/1\.1 (\d{3}) ", data.decode("latin-1"))]
+        self.assertEqual(statuses, [200, 404, 200], data[:2000])
