@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "store/audit.h"
@@ -25,6 +26,10 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (cli_parse(argc - 1, argv + 1, NULL, &cfg, &o) < 0)
 		return 2;
+	if (strncmp(cfg.db, "postgres", 8) != 0 && access(cfg.db, R_OK) != 0) {
+		fprintf(stderr, "inop: no database at '%s'\n", cfg.db);
+		return 1;
+	}
 	if (db_open(cfg.db, &db, NULL) < 0) {
 		fprintf(stderr, "inop: cannot open '%s'\n", cfg.db);
 		return 1;

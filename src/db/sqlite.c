@@ -4,6 +4,7 @@
  */
 #include "db/db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,28 @@ struct db_stmt {
 	struct db *db;
 };
 
+/*
+ * Writers of this process queue on a mutex instead of on SQLite's busy
+ * handler, which sleeps for milliseconds between retries: under load that
+ * sleeping, not the fsync, would bound throughput.  Other processes (the
+ * CLI) still meet the busy timeout.
+ */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct db {
 	sqlite3 *h;
+	int in_write; /* holds writer_lock */
 	struct db_stmt cache[DB_CACHE_MAX];
 	int n_cache;
 };
+
+static void writer_release(struct db *db)
+{
+	if (db->in_write) {
+		db->in_write = 0;
+		pthread_mutex_unlock(&writer_lock);
+	}
+}
 
 static int db_map(int rc)
 {
@@ -85,6 +103,7 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	writer_release(db);
 	for (int i = 0; i < db->n_cache; i++) {
 		sqlite3_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
@@ -201,15 +220,32 @@ void db_reset(struct db_stmt *st)
 
 int db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE") == 0 ? 0 : -1;
+	pthread_mutex_lock(&writer_lock);
+	db->in_write = 1;
+	if (db_exec(db, "BEGIN IMMEDIATE") != 0) {
+		writer_release(db);
+		return -1;
+	}
+	return 0;
 }
 
 int db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT") == 0 ? 0 : -1;
+	int rc = db_exec(db, "COMMIT") == 0 ? 0 : -1;
+
+	/* A failed COMMIT leaves the transaction open: the caller rolls
+	 * back, which releases the lock. */
+	if (rc == 0)
+		writer_release(db);
+	return rc;
 }
 
 int db_rollback(struct db *db)
 {
-	return db_exec(db, "ROLLBACK") == 0 ? 0 : -1;
+	int rc = 0;
+
+	if (!sqlite3_get_autocommit(db->h))
+		rc = db_exec(db, "ROLLBACK") == 0 ? 0 : -1;
+	writer_release(db);
+	return rc;
 }

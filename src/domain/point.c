@@ -36,6 +36,10 @@ int point_check(const struct catalog *cat, struct point_ref *p,
 				      "ACD o CALL_CENTER)",
 				      p->type);
 	snprintf(p->channel, sizeof(p->channel), "%s", type->extra);
+	if (strcmp(p->type, "CALL_CENTER") == 0 && lines->n == 0)
+		return err_validation(err, "lines",
+				      "Indique la línea del call center (123 "
+				      "o 135)");
 	for (size_t i = 0; i < lines->n; i++)
 		if (strcmp(p->type, "CALL_CENTER") != 0 ||
 		    (strcmp(lines->v[i], "123") != 0 &&

@@ -66,6 +66,25 @@ class Points(ApiTest):
         got = find(all_items("/api/v1/points"), "code", p["code"])
         self.assertEqual(got["name"], name)
 
+    def test_call_center_without_lines_is_422_field_lines(self):
+        # SPEC 4: a call centre is TELEFONICO "with its lines 123, 135"
+        for lines in (None, []):
+            body = t.point_body("CALL_CENTER", lines=lines)
+            with self.subTest(lines=lines):
+                self.assertError(admin().post("/api/v1/points", body), 422,
+                                 "VALIDATION", "lines")
+
+    def test_lines_are_refused_or_dropped_for_presencial_points(self):
+        for type_ in ("CAC", "ACD"):
+            body = t.point_body(type_, lines=["123"])
+            r = admin().post("/api/v1/points", body)
+            with self.subTest(type=type_):
+                if r.status == 201:
+                    self.assertEqual(r.json.get("lines", []), [])
+                    self.assertEqual(r.json["channel"], "PRESENCIAL")
+                else:
+                    self.assertError(r, 422, "VALIDATION", "lines")
+
     def test_point_unknown_type_is_422_field_type(self):
         body = t.point_body("TIENDA")
         self.assertError(admin().post("/api/v1/points", body), 422,

@@ -45,6 +45,9 @@ class AuditTrail(JefeTest):
 
     def test_a1_audit_records_say_who_when_what_before_after(self):
         ev = self.register(self.jefe, event_payload(self.take_point()))
+        self.assertStatus(self.jefe.post(
+            "/api/v1/events/%s/requests" % ev["id"],
+            {"requests": ["DERECHOS_ARCO"]}), 200)
         self.close_event(self.jefe, ev["id"], "SIN_FLUIDO_ELECTRICO")
         control = t.role_client("CONTROL")
         text = "Anotación de Control %s" % t.CTX.run_id
@@ -73,6 +76,18 @@ class AuditTrail(JefeTest):
                          self.jefe.username)
         self.assertTrue(any(text in dumps(rec["after"]) for rec in items),
                         "annotation text not in its audit record")
+        adding = [rec for rec in items
+                  if "DERECHOS_ARCO" in dumps(rec["after"])
+                  and "DERECHOS_ARCO" not in dumps(rec["before"])]
+        self.assertEqual(len(adding), 1, "one record adds the request: %r"
+                         % items)
+        self.assertIn("MIGRACION_PLAN", dumps(adding[0]["before"]))
+        registering = [rec for rec in items
+                       if rec["before"] in (None, {}, "", "null")
+                       and '"status": "OPEN"' in dumps(rec["after"])]
+        self.assertEqual(len(registering), 1, "one record creates the OPEN "
+                         "event, with no 'before': %r" % items)
+        self.assertIn(ev["number"], dumps(registering[0]["after"]))
 
     def test_a1_refused_requests_write_no_audit_record(self):
         ev = self.register(self.jefe, event_payload(self.take_point()))

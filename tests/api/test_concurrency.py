@@ -139,3 +139,63 @@ class ConcurrentAdmin(ApiTest):
             self.assertNotIsInstance(r, Exception, "thread %d: %r" % (i, r))
         self.assertEqual(sorted(r.status for r in results),
                          [201] + [409] * 9, [repr(r) for r in results])
+
+
+class ConcurrentClose(ApiTest):
+
+    def test_c3_ten_threads_closing_one_event_exactly_one_200(self):
+        p = t.create_point()["code"]
+        jefe = t.user_client(["JEFE"], [p])
+        ev = jefe.post("/api/v1/events", event_payload(p)).json
+        reasons = ["SIN_FLUIDO_ELECTRICO", "INFRAESTRUCTURA_PUNTO"]
+
+        def work(i):
+            return jefe.post("/api/v1/events/%s/close" % ev["id"],
+                             {"ended_at": t.iso(t.now()),
+                              "closure_reason": reasons[i % 2]},
+                             timeout=120)
+
+        results = race(10, work)
+        for i, r in enumerate(results):
+            self.assertNotIsInstance(r, Exception, "thread %d: %r" % (i, r))
+        self.assertEqual(sorted(r.status for r in results),
+                         [200] + [409] * 9, [repr(r) for r in results])
+        winner = [r for r in results if r.status == 200][0].json
+        for r in results:
+            if r.status == 409:
+                self.assertEqual(r.error["code"], "ALREADY_CLOSED")
+        got = self.get_event(ev["id"])
+        self.assertEqual(got["closure_reason"], winner["closure_reason"])
+        self.assertEqual(got["ended_at"], winner["ended_at"])
+
+    def test_c3_close_racing_add_requests_never_adds_after_closing(self):
+        p = t.create_point()["code"]
+        jefe = t.user_client(["JEFE"], [p])
+        ev = jefe.post("/api/v1/events", event_payload(p)).json
+        reqs = t.PROCEDURES["CONSULTAS"][:9]
+
+        def work(i):
+            if i == 0:
+                return jefe.post("/api/v1/events/%s/close" % ev["id"],
+                                 {"ended_at": t.iso(t.now()),
+                                  "closure_reason": "SIN_FLUIDO_ELECTRICO"},
+                                 timeout=120)
+            return jefe.post("/api/v1/events/%s/requests" % ev["id"],
+                             {"requests": [reqs[i - 1]]}, timeout=120)
+
+        results = race(10, work)
+        for i, r in enumerate(results):
+            self.assertNotIsInstance(r, Exception, "thread %d: %r" % (i, r))
+        self.assertEqual(results[0].status, 200, repr(results[0]))
+        added = {reqs[i - 1] for i in range(1, 10)
+                 if results[i].status == 200}
+        for i in range(1, 10):
+            self.assertIn(results[i].status, (200, 409), repr(results[i]))
+        got = self.get_event(ev["id"])
+        self.assertEqual(set(got["requests"]),
+                         {"MIGRACION_PLAN"} | added,
+                         "a refused (409) request was added, or an "
+                         "accepted one lost")
+        # what the close answered is what was stored at that moment
+        self.assertLessEqual(set(results[0].json["requests"]),
+                             set(got["requests"]))

@@ -401,3 +401,17 @@ class KeepAlive(ApiTest):
         statuses = [int(m) for m in
                     re.findall(r"HTTP/1\.1 (\d{3}) ", data.decode("latin-1"))]
         self.assertEqual(statuses, [200, 404, 200], data[:2000])
+
+
+class OddQueries(ApiTest):
+
+    def test_odd_query_strings_are_answered_without_5xx(self):
+        for query in ("status=OPEN&status=CLOSED", "status=%zz", "point=%",
+                      "from=2026-01-01&from=2026-02-01", "limit=", "=&=&",
+                      "reportable=TRUE", "point=" + "A" * 5000,
+                      "status=OPEN%00CLOSED", "a=" + "%41" * 3000):
+            r = admin().get("/api/v1/events?" + query)
+            with self.subTest(query=query[:40]):
+                self.assertLess(r.status, 500, repr(r))
+                self.assertIn(r.status, (200, 400, 414, 422), repr(r))
+        self.assertStatus(ANON.get("/healthz"), 200)

@@ -1,0 +1,45 @@
+/*
+ * Every screen of the UI, in navigation order: its route (hash path, with
+ * :params), the roles that see it ('*' = anyone logged in), the label in
+ * the one navigation bar (none = not in the bar; parent = the bar item it
+ * belongs to) and its module, loaded on first use.  A screen module
+ * exports render(view, ctx) — see router.js for ctx.
+ *
+ * Later issues add their screens here, e.g.
+ *   {path: '/fallas', nav: 'Fallas masivas', roles: ['JEFE', 'FALLAS', 'SOPORTE'], ...}
+ *   {path: '/control', nav: 'Control', roles: ['CONTROL', 'PROCESOS'], ...}
+ *   {path: '/reportes', nav: 'Reportes', roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO'], ...}
+ *   {path: '/reclamos', nav: 'Reclamos', roles: ['RECLAMOS'], ...}
+ */
+export const SCREENS = [
+  {
+    path: '/', nav: 'Inicio', title: 'Inicio', roles: '*',
+    load: () => import('./screens/home.js'),
+  },
+  {
+    path: '/eventos', nav: 'Eventos', title: 'Eventos de inoperatividad', roles: '*',
+    load: () => import('./screens/events.js'),
+  },
+  {
+    path: '/eventos/:id', parent: '/eventos', title: 'Evento', roles: '*',
+    load: () => import('./screens/event.js'),
+  },
+  {
+    path: '/registrar', nav: 'Registrar inoperatividad', title: 'Registrar inoperatividad',
+    roles: ['JEFE', 'ADMIN'],
+    load: () => import('./screens/register.js'),
+  },
+  {
+    path: '/registrar/:point', parent: '/registrar', title: 'Registrar inoperatividad',
+    roles: ['JEFE', 'ADMIN'],
+    load: () => import('./screens/register.js'),
+  },
+  {
+    path: '/admin/usuarios', nav: 'Usuarios', title: 'Usuarios', roles: ['ADMIN'],
+    load: () => import('./screens/admin-users.js'),
+  },
+  {
+    path: '/admin/puntos', nav: 'Puntos de atención', title: 'Puntos de atención', roles: ['ADMIN'],
+    load: () => import('./screens/admin-points.js'),
+  },
+];

@@ -1,0 +1,89 @@
+/*
+ * The logged-in user.  The session itself is the HttpOnly cookie; the UI
+ * keeps only the user and the CSRF token in memory.
+ *
+ * The role checks here only decide what to offer on screen; the API is
+ * the authority and its refusal is shown like any other error.
+ */
+import { api, setCsrfToken } from './api.js';
+import { scenarioOf } from './catalog.js';
+
+let user = null;
+
+export function currentUser() {
+  return user;
+}
+
+function adopt(answer) {
+  setCsrfToken(answer.csrf_token);
+  user = answer.user;
+  return user;
+}
+
+/* The current session's user, or null when not logged in. */
+export async function restoreSession() {
+  try {
+    return adopt(await api.get('/session', undefined, { noRetry: true }));
+  } catch (err) {
+    if (err.status === 401) return null;
+    throw err;
+  }
+}
+
+export async function login(username, password) {
+  return adopt(await api.post('/session', { username, password }, { noRetry: true }));
+}
+
+export async function logout() {
+  try {
+    await api.del('/session', { noRetry: true });
+  } finally {
+    user = null;
+    setCsrfToken(null);
+  }
+}
+
+export function hasRole(...roles) {
+  return !!user && roles.some((r) => user.roles.includes(r));
+}
+
+/* roles: '*' (anyone logged in) or a list of role codes */
+export function allowed(roles) {
+  return roles === '*' || hasRole(...roles);
+}
+
+export function isJefeOf(pointCode) {
+  return hasRole('JEFE') && (user.points || []).includes(pointCode);
+}
+
+/* A JEFE with no other role sees only own points (as the API does). */
+export function onlyJefe() {
+  return !!user && user.roles.length === 1 && user.roles[0] === 'JEFE';
+}
+
+/*
+ * The closure reasons this user may choose for an open event (SPEC C1, C2):
+ * the point's JEFE closes unforeseen events with any of their reasons and
+ * anything else as ERROR_USUARIO; SOPORTE closes mass failures, and tests
+ * as ERROR_USUARIO; ADMIN closes tests as ERROR_USUARIO.
+ */
+export function closableReasons(event) {
+  const sc = scenarioOf(event.scenario);
+  if (!sc || event.status !== 'OPEN') return [];
+  const all = sc.closure_reasons || [];
+  const ok = new Set();
+  const jefe = isJefeOf(event.point.code);
+  for (const r of all) {
+    const eu = r === 'ERROR_USUARIO';
+    if (jefe && (event.scenario === 'EVENTO_NO_PREVISTO' || eu)) ok.add(r);
+    if (hasRole('SOPORTE') && (event.scenario === 'FALLA_MASIVA' || (event.scenario === 'PRUEBA' && eu))) ok.add(r);
+    if (hasRole('ADMIN') && event.scenario === 'PRUEBA' && eu) ok.add(r);
+  }
+  return all.filter((r) => ok.has(r));
+}
+
+/* Whether this user may add requests to an open event (R3). */
+export function canAddRequests(event) {
+  if (event.status !== 'OPEN') return false;
+  return isJefeOf(event.point.code) || (event.scenario === 'PRUEBA' && hasRole('ADMIN'));
+}
