@@ -13,7 +13,7 @@ pkgs=(
 )
 if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
   pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
-         poppler-utils unzip clang libclang-rt-14-dev)
+         poppler-utils unzip cppcheck chromium)
 fi
 
 missing=()
@@ -22,6 +22,12 @@ for p in "${pkgs[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js and npm for the browser tests: Debian's packages unless a
+# newer Node.js (with its own npm) is already there.
+if [ "${INOP_TEST_DEPS:-0}" = 1 ] && ! command -v npm >/dev/null; then
+  command -v node >/dev/null || missing+=(nodejs)
+  missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 INOP_TEST_DEPS=1 ./scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+echo "== static analysis (cppcheck) =="
+cppcheck --enable=warning,performance,portability --std=c11 --quiet \
+         --error-exitcode=1 -I src src
+
 echo "== build (Release, -Werror) and test =="
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINOP_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
