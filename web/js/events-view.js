@@ -27,27 +27,21 @@ export function spanText(ev) {
  */
 export function eventsTable(items, { caption, empty = 'No hay eventos.' } = {}) {
   if (!items.length) return h('p', { class: 'empty' }, empty);
+  const HEAD = ['Número', 'Punto de atención', 'Trámite', 'Solicitudes', 'Escenario', 'Inicio (Lima)', 'Fin (Lima)', 'Estado'];
+  const cell = (i, attrs, ...content) => h('td', { ...attrs, 'data-label': HEAD[i] }, h('div', {}, ...content));
   const rows = items.map((ev) => h('tr', {},
-    h('td', { class: 'nowrap' }, eventLink(ev)),
-    h('td', {}, pointLabel(ev.point)),
-    h('td', {}, name('procedure', ev.procedure)),
-    h('td', {}, nameList('request', ev.requests).join(', ')),
-    h('td', {}, name('scenario', ev.scenario)),
-    h('td', { class: 'nowrap' }, timeEl(ev.started_at)),
-    h('td', { class: 'nowrap' }, ev.ended_at ? timeEl(ev.ended_at) : h('span', { class: 'muted' }, '—'),
+    cell(0, { class: 'nowrap' }, eventLink(ev)),
+    cell(1, {}, pointLabel(ev.point)),
+    cell(2, {}, name('procedure', ev.procedure)),
+    cell(3, {}, nameList('request', ev.requests).join(', ')),
+    cell(4, {}, name('scenario', ev.scenario)),
+    cell(5, { class: 'nowrap' }, timeEl(ev.started_at)),
+    cell(6, {}, h('span', { class: 'nowrap' }, ev.ended_at ? timeEl(ev.ended_at) : h('span', { class: 'muted' }, '—')),
       h('br'), h('span', { class: 'muted' }, spanText(ev))),
-    h('td', {}, statusBadge(ev.status))));
+    cell(7, {}, statusBadge(ev.status))));
   return h('div', { class: 'table-wrap' },
-    h('table', { class: 'data' },
+    h('table', { class: 'data stacked' },
       caption ? h('caption', {}, caption) : null,
-      h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, 'Número'),
-        h('th', { scope: 'col' }, 'Punto de atención'),
-        h('th', { scope: 'col' }, 'Trámite'),
-        h('th', { scope: 'col' }, 'Solicitudes'),
-        h('th', { scope: 'col' }, 'Escenario'),
-        h('th', { scope: 'col' }, 'Inicio (Lima)'),
-        h('th', { scope: 'col' }, 'Fin (Lima)'),
-        h('th', { scope: 'col' }, 'Estado'))),
+      h('thead', {}, h('tr', {}, HEAD.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows)));
 }

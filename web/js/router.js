@@ -149,7 +149,17 @@ function focusHeading(view) {
   window.scrollTo(0, 0);
 }
 
+/* A link to the screen already shown draws it again (e.g. a fresh form). */
+function onLinkClick(e) {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest && e.target.closest('a[href^="#/"]');
+  if (!a || a.getAttribute('href') !== (location.hash || '#/')) return;
+  e.preventDefault();
+  render();
+}
+
 export function startRouter() {
   window.addEventListener('hashchange', render);
+  document.addEventListener('click', onLinkClick);
   return render();
 }

@@ -62,6 +62,7 @@ export function field(name, label, control, { hint, required } = {}) {
   if (!control.id) control.id = newId(name);
   const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  if (required) control.setAttribute('aria-required', 'true');
   return h('div', { class: 'field', 'data-field': name },
     h('label', { for: control.id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
     hintEl, control);
@@ -319,5 +320,5 @@ export function fmtDuration(startIso, endIso) {
   const mm = minutes % 60;
   if (d) return `${d} d ${hh} h ${pad(mm)} min`;
   if (hh) return `${hh} h ${pad(mm)} min`;
-  return `${mm} min`;
+  return mm ? `${mm} min` : 'menos de 1 min';
 }

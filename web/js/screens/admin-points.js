@@ -35,7 +35,7 @@ function createForm(ctx) {
   const region = h('input', { type: 'text', name: 'region', autocomplete: 'off' });
   const lines = choiceGroup('lines', 'Líneas de atención telefónica', [
     { value: '123', label: '123', disabled: true }, { value: '135', label: '135', disabled: true }],
-  { hint: 'Solo para un call center.' });
+  { hint: 'Obligatorio para un call center (123, 135 o ambas); los CAC y ACD no tienen líneas.' });
   const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'new-point-title' },
     h('h2', { id: 'new-point-title' }, 'Nuevo punto de atención'),
     h('div', { class: 'cols-2' },

@@ -84,7 +84,6 @@ function details(ev) {
 
 function openActions(ev, ctx) {
   const out = [];
-  if (canAddRequests(ev)) out.push(addRequestsForm(ev, ctx));
   const reasons = closableReasons(ev);
   if (reasons.length) {
     out.push(closeForm(ev, reasons, ctx));
@@ -94,6 +93,7 @@ function openActions(ev, ctx) {
       : 'Este evento lo cierra el jefe del punto de atención.';
     out.push(notice('info', who));
   }
+  if (canAddRequests(ev)) out.push(addRequestsForm(ev, ctx));
   return out;
 }
 
@@ -116,7 +116,8 @@ function addRequestsForm(ev, ctx) {
       ctx.refresh();
     }
   });
-  return h('section', { class: 'panel', 'aria-labelledby': 'add-title' }, h('h2', { id: 'add-title' }, 'Agregar solicitudes'), form);
+  return h('details', { class: 'panel collapsible' },
+    h('summary', {}, h('h2', {}, 'Agregar solicitudes de otro cliente')), form);
 }
 
 function closeForm(ev, reasons, ctx) {

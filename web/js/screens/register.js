@@ -241,7 +241,7 @@ class RegisterForm {
       h('h3', {}, legend),
       h('div', { class: 'choice-list' }, c.applications.filter((a) => a.kind === kind).map((a) => choice('applications', {
         value: a.code, label: a.name,
-        hint: a.code === 'SICAR' ? 'Solo junto con SISACT o SISACT Prepago, cuando se requiere el pago para finalizar la venta.' : null,
+        hint: a.code === 'SICAR' ? 'Se habilita al marcar SISACT o SISACT Prepago.' : null,
         disabled: a.code === 'SICAR',
       }))), note);
     return h('fieldset', { class: 'choices', 'data-field': 'applications' },
@@ -420,19 +420,11 @@ class RegisterForm {
       h('div', { class: 'actions' },
         h('a', { class: 'btn btn-primary', href: href(`/eventos/${encodeURIComponent(ev.number)}`) }, 'Ver el evento'),
         h('a', { class: 'btn btn-secondary', href: href('/') }, 'Volver al inicio'),
-        h('a', { class: 'btn btn-secondary', href: href(`/registrar/${encodeURIComponent(ev.point.code)}`), on: { click: (e) => reload(e) } }, 'Registrar otro trámite')));
+        h('a', { class: 'btn btn-secondary', href: href(`/registrar/${encodeURIComponent(ev.point.code)}`) }, 'Registrar otro trámite')));
     this.view.querySelector('.page-head h1').textContent = title;
     this.form.replaceWith(panel);
     panel.querySelector('h2').focus();
     announce(`${title}: ${ev.number}`);
-  }
-}
-
-/* the link points to the current hash: draw the form again */
-function reload(e) {
-  if (location.hash === e.currentTarget.getAttribute('href')) {
-    e.preventDefault();
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
   }
 }
 

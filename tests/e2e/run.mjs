@@ -1,0 +1,653 @@
+#!/usr/bin/env node
+/*
+ * Browser tests of Inop's web UI.
+ *
+ *   node tests/e2e/run.mjs --inop build/inop [--only TEXT] [--keep]
+ *
+ * Creates a temporary database (`inop init`), starts `inop serve` on a free
+ * port, prepares points and users through the API (bearer tokens), then
+ * drives Debian's chromium (/usr/bin/chromium, via playwright-core) through
+ * the scenarios below, each a named test printed as PASS or FAIL.
+ * Screenshots of every main screen go to tests/e2e/artifacts/.  The server
+ * is stopped with SIGTERM; the exit status is 1 when any test failed.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const CHROMIUM = process.env.INOP_E2E_CHROMIUM || '/usr/bin/chromium';
+const ADMIN_PASSWORD = 'admin-e2e-password-2026';
+const PASSWORD = 'clave-e2e-segura-2026';
+const NUMBER_RE = /^INOP-\d{4}-\d{6}$/;
+
+/* ---------- arguments ---------- */
+
+function parseArgs(argv) {
+  const out = { inop: null, only: null, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--inop') out.inop = argv[++i];
+    else if (argv[i] === '--only') out.only = argv[++i];
+    else if (argv[i] === '--keep') out.keep = true;
+    else {
+      console.error(`usage: run.mjs --inop PATH [--only TEXT] [--keep] (unknown: ${argv[i]})`);
+      process.exit(2);
+    }
+  }
+  if (!out.inop) {
+    console.error('usage: run.mjs --inop PATH [--only TEXT] [--keep]');
+    process.exit(2);
+  }
+  out.inop = path.resolve(out.inop);
+  return out;
+}
+
+/* ---------- the server ---------- */
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer(inop, tmp) {
+  const db = path.join(tmp, 'inop.db');
+  const pwFile = path.join(tmp, 'admin-password');
+  fs.writeFileSync(pwFile, `${ADMIN_PASSWORD}\n`, { mode: 0o600 });
+  const init = spawnSync(inop, ['init', '--db', db, '--admin-password-file', pwFile], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`inop init failed (${init.status}): ${init.stderr}${init.stdout}`);
+  const port = await freePort();
+  const log = fs.openSync(path.join(tmp, 'serve.log'), 'a');
+  const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
+  const base = `http://127.0.0.1:${port}`;
+  let exited = null;
+  proc.on('exit', (code, signal) => { exited = { code, signal }; });
+  for (let i = 0; i < 100; i++) {
+    if (exited) throw new Error(`inop serve exited early (${JSON.stringify(exited)}); see ${tmp}/serve.log`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return { proc, base, exitedRef: () => exited };
+    } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('inop serve did not answer /healthz within 10 s');
+}
+
+async function stopServer(server) {
+  if (!server || server.exitedRef()) return server && server.exitedRef();
+  const done = new Promise((resolve) => server.proc.once('exit', (code, signal) => resolve({ code, signal })));
+  server.proc.kill('SIGTERM');
+  const result = await Promise.race([done, sleep(10000).then(() => null)]);
+  if (!result) {
+    server.proc.kill('SIGKILL');
+    return { code: null, signal: 'SIGKILL (did not stop on SIGTERM)' };
+  }
+  return result;
+}
+
+/* ---------- the API, for setting up data ---------- */
+
+class Api {
+  constructor(base, token = null) {
+    this.base = base;
+    this.token = token;
+  }
+
+  async call(method, p, body) {
+    const headers = { Accept: 'application/json' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const r = await fetch(`${this.base}/api/v1${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    const data = text ? JSON.parse(text) : null;
+    return { status: r.status, data };
+  }
+
+  async ok(method, p, body, want) {
+    const r = await this.call(method, p, body);
+    if (r.status !== want) throw new Error(`${method} ${p}: expected ${want}, got ${r.status} ${JSON.stringify(r.data)}`);
+    return r.data;
+  }
+
+  async login(username, password) {
+    const d = await this.ok('POST', '/session', { username, password }, 200);
+    return new Api(this.base, d.token);
+  }
+}
+
+function limaNow(offsetMinutes = 0) {
+  const d = new Date(Date.now() - 5 * 3600e3 + offsetMinutes * 60e3);
+  return `${d.toISOString().slice(0, 19)}-05:00`;
+}
+
+async function setUpData(base) {
+  const anon = new Api(base);
+  const admin = await anon.login('admin', ADMIN_PASSWORD);
+  const points = [
+    { code: 'CAC-LIMA-01', name: 'CAC Lima Centro', type: 'CAC', region: 'Lima' },
+    { code: 'CAC-AREQ-01', name: 'CAC Arequipa Plaza', type: 'CAC', region: 'Arequipa' },
+    { code: 'ACD-TRUJ-02', name: 'ACD Trujillo Mall', type: 'ACD', region: 'La Libertad' },
+  ];
+  for (const p of points) await admin.ok('POST', '/points', p, 201);
+  await admin.ok('POST', '/users', {
+    username: 'jefe.lima', password: PASSWORD, name: 'Rosa Quispe', email: 'rosa.quispe@example.pe',
+    roles: ['JEFE'], points: ['CAC-LIMA-01'],
+  }, 201);
+  await admin.ok('POST', '/users', {
+    username: 'jefe.sur', password: PASSWORD, name: 'Carlos Mamani', email: 'carlos.mamani@example.pe',
+    roles: ['JEFE'], points: ['CAC-AREQ-01', 'ACD-TRUJ-02'],
+  }, 201);
+  await admin.ok('POST', '/users', {
+    username: 'soporte', password: PASSWORD, name: 'Mesa de Soporte', email: 'soporte@example.pe',
+    roles: ['SOPORTE'], points: [],
+  }, 201);
+  /* history at another point, for paging the register (more than 25 events) */
+  const sur = await anon.login('jefe.sur', PASSWORD);
+  const procs = [['RECLAMOS', 'RECLAMO'], ['ALTAS', 'PORTABILIDAD'], ['BAJAS', 'BAJA_SERVICIO'], ['CONSULTAS', 'REPOSICION_CHIP']];
+  let otherNumber = null;
+  for (let i = 0; i < 28; i++) {
+    const [procedure, request] = procs[i % 4];
+    const ev = await sur.ok('POST', '/events', {
+      point: 'CAC-AREQ-01', procedure, requests: [request], applications: ['SIAC_UNICO'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-600 + i * 10),
+      attest_total: true, description: `Corte de luz de prueba ${i + 1}`,
+    }, 201);
+    otherNumber = ev.number;
+    if (i < 26) {
+      await sur.ok('POST', `/events/${ev.id}/close`, {
+        ended_at: limaNow(-600 + i * 10 + 5), closure_reason: 'SIN_FLUIDO_ELECTRICO',
+      }, 200);
+    }
+  }
+  return { admin, anon, otherNumber };
+}
+
+/* ---------- the test runner ---------- */
+
+const tests = [];
+function test(name, fn) {
+  tests.push({ name, fn });
+}
+
+let shotNo = 0;
+async function shot(page, name) {
+  shotNo += 1;
+  const file = path.join(ARTIFACTS, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function expectText(locator, re, what) {
+  const deadline = Date.now() + 5000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: 5000 }).catch(() => '')) || '';
+    if (re.test(last)) return last;
+    await sleep(100);
+  }
+  throw new Error(`${what}: expected ${re}, got ${JSON.stringify(last.slice(0, 300))}`);
+}
+
+/* A fresh page; console errors, uncaught exceptions and CSP refusals fail the test. */
+async function newPage(context, problems, viewport = { width: 1280, height: 900 }) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const t = msg.text();
+    /* the browser logs every 4xx answer the UI expects and handles */
+    if (/^Failed to load resource: the server responded with a status of (4\d\d)/.test(t)) return;
+    problems.push(`console error: ${t}`);
+  });
+  return page;
+}
+
+async function login(page, base, username, password = PASSWORD) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Usuario').fill(username);
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  await page.locator('#user-box:not([hidden])').waitFor();
+  await page.locator('.view-body h1').first().waitFor();
+}
+
+async function fillRegistration(page, { procedure, requests, applications, cause = 'CORTE_LUZ', attest = true }) {
+  await page.locator(`input[name=procedure][value=${procedure}]`).check();
+  for (const r of requests) await page.locator(`[data-procedure=${procedure}] input[value=${r}]`).check();
+  for (const a of applications) await page.locator(`input[name=applications][value=${a}]`).check();
+  await page.locator('input[name=scenario][value=EVENTO_NO_PREVISTO]').check();
+  await page.getByLabel('Motivo de ocurrencia').selectOption(cause);
+  if (attest) await page.locator('input[name=attest_total]').check();
+}
+
+/* ---------- the scenarios ---------- */
+
+const state = {};
+
+function defineTests(base, data) {
+  test('JEFE inicia sesión (con teclado) y ve sus puntos primero', async (page) => {
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Ingresar a Inop' }).waitFor();
+    await shot(page, 'login');
+    /* a wrong password: the message at the top, the username kept */
+    await page.getByLabel('Usuario').fill('jefe.lima');
+    await page.getByLabel('Contraseña').fill('no-es-la-clave');
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('.form-alert'), /Usuario o contraseña incorrectos/, 'error de login');
+    assert(await page.getByLabel('Usuario').inputValue() === 'jefe.lima', 'el usuario escrito se perdió');
+    await shot(page, 'login-error');
+    /* keyboard only */
+    await page.getByLabel('Contraseña').fill('');
+    await page.getByLabel('Usuario').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('.view-body h1'), /Hola, Rosa Quispe/, 'saludo');
+    await expectText(page.locator('.point-card h2'), /CAC Lima Centro/, 'tarjeta del punto');
+    assert(await page.locator('.point-card').count() === 1, 'el jefe ve puntos ajenos');
+    const nav = await page.locator('#app-nav a').allTextContents();
+    assert(nav.includes('Registrar inoperatividad') && !nav.includes('Usuarios'), `navegación inesperada: ${nav}`);
+    await shot(page, 'home-jefe-sin-eventos');
+  });
+
+  test('JEFE registra un evento y ve su número', async (page) => {
+    await login(page, base, 'jefe.lima');
+    await page.locator('#app-nav').getByRole('link', { name: 'Registrar inoperatividad' }).click();
+    await page.locator('form.register-form').waitFor();
+    await expectText(page.locator('.point-fixed'), /CAC Lima Centro \(CAC-LIMA-01\)/, 'punto fijo');
+    /* the seed's "no es inoperatividad" cases are spelled out */
+    const rules = await page.locator('.rules').textContent();
+    for (const re of [/Intermitencia/, /lento o demora en entrar/, /PCs operativas/, /equipos terminales/, /financiamiento de deuda/]) {
+      assert(re.test(rules), `falta en las reglas: ${re}`);
+    }
+    /* only regulated requests, grouped by type: FALLA_EQUIPO_TERMINAL is not offered */
+    assert(await page.locator('input[name=requests][value=FALLA_EQUIPO_TERMINAL]').count() === 0, 'se ofrece una solicitud no regulada');
+    assert(await page.locator('input[name=scenario][value=PRUEBA]').count() === 0, 'al jefe se le ofrece PRUEBA');
+    await shot(page, 'registro-vacio');
+    /* sending it empty: every missing choice is named next to its field */
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    for (const f of ['procedure', 'applications', 'scenario', 'attest_total']) {
+      await page.locator(`[data-field=${f}] .field-error`).waitFor();
+    }
+    await shot(page, 'registro-errores');
+    /* SICAR only with SISACT */
+    const sicar = page.locator('input[name=applications][value=SICAR]');
+    assert(await sicar.isDisabled(), 'SICAR habilitado sin SISACT');
+    await page.locator('input[name=applications][value=SISACT]').check();
+    assert(await sicar.isEnabled(), 'SICAR no se habilita con SISACT');
+    await sicar.check();
+    await page.locator('input[name=applications][value=SISACT]').uncheck();
+    assert(await sicar.isDisabled() && !(await sicar.isChecked()), 'SICAR sigue marcado sin SISACT');
+    /* a mass failure needs Fallas: explained when chosen */
+    await page.locator('input[name=scenario][value=FALLA_MASIVA]').check();
+    await expectText(page.locator('.notice-warning', { hasText: 'Fallas' }), /confirmada por Fallas/, 'explicación de falla masiva');
+    await fillRegistration(page, { procedure: 'CONSULTAS', requests: ['MIGRACION_PLAN'], applications: ['SIAC_UNICO'] });
+    await page.getByLabel('Detalle (opcional)').fill('SIAC ÚNICO no carga en ninguna PC; dos clientes esperando.');
+    /* an API refusal is shown next to its field and nothing typed is lost */
+    await page.getByLabel('Inicio de la inoperatividad (hora de Lima)').fill('2030-01-01T10:00');
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-field=started_at] .field-error'), /futuro/, 'error de la API junto a la hora de inicio');
+    assert(await page.getByLabel('Detalle (opcional)').inputValue() === 'SIAC ÚNICO no carga en ninguna PC; dos clientes esperando.', 'se perdió el detalle');
+    assert(await page.locator('[data-procedure=CONSULTAS] input[value=MIGRACION_PLAN]').isChecked(), 'se perdió la solicitud');
+    await shot(page, 'registro-error-api');
+    const now = await page.evaluate(() => {
+      const d = new Date(Date.now() - 5 * 3600e3 - 2 * 60e3);
+      return d.toISOString().slice(0, 16);
+    });
+    await page.getByLabel('Inicio de la inoperatividad (hora de Lima)').fill(now);
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    const number = (await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'número del evento')).trim();
+    state.number = number;
+    await shot(page, 'registro-exitoso');
+  });
+
+  test('JEFE intenta un duplicado y se le ofrece el evento abierto', async (page) => {
+    assert(state.number, 'requiere el evento del test anterior');
+    await login(page, base, 'jefe.lima');
+    await shot(page, 'home-jefe-con-evento');
+    await expectText(page.locator('.slot-open'), new RegExp(state.number), 'evento abierto en el inicio');
+    /* known before sending: choosing the same type offers the open event */
+    await page.goto(`${base}/#/registrar`);
+    await page.locator('input[name=procedure][value=CONSULTAS]').check();
+    await expectText(page.locator('.offer'), new RegExp(`Ya hay un evento abierto de Consultas en este punto: ${state.number}`), 'oferta del evento abierto');
+    const locked = page.locator('[data-procedure=CONSULTAS] input[value=MIGRACION_PLAN]');
+    assert(await locked.isChecked() && await locked.isDisabled(), 'la solicitud ya registrada no aparece marcada');
+    await page.locator('[data-procedure=CONSULTAS] input[value=CAMBIO_TITULARIDAD]').check();
+    await shot(page, 'duplicado-oferta');
+    await page.getByRole('button', { name: 'Agregar la solicitud al evento abierto' }).click();
+    await expectText(page.locator('[data-testid=event-number]'), new RegExp(`^${state.number}$`), 'mismo número');
+    await expectText(page.locator('.result'), /Cambio de titularidad/, 'solicitud agregada');
+    await shot(page, 'duplicado-agregado');
+
+    /* the race: someone registers the same type while the form is open -> 409 -> offer */
+    await page.locator('#app-nav').getByRole('link', { name: 'Registrar inoperatividad' }).click();
+    await page.locator('form.register-form').waitFor();
+    await fillRegistration(page, { procedure: 'ALTAS', requests: ['CONTRATACION'], applications: ['SISACT'] });
+    const jefe = await data.anon.login('jefe.lima', PASSWORD);
+    const other = await jefe.ok('POST', '/events', {
+      point: 'CAC-LIMA-01', procedure: 'ALTAS', requests: ['PORTABILIDAD'], applications: ['SISACT'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-3), attest_total: true,
+    }, 201);
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('.offer'), new RegExp(other.number), 'oferta tras el 409');
+    assert(await page.locator('[data-procedure=ALTAS] input[value=CONTRATACION]').isChecked(), 'se perdió la solicitud marcada');
+    await shot(page, 'duplicado-409-oferta');
+    await page.getByRole('button', { name: 'Agregar la solicitud al evento abierto' }).click();
+    await expectText(page.locator('[data-testid=event-number]'), new RegExp(`^${other.number}$`), 'número del evento abierto');
+    const ev = await jefe.ok('GET', `/events/${other.number}`, undefined, 200);
+    assert(ev.requests.includes('CONTRATACION') && ev.requests.includes('PORTABILIDAD'), `solicitudes: ${ev.requests}`);
+    state.altas = other.number;
+  });
+
+  test('JEFE cierra el evento con un motivo permitido', async (page) => {
+    assert(state.number, 'requiere el evento registrado');
+    await login(page, base, 'jefe.lima');
+    await page.goto(`${base}/#/eventos/${state.number}`);
+    await expectText(page.locator('.view-body h1'), new RegExp(state.number), 'título del evento');
+    const reasons = await page.locator('input[name=closure_reason]').evaluateAll((els) => els.map((e) => e.value));
+    assert(JSON.stringify(reasons) === JSON.stringify(['INFRAESTRUCTURA_PUNTO', 'SIN_FLUIDO_ELECTRICO', 'ERROR_USUARIO']),
+      `motivos ofrecidos: ${reasons}`);
+    await shot(page, 'evento-abierto');
+    /* ERROR_USUARIO without enough justification: refused next to the field */
+    await page.locator('input[name=closure_reason][value=ERROR_USUARIO]').check();
+    await page.getByLabel(/Sustento/).fill('corto');
+    await page.getByRole('button', { name: 'Cerrar evento' }).click();
+    await expectText(page.locator('[data-field=justification] .field-error'), /al menos 10 caracteres/, 'sustento requerido');
+    await shot(page, 'cierre-error-sustento');
+    await page.locator('input[name=closure_reason][value=SIN_FLUIDO_ELECTRICO]').check();
+    await page.getByLabel(/Sustento/).fill('');
+    await page.getByRole('button', { name: 'Cerrar evento' }).click();
+    await expectText(page.locator('.notice-success'), /cerrado: Sin fluido eléctrico/, 'aviso de cierre');
+    await expectText(page.locator('.page-head .badge'), /Cerrado/, 'estado cerrado');
+    assert(await page.locator('input[name=closure_reason]').count() === 0, 'el formulario de cierre sigue visible');
+    const actions = await page.locator('section[aria-labelledby=hist-title] tbody tr td:nth-child(3)').allTextContents();
+    assert(JSON.stringify(actions) === JSON.stringify(['Registro del evento', 'Solicitudes agregadas', 'Cierre del evento']),
+      `historial: ${actions}`);
+    const when = await page.locator('section[aria-labelledby=hist-title] tbody tr td:first-child').first().textContent();
+    assert(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/.test(when.trim()), `hora del historial: ${when}`);
+    await shot(page, 'evento-cerrado');
+  });
+
+  test('JEFE no ve el formulario de registro de otro punto', async (page) => {
+    await login(page, base, 'jefe.lima');
+    await page.goto(`${base}/#/registrar/CAC-AREQ-01`);
+    await expectText(page.locator('.view-body .notice-error'), /No puede registrar inoperatividad en el punto «CAC-AREQ-01»/, 'aviso de punto ajeno');
+    assert(await page.locator('form.register-form').count() === 0, 'se muestra el formulario de un punto ajeno');
+    await shot(page, 'registro-punto-ajeno');
+    /* nor another point's event */
+    await page.goto(`${base}/#/eventos/${data.otherNumber}`);
+    await expectText(page.locator('.view .notice-error'), /punto que no tiene asignado/, 'evento de punto ajeno');
+    /* and the list shows only own points */
+    await page.goto(`${base}/#/eventos`);
+    await page.locator('section[aria-labelledby=results-title] h2').waitFor();
+    const points = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    assert(points.length > 0 && points.every((p) => p.includes('CAC-LIMA-01')), `puntos en la lista: ${points}`);
+  });
+
+  test('Sesión vencida: se vuelve a ingresar sin perder lo escrito', async (page, context) => {
+    await login(page, base, 'jefe.lima');
+    await page.goto(`${base}/#/registrar`);
+    await fillRegistration(page, { procedure: 'BAJAS', requests: ['BAJA_SERVICIO'], applications: ['SGA'] });
+    await page.getByLabel('Detalle (opcional)').fill('Texto escrito antes de que venza la sesión');
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    const dialog = page.locator('dialog.relogin');
+    await dialog.waitFor();
+    await shot(page, 'sesion-vencida');
+    await dialog.getByLabel('Contraseña').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Ingresar' }).click();
+    await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'registro enviado tras volver a ingresar');
+    const ev = await (await data.anon.login('jefe.lima', PASSWORD)).ok('GET', `/events/${(await page.locator('[data-testid=event-number]').textContent()).trim()}`, undefined, 200);
+    assert(ev.description === 'Texto escrito antes de que venza la sesión', `descripción: ${ev.description}`);
+  });
+
+  test('JEFE con varios puntos elige el punto y ve sus eventos abiertos', async (page) => {
+    await login(page, base, 'jefe.sur');
+    assert(await page.locator('.point-card').count() === 2, 'no ve sus dos puntos');
+    const first = await page.locator('.point-card h2').first().textContent();
+    assert(/CAC Arequipa Plaza/.test(first), `el punto con eventos abiertos no va primero: ${first}`);
+    await page.locator('#app-nav').getByRole('link', { name: 'Registrar inoperatividad' }).click();
+    const select = page.getByLabel(/Punto donde ocurre la inoperatividad/);
+    const options = await select.locator('option').allTextContents();
+    assert(options.length === 3 && !options.some((o) => o.includes('CAC-LIMA-01')), `puntos ofrecidos: ${options}`);
+    await select.selectOption('CAC-AREQ-01');
+    await page.locator('input[name=procedure][value=BAJAS]').check();
+    await expectText(page.locator('.offer'), /Ya hay un evento abierto de Bajas en este punto/, 'oferta en el punto elegido');
+    await select.selectOption('ACD-TRUJ-02');
+    await page.locator('.offer').waitFor({ state: 'hidden' });
+    assert(await page.locator('[data-procedure=BAJAS] input[value=BAJA_SERVICIO]').isEnabled(), 'la solicitud quedó bloqueada al cambiar de punto');
+    await shot(page, 'registro-varios-puntos');
+  });
+
+  test('SOPORTE ve los eventos abiertos y no cierra eventos no previstos', async (page) => {
+    await login(page, base, 'soporte');
+    await expectText(page.locator('#open-events'), /monitoreo diario/, 'título de monitoreo');
+    const nav = await page.locator('#app-nav a').allTextContents();
+    assert(!nav.includes('Registrar inoperatividad') && !nav.includes('Usuarios'), `navegación: ${nav}`);
+    await shot(page, 'home-soporte');
+    await page.locator('.view-body tbody a').first().click();
+    await page.locator('section[aria-labelledby=data-title]').waitFor();
+    assert(await page.locator('input[name=closure_reason]').count() === 0, 'SOPORTE puede cerrar un evento no previsto');
+    await expectText(page.locator('.view-body .notice-info'), /lo cierra el jefe del punto/, 'quién cierra');
+    await page.goto(`${base}/#/admin/usuarios`);
+    await expectText(page.locator('.view .notice-error'), /Su rol no permite usar esta pantalla/, 'pantalla de ADMIN');
+  });
+
+  test('Lista de eventos con filtros y páginas', async (page) => {
+    await login(page, base, 'admin', ADMIN_PASSWORD);
+    await shot(page, 'home-admin');
+    await page.locator('#app-nav').getByRole('link', { name: 'Eventos' }).click();
+    await expectText(page.locator('section[aria-labelledby=results-title] h2'), /^\d+ eventos$/, 'total');
+    assert(await page.locator('tbody tr').count() === 25, 'la primera página no tiene 25 filas');
+    await shot(page, 'eventos-lista');
+    await page.getByRole('link', { name: 'Siguientes →' }).click();
+    await expectText(page.locator('.pager'), /página 2 de 2/, 'segunda página');
+    await page.getByLabel('Estado').selectOption('OPEN');
+    await page.getByLabel('Punto de atención').selectOption('CAC-LIMA-01');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await expectText(page.locator('.pager'), /página 1 de 1/, 'filtro vuelve a la página 1');
+    const statuses = await page.locator('tbody tr td:last-child').allTextContents();
+    assert(statuses.length > 0 && statuses.every((s) => s === 'Abierto'), `estados: ${statuses}`);
+    assert(/status=OPEN/.test(page.url()) && /point=CAC-LIMA-01/.test(page.url()), `filtros fuera de la dirección: ${page.url()}`);
+    await shot(page, 'eventos-filtrados');
+  });
+
+  test('ADMIN crea un usuario', async (page) => {
+    await login(page, base, 'admin', ADMIN_PASSWORD);
+    await page.locator('#app-nav').getByRole('link', { name: 'Usuarios' }).click();
+    await page.getByRole('heading', { name: 'Nuevo usuario' }).waitFor();
+    await page.getByLabel(/^Usuario/).fill('jefe.norte');
+    await page.getByLabel('Nombre completo').fill('Lucía Flores');
+    await page.getByLabel('Correo electrónico').fill('lucia.flores@example.pe');
+    await page.getByLabel('Contraseña inicial').fill('corta');
+    await page.locator('input[name=roles][value=JEFE]').check();
+    await page.getByLabel('Filtrar puntos').fill('trujillo');
+    assert(await page.locator('input[name=points][value=CAC-LIMA-01]').isHidden(), 'el filtro de puntos no filtra');
+    await page.locator('input[name=points][value=ACD-TRUJ-02]').check();
+    await page.getByRole('button', { name: 'Crear usuario' }).click();
+    await expectText(page.locator('[data-field=password] .field-error'), /al menos 12 caracteres/, 'contraseña débil');
+    assert(await page.getByLabel('Nombre completo').inputValue() === 'Lucía Flores', 'se perdió el nombre');
+    assert(await page.locator('input[name=points][value=ACD-TRUJ-02]').isChecked(), 'se perdió el punto');
+    await shot(page, 'usuario-error');
+    await page.getByLabel('Contraseña inicial').fill('una-clave-bastante-larga');
+    await page.getByRole('button', { name: 'Crear usuario' }).click();
+    await expectText(page.locator('.notice-success'), /Usuario «jefe\.norte» creado/, 'aviso de creación');
+    await expectText(page.locator('tbody tr', { hasText: 'jefe.norte' }), /Lucía Flores.*ACD-TRUJ-02/, 'fila del usuario');
+    await shot(page, 'usuarios');
+    /* the new user can log in and is a JEFE of that point */
+    const u = await data.anon.ok('POST', '/session', { username: 'jefe.norte', password: 'una-clave-bastante-larga' }, 200);
+    assert(u.user.roles.includes('JEFE') && u.user.points.includes('ACD-TRUJ-02'), JSON.stringify(u.user));
+    /* a duplicate username is named next to the field */
+    await page.getByLabel(/^Usuario/).fill('jefe.norte');
+    await page.getByLabel('Nombre completo').fill('Otra Persona');
+    await page.getByLabel('Correo electrónico').fill('otra@example.pe');
+    await page.getByLabel('Contraseña inicial').fill('una-clave-bastante-larga');
+    await page.locator('input[name=roles][value=CONTROL]').check();
+    await page.getByRole('button', { name: 'Crear usuario' }).click();
+    await page.locator('[data-field=username] .field-error').waitFor();
+  });
+
+  test('ADMIN crea un punto de atención', async (page) => {
+    await login(page, base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${base}/#/admin/puntos`);
+    await page.getByRole('heading', { name: 'Nuevo punto de atención' }).waitFor();
+    await page.getByLabel('Código').fill('CC-LIMA-123');
+    await page.getByLabel(/^Nombre/).fill('Call center Lima');
+    assert(await page.locator('input[name=lines][value="123"]').isDisabled(), 'líneas habilitadas sin call center');
+    await page.getByLabel('Tipo').selectOption('CALL_CENTER');
+    await page.getByRole('button', { name: 'Crear punto' }).click();
+    await page.locator('[data-field=region] .field-error').waitFor();
+    await page.getByLabel('Región').fill('Lima');
+    /* a call centre needs its line: the API's refusal is shown next to the lines */
+    await page.getByRole('button', { name: 'Crear punto' }).click();
+    await page.locator('[data-field=lines] .field-error').waitFor();
+    await shot(page, 'punto-error-lineas');
+    await page.locator('input[name=lines][value="123"]').check();
+    await page.locator('input[name=lines][value="135"]').check();
+    await page.getByRole('button', { name: 'Crear punto' }).click();
+    await expectText(page.locator('.notice-success'), /Punto «CC-LIMA-123» creado/, 'aviso de creación');
+    await expectText(page.locator('tbody tr', { hasText: 'CC-LIMA-123' }), /123, 135/, 'fila del punto');
+    await shot(page, 'puntos');
+  });
+
+  test('ADMIN solo registra pruebas y las cierra como error de usuario', async (page) => {
+    await login(page, base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${base}/#/registrar/ACD-TRUJ-02`);
+    await page.locator('form.register-form').waitFor();
+    const scenarios = await page.locator('input[name=scenario]').evaluateAll((els) => els.map((e) => e.value));
+    assert(JSON.stringify(scenarios) === '["PRUEBA"]', `escenarios: ${scenarios}`);
+    await page.locator('input[name=procedure][value=RECLAMOS]').check();
+    await page.locator('[data-procedure=RECLAMOS] input[value=QUEJA]').check();
+    await page.locator('input[name=applications][value=WEB_ASESOR_RECLAMOS]').check();
+    await page.locator('input[name=attest_total]').check();
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    const number = (await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'número')).trim();
+    await page.getByRole('link', { name: 'Ver el evento' }).click();
+    await expectText(page.locator('.view-body h1'), new RegExp(number), 'evento de prueba');
+    const reasons = await page.locator('input[name=closure_reason]').evaluateAll((els) => els.map((e) => e.value));
+    assert(JSON.stringify(reasons) === '["ERROR_USUARIO"]', `motivos: ${reasons}`);
+    await page.getByLabel(/Sustento/).fill('Prueba de la pantalla de registro');
+    await page.getByRole('button', { name: 'Cerrar evento' }).click();
+    await expectText(page.locator('.page-head .badge'), /Cerrado/, 'prueba cerrada');
+    await expectText(page.locator('.dl'), /Reportable\s*No — es una prueba/, 'no reportable');
+  });
+
+  test('Registro usable en tableta (sin desplazamiento horizontal)', async (page) => {
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await login(page, base, 'jefe.lima');
+    await page.goto(`${base}/#/registrar`);
+    await page.locator('form.register-form').waitFor();
+    await page.locator('input[name=procedure][value=RECLAMOS]').check();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px`);
+    const small = await page.locator('input[type=checkbox], input[type=radio]').evaluateAll((els) => els
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => e.closest('.choice').getBoundingClientRect().height)
+      .filter((hgt) => hgt < 44).length);
+    assert(small === 0, `${small} opciones con menos de 44px de alto`);
+    await shot(page, 'registro-tableta');
+    await page.goto(`${base}/#/eventos`);
+    await page.locator('section[aria-labelledby=results-title] h2').waitFor();
+    await shot(page, 'eventos-tableta');
+  });
+
+  test('Cerrar sesión vuelve al ingreso', async (page) => {
+    await login(page, base, 'jefe.lima');
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await expectText(page.locator('.login-panel'), /Cerró su sesión/, 'aviso de cierre de sesión');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Ingresar a Inop' }).waitFor();
+    assert(await page.locator('#app-nav').isHidden(), 'navegación visible sin sesión');
+  });
+}
+
+/* ---------- main ---------- */
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(args.inop)) {
+    console.error(`e2e: no such program: ${args.inop}`);
+    process.exit(2);
+  }
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inop-e2e-'));
+  let server = null;
+  let browser = null;
+  let failed = 0;
+  let ran = 0;
+  try {
+    server = await startServer(args.inop, tmp);
+    console.log(`e2e: inop serve at ${server.base} (data in ${tmp})`);
+    const data = await setUpData(server.base);
+    defineTests(server.base, data);
+    browser = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      locale: 'es-PE',
+      timezoneId: 'Asia/Tokyo', /* not Lima: the UI must not depend on the browser's zone */
+      viewport: { width: 1280, height: 900 },
+    });
+    browser.setDefaultTimeout(10000);
+    for (const t of tests) {
+      if (args.only && !t.name.toLowerCase().includes(args.only.toLowerCase())) continue;
+      ran += 1;
+      const problems = [];
+      await browser.clearCookies();
+      const page = await newPage(browser, problems);
+      const started = Date.now();
+      try {
+        await t.fn(page, browser);
+        if (problems.length) throw new Error(problems.join('\n'));
+        console.log(`PASS  ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failed += 1;
+        console.log(`FAIL  ${t.name}\n      ${String(err && err.stack || err).split('\n').slice(0, 6).join('\n      ')}`);
+        if (problems.length) console.log(`      ${problems.join('\n      ')}`);
+        const slug = t.name.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+        await page.screenshot({ path: path.join(ARTIFACTS, `FAIL-${slug}.png`), fullPage: true }).catch(() => {});
+      } finally {
+        await page.close().catch(() => {});
+      }
+    }
+  } catch (err) {
+    failed += 1;
+    console.log(`FAIL  set-up: ${err && err.stack || err}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    const stop = await stopServer(server);
+    if (server && stop && stop.code !== 0) {
+      failed += 1;
+      console.log(`FAIL  inop serve did not exit 0 on SIGTERM: ${JSON.stringify(stop)}`);
+    }
+    if (failed && fs.existsSync(path.join(tmp, 'serve.log'))) {
+      const log = fs.readFileSync(path.join(tmp, 'serve.log'), 'utf8').split('\n').slice(-30).join('\n');
+      console.log(`--- last lines of serve.log ---\n${log}`);
+    }
+    if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`e2e: ${ran - Math.min(failed, ran)} of ${ran} passed${failed ? `, ${failed} failure(s)` : ''}; screenshots in ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
