@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
+#include "store/calendar.h"
 #include "store/events.h"
 #include "store/store.h"
 #include "store/points.h"
@@ -52,9 +53,15 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	return 0;
 }
 
+/* report_due (O3) counts ADMIN's extra non-working days too. */
 static void reply_event(struct req *r, int status, const struct event *ev)
 {
-	reply_json(r, status, event_to_json(ev, NULL));
+	const struct cal_calendar *cal = api_calendar(r);
+
+	if (!cal)
+		return;
+	reply_json(r, status, event_to_json(ev, cal));
+	store_calendar_release(cal);
 }
 
 static void reply_duplicate(struct req *r, const struct inop_err *e,
@@ -219,6 +226,7 @@ void api_events_list(struct req *r)
 {
 	struct event_filter f;
 	struct event *list = NULL;
+	const struct cal_calendar *cal;
 	struct inop_err e;
 	size_t n;
 	int64_t total;
@@ -231,14 +239,19 @@ void api_events_list(struct req *r)
 		reply_error(r, &e);
 		return;
 	}
+	cal = api_calendar(r);
+	if (!cal)
+		return;
 	if (store_events_list(db, &f, &list, &n, &total) < 0) {
+		store_calendar_release(cal);
 		free(list);
 		reply_internal(r);
 		return;
 	}
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, event_to_json(&list[i], NULL));
+		json_array_append_new(items, event_to_json(&list[i], cal));
+	store_calendar_release(cal);
 	free(list);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I}", "items", items, "total",

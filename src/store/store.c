@@ -118,35 +118,52 @@ static int migration_apply(struct db *db, const struct inop_embedded *m,
 	return 0;
 }
 
+/*
+ * The smallest migration version above `after` among the embedded files of
+ * this engine, or NULL.  Versions may have gaps: branches number their
+ * migrations ahead of one another, and each applies on its own.
+ */
+static const struct inop_embedded *next_migration(const char *prefix,
+						  int64_t after,
+						  int64_t *version)
+{
+	const struct inop_embedded *m = NULL;
+	int64_t best = INT64_MAX, v;
+
+	for (const struct inop_embedded *e = inop_embedded; e->path; e++) {
+		if (strncmp(e->path, prefix, strlen(prefix)) != 0)
+			continue;
+		v = migration_version(e->path);
+		if (v > after && v < best) {
+			best = v;
+			m = e;
+		}
+	}
+	*version = best;
+	return m;
+}
+
 int store_migrate(struct db *db, struct inop_err *err)
 {
+	const struct inop_embedded *m;
 	char prefix[64];
-	int64_t want = 1;
+	int64_t version = 0;
 
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			"version INTEGER PRIMARY KEY, "
 			"applied_at INTEGER NOT NULL)") != 0)
 		return store_fail(db, err);
 	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/", db_engine(db));
-	/* Embedded files are not sorted: look each version up in turn. */
-	for (;;) {
-		const struct inop_embedded *m = NULL;
-		int applied;
+	/* Embedded files are not sorted: find each next version in turn. */
+	while ((m = next_migration(prefix, version, &version))) {
+		int applied = migration_applied(db, version);
 
-		for (const struct inop_embedded *e = inop_embedded; e->path;
-		     e++)
-			if (strncmp(e->path, prefix, strlen(prefix)) == 0 &&
-			    migration_version(e->path) == want)
-				m = e;
-		if (!m)
-			return 0;
-		applied = migration_applied(db, want);
 		if (applied < 0)
 			return store_fail(db, err);
-		if (!applied && migration_apply(db, m, want, err) < 0)
+		if (!applied && migration_apply(db, m, version, err) < 0)
 			return -1;
-		want++;
 	}
+	return 0;
 }
 
 int store_seed_catalog(struct db *db, const struct catalog *cat,

@@ -1,0 +1,487 @@
+/*
+ * The official report (SPEC O1-O4) as pure functions: the states and who
+ * moves a report between them, the rows as O4 lists them, the snapshot.
+ */
+#include "domain/report.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/account.h"
+#include "domain/roles.h"
+
+static const char *const status_codes[REPORT_STATUS_COUNT] = {
+	"BORRADOR", "EN_REVISION", "APROBADO_GERENTE", "APROBADO_DIRECTOR",
+	"ENVIADO",
+};
+static const char *const status_names[REPORT_STATUS_COUNT] = {
+	"Borrador", "En revisión", "Aprobado por Gerencia",
+	"Aprobado por Dirección", "Enviado a OSIPTEL",
+};
+
+/*
+ * O2 as a table: who moves a report into each state, and from which
+ * states.  BORRADOR is the send-back: any approver, from review on.
+ */
+static const struct transition {
+	unsigned roles;
+	unsigned from; /* bits of the states it may come from */
+} transitions[REPORT_STATUS_COUNT] = {
+	[REPORT_BORRADOR] = {ROLE_GERENTE | ROLE_DIRECTOR,
+			     1u << REPORT_EN_REVISION |
+				     1u << REPORT_APROBADO_GERENTE |
+				     1u << REPORT_APROBADO_DIRECTOR},
+	[REPORT_EN_REVISION] = {ROLE_CONTROL, 1u << REPORT_BORRADOR},
+	[REPORT_APROBADO_GERENTE] = {ROLE_GERENTE, 1u << REPORT_EN_REVISION},
+	[REPORT_APROBADO_DIRECTOR] = {ROLE_DIRECTOR,
+				      1u << REPORT_APROBADO_GERENTE},
+	[REPORT_ENVIADO] = {ROLE_REGULATORIO, 1u << REPORT_APROBADO_DIRECTOR},
+};
+
+static int valid(enum report_status s)
+{
+	return (unsigned)s < REPORT_STATUS_COUNT;
+}
+
+const char *report_status_code(enum report_status s)
+{
+	return valid(s) ? status_codes[s] : "";
+}
+
+const char *report_status_name(enum report_status s)
+{
+	return valid(s) ? status_names[s] : "";
+}
+
+int report_status_parse(const char *code, enum report_status *out)
+{
+	for (int i = 0; i < REPORT_STATUS_COUNT; i++)
+		if (code && strcmp(code, status_codes[i]) == 0) {
+			*out = (enum report_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+int report_is_frozen(enum report_status s)
+{
+	return s != REPORT_BORRADOR;
+}
+
+static int empty(const char *s)
+{
+	return !s || !*s;
+}
+
+static int check_sending(const struct report_move *m, struct inop_err *err)
+{
+	struct cal_date d;
+
+	if (empty(m->reference))
+		return err_validation(err, "reference",
+				      "Indique la referencia del envío a "
+				      "OSIPTEL (n.º de carta o de registro)");
+	if (empty(m->sent_on))
+		return 0;
+	if (cal_parse_date(m->sent_on, &d) < 0)
+		return err_validation(err, "date",
+				      "La fecha de envío debe ser una fecha "
+				      "AAAA-MM-DD");
+	if (cal_day_number(d) > cal_day_number(m->today))
+		return err_validation(err, "date",
+				      "La fecha de envío no puede ser "
+				      "posterior a hoy");
+	return 0;
+}
+
+int report_transition_check(const struct report_move *m,
+			    struct inop_err *err)
+{
+	const struct transition *t;
+
+	if (!valid(m->to) || !valid(m->from))
+		return err_validation(err, "to", "Estado de destino no válido");
+	t = &transitions[m->to];
+	if (!(m->roles & t->roles))
+		return err_set(err, 403, "FORBIDDEN", "to",
+			       "Su rol no puede pasar un reporte a «%s»",
+			       status_names[m->to]);
+	if (!(t->from & 1u << m->from))
+		return err_set(err, 409, "INVALID_TRANSITION", "to",
+			       "Un reporte en estado «%s» no puede pasar a "
+			       "«%s»",
+			       status_names[m->from], status_names[m->to]);
+	if (m->to == REPORT_BORRADOR && empty(m->comment))
+		return err_validation(err, "comment",
+				      "Indique en un comentario por qué "
+				      "devuelve el reporte a borrador");
+	if (m->to == REPORT_ENVIADO)
+		return check_sending(m, err);
+	return 0;
+}
+
+const char *report_transition_role(const struct report_move *m)
+{
+	unsigned r = valid(m->to) ? m->roles & transitions[m->to].roles : 0;
+
+	/* Sending back: in the role whose approval was awaited, if held. */
+	if (r == (ROLE_GERENTE | ROLE_DIRECTOR))
+		r = m->from == REPORT_EN_REVISION ? ROLE_GERENTE
+						  : ROLE_DIRECTOR;
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (r & 1u << i)
+			return role_code(i);
+	return "";
+}
+
+unsigned report_next_statuses(enum report_status from, unsigned roles)
+{
+	unsigned out = 0;
+
+	for (int to = 0; to < REPORT_STATUS_COUNT; to++)
+		if ((roles & transitions[to].roles) &&
+		    (transitions[to].from & 1u << from))
+			out |= 1u << to;
+	return out;
+}
+
+int report_period_check(struct cal_date from, struct cal_date to,
+			struct inop_err *err)
+{
+	int32_t a = cal_day_number(from), b = cal_day_number(to);
+
+	if (b < a)
+		return err_validation(err, "to",
+				      "El fin del periodo no puede ser anterior "
+				      "a su inicio");
+	if (b - a + 1 > REPORT_PERIOD_MAX_DAYS)
+		return err_validation(err, "to",
+				      "El periodo de un reporte no puede "
+				      "superar %d días",
+				      REPORT_PERIOD_MAX_DAYS);
+	return 0;
+}
+
+/* ---------- rows ---------- */
+
+/*
+ * Cuts a string that snprintf() may have truncated in the middle of a
+ * UTF-8 sequence back to the last whole character.
+ */
+static void utf8_truncate(char *s, size_t size)
+{
+	size_t len = strnlen(s, size), start = len, need;
+	unsigned char c;
+
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+	c = (unsigned char)s[start - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (len - (start - 1) < need)
+		s[start - 1] = '\0';
+}
+
+/* The catalogue name of a code, or the code itself when unknown. */
+static const char *cat_name(const struct catalog *cat, const char *kind,
+			    const char *code)
+{
+	const struct cat_item *it = catalog_find(cat, kind, NULL, code);
+
+	return it ? it->name : code;
+}
+
+static void names_join(const struct catalog *cat, const char *kind,
+		       const struct codes *c, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < c->n && len < size; i++) {
+		int n = snprintf(out + len, size - len, "%s%s",
+				 i ? "; " : "", cat_name(cat, kind, c->v[i]));
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	utf8_truncate(out, size);
+}
+
+static const char *channel_name(const char *code)
+{
+	if (strcmp(code, "PRESENCIAL") == 0)
+		return "Presencial";
+	if (strcmp(code, "TELEFONICO") == 0)
+		return "Telefónico";
+	return code;
+}
+
+static void origin_text(const struct event *ev, char *out, size_t size)
+{
+	if (strcmp(ev->origin, "MANUAL") == 0)
+		snprintf(out, size, "Manual (formato %s)",
+			 ev->manual_form_ref);
+	else
+		snprintf(out, size, "Sistema");
+	utf8_truncate(out, size);
+}
+
+#define COPY(dst, src)                                       \
+	do {                                                 \
+		snprintf((dst), sizeof(dst), "%s", (src));   \
+		utf8_truncate((dst), sizeof(dst));           \
+	} while (0)
+
+void report_row_from_event(const struct catalog *cat,
+			   const struct cal_calendar *cal,
+			   const struct event *ev, struct report_row *row)
+{
+	struct cal_date due = cal_add_business_days(
+		cal_lima_date(ev->ended_at), 3, cal);
+
+	memset(row, 0, sizeof(*row));
+	COPY(row->number, ev->number);
+	COPY(row->channel, channel_name(ev->point.channel));
+	COPY(row->point_code, ev->point.code);
+	COPY(row->point_name, ev->point.name);
+	COPY(row->region, ev->point.region);
+	COPY(row->procedure, cat_name(cat, "procedure", ev->procedure));
+	names_join(cat, "request", &ev->requests, row->requests,
+		   sizeof(row->requests));
+	names_join(cat, "application", &ev->applications, row->applications,
+		   sizeof(row->applications));
+	COPY(row->scenario, cat_name(cat, "scenario", ev->scenario));
+	COPY(row->cause, ev->cause[0] ? cat_name(cat, "cause", ev->cause) : "");
+	row->started_at = ev->started_at;
+	row->ended_at = ev->ended_at;
+	COPY(row->closure_reason,
+	     cat_name(cat, "closure_reason", ev->closure_reason));
+	origin_text(ev, row->origin, sizeof(row->origin));
+	/* T1's critical transactions are recorded by a later issue. */
+	COPY(row->critical, REPORT_NO_DATA);
+	cal_format_date(due, row->report_due);
+	report_row_evaluation(ev, row);
+}
+
+void report_row_evaluation(const struct event *ev, struct report_row *row)
+{
+	int64_t secs = ev->ended_at > ev->started_at
+			       ? ev->ended_at - ev->started_at
+			       : 0;
+
+	/* E1 needs the mass failure's span: only FALLA_MASIVA has one. */
+	COPY(row->e1, strcmp(ev->scenario, "FALLA_MASIVA") == 0
+			      ? REPORT_NO_DATA
+			      : "NO_APLICA");
+	row->minutes = secs / 60;
+	row->over_1h = secs > 3600;
+	/* E3 and E4 count imported interactions: none are imported yet. */
+	COPY(row->e3, REPORT_NO_DATA);
+	COPY(row->e4, REPORT_NO_DATA);
+}
+
+/* ---------- columns ---------- */
+
+#define T REPORT_COL_TEXT
+const struct report_col report_cols[] = {
+	{"N.º de evento", "number", T, 18},
+	{"Canal", "channel", T, 11},
+	{"Código del punto", "point_code", T, 14},
+	{"Punto de atención", "point_name", T, 28},
+	{"Región", "region", T, 14},
+	{"Tipo de trámite", "procedure", T, 12},
+	{"Solicitudes", "requests", T, 36},
+	{"Aplicativos", "applications", T, 24},
+	{"Escenario", "scenario", T, 16},
+	{"Motivo de ocurrencia", "cause", T, 20},
+	{"Inicio (hora de Lima)", "started_at", REPORT_COL_TIME, 17},
+	{"Fin (hora de Lima)", "ended_at", REPORT_COL_TIME, 17},
+	{"Minutos", "minutes", REPORT_COL_INT, 9},
+	{"Motivo de cierre", "closure_reason", T, 26},
+	{"Origen", "origin", T, 14},
+	{"Transacciones críticas", "critical_transactions", T, 14},
+	{"E1 Ventana de falla masiva", "e1", T, 14},
+	{"E2 Más de 1 hora", "e2_over_1h", T, 10},
+	{"E3 Impacto en el canal", "e3", T, 16},
+	{"E4 Reclamos y LDR", "e4", T, 16},
+};
+#undef T
+const size_t report_n_cols = sizeof(report_cols) / sizeof(report_cols[0]);
+
+const char *report_cell_text(const struct report_row *row, size_t col)
+{
+	const char *const text[] = {
+		row->number, row->channel, row->point_code, row->point_name,
+		row->region, row->procedure, row->requests,
+		row->applications, row->scenario, row->cause, NULL, NULL,
+		NULL, row->closure_reason, row->origin, row->critical,
+		row->e1, row->over_1h ? "Sí" : "No", row->e3, row->e4,
+	};
+
+	return col < sizeof(text) / sizeof(text[0]) && text[col] ? text[col]
+								    : "";
+}
+
+int64_t report_cell_num(const struct report_row *row, size_t col)
+{
+	switch (col) {
+	case 10:
+		return row->started_at;
+	case 11:
+		return row->ended_at;
+	case 12:
+		return row->minutes;
+	default:
+		return 0;
+	}
+}
+
+/* ---------- JSON ---------- */
+
+json_t *report_row_to_json(const struct report_row *row)
+{
+	json_t *o = json_object();
+	char t[26];
+
+	for (size_t i = 0; i < report_n_cols; i++) {
+		const struct report_col *c = &report_cols[i];
+		json_t *v;
+
+		if (c->kind == REPORT_COL_TIME) {
+			cal_format_lima(report_cell_num(row, i), t);
+			v = json_string(t);
+		} else if (c->kind == REPORT_COL_INT) {
+			v = json_integer(report_cell_num(row, i));
+		} else if (strcmp(c->key, "e2_over_1h") == 0) {
+			v = json_boolean(row->over_1h);
+		} else {
+			v = json_string(report_cell_text(row, i));
+		}
+		json_object_set_new(o, c->key, v);
+	}
+	json_object_set_new(o, "report_due", json_string(row->report_due));
+	return o;
+}
+
+static int get_str(json_t *o, const char *key, char *out, size_t size)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (!s)
+		return -1;
+	snprintf(out, size, "%s", s);
+	return 0;
+}
+
+static int get_time(json_t *o, const char *key, int64_t *out)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? cal_parse_rfc3339(s, out) : -1;
+}
+
+int report_row_from_json(json_t *o, struct report_row *row)
+{
+	json_t *over = json_object_get(o, "e2_over_1h");
+
+	memset(row, 0, sizeof(*row));
+	if (!json_is_object(o) || !json_is_boolean(over) ||
+	    !json_is_integer(json_object_get(o, "minutes")) ||
+	    get_time(o, "started_at", &row->started_at) < 0 ||
+	    get_time(o, "ended_at", &row->ended_at) < 0)
+		return -1;
+	row->over_1h = json_is_true(over);
+	row->minutes = json_integer_value(json_object_get(o, "minutes"));
+	if (get_str(o, "number", row->number, sizeof(row->number)) < 0 ||
+	    get_str(o, "channel", row->channel, sizeof(row->channel)) < 0 ||
+	    get_str(o, "point_code", row->point_code,
+		    sizeof(row->point_code)) < 0 ||
+	    get_str(o, "point_name", row->point_name,
+		    sizeof(row->point_name)) < 0 ||
+	    get_str(o, "region", row->region, sizeof(row->region)) < 0 ||
+	    get_str(o, "procedure", row->procedure,
+		    sizeof(row->procedure)) < 0 ||
+	    get_str(o, "requests", row->requests, sizeof(row->requests)) <
+		    0 ||
+	    get_str(o, "applications", row->applications,
+		    sizeof(row->applications)) < 0 ||
+	    get_str(o, "scenario", row->scenario, sizeof(row->scenario)) <
+		    0 ||
+	    get_str(o, "cause", row->cause, sizeof(row->cause)) < 0 ||
+	    get_str(o, "closure_reason", row->closure_reason,
+		    sizeof(row->closure_reason)) < 0 ||
+	    get_str(o, "origin", row->origin, sizeof(row->origin)) < 0 ||
+	    get_str(o, "critical_transactions", row->critical,
+		    sizeof(row->critical)) < 0 ||
+	    get_str(o, "e1", row->e1, sizeof(row->e1)) < 0 ||
+	    get_str(o, "e3", row->e3, sizeof(row->e3)) < 0 ||
+	    get_str(o, "e4", row->e4, sizeof(row->e4)) < 0 ||
+	    get_str(o, "report_due", row->report_due,
+		    sizeof(row->report_due)) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---------- snapshot ---------- */
+
+void report_hash(const char *data, size_t len, char out[65])
+{
+	unsigned char bin[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(bin, (const unsigned char *)data, len);
+	sodium_bin2hex(out, 65, bin, sizeof(bin));
+}
+
+char *report_snapshot(int64_t id, const char *from, const char *to,
+		      int64_t frozen_at, const struct report_row *rows,
+		      size_t n_rows, char hash[65])
+{
+	json_t *list = json_array(), *o;
+	char at[26], *s;
+
+	for (size_t i = 0; i < n_rows; i++)
+		json_array_append_new(list, report_row_to_json(&rows[i]));
+	cal_format_lima(frozen_at, at);
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "report",
+		      (json_int_t)id, "title", REPORT_TITLE, "from", from,
+		      "to", to, "frozen_at", at, "rows", list);
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	if (s)
+		report_hash(s, strlen(s), hash);
+	return s;
+}
+
+int report_snapshot_rows(const char *snapshot, struct report_row **rows,
+			 size_t *n_rows)
+{
+	json_t *o = json_loads(snapshot, 0, NULL);
+	json_t *list = json_object_get(o, "rows"), *item;
+	struct report_row *out = NULL;
+	size_t i, n = json_array_size(list);
+	int rc = -1;
+
+	*rows = NULL;
+	*n_rows = 0;
+	if (!json_is_array(list))
+		goto out;
+	out = calloc(n ? n : 1, sizeof(*out));
+	if (!out)
+		goto out;
+	json_array_foreach(list, i, item) {
+		if (report_row_from_json(item, &out[i]) < 0)
+			goto out;
+	}
+	*rows = out;
+	*n_rows = n;
+	out = NULL;
+	rc = 0;
+out:
+	free(out);
+	json_decref(o);
+	return rc;
+}
