@@ -143,9 +143,8 @@ const char *report_cell_text(const struct report_row *row, size_t col);
 /* The value of a time or number cell; 0 for text cells. */
 int64_t report_cell_num(const struct report_row *row, size_t col);
 
-/* Rows as JSON objects (the snapshot's and the API's) and back. */
+/* A row as the API's JSON object, keyed by report_cols[].key. */
 json_t *report_row_to_json(const struct report_row *row);
-int report_row_from_json(json_t *o, struct report_row *row);
 
 /* One step of the approval trail. */
 struct report_step {
@@ -174,7 +173,9 @@ struct report_doc {
 
 /*
  * The snapshot frozen at EN_REVISION: a JSON text (malloc'd, compact,
- * keys sorted) of the period and the rows, and its SHA-256 in hex.
+ * keys sorted) {"report", "title", "from", "to", "frozen_at", "columns":
+ * [keys], "rows": [[values in the order of columns], ...]}, and the
+ * SHA-256 of exactly those bytes in hex.
  */
 char *report_snapshot(int64_t id, const char *from, const char *to,
 		      int64_t frozen_at, const struct report_row *rows,
