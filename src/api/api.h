@@ -72,6 +72,7 @@ void api_reports_list(struct req *r);
 void api_reports_get(struct req *r);
 void api_reports_transition(struct req *r);
 void api_reports_export(struct req *r);
+void api_reports_audit(struct req *r);
 void api_deadlines(struct req *r);
 
 #endif

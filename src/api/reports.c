@@ -12,6 +12,7 @@
 #include "domain/event_json.h"
 #include "render/render.h"
 #include "store/calendar.h"
+#include "store/events.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -341,6 +342,47 @@ void api_reports_transition(struct req *r)
 		store_calendar_release(c.cal);
 	}
 	free(t);
+}
+
+static json_t *json_or_null(const char *s)
+{
+	json_t *v = s ? json_loads(s, 0, NULL) : NULL;
+
+	return v ? v : json_null();
+}
+
+/* A1: the audit records of one report, oldest first. */
+void api_reports_audit(struct req *r)
+{
+	struct report_info info;
+	struct audit_item *items = NULL;
+	size_t n = 0;
+	char at[26];
+	json_t *list;
+	struct db *db = api_db(r);
+
+	if (!db || load_report(r, db, &info) < 0)
+		return;
+	if (store_audit_of(db, "report", info.id, &items, &n) < 0) {
+		reply_internal(r);
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		cal_format_lima(items[i].at, at);
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+					(json_int_t)items[i].id, "at", at,
+					"actor", items[i].actor, "action",
+					items[i].action, "before",
+					json_or_null(items[i].before_json),
+					"after",
+					json_or_null(items[i].after_json)));
+	}
+	audit_items_free(items, n);
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", list, "total",
+			     (json_int_t)n));
 }
 
 /* ---------- exports ---------- */

@@ -47,6 +47,7 @@ const struct route api_routes[] = {
 	 ROLE_CONTROL | ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO, J},
 	{"GET", "/api/v1/reports/:id/export", api_reports_export, REPORTERS,
 	 0},
+	{"GET", "/api/v1/reports/:id/audit", api_reports_audit, REPORTERS, 0},
 	{"GET", "/api/v1/deadlines", api_deadlines,
 	 REPORTERS | ROLE_PROCESOS, 0},
 };

@@ -46,7 +46,8 @@ int store_extra_day_remove(struct db *db, const char *date,
  * database's calendar version (bumped by every change, on whichever node)
  * differs from the copy's, so a call costs one small query.  Give it back
  * with store_calendar_release(); it stays valid until then, however many
- * reloads happen meanwhile.  Thread-safe.  0, or -1 (logged) when the
+ * reloads happen meanwhile.  Thread-safe; one database per process (the
+ * copy is the process's, keyed by version only).  0, or -1 (logged) when the
  * database cannot be read: a deadline is never computed from a stale
  * calendar.
  */

@@ -37,6 +37,8 @@ MODULES = [
     "test_audit",
     "test_refusals",
     "test_calendar",
+    "test_reports",
+    "test_calendar_extra",
     "test_security",
     "test_concurrency",
     "test_cli",
