@@ -154,10 +154,14 @@ static void reply_report(struct req *r, struct db *db, int status,
 			 struct full *f, int with_rows)
 {
 	if (full_load(r, db, f) < 0)
-		reply_internal(r);
-	else
-		reply_json(r, status, report_full(f, r->actor.roles, with_rows));
+		goto internal;
+	reply_json(r, status, report_full(f, r->actor.roles, with_rows));
 	full_release(f);
+	return;
+internal:
+	log_error("cannot read report %lld", (long long)f->info.id);
+	full_release(f);
+	reply_internal(r);
 }
 
 /* The report of the path: 404 (replied) when there is none. */
@@ -481,8 +485,10 @@ void api_reports_export(struct req *r)
 	db = api_db(r);
 	if (!db || load_report(r, db, &f.info) < 0)
 		return;
-	if (full_load(r, db, &f) < 0)
+	if (full_load(r, db, &f) < 0) {
+		log_error("cannot read report %lld", (long long)f.info.id);
 		goto internal;
+	}
 	doc = (struct report_doc){
 		.id = f.info.id, .status = f.info.status,
 		.generated_at = f.info.frozen_at ? f.info.frozen_at : r->now,

@@ -60,10 +60,21 @@ const FIXED = {
     'event.add_requests': 'Solicitudes agregadas',
     'event.close': 'Cierre del evento',
     'event.annotate': 'Anotación de Control',
+    'report.create': 'Reporte creado',
+    'report.transition': 'Cambio de estado del reporte',
+  },
+  /* SPEC O2, in the order a report goes through them */
+  reportStatus: {
+    BORRADOR: 'Borrador',
+    EN_REVISION: 'En revisión',
+    APROBADO_GERENTE: 'Aprobado por Gerencia',
+    APROBADO_DIRECTOR: 'Aprobado por Dirección',
+    ENVIADO: 'Enviado a OSIPTEL',
   },
 };
 
 export const ROLES = Object.keys(FIXED.role);
+export const REPORT_STATES = Object.keys(FIXED.reportStatus);
 
 /* name('procedure', 'CONSULTAS') -> 'Consultas' */
 export function name(kind, code) {
