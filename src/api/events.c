@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
+#include "mail/notify.h"
 #include "store/events.h"
 #include "store/store.h"
 #include "store/points.h"
@@ -77,6 +78,34 @@ static void reply_duplicate(struct req *r, const struct inop_err *e,
 	reply_json(r, 409, json_pack("{s:o}", "error", err));
 }
 
+/* N2: the mail of a change, queued in its transaction. */
+static int mail_event(struct db *db, enum notify_trigger t,
+		      const struct event *ev, const char *detail, int64_t now)
+{
+	char link[64];
+	struct notify_args a = {.ref = ev->number,
+				.link = link,
+				.detail = detail,
+				.point_id = ev->point.id};
+
+	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
+	return notify(db, t, &a, now);
+}
+
+static int mail_registered(struct db *db, const struct event *ev, void *ctx)
+{
+	char detail[1024];
+
+	(void)ctx;
+	snprintf(detail, sizeof(detail),
+		 "Punto: %s (%s). Trámite: %s. Escenario: %s. Registrado "
+		 "por: %s.",
+		 ev->point.name, ev->point.code, ev->procedure, ev->scenario,
+		 ev->registered_by);
+	return mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
+			  ev->registered_at);
+}
+
 void api_events_create(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
@@ -112,8 +141,8 @@ void api_events_create(struct req *r)
 	ctx.mass_failure_ok = 0; /* mass failures: a later issue (M1-M4) */
 	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0)
 		goto fail;
-	if (store_event_register(db, ev, &r->actor, r->now, &open_id, &e) <
-	    0) {
+	if (store_event_register(db, ev, &r->actor, r->now, &open_id,
+				 mail_registered, NULL, &e) < 0) {
 		if (e.status == 409)
 			reply_duplicate(r, &e, open_id, ev);
 		else
@@ -333,6 +362,7 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 {
 	struct change *c = arg;
 	struct rule_ctx ctx;
+	char detail[1024];
 
 	if (rule_ctx_of(db, c->r, ev, &ctx, e) < 0 ||
 	    closure_check(&c->r->app->catalog, &ctx, ev, c->reason,
@@ -346,6 +376,13 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 		 c->justification);
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
 		 c->r->actor.username);
+	snprintf(detail, sizeof(detail),
+		 "Punto: %s (%s). Trámite: %s. Motivo de cierre: %s. Cerrado "
+		 "por: %s.",
+		 ev->point.name, ev->point.code, ev->procedure,
+		 ev->closure_reason, ev->closed_by);
+	if (mail_event(db, NOTIFY_EVENT_CLOSED, ev, detail, c->r->now) < 0)
+		return err_internal(e);
 	return 0;
 }
 

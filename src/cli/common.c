@@ -178,6 +178,8 @@ int cmd_help(int argc, char **argv)
 	      "        --region R [--lines 123,135]\n"
 	      "  audit verify --db PATH\n"
 	      "        check the hash chain of the audit log\n"
+	      "  jobs run --db PATH [--now RFC3339]\n"
+	      "        run the background jobs once (mail, timers)\n"
 	      "  check-config --config FILE\n"
 	      "  version\n"
 	      "  help\n\n"

@@ -4,6 +4,8 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "jobs/jobs.h"
+#include "mail/notify.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -36,6 +38,11 @@ int serve_run(const struct config *cfg)
 	db_close(db);
 	if (store_setup(cfg->db, &err) < 0)
 		return 1;
+	notify_setup(cfg);
+	if (jobs_start(cfg->db, 1) < 0) {
+		fprintf(stderr, "inop: cannot start the background jobs\n");
+		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -43,6 +50,7 @@ int serve_run(const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	rc = http_serve(&app, cfg->listen, cfg->threads, api_routes,
 			api_n_routes, &stop_flag);
+	jobs_stop();
 	store_conn_release();
 	catalog_release(&app.catalog);
 	if (rc == 0)

@@ -168,7 +168,8 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 
 int store_event_register(struct db *db, struct event *ev,
 			 const struct actor *who, int64_t now,
-			 int64_t *open_id, struct inop_err *err)
+			 int64_t *open_id, event_hook_fn after, void *ctx,
+			 struct inop_err *err)
 {
 	char counter[32];
 	int64_t seq;
@@ -195,9 +196,10 @@ int store_event_register(struct db *db, struct event *ev,
 			return err_internal(err);
 		return duplicate(db, ev, open_id, err);
 	}
-	if (rc != 0 || event_audit(db, "event.register", NULL, ev,
-				   who->username, now) < 0 ||
-	    db_commit(db) < 0)
+	if (rc != 0 ||
+	    event_audit(db, "event.register", NULL, ev, who->username, now) <
+		    0 ||
+	    (after && after(db, ev, ctx) < 0) || db_commit(db) < 0)
 		return store_fail(db, err);
 	return 0;
 refused:
