@@ -201,6 +201,28 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 	return 0;
 }
 
+int store_register_bump(struct db *db)
+{
+	int64_t v;
+
+	return store_counter_next(db, "register-version", &v);
+}
+
+int store_register_version(struct db *db, int64_t *version)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT value FROM counters WHERE name = "
+		    "'register-version'");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	*version = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+}
+
 int store_counter_next(struct db *db, const char *name, int64_t *value)
 {
 	struct db_stmt *st = db_prepare(
