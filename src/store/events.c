@@ -140,7 +140,9 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 		    "mass_failure_id, started_at, status, origin, "
 		    "manual_form_ref, description, registered_at, "
 		    "registered_by, reportable) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) RETURNING id");
+		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) "
+		    "ON CONFLICT (point_id, procedure) WHERE status = 'OPEN' "
+		    "DO NOTHING RETURNING id");
 	if (!st)
 		return DB_FAIL;
 	db_bind_text(st, 1, ev->number);
@@ -164,7 +166,9 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 	if (rc == DB_ROW)
 		ev->id = db_col_int(st, 0);
 	db_reset(st);
-	return rc == DB_ROW ? 0 : rc;
+	/* No row: the R3 index already holds an OPEN one (a racing
+	 * writer committed it after our check). */
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_CONSTRAINT : rc;
 }
 
 struct register_job {
@@ -383,6 +387,36 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/*
+ * Takes the event's row lock before reading it, so that two changes of
+ * one event (two closures on two nodes) run one after the other: a no-op
+ * UPDATE holds the lock until commit on PostgreSQL; on SQLite the write
+ * transaction is exclusive anyway.
+ */
+static int lock_row(struct db *db, const char *key)
+{
+	struct db_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "id = ?");
+		if (st)
+			db_bind_int(st, 1, id);
+	} else {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "number = ?");
+		if (st)
+			db_bind_text(st, 1, key);
+	}
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 struct change_job {
 	const char *key;
 	const char *action;
@@ -398,7 +432,11 @@ static int change_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct change_job *j = arg;
 	struct event *ev = j->ev;
-	int rc = store_event_get(db, j->key, ev);
+	int rc = lock_row(db, j->key);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	rc = store_event_get(db, j->key, ev);
 
 	if (rc < 0)
 		return store_body_fail(db, err);

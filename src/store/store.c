@@ -127,7 +127,8 @@ int store_migrate(struct db *db, struct inop_err *err)
 			"version INTEGER PRIMARY KEY, "
 			"applied_at INTEGER NOT NULL)") != 0)
 		return store_fail(db, err);
-	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/", db_engine(db));
+	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/",
+		 strcmp(db_engine(db), "sqlite") == 0 ? "sqlite" : "pg");
 	/* Embedded files are not sorted: look each version up in turn. */
 	for (;;) {
 		const struct inop_embedded *m = NULL;

@@ -22,7 +22,7 @@ static int user_point_link(struct db *db, int64_t user_id, const char *code,
 {
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO user_points (user_id, point_id) "
-		    "SELECT ?, id FROM points WHERE code = ? "
+		    "SELECT CAST(? AS BIGINT), id FROM points WHERE code = ? "
 		    "ON CONFLICT DO NOTHING RETURNING point_id");
 	int rc;
 
