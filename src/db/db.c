@@ -73,6 +73,16 @@ int db_col_is_null(struct db_stmt *st, int col)
 	return st->db->ops->col_is_null(st, col);
 }
 
+int db_col_count(struct db_stmt *st)
+{
+	return st->db->ops->col_count(st);
+}
+
+const char *db_col_name(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_name(st, col);
+}
+
 void db_reset(struct db_stmt *st)
 {
 	st->db->ops->reset(st);

@@ -21,6 +21,8 @@ struct db_ops {
 	int64_t (*col_int)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	int (*col_is_null)(struct db_stmt *st, int col);
+	int (*col_count)(struct db_stmt *st);
+	const char *(*col_name)(struct db_stmt *st, int col);
 	void (*reset)(struct db_stmt *st);
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);

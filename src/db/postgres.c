@@ -280,6 +280,16 @@ static int pg_col_is_null(struct db_stmt *st, int col)
 	return pg_col_text(st, col) == NULL;
 }
 
+static int pg_col_count(struct db_stmt *st)
+{
+	return PGST(st)->res ? PQnfields(PGST(st)->res) : 0;
+}
+
+static const char *pg_col_name(struct db_stmt *st, int col)
+{
+	return PGST(st)->res ? PQfname(PGST(st)->res, col) : NULL;
+}
+
 static int pg_begin(struct db *d)
 {
 	return pg_exec(d, "BEGIN") == 0 ? 0 : -1;
@@ -308,6 +318,8 @@ static const struct db_ops pg_ops = {
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_is_null = pg_col_is_null,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
 	.reset = pg_reset,
 	.begin = pg_begin,
 	.commit = pg_commit,

@@ -210,6 +210,16 @@ static int lite_col_is_null(struct db_stmt *st, int col)
 	return sqlite3_column_type(STMT(st)->st, col) == SQLITE_NULL;
 }
 
+static int lite_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(STMT(st)->st);
+}
+
+static const char *lite_col_name(struct db_stmt *st, int col)
+{
+	return sqlite3_column_name(STMT(st)->st, col);
+}
+
 static void lite_reset(struct db_stmt *st)
 {
 	sqlite3_reset(STMT(st)->st);
@@ -262,6 +272,8 @@ static const struct db_ops lite_ops = {
 	.col_int = lite_col_int,
 	.col_text = lite_col_text,
 	.col_is_null = lite_col_is_null,
+	.col_count = lite_col_count,
+	.col_name = lite_col_name,
 	.reset = lite_reset,
 	.begin = lite_begin,
 	.commit = lite_commit,
