@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "domain/catalog.h"
@@ -68,8 +69,13 @@ int cli_parse(int argc, char **argv, const char *const *extra,
 int read_secret_file(const char *path, char *out, size_t size)
 {
 	FILE *f = fopen(path, "r");
+	struct stat sb;
 	size_t n;
 
+	if (f && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "inop: warning: '%s' is readable by others; "
+				"secrets belong in 0600 files\n",
+			path);
 	if (!f) {
 		fprintf(stderr, "inop: cannot open '%s': %s\n", path,
 			strerror(errno));

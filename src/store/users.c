@@ -193,17 +193,23 @@ int store_users_list(struct db *db, struct user **out, size_t *n)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown)
+		if (!grown) {
+			rc = DB_FAIL;
 			break;
+		}
 		list = grown;
 		user_from_row(st, &list[count++]);
 	}
 	db_reset(st);
+	if (rc != DB_DONE) {
+		free(list);
+		return -1;
+	}
 	for (size_t i = 0; i < count; i++)
 		list[i].points = user_point_codes(db, list[i].id);
 	*out = list;
 	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return 0;
 }
 
 int store_user_has_point(struct db *db, int64_t user_id, int64_t point_id)
