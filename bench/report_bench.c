@@ -162,7 +162,7 @@ static void add_events(struct db *db, const struct point *pts, int n,
 		snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
 		ev->started_at = base + (int64_t)i * (30 * 86400 / n);
 		if (store_event_register(db, ev, a, ev->started_at + 60,
-					 &open_id, &e) < 0)
+					 &open_id, NULL, NULL, &e) < 0)
 			die("cannot register an event", &e);
 		span = 600 + (i % 17) * 300;
 		snprintf(key, sizeof(key), "%lld", (long long)ev->id);

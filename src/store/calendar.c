@@ -103,10 +103,16 @@ static int day_audit(struct db *db, const char *action, const char *before,
 	return audit_append(db, &rec);
 }
 
+/*
+ * A change of the calendar moves report_due on events: the register's
+ * rendered lists (cached per register version) must be rendered again.
+ */
 static int bump_version(struct db *db)
 {
 	int64_t v;
 
+	if (store_register_bump(db) < 0)
+		return -1;
 	return store_counter_next(db, CALENDAR_COUNTER, &v);
 }
 

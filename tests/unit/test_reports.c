@@ -490,7 +490,7 @@ static int64_t event_add(struct fixture *f, const char *procedure,
 	snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
 	ev->started_at = start;
 	assert_int_equal(store_event_register(f->db, ev, &f->jefe, start + 60,
-					      &open_id, &e),
+					      &open_id, NULL, NULL, &e),
 			 0);
 	id = ev->id;
 	snprintf(key, sizeof(key), "%lld", (long long)id);
