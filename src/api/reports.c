@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
+#include "mail/report_mail.h"
 #include "render/render.h"
 #include "store/calendar.h"
 #include "store/events.h"
@@ -315,6 +316,7 @@ static int parse_transition(struct req *r, struct transition_body *t,
 	c->sent_on = t->date;
 	c->cat = &r->app->catalog;
 	c->today = cal_lima_date(r->now);
+	c->after = report_mail_transition;
 	return 0;
 }
 
@@ -516,22 +518,6 @@ internal:
 
 /* ---------- the deadline board (O3) ---------- */
 
-/*
- * The first Lima day whose events are not yet overdue today: events that
- * ended before it are past their 3 business days.
- */
-static struct cal_date overdue_cutoff(struct cal_date today,
-				      const struct cal_calendar *cal)
-{
-	int32_t day = cal_day_number(today);
-
-	while (cal_day_number(cal_add_business_days(
-		       cal_from_day_number(day - 1), 3, cal)) >=
-	       cal_day_number(today))
-		day--;
-	return cal_from_day_number(day);
-}
-
 static json_t *deadline_item(struct db *db, const struct event *ev,
 			     const struct cal_calendar *cal,
 			     struct cal_date today)
@@ -601,7 +587,7 @@ void api_deadlines(struct req *r)
 	if (!cal)
 		return;
 	db = store_conn();
-	cutoff = cal_lima_day_start(overdue_cutoff(today, cal));
+	cutoff = cal_lima_day_start(report_overdue_cutoff(today, cal));
 	if (store_deadlines(db, cutoff, 1, 0, &list, &n, &overdue) < 0)
 		goto internal;
 	free(list);

@@ -147,6 +147,19 @@ unsigned report_next_statuses(enum report_status from, unsigned roles)
 	return out;
 }
 
+struct cal_date report_overdue_cutoff(struct cal_date today,
+				      const struct cal_calendar *cal)
+{
+	int32_t day = cal_day_number(today);
+
+	/* The due date never decreases with the end day: walk back. */
+	while (cal_day_number(cal_add_business_days(
+		       cal_from_day_number(day - 1), REPORT_DEADLINE_DAYS,
+		       cal)) >= cal_day_number(today))
+		day--;
+	return cal_from_day_number(day);
+}
+
 int report_period_check(struct cal_date from, struct cal_date to,
 			struct inop_err *err)
 {
@@ -241,7 +254,7 @@ void report_row_from_event(const struct catalog *cat,
 			   const struct event *ev, struct report_row *row)
 {
 	struct cal_date due = cal_add_business_days(
-		cal_lima_date(ev->ended_at), 3, cal);
+		cal_lima_date(ev->ended_at), REPORT_DEADLINE_DAYS, cal);
 
 	memset(row, 0, sizeof(*row));
 	COPY(row->number, ev->number);

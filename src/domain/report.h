@@ -18,6 +18,7 @@
 #define REPORT_TITLE \
 	"Reporte de Eventos de Inoperatividad de los Sistemas de Atención"
 #define REPORT_PERIOD_MAX_DAYS 366
+#define REPORT_DEADLINE_DAYS 3   /* O3: business days after the end day */
 #define REPORT_COMMENT_MAX 2000  /* characters */
 #define REPORT_REFERENCE_MAX 120 /* characters */
 
@@ -69,6 +70,14 @@ const char *report_transition_role(const struct report_move *m);
 
 /* Bits (1u << status) of the states this actor may move `from` to. */
 unsigned report_next_statuses(enum report_status from, unsigned roles);
+
+/*
+ * O3: the first Lima day whose events are not overdue on `today`: an
+ * event that ended on an earlier day is past its REPORT_DEADLINE_DAYS
+ * business days.  `cal` may be NULL.
+ */
+struct cal_date report_overdue_cutoff(struct cal_date today,
+				      const struct cal_calendar *cal);
 
 /* O1: a period of Lima days, from <= to, at most a year. */
 int report_period_check(struct cal_date from, struct cal_date to,

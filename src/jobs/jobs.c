@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail/report_mail.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -14,6 +15,7 @@
 
 /* The job table.  The sentinel keeps it valid while it has no row. */
 const struct job inop_jobs[] = {
+	{"report-due", 60, report_mail_due}, /* O3/N2: due in 1 business day */
 	{NULL, 0, NULL},
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;

@@ -301,3 +301,11 @@ void store_calendar_release(const struct cal_calendar *cal)
 	snap_unref((struct cal_snap *)(void *)cal);
 	pthread_mutex_unlock(&snap_lock);
 }
+
+void store_calendar_reset(void)
+{
+	pthread_mutex_lock(&snap_lock);
+	snap_unref(current);
+	current = NULL;
+	pthread_mutex_unlock(&snap_lock);
+}

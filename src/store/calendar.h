@@ -53,5 +53,7 @@ int store_extra_day_remove(struct db *db, const char *date,
  */
 int store_calendar_acquire(struct db *db, const struct cal_calendar **out);
 void store_calendar_release(const struct cal_calendar *cal);
+/* Forgets the copy, for programs that open another database (tests). */
+void store_calendar_reset(void);
 
 #endif

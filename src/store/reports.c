@@ -478,8 +478,8 @@ static int mark_sent(struct db *db, int64_t id,
 {
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO reported_events (event_id, report_id, "
-		    "sent_at) SELECT event_id, report_id, ? FROM report_events "
-		    "WHERE report_id = ?");
+		    "sent_at) SELECT event_id, report_id, CAST(? AS BIGINT) "
+		    "FROM report_events WHERE report_id = ?");
 	int rc;
 
 	if (!st)
@@ -575,6 +575,7 @@ int store_report_transition(struct db *db, int64_t id,
 {
 	struct report_change cc = *change, *c = &cc;
 	struct report_info r;
+	enum report_status from;
 	struct report_move m;
 	const char *role;
 	char today[11];
@@ -601,6 +602,8 @@ int store_report_transition(struct db *db, int64_t id,
 	}
 	if (rc < 0)
 		return store_fail(db, err);
+	from = r.status;
+	r.status = c->to;
 	rc = apply(db, &r, c, now);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
@@ -609,10 +612,11 @@ int store_report_transition(struct db *db, int64_t id,
 			       "reporte");
 	}
 	if (rc < 0 ||
-	    trail_append(db, id, report_status_code(r.status),
+	    trail_append(db, id, report_status_code(from),
 			 report_status_code(c->to), role, c, r.hash, who,
 			 now) < 0 ||
-	    transition_audit(db, &r, r.status, c, role, who, now) < 0 ||
+	    transition_audit(db, &r, from, c, role, who, now) < 0 ||
+	    (c->after && c->after(db, &r, from, c, now) < 0) ||
 	    db_commit(db) < 0)
 		return store_fail(db, err);
 	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
@@ -688,6 +692,18 @@ int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
 	*out = l.items;
 	*n = l.n;
 	return rc;
+}
+
+int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
+			      event_each_fn fn, void *ctx)
+{
+	int64_t args[2] = {from, to};
+
+	return store_events_each(db,
+				 DEADLINE_WHERE " AND e.ended_at >= ? AND "
+						"e.ended_at < ? ORDER BY "
+						"e.ended_at, e.id",
+				 args, 2, fn, ctx);
 }
 
 int store_event_pending_report(struct db *db, int64_t event_id,

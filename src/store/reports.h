@@ -9,6 +9,7 @@
 #include "domain/event.h"
 #include "domain/report.h"
 #include "domain/roles.h"
+#include "store/events.h"
 #include "util/err.h"
 
 /*
@@ -78,6 +79,14 @@ struct report_change {
 	const struct catalog *cat;     /* names for the snapshot */
 	const struct cal_calendar *cal; /* report_due for the snapshot */
 	struct cal_date today;          /* Lima, for the sending date */
+	/*
+	 * Called inside the transaction once the change is written (N2: the
+	 * mail to whoever acts next), with the report as it is now; -1 rolls
+	 * the whole change back.  May be NULL.
+	 */
+	int (*after)(struct db *db, const struct report_info *r,
+		     enum report_status from, const struct report_change *c,
+		     int64_t now);
 };
 
 /*
@@ -102,6 +111,13 @@ int store_report_transition(struct db *db, int64_t id,
 int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
 		    int64_t offset, struct event **out, size_t *n,
 		    int64_t *total);
+
+/*
+ * Calls fn for each CLOSED reportable event not in a sent report that
+ * ended in [from, to) (UTC seconds).  0 or -1.
+ */
+int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
+			      event_each_fn fn, void *ctx);
 
 /*
  * The report not yet sent that holds event `event_id`, if any: 1 with

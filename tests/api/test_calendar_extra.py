@@ -3,11 +3,14 @@ business-day arithmetic, every event's report_due (O3), the deadline board
 and the report rows -- on every node at once.
 
 These tests change the calendar, so they run against two `inop serve` of
-their own on one fresh database (two nodes), not the suite's server.
+their own on one fresh database (two nodes), not the suite's server: a
+new PostgreSQL database when the suite runs on PostgreSQL, else a SQLite
+file.
 """
 
 import datetime as dt
 import os
+import subprocess
 import tempfile
 
 import inoptest as t
@@ -22,6 +25,13 @@ class ExtraDays(ApiTest):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="extra-days-", dir=t.CTX.tmp)
         db = os.path.join(cls.dir, "extra.db")
+        admin_url = os.environ.get("INOP_TEST_PG_ADMIN_URL")
+        if admin_url and (t.CTX.db or "").startswith("postgres"):
+            name = "inop_extra_" + t.CTX.run_id.lower()
+            subprocess.run([os.path.join(os.environ["INOP_TEST_PG_BINDIR"],
+                                         "psql"), "-q", admin_url, "-c",
+                            "CREATE DATABASE " + name], check=True)
+            db = t.CTX.db.rsplit("/", 1)[0] + "/" + name
         password = "Admin-extra-" + t.CTX.run_id
         pwfile = t.write_secret(os.path.join(cls.dir, "pw"), password)
         p = t.run_inop(["init", "--db", db, "--admin-password-file", pwfile])

@@ -17,6 +17,8 @@
 #include "db/db.h"
 #include "domain/event_json.h"
 #include "domain/report.h"
+#include "mail/notify.h"
+#include "mail/report_mail.h"
 #include "render/render.h"
 #include "store/calendar.h"
 #include "store/events.h"
@@ -438,6 +440,7 @@ static int setup(void **state)
 	actor_add(f->db, &f->director, "director", ROLE_DIRECTOR);
 	actor_add(f->db, &f->regulatorio, "regulatorio", ROLE_REGULATORIO);
 	actor_add(f->db, &f->admin, "admin", ROLE_ADMIN);
+	store_calendar_reset(); /* a new database: its own calendar */
 	*state = f;
 	return 0;
 }
@@ -711,6 +714,184 @@ static void test_d1_store_calendar_reloads_when_admin_changes_it(void **state)
 	db_close(other);
 }
 
+/* ---------- N2: the mails ---------- */
+
+struct mail {
+	char trigger[32];
+	char to[256];
+	char subject[256];
+	char text[2048];
+};
+
+/* The outbox, oldest first; returns how many (at most max). */
+static size_t outbox(struct db *db, struct mail *out, size_t max)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT trigger, recipients, subject, body_text FROM "
+		    "outbox ORDER BY id");
+	size_t n = 0;
+
+	assert_non_null(st);
+	while (db_step(st) == DB_ROW && n < max) {
+		snprintf(out[n].trigger, sizeof(out[n].trigger), "%s",
+			 db_col_text(st, 0));
+		snprintf(out[n].to, sizeof(out[n].to), "%s",
+			 db_col_text(st, 1));
+		snprintf(out[n].subject, sizeof(out[n].subject), "%s",
+			 db_col_text(st, 2));
+		snprintf(out[n].text, sizeof(out[n].text), "%s",
+			 db_col_text(st, 3));
+		n++;
+	}
+	db_reset(st);
+	return n;
+}
+
+static struct config mail_cfg;
+
+static void mail_setup(void)
+{
+	config_defaults(&mail_cfg);
+	snprintf(mail_cfg.mailbox_control, sizeof(mail_cfg.mailbox_control),
+		 "control-buzon@x.pe");
+	snprintf(mail_cfg.base_url, sizeof(mail_cfg.base_url),
+		 "https://inop.x.pe");
+	notify_setup(&mail_cfg);
+}
+
+static int go_mail(struct fixture *f, int64_t id, enum report_status to,
+		   const struct actor *who, const char *comment,
+		   const char *reference)
+{
+	struct report_change c = {.to = to, .comment = comment,
+				  .reference = reference, .sent_on = "",
+				  .cat = catalog_get(),
+				  .today = D(2026, 11, 30),
+				  .after = report_mail_transition};
+	struct report_info after;
+	struct inop_err e;
+
+	return store_report_transition(f->db, id, &c, who, 200, &after, &e);
+}
+
+/* Awaiting approval -> the users of the next role; sent back -> CONTROL. */
+static void test_n2_report_mails_whoever_acts_next(void **state)
+{
+	struct fixture *f = *state;
+	struct report_info r;
+	struct mail m[8];
+
+	mail_setup();
+	event_add(f, "RECLAMOS", lima(2026, 11, 5, 9, 0),
+		  "SIN_FLUIDO_ELECTRICO");
+	r = report_new(f, "2026-11-01", "2026-11-30");
+	assert_int_equal(outbox(f->db, m, 8), 0);
+	assert_int_equal(go_mail(f, r.id, REPORT_EN_REVISION, &f->control, "",
+				 ""), 0);
+	assert_int_equal(go_mail(f, r.id, REPORT_BORRADOR, &f->gerente,
+				 "Falta el sustento", ""), 0);
+	assert_int_equal(go_mail(f, r.id, REPORT_EN_REVISION, &f->control, "",
+				 ""), 0);
+	assert_int_equal(go_mail(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente,
+				 "", ""), 0);
+	assert_int_equal(go_mail(f, r.id, REPORT_APROBADO_DIRECTOR,
+				 &f->director, "", ""), 0);
+	assert_int_equal(go_mail(f, r.id, REPORT_ENVIADO, &f->regulatorio, "",
+				 "Carta 9"), 0);
+	assert_int_equal(outbox(f->db, m, 8), 5);
+	assert_string_equal(m[0].trigger, "report.awaiting");
+	assert_string_equal(m[0].to, "gerente@x.pe");
+	assert_non_null(strstr(m[0].subject, "Reporte N.º 1"));
+	assert_non_null(strstr(m[0].text, "https://inop.x.pe/#/reportes/1"));
+	assert_string_equal(m[1].trigger, "report.returned");
+	assert_string_equal(m[1].to, "control@x.pe");
+	assert_non_null(strstr(m[1].text, "Falta el sustento"));
+	assert_string_equal(m[2].to, "gerente@x.pe");
+	assert_string_equal(m[3].trigger, "report.awaiting");
+	assert_string_equal(m[3].to, "director@x.pe");
+	assert_string_equal(m[4].trigger, "report.approved");
+	assert_string_equal(m[4].to, "regulatorio@x.pe");
+	notify_setup(NULL);
+}
+
+static int64_t run_due(struct fixture *f, struct db *db, int64_t now)
+{
+	struct mail m[16];
+
+	assert_int_equal(report_mail_due(db ? db : f->db, now), 0);
+	return (int64_t)outbox(f->db, m, 16);
+}
+
+/* Due today or on the next business day, unsent: once per event. */
+static void test_n2_report_due_in_one_business_day_mails_once(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = lima(2026, 12, 2, 9, 0); /* Wednesday */
+	struct report_info r;
+	struct inop_err e;
+	struct mail m[16];
+	struct db *other;
+
+	mail_setup();
+	/* started 10:00, ended 12:00 of each day */
+	event_add(f, "RECLAMOS", lima(2026, 11, 27, 10, 0),
+		  "SIN_FLUIDO_ELECTRICO");             /* due Wed 2: today */
+	event_add(f, "ALTAS", lima(2026, 11, 30, 10, 0),
+		  "SIN_FLUIDO_ELECTRICO");             /* due Thu 3: in 1 */
+	event_add(f, "BAJAS", lima(2026, 12, 1, 10, 0),
+		  "SIN_FLUIDO_ELECTRICO");             /* due Fri 4: in 2 */
+	event_add(f, "CONSULTAS", lima(2026, 11, 26, 10, 0),
+		  "SIN_FLUIDO_ELECTRICO");             /* due Tue 1: late */
+	event_add(f, "BAJAS", lima(2026, 11, 30, 10, 0),
+		  "ERROR_USUARIO");                    /* not reportable */
+	event_add(f, "CONSULTAS", lima(2026, 11, 28, 10, 0),
+		  "SIN_FLUIDO_ELECTRICO");             /* due today, sent */
+	r = report_new(f, "2026-11-28", "2026-11-28");
+	assert_int_equal(r.n_events, 1);
+	assert_int_equal(go(f, r.id, REPORT_EN_REVISION, &f->control, "", "",
+			    &e), 0);
+	assert_int_equal(go(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente, "",
+			    "", &e), 0);
+	assert_int_equal(go(f, r.id, REPORT_APROBADO_DIRECTOR, &f->director,
+			    "", "", &e), 0);
+	assert_int_equal(go(f, r.id, REPORT_ENVIADO, &f->regulatorio, "",
+			    "Carta 3", &e), 0);
+	assert_int_equal(run_due(f, NULL, now), 2);
+	/* Again, and from another node: still once per event. */
+	assert_int_equal(db_open(f->path, &other, &e), 0);
+	assert_int_equal(run_due(f, NULL, now + 60), 2);
+	assert_int_equal(run_due(f, other, now + 120), 2);
+	db_close(other);
+	outbox(f->db, m, 16);
+	assert_string_equal(m[0].trigger, "report.due");
+	assert_string_equal(m[0].to, "control-buzon@x.pe");
+	assert_non_null(strstr(m[0].subject, "INOP-2026-000001"));
+	assert_non_null(strstr(m[0].text, "02/12/2026"));
+	assert_non_null(strstr(m[1].subject, "INOP-2026-000002"));
+	assert_non_null(strstr(m[1].text, "03/12/2026"));
+	/* The next day the third one is due in 1 business day. */
+	assert_int_equal(run_due(f, NULL, lima(2026, 12, 3, 9, 0)), 3);
+	notify_setup(NULL);
+}
+
+/* An extra non-working day pushes the deadline: no reminder yet. */
+static void test_n2_report_due_counts_extra_days(void **state)
+{
+	struct fixture *f = *state;
+	struct extra_day d = {0};
+	struct inop_err e;
+
+	mail_setup();
+	event_add(f, "ALTAS", lima(2026, 11, 30, 10, 0),
+		  "SIN_FLUIDO_ELECTRICO"); /* due Thu 3, or Fri 4 */
+	snprintf(d.date, sizeof(d.date), "2026-12-02");
+	snprintf(d.name, sizeof(d.name), "Día no laborable");
+	assert_int_equal(store_extra_day_add(f->db, &d, &f->admin, 1, &e), 0);
+	assert_int_equal(run_due(f, NULL, lima(2026, 12, 1, 9, 0)), 0);
+	assert_int_equal(run_due(f, NULL, lima(2026, 12, 3, 9, 0)), 1);
+	notify_setup(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -742,6 +923,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_d1_store_calendar_reloads_when_admin_changes_it,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_n2_report_mails_whoever_acts_next, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_n2_report_due_in_one_business_day_mails_once,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_n2_report_due_counts_extra_days, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
