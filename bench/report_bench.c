@@ -119,7 +119,8 @@ static void add_points(struct db *db, struct point *pts)
 			 i + 1);
 		snprintf(r->type, sizeof(r->type), "CAC");
 		snprintf(r->channel, sizeof(r->channel), "PRESENCIAL");
-		snprintf(r->region, sizeof(r->region), "Región %d", i % 25 + 1);
+		snprintf(r->region, sizeof(r->region), "Región %d",
+			 i % 25 + 1);
 		pts[i].active = 1;
 		if (store_point_insert(db, &pts[i], "bench", 1, &e) < 0)
 			die("cannot add a point", &e);
@@ -295,8 +296,9 @@ int main(int argc, char **argv)
 			reuse = 1;
 			continue;
 		}
-		fprintf(stderr, "usage: report_bench [-n EVENTS] [-d DIR] [-r] "
-				"[-f FORMAT]\n");
+		fprintf(stderr,
+			"usage: report_bench [-n EVENTS] [-d DIR] [-r] "
+			"[-f FORMAT]\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/report-bench.db", dir);

@@ -12,7 +12,8 @@
 
 void api_calendar_add(struct req *r)
 {
-	const char *date = http_query(r, "date"), *days = http_query(r, "days");
+	const char *date = http_query(r, "date"),
+		   *days = http_query(r, "days");
 	const struct cal_calendar *cal;
 	struct cal_date d;
 	struct inop_err e;

@@ -52,7 +52,8 @@ static json_t *report_summary(const struct report_info *r)
 	json_object_set_new(o, "created_at", opt_time(r->created_at));
 	json_object_set_new(o, "created_by", json_string(r->created_by));
 	json_object_set_new(o, "updated_at", opt_time(r->updated_at));
-	json_object_set_new(o, "frozen", json_boolean(report_is_frozen(r->status)));
+	json_object_set_new(o, "frozen",
+			    json_boolean(report_is_frozen(r->status)));
 	json_object_set_new(o, "frozen_at", opt_time(r->frozen_at));
 	json_object_set_new(o, "snapshot_hash", opt_str(r->hash));
 	json_object_set_new(o, "sent_on", opt_str(r->sent_on));
@@ -70,12 +71,13 @@ static json_t *trail_json(const struct report_step *t, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		cal_format_lima(t[i].at, at);
 		json_array_append_new(
-			a, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
-				     "from", opt_str(t[i].from), "to", t[i].to,
-				     "at", at, "by", t[i].username, "by_name",
-				     t[i].name, "role", t[i].role, "comment",
-				     opt_str(t[i].comment), "reference",
-				     opt_str(t[i].reference)));
+			a,
+			json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+				  "from", opt_str(t[i].from), "to", t[i].to,
+				  "at", at, "by", t[i].username, "by_name",
+				  t[i].name, "role", t[i].role, "comment",
+				  opt_str(t[i].comment), "reference",
+				  opt_str(t[i].reference)));
 	}
 	return a;
 }
@@ -146,7 +148,8 @@ static json_t *report_full(const struct full *f, unsigned roles,
 		json_object_set_new(o, "rows", rows);
 	else
 		json_decref(rows);
-	json_object_set_new(o, "transitions", trail_json(f->trail, f->n_trail));
+	json_object_set_new(o, "transitions",
+			    trail_json(f->trail, f->n_trail));
 	json_object_set_new(o, "next", next_json(&f->info, roles));
 	return o;
 }
@@ -179,8 +182,8 @@ static int load_report(struct req *r, struct db *db, struct report_info *info)
 		return -1;
 	}
 	if (rc == 0) {
-		err_set(&e, 404, "NOT_FOUND", NULL, "No existe el reporte '%s'",
-			r->param[0]);
+		err_set(&e, 404, "NOT_FOUND", NULL,
+			"No existe el reporte '%s'", r->param[0]);
 		reply_error(r, &e);
 		return -1;
 	}
@@ -226,7 +229,8 @@ void api_reports_create(struct req *r)
 void api_reports_list(struct req *r)
 {
 	const char *status = http_query(r, "status");
-	const char *lim = http_query(r, "limit"), *off = http_query(r, "offset");
+	const char *lim = http_query(r, "limit"),
+		   *off = http_query(r, "offset");
 	enum report_status st;
 	struct report_info *list = NULL;
 	int64_t limit = LIST_LIMIT_DEFAULT, offset = 0, total;
@@ -238,7 +242,8 @@ void api_reports_list(struct req *r)
 	if (status && !*status)
 		status = NULL;
 	if (status && report_status_parse(status, &st) < 0) {
-		err_validation(&e, "status", "Estado desconocido: '%s'", status);
+		err_validation(&e, "status", "Estado desconocido: '%s'",
+			       status);
 		reply_error(r, &e);
 		return;
 	}
@@ -339,8 +344,9 @@ void api_reports_transition(struct req *r)
 	} else if (load_report(r, db, &f.info) == 0) {
 		if (store_calendar_acquire(db, &c.cal) < 0) {
 			reply_internal(r);
-		} else if (store_report_transition(db, f.info.id, &c, &r->actor,
-						   r->now, &f.info, &e) < 0) {
+		} else if (store_report_transition(db, f.info.id, &c,
+						   &r->actor, r->now, &f.info,
+						   &e) < 0) {
 			reply_error(r, &e);
 		} else {
 			reply_report(r, db, 200, &f, 0);
@@ -528,9 +534,9 @@ static json_t *deadline_item(struct db *db, const struct event *ev,
 	int64_t report_id;
 
 	if (event_report_due(ev, cal, &due)) {
-		json_object_set_new(
-			o, "business_days_left",
-			json_integer(cal_business_days_between(today, due, cal)));
+		json_object_set_new(o, "business_days_left",
+				    json_integer(cal_business_days_between(
+					    today, due, cal)));
 		json_object_set_new(
 			o, "overdue",
 			json_boolean(cal_day_number(today) >
@@ -550,7 +556,8 @@ static int deadline_query(struct req *r, int *overdue_only, int64_t *limit,
 			  int64_t *offset)
 {
 	const char *ov = http_query(r, "overdue");
-	const char *lim = http_query(r, "limit"), *off = http_query(r, "offset");
+	const char *lim = http_query(r, "limit"),
+		   *off = http_query(r, "offset");
 	struct inop_err e;
 
 	*overdue_only = ov && strcmp(ov, "true") == 0;
@@ -592,8 +599,8 @@ void api_deadlines(struct req *r)
 		goto internal;
 	free(list);
 	list = NULL;
-	if (store_deadlines(db, overdue_only ? cutoff : 0, limit, offset, &list,
-			    &n, &total) < 0)
+	if (store_deadlines(db, overdue_only ? cutoff : 0, limit, offset,
+			    &list, &n, &total) < 0)
 		goto internal;
 	items = json_array();
 	for (size_t i = 0; i < n; i++)

@@ -102,7 +102,8 @@ int report_transition_check(const struct report_move *m,
 	const struct transition *t;
 
 	if (!valid(m->to) || !valid(m->from))
-		return err_validation(err, "to", "Estado de destino no válido");
+		return err_validation(err, "to",
+				      "Estado de destino no válido");
 	t = &transitions[m->to];
 	if (!(m->roles & t->roles))
 		return err_set(err, 403, "FORBIDDEN", "to",
@@ -166,9 +167,10 @@ int report_period_check(struct cal_date from, struct cal_date to,
 	int32_t a = cal_day_number(from), b = cal_day_number(to);
 
 	if (b < a)
-		return err_validation(err, "to",
-				      "El fin del periodo no puede ser anterior "
-				      "a su inicio");
+		return err_validation(
+			err, "to",
+			"El fin del periodo no puede ser anterior "
+			"a su inicio");
 	if (b - a + 1 > REPORT_PERIOD_MAX_DAYS)
 		return err_validation(err, "to",
 				      "El periodo de un reporte no puede "
@@ -268,7 +270,8 @@ void report_row_from_event(const struct catalog *cat,
 	names_join(cat, "application", &ev->applications, row->applications,
 		   sizeof(row->applications));
 	COPY(row->scenario, cat_name(cat, "scenario", ev->scenario));
-	COPY(row->cause, ev->cause[0] ? cat_name(cat, "cause", ev->cause) : "");
+	COPY(row->cause,
+	     ev->cause[0] ? cat_name(cat, "cause", ev->cause) : "");
 	row->started_at = ev->started_at;
 	row->ended_at = ev->ended_at;
 	COPY(row->closure_reason,
@@ -462,9 +465,9 @@ static int row_from_values(json_t *a, struct report_row *row)
 			continue;
 		if (report_cols[c].kind == REPORT_COL_TIME) {
 			t = json_string_value(v);
-			if (!t || cal_parse_rfc3339(t, c == 10 ? &row->started_at
-							      : &row->ended_at) <
-					  0)
+			if (!t ||
+			    cal_parse_rfc3339(t, c == 10 ? &row->started_at
+							 : &row->ended_at) < 0)
 				return -1;
 		} else if (report_cols[c].kind == REPORT_COL_INT) {
 			if (!json_is_integer(v))

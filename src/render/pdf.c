@@ -615,7 +615,8 @@ static void page_layouts_new(struct pdf *p)
 	pango_layout_set_text(p->page_meta, line, -1);
 	if (d->hash[0])
 		snprintf(line, sizeof(line),
-			 "Huella SHA-256 del contenido congelado: %s", d->hash);
+			 "Huella SHA-256 del contenido congelado: %s",
+			 d->hash);
 	else
 		snprintf(line, sizeof(line),
 			 "BORRADOR: el contenido se congela al pasar a "
@@ -776,7 +777,8 @@ static void trail(struct pdf *p)
 		char line[128];
 
 		snprintf(line, sizeof(line),
-			 "Huella SHA-256 del contenido congelado: %s", d->hash);
+			 "Huella SHA-256 del contenido congelado: %s",
+			 d->hash);
 		text_at(p, p->mono, line, MARGIN, p->y, -1);
 	}
 }

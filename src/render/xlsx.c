@@ -90,7 +90,8 @@ static void write_cell(lxw_worksheet *ws, lxw_row_t r, size_t c,
 		break;
 	case REPORT_COL_INT:
 		worksheet_write_number(ws, r, (lxw_col_t)c,
-				       (double)report_cell_num(row, c), f->num);
+				       (double)report_cell_num(row, c),
+				       f->num);
 		break;
 	default:
 		worksheet_write_string(ws, r, (lxw_col_t)c,
@@ -135,7 +136,8 @@ static void write_trail(lxw_worksheet *ws, const struct report_doc *doc,
 	}
 	for (size_t i = 0; i < doc->n_trail; i++) {
 		const struct report_step *s = &doc->trail[i];
-		enum report_status from = REPORT_BORRADOR, to = REPORT_BORRADOR;
+		enum report_status from = REPORT_BORRADOR,
+				   to = REPORT_BORRADOR;
 		lxw_row_t r = (lxw_row_t)i + 1;
 
 		report_status_parse(s->from, &from);

@@ -41,9 +41,10 @@ int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 			  size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT d.day, d.name, d.created_at, u.username FROM "
-		    "calendar_extra_days d JOIN users u ON u.id = d.created_by "
-		    "WHERE d.day >= ? AND d.day <= ? ORDER BY d.day");
+		db,
+		"SELECT d.day, d.name, d.created_at, u.username FROM "
+		"calendar_extra_days d JOIN users u ON u.id = d.created_by "
+		"WHERE d.day >= ? AND d.day <= ? ORDER BY d.day");
 	struct extra_day *list = NULL, *grown;
 	char lo[11] = "0000-00-00", hi[11] = "9999-99-99";
 	size_t count = 0;
@@ -233,7 +234,8 @@ static struct cal_snap *snap_load(struct db *db, int64_t version)
 
 	if (count_days(db, &n) < 0)
 		return NULL;
-	st = db_prepare(db, "SELECT day FROM calendar_extra_days ORDER BY day");
+	st = db_prepare(db,
+			"SELECT day FROM calendar_extra_days ORDER BY day");
 	s = calloc(1, sizeof(*s) + (n + 1) * sizeof(s->days[0]));
 	if (!st || !s) {
 		free(s);

@@ -127,8 +127,8 @@ static int members_load(struct db *db, const struct report_info *r,
 /* Records m as the events of report `id` (inside a transaction). */
 static int members_save(struct db *db, int64_t id, const struct members *m)
 {
-	struct db_stmt *st =
-		db_prepare(db, "DELETE FROM report_events WHERE report_id = ?");
+	struct db_stmt *st = db_prepare(
+		db, "DELETE FROM report_events WHERE report_id = ?");
 
 	if (!st)
 		return -1;
@@ -230,7 +230,8 @@ int store_report_create(struct db *db, struct report_info *info,
 	if (db_begin(db) < 0)
 		return store_fail(db, err);
 	if (insert_report(db, info, who->id, now) < 0 ||
-	    members_load(db, info, &m) < 0 || members_save(db, info->id, &m) < 0 ||
+	    members_load(db, info, &m) < 0 ||
+	    members_save(db, info->id, &m) < 0 ||
 	    trail_append(db, info->id, "", "BORRADOR", "CONTROL", NULL, NULL,
 			 who, now) < 0)
 		goto fail;
@@ -342,8 +343,9 @@ static int snapshot_of(struct db *db, int64_t id, char **out)
 }
 
 int store_report_rows(struct db *db, const struct report_info *info,
-		      const struct catalog *cat, const struct cal_calendar *cal,
-		      struct report_row **rows, size_t *n)
+		      const struct catalog *cat,
+		      const struct cal_calendar *cal, struct report_row **rows,
+		      size_t *n)
 {
 	struct members m = {.cat = cat, .cal = cal};
 	char *snap;
@@ -463,8 +465,9 @@ out:
 static int unfreeze(struct db *db, int64_t id)
 {
 	struct db_stmt *st = db_prepare(
-		db, "UPDATE reports SET snapshot = NULL, snapshot_hash = NULL, "
-		    "frozen_at = NULL WHERE id = ?");
+		db,
+		"UPDATE reports SET snapshot = NULL, snapshot_hash = NULL, "
+		"frozen_at = NULL WHERE id = ?");
 
 	if (!st)
 		return -1;

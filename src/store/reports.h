@@ -63,8 +63,9 @@ int store_reports_list(struct db *db, const char *status, int64_t limit,
  * `cal`).  *rows is malloc'd (free it).  0 or -1.
  */
 int store_report_rows(struct db *db, const struct report_info *info,
-		      const struct catalog *cat, const struct cal_calendar *cal,
-		      struct report_row **rows, size_t *n);
+		      const struct catalog *cat,
+		      const struct cal_calendar *cal, struct report_row **rows,
+		      size_t *n);
 
 /* The approval trail, oldest first.  *out is malloc'd.  0 or -1. */
 int store_report_trail(struct db *db, int64_t id, struct report_step **out,

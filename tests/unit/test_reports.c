@@ -88,7 +88,8 @@ static void test_o2_wrong_role_is_403(void **state)
 		for (int r = 0; r < ROLE_COUNT; r++) {
 			if (who[to] & 1u << r)
 				continue;
-			for (int from = 0; from < REPORT_STATUS_COUNT; from++) {
+			for (int from = 0; from < REPORT_STATUS_COUNT;
+			     from++) {
 				assert_int_equal(move((enum report_status)from,
 						      (enum report_status)to,
 						      1u << r, "x", "x", &e),
@@ -177,9 +178,9 @@ static void test_o2_next_statuses_and_trail_roles(void **state)
 	(void)state;
 	assert_int_equal(report_next_statuses(REPORT_BORRADOR, ROLE_CONTROL),
 			 1u << REPORT_EN_REVISION);
-	assert_int_equal(report_next_statuses(REPORT_EN_REVISION,
-					      ROLE_GERENTE),
-			 1u << REPORT_APROBADO_GERENTE | 1u << REPORT_BORRADOR);
+	assert_int_equal(
+		report_next_statuses(REPORT_EN_REVISION, ROLE_GERENTE),
+		1u << REPORT_APROBADO_GERENTE | 1u << REPORT_BORRADOR);
 	assert_int_equal(report_next_statuses(REPORT_EN_REVISION,
 					      ROLE_DIRECTOR),
 			 1u << REPORT_BORRADOR);
@@ -232,7 +233,8 @@ static void event_fill(struct event *ev, int64_t start, int64_t end)
 	memset(ev, 0, sizeof(*ev));
 	snprintf(ev->number, sizeof(ev->number), "INOP-2026-000042");
 	snprintf(ev->point.code, sizeof(ev->point.code), "CAC-1");
-	snprintf(ev->point.name, sizeof(ev->point.name), "CAC \"Uno\", Centro");
+	snprintf(ev->point.name, sizeof(ev->point.name),
+		 "CAC \"Uno\", Centro");
 	snprintf(ev->point.channel, sizeof(ev->point.channel), "PRESENCIAL");
 	snprintf(ev->point.region, sizeof(ev->point.region), "Lima");
 	snprintf(ev->procedure, sizeof(ev->procedure), "CONSULTAS");
@@ -314,8 +316,9 @@ static void test_o3_report_due_counts_extra_days(void **state)
 	assert_int_equal(event_report_due(ev, &cal, &due), 1);
 	assert_int_equal(cal_day_number(due), cal_day_number(D(2026, 12, 14)));
 	o = event_to_json(ev, &cal);
-	assert_string_equal(json_string_value(json_object_get(o, "report_due")),
-			    "2026-12-14");
+	assert_string_equal(
+		json_string_value(json_object_get(o, "report_due")),
+		"2026-12-14");
 	json_decref(o);
 	report_row_from_event(catalog_get(), &cal, ev, &row);
 	assert_string_equal(row.report_due, "2026-12-14");
@@ -546,7 +549,7 @@ static size_t rows_of(struct fixture *f, int64_t id, struct report_row **rows)
 }
 
 /* O1: closed, reportable, in the period by Lima start day. */
-static void test_o1_report_holds_closed_reportable_events_of_the_period(
+static void test_o1_report_holds_closed_reportable_events_of_period(
 	void **state)
 {
 	struct fixture *f = *state;
@@ -555,12 +558,15 @@ static void test_o1_report_holds_closed_reportable_events_of_the_period(
 	size_t n;
 
 	/* Lima days, not UTC: 1 Nov 00:10 Lima (05:10 UTC) is in. */
-	event_add(f, "RECLAMOS", lima(2026, 11, 1, 0, 10), "SIN_FLUIDO_ELECTRICO");
+	event_add(f, "RECLAMOS", lima(2026, 11, 1, 0, 10),
+		  "SIN_FLUIDO_ELECTRICO");
 	/* 31 Oct 23:50 Lima is 1 Nov 04:50 UTC: not in the period. */
-	event_add(f, "ALTAS", lima(2026, 10, 31, 23, 50), "SIN_FLUIDO_ELECTRICO");
+	event_add(f, "ALTAS", lima(2026, 10, 31, 23, 50),
+		  "SIN_FLUIDO_ELECTRICO");
 	event_add(f, "BAJAS", lima(2026, 11, 2, 9, 0), "ERROR_USUARIO");
 	event_add(f, "CONSULTAS", lima(2026, 11, 3, 9, 0), NULL); /* open */
-	event_add(f, "ALTAS", lima(2026, 11, 30, 23, 59), "INFRAESTRUCTURA_PUNTO");
+	event_add(f, "ALTAS", lima(2026, 11, 30, 23, 59),
+		  "INFRAESTRUCTURA_PUNTO");
 	r = report_new(f, "2026-11-01", "2026-11-30");
 	assert_int_equal(r.status, REPORT_BORRADOR);
 	assert_int_equal(r.n_events, 2);
@@ -594,8 +600,9 @@ static void test_o2_frozen_report_does_not_follow_its_events(void **state)
 	/* Later: another event of the period closes, this one is annotated. */
 	event_add(f, "ALTAS", lima(2026, 11, 6, 9, 0), "SIN_FLUIDO_ELECTRICO");
 	assert_int_equal(store_event_get(f->db, "1", ev), 1);
-	assert_int_equal(store_event_annotate(f->db, ev, "Revisado", &f->control,
-					      300, &annot, &e), 0);
+	assert_int_equal(store_event_annotate(f->db, ev, "Revisado",
+					      &f->control, 300, &annot, &e),
+			 0);
 	assert_int_equal(rows_of(f, r.id, &now), 1);
 	assert_memory_equal(before, now, sizeof(*now));
 	free(now);
@@ -694,7 +701,8 @@ static void test_d1_store_calendar_reloads_when_admin_changes_it(void **state)
 	snprintf(d.name, sizeof(d.name), "Día no laborable (D.S.)");
 	/* Changed through another connection, as another node would. */
 	assert_int_equal(store_extra_day_add(other, &d, &f->admin, 10, &e), 0);
-	assert_int_equal(store_extra_day_add(other, &d, &f->admin, 10, &e), -1);
+	assert_int_equal(store_extra_day_add(other, &d, &f->admin, 10, &e),
+			 -1);
 	assert_int_equal(e.status, 409);
 	assert_int_equal(store_calendar_acquire(f->db, &c2), 0);
 	assert_int_equal(cal_is_business_day(D(2026, 12, 7), c2), 0);
@@ -895,7 +903,8 @@ static void test_n2_report_due_counts_extra_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_o2_the_chain_in_order_with_the_right_roles),
+		cmocka_unit_test(
+			test_o2_the_chain_in_order_with_the_right_roles),
 		cmocka_unit_test(test_o2_wrong_role_is_403),
 		cmocka_unit_test(test_o2_out_of_order_is_409),
 		cmocka_unit_test(test_o2_send_back_needs_a_comment),
@@ -909,11 +918,11 @@ int main(void)
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),
 		cmocka_unit_test_setup_teardown(
-			test_o1_report_holds_closed_reportable_events_of_the_period,
+			test_o1_report_holds_closed_reportable_events_of_period,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			test_o2_frozen_report_does_not_follow_its_events, setup,
-			teardown),
+			test_o2_frozen_report_does_not_follow_its_events,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_o1_sent_and_frozen_events_are_not_taken_again,
 			setup, teardown),
