@@ -714,6 +714,9 @@ static void trail_cell(const struct report_step *s, size_t col, char *out,
 	}
 }
 
+/* What the header row of the trail passes for a step. */
+static const struct report_step no_step;
+
 static double trail_row(struct pdf *p, const struct report_step *s,
 			PangoLayout *l, int head)
 {
@@ -754,7 +757,7 @@ static void trail(struct pdf *p)
 	p->y += 10;
 	p->y += text_at(p, p->bold, "Trayectoria de aprobación", MARGIN, p->y,
 			-1) + 3;
-	p->y += trail_row(p, NULL, p->bold, 1);
+	p->y += trail_row(p, &no_step, p->bold, 1);
 	if (d->n_trail == 0)
 		p->y += text_at(p, p->text, "Sin transiciones todavía.",
 				MARGIN + PAD, p->y + PAD, -1) + 2 * PAD;
@@ -767,7 +770,7 @@ static void trail(struct pdf *p)
 		p->drawing = draw;
 		if (p->y + h > bottom()) {
 			new_page(p);
-			p->y += trail_row(p, NULL, p->bold, 1);
+			p->y += trail_row(p, &no_step, p->bold, 1);
 		}
 		p->y += trail_row(p, &d->trail[i], p->text, 0);
 		hline(p, p->y);
