@@ -104,9 +104,14 @@ struct pdf {
 	struct cache cache[N_COLS]; /* one per column of cols[] */
 	double line_h; /* of the body font */
 	/* Set once, drawn on every page: */
-	PangoLayout *head[N_COLS], *page_title, *page_meta, *page_hash,
-		*page_foot;
+	struct fixed {
+		PangoLayout *layout;
+		struct glyph *glyphs; /* filled when first drawn */
+		size_t n;
+	} head[N_COLS], page_title, page_meta, page_hash, page_foot;
 	double head_h;
+	double *rules; /* the y of each row's rule on this page */
+	size_t n_rules, cap_rules;
 	struct batch batch[BATCH_FONTS];
 	int failed; /* out of memory while batching */
 	double *heights; /* of each row, from the measuring pass */
@@ -192,16 +197,38 @@ static void fill_rect(struct pdf *p, double x, double y, double w, double h,
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
+/* A rule under a row, stroked with the others when the page ends. */
 static void hline(struct pdf *p, double y)
 {
+	double *grown;
+
 	if (!p->drawing)
 		return;
-	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
-	cairo_set_line_width(p->cr, 0.4);
-	cairo_move_to(p->cr, MARGIN, y);
-	cairo_line_to(p->cr, PAGE_W - MARGIN, y);
-	cairo_stroke(p->cr);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	if (p->n_rules == p->cap_rules) {
+		p->cap_rules = p->cap_rules ? p->cap_rules * 2 : 64;
+		grown = realloc(p->rules, p->cap_rules * sizeof(*grown));
+		if (!grown) {
+			p->failed = 1;
+			return;
+		}
+		p->rules = grown;
+	}
+	p->rules[p->n_rules++] = y;
+}
+
+static void rules_flush(struct pdf *p)
+{
+	if (p->drawing && p->n_rules) {
+		cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+		cairo_set_line_width(p->cr, 0.4);
+		for (size_t i = 0; i < p->n_rules; i++) {
+			cairo_move_to(p->cr, MARGIN, p->rules[i]);
+			cairo_line_to(p->cr, PAGE_W - MARGIN, p->rules[i]);
+		}
+		cairo_stroke(p->cr);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+	}
+	p->n_rules = 0;
 }
 
 /* ---------- glyphs ---------- */
@@ -272,6 +299,7 @@ static struct batch *batch_of(struct pdf *p, cairo_scaled_font_t *font)
 
 static void batch_flush(struct pdf *p)
 {
+	rules_flush(p);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 	for (size_t i = 0; i < BATCH_FONTS && p->batch[i].font; i++) {
 		struct batch *b = &p->batch[i];
@@ -334,6 +362,18 @@ static void batch_cached(struct pdf *p, struct cached *e, double x, double y)
 		return;
 	}
 	batch_add(p, e->glyphs, e->n_glyphs, x, y);
+}
+
+/* Queues a text that every page repeats (its glyphs taken once). */
+static void show_fixed(struct pdf *p, struct fixed *f, double x, double y)
+{
+	if (!p->drawing)
+		return;
+	if (!f->glyphs && layout_glyphs(f->layout, &f->glyphs, &f->n) < 0) {
+		p->failed = 1;
+		return;
+	}
+	batch_add(p, f->glyphs, f->n, x, y);
 }
 
 /* ---------- cells ---------- */
@@ -451,12 +491,6 @@ static double lines_height(struct pdf *p, const char *s)
 	return lines * p->line_h;
 }
 
-static void show(struct pdf *p, PangoLayout *l, double x, double y)
-{
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
-}
-
 /* Draws the lines of a fixed cell, each from the cache when it can. */
 static void fixed_draw(struct pdf *p, size_t col, const char *s, double x)
 {
@@ -545,8 +579,7 @@ static void page_footer(struct pdf *p)
 
 	snprintf(right, sizeof(right), "Página %d de %d", p->page,
 		 p->pages);
-	if (p->drawing)
-		show(p, p->page_foot, MARGIN, PAGE_H - MARGIN - 8);
+	show_fixed(p, &p->page_foot, MARGIN, PAGE_H - MARGIN - 8);
 	text_right(p, p->text, right, PAGE_W - MARGIN, PAGE_H - MARGIN - 8);
 }
 
@@ -561,15 +594,12 @@ static double layout_height(PangoLayout *l)
 static void page_header(struct pdf *p)
 {
 	p->y = MARGIN;
-	if (p->drawing)
-		show(p, p->page_title, MARGIN, p->y);
-	p->y += layout_height(p->page_title) + 2;
-	if (p->drawing)
-		show(p, p->page_meta, MARGIN, p->y);
-	p->y += layout_height(p->page_meta) + 1;
-	if (p->drawing)
-		show(p, p->page_hash, MARGIN, p->y);
-	p->y += layout_height(p->page_hash) + 6;
+	show_fixed(p, &p->page_title, MARGIN, p->y);
+	p->y += layout_height(p->page_title.layout) + 2;
+	show_fixed(p, &p->page_meta, MARGIN, p->y);
+	p->y += layout_height(p->page_meta.layout) + 1;
+	show_fixed(p, &p->page_hash, MARGIN, p->y);
+	p->y += layout_height(p->page_hash.layout) + 6;
 }
 
 static void new_page(struct pdf *p)
@@ -590,7 +620,7 @@ static void table_header(struct pdf *p)
 
 	fill_rect(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, p->head_h, 0.86);
 	for (size_t c = 0; c < N_COLS && p->drawing; c++) {
-		show(p, p->head[c], x + PAD, p->y + PAD);
+		show_fixed(p, &p->head[c], x + PAD, p->y + PAD);
 		x += cols[c].width;
 	}
 	p->y += p->head_h;
@@ -603,16 +633,16 @@ static void page_layouts_new(struct pdf *p)
 	char line[256];
 	double h;
 
-	p->page_title = layout_new(p->ctx, FONT " Bold 12");
-	pango_layout_set_text(p->page_title, REPORT_TITLE, -1);
+	p->page_title.layout = layout_new(p->ctx, FONT " Bold 12");
+	pango_layout_set_text(p->page_title.layout, REPORT_TITLE, -1);
 	snprintf(line, sizeof(line),
 		 "Reporte N.º %lld · Periodo del %.2s/%.2s/%.4s al "
 		 "%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos",
 		 (long long)d->id, d->from + 8, d->from + 5, d->from,
 		 d->to + 8, d->to + 5, d->to, report_status_name(d->status),
 		 d->n_rows);
-	p->page_meta = pango_layout_copy(p->text);
-	pango_layout_set_text(p->page_meta, line, -1);
+	p->page_meta.layout = pango_layout_copy(p->text);
+	pango_layout_set_text(p->page_meta.layout, line, -1);
 	if (d->hash[0])
 		snprintf(line, sizeof(line),
 			 "Huella SHA-256 del contenido congelado: %s",
@@ -621,19 +651,19 @@ static void page_layouts_new(struct pdf *p)
 		snprintf(line, sizeof(line),
 			 "BORRADOR: el contenido se congela al pasar a "
 			 "revisión; no enviar a OSIPTEL");
-	p->page_hash = pango_layout_copy(p->mono);
-	pango_layout_set_text(p->page_hash, line, -1);
+	p->page_hash.layout = pango_layout_copy(p->mono);
+	pango_layout_set_text(p->page_hash.layout, line, -1);
 	snprintf(line, sizeof(line),
 		 "Inop · Reporte N.º %lld · %s · generado el %s (hora de "
 		 "Lima)",
 		 (long long)d->id, report_status_name(d->status),
 		 p->generated);
-	p->page_foot = pango_layout_copy(p->text);
-	pango_layout_set_text(p->page_foot, line, -1);
+	p->page_foot.layout = pango_layout_copy(p->text);
+	pango_layout_set_text(p->page_foot.layout, line, -1);
 	p->head_h = 0;
 	for (size_t c = 0; c < N_COLS; c++) {
-		p->head[c] = pango_layout_copy(p->bold);
-		h = text_height(p->head[c], cols[c].title,
+		p->head[c].layout = pango_layout_copy(p->bold);
+		h = text_height(p->head[c].layout, cols[c].title,
 				cols[c].width - 2 * PAD);
 		if (h > p->head_h)
 			p->head_h = h;
@@ -641,14 +671,22 @@ static void page_layouts_new(struct pdf *p)
 	p->head_h += 2 * PAD;
 }
 
+static void fixed_free(struct fixed *f)
+{
+	if (f->layout)
+		g_object_unref(f->layout);
+	free(f->glyphs);
+}
+
 static void page_layouts_free(struct pdf *p)
 {
 	for (size_t c = 0; c < N_COLS; c++)
-		g_object_unref(p->head[c]);
-	g_object_unref(p->page_title);
-	g_object_unref(p->page_meta);
-	g_object_unref(p->page_hash);
-	g_object_unref(p->page_foot);
+		fixed_free(&p->head[c]);
+	fixed_free(&p->page_title);
+	fixed_free(&p->page_meta);
+	fixed_free(&p->page_hash);
+	fixed_free(&p->page_foot);
+	free(p->rules);
 }
 
 static void events_table(struct pdf *p)
@@ -825,6 +863,11 @@ static void layouts_new(struct pdf *p)
 	p->ctx = pango_cairo_create_context(p->cr);
 	/* Sizes in points: the page is measured in points, not pixels. */
 	pango_cairo_context_set_resolution(p->ctx, 72);
+	/*
+	 * Glyphs where the font puts them: positions rounded to whole points
+	 * would make cairo write a correction after nearly every glyph.
+	 */
+	pango_context_set_round_glyph_positions(p->ctx, FALSE);
 	p->text = layout_new(p->ctx, FONT " " BODY_SIZE);
 	p->bold = layout_new(p->ctx, FONT " Bold " BODY_SIZE);
 	pango_layout_set_wrap(p->bold, PANGO_WRAP_WORD);

@@ -152,7 +152,8 @@ class O1Build(ReportTest):
         self.assertEqual(rep["total_events"], 3)
         self.assertIsNone(rep["snapshot_hash"])
         self.assertEqual(rep["next"], ["EN_REVISION"])
-        row = rep["rows"][1]
+        self.assertEqual(self.get(rep)["events"], rep["events"])
+        row = self.get(rep)["rows"][1]
         self.assertEqual(row["number"], inside[1]["number"])
         self.assertEqual(row["procedure"], "Consultas")
         self.assertEqual(row["minutes"], 75)
