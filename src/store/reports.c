@@ -440,9 +440,16 @@ static int freeze(struct db *db, struct report_info *r,
 	struct members m = {.cat = c->cat, .cal = c->cal};
 	struct db_stmt *st;
 	char *snap = NULL;
+	int64_t turn;
 	int rc = -1;
 
-	if (members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0)
+	/*
+	 * Freezes take turns on one counter row: on PostgreSQL two reports
+	 * frozen at once would otherwise both take an event neither sees in
+	 * the other yet (SQLite's writer lock already orders them).
+	 */
+	if (store_counter_next(db, "report-freeze", &turn) < 0 ||
+	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0)
 		goto out;
 	snap = report_snapshot(r->id, r->from, r->to, now, m.rows, m.n,
 			       r->hash);
