@@ -626,6 +626,7 @@ function defineTests(base, data) {
     await step('Aprobar (Gerencia)', /aprobado por Gerencia/);
     await as('director');
     await page.goto(`${base}/#/reportes/${id}`);
+    await page.getByRole('button', { name: 'Aprobar (Dirección)' }).waitFor();
     await shot(page, 'reporte-para-director');
     await step('Aprobar (Dirección)', /aprobado por Dirección/);
     await as('regulatorio');
