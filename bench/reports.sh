@@ -76,7 +76,7 @@ echo "== through HTTP (inop serve, curl) =="
 	# Report 1 is frozen: send it back so the events can be chosen again.
 	time_request "send back to BORRADOR" POST /reports/1/transition \
 		'{"to":"BORRADOR","comment":"bench"}'
-	time_request "build (POST /reports, with rows)" POST /reports \
+	time_request "build (POST /reports)" POST /reports \
 		'{"from":"2026-10-01","to":"2026-10-31"}'
 	time_request "freeze (to EN_REVISION)" POST /reports/1/transition \
 		'{"to":"EN_REVISION"}'
