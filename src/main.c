@@ -15,6 +15,8 @@ static const struct {
 	{"user", cmd_user},
 	{"point", cmd_point},
 	{"audit", cmd_audit},
+	{"form", cmd_form},
+	{"processes", cmd_processes},
 	{"check-config", cmd_check_config},
 	{"version", cmd_version},
 	{"--version", cmd_version},

@@ -1,6 +1,8 @@
 #ifndef INOP_CLI_CLI_H
 #define INOP_CLI_CLI_H
 
+#include <stdint.h>
+
 #include "db/db.h"
 #include "util/config.h"
 
@@ -37,11 +39,20 @@ int cmd_demo(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_point(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_form(int argc, char **argv);
+int cmd_processes(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* Shared by serve and demo. */
 int serve_run(const struct config *cfg);
+
+/*
+ * V3: one run of the Procesos escalation at `now` (the once-a-minute job
+ * of serve, and `inop processes escalate`).  0 or -1 (logged).
+ */
+int processes_escalation_step(struct db *db, const struct config *cfg,
+			      int64_t now, int *escalated);
 
 #endif

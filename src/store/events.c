@@ -8,6 +8,7 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "store/audit.h"
+#include "store/manual_forms.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/strnum.h"
@@ -196,8 +197,17 @@ int store_event_register(struct db *db, struct event *ev,
 		return duplicate(db, ev, open_id, err);
 	}
 	if (rc != 0 || event_audit(db, "event.register", NULL, ev,
-				   who->username, now) < 0 ||
-	    db_commit(db) < 0)
+				   who->username, now) < 0)
+		return store_fail(db, err);
+	/* K2: a paper form is used up by the event regularising it. */
+	if (strcmp(ev->origin, "MANUAL") == 0 &&
+	    store_manual_form_use(db, ev, now, err) < 0) {
+		if (err->status >= 500)
+			return store_fail(db, err);
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db) < 0)
 		return store_fail(db, err);
 	return 0;
 refused:
