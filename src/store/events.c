@@ -8,6 +8,7 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "store/audit.h"
+#include "store/control.h"
 #include "store/manual_forms.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -260,6 +261,10 @@ static void filter_sql(struct buf *sql, const struct event_filter *f)
 	if (f->jefe_user_id > 0)
 		buf_appends(sql, " AND e.point_id IN (SELECT point_id FROM "
 				 "user_points WHERE user_id = ?)");
+	if (f->failing) {
+		buf_appends(sql, " AND ");
+		control_failing_where(sql, f->failing_check);
+	}
 }
 
 static int filter_bind(struct db_stmt *st, const struct event_filter *f)
@@ -280,6 +285,8 @@ static int filter_bind(struct db_stmt *st, const struct event_filter *f)
 		db_bind_int(st, i++, f->reportable);
 	if (f->jefe_user_id > 0)
 		db_bind_int(st, i++, f->jefe_user_id);
+	if (f->failing)
+		i = control_failing_bind(st, i, f->failing_check, f->now);
 	return i;
 }
 
