@@ -31,51 +31,51 @@
 
 #include <sqlite3.h>
 
-#define MAX_THREADS 256
+#define MAX_THREADS	256
 #define BUSY_TIMEOUT_MS 5000
 
 static const char *const schema =
-	"CREATE TABLE points ("
-	" id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
-	" name TEXT NOT NULL, type TEXT NOT NULL, region TEXT);"
-	"CREATE TABLE users ("
-	" id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
-	" name TEXT NOT NULL);"
-	"CREATE TABLE events ("
-	" id INTEGER PRIMARY KEY,"
-	" number TEXT NOT NULL UNIQUE,"
-	" point_id INTEGER NOT NULL REFERENCES points(id),"
-	" procedure TEXT NOT NULL,"
-	" requests TEXT NOT NULL,"
-	" applications TEXT NOT NULL,"
-	" scenario TEXT NOT NULL,"
-	" cause TEXT,"
-	" mass_failure_id INTEGER,"
-	" started_at INTEGER NOT NULL,"
-	" ended_at INTEGER,"
-	" status TEXT NOT NULL,"
-	" closure_reason TEXT,"
-	" justification TEXT,"
-	" origin TEXT NOT NULL,"
-	" manual_form_ref TEXT,"
-	" description TEXT,"
-	" registered_at INTEGER NOT NULL,"
-	" registered_by INTEGER NOT NULL REFERENCES users(id),"
-	" closed_by INTEGER REFERENCES users(id));"
-	"CREATE INDEX events_started ON events(started_at);"
-	"CREATE INDEX events_point ON events(point_id, procedure);";
+    "CREATE TABLE points ("
+    " id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL, type TEXT NOT NULL, region TEXT);"
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL);"
+    "CREATE TABLE events ("
+    " id INTEGER PRIMARY KEY,"
+    " number TEXT NOT NULL UNIQUE,"
+    " point_id INTEGER NOT NULL REFERENCES points(id),"
+    " procedure TEXT NOT NULL,"
+    " requests TEXT NOT NULL,"
+    " applications TEXT NOT NULL,"
+    " scenario TEXT NOT NULL,"
+    " cause TEXT,"
+    " mass_failure_id INTEGER,"
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER,"
+    " status TEXT NOT NULL,"
+    " closure_reason TEXT,"
+    " justification TEXT,"
+    " origin TEXT NOT NULL,"
+    " manual_form_ref TEXT,"
+    " description TEXT,"
+    " registered_at INTEGER NOT NULL,"
+    " registered_by INTEGER NOT NULL REFERENCES users(id),"
+    " closed_by INTEGER REFERENCES users(id));"
+    "CREATE INDEX events_started ON events(started_at);"
+    "CREATE INDEX events_point ON events(point_id, procedure);";
 
 static const char *const insert_sql =
-	"INSERT INTO events (number, point_id, procedure, requests,"
-	" applications, scenario, cause, started_at, status, origin,"
-	" registered_at, registered_by)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', 'SISTEMA', ?, 1)";
+    "INSERT INTO events (number, point_id, procedure, requests,"
+    " applications, scenario, cause, started_at, status, origin,"
+    " registered_at, registered_by)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', 'SISTEMA', ?, 1)";
 
 static const char *const procedures[4][2] = {
-	{ "RECLAMOS", "[\"RECLAMO\"]" },
-	{ "ALTAS", "[\"CONTRATACION\"]" },
-	{ "BAJAS", "[\"BAJA_SERVICIO\"]" },
-	{ "CONSULTAS", "[\"MIGRACION_PLAN\"]" },
+    {"RECLAMOS", "[\"RECLAMO\"]"},
+    {"ALTAS", "[\"CONTRATACION\"]"},
+    {"BAJAS", "[\"BAJA_SERVICIO\"]"},
+    {"CONSULTAS", "[\"MIGRACION_PLAN\"]"},
 };
 
 struct worker {
@@ -117,8 +117,8 @@ static sqlite3 *open_db(void)
 {
 	sqlite3 *db = NULL;
 	char *msg = NULL;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-		    SQLITE_OPEN_NOMUTEX;
+	int flags =
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 
 	if (sqlite3_open_v2(db_path, &db, flags, NULL) != SQLITE_OK) {
 		fprintf(stderr, "cannot open '%s': %s\n", db_path,
@@ -319,7 +319,9 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "f:t:d:p:")) != -1) {
 		switch (opt) {
-		case 'f': db_path = optarg; break;
+		case 'f':
+			db_path = optarg;
+			break;
 		case 't':
 			if (parse_int(optarg, 1, MAX_THREADS, &threads))
 				usage();
@@ -332,7 +334,8 @@ int main(int argc, char **argv)
 			if (parse_int(optarg, 1, 1000000, &points))
 				usage();
 			break;
-		default: usage();
+		default:
+			usage();
 		}
 	}
 	n_points = (int)points;

@@ -12,6 +12,7 @@
 #include "domain/evaluation.h"
 #include "domain/event_json.h"
 #include "domain/processes.h"
+#include "mail/notify.h"
 #include "store/control.h"
 #include "store/evaluation.h"
 #include "store/events.h"
@@ -224,32 +225,54 @@ static int blank(const char *s)
 	return s[strspn(s, " \t\r\n")] == '\0';
 }
 
+struct alert_change {
+	struct req *r;
+	struct operational_alert a;
+};
+
+/* V2: the alert and its mail to the point's JEFEs, in one transaction. */
+static int decide_alert(struct db *db, struct event *ev, void *arg,
+			struct inop_err *e)
+{
+	struct alert_change *c = arg;
+	char link[64];
+	struct notify_args n = {.ref = ev->number, .link = link,
+				.detail = c->a.text, .point_id = ev->point.id};
+
+	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
+	if (store_alert_insert(db, ev, &c->a, &c->r->actor, c->r->now) < 0 ||
+	    notify(db, NOTIFY_OPERATIONAL_ERROR, &n, c->r->now) < 0)
+		return err_internal(e);
+	return 0;
+}
+
 void api_events_alerts_create(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	struct operational_alert *a = calloc(1, sizeof(*a));
+	struct alert_change *c = calloc(1, sizeof(*c));
 	struct inop_err e;
 	struct db *db = api_db(r);
 
-	if (!ev || !a || !db) {
+	if (!ev || !c || !db) {
 		if (db)
 			reply_internal(r);
 		goto out;
 	}
+	c->r = r;
 	if (api_event_load(r, db, ev) < 0)
 		goto out;
-	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, a->text,
-		      sizeof(a->text), &e) < 0 ||
-	    (blank(a->text) &&
+	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, c->a.text,
+		      sizeof(c->a.text), &e) < 0 ||
+	    (blank(c->a.text) &&
 	     err_validation(&e, "text", "Describa el error operativo") < 0) ||
-	    store_alert_insert(db, ev, a, &r->actor, r->now, &e) < 0) {
+	    store_event_locked(db, r->param[0], decide_alert, c, ev, &e) < 0) {
 		reply_error(r, &e);
 		goto out;
 	}
-	reply_json(r, 201, alert_to_json(a));
+	reply_json(r, 201, alert_to_json(&c->a));
 out:
 	free(ev);
-	free(a);
+	free(c);
 }
 
 static json_t *alerts_json(struct db *db, int64_t event_id)

@@ -6,10 +6,12 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
+#include "mail/notify.h"
 #include "store/events.h"
 #include "store/store.h"
 #include "store/points.h"
 #include "store/users.h"
+#include "util/rcache.h"
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
@@ -77,6 +79,34 @@ static void reply_duplicate(struct req *r, const struct inop_err *e,
 	reply_json(r, 409, json_pack("{s:o}", "error", err));
 }
 
+/* N2: the mail of a change, queued in its transaction. */
+static int mail_event(struct db *db, enum notify_trigger t,
+		      const struct event *ev, const char *detail, int64_t now)
+{
+	char link[64];
+	struct notify_args a = {.ref = ev->number,
+				.link = link,
+				.detail = detail,
+				.point_id = ev->point.id};
+
+	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
+	return notify(db, t, &a, now);
+}
+
+static int mail_registered(struct db *db, const struct event *ev, void *ctx)
+{
+	char detail[1024];
+
+	(void)ctx;
+	snprintf(detail, sizeof(detail),
+		 "Punto: %s (%s). Trámite: %s. Escenario: %s. Registrado "
+		 "por: %s.",
+		 ev->point.name, ev->point.code, ev->procedure, ev->scenario,
+		 ev->registered_by);
+	return mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
+			  ev->registered_at);
+}
+
 void api_events_create(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
@@ -112,8 +142,8 @@ void api_events_create(struct req *r)
 	ctx.mass_failure_ok = 0; /* mass failures: a later issue (M1-M4) */
 	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0)
 		goto fail;
-	if (store_event_register(db, ev, &r->actor, r->now, &open_id, &e) <
-	    0) {
+	if (store_event_register(db, ev, &r->actor, r->now, &open_id,
+				 mail_registered, NULL, &e) < 0) {
 		if (e.status == 409)
 			reply_duplicate(r, &e, open_id, ev);
 		else
@@ -215,20 +245,52 @@ int api_event_filter(struct req *r, struct event_filter *f,
 	return 0;
 }
 
+/* The cache key of a list: who may see what, and the filter.  0 when it
+ * does not fit (then the reply is not cached). */
+static int list_key(const struct event_filter *f, char *key, size_t n)
+{
+	int w = snprintf(key, n, "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld",
+		 (long long)f->jefe_user_id, f->status ? f->status : "",
+		 f->point ? f->point : "", f->procedure ? f->procedure : "",
+		 (long long)f->from, (long long)f->to, f->reportable,
+		 (long long)f->limit, (long long)f->offset);
+
+	return w > 0 && (size_t)w < n;
+}
+
+/*
+ * Lists are read far more often than the register changes (every open
+ * screen polls): a rendered list is reused until the register version
+ * moves.  The version is read before the list, so a reply is never older
+ * than the version it is filed under.
+ */
 void api_events_list(struct req *r)
 {
 	struct event_filter f;
 	struct event *list = NULL;
 	struct inop_err e;
-	size_t n;
-	int64_t total;
-	json_t *items;
+	size_t n, len;
+	int64_t total, version;
+	char key[512], *text;
+	int cacheable;
+	json_t *items, *body;
 	struct db *db = api_db(r);
 
 	if (!db)
 		return;
 	if (api_event_filter(r, &f, &e) < 0) {
 		reply_error(r, &e);
+		return;
+	}
+	cacheable = list_key(&f, key, sizeof(key));
+	if (store_register_version(db, &version) < 0) {
+		reply_internal(r);
+		return;
+	}
+	text = cacheable ? rcache_get(key, version, &len) : NULL;
+	if (text) {
+		reply_bytes(r, 200, "application/json; charset=utf-8", text,
+			    len);
 		return;
 	}
 	if (store_events_list(db, &f, &list, &n, &total) < 0) {
@@ -240,9 +302,18 @@ void api_events_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, event_to_json(&list[i], NULL));
 	free(list);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", items, "total",
-			     (json_int_t)total));
+	body = json_pack("{s:o, s:I}", "items", items, "total",
+			 (json_int_t)total);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text) {
+		reply_internal(r);
+		return;
+	}
+	if (cacheable)
+		rcache_put(key, version, text, strlen(text));
+	reply_bytes(r, 200, "application/json; charset=utf-8", text,
+		    strlen(text));
 }
 
 /*
@@ -333,6 +404,7 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 {
 	struct change *c = arg;
 	struct rule_ctx ctx;
+	char detail[1024];
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
 	    closure_check(&c->r->app->catalog, &ctx, ev, c->reason,
@@ -346,6 +418,13 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 		 c->justification);
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
 		 c->r->actor.username);
+	snprintf(detail, sizeof(detail),
+		 "Punto: %s (%s). Trámite: %s. Motivo de cierre: %s. Cerrado "
+		 "por: %s.",
+		 ev->point.name, ev->point.code, ev->procedure,
+		 ev->closure_reason, ev->closed_by);
+	if (mail_event(db, NOTIFY_EVENT_CLOSED, ev, detail, c->r->now) < 0)
+		return err_internal(e);
 	return 0;
 }
 

@@ -40,7 +40,8 @@ int cmd_user(int argc, char **argv);
 int cmd_point(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_form(int argc, char **argv);
-int cmd_processes(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -48,11 +49,5 @@ int cmd_help(int argc, char **argv);
 /* Shared by serve and demo. */
 int serve_run(const struct config *cfg);
 
-/*
- * V3: one run of the Procesos escalation at `now` (the once-a-minute job
- * of serve, and `inop processes escalate`).  0 or -1 (logged).
- */
-int processes_escalation_step(struct db *db, const struct config *cfg,
-			      int64_t now, int *escalated);
 
 #endif

@@ -196,7 +196,8 @@ static int add_event(struct db *db, const struct catalog *cat,
 				.point_active = 1,
 				.now = now};
 	if (registration_check(cat, &ctx, &ev, &e) < 0 ||
-	    store_event_register(db, &ev, &a, now, &open_id, &e) < 0) {
+	    store_event_register(db, &ev, &a, now, &open_id, NULL, NULL,
+				 &e) < 0) {
 		fprintf(stderr, "inop: demo event refused: %s\n", e.message);
 		return -1;
 	}

@@ -4,7 +4,10 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "jobs/jobs.h"
+#include "mail/notify.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/log.h"
 
 static volatile int stop_flag;
@@ -34,8 +37,16 @@ int serve_run(const struct config *cfg)
 		return 1;
 	}
 	db_close(db);
-	if (store_setup(cfg->db, &err) < 0)
+	if (store_setup(cfg->db, &err) < 0 ||
+	    store_writer_start(cfg->db, &err) < 0) {
+		fprintf(stderr, "inop: %s\n", err.message);
 		return 1;
+	}
+	notify_setup(cfg);
+	if (jobs_start(cfg->db, 1) < 0) {
+		fprintf(stderr, "inop: cannot start the background jobs\n");
+		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -43,6 +54,8 @@ int serve_run(const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	rc = http_serve(&app, cfg->listen, cfg->threads, api_routes,
 			api_n_routes, &stop_flag);
+	jobs_stop();
+	store_writer_stop();
 	store_conn_release();
 	catalog_release(&app.catalog);
 	if (rc == 0)

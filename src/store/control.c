@@ -10,6 +10,9 @@
 #include "store/events.h"
 #include "store/processes.h"
 #include "store/store.h"
+#include "store/writer.h"
+#include "util/log.h"
+#include "util/strnum.h"
 
 static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
 {
@@ -39,31 +42,70 @@ int control_audit(struct db *db, int64_t ev_id, const char *action,
 	return rc;
 }
 
+/*
+ * Takes the event's row lock before reading it, so that two changes of
+ * one event on two nodes run one after the other (a no-op UPDATE holds
+ * the lock until commit on PostgreSQL; SQLite writes one at a time).
+ */
+static int lock_event(struct db *db, const char *key)
+{
+	struct db_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "id = ?");
+		if (st)
+			db_bind_int(st, 1, id);
+	} else {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "number = ?");
+		if (st)
+			db_bind_text(st, 1, key);
+	}
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+struct locked_job {
+	const char *key;
+	event_locked_fn fn;
+	void *ctx;
+	struct event *ev;
+};
+
+static int locked_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct locked_job *j = arg;
+	int rc = lock_event(db, j->key);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	rc = store_event_get(db, j->key, j->ev);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el evento '%s'", j->key);
+	if (j->fn(db, j->ev, j->ctx, err) < 0) {
+		/* A refusal keeps its status; a failed write is logged. */
+		if (err->status >= 500)
+			log_error("database: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 int store_event_locked(struct db *db, const char *key, event_locked_fn fn,
 		       void *ctx, struct event *ev, struct inop_err *err)
 {
-	int rc;
+	struct locked_job j = {.key = key, .fn = fn, .ctx = ctx, .ev = ev};
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	rc = store_event_get(db, key, ev);
-	if (rc < 0)
-		return store_fail(db, err);
-	if (rc == 0) {
-		db_rollback(db);
-		return err_set(err, 404, "NOT_FOUND", NULL,
-			       "No existe el evento '%s'", key);
-	}
-	if (fn(db, ev, ctx, err) < 0) {
-		/* A refusal keeps its status; a failed write is a 500. */
-		if (err->status >= 500)
-			return store_fail(db, err);
-		db_rollback(db);
-		return -1;
-	}
-	if (db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return store_write(db, locked_body, &j, err);
 }
 
 /* ---------- T1: critical transactions ---------- */
@@ -254,21 +296,19 @@ static json_t *alert_json(const struct operational_alert *a)
 
 int store_alert_insert(struct db *db, const struct event *ev,
 		       struct operational_alert *a, const struct actor *who,
-		       int64_t now, struct inop_err *err)
+		       int64_t now)
 {
 	struct db_stmt *st;
 	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (point_jefes(db, ev->point.id, a->recipients,
 			sizeof(a->recipients)) < 0)
-		return store_fail(db, err);
+		return -1;
 	st = db_prepare(db, "INSERT INTO operational_alerts (event_id, text, "
 			    "recipients, created_at, created_by) VALUES (?, ?, "
 			    "?, ?, ?) RETURNING id");
 	if (!st)
-		return store_fail(db, err);
+		return -1;
 	db_bind_int(st, 1, ev->id);
 	db_bind_text(st, 2, a->text);
 	db_bind_text(st, 3, a->recipients);
@@ -278,19 +318,13 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	if (rc == DB_ROW)
 		a->id = db_col_int(st, 0);
 	db_reset(st);
+	if (rc != DB_ROW)
+		return -1;
 	a->event_id = ev->id;
 	a->created_at = now;
 	snprintf(a->created_by, sizeof(a->created_by), "%s", who->username);
-	/*
-	 * The mail to the recipients is written here, in this transaction,
-	 * once the outbox (src/mail/notify.h) lands on main.
-	 */
-	if (rc != DB_ROW ||
-	    control_audit(db, ev->id, "event.operational_alert", NULL,
-			  alert_json(a), who->username, now) < 0 ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return control_audit(db, ev->id, "event.operational_alert", NULL,
+			     alert_json(a), who->username, now);
 }
 
 int store_alerts_list(struct db *db, int64_t event_id,
@@ -346,6 +380,9 @@ int store_event_rule_out(struct db *db, struct event *ev, const char *source,
 
 	ev->ruled_out = 1;
 	ev->reportable = event_reportable(ev);
+	/* The event reads differently now (reportable, ruled_out). */
+	if (store_register_bump(db) < 0)
+		goto fail;
 	st = db_prepare(db, "UPDATE events SET ruled_out = 1, reportable = ? "
 			    "WHERE id = ?");
 	if (!st)

@@ -35,9 +35,11 @@ int control_audit(struct db *db, int64_t ev_id, const char *action,
 typedef int (*event_locked_fn)(struct db *db, struct event *ev, void *ctx,
 			       struct inop_err *err);
 /*
- * Begins a write transaction, loads the event `key` (404 when it does not
- * exist), calls fn; commits when fn returns 0, rolls back (nothing
- * written) when it returns -1 with err set.  *ev holds the event.
+ * Through store_write() (store/writer.h): in one write transaction, takes
+ * the row lock of the event `key`, loads it (404 when it does not exist)
+ * and calls fn; it commits when fn returns 0, and nothing is written when
+ * fn returns -1 with err set (its status kept: 403, 409, 422, or 500 for
+ * a failed write).  *ev holds the event.
  */
 int store_event_locked(struct db *db, const char *key, event_locked_fn fn,
 		       void *ctx, struct event *ev, struct inop_err *err);
@@ -67,13 +69,13 @@ struct operational_alert {
 	char created_by[64];
 };
 /*
- * V2: records the alert for `ev`, addressed to the active JEFEs of its
- * point (a->recipients is filled), with its audit record, in one
- * transaction.  Sets a->id.
+ * V2, in a store_event_locked() transaction: records the alert for `ev`,
+ * addressed to the active JEFEs of its point (a->recipients is filled),
+ * with its audit record.  Sets a->id.
  */
 int store_alert_insert(struct db *db, const struct event *ev,
 		       struct operational_alert *a, const struct actor *who,
-		       int64_t now, struct inop_err *err);
+		       int64_t now);
 /* The event's alerts, oldest first; *out malloc'd. */
 int store_alerts_list(struct db *db, int64_t event_id,
 		      struct operational_alert **out, size_t *n);
@@ -86,8 +88,9 @@ struct exclusion {
 	char created_by[64];
 };
 /*
- * Rules `ev` out (events.ruled_out = 1, reportable recomputed) and
- * records why, with the audit record `action`.  ev is updated.
+ * In a transaction: rules `ev` out (events.ruled_out = 1, reportable
+ * recomputed, the register version bumped) and records why, with the
+ * audit record `action`.  ev is updated.
  */
 int store_event_rule_out(struct db *db, struct event *ev, const char *source,
 			 const char *reason, const char *action,

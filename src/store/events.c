@@ -11,6 +11,7 @@
 #include "store/control.h"
 #include "store/manual_forms.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 #include "util/strnum.h"
 
@@ -141,7 +142,9 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 		    "mass_failure_id, started_at, status, origin, "
 		    "manual_form_ref, description, registered_at, "
 		    "registered_by, reportable) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) RETURNING id");
+		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) "
+		    "ON CONFLICT (point_id, procedure) WHERE status = 'OPEN' "
+		    "DO NOTHING RETURNING id");
 	if (!st)
 		return DB_FAIL;
 	db_bind_text(st, 1, ev->number);
@@ -165,57 +168,72 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 	if (rc == DB_ROW)
 		ev->id = db_col_int(st, 0);
 	db_reset(st);
-	return rc == DB_ROW ? 0 : rc;
+	/* No row: the R3 index already holds an OPEN one (a racing
+	 * writer committed it after our check). */
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_CONSTRAINT : rc;
+}
+
+struct register_job {
+	struct event *ev;
+	const struct actor *who;
+	int64_t now;
+	int64_t *open_id;
+	event_hook_fn after;
+	void *ctx;
+};
+
+static int register_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct register_job *j = arg;
+	struct event *ev = j->ev;
+	char counter[32];
+	int64_t seq;
+	int year = cal_lima_date(j->now).y, rc;
+
+	rc = find_open(db, ev->point.id, ev->procedure, j->open_id);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 1)
+		return duplicate(db, ev, j->open_id, err);
+	snprintf(counter, sizeof(counter), "event-%d", year);
+	if (store_counter_next(db, counter, &seq) < 0 ||
+	    event_number_format(ev->number, year, seq) < 0)
+		return store_body_fail(db, err);
+	rc = insert_row(db, ev, j->who->id);
+	if (rc == DB_CONSTRAINT) {
+		/* Another writer won the race: the database said no. */
+		if (find_open(db, ev->point.id, ev->procedure, j->open_id) != 1)
+			return store_body_fail(db, err);
+		return duplicate(db, ev, j->open_id, err);
+	}
+	if (rc != 0 || store_register_bump(db) < 0 ||
+	    event_audit(db, "event.register", NULL, ev, j->who->username,
+			j->now) < 0)
+		return store_body_fail(db, err);
+	/* K2: a paper form is used up by the event regularising it; a
+	 * refusal (422) rolls the registration and its number back. */
+	if (strcmp(ev->origin, "MANUAL") == 0 &&
+	    store_manual_form_use(db, ev, j->now, err) < 0)
+		return -1;
+	if (j->after && j->after(db, ev, j->ctx) < 0)
+		return store_body_fail(db, err);
+	return 0;
 }
 
 int store_event_register(struct db *db, struct event *ev,
 			 const struct actor *who, int64_t now,
-			 int64_t *open_id, struct inop_err *err)
+			 int64_t *open_id, event_hook_fn after, void *ctx,
+			 struct inop_err *err)
 {
-	char counter[32];
-	int64_t seq;
-	int year = cal_lima_date(now).y, rc;
+	struct register_job j = {.ev = ev, .who = who, .now = now,
+				 .open_id = open_id, .after = after,
+				 .ctx = ctx};
 
 	ev->open = 1;
 	ev->registered_at = now;
 	snprintf(ev->registered_by, sizeof(ev->registered_by), "%s",
 		 who->username);
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	rc = find_open(db, ev->point.id, ev->procedure, open_id);
-	if (rc != 0)
-		goto refused;
-	snprintf(counter, sizeof(counter), "event-%d", year);
-	if (store_counter_next(db, counter, &seq) < 0 ||
-	    event_number_format(ev->number, year, seq) < 0)
-		return store_fail(db, err);
-	rc = insert_row(db, ev, who->id);
-	if (rc == DB_CONSTRAINT) {
-		/* Another node won the race: the database said no. */
-		db_rollback(db);
-		if (find_open(db, ev->point.id, ev->procedure, open_id) != 1)
-			return err_internal(err);
-		return duplicate(db, ev, open_id, err);
-	}
-	if (rc != 0 || event_audit(db, "event.register", NULL, ev,
-				   who->username, now) < 0)
-		return store_fail(db, err);
-	/* K2: a paper form is used up by the event regularising it. */
-	if (strcmp(ev->origin, "MANUAL") == 0 &&
-	    store_manual_form_use(db, ev, now, err) < 0) {
-		if (err->status >= 500)
-			return store_fail(db, err);
-		db_rollback(db);
-		return -1;
-	}
-	if (db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
-refused:
-	if (rc < 0)
-		return store_fail(db, err);
-	db_rollback(db);
-	return duplicate(db, ev, open_id, err);
+	return store_write(db, register_body, &j, err);
 }
 
 int store_event_get(struct db *db, const char *key, struct event *ev)
@@ -382,89 +400,143 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/*
+ * Takes the event's row lock before reading it, so that two changes of
+ * one event (two closures on two nodes) run one after the other: a no-op
+ * UPDATE holds the lock until commit on PostgreSQL; on SQLite the write
+ * transaction is exclusive anyway.
+ */
+static int lock_row(struct db *db, const char *key)
+{
+	struct db_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "id = ?");
+		if (st)
+			db_bind_int(st, 1, id);
+	} else {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "number = ?");
+		if (st)
+			db_bind_text(st, 1, key);
+	}
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+struct change_job {
+	const char *key;
+	const char *action;
+	event_decide_fn decide;
+	void *ctx;
+	const struct actor *who;
+	int64_t now;
+	struct event *ev;
+	struct event before;
+};
+
+static int change_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct change_job *j = arg;
+	struct event *ev = j->ev;
+	int rc = lock_row(db, j->key);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	rc = store_event_get(db, j->key, ev);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el evento '%s'", j->key);
+	j->before = *ev;
+	if (j->decide(db, ev, j->ctx, err) < 0)
+		return -1;
+	ev->reportable = event_reportable(ev);
+	if (write_row(db, ev, j->now) < 0 || store_register_bump(db) < 0 ||
+	    event_audit(db, j->action, &j->before, ev, j->who->username,
+			j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
 int store_event_change(struct db *db, const char *key, const char *action,
 		       event_decide_fn decide, void *ctx,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err)
 {
-	struct event *before = malloc(sizeof(*before));
-	int rc = -1;
+	struct change_job *j = malloc(sizeof(*j));
+	int rc;
 
-	if (!before)
+	if (!j)
 		return err_internal(err);
-	if (db_begin(db) < 0) {
-		store_fail(db, err);
-		goto out;
-	}
-	rc = store_event_get(db, key, ev);
-	if (rc <= 0) {
-		db_rollback(db);
-		if (rc == 0)
-			err_set(err, 404, "NOT_FOUND", NULL,
-				"No existe el evento '%s'", key);
-		else
-			err_internal(err);
-		rc = -1;
-		goto out;
-	}
-	*before = *ev;
-	if (decide(db, ev, ctx, err) < 0) {
-		db_rollback(db);
-		rc = -1;
-		goto out;
-	}
-	ev->reportable = event_reportable(ev);
-	if (write_row(db, ev, now) < 0 ||
-	    event_audit(db, action, before, ev, who->username, now) < 0 ||
-	    db_commit(db) < 0) {
-		rc = store_fail(db, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(before);
+	*j = (struct change_job){.key = key, .action = action,
+				 .decide = decide, .ctx = ctx, .who = who,
+				 .now = now, .ev = ev};
+	rc = store_write(db, change_body, j, err);
+	free(j);
 	return rc;
 }
 
-int store_event_annotate(struct db *db, const struct event *ev,
-			 const char *text, const struct actor *who,
-			 int64_t now, int64_t *id, struct inop_err *err)
+struct annotate_job {
+	const struct event *ev;
+	const char *text;
+	const struct actor *who;
+	int64_t now;
+	int64_t *id;
+};
+
+static int annotate_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct annotate_job *j = arg;
 	struct db_stmt *st;
 	struct audit_rec rec;
 	json_t *o;
 	char *after;
 	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "INSERT INTO event_annotations (event_id, text, "
 			    "created_at, created_by) VALUES (?, ?, ?, ?) "
 			    "RETURNING id");
 	if (!st)
-		return store_fail(db, err);
-	db_bind_int(st, 1, ev->id);
-	db_bind_text(st, 2, text);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, who->id);
+		return store_body_fail(db, err);
+	db_bind_int(st, 1, j->ev->id);
+	db_bind_text(st, 2, j->text);
+	db_bind_int(st, 3, j->now);
+	db_bind_int(st, 4, j->who->id);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		*id = db_col_int(st, 0);
+		*j->id = db_col_int(st, 0);
 	db_reset(st);
 	if (rc != DB_ROW)
-		return store_fail(db, err);
-	o = json_pack("{s:I, s:s, s:s}", "annotation_id", (json_int_t)*id,
-		      "event", ev->number, "text", text);
+		return store_body_fail(db, err);
+	o = json_pack("{s:I, s:s, s:s}", "annotation_id", (json_int_t)*j->id,
+		      "event", j->ev->number, "text", j->text);
 	after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
-	rec = (struct audit_rec){.at = now, .actor = who->username,
+	rec = (struct audit_rec){.at = j->now, .actor = j->who->username,
 				 .action = "event.annotate", .entity = "event",
-				 .entity_id = ev->id, .after_json = after};
+				 .entity_id = j->ev->id, .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
-	if (rc < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return rc < 0 ? store_body_fail(db, err) : 0;
+}
+
+int store_event_annotate(struct db *db, const struct event *ev,
+			 const char *text, const struct actor *who,
+			 int64_t now, int64_t *id, struct inop_err *err)
+{
+	struct annotate_job j = {.ev = ev, .text = text, .who = who,
+				 .now = now, .id = id};
+
+	return store_write(db, annotate_body, &j, err);
 }
 
 static char *dup_col(struct db_stmt *st, int col)

@@ -28,11 +28,16 @@ struct event_filter {
  * for the point and procedure (409 DUPLICATE_OPEN_EVENT, with the open
  * event's id in *open_id), takes the next number of the Lima year of `now`
  * and writes the audit record.  Fills ev->id, number, registered_at and
- * registered_by.
+ * registered_by.  `after` (may be NULL) runs inside the transaction once
+ * the event is written, for what must commit with it (its mail); -1 from
+ * it rolls everything back (500).
  */
+typedef int (*event_hook_fn)(struct db *db, const struct event *ev,
+			     void *ctx);
 int store_event_register(struct db *db, struct event *ev,
 			 const struct actor *who, int64_t now,
-			 int64_t *open_id, struct inop_err *err);
+			 int64_t *open_id, event_hook_fn after, void *ctx,
+			 struct inop_err *err);
 
 /* By numeric id or by number.  1 found, 0 not, -1 error. */
 int store_event_get(struct db *db, const char *key, struct event *ev);

@@ -8,6 +8,7 @@
 #include "domain/control_json.h"
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 
 #define FORM_COLS                                                         \
@@ -58,47 +59,50 @@ static int form_audit(struct db *db, const struct manual_form *f,
 	return rc;
 }
 
-int store_manual_form_issue(struct db *db, const struct point_ref *point,
-			    const char *issued_by, int64_t now,
-			    struct manual_form *f, struct inop_err *err)
+static int issue_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct manual_form *f = arg;
 	struct db_stmt *st;
 	char counter[48];
 	int rc;
 
-	memset(f, 0, sizeof(*f));
-	f->point = *point;
-	f->issued_at = now;
-	snprintf(f->issued_by, sizeof(f->issued_by), "%s", issued_by);
 	snprintf(counter, sizeof(counter), "manual-form-%lld",
-		 (long long)point->id);
-	if (db_begin(db) < 0 || store_counter_next(db, counter, &f->seq) < 0)
-		return store_fail(db, err);
-	if (manual_form_serial(f->serial, point->code, f->seq) < 0) {
-		db_rollback(db);
+		 (long long)f->point.id);
+	if (store_counter_next(db, counter, &f->seq) < 0)
+		return store_body_fail(db, err);
+	if (manual_form_serial(f->serial, f->point.code, f->seq) < 0)
 		return err_set(err, 409, "FORM_SERIALS_EXHAUSTED", NULL,
 			       "No quedan números de formato para el punto %s",
-			       point->code);
-	}
+			       f->point.code);
 	st = db_prepare(db, "INSERT INTO manual_forms (serial, point_id, seq, "
 			    "issued_at, issued_by) VALUES (?, ?, ?, ?, ?) "
 			    "RETURNING id");
 	if (!st)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	db_bind_text(st, 1, f->serial);
-	db_bind_int(st, 2, point->id);
+	db_bind_int(st, 2, f->point.id);
 	db_bind_int(st, 3, f->seq);
-	db_bind_int(st, 4, now);
-	db_bind_text(st, 5, issued_by);
+	db_bind_int(st, 4, f->issued_at);
+	db_bind_text(st, 5, f->issued_by);
 	rc = db_step(st);
 	if (rc == DB_ROW)
 		f->id = db_col_int(st, 0);
 	db_reset(st);
-	if (rc != DB_ROW ||
-	    form_audit(db, f, "manual_form.issue", issued_by, now) < 0 ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
+	if (rc != DB_ROW || form_audit(db, f, "manual_form.issue",
+				       f->issued_by, f->issued_at) < 0)
+		return store_body_fail(db, err);
 	return 0;
+}
+
+int store_manual_form_issue(struct db *db, const struct point_ref *point,
+			    const char *issued_by, int64_t now,
+			    struct manual_form *f, struct inop_err *err)
+{
+	memset(f, 0, sizeof(*f));
+	f->point = *point;
+	f->issued_at = now;
+	snprintf(f->issued_by, sizeof(f->issued_by), "%s", issued_by);
+	return store_write(db, issue_body, f, err);
 }
 
 int store_manual_form_get(struct db *db, const char *serial,
@@ -125,26 +129,26 @@ int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
 	int rc = store_manual_form_get(db, ev->manual_form_ref, &f);
 
 	if (rc < 0)
-		return err_internal(err);
+		return store_body_fail(db, err);
 	if (manual_form_use_check(rc ? &f : NULL, ev, err) < 0)
 		return -1;
 	st = db_prepare(db, "UPDATE manual_forms SET event_id = ?, used_at = "
 			    "? WHERE id = ? AND event_id IS NULL RETURNING id");
 	if (!st)
-		return err_internal(err);
+		return store_body_fail(db, err);
 	db_bind_int(st, 1, ev->id);
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, f.id);
 	rc = db_step(st);
 	db_reset(st);
 	if (rc != DB_ROW)
-		return err_internal(err);
+		return store_body_fail(db, err);
 	f.event_id = ev->id;
 	snprintf(f.event_number, sizeof(f.event_number), "%s", ev->number);
 	f.used_at = now;
 	f.event_started_at = ev->started_at;
 	if (form_audit(db, &f, "manual_form.use", ev->registered_by, now) < 0)
-		return err_internal(err);
+		return store_body_fail(db, err);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "store/audit.h"
 #include "store/control.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -107,10 +108,6 @@ int store_processes_insert(struct db *db, const struct event *ev,
 	if (rc == DB_ROW)
 		r->id = db_col_int(st, 0);
 	db_reset(st);
-	/*
-	 * The mail to the present primaries is written here, in this
-	 * transaction, once the outbox (src/mail/notify.h) lands on main.
-	 */
 	if (rc != DB_ROW)
 		return -1;
 	return control_audit(db, ev->id, "event.processes_request", NULL,
@@ -375,61 +372,78 @@ static int absence_close(struct db *db, int64_t user_id, int64_t now)
 	return rc == DB_DONE ? found : -1;
 }
 
-int store_absence_start(struct db *db, const struct actor *who,
-			int64_t until, const char *note, int64_t now,
-			struct inop_err *err)
+struct absence_job {
+	const struct actor *who;
+	int64_t until;
+	const char *note;
+	int64_t now;
+};
+
+static int absence_start_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct absence_job *j = arg;
 	struct db_stmt *st;
 	char until_s[26] = "";
 	int rc;
 
-	if (db_begin(db) < 0 || absence_close(db, who->id, now) < 0)
-		return store_fail(db, err);
+	if (absence_close(db, j->who->id, j->now) < 0)
+		return store_body_fail(db, err);
 	st = db_prepare(db, "INSERT INTO processes_absences (user_id, "
 			    "starts_at, ends_at, note, created_at) VALUES (?, "
 			    "?, ?, ?, ?)");
 	if (!st)
-		return store_fail(db, err);
-	db_bind_int(st, 1, who->id);
-	db_bind_int(st, 2, now);
-	if (until)
-		db_bind_int(st, 3, until);
-	db_bind_text(st, 4, note && *note ? note : NULL);
-	db_bind_int(st, 5, now);
+		return store_body_fail(db, err);
+	db_bind_int(st, 1, j->who->id);
+	db_bind_int(st, 2, j->now);
+	if (j->until)
+		db_bind_int(st, 3, j->until);
+	db_bind_text(st, 4, j->note && *j->note ? j->note : NULL);
+	db_bind_int(st, 5, j->now);
 	rc = db_step(st);
 	db_reset(st);
-	if (until)
-		cal_format_lima(until, until_s);
+	if (j->until)
+		cal_format_lima(j->until, until_s);
 	if (rc != DB_DONE ||
-	    absence_audit(db, who, "processes.absence_start",
+	    absence_audit(db, j->who, "processes.absence_start",
 			  json_pack("{s:s, s:s}", "until", until_s, "note",
-				    note ? note : ""),
-			  now) < 0 ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
+				    j->note ? j->note : ""),
+			  j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_absence_start(struct db *db, const struct actor *who,
+			int64_t until, const char *note, int64_t now,
+			struct inop_err *err)
+{
+	struct absence_job j = {.who = who, .until = until, .note = note,
+				.now = now};
+
+	return store_write(db, absence_start_body, &j, err);
+}
+
+static int absence_end_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct absence_job *j = arg;
+	int rc = absence_close(db, j->who->id, j->now);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 409, "NOT_ABSENT", NULL,
+			       "No tiene una ausencia registrada");
+	if (absence_audit(db, j->who, "processes.absence_end", json_object(),
+			  j->now) < 0)
+		return store_body_fail(db, err);
 	return 0;
 }
 
 int store_absence_end(struct db *db, const struct actor *who, int64_t now,
 		      struct inop_err *err)
 {
-	int rc;
+	struct absence_job j = {.who = who, .now = now};
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	rc = absence_close(db, who->id, now);
-	if (rc < 0)
-		return store_fail(db, err);
-	if (rc == 0) {
-		db_rollback(db);
-		return err_set(err, 409, "NOT_ABSENT", NULL,
-			       "No tiene una ausencia registrada");
-	}
-	if (absence_audit(db, who, "processes.absence_end",
-			  json_object(), now) < 0 ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return store_write(db, absence_end_body, &j, err);
 }
 
 /* ---------- the 24-hour escalation ---------- */
@@ -500,50 +514,64 @@ static int escalate_one(struct db *db, int64_t id, const char *backups,
 	return 1;
 }
 
+struct escalate_job {
+	int64_t id;
+	const char *backups;
+	int present;
+	int64_t now;
+	escalation_mail_fn mail;
+	void *ctx;
+	struct processes_request r;
+	int claimed;
+};
+
+/* One escalation, with its mail, in one transaction. */
+static int escalate_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct escalate_job *j = arg;
+	int rc = escalate_one(db, j->id, j->backups, j->present, j->now,
+			      &j->r);
+
+	j->claimed = 0;
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return 0; /* ruled meanwhile, or claimed by another run */
+	if (j->mail && j->mail(db, &j->r, j->ctx) < 0)
+		return store_body_fail(db, err);
+	j->claimed = 1;
+	return 0;
+}
+
 int store_processes_escalate(struct db *db, const char *backups, int64_t now,
 			     escalation_mail_fn mail, void *ctx,
 			     int *escalated, struct inop_err *err)
 {
 	int64_t ids[ESCALATE_BATCH];
-	struct processes_request *r = malloc(sizeof(*r));
+	struct escalate_job *j = malloc(sizeof(*j));
 	size_t n;
-	int present, rc = -1;
+	int rc = -1;
 
 	*escalated = 0;
-	if (!r)
+	if (!j)
 		return err_internal(err);
-	if (store_processes_primaries_present(db, backups, now, &present) <
+	*j = (struct escalate_job){.backups = backups, .now = now,
+				   .mail = mail, .ctx = ctx};
+	if (store_processes_primaries_present(db, backups, now, &j->present) <
 		    0 ||
-	    escalation_candidates(db, now, present, ids, ESCALATE_BATCH, &n) <
-		    0) {
-		store_fail(db, err);
+	    escalation_candidates(db, now, j->present, ids, ESCALATE_BATCH,
+				  &n) < 0) {
+		store_body_fail(db, err);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (db_begin(db) < 0) {
-			store_fail(db, err);
+		j->id = ids[i];
+		if (store_write(db, escalate_body, j, err) < 0)
 			goto out;
-		}
-		rc = escalate_one(db, ids[i], backups, present, now, r);
-		if (rc == 1 && mail && mail(db, r, ctx) < 0)
-			rc = -1;
-		if (rc < 0) {
-			store_fail(db, err);
-			goto out;
-		}
-		if (rc == 0) {
-			db_rollback(db);
-			continue;
-		}
-		if (db_commit(db) < 0) {
-			store_fail(db, err);
-			rc = -1;
-			goto out;
-		}
-		(*escalated)++;
+		*escalated += j->claimed;
 	}
 	rc = 0;
 out:
-	free(r);
+	free(j);
 	return rc;
 }

@@ -1,8 +1,9 @@
 """SPEC V3: the 24-hour escalation of a Procesos request to the backups,
-without waiting 24 hours: `inop processes escalate --now TIME` runs the
-same step as the once-a-minute timer, on the database a server is using
+without waiting 24 hours: `inop jobs run --now TIME` runs the same step as
+the once-a-minute timer of `serve`, on the database a server is using
 (another process, like a second node).  Its own database and server, so
-that who is a PROCESOS primary and who is absent is known exactly."""
+that who is a PROCESOS primary and who is absent is known exactly; the
+mails are read from the outbox of that database."""
 
 import datetime as dt
 import os
@@ -85,14 +86,26 @@ class Escalation(ApiTest):
         return ev, r.json
 
     def escalate(self, at=None, backups=BACKUPS):
-        args = ["processes", "escalate", "--db", self.db,
-                "--procesos_backups", backups]
+        """One run of the timers at `at` (default: now), as another node."""
+        args = ["jobs", "run", "--db", self.db, "--procesos_backups",
+                backups]
         if at is not None:
             args += ["--now", t.iso_z(at)]
         p = t.run_inop(args)
-        out = p.stdout.decode()
-        self.assertEqual(p.returncode, 0, out + p.stderr.decode())
-        return int(out.split()[1])
+        self.assertEqual(p.returncode, 0,
+                         p.stdout.decode() + p.stderr.decode())
+
+    def mails(self, q):
+        """The escalation mails queued for request q: [(to, subject)]."""
+        out = subprocess.run(
+            ["sqlite3", "-separator", "|", self.db,
+             "SELECT recipients, subject FROM outbox WHERE trigger = "
+             "'processes.escalation' AND dedupe_key = "
+             "'processes.escalation:%d'" % q["id"]],
+            capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return [tuple(line.split("|", 1))
+                for line in out.stdout.decode().splitlines() if line]
 
     def request_of(self, ev):
         r = self.control.get("/api/v1/events/%s/processes-request" % ev["id"])
@@ -107,36 +120,34 @@ class Escalation(ApiTest):
     def test_v3_not_escalated_before_24_hours(self):
         ev, q = self.requested_event()
         asked = t.parse_time(q["requested_at"])
-        self.assertEqual(self.escalate(asked + dt.timedelta(hours=23,
-                                                             minutes=59)), 0)
+        self.escalate(asked + dt.timedelta(hours=23, minutes=59))
         got = self.request_of(ev)
         self.assertIsNone(got["escalated_at"])
         self.assertEqual(got["status"], "PENDIENTE")
         self.assertFalse(got["overdue"])
-
-    def waiting_due(self, at):
-        """Requests still waiting whose 24 hours are up at `at`."""
-        r = self.control.get("/api/v1/processes/requests?status=PENDIENTE"
-                             "&limit=500")
-        return sum(1 for i in r.json["items"]
-                   if t.parse_time(i["due_at"]) <= at)
+        self.assertEqual(self.mails(q), [])
 
     def test_v3_escalated_at_24_hours_to_the_backups_once(self):
         ev, q = self.requested_event()
         at = t.parse_time(q["due_at"]) + dt.timedelta(minutes=1)
-        due = self.waiting_due(at)
-        self.assertGreaterEqual(due, 1)
-        self.assertEqual(self.escalate(at), due)
+        self.escalate(at)
         got = self.request_of(ev)
         self.assertSameInstant(got["escalated_at"], t.iso_z(at))
         self.assertEqual(got["escalation_reason"], "VENCIDA")
         self.assertEqual(got["escalated_to"], BACKUPS.split(","))
         self.assertEqual(got["status"], "VENCIDA")
         self.assertTrue(got["overdue"])
+        mails = self.mails(q)
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails[0][0], BACKUPS)
+        self.assertIn(ev["number"], mails[0][1])
         # two more runs (another node, the next minute): nothing more
-        self.assertEqual(self.escalate(at), 0)
-        self.assertEqual(self.escalate(at + dt.timedelta(minutes=1)), 0)
+        self.escalate(at)
+        self.escalate(at + dt.timedelta(minutes=1))
+        self.assertEqual(len(self.mails(q)), 1)
         self.assertEqual(len(self.escalations_audited(ev)), 1)
+        self.assertSameInstant(self.request_of(ev)["escalated_at"],
+                               t.iso_z(at))
         check = {c["code"]: c for c in self.control.get(
             "/api/v1/events/%s/evaluation" % ev["id"]).json["checks"]}
         self.assertEqual(check["PROCESOS_RULING"]["status"], "FALLA")
@@ -150,20 +161,16 @@ class Escalation(ApiTest):
         evs = [self.requested_event() for _ in range(2)]
         at = max(t.parse_time(q["due_at"]) for _, q in evs) \
             + dt.timedelta(minutes=2)
-        args = [t.CTX.inop, "processes", "escalate", "--db", self.db,
+        args = [t.CTX.inop, "jobs", "run", "--db", self.db,
                 "--procesos_backups", BACKUPS, "--now", t.iso_z(at)]
-        due = self.waiting_due(at)
         procs = [subprocess.Popen(args, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE) for _ in range(4)]
-        total = 0
         for p in procs:
-            out, err = p.communicate(timeout=120)
+            _out, err = p.communicate(timeout=120)
             self.assertEqual(p.returncode, 0, err)
-            total += int(out.decode().split()[1])
-        mine = [self.request_of(ev) for ev, _ in evs]
-        self.assertTrue(all(m["escalated_at"] for m in mine))
-        self.assertEqual(total, due)
-        for ev, _ in evs:
+        for ev, q in evs:
+            self.assertTrue(self.request_of(ev)["escalated_at"])
+            self.assertEqual(len(self.mails(q)), 1)
             self.assertEqual(len(self.escalations_audited(ev)), 1)
 
     def test_v3_absent_primary_escalates_at_once_and_back_stops_it(self):
@@ -183,13 +190,15 @@ class Escalation(ApiTest):
         self.assertSameInstant(me["absent_until"], until)
         try:
             ev, q = self.requested_event()
-            # right away, not 24 hours later
-            self.assertGreaterEqual(self.escalate(), 1)
+            # right away, not 24 hours later (this run, or the server's
+            # own timer if it came first)
+            self.escalate()
             got = self.request_of(ev)
             self.assertEqual(got["escalation_reason"], "AUSENCIA")
             self.assertEqual(got["escalated_to"], BACKUPS.split(","))
             self.assertTrue(got["overdue"])
-            self.assertEqual(self.escalate(), 0)
+            self.escalate()
+            self.assertEqual(len(self.mails(q)), 1)
             self.assertEqual(len(self.escalations_audited(ev)), 1)
             # the backup rules it
             r = self.backup.post("/api/v1/events/%s/processes-ruling"
@@ -200,11 +209,39 @@ class Escalation(ApiTest):
             r = self.primary.delete("/api/v1/processes/absence")
         self.assertStatus(r, 200)
         self.assertEqual(r.json["primaries_present"], 1)
-        ev2, _ = self.requested_event()
-        self.assertEqual(self.escalate(), 0)
+        ev2, q2 = self.requested_event()
+        self.escalate()
         self.assertIsNone(self.request_of(ev2)["escalated_at"])
+        self.assertEqual(self.mails(q2), [])
         self.assertError(self.primary.delete("/api/v1/processes/absence"),
                          409, "NOT_ABSENT")
+
+    def test_v3_request_mails_the_procesos_users(self):
+        ev, q = self.requested_event()
+        out = subprocess.run(
+            ["sqlite3", "-separator", "|", self.db,
+             "SELECT recipients, subject FROM outbox WHERE trigger = "
+             "'processes.request' AND subject LIKE '%%%s%%'"
+             % ev["number"]], capture_output=True, timeout=60)
+        rows = out.stdout.decode().splitlines()
+        self.assertEqual(len(rows), 1, rows)
+        to = set(rows[0].split("|")[0].split(","))
+        self.assertEqual(to, {"marcelo.linares@example.pe",
+                              "virginia.sotelo@example.pe"})
+
+    def test_v2_operational_alert_mails_the_points_jefes(self):
+        ev, _q = self.requested_event()
+        r = self.control.post("/api/v1/events/%s/operational-alerts"
+                              % ev["id"], {"text": "Revise el registro"})
+        self.assertStatus(r, 201)
+        out = subprocess.run(
+            ["sqlite3", "-separator", "|", self.db,
+             "SELECT recipients, body_text FROM outbox WHERE trigger = "
+             "'event.operational_error' AND subject LIKE '%%%s%%'"
+             % ev["number"]], capture_output=True, timeout=60)
+        text = out.stdout.decode()
+        self.assertIn("jefe.esc@example.pe|", text)
+        self.assertIn("Revise el registro", text)
 
     def test_v3_absence_rules(self):
         self.assertError(self.control.post("/api/v1/processes/absence", {}),

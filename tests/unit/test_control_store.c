@@ -18,6 +18,8 @@
 
 #include "db/db.h"
 #include "domain/evaluation.h"
+#include "jobs/jobs.h"
+#include "mail/notify.h"
 #include "store/control.h"
 #include "store/events.h"
 #include "store/manual_forms.h"
@@ -146,7 +148,7 @@ static int64_t register_at(struct fixture *f, const struct point *p,
 	snprintf(ev.origin, sizeof(ev.origin), "SISTEMA");
 	ev.started_at = now - 2 * H;
 	assert_int_equal(store_event_register(f->db, &ev, who, now, &open_id,
-					      &e),
+					      NULL, NULL, &e),
 			 0);
 	return ev.id;
 }
@@ -370,6 +372,50 @@ static void test_v3_ruled_request_is_not_escalated(void **state)
 	(void)e;
 }
 
+static int64_t count_rows(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	int64_t n;
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+static void test_v3_job_mails_the_backups_once(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg;
+	struct db_stmt *st;
+	int64_t id = register_at(f, &f->cac, "CONSULTAS", "EVENTO_NO_PREVISTO",
+				 &f->jefe, T0);
+
+	config_defaults(&cfg);
+	snprintf(cfg.procesos_backups, sizeof(cfg.procesos_backups), "%s",
+		 BACKUPS);
+	notify_setup(&cfg);
+	request_ruling(f, id, T0);
+	assert_int_equal(job_processes_escalation(f->db, T0 + 23 * H), 0);
+	assert_int_equal(count_rows(f->db, "SELECT COUNT(*) FROM outbox WHERE "
+					   "trigger = 'processes.escalation'"),
+			 0);
+	assert_int_equal(job_processes_escalation(f->db, T0 + 24 * H), 0);
+	assert_int_equal(job_processes_escalation(f->node2, T0 + 24 * H), 0);
+	assert_int_equal(job_processes_escalation(f->node2, T0 + 30 * H), 0);
+	assert_int_equal(count_rows(f->db, "SELECT COUNT(*) FROM outbox WHERE "
+					   "trigger = 'processes.escalation'"),
+			 1);
+	st = db_prepare(f->db, "SELECT recipients, subject FROM outbox WHERE "
+			       "trigger = 'processes.escalation'");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), BACKUPS);
+	assert_non_null(strstr(db_col_text(st, 1), "INOP-2026-"));
+	db_reset(st);
+	notify_setup(NULL);
+}
+
 /* ---------- V1: the SQL of the failing list = the C rules ---------- */
 
 static int critical_fn(struct db *db, struct event *ev, void *arg,
@@ -518,7 +564,8 @@ static int register_manual(struct fixture *f, const char *serial,
 	snprintf(ev.origin, sizeof(ev.origin), "MANUAL");
 	snprintf(ev.manual_form_ref, sizeof(ev.manual_form_ref), "%s", serial);
 	ev.started_at = now - 3 * 86400;
-	if (store_event_register(f->db, &ev, &f->jefe, now, &open_id, e) < 0)
+	if (store_event_register(f->db, &ev, &f->jefe, now, &open_id, NULL,
+				 NULL, e) < 0)
 		return -1;
 	close_as(f, ev.id, "SIN_FLUIDO_ELECTRICO", now);
 	return 0;
@@ -566,6 +613,7 @@ int main(void)
 		T(test_v3_absence_ended_by_hand),
 		T(test_v3_failed_mail_rolls_the_escalation_back),
 		T(test_v3_ruled_request_is_not_escalated),
+		T(test_v3_job_mails_the_backups_once),
 		T(test_v1_failing_list_sql_matches_the_rules),
 		T(test_k2_serial_is_used_once_in_the_registration),
 	};

@@ -96,7 +96,8 @@ static int register_one(struct fixture *f, const char *procedure,
 	snprintf(ev->cause, sizeof(ev->cause), "CORTE_LUZ");
 	snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
 	ev->started_at = now - 60;
-	return store_event_register(f->db, ev, &f->jefe, now, &open_id, e);
+	return store_event_register(f->db, ev, &f->jefe, now, &open_id, NULL,
+				    NULL, e);
 }
 
 static int close_decide(struct db *db, struct event *ev, void *ctx,

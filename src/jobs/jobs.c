@@ -1,0 +1,150 @@
+#include "jobs/jobs.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/err.h"
+#include "util/log.h"
+
+#define LEASE_S 300 /* a crashed node's lease expires after this */
+
+/* The job table.  The sentinel keeps it valid while it has no row. */
+const struct job inop_jobs[] = {
+	{"processes-escalation", 60, job_processes_escalation},
+	{NULL, 0, NULL},
+};
+const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;
+
+static int lease_take(struct db *db, const struct job *j, const char *node,
+		      int64_t now, int force)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(db, "INSERT INTO jobs (name) VALUES (?) "
+			    "ON CONFLICT (name) DO NOTHING");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, j->name);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return -1;
+	st = db_prepare(db, "UPDATE jobs SET lease_owner = ?, lease_until = ? "
+			    "WHERE name = ? AND (lease_until < ? OR "
+			    "lease_owner = ?) AND (? = 1 OR last_run_at <= ?) "
+			    "RETURNING name");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, node);
+	db_bind_int(st, 2, now + LEASE_S);
+	db_bind_text(st, 3, j->name);
+	db_bind_int(st, 4, now);
+	db_bind_text(st, 5, node);
+	db_bind_int(st, 6, force);
+	db_bind_int(st, 7, now - j->period_s);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int lease_release(struct db *db, const struct job *j, const char *node,
+			 int64_t now, int record)
+{
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE jobs SET lease_until = 0, last_run_at = "
+		    "CASE WHEN ? = 1 THEN ? ELSE last_run_at END "
+		    "WHERE name = ? AND lease_owner = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, record);
+	db_bind_int(st, 2, now);
+	db_bind_text(st, 3, j->name);
+	db_bind_text(st, 4, node);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int jobs_run_due(struct db *db, const struct job *jobs, size_t n,
+		 const char *node, int64_t now, int force)
+{
+	int ran = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int rc = lease_take(db, &jobs[i], node, now, force);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		if (jobs[i].run(db, now) < 0)
+			log_error("job %s failed", jobs[i].name);
+		if (lease_release(db, &jobs[i], node, now, !force) < 0)
+			return -1;
+		ran++;
+	}
+	return ran;
+}
+
+static pthread_t jobs_thread;
+static volatile int jobs_stopping;
+static int jobs_running;
+static char jobs_node[64];
+static char jobs_db_url[1024];
+static int jobs_tick_s;
+
+static void *jobs_main(void *arg)
+{
+	struct db *db = NULL;
+	struct inop_err err;
+
+	(void)arg;
+	if (db_open(jobs_db_url, &db, &err) < 0) {
+		log_error("jobs: cannot open database: %s", err.message);
+		return NULL;
+	}
+	while (!jobs_stopping) {
+		jobs_run_due(db, inop_jobs, inop_n_jobs, jobs_node,
+			     (int64_t)time(NULL), 0);
+		for (int i = 0; i < jobs_tick_s * 10 && !jobs_stopping; i++)
+			usleep(100 * 1000);
+	}
+	db_close(db);
+	return NULL;
+}
+
+int jobs_start(const char *db_url, int tick_s)
+{
+	char host[32] = "node";
+	unsigned char rnd[4];
+
+	if (inop_n_jobs == 0)
+		return 0;
+	gethostname(host, sizeof(host) - 1);
+	randombytes_buf(rnd, sizeof(rnd));
+	snprintf(jobs_node, sizeof(jobs_node), "%s-%d-%02x%02x%02x%02x",
+		 host, (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	snprintf(jobs_db_url, sizeof(jobs_db_url), "%s", db_url);
+	jobs_tick_s = tick_s > 0 ? tick_s : 1;
+	jobs_stopping = 0;
+	if (pthread_create(&jobs_thread, NULL, jobs_main, NULL) != 0)
+		return -1;
+	jobs_running = 1;
+	return 0;
+}
+
+void jobs_stop(void)
+{
+	if (!jobs_running)
+		return;
+	jobs_stopping = 1;
+	pthread_join(jobs_thread, NULL);
+	jobs_running = 0;
+}

@@ -1,0 +1,193 @@
+#include "mail/notify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/outbox.h"
+#include "util/buf.h"
+#include "util/html.h"
+#include "util/log.h"
+
+#define MAIL_BODY_MAX (64 * 1024)
+
+enum to {
+	TO_MAILBOX_CONTROL = 1u << 0,
+	TO_MAILBOX_FALLAS = 1u << 1,
+	TO_ROLE_SOPORTE = 1u << 2,
+	TO_ROLE_PROCESOS = 1u << 3,
+	TO_JEFES_OF_POINT = 1u << 4,
+	TO_JEFES_ACTIVE = 1u << 5,
+	TO_ARGS_ROLE = 1u << 6,
+	TO_ARGS_TO = 1u << 7,
+};
+
+/* The trigger table: one row per notification of SPEC N2. */
+static const struct trigger {
+	enum notify_trigger t;
+	const char *code;
+	unsigned to;
+	const char *subject; /* followed by a space and the reference */
+	const char *opening;
+} triggers[] = {
+	{NOTIFY_EVENT_REGISTERED, "event.registered",
+	 TO_MAILBOX_CONTROL | TO_ROLE_SOPORTE,
+	 "[Inop] Inoperatividad registrada:",
+	 "Se registró un evento de inoperatividad."},
+	{NOTIFY_EVENT_CLOSED, "event.closed", TO_MAILBOX_CONTROL,
+	 "[Inop] Inoperatividad cerrada:",
+	 "Se cerró un evento de inoperatividad."},
+	{NOTIFY_ALERT_RAISED, "alert.raised", TO_MAILBOX_FALLAS,
+	 "[Inop] Alerta de posible falla masiva:",
+	 "Un punto de atención alerta una posible falla masiva. Confírmela "
+	 "o descártela en Inop."},
+	{NOTIFY_MASS_FAILURE_CONFIRMED, "mass_failure.confirmed",
+	 TO_JEFES_ACTIVE, "[Inop] Falla masiva confirmada:",
+	 "Fallas de Sistemas y Plataforma confirmó una falla masiva. Registre "
+	 "la inoperatividad solo si un cliente solicita un trámite "
+	 "regulado."},
+	{NOTIFY_OPERATIONAL_ERROR, "event.operational_error",
+	 TO_JEFES_OF_POINT, "[Inop] Alerta por error operativo:",
+	 "Control e Información observó un error operativo en el registro "
+	 "de inoperatividad."},
+	{NOTIFY_PROCESOS_REQUEST, "processes.request", TO_ROLE_PROCESOS,
+	 "[Inop] Solicitud de dictamen de Procesos:",
+	 "Control e Información solicita su dictamen (procede / no procede) "
+	 "en un plazo de 24 horas."},
+	{NOTIFY_PROCESOS_ESCALATION, "processes.escalation", TO_ARGS_TO,
+	 "[Inop] Dictamen de Procesos pendiente:",
+	 "La solicitud de dictamen no fue atendida por el responsable y se "
+	 "le deriva."},
+	{NOTIFY_REPORT_AWAITING, "report.awaiting", TO_ARGS_ROLE,
+	 "[Inop] Reporte de inoperatividad por aprobar:",
+	 "Un reporte de inoperatividad espera su aprobación."},
+	{NOTIFY_REPORT_DUE, "report.due", TO_MAILBOX_CONTROL,
+	 "[Inop] Plazo de reporte vence en 1 día hábil:",
+	 "Un evento reportable aún no está en un reporte enviado y su plazo "
+	 "vence el próximo día hábil."},
+	{NOTIFY_COMPLAINT_RECEIVED, "complaint.received", TO_ARGS_TO,
+	 "Reclamo registrado:",
+	 "Recibimos su reclamo y lo trasladamos a la empresa operadora."},
+};
+
+static const struct config *notify_cfg;
+
+void notify_setup(const struct config *cfg)
+{
+	notify_cfg = cfg;
+}
+
+const struct config *notify_config(void)
+{
+	return notify_cfg;
+}
+
+static int add_list(struct buf *to, const char *list)
+{
+	if (!list || !*list)
+		return 0;
+	if (to->len && buf_appends(to, ",") < 0)
+		return -1;
+	return buf_appends(to, list);
+}
+
+static int recipients(struct db *db, const struct trigger *tr,
+		      const struct notify_args *a, struct buf *to)
+{
+	const struct config *c = notify_cfg;
+	int rc = 0;
+
+	if (tr->to & TO_MAILBOX_CONTROL)
+		rc |= add_list(to, c ? c->mailbox_control : NULL);
+	if (tr->to & TO_MAILBOX_FALLAS)
+		rc |= add_list(to, c ? c->mailbox_fallas : NULL);
+	if (tr->to & TO_ARGS_TO)
+		rc |= add_list(to, a->to);
+	if (tr->to & TO_ROLE_SOPORTE)
+		rc |= store_role_emails(db, "SOPORTE", 0, to);
+	if (tr->to & TO_ROLE_PROCESOS)
+		rc |= store_role_emails(db, "PROCESOS", 0, to);
+	if ((tr->to & TO_ARGS_ROLE) && a->role)
+		rc |= store_role_emails(db, a->role, 0, to);
+	if ((tr->to & TO_JEFES_OF_POINT) && a->point_id > 0)
+		rc |= store_role_emails(db, "JEFE", a->point_id, to);
+	if (tr->to & TO_JEFES_ACTIVE)
+		rc |= store_role_emails(db, "JEFE", -1, to);
+	return rc ? -1 : 0;
+}
+
+static int compose(const struct trigger *tr, const struct notify_args *a,
+		   const char *url, struct buf *text, struct buf *html)
+{
+	int rc = 0;
+
+	rc |= buf_appendf(text, "%s\n\n", tr->opening);
+	if (a->detail)
+		rc |= buf_appendf(text, "%s\n\n", a->detail);
+	rc |= buf_appendf(text, "Ver en Inop: %s\n\n-- \nInop - Registro de "
+				"Inoperatividad\n",
+			  url);
+	rc |= buf_appends(html, "<!DOCTYPE html><html lang=\"es\"><body>"
+				"<p>");
+	rc |= html_txt(html, tr->opening);
+	rc |= buf_appends(html, "</p>");
+	if (a->detail) {
+		rc |= buf_appends(html, "<p>");
+		rc |= html_txt(html, a->detail);
+		rc |= buf_appends(html, "</p>");
+	}
+	rc |= buf_appends(html, "<p><a href=\"");
+	rc |= html_attr(html, url);
+	rc |= buf_appends(html, "\">Ver ");
+	rc |= html_txt(html, a->ref ? a->ref : "en Inop");
+	rc |= buf_appends(html, " en Inop</a></p><p>-- <br>Inop - Registro "
+				"de Inoperatividad</p></body></html>");
+	return rc ? -1 : 0;
+}
+
+int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
+	   int64_t now)
+{
+	const struct trigger *tr = NULL;
+	struct buf to, text, html;
+	char subject[512], url[1024];
+	struct outbox_mail m;
+	int rc = -1;
+
+	for (size_t i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++)
+		if (triggers[i].t == t)
+			tr = &triggers[i];
+	if (!tr)
+		return -1;
+	buf_init(&to, MAIL_BODY_MAX);
+	buf_init(&text, MAIL_BODY_MAX);
+	buf_init(&html, MAIL_BODY_MAX);
+	if (recipients(db, tr, a, &to) < 0)
+		goto out;
+	rc = 0;
+	if (!to.len) {
+		log_info("mail %s for %s: no recipient configured", tr->code,
+			 a->ref ? a->ref : "-");
+		goto out;
+	}
+	snprintf(subject, sizeof(subject), "%s %s", tr->subject,
+		 a->ref ? a->ref : "");
+	snprintf(url, sizeof(url), "%s%s",
+		 notify_cfg ? notify_cfg->base_url : "",
+		 a->link ? a->link : "/");
+	rc = compose(tr, a, url, &text, &html);
+	if (rc == 0) {
+		m = (struct outbox_mail){.trigger = tr->code,
+					 .dedupe_key = a->dedupe_key,
+					 .recipients = to.s,
+					 .subject = subject,
+					 .body_text = text.s,
+					 .body_html = html.s,
+					 .link = url};
+		rc = store_outbox_insert(db, &m, now);
+	}
+out:
+	buf_release(&to);
+	buf_release(&text);
+	buf_release(&html);
+	return rc;
+}
