@@ -94,19 +94,32 @@ static void check_registrant(const struct event *ev,
 		    ev->registered_by, ev->point.code);
 }
 
+/* The Spanish name of a catalogue code, or the code itself. */
+static const char *cat_name(const struct catalog *cat, const char *kind,
+			    const char *code)
+{
+	const struct cat_item *it = catalog_find(cat, kind, NULL, code);
+
+	return it ? it->name : code;
+}
+
 static void check_reason(const struct catalog *cat, const struct event *ev,
 			 struct check *c)
 {
+	const char *reason = cat_name(cat, "closure_reason",
+				      ev->closure_reason);
+	const char *scenario = cat_name(cat, "scenario", ev->scenario);
+
 	if (ev->open)
 		SET(c, CHECK_PENDING, "El evento sigue abierto");
 	else if (catalog_find(cat, "scenario_reason", ev->scenario,
 			      ev->closure_reason))
-		SET(c, CHECK_OK, "%s corresponde al escenario %s",
-		    ev->closure_reason, ev->scenario);
+		SET(c, CHECK_OK, "«%.150s» corresponde al escenario «%.150s»", reason,
+		    scenario);
 	else
-		SET(c, CHECK_FAIL, "El motivo de cierre %s no corresponde al "
-				   "escenario %s",
-		    ev->closure_reason, ev->scenario);
+		SET(c, CHECK_FAIL, "El motivo de cierre «%.150s» no corresponde al "
+				   "escenario «%.150s»",
+		    reason, scenario);
 }
 
 static void check_error_or_test(const struct event *ev, struct check *c)

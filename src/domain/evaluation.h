@@ -66,7 +66,7 @@ enum check_status {
 struct check {
 	enum check_code code;
 	enum check_status status;
-	char detail[320]; /* Spanish */
+	char detail[512]; /* Spanish */
 };
 
 /* What the checks need beyond the event itself. */
