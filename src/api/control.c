@@ -20,7 +20,7 @@
 #include "store/store.h"
 
 #define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX 500
+#define LIST_LIMIT_MAX	   500
 
 /* What one event's evaluation needs: large, so it lives on the heap. */
 struct eval_buf {
@@ -46,14 +46,14 @@ static json_t *e1_json(struct db *db, const struct event *ev, int64_t now)
 	int found = 0;
 
 	if (ev->mass_failure_id)
-		found = store_mass_failure_span(db, ev->mass_failure_id,
-						&span);
-	return json_pack("{s:s, s:o}", "result",
-			 e1_code(evaluation_e1(ev, found == 1 ? &span : NULL,
-					       now)),
-			 "mass_failure_id",
-			 ev->mass_failure_id ? json_integer(ev->mass_failure_id)
-					     : json_null());
+		found =
+		    store_mass_failure_span(db, ev->mass_failure_id, &span);
+	return json_pack(
+	    "{s:s, s:o}", "result",
+	    e1_code(evaluation_e1(ev, found == 1 ? &span : NULL, now)),
+	    "mass_failure_id",
+	    ev->mass_failure_id ? json_integer(ev->mass_failure_id)
+				: json_null());
 }
 
 static json_t *e2_json(const struct event *ev, int64_t now)
@@ -61,12 +61,11 @@ static json_t *e2_json(const struct event *ev, int64_t now)
 	struct e2_result e2;
 
 	evaluation_e2(ev, now, &e2);
-	return json_pack("{s:I, s:b, s:o, s:b}", "minutes",
-			 (json_int_t)e2.minutes, "over_1h", e2.over_1h,
-			 "closure_reason",
-			 e2.closure_reason ? json_string(e2.closure_reason)
-					   : json_null(),
-			 "ongoing", e2.ongoing);
+	return json_pack(
+	    "{s:I, s:b, s:o, s:b}", "minutes", (json_int_t)e2.minutes,
+	    "over_1h", e2.over_1h, "closure_reason",
+	    e2.closure_reason ? json_string(e2.closure_reason) : json_null(),
+	    "ongoing", e2.ongoing);
 }
 
 void api_events_evaluation(struct req *r)
@@ -124,8 +123,7 @@ static int check_param(struct req *r, int *check, struct inop_err *e)
 	return err_validation(e, "check", "Control desconocido: '%s'", s);
 }
 
-static json_t *failing_item(struct db *db, struct req *r,
-			    struct eval_buf *b)
+static json_t *failing_item(struct db *db, struct req *r, struct eval_buf *b)
 {
 	json_t *o = event_to_json(&b->ev, NULL), *failing = json_array();
 
@@ -137,8 +135,8 @@ static json_t *failing_item(struct db *db, struct req *r,
 	for (int i = 0; i < CHECK_COUNT; i++)
 		if (b->checks[i].status == CHECK_FAIL)
 			json_array_append_new(
-				failing,
-				json_string(check_code_name(b->checks[i].code)));
+			    failing,
+			    json_string(check_code_name(b->checks[i].code)));
 	json_object_set_new(o, "failing", failing);
 	json_object_set_new(o, "checks",
 			    checks_to_json(b->checks, CHECK_COUNT));
@@ -186,7 +184,8 @@ void api_control_events(struct req *r)
 
 	if (!db)
 		return;
-	if (api_event_filter(r, &f, &e) < 0 || check_param(r, &check, &e) < 0) {
+	if (api_event_filter(r, &f, &e) < 0 ||
+	    check_param(r, &check, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -214,10 +213,10 @@ static json_t *alert_to_json(const struct operational_alert *a)
 			p++;
 	}
 	cal_format_lima(a->created_at, at);
-	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s}", "id",
-			 (json_int_t)a->id, "event_id", (json_int_t)a->event_id,
-			 "text", a->text, "recipients", to, "created_at", at,
-			 "created_by", a->created_by);
+	return json_pack(
+	    "{s:I, s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)a->id,
+	    "event_id", (json_int_t)a->event_id, "text", a->text, "recipients",
+	    to, "created_at", at, "created_by", a->created_by);
 }
 
 static int blank(const char *s)
@@ -236,8 +235,10 @@ static int decide_alert(struct db *db, struct event *ev, void *arg,
 {
 	struct alert_change *c = arg;
 	char link[64];
-	struct notify_args n = {.ref = ev->number, .link = link,
-				.detail = c->a.text, .point_id = ev->point.id};
+	struct notify_args n = {.ref = ev->number,
+				.link = link,
+				.detail = c->a.text,
+				.point_id = ev->point.id};
 
 	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
 	if (store_alert_insert(db, ev, &c->a, &c->r->actor, c->r->now) < 0 ||
@@ -306,10 +307,11 @@ void api_events_alerts_list(struct req *r)
 		if (!items)
 			reply_internal(r);
 		else
-			reply_json(r, 200,
-				   json_pack("{s:I, s:o}", "total",
-					     (json_int_t)json_array_size(items),
-					     "items", items));
+			reply_json(
+			    r, 200,
+			    json_pack("{s:I, s:o}", "total",
+				      (json_int_t)json_array_size(items),
+				      "items", items));
 	}
 	free(ev);
 }
@@ -353,7 +355,7 @@ void api_events_rule_out(struct req *r)
 	if (body_text(r->body, "reason", 1, EVENT_TEXT_MAX, c->reason,
 		      sizeof(c->reason), &e) < 0 ||
 	    store_event_locked(db, r->param[0], decide_rule_out, c, ev, &e) <
-		    0)
+		0)
 		reply_error(r, &e);
 	else
 		reply_json(r, 200, event_to_json(ev, NULL));
@@ -425,12 +427,11 @@ void api_events_control(struct req *r)
 		reply_internal(r);
 		goto out;
 	}
-	reply_json(r, 200,
-		   json_pack("{s:o, s:o, s:o, s:o}", "critical", crit,
-			     "processes",
-			     rc ? processes_to_json(&b->req, r->now)
-				: json_null(),
-			     "alerts", alerts, "exclusion", excl));
+	reply_json(
+	    r, 200,
+	    json_pack("{s:o, s:o, s:o, s:o}", "critical", crit, "processes",
+		      rc ? processes_to_json(&b->req, r->now) : json_null(),
+		      "alerts", alerts, "exclusion", excl));
 	crit = alerts = NULL;
 out:
 	json_decref(crit);

@@ -24,8 +24,8 @@ static int parse_critical(struct req *r, struct critical_tx *tx,
 	    body_text(b, "customer_ref", 1, CRITICAL_CUSTOMER_REF_MAX,
 		      tx->customer_ref, sizeof(tx->customer_ref), e) < 0 ||
 	    body_time(b, "attended_at", 1, &tx->attended_at, e) < 0 ||
-	    body_text(b, "how", 1, CRITICAL_HOW_MAX, tx->how,
-		      sizeof(tx->how), e) < 0 ||
+	    body_text(b, "how", 1, CRITICAL_HOW_MAX, tx->how, sizeof(tx->how),
+		      e) < 0 ||
 	    body_text(b, "system_ref", 0, CRITICAL_SYSTEM_REF_MAX,
 		      tx->system_ref, sizeof(tx->system_ref), e) < 0)
 		return -1;
@@ -40,17 +40,16 @@ static int decide_record(struct db *db, struct event *ev, void *arg,
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
 	    critical_record_check(&c->r->app->catalog, &ctx, ev, &c->tx, e) <
-		    0)
+		0)
 		return -1;
-	if (store_critical_insert(db, ev, &c->tx, &c->r->actor, c->r->now) <
-	    0)
+	if (store_critical_insert(db, ev, &c->tx, &c->r->actor, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
 
 /* Runs `fn` on the event of the path and replies the transaction. */
-static void change(struct req *r, event_locked_fn fn, struct critical_change *c,
-		   int status)
+static void change(struct req *r, event_locked_fn fn,
+		   struct critical_change *c, int status)
 {
 	struct event *ev = malloc(sizeof(*ev));
 	struct inop_err e;
@@ -108,8 +107,8 @@ static int decide_reference(struct db *db, struct event *ev, void *arg,
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
 	    critical_reference_check(&ctx, ev, &c->tx, c->system_ref, e) < 0)
 		return -1;
-	if (store_critical_set_ref(db, ev, &c->tx, c->system_ref,
-				   &c->r->actor, c->r->now) < 0)
+	if (store_critical_set_ref(db, ev, &c->tx, c->system_ref, &c->r->actor,
+				   c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
@@ -154,9 +153,9 @@ void api_critical_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, critical_to_json(&list[i]));
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", items, "total",
-			     (json_int_t)n));
+	reply_json(
+	    r, 200,
+	    json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n));
 out:
 	free(list);
 	free(ev);

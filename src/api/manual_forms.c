@@ -18,7 +18,7 @@
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX 500
+#define LIST_LIMIT_MAX	   500
 
 /* CONTROL and ADMIN handle every point's forms; a JEFE those of own. */
 static int may_handle(struct req *r, struct db *db, int64_t point_id,
@@ -95,10 +95,11 @@ static int list_filter(struct req *r, struct manual_form_filter *f,
 	if (status && *status) {
 		if (strcmp(status, "LIBRE") != 0 &&
 		    strcmp(status, "USADO") != 0)
-			return err_validation(e, "status",
-					      "Estado no válido: '%s' (LIBRE o "
-					      "USADO)",
-					      status);
+			return err_validation(
+			    e, "status",
+			    "Estado no válido: '%s' (LIBRE o "
+			    "USADO)",
+			    status);
 		f->status = status;
 	}
 	if ((l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, &f->limit) < 0) ||
@@ -141,7 +142,8 @@ void api_manual_forms_list(struct req *r)
 }
 
 /* Renders the PDF of `f` and replies it as a download. */
-static void reply_pdf(struct req *r, struct db *db, const struct manual_form *f)
+static void reply_pdf(struct req *r, struct db *db,
+		      const struct manual_form *f)
 {
 	struct point pt;
 	struct manual_form_doc doc;
@@ -153,10 +155,13 @@ static void reply_pdf(struct req *r, struct db *db, const struct manual_form *f)
 		return;
 	}
 	doc = (struct manual_form_doc){
-		.form = f, .lines = &pt.lines, .cat = &r->app->catalog,
-		.mailbox_fallas = r->app->cfg->mailbox_fallas,
-		.mailbox_cc = r->app->cfg->mailbox_contingency_cc,
-		.generated_at = r->now, .generated_by = r->actor.username};
+	    .form = f,
+	    .lines = &pt.lines,
+	    .cat = &r->app->catalog,
+	    .mailbox_fallas = r->app->cfg->mailbox_fallas,
+	    .mailbox_cc = r->app->cfg->mailbox_contingency_cc,
+	    .generated_at = r->now,
+	    .generated_by = r->actor.username};
 	if (render_manual_form_pdf(&doc, &pdf, &len) < 0) {
 		reply_internal(r);
 		return;

@@ -18,8 +18,8 @@
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX 500
-#define ABSENCE_MAX_S (366 * 86400)
+#define LIST_LIMIT_MAX	   500
+#define ABSENCE_MAX_S	   (366 * 86400)
 
 struct processes_change {
 	struct req *r;
@@ -35,8 +35,8 @@ static int mail_request(struct db *db, const struct event *ev,
 	char link[64], due[26],
 	    detail[sizeof(q->note) + sizeof(ev->point.name) +
 		   sizeof(ev->point.code) + 160];
-	struct notify_args a = {.ref = ev->number, .link = link,
-				.detail = detail};
+	struct notify_args a = {
+	    .ref = ev->number, .link = link, .detail = detail};
 
 	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
 	cal_format_lima(q->due_at, due);
@@ -59,7 +59,7 @@ static int decide_request(struct db *db, struct event *ev, void *arg,
 	if (processes_request_check(ev, rc, e) < 0)
 		return -1;
 	if (store_processes_insert(db, ev, &c->req, &c->r->actor, c->r->now) <
-		    0 ||
+		0 ||
 	    mail_request(db, ev, &c->req, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
@@ -96,7 +96,8 @@ static void change(struct req *r, event_locked_fn fn,
 		if (store_event_locked(db, r->param[0], fn, c, ev, &e) < 0)
 			reply_error(r, &e);
 		else
-			reply_json(r, status, processes_to_json(&c->req, r->now));
+			reply_json(r, status,
+				   processes_to_json(&c->req, r->now));
 	}
 	free(ev);
 }
@@ -131,7 +132,7 @@ void api_processes_ruling(struct req *r)
 	}
 	c->r = r;
 	if (body_str(r->body, "ruling", 1, c->ruling, sizeof(c->ruling), &e) <
-		    0 ||
+		0 ||
 	    body_text(r->body, "reason", 1, PROCESSES_REASON_MAX, c->reason,
 		      sizeof(c->reason), &e) < 0)
 		reply_error(r, &e);
@@ -182,14 +183,13 @@ static json_t *row_json(const struct processes_row *row, int64_t now)
 	cal_format_lima(row->started_at, start);
 	cal_format_lima(row->ended_at, end);
 	json_object_set_new(
-		o, "event_summary",
-		json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:o}",
-			  "number", row->r.event_number, "point", "code",
-			  row->point.code, "name", row->point.name, "channel",
-			  row->point.channel, "procedure", row->procedure,
-			  "scenario", row->scenario, "started_at", start,
-			  "ended_at",
-			  row->ended_at ? json_string(end) : json_null()));
+	    o, "event_summary",
+	    json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:o}", "number",
+		      row->r.event_number, "point", "code", row->point.code,
+		      "name", row->point.name, "channel", row->point.channel,
+		      "procedure", row->procedure, "scenario", row->scenario,
+		      "started_at", start, "ended_at",
+		      row->ended_at ? json_string(end) : json_null()));
 	return o;
 }
 
@@ -258,13 +258,12 @@ static json_t *person_json(const struct processes_person *p)
 
 	cal_format_lima(p->absent_since, since);
 	cal_format_lima(p->absent_until, until);
-	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:o}", "username",
-			 p->username, "name", p->name, "email", p->email,
-			 "backup", p->backup, "absent", p->absent_since != 0,
-			 "absent_since",
-			 p->absent_since ? json_string(since) : json_null(),
-			 "absent_until",
-			 p->absent_until ? json_string(until) : json_null());
+	return json_pack(
+	    "{s:s, s:s, s:s, s:b, s:b, s:o, s:o}", "username", p->username,
+	    "name", p->name, "email", p->email, "backup", p->backup, "absent",
+	    p->absent_since != 0, "absent_since",
+	    p->absent_since ? json_string(since) : json_null(), "absent_until",
+	    p->absent_until ? json_string(until) : json_null());
 }
 
 static void reply_desk(struct req *r, struct db *db)
@@ -291,7 +290,8 @@ static void reply_desk(struct req *r, struct db *db)
 		size_t len = strcspn(p, ",");
 
 		if (len)
-			json_array_append_new(backup_list, json_stringn(p, len));
+			json_array_append_new(backup_list,
+					      json_stringn(p, len));
 		p += len;
 		p += *p == ',';
 	}
@@ -319,10 +319,9 @@ void api_processes_absence_start(struct req *r)
 
 	if (!db)
 		return;
-	if (r->body &&
-	    (body_time(r->body, "until", 0, &until, &e) < 0 ||
-	     body_text(r->body, "note", 0, PROCESSES_NOTE_MAX, note,
-		       sizeof(note), &e) < 0)) {
+	if (r->body && (body_time(r->body, "until", 0, &until, &e) < 0 ||
+			body_text(r->body, "note", 0, PROCESSES_NOTE_MAX, note,
+				  sizeof(note), &e) < 0)) {
 		reply_error(r, &e);
 		return;
 	}

@@ -16,8 +16,8 @@
  */
 
 #define CRITICAL_CUSTOMER_REF_MAX 120 /* characters */
-#define CRITICAL_HOW_MAX 500
-#define CRITICAL_SYSTEM_REF_MAX 64
+#define CRITICAL_HOW_MAX	  500
+#define CRITICAL_SYSTEM_REF_MAX	  64
 
 struct critical_tx {
 	int64_t id;

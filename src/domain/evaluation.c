@@ -19,8 +19,7 @@ static int64_t end_or_now(int64_t end, int64_t now)
 }
 
 enum e1_result evaluation_e1(const struct event *ev,
-			     const struct time_span *mass_failure,
-			     int64_t now)
+			     const struct time_span *mass_failure, int64_t now)
 {
 	if (!is(ev->scenario, "FALLA_MASIVA"))
 		return E1_NO_APLICA;
@@ -28,7 +27,7 @@ enum e1_result evaluation_e1(const struct event *ev,
 		return E1_FUERA;
 	if (ev->started_at >= mass_failure->start &&
 	    end_or_now(ev->ended_at, now) <=
-		    end_or_now(mass_failure->end, now))
+		end_or_now(mass_failure->end, now))
 		return E1_DENTRO;
 	return E1_FUERA;
 }
@@ -45,11 +44,10 @@ const char *e1_code(enum e1_result r)
 	}
 }
 
-void evaluation_e2(const struct event *ev, int64_t now,
-		   struct e2_result *out)
+void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
 {
-	int64_t s = end_or_now(ev->open ? 0 : ev->ended_at, now) -
-		    ev->started_at;
+	int64_t s =
+	    end_or_now(ev->open ? 0 : ev->ended_at, now) - ev->started_at;
 
 	if (s < 0)
 		s = 0;
@@ -57,7 +55,7 @@ void evaluation_e2(const struct event *ev, int64_t now,
 	out->over_1h = s > 3600;
 	out->ongoing = ev->open;
 	out->closure_reason =
-		!ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
+	    !ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
 }
 
 /* "3 h 05 min", "12 min" */
@@ -72,25 +70,29 @@ static void span_text(int64_t s, char *out, size_t n)
 		snprintf(out, n, "%lld min", (long long)m);
 }
 
-#define SET(c, st, ...)                                                  \
-	do {                                                             \
-		(c)->status = (st);                                      \
-		snprintf((c)->detail, sizeof((c)->detail), __VA_ARGS__); \
+#define SET(c, st, ...)                                                       \
+	do {                                                                  \
+		(c)->status = (st);                                           \
+		snprintf((c)->detail, sizeof((c)->detail), __VA_ARGS__);      \
 	} while (0)
 
 static void check_registrant(const struct event *ev,
 			     const struct check_facts *f, struct check *c)
 {
 	if (is(ev->scenario, "PRUEBA"))
-		SET(c, CHECK_NA, "Prueba registrada por un área autorizada "
-				 "(%s)", ev->registered_by);
+		SET(c, CHECK_NA,
+		    "Prueba registrada por un área autorizada "
+		    "(%s)",
+		    ev->registered_by);
 	else if (f->registrant_jefe_of_point)
-		SET(c, CHECK_OK, "Registrado por %s, jefe asignado al punto "
-				 "%s",
+		SET(c, CHECK_OK,
+		    "Registrado por %s, jefe asignado al punto "
+		    "%s",
 		    ev->registered_by, ev->point.code);
 	else
-		SET(c, CHECK_FAIL, "Registrado por %s, que no es jefe "
-				   "asignado al punto %s",
+		SET(c, CHECK_FAIL,
+		    "Registrado por %s, que no es jefe "
+		    "asignado al punto %s",
 		    ev->registered_by, ev->point.code);
 }
 
@@ -106,19 +108,20 @@ static const char *cat_name(const struct catalog *cat, const char *kind,
 static void check_reason(const struct catalog *cat, const struct event *ev,
 			 struct check *c)
 {
-	const char *reason = cat_name(cat, "closure_reason",
-				      ev->closure_reason);
+	const char *reason =
+	    cat_name(cat, "closure_reason", ev->closure_reason);
 	const char *scenario = cat_name(cat, "scenario", ev->scenario);
 
 	if (ev->open)
 		SET(c, CHECK_PENDING, "El evento sigue abierto");
 	else if (catalog_find(cat, "scenario_reason", ev->scenario,
 			      ev->closure_reason))
-		SET(c, CHECK_OK, "«%.150s» corresponde al escenario «%.150s»", reason,
-		    scenario);
+		SET(c, CHECK_OK, "«%.150s» corresponde al escenario «%.150s»",
+		    reason, scenario);
 	else
-		SET(c, CHECK_FAIL, "El motivo de cierre «%.150s» no corresponde al "
-				   "escenario «%.150s»",
+		SET(c, CHECK_FAIL,
+		    "El motivo de cierre «%.150s» no corresponde al "
+		    "escenario «%.150s»",
 		    reason, scenario);
 }
 
@@ -133,14 +136,15 @@ static void check_error_or_test(const struct event *ev, struct check *c)
 		SET(c, CHECK_OK, "No es una prueba ni un error de usuario");
 }
 
-static void check_critical(const struct event *ev,
-			   const struct check_facts *f, struct check *c)
+static void check_critical(const struct event *ev, const struct check_facts *f,
+			   struct check *c)
 {
 	if (f->critical_total == 0)
 		SET(c, CHECK_NA, "No se registraron transacciones críticas");
 	else if (f->critical_missing == 0)
-		SET(c, CHECK_OK, "%d transacción(es) crítica(s) con "
-				 "referencia del sistema",
+		SET(c, CHECK_OK,
+		    "%d transacción(es) crítica(s) con "
+		    "referencia del sistema",
 		    f->critical_total);
 	else
 		SET(c, ev->open ? CHECK_PENDING : CHECK_FAIL,
@@ -184,15 +188,18 @@ static void check_processes(const struct event *ev,
 	else if (!processes_ruling_required(ev))
 		why_not_required(ev, c);
 	else if (r && processes_status(r, now) == PROCESSES_VENCIDA)
-		SET(c, CHECK_FAIL, "Dictamen vencido: sin respuesta de "
-				   "Procesos en 24 horas%s",
+		SET(c, CHECK_FAIL,
+		    "Dictamen vencido: sin respuesta de "
+		    "Procesos en 24 horas%s",
 		    r->escalated_at ? "; escalado a los suplentes" : "");
 	else if (r) {
 		span_text(r->due_at - now, left, sizeof(left));
-		SET(c, CHECK_PENDING, "Solicitado a Procesos; quedan %s", left);
+		SET(c, CHECK_PENDING, "Solicitado a Procesos; quedan %s",
+		    left);
 	} else if (ev->open)
-		SET(c, CHECK_PENDING, "Punto presencial: Control debe "
-				      "solicitar el dictamen de Procesos");
+		SET(c, CHECK_PENDING,
+		    "Punto presencial: Control debe "
+		    "solicitar el dictamen de Procesos");
 	else
 		SET(c, CHECK_FAIL, "Falta solicitar el dictamen de Procesos");
 }
@@ -213,9 +220,8 @@ void evaluation_checks(const struct catalog *cat, const struct event *ev,
 const char *check_code_name(enum check_code c)
 {
 	static const char *const names[CHECK_COUNT] = {
-		"REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS",
-		"NOT_ERROR_OR_TEST", "CRITICAL_REGULARISED",
-		"PROCESOS_RULING"};
+	    "REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS", "NOT_ERROR_OR_TEST",
+	    "CRITICAL_REGULARISED", "PROCESOS_RULING"};
 
 	return c < CHECK_COUNT ? names[c] : "";
 }

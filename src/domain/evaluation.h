@@ -38,13 +38,12 @@ const char *e1_code(enum e1_result r);
 
 /* E2: duration and closure reason. */
 struct e2_result {
-	int64_t minutes; /* whole minutes, to now while open */
-	int over_1h;     /* longer than one hour */
-	int ongoing;     /* still open: minutes so far */
+	int64_t minutes;	    /* whole minutes, to now while open */
+	int over_1h;		    /* longer than one hour */
+	int ongoing;		    /* still open: minutes so far */
 	const char *closure_reason; /* NULL while open; points into ev */
 };
-void evaluation_e2(const struct event *ev, int64_t now,
-		   struct e2_result *out);
+void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out);
 
 /* V1: the checks shown on every event. */
 enum check_code {
@@ -52,15 +51,15 @@ enum check_code {
 	CHECK_CLOSURE_REASON_FITS,  /* closure reason allowed for scenario */
 	CHECK_NOT_ERROR_OR_TEST,    /* not a mistake (ERROR_USUARIO) or test */
 	CHECK_CRITICAL_REGULARISED, /* every critical tx has a system ref */
-	CHECK_PROCESOS_RULING,      /* the Procesos ruling, where required */
+	CHECK_PROCESOS_RULING,	    /* the Procesos ruling, where required */
 	CHECK_COUNT
 };
 
 enum check_status {
-	CHECK_OK,        /* passed */
-	CHECK_FAIL,      /* failed: Control must act */
-	CHECK_PENDING,   /* not decidable yet (event open, ruling awaited) */
-	CHECK_NA,        /* does not apply to this event */
+	CHECK_OK,      /* passed */
+	CHECK_FAIL,    /* failed: Control must act */
+	CHECK_PENDING, /* not decidable yet (event open, ruling awaited) */
+	CHECK_NA,      /* does not apply to this event */
 };
 
 struct check {

@@ -18,8 +18,8 @@
  */
 
 #define PROCESSES_DEADLINE_S (24 * 3600)
-#define PROCESSES_NOTE_MAX 500     /* characters */
-#define PROCESSES_REASON_MAX 2000  /* characters */
+#define PROCESSES_NOTE_MAX   500  /* characters */
+#define PROCESSES_REASON_MAX 2000 /* characters */
 
 struct processes_request {
 	int64_t id;
@@ -33,9 +33,9 @@ struct processes_request {
 	char reason[PROCESSES_REASON_MAX * 4 + 1];
 	int64_t ruled_at;
 	char ruled_by[64];
-	int64_t escalated_at; /* 0: not escalated */
+	int64_t escalated_at;	    /* 0: not escalated */
 	char escalation_reason[16]; /* "" | VENCIDA | AUSENCIA */
-	char escalated_to[512];     /* the backups' addresses, comma-separated */
+	char escalated_to[512]; /* the backups' addresses, comma-separated */
 };
 
 enum processes_status {

@@ -18,8 +18,10 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 {
 	const int64_t *now = ctx;
 	char link[64], key[64], asked[26], detail[512];
-	struct notify_args a = {.ref = r->event_number, .link = link,
-				.detail = detail, .to = r->escalated_to,
+	struct notify_args a = {.ref = r->event_number,
+				.link = link,
+				.detail = detail,
+				.to = r->escalated_to,
 				.dedupe_key = key};
 
 	snprintf(link, sizeof(link), "/#/eventos/%s", r->event_number);
@@ -32,8 +34,8 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 		 "reportarlo.",
 		 r->event_number, r->requested_by, asked, asked + 11,
 		 r->escalation_reason[0] == 'A'
-			 ? "los responsables de Procesos están ausentes"
-			 : "no hubo respuesta en 24 horas");
+		     ? "los responsables de Procesos están ausentes"
+		     : "no hubo respuesta en 24 horas");
 	return notify(db, NOTIFY_PROCESOS_ESCALATION, &a, *now);
 }
 
@@ -43,8 +45,8 @@ int job_processes_escalation(struct db *db, int64_t now)
 	struct inop_err e;
 	int n = 0;
 
-	if (store_processes_escalate(db, cfg ? cfg->procesos_backups : "",
-				     now, escalation_mail, &now, &n, &e) < 0) {
+	if (store_processes_escalate(db, cfg ? cfg->procesos_backups : "", now,
+				     escalation_mail, &now, &n, &e) < 0) {
 		log_error("processes escalation: %s", e.message);
 		return -1;
 	}

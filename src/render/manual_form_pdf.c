@@ -16,18 +16,18 @@
 #include "calendar/cal.h"
 #include "util/buf.h"
 
-#define PAGE_W 595.28 /* A4 in points */
-#define PAGE_H 841.89
-#define MARGIN 34.0
-#define CONTENT_W (PAGE_W - 2 * MARGIN)
-#define PDF_MAX (16u << 20)
+#define PAGE_W	    595.28 /* A4 in points */
+#define PAGE_H	    841.89
+#define MARGIN	    34.0
+#define CONTENT_W   (PAGE_W - 2 * MARGIN)
+#define PDF_MAX	    (16u << 20)
 #define MAX_CHOICES 64
 
-#define FONT "DejaVu Sans 9"
-#define FONT_B "DejaVu Sans Bold 9"
-#define FONT_SMALL "DejaVu Sans 7.5"
-#define FONT_TITLE "DejaVu Sans Bold 16"
-#define FONT_SERIAL "DejaVu Sans Mono Bold 13"
+#define FONT	     "DejaVu Sans 9"
+#define FONT_B	     "DejaVu Sans Bold 9"
+#define FONT_SMALL   "DejaVu Sans 7.5"
+#define FONT_TITLE   "DejaVu Sans Bold 16"
+#define FONT_SERIAL  "DejaVu Sans Mono Bold 13"
 #define FONT_SECTION "DejaVu Sans Bold 10"
 
 struct pen {
@@ -93,8 +93,7 @@ static void section(struct pen *p, const char *title)
 }
 
 /* Check boxes in `cols` columns, one per label. */
-static void choices(struct pen *p, const char *const *labels, int n,
-		    int cols)
+static void choices(struct pen *p, const char *const *labels, int n, int cols)
 {
 	double colw = CONTENT_W / cols, row_h = 0, h;
 
@@ -192,9 +191,8 @@ static void header(struct pen *p)
 	double serial_w = 200, left_w = CONTENT_W - serial_w - 12, h;
 
 	rect(p->cr, PAGE_W - MARGIN - serial_w, p->y, serial_w, 40);
-	text_at(p->cr, PAGE_W - MARGIN - serial_w + 6, p->y + 4,
-		serial_w - 12, FONT_SMALL,
-		"N.º de formato (úselo al regularizar)");
+	text_at(p->cr, PAGE_W - MARGIN - serial_w + 6, p->y + 4, serial_w - 12,
+		FONT_SMALL, "N.º de formato (úselo al regularizar)");
 	text_at(p->cr, PAGE_W - MARGIN - serial_w + 6, p->y + 18,
 		serial_w - 12, FONT_SERIAL, f->serial);
 	h = text_at(p->cr, MARGIN, p->y, left_w, FONT_TITLE,
@@ -225,7 +223,7 @@ static void point_block(struct pen *p)
 		 "Tipo de punto: %s · Canal: %s · Región: %s%s%s",
 		 item_name(p->doc->cat, "point_type", pt->type),
 		 strcmp(pt->channel, "PRESENCIAL") == 0 ? "Presencial"
-							 : "Telefónico",
+							: "Telefónico",
 		 pt->region, lines[0] ? " · Líneas: " : "", lines);
 	para(p, FONT, line);
 }
@@ -260,8 +258,9 @@ static void requests_block(struct pen *p)
 {
 	const struct catalog *cat = p->doc->cat;
 
-	para(p, FONT_B, "Solicitudes reguladas que pidió el cliente (marque "
-			"las del tipo de trámite elegido)");
+	para(p, FONT_B,
+	     "Solicitudes reguladas que pidió el cliente (marque "
+	     "las del tipo de trámite elegido)");
 	for (size_t i = 0; i < cat->n; i++) {
 		const struct cat_item *it = &cat->items[i];
 
@@ -277,17 +276,18 @@ static void requests_block(struct pen *p)
 static void registration_block(struct pen *p)
 {
 	static const char *const attest[] = {
-		"Confirmo que el aplicativo no funciona en ninguna PC del "
-		"punto y que no se puede registrar la solicitud regulada del "
-		"cliente (la lentitud o la intermitencia no son "
-		"inoperatividad)."};
+	    "Confirmo que el aplicativo no funciona en ninguna PC del "
+	    "punto y que no se puede registrar la solicitud regulada del "
+	    "cliente (la lentitud o la intermitencia no son "
+	    "inoperatividad)."};
 
 	section(p, "1. Registro de la inoperatividad");
 	para(p, FONT_B, "Tipo de trámite (uno por formato)");
 	catalog_choices(p, "procedure", NULL, 4);
 	requests_block(p);
-	para(p, FONT_B, "Aplicativos que no funcionan (SICAR solo junto con "
-			"SISACT o SISACT Prepago)");
+	para(p, FONT_B,
+	     "Aplicativos que no funcionan (SICAR solo junto con "
+	     "SISACT o SISACT Prepago)");
 	catalog_choices(p, "application", NULL, 3);
 	para(p, FONT_B, "Escenario");
 	catalog_choices(p, "scenario", NULL, 2);
@@ -297,8 +297,10 @@ static void registration_block(struct pen *p)
 		   "Fecha y hora de inicio (hora de Lima)",
 		   "dd / mm / aaaa    hh : mm", 1);
 	choices(p, attest, 1, 1);
-	field(p, "Descripción / detalle", "Qué se observa: mensaje de error, "
-		 "clientes esperando…", 4);
+	field(p, "Descripción / detalle",
+	      "Qué se observa: mensaje de error, "
+	      "clientes esperando…",
+	      4);
 }
 
 static void closure_block(struct pen *p)
@@ -314,9 +316,9 @@ static void closure_block(struct pen *p)
 static void critical_table(struct pen *p)
 {
 	static const char *const heads[] = {
-		"Tipo de transacción crítica", "Referencia del cliente",
-		"Fecha y hora de atención", "Cómo se atendió",
-		"Referencia del sistema (al regularizar)"};
+	    "Tipo de transacción crítica", "Referencia del cliente",
+	    "Fecha y hora de atención", "Cómo se atendió",
+	    "Referencia del sistema (al regularizar)"};
 	static const double widths[] = {0.22, 0.19, 0.17, 0.22, 0.20};
 	double x = MARGIN, row = 30;
 
@@ -335,9 +337,10 @@ static void critical_table(struct pen *p)
 static void critical_block(struct pen *p)
 {
 	section(p, "3. Transacciones críticas atendidas");
-	para(p, FONT, "Con la inoperatividad registrada, atienda "
-		      "obligatoriamente estas transacciones y anote cada una "
-		      "(tipo):");
+	para(p, FONT,
+	     "Con la inoperatividad registrada, atienda "
+	     "obligatoriamente estas transacciones y anote cada una "
+	     "(tipo):");
 	catalog_choices(p, "critical_transaction", NULL, 2);
 	critical_table(p);
 }
@@ -391,8 +394,8 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data,
 				unsigned int length)
 {
 	return buf_append(closure, data, length) == 0
-		       ? CAIRO_STATUS_SUCCESS
-		       : CAIRO_STATUS_WRITE_ERROR;
+		   ? CAIRO_STATUS_SUCCESS
+		   : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static void draw(cairo_t *cr, const struct manual_form_doc *doc)

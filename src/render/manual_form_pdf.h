@@ -16,10 +16,10 @@
  */
 struct manual_form_doc {
 	const struct manual_form *form; /* serial and point */
-	const struct codes *lines;      /* the point's call-centre lines */
-	const struct catalog *cat;      /* the choices printed */
-	const char *mailbox_fallas;     /* "" when not configured */
-	const char *mailbox_cc;         /* comma-separated, may be "" */
+	const struct codes *lines;	/* the point's call-centre lines */
+	const struct catalog *cat;	/* the choices printed */
+	const char *mailbox_fallas;	/* "" when not configured */
+	const char *mailbox_cc;		/* comma-separated, may be "" */
 	int64_t generated_at;
 	const char *generated_by;
 };

@@ -103,7 +103,8 @@ int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex);
  * request and facts->processes points to it, or is NULL when none.
  */
 int store_check_facts(struct db *db, const struct event *ev,
-		      struct check_facts *facts, struct processes_request *req);
+		      struct check_facts *facts,
+		      struct processes_request *req);
 
 /*
  * V1 in SQL, for listing events with a failing check: appends to `sql` a

@@ -7,8 +7,7 @@
  * with a SELECT of started_at, ended_at FROM mass_failures WHERE id = ?.
  * The E1 rule itself (domain/evaluation.c) is complete and unit-tested.
  */
-int store_mass_failure_span(struct db *db, int64_t id,
-			    struct time_span *out)
+int store_mass_failure_span(struct db *db, int64_t id, struct time_span *out)
 {
 	(void)db;
 	(void)id;

@@ -11,10 +11,10 @@
 #include "store/writer.h"
 #include "util/buf.h"
 
-#define FORM_COLS                                                         \
-	"SELECT f.id, f.serial, p.id, p.code, p.name, p.type, p.channel, "  \
-	"p.region, f.seq, f.issued_at, f.issued_by, f.event_id, e.number, " \
-	"f.used_at, e.started_at FROM manual_forms f JOIN points p ON "     \
+#define FORM_COLS                                                             \
+	"SELECT f.id, f.serial, p.id, p.code, p.name, p.type, p.channel, "    \
+	"p.region, f.seq, f.issued_at, f.issued_by, f.event_id, e.number, "   \
+	"f.used_at, e.started_at FROM manual_forms f JOIN points p ON "       \
 	"p.id = f.point_id LEFT JOIN events e ON e.id = f.event_id "
 
 static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
@@ -49,8 +49,11 @@ static int form_audit(struct db *db, const struct manual_form *f,
 {
 	json_t *o = manual_form_to_json(f);
 	char *a = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
-				.entity = "manual_form", .entity_id = f->id,
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
+				.entity = "manual_form",
+				.entity_id = f->id,
 				.after_json = a};
 	int rc = audit_append(db, &rec);
 
@@ -132,8 +135,9 @@ int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
 		return store_body_fail(db, err);
 	if (manual_form_use_check(rc ? &f : NULL, ev, err) < 0)
 		return -1;
-	st = db_prepare(db, "UPDATE manual_forms SET event_id = ?, used_at = "
-			    "? WHERE id = ? AND event_id IS NULL RETURNING id");
+	st =
+	    db_prepare(db, "UPDATE manual_forms SET event_id = ?, used_at = "
+			   "? WHERE id = ? AND event_id IS NULL RETURNING id");
 	if (!st)
 		return store_body_fail(db, err);
 	db_bind_int(st, 1, ev->id);
@@ -159,8 +163,8 @@ static void filter_where(struct buf *sql, const struct manual_form_filter *f)
 		buf_appends(sql, " AND p.code = ?");
 	if (f->status)
 		buf_appends(sql, strcmp(f->status, "USADO") == 0
-					 ? " AND f.event_id IS NOT NULL"
-					 : " AND f.event_id IS NULL");
+				     ? " AND f.event_id IS NOT NULL"
+				     : " AND f.event_id IS NULL");
 	if (f->jefe_user_id > 0)
 		buf_appends(sql, " AND f.point_id IN (SELECT point_id FROM "
 				 "user_points WHERE user_id = ?)");

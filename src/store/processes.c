@@ -24,18 +24,17 @@ static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
 	snprintf(out, n, "%s", s ? s : "");
 }
 
-#define REQUEST_COLS                                                     \
-	"pr.id, pr.event_id, e.number, pr.note, pr.requested_at, "        \
-	"qu.username, pr.due_at, pr.ruling, pr.reason, pr.ruled_at, "     \
-	"ru.username, pr.escalated_at, pr.escalation_reason, "            \
+#define REQUEST_COLS                                                          \
+	"pr.id, pr.event_id, e.number, pr.note, pr.requested_at, "            \
+	"qu.username, pr.due_at, pr.ruling, pr.reason, pr.ruled_at, "         \
+	"ru.username, pr.escalated_at, pr.escalation_reason, "                \
 	"pr.escalated_to"
-#define REQUEST_FROM                                                     \
-	" FROM processes_requests pr JOIN events e ON e.id = pr.event_id " \
-	"JOIN users qu ON qu.id = pr.requested_by LEFT JOIN users ru ON "  \
+#define REQUEST_FROM                                                          \
+	" FROM processes_requests pr JOIN events e ON e.id = pr.event_id "    \
+	"JOIN users qu ON qu.id = pr.requested_by LEFT JOIN users ru ON "     \
 	"ru.id = pr.ruled_by "
 
-static void request_from_row(struct db_stmt *st,
-			     struct processes_request *r)
+static void request_from_row(struct db_stmt *st, struct processes_request *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
@@ -58,11 +57,11 @@ static void request_from_row(struct db_stmt *st,
 static int request_get(struct db *db, int by_event, int64_t id,
 		       struct processes_request *r)
 {
-	struct db_stmt *st = db_prepare(
-		db, by_event ? "SELECT " REQUEST_COLS REQUEST_FROM
-			       "WHERE pr.event_id = ?"
-			     : "SELECT " REQUEST_COLS REQUEST_FROM
-			       "WHERE pr.id = ?");
+	struct db_stmt *st =
+	    db_prepare(db, by_event ? "SELECT " REQUEST_COLS REQUEST_FROM
+				      "WHERE pr.event_id = ?"
+				    : "SELECT " REQUEST_COLS REQUEST_FROM
+				      "WHERE pr.id = ?");
 	int rc;
 
 	if (!st)
@@ -86,9 +85,9 @@ int store_processes_insert(struct db *db, const struct event *ev,
 			   const struct actor *who, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-		db, "INSERT INTO processes_requests (event_id, note, "
-		    "requested_at, requested_by, due_at) VALUES (?, ?, ?, ?, "
-		    "?) RETURNING id");
+	    db, "INSERT INTO processes_requests (event_id, note, "
+		"requested_at, requested_by, due_at) VALUES (?, ?, ?, ?, "
+		"?) RETURNING id");
 	int rc;
 
 	if (!st)
@@ -120,9 +119,9 @@ int store_processes_rule(struct db *db, struct event *ev,
 			 int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-		db, "UPDATE processes_requests SET ruling = ?, reason = ?, "
-		    "ruled_at = ?, ruled_by = ? WHERE id = ? AND ruling IS "
-		    "NULL RETURNING id");
+	    db, "UPDATE processes_requests SET ruling = ?, reason = ?, "
+		"ruled_at = ?, ruled_by = ? WHERE id = ? AND ruling IS "
+		"NULL RETURNING id");
 	json_t *before;
 	int rc;
 
@@ -203,8 +202,7 @@ static void row_from(struct db_stmt *st, struct processes_row *row)
 
 int store_processes_list(struct db *db, const char *status, int64_t now,
 			 int64_t limit, int64_t offset,
-			 struct processes_row **out, size_t *n,
-			 int64_t *total)
+			 struct processes_row **out, size_t *n, int64_t *total)
 {
 	struct buf sql;
 	struct db_stmt *st;
@@ -276,12 +274,12 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 			   struct processes_person **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT u.username, u.name, u.email, a.starts_at, "
-		    "a.ends_at FROM users u LEFT JOIN processes_absences a ON "
-		    "a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
-		    "NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
-		    "u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
-		    "a.starts_at DESC");
+	    db, "SELECT u.username, u.name, u.email, a.starts_at, "
+		"a.ends_at FROM users u LEFT JOIN processes_absences a ON "
+		"a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
+		"NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
+		"u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
+		"a.starts_at DESC");
 	struct processes_person *list = NULL, *grown, *p;
 	size_t count = 0;
 	int rc;
@@ -341,9 +339,12 @@ static int absence_audit(struct db *db, const struct actor *who,
 			 const char *action, json_t *after, int64_t now)
 {
 	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-	struct audit_rec rec = {.at = now, .actor = who->username,
-				.action = action, .entity = "user",
-				.entity_id = who->id, .after_json = a};
+	struct audit_rec rec = {.at = now,
+				.actor = who->username,
+				.action = action,
+				.entity = "user",
+				.entity_id = who->id,
+				.after_json = a};
 	int rc = audit_append(db, &rec);
 
 	free(a);
@@ -355,9 +356,9 @@ static int absence_audit(struct db *db, const struct actor *who,
 static int absence_close(struct db *db, int64_t user_id, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-		db, "UPDATE processes_absences SET ends_at = ? WHERE user_id = "
-		    "? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) "
-		    "RETURNING id");
+	    db, "UPDATE processes_absences SET ends_at = ? WHERE user_id = "
+		"? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) "
+		"RETURNING id");
 	int rc, found = 0;
 
 	if (!st)
@@ -412,12 +413,11 @@ static int absence_start_body(struct db *db, void *arg, struct inop_err *err)
 	return 0;
 }
 
-int store_absence_start(struct db *db, const struct actor *who,
-			int64_t until, const char *note, int64_t now,
-			struct inop_err *err)
+int store_absence_start(struct db *db, const struct actor *who, int64_t until,
+			const char *note, int64_t now, struct inop_err *err)
 {
-	struct absence_job j = {.who = who, .until = until, .note = note,
-				.now = now};
+	struct absence_job j = {
+	    .who = who, .until = until, .note = note, .now = now};
 
 	return store_write(db, absence_start_body, &j, err);
 }
@@ -453,9 +453,9 @@ static int escalation_candidates(struct db *db, int64_t now, int present,
 				 int64_t *ids, size_t max, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT id FROM processes_requests WHERE ruling IS NULL "
-		    "AND escalated_at IS NULL AND (due_at <= ? OR ? = 0) "
-		    "ORDER BY due_at, id LIMIT ?");
+	    db, "SELECT id FROM processes_requests WHERE ruling IS NULL "
+		"AND escalated_at IS NULL AND (due_at <= ? OR ? = 0) "
+		"ORDER BY due_at, id LIMIT ?");
 	int rc;
 
 	*n = 0;
@@ -475,8 +475,7 @@ static int escalation_candidates(struct db *db, int64_t now, int present,
  * run or node claimed it first), -1 error.  Runs inside a transaction.
  */
 static int escalate_one(struct db *db, int64_t id, const char *backups,
-			int present, int64_t now,
-			struct processes_request *r)
+			int present, int64_t now, struct processes_request *r)
 {
 	struct db_stmt *st;
 	enum escalation e;
@@ -507,9 +506,8 @@ static int escalate_one(struct db *db, int64_t id, const char *backups,
 	snprintf(r->escalation_reason, sizeof(r->escalation_reason), "%s",
 		 escalation_code(e));
 	snprintf(r->escalated_to, sizeof(r->escalated_to), "%s", backups);
-	if (control_audit(db, r->event_id, "event.processes_escalate",
-			  before, processes_to_json(r, 0), "inop-timer",
-			  now) < 0)
+	if (control_audit(db, r->event_id, "event.processes_escalate", before,
+			  processes_to_json(r, 0), "inop-timer", now) < 0)
 		return -1;
 	return 1;
 }
@@ -529,8 +527,8 @@ struct escalate_job {
 static int escalate_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct escalate_job *j = arg;
-	int rc = escalate_one(db, j->id, j->backups, j->present, j->now,
-			      &j->r);
+	int rc =
+	    escalate_one(db, j->id, j->backups, j->present, j->now, &j->r);
 
 	j->claimed = 0;
 	if (rc < 0)
@@ -555,10 +553,10 @@ int store_processes_escalate(struct db *db, const char *backups, int64_t now,
 	*escalated = 0;
 	if (!j)
 		return err_internal(err);
-	*j = (struct escalate_job){.backups = backups, .now = now,
-				   .mail = mail, .ctx = ctx};
+	*j = (struct escalate_job){
+	    .backups = backups, .now = now, .mail = mail, .ctx = ctx};
 	if (store_processes_primaries_present(db, backups, now, &j->present) <
-		    0 ||
+		0 ||
 	    escalation_candidates(db, now, j->present, ids, ESCALATE_BATCH,
 				  &n) < 0) {
 		store_body_fail(db, err);

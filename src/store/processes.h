@@ -52,7 +52,7 @@ struct processes_person {
 	char username[64];
 	char name[481];
 	char email[256];
-	int backup;           /* the address is one of procesos_backups */
+	int backup;	      /* the address is one of procesos_backups */
 	int64_t absent_since; /* 0: present at `now` */
 	int64_t absent_until; /* 0: until they come back */
 };
@@ -68,9 +68,8 @@ int store_processes_primaries_present(struct db *db, const char *backups,
  * back), replacing an open one; or ends it (store_absence_end, 409
  * NOT_ABSENT when none is open).  Audited (entity "user").
  */
-int store_absence_start(struct db *db, const struct actor *who,
-			int64_t until, const char *note, int64_t now,
-			struct inop_err *err);
+int store_absence_start(struct db *db, const struct actor *who, int64_t until,
+			const char *note, int64_t now, struct inop_err *err);
 int store_absence_end(struct db *db, const struct actor *who, int64_t now,
 		      struct inop_err *err);
 

@@ -21,7 +21,7 @@
 #include "util/embed.h"
 
 #define NOW 1795000000 /* 2026-11-18T08:26:40Z */
-#define H 3600
+#define H   3600
 
 static struct catalog cat;
 
@@ -69,7 +69,8 @@ static void test_e1_not_applicable_outside_mass_failures(void **state)
 	struct time_span mf = {NOW - 10 * H, 0};
 
 	(void)state;
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	assert_int_equal(evaluation_e1(&ev, &mf, NOW), E1_NO_APLICA);
 	event_at(&ev, "PRUEBA", NOW - H, 0, NULL);
 	assert_int_equal(evaluation_e1(&ev, NULL, NOW), E1_NO_APLICA);
@@ -82,7 +83,8 @@ static void test_e1_inside_a_closed_failure_is_dentro(void **state)
 	struct time_span mf = {NOW - 5 * H, NOW - H};
 
 	(void)state;
-	event_at(&ev, "FALLA_MASIVA", NOW - 4 * H, NOW - 2 * H, "INTERMITENCIA");
+	event_at(&ev, "FALLA_MASIVA", NOW - 4 * H, NOW - 2 * H,
+		 "INTERMITENCIA");
 	assert_int_equal(evaluation_e1(&ev, &mf, NOW), E1_DENTRO);
 	/* the same instants at both ends are still inside */
 	event_at(&ev, "FALLA_MASIVA", NOW - 5 * H, NOW - H, "INTERMITENCIA");
@@ -123,8 +125,8 @@ static void test_e1_an_open_failure_runs_to_now(void **state)
 	assert_int_equal(evaluation_e1(&ev, &closed_mf, NOW), E1_FUERA);
 }
 
-static void test_e1_mass_failure_event_without_known_failure_is_fuera(
-	void **state)
+static void
+test_e1_mass_failure_event_without_known_failure_is_fuera(void **state)
 {
 	struct event ev;
 
@@ -203,12 +205,14 @@ static void test_v1_registered_by_jefe(void **state)
 
 	(void)state;
 	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, 0, NULL);
-	assert_int_equal(status_of(&ev, &f, CHECK_REGISTERED_BY_JEFE), CHECK_OK);
+	assert_int_equal(status_of(&ev, &f, CHECK_REGISTERED_BY_JEFE),
+			 CHECK_OK);
 	f.registrant_jefe_of_point = 0;
 	assert_int_equal(status_of(&ev, &f, CHECK_REGISTERED_BY_JEFE),
 			 CHECK_FAIL);
 	event_at(&ev, "PRUEBA", NOW - H, 0, NULL);
-	assert_int_equal(status_of(&ev, &f, CHECK_REGISTERED_BY_JEFE), CHECK_NA);
+	assert_int_equal(status_of(&ev, &f, CHECK_REGISTERED_BY_JEFE),
+			 CHECK_NA);
 }
 
 static void test_v1_closure_reason_fits_the_scenario(void **state)
@@ -220,7 +224,8 @@ static void test_v1_closure_reason_fits_the_scenario(void **state)
 	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, 0, NULL);
 	assert_int_equal(status_of(&ev, &f, CHECK_CLOSURE_REASON_FITS),
 			 CHECK_PENDING);
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	assert_int_equal(status_of(&ev, &f, CHECK_CLOSURE_REASON_FITS),
 			 CHECK_OK);
 	/* e.g. typed in from an old system: a mass-failure reason */
@@ -238,8 +243,10 @@ static void test_v1_not_error_or_test(void **state)
 	struct check_facts f = good_facts();
 
 	(void)state;
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
-	assert_int_equal(status_of(&ev, &f, CHECK_NOT_ERROR_OR_TEST), CHECK_OK);
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
+	assert_int_equal(status_of(&ev, &f, CHECK_NOT_ERROR_OR_TEST),
+			 CHECK_OK);
 	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "ERROR_USUARIO");
 	assert_int_equal(status_of(&ev, &f, CHECK_NOT_ERROR_OR_TEST),
 			 CHECK_FAIL);
@@ -261,7 +268,8 @@ static void test_v1_critical_transactions_regularised(void **state)
 	f.critical_missing = 1;
 	assert_int_equal(status_of(&ev, &f, CHECK_CRITICAL_REGULARISED),
 			 CHECK_PENDING);
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	assert_int_equal(status_of(&ev, &f, CHECK_CRITICAL_REGULARISED),
 			 CHECK_FAIL);
 	f.critical_missing = 0;
@@ -273,8 +281,8 @@ static void test_v1_procesos_ruling_where_required(void **state)
 {
 	struct event ev;
 	struct check_facts f = good_facts();
-	struct processes_request r = {.requested_at = NOW - H,
-				      .due_at = NOW - H + PROCESSES_DEADLINE_S};
+	struct processes_request r = {
+	    .requested_at = NOW - H, .due_at = NOW - H + PROCESSES_DEADLINE_S};
 
 	(void)state;
 	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 2 * H, 0, NULL);
@@ -282,12 +290,14 @@ static void test_v1_procesos_ruling_where_required(void **state)
 			 CHECK_PENDING);
 	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 2 * H, NOW - H,
 		 "SIN_FLUIDO_ELECTRICO");
-	assert_int_equal(status_of(&ev, &f, CHECK_PROCESOS_RULING), CHECK_FAIL);
+	assert_int_equal(status_of(&ev, &f, CHECK_PROCESOS_RULING),
+			 CHECK_FAIL);
 	f.processes = &r;
 	assert_int_equal(status_of(&ev, &f, CHECK_PROCESOS_RULING),
 			 CHECK_PENDING);
 	r.due_at = NOW; /* 24 hours are up */
-	assert_int_equal(status_of(&ev, &f, CHECK_PROCESOS_RULING), CHECK_FAIL);
+	assert_int_equal(status_of(&ev, &f, CHECK_PROCESOS_RULING),
+			 CHECK_FAIL);
 	snprintf(r.ruling, sizeof(r.ruling), "NO_PROCEDE");
 	snprintf(r.reason, sizeof(r.reason), "Fuera de horario");
 	ev.ruled_out = 1;
@@ -366,14 +376,14 @@ static void test_v3_escalation_after_24_hours_unanswered(void **state)
 			 ESCALATION_NONE);
 }
 
-static void test_v3_escalation_at_once_when_no_primary_is_present(
-	void **state)
+static void test_v3_escalation_at_once_when_no_primary_is_present(void **state)
 {
 	struct processes_request r;
 
 	(void)state;
 	waiting_request(&r);
-	assert_int_equal(processes_escalation(&r, 0, NOW), ESCALATION_AUSENCIA);
+	assert_int_equal(processes_escalation(&r, 0, NOW),
+			 ESCALATION_AUSENCIA);
 	assert_string_equal(escalation_code(ESCALATION_AUSENCIA), "AUSENCIA");
 	/* past the deadline it is overdue whoever is present */
 	assert_int_equal(processes_escalation(&r, 0, r.due_at),
@@ -423,7 +433,8 @@ static void test_v3_request_rules(void **state)
 	struct inop_err e;
 
 	(void)state;
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	assert_int_equal(processes_request_check(&ev, 0, &e), 0);
 	expect(processes_request_check(&ev, 1, &e), &e, 409,
 	       "ALREADY_REQUESTED", NULL);
@@ -461,7 +472,8 @@ static void test_c4_ruled_out_event_is_not_reportable(void **state)
 	struct inop_err e;
 
 	(void)state;
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	assert_true(event_reportable(&ev));
 	assert_int_equal(rule_out_check(&ev, "Duplicado", &e), 0);
 	expect(rule_out_check(&ev, "", &e), &e, 422, "VALIDATION", "reason");
@@ -478,10 +490,13 @@ static void critical_valid(struct critical_tx *tx, struct rule_ctx *ctx)
 	memset(tx, 0, sizeof(*tx));
 	snprintf(tx->type, sizeof(tx->type), "BLOQUEO_ROBO_PERDIDA");
 	snprintf(tx->customer_ref, sizeof(tx->customer_ref), "DNI 40123456");
-	snprintf(tx->how, sizeof(tx->how), "Bloqueo en el sistema de respaldo");
+	snprintf(tx->how, sizeof(tx->how),
+		 "Bloqueo en el sistema de respaldo");
 	tx->attended_at = NOW - 60;
-	*ctx = (struct rule_ctx){.roles = ROLE_JEFE, .jefe_of_point = 1,
-				 .point_active = 1, .now = NOW};
+	*ctx = (struct rule_ctx){.roles = ROLE_JEFE,
+				 .jefe_of_point = 1,
+				 .point_active = 1,
+				 .now = NOW};
 }
 
 static void test_t1_recording_rules(void **state)
@@ -534,7 +549,8 @@ static void test_t1_only_the_points_jefe_while_open(void **state)
 	event_at(&ev, "PRUEBA", NOW - H, 0, NULL);
 	assert_int_equal(critical_record_check(&cat, &ctx, &ev, &tx, &e), 0);
 	critical_valid(&tx, &ctx);
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	expect(critical_record_check(&cat, &ctx, &ev, &tx, &e), &e, 409,
 	       "ALREADY_CLOSED", NULL);
 }
@@ -548,7 +564,8 @@ static void test_t1_reference_added_later_once(void **state)
 
 	(void)state;
 	/* closed: the reference may still be added */
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW, "SIN_FLUIDO_ELECTRICO");
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
 	critical_valid(&tx, &ctx);
 	assert_int_equal(critical_reference_check(&ctx, &ev, &tx, "REC-1", &e),
 			 0);
@@ -624,33 +641,33 @@ static void test_k2_delay_is_registered_minus_started(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_e1_not_applicable_outside_mass_failures),
-		T(test_e1_inside_a_closed_failure_is_dentro),
-		T(test_e1_starting_before_or_ending_after_is_fuera),
-		T(test_e1_an_open_failure_runs_to_now),
-		T(test_e1_mass_failure_event_without_known_failure_is_fuera),
-		T(test_e2_minutes_over_1h_and_reason),
-		T(test_e2_open_event_counts_to_now),
-		T(test_v1_registered_by_jefe),
-		T(test_v1_closure_reason_fits_the_scenario),
-		T(test_v1_not_error_or_test),
-		T(test_v1_critical_transactions_regularised),
-		T(test_v1_procesos_ruling_where_required),
-		T(test_v1_procesos_ruling_not_required),
-		T(test_v1_passed_means_ok_or_not_applicable),
-		T(test_v3_escalation_after_24_hours_unanswered),
-		T(test_v3_escalation_at_once_when_no_primary_is_present),
-		T(test_v3_ruled_request_is_never_escalated),
-		T(test_v3_status_and_overdue),
-		T(test_v3_request_rules),
-		T(test_v3_ruling_rules),
-		T(test_c4_ruled_out_event_is_not_reportable),
-		T(test_t1_recording_rules),
-		T(test_t1_only_the_points_jefe_while_open),
-		T(test_t1_reference_added_later_once),
-		T(test_k1_serial_format),
-		T(test_k2_serial_must_exist_match_point_and_be_unused),
-		T(test_k2_delay_is_registered_minus_started),
+	    T(test_e1_not_applicable_outside_mass_failures),
+	    T(test_e1_inside_a_closed_failure_is_dentro),
+	    T(test_e1_starting_before_or_ending_after_is_fuera),
+	    T(test_e1_an_open_failure_runs_to_now),
+	    T(test_e1_mass_failure_event_without_known_failure_is_fuera),
+	    T(test_e2_minutes_over_1h_and_reason),
+	    T(test_e2_open_event_counts_to_now),
+	    T(test_v1_registered_by_jefe),
+	    T(test_v1_closure_reason_fits_the_scenario),
+	    T(test_v1_not_error_or_test),
+	    T(test_v1_critical_transactions_regularised),
+	    T(test_v1_procesos_ruling_where_required),
+	    T(test_v1_procesos_ruling_not_required),
+	    T(test_v1_passed_means_ok_or_not_applicable),
+	    T(test_v3_escalation_after_24_hours_unanswered),
+	    T(test_v3_escalation_at_once_when_no_primary_is_present),
+	    T(test_v3_ruled_request_is_never_escalated),
+	    T(test_v3_status_and_overdue),
+	    T(test_v3_request_rules),
+	    T(test_v3_ruling_rules),
+	    T(test_c4_ruled_out_event_is_not_reportable),
+	    T(test_t1_recording_rules),
+	    T(test_t1_only_the_points_jefe_while_open),
+	    T(test_t1_reference_added_later_once),
+	    T(test_k1_serial_format),
+	    T(test_k2_serial_must_exist_match_point_and_be_unused),
+	    T(test_k2_delay_is_registered_minus_started),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
