@@ -287,12 +287,16 @@ static void reply_desk(struct req *r, struct db *db)
 	free(people);
 	backup_list = json_array();
 	for (const char *p = backups; *p;) {
-		size_t len = strcspn(p, ",");
+		size_t len;
 
+		p += strspn(p, " ");
+		len = strcspn(p, ",");
+		while (len && p[len - 1] == ' ')
+			len--;
 		if (len)
 			json_array_append_new(backup_list,
 					      json_stringn(p, len));
-		p += len;
+		p += strcspn(p, ",");
 		p += *p == ',';
 	}
 	reply_json(r, 200,
