@@ -113,6 +113,7 @@ static int form_manual(int argc, char **argv)
 		return 1;
 	rc = form_make(db, &cfg, opt_get(&o, "point"), opt_get(&o, "output"));
 	db_close(db);
+	render_release();
 	return rc == 0 ? 0 : 1;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
@@ -444,4 +445,11 @@ int render_manual_form_pdf(const struct manual_form_doc *doc, char **out,
 	}
 	*out = buf_detach(&b, len);
 	return 0;
+}
+
+void render_release(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

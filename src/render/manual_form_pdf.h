@@ -31,4 +31,11 @@ struct manual_form_doc {
 int render_manual_form_pdf(const struct manual_form_doc *doc, char **out,
 			   size_t *len);
 
+/*
+ * Frees the font caches pango, cairo and fontconfig keep for the life of
+ * the process, so that leak checkers see a clean exit.  Call once, at
+ * exit, when no rendering can run any more.
+ */
+void render_release(void);
+
 #endif
