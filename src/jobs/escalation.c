@@ -41,11 +41,24 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 
 int job_processes_escalation(struct db *db, int64_t now)
 {
+	static int warned;
 	const struct config *cfg = notify_config();
 	struct inop_err e;
 	int n = 0;
 
-	if (store_processes_escalate(db, cfg ? cfg->procesos_backups : "", now,
+	/*
+	 * Without backups there is nobody to escalate to: nothing is marked,
+	 * so that the requests are escalated once backups are configured.
+	 * The 24-hour clock still shows them overdue.
+	 */
+	if (!cfg || !cfg->procesos_backups[0]) {
+		if (!warned)
+			log_info("procesos_backups is not set: Procesos "
+				 "requests are not escalated");
+		warned = 1;
+		return 0;
+	}
+	if (store_processes_escalate(db, cfg->procesos_backups, now,
 				     escalation_mail, &now, &n, &e) < 0) {
 		log_error("processes escalation: %s", e.message);
 		return -1;

@@ -22,6 +22,15 @@ class Escalation(ApiTest):
         cls.dir = os.path.join(t.CTX.tmp, "escalation")
         os.makedirs(cls.dir, exist_ok=True)
         cls.db = os.path.join(cls.dir, "esc.db")
+        admin_url = os.environ.get("INOP_TEST_PG_ADMIN_URL")
+        if admin_url and os.environ.get("INOP_TEST_DB_URL"):
+            # the suite runs on PostgreSQL: so does this database
+            name = "inop_esc_" + t.CTX.run_id.lower()
+            subprocess.run([cls.psql(), "-q", admin_url, "-c",
+                            "CREATE DATABASE " + name], check=True,
+                           capture_output=True, timeout=60)
+            cls.db = os.environ["INOP_TEST_DB_URL"].rsplit("/", 1)[0] \
+                + "/" + name
         pw = "Clave-admin-escalada-" + t.CTX.run_id
         f = t.write_secret(os.path.join(cls.dir, "pw"), pw)
         p = t.run_inop(["init", "--db", cls.db, "--admin-password-file", f])
@@ -46,6 +55,22 @@ class Escalation(ApiTest):
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+
+    @staticmethod
+    def psql():
+        return os.path.join(os.environ.get("INOP_TEST_PG_BINDIR", "/usr/bin"),
+                            "psql")
+
+    def query(self, sql):
+        """Rows of `sql` on this class's database, fields split on |."""
+        if self.db.startswith("postgresql://"):
+            args = [self.psql(), "-At", "-F", "|", self.db, "-c", sql]
+        else:
+            args = ["sqlite3", "-separator", "|", self.db, sql]
+        out = subprocess.run(args, capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return [line.split("|") for line in out.stdout.decode().splitlines()
+                if line]
 
     @classmethod
     def call(cls, method, path, client, body=t._NOBODY):
@@ -97,15 +122,10 @@ class Escalation(ApiTest):
 
     def mails(self, q):
         """The escalation mails queued for request q: [(to, subject)]."""
-        out = subprocess.run(
-            ["sqlite3", "-separator", "|", self.db,
-             "SELECT recipients, subject FROM outbox WHERE trigger = "
-             "'processes.escalation' AND dedupe_key = "
-             "'processes.escalation:%d'" % q["id"]],
-            capture_output=True, timeout=60)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        return [tuple(line.split("|", 1))
-                for line in out.stdout.decode().splitlines() if line]
+        return [tuple(row) for row in self.query(
+            "SELECT recipients, subject FROM outbox WHERE trigger = "
+            "'processes.escalation' AND dedupe_key = "
+            "'processes.escalation:%d'" % q["id"])]
 
     def request_of(self, ev):
         r = self.control.get("/api/v1/events/%s/processes-request" % ev["id"])
@@ -218,14 +238,11 @@ class Escalation(ApiTest):
 
     def test_v3_request_mails_the_procesos_users(self):
         ev, q = self.requested_event()
-        out = subprocess.run(
-            ["sqlite3", "-separator", "|", self.db,
-             "SELECT recipients, subject FROM outbox WHERE trigger = "
-             "'processes.request' AND subject LIKE '%%%s%%'"
-             % ev["number"]], capture_output=True, timeout=60)
-        rows = out.stdout.decode().splitlines()
+        rows = self.query("SELECT recipients, subject FROM outbox WHERE "
+                          "trigger = 'processes.request' AND subject LIKE "
+                          "'%%%s%%'" % ev["number"])
         self.assertEqual(len(rows), 1, rows)
-        to = set(rows[0].split("|")[0].split(","))
+        to = set(rows[0][0].split(","))
         self.assertEqual(to, {"marcelo.linares@example.pe",
                               "virginia.sotelo@example.pe"})
 
@@ -234,14 +251,11 @@ class Escalation(ApiTest):
         r = self.control.post("/api/v1/events/%s/operational-alerts"
                               % ev["id"], {"text": "Revise el registro"})
         self.assertStatus(r, 201)
-        out = subprocess.run(
-            ["sqlite3", "-separator", "|", self.db,
-             "SELECT recipients, body_text FROM outbox WHERE trigger = "
-             "'event.operational_error' AND subject LIKE '%%%s%%'"
-             % ev["number"]], capture_output=True, timeout=60)
-        text = out.stdout.decode()
-        self.assertIn("jefe.esc@example.pe|", text)
-        self.assertIn("Revise el registro", text)
+        rows = self.query("SELECT recipients FROM outbox WHERE trigger = "
+                          "'event.operational_error' AND subject LIKE "
+                          "'%%%s%%' AND body_text LIKE '%%Revise el "
+                          "registro%%'" % ev["number"])
+        self.assertEqual(rows, [["jefe.esc@example.pe"]])
 
     def test_v3_absence_rules(self):
         self.assertError(self.control.post("/api/v1/processes/absence", {}),

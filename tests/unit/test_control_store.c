@@ -384,16 +384,21 @@ static int64_t count_rows(struct db *db, const char *sql)
 static void test_v3_job_mails_the_backups_once(void **state)
 {
 	struct fixture *f = *state;
+	struct processes_request r;
 	struct config cfg;
 	struct db_stmt *st;
 	int64_t id = register_at(f, &f->cac, "CONSULTAS", "EVENTO_NO_PREVISTO",
 				 &f->jefe, T0);
 
 	config_defaults(&cfg);
-	snprintf(cfg.procesos_backups, sizeof(cfg.procesos_backups), "%s",
-		 BACKUPS);
 	notify_setup(&cfg);
 	request_ruling(f, id, T0);
+	/* no backups configured: nobody to escalate to, nothing marked */
+	assert_int_equal(job_processes_escalation(f->db, T0 + 25 * H), 0);
+	get_request(f, id, &r);
+	assert_int_equal(r.escalated_at, 0);
+	snprintf(cfg.procesos_backups, sizeof(cfg.procesos_backups), "%s",
+		 BACKUPS);
 	assert_int_equal(job_processes_escalation(f->db, T0 + 23 * H), 0);
 	assert_int_equal(count_rows(f->db, "SELECT COUNT(*) FROM outbox WHERE "
 					   "trigger = 'processes.escalation'"),
