@@ -14,6 +14,7 @@
 
 /* The job table.  The sentinel keeps it valid while it has no row. */
 const struct job inop_jobs[] = {
+	{"processes-escalation", 60, job_processes_escalation},
 	{NULL, 0, NULL},
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;

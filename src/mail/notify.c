@@ -76,6 +76,11 @@ void notify_setup(const struct config *cfg)
 	notify_cfg = cfg;
 }
 
+const struct config *notify_config(void)
+{
+	return notify_cfg;
+}
+
 static int add_list(struct buf *to, const char *list)
 {
 	if (!list || !*list)

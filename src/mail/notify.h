@@ -38,6 +38,8 @@ struct notify_args {
 
 /* Takes the mailboxes and base_url from `cfg` (kept, not copied). */
 void notify_setup(const struct config *cfg);
+/* The configuration given to notify_setup(), or NULL before it. */
+const struct config *notify_config(void);
 
 /*
  * Queues the mail of trigger `t`.  Run inside the transaction of the

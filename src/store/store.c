@@ -118,10 +118,36 @@ static int migration_apply(struct db *db, const struct inop_embedded *m,
 	return 0;
 }
 
+/*
+ * The embedded migration of the engine with the smallest version above
+ * `after`, or NULL.  Versions may have gaps: migrations are numbered by
+ * the branch that wrote them and land in any order.
+ */
+static const struct inop_embedded *migration_after(const char *prefix,
+						   int64_t after,
+						   int64_t *version)
+{
+	const struct inop_embedded *m = NULL;
+	int64_t v;
+
+	for (const struct inop_embedded *e = inop_embedded; e->path; e++) {
+		if (strncmp(e->path, prefix, strlen(prefix)) != 0)
+			continue;
+		v = migration_version(e->path);
+		if (v > after && (!m || v < *version)) {
+			m = e;
+			*version = v;
+		}
+	}
+	return m;
+}
+
 int store_migrate(struct db *db, struct inop_err *err)
 {
 	char prefix[64];
-	int64_t want = 1;
+	const struct inop_embedded *m;
+	int64_t version = 0;
+	int applied;
 
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			"version INTEGER PRIMARY KEY, "
@@ -129,25 +155,15 @@ int store_migrate(struct db *db, struct inop_err *err)
 		return store_fail(db, err);
 	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/",
 		 strcmp(db_engine(db), "sqlite") == 0 ? "sqlite" : "pg");
-	/* Embedded files are not sorted: look each version up in turn. */
-	for (;;) {
-		const struct inop_embedded *m = NULL;
-		int applied;
-
-		for (const struct inop_embedded *e = inop_embedded; e->path;
-		     e++)
-			if (strncmp(e->path, prefix, strlen(prefix)) == 0 &&
-			    migration_version(e->path) == want)
-				m = e;
-		if (!m)
-			return 0;
-		applied = migration_applied(db, want);
+	/* Embedded files are not sorted: look the next version up each time. */
+	while ((m = migration_after(prefix, version, &version))) {
+		applied = migration_applied(db, version);
 		if (applied < 0)
 			return store_fail(db, err);
-		if (!applied && migration_apply(db, m, want, err) < 0)
+		if (!applied && migration_apply(db, m, version, err) < 0)
 			return -1;
-		want++;
 	}
+	return 0;
 }
 
 int store_seed_catalog(struct db *db, const struct catalog *cat,

@@ -60,6 +60,13 @@ const FIXED = {
     'event.add_requests': 'Solicitudes agregadas',
     'event.close': 'Cierre del evento',
     'event.annotate': 'Anotación de Control',
+    'event.critical_record': 'Transacción crítica registrada',
+    'event.critical_reference': 'Referencia del sistema agregada',
+    'event.operational_alert': 'Alerta por error operativo',
+    'event.processes_request': 'Dictamen solicitado a Procesos',
+    'event.processes_ruling': 'Dictamen de Procesos',
+    'event.processes_escalate': 'Dictamen derivado a suplentes',
+    'event.rule_out': 'Descartado del reporte',
   },
 };
 
