@@ -15,6 +15,7 @@ static const struct {
 	{"user", cmd_user},
 	{"point", cmd_point},
 	{"audit", cmd_audit},
+	{"form", cmd_form},
 	{"jobs", cmd_jobs},
 	{"copy", cmd_copy},
 	{"check-config", cmd_check_config},

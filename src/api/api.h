@@ -40,6 +40,22 @@ const struct cal_calendar *api_calendar(struct req *r);
 /* Replies 500 and logs. */
 void reply_internal(struct req *r);
 
+struct event;
+struct event_filter;
+struct rule_ctx;
+/*
+ * Loads the event of the path (r->param[0], id or number): replies 404
+ * when it does not exist, 403 when the actor may not see it (a JEFE,
+ * another point's event) or 500, and returns -1; 0 when loaded.
+ */
+int api_event_load(struct req *r, struct db *db, struct event *ev);
+/* The rule context of the actor for `ev` (JEFE of its point?). */
+int api_rule_ctx(struct db *db, struct req *r, const struct event *ev,
+		 struct rule_ctx *ctx, struct inop_err *e);
+/* The events-list query (status, point, procedure, from, to, ...). */
+int api_event_filter(struct req *r, struct event_filter *f,
+		     struct inop_err *e);
+
 struct user;
 /* The user object of the API (no password hash). */
 json_t *user_to_json(const struct user *u);
@@ -62,6 +78,25 @@ void api_events_add_requests(struct req *r);
 void api_events_close(struct req *r);
 void api_events_annotate(struct req *r);
 void api_events_audit(struct req *r);
+void api_events_evaluation(struct req *r);
+void api_control_events(struct req *r);
+void api_events_alerts_create(struct req *r);
+void api_events_alerts_list(struct req *r);
+void api_events_rule_out(struct req *r);
+void api_events_control(struct req *r);
+void api_critical_list(struct req *r);
+void api_critical_create(struct req *r);
+void api_critical_reference(struct req *r);
+void api_processes_request(struct req *r);
+void api_processes_get(struct req *r);
+void api_processes_ruling(struct req *r);
+void api_processes_list(struct req *r);
+void api_processes_desk(struct req *r);
+void api_processes_absence_start(struct req *r);
+void api_processes_absence_end(struct req *r);
+void api_manual_forms_issue(struct req *r);
+void api_manual_forms_list(struct req *r);
+void api_manual_forms_pdf(struct req *r);
 void api_calendar_add(struct req *r);
 void api_calendar_holidays(struct req *r);
 void api_calendar_extra_list(struct req *r);

@@ -221,8 +221,8 @@ static int query_enum(struct req *r, const char *key,
 			      s);
 }
 
-static int parse_filter(struct req *r, struct event_filter *f,
-			struct inop_err *e)
+int api_event_filter(struct req *r, struct event_filter *f,
+		     struct inop_err *e)
 {
 	static const char *const statuses[] = {"OPEN", "CLOSED", NULL};
 	static const char *const bools[] = {"true", "false", NULL};
@@ -286,7 +286,7 @@ void api_events_list(struct req *r)
 
 	if (!db)
 		return;
-	if (parse_filter(r, &f, &e) < 0) {
+	if (api_event_filter(r, &f, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -333,7 +333,7 @@ void api_events_list(struct req *r)
  * Loads the event of the path: 404 when it does not exist, 403 when the
  * actor may not see it (a JEFE, another point's event).
  */
-static int load_visible(struct req *r, struct db *db, struct event *ev)
+int api_event_load(struct req *r, struct db *db, struct event *ev)
 {
 	struct inop_err e;
 	int rc = store_event_get(db, r->param[0], ev);
@@ -373,7 +373,7 @@ void api_events_get(struct req *r)
 	if (!ev || !db) {
 		if (db)
 			reply_internal(r);
-	} else if (load_visible(r, db, ev) == 0) {
+	} else if (api_event_load(r, db, ev) == 0) {
 		reply_event(r, 200, ev);
 	}
 	free(ev);
@@ -387,8 +387,8 @@ struct change {
 	int64_t ended_at;
 };
 
-static int rule_ctx_of(struct db *db, struct req *r, const struct event *ev,
-		       struct rule_ctx *ctx, struct inop_err *e)
+int api_rule_ctx(struct db *db, struct req *r, const struct event *ev,
+		 struct rule_ctx *ctx, struct inop_err *e)
 {
 	int rc = store_user_has_point(db, r->actor.id, ev->point.id);
 
@@ -407,7 +407,7 @@ static int decide_requests(struct db *db, struct event *ev, void *arg,
 	struct change *c = arg;
 	struct rule_ctx ctx;
 
-	if (rule_ctx_of(db, c->r, ev, &ctx, e) < 0)
+	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0)
 		return -1;
 	return requests_merge(&c->r->app->catalog, &ctx, ev, &c->requests, e);
 }
@@ -419,7 +419,7 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 	struct rule_ctx ctx;
 	char detail[1024];
 
-	if (rule_ctx_of(db, c->r, ev, &ctx, e) < 0 ||
+	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
 	    closure_check(&c->r->app->catalog, &ctx, ev, c->reason,
 			  c->justification, c->ended_at, e) < 0)
 		return -1;
@@ -454,7 +454,7 @@ static void change_event(struct req *r, const char *action,
 		free(ev);
 		return;
 	}
-	if (load_visible(r, db, ev) < 0)
+	if (api_event_load(r, db, ev) < 0)
 		goto out;
 	if (store_event_change(db, r->param[0], action, decide, c, &r->actor,
 			       r->now, ev, &e) < 0)
@@ -516,7 +516,7 @@ void api_events_annotate(struct req *r)
 			reply_internal(r);
 		goto out;
 	}
-	if (load_visible(r, db, ev) < 0)
+	if (api_event_load(r, db, ev) < 0)
 		goto out;
 	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, text,
 		      EVENT_TEXT_BYTES, &e) < 0 ||
@@ -556,7 +556,7 @@ void api_events_audit(struct req *r)
 		free(ev);
 		return;
 	}
-	if (load_visible(r, db, ev) < 0)
+	if (api_event_load(r, db, ev) < 0)
 		goto out;
 	if (store_audit_of(db, "event", ev->id, &items, &n) < 0) {
 		reply_internal(r);

@@ -1,6 +1,8 @@
 #ifndef INOP_CLI_CLI_H
 #define INOP_CLI_CLI_H
 
+#include <stdint.h>
+
 #include "db/db.h"
 #include "util/config.h"
 
@@ -37,6 +39,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_point(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_form(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
@@ -45,5 +48,6 @@ int cmd_help(int argc, char **argv);
 
 /* Shared by serve and demo. */
 int serve_run(const struct config *cfg);
+
 
 #endif

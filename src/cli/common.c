@@ -184,6 +184,8 @@ int cmd_help(int argc, char **argv)
 	      "        --region R [--lines 123,135]\n"
 	      "  audit verify --db PATH\n"
 	      "        check the hash chain of the audit log\n"
+	      "  form manual --db PATH --point CODE -o FILE.pdf\n"
+	      "        the paper form of a point, with a new form serial\n"
 	      "  copy --from DB --to DB\n"
 	      "        copy a whole register into a new database (SQLite or\n"
 	      "        PostgreSQL), ids, numbers and audit chain unchanged\n"
@@ -196,7 +198,7 @@ int cmd_help(int argc, char **argv)
 	      "FILE,\n'key = value' lines) or as --key VALUE, which wins: "
 	      "db, listen,\nbase_url, smtp_url, smtp_from, smtp_user, "
 	      "smtp_password_file,\nmailbox_fallas, mailbox_control, "
-	      "mailbox_contingency_cc, threads,\nsession_idle_minutes.\n"
+	      "mailbox_contingency_cc, procesos_backups,\nthreads, session_idle_minutes.\n"
 	      "'inop COMMAND --help' explains each command.\n",
 	      stdout);
 	return 0;

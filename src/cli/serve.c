@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "jobs/jobs.h"
 #include "mail/notify.h"
+#include "render/manual_form_pdf.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/log.h"
@@ -58,6 +59,7 @@ int serve_run(const struct config *cfg)
 	store_writer_stop();
 	store_conn_release();
 	catalog_release(&app.catalog);
+	render_release();
 	if (rc == 0)
 		log_info("stopped");
 	return rc == 0 ? 0 : 1;

@@ -1,5 +1,7 @@
 #include "domain/event_json.h"
 
+#include "domain/manual_form.h"
+
 #define REPORT_DEADLINE_BUSINESS_DAYS 3 /* O3 */
 
 json_t *codes_to_json(const struct codes *c)
@@ -40,6 +42,7 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal)
 {
 	struct cal_date due;
 	char due_s[11];
+	int64_t delay;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_integer(ev->id));
@@ -75,6 +78,12 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal)
 	json_object_set_new(o, "closed_by", opt_str(ev->closed_by));
 	json_object_set_new(o, "reportable",
 			    json_boolean(event_reportable(ev)));
+	json_object_set_new(o, "ruled_out", json_boolean(ev->ruled_out));
+	/* K2: how late a paper form was typed in. */
+	delay = regularisation_delay_s(ev);
+	json_object_set_new(o, "regularisation_delay_minutes",
+			    delay >= 0 ? json_integer(delay / 60)
+				       : json_null());
 	if (event_report_due(ev, cal, &due)) {
 		cal_format_date(due, due_s);
 		json_object_set_new(o, "report_due", json_string(due_s));

@@ -50,6 +50,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1u << 0, /* no authentication */
 	ROUTE_JSON = 1u << 1,   /* body must be a JSON object */
 	ROUTE_RAW = 1u << 2,    /* not under /api: no JSON 401 */
+	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
 };
 
 /*

@@ -176,6 +176,9 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 	}
 	if ((rt->flags & ROUTE_JSON) && parse_body(r, body) < 0)
 		return (int)i;
+	if ((rt->flags & ROUTE_JSON_OPT) && body->len > 0 &&
+	    parse_body(r, body) < 0)
+		return (int)i;
 	rt->handler(r);
 	if (!r->status)
 		fail(r, 500, "INTERNAL", NULL, "Error interno del servidor");

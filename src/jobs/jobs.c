@@ -15,6 +15,7 @@
 
 /* The job table.  The sentinel keeps it valid while it has no row. */
 const struct job inop_jobs[] = {
+	{"processes-escalation", 60, job_processes_escalation},
 	{"report-due", 60, report_mail_due}, /* O3/N2: due in 1 business day */
 	{NULL, 0, NULL},
 };

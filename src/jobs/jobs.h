@@ -26,6 +26,9 @@ struct job {
 extern const struct job inop_jobs[];
 extern const size_t inop_n_jobs;
 
+/* V3: escalates unanswered Procesos requests (jobs/escalation.c). */
+int job_processes_escalation(struct db *db, int64_t now);
+
 /*
  * One pass: runs each job of `jobs` whose period has passed and whose
  * lease `node` takes.  force: ignore the periods and do not record the

@@ -40,7 +40,7 @@ struct notify_args {
 
 /* Takes the mailboxes and base_url from `cfg` (kept, not copied). */
 void notify_setup(const struct config *cfg);
-/* The configuration given to notify_setup(), or NULL. */
+/* The configuration given to notify_setup(), or NULL before it. */
 const struct config *notify_config(void);
 
 /*

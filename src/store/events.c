@@ -8,6 +8,8 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "store/audit.h"
+#include "store/control.h"
+#include "store/manual_forms.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
@@ -208,6 +210,11 @@ static int register_body(struct db *db, void *arg, struct inop_err *err)
 	    event_audit(db, "event.register", NULL, ev, j->who->username,
 			j->now) < 0)
 		return store_body_fail(db, err);
+	/* K2: a paper form is used up by the event regularising it; a
+	 * refusal (422) rolls the registration and its number back. */
+	if (strcmp(ev->origin, "MANUAL") == 0 &&
+	    store_manual_form_use(db, ev, j->now, err) < 0)
+		return -1;
 	if (j->after && j->after(db, ev, j->ctx) < 0)
 		return store_body_fail(db, err);
 	return 0;
@@ -272,6 +279,10 @@ static void filter_sql(struct buf *sql, const struct event_filter *f)
 	if (f->jefe_user_id > 0)
 		buf_appends(sql, " AND e.point_id IN (SELECT point_id FROM "
 				 "user_points WHERE user_id = ?)");
+	if (f->failing) {
+		buf_appends(sql, " AND ");
+		control_failing_where(sql, f->failing_check);
+	}
 }
 
 static int filter_bind(struct db_stmt *st, const struct event_filter *f)
@@ -292,6 +303,8 @@ static int filter_bind(struct db_stmt *st, const struct event_filter *f)
 		db_bind_int(st, i++, f->reportable);
 	if (f->jefe_user_id > 0)
 		db_bind_int(st, i++, f->jefe_user_id);
+	if (f->failing)
+		i = control_failing_bind(st, i, f->failing_check, f->now);
 	return i;
 }
 

@@ -17,6 +17,10 @@ struct event_filter {
 	int reportable;        /* 1, 0, or -1 for any */
 	int64_t jefe_user_id;  /* > 0: only this user's points */
 	int64_t limit, offset;
+	/* V1: only events with a failing check (store/control.h) */
+	int failing;	   /* 0: no such filter */
+	int failing_check; /* with failing: -1 any, else enum check_code */
+	int64_t now;	   /* the clock the checks are evaluated at */
 };
 
 /*

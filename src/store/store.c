@@ -119,35 +119,35 @@ static int migration_apply(struct db *db, const struct inop_embedded *m,
 }
 
 /*
- * The smallest migration version above `after` among the embedded files of
- * this engine, or NULL.  Versions may have gaps: branches number their
- * migrations ahead of one another, and each applies on its own.
+ * The embedded migration of the engine with the smallest version above
+ * `after`, or NULL.  Versions may have gaps: migrations are numbered by
+ * the branch that wrote them and land in any order.
  */
-static const struct inop_embedded *next_migration(const char *prefix,
-						  int64_t after,
-						  int64_t *version)
+static const struct inop_embedded *migration_after(const char *prefix,
+						   int64_t after,
+						   int64_t *version)
 {
 	const struct inop_embedded *m = NULL;
-	int64_t best = INT64_MAX, v;
+	int64_t v;
 
 	for (const struct inop_embedded *e = inop_embedded; e->path; e++) {
 		if (strncmp(e->path, prefix, strlen(prefix)) != 0)
 			continue;
 		v = migration_version(e->path);
-		if (v > after && v < best) {
-			best = v;
+		if (v > after && (!m || v < *version)) {
 			m = e;
+			*version = v;
 		}
 	}
-	*version = best;
 	return m;
 }
 
 int store_migrate(struct db *db, struct inop_err *err)
 {
-	const struct inop_embedded *m;
 	char prefix[64];
+	const struct inop_embedded *m;
 	int64_t version = 0;
+	int applied;
 
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			"version INTEGER PRIMARY KEY, "
@@ -155,10 +155,9 @@ int store_migrate(struct db *db, struct inop_err *err)
 		return store_fail(db, err);
 	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/",
 		 strcmp(db_engine(db), "sqlite") == 0 ? "sqlite" : "pg");
-	/* Embedded files are not sorted: find each next version in turn. */
-	while ((m = next_migration(prefix, version, &version))) {
-		int applied = migration_applied(db, version);
-
+	/* Embedded files are not sorted: look the next version up each time. */
+	while ((m = migration_after(prefix, version, &version))) {
+		applied = migration_applied(db, version);
 		if (applied < 0)
 			return store_fail(db, err);
 		if (!applied && migration_apply(db, m, version, err) < 0)

@@ -29,6 +29,7 @@ static const struct {
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
+	TEXT(procesos_backups, K_EMAILS),
 	INT(threads),
 	INT(session_idle_minutes),
 #undef TEXT

@@ -18,6 +18,7 @@ struct config {
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
+	char procesos_backups[512]; /* V3: who gets escalated requests */
 	int threads;
 	int session_idle_minutes;
 };

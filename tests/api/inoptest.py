@@ -12,6 +12,7 @@ Helpers
   create_user()     POST /api/v1/users as admin, 201 asserted
   user_client()     create_user + login
   event_payload()   a valid registration body for a point (tests change it)
+  manual_form()     reserve a paper-form serial of a point (K1)
   ApiTest           unittest.TestCase with assertError/register/close...
 """
 
@@ -490,6 +491,15 @@ def event_payload(point, procedure="CONSULTAS", requests=None,
     return body
 
 
+def manual_form(point, client=None):
+    """K1: reserve the next paper-form serial of `point` -> serial."""
+    r = (client or admin()).post("/api/v1/manual-forms", {"point": point})
+    if r.status != 201:
+        raise AssertionError("could not issue a manual form for %r: %r"
+                             % (point, r))
+    return r.json["serial"]
+
+
 def seq_of(number):
     m = NUMBER_RE.match(number or "")
     if not m:
@@ -626,7 +636,7 @@ def write_secret(path, text):
 class Server:
     """`inop serve` on a free loopback port, log in LOGFILE."""
 
-    def __init__(self, inop, db, workdir, name="serve"):
+    def __init__(self, inop, db, workdir, name="serve", extra_args=()):
         self.inop = inop
         self.db = db
         self.port = free_port()
@@ -634,7 +644,7 @@ class Server:
         self.log = open(self.logpath, "wb")
         self.proc = subprocess.Popen(
             [inop, "serve", "--db", db, "--listen",
-             "127.0.0.1:%d" % self.port],
+             "127.0.0.1:%d" % self.port] + list(extra_args),
             stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir,
             stdin=subprocess.DEVNULL)
 

@@ -12,7 +12,8 @@ import time
 import inoptest as t
 from inoptest import ApiTest
 
-COMMANDS = ["init", "serve", "demo", "user", "point", "audit", "check-config"]
+COMMANDS = ["init", "serve", "demo", "user", "point", "audit", "form",
+            "check-config"]
 
 
 def cli(*args, timeout=120):
@@ -106,6 +107,7 @@ class CliCheckConfig(ApiTest):
                           "mailbox_fallas = fallas@example.com\n"
                           "mailbox_control = control@example.com\n"
                           "mailbox_contingency_cc = contingencia@example.com\n"
+                          "procesos_backups = a@example.com, b@example.com\n"
                           % os.path.join(workdir("config"), "x.db"))
         rc, out = cli("check-config", "--config", path)
         self.assertEqual(rc, 0, out)

@@ -309,11 +309,13 @@ class C4Reportable(JefeTest):
         # whose 3rd business day lies after a weekend
         d = recent_day(lambda d: d.weekday() in (2, 3, 4)
                        and t.is_business_day(d))
+        p = self.take_point()
+        serial = t.manual_form(p)
         ev = self.register(self.jefe, event_payload(
-            self.take_point(), started_at=iso(lima_at(d, 10)),
-            origin="MANUAL", manual_form_ref="FM-%s-1" % t.CTX.run_id))
+            p, started_at=iso(lima_at(d, 10)),
+            origin="MANUAL", manual_form_ref=serial))
         self.assertEqual(ev["origin"], "MANUAL")
-        self.assertEqual(ev["manual_form_ref"], "FM-%s-1" % t.CTX.run_id)
+        self.assertEqual(ev["manual_form_ref"], serial)
         c = self.close_event(self.jefe, ev["id"], "SIN_FLUIDO_ELECTRICO",
                              ended_at=iso(lima_at(d, 11, 30))).json
         self.assertEqual(c["report_due"],
@@ -324,9 +326,10 @@ class C4Reportable(JefeTest):
         d = recent_day(lambda d: t.is_business_day(d)
                        and t.is_business_day(d + dt.timedelta(days=1)))
         ended = lima_at(d, 23, 30)
+        p = self.take_point()
         ev = self.register(self.jefe, event_payload(
-            self.take_point(), started_at=t.iso_z(lima_at(d, 22)),
-            origin="MANUAL", manual_form_ref="FM-%s-2" % t.CTX.run_id))
+            p, started_at=t.iso_z(lima_at(d, 22)),
+            origin="MANUAL", manual_form_ref=t.manual_form(p)))
         c = self.close_event(self.jefe, ev["id"], "SIN_FLUIDO_ELECTRICO",
                              ended_at=t.iso_z(ended)).json
         self.assertSameInstant(c["ended_at"], t.iso_z(ended))

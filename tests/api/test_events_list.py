@@ -75,7 +75,7 @@ class EventList(JefeTest):
                            tzinfo=t.LIMA)
         ev = self.register(self.jefe, event_payload(
             p, started_at=t.iso_z(late), origin="MANUAL",
-            manual_form_ref="FM-%s-L" % t.CTX.run_id))
+            manual_form_ref=t.manual_form(p)))
         ev2 = self.register(self.jefe, event_payload(p, procedure="ALTAS"))
 
         def get(frm, to):

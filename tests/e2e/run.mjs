@@ -154,7 +154,15 @@ async function setUpData(base) {
     username: 'soporte', password: PASSWORD, name: 'Mesa de Soporte', email: 'soporte@example.pe',
     roles: ['SOPORTE'], points: [],
   }, 201);
-  for (const [username, name, role] of [['control', 'Ana Torres', 'CONTROL'], ['gerente', 'Luis Paredes', 'GERENTE'],
+  await admin.ok('POST', '/users', {
+    username: 'control', password: PASSWORD, name: 'Ana Control', email: 'analistas.control@example.pe',
+    roles: ['CONTROL'], points: [],
+  }, 201);
+  await admin.ok('POST', '/users', {
+    username: 'procesos', password: PASSWORD, name: 'Marcelo Linares', email: 'marcelo.linares@example.pe',
+    roles: ['PROCESOS'], points: [],
+  }, 201);
+  for (const [username, name, role] of [['gerente', 'Luis Paredes', 'GERENTE'],
     ['director', 'Marta Salas', 'DIRECTOR'], ['regulatorio', 'Jorge Ríos', 'REGULATORIO']]) {
     await admin.ok('POST', '/users', {
       username, password: PASSWORD, name, email: `${username}@example.pe`, roles: [role], points: [],
@@ -574,6 +582,113 @@ function defineTests(base, data) {
     await page.locator('section[aria-labelledby=results-title] h2').waitFor();
     await shot(page, 'eventos-tableta');
   });
+
+  test('JEFE imprime un formato manual, lo regulariza y ve la demora', async (page) => {
+    await login(page, base, 'jefe.lima');
+    await page.locator('#app-nav').getByRole('link', { name: 'Formatos manuales' }).click();
+    await page.getByRole('heading', { name: 'Imprimir un formato' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar formato manual (PDF)' }).click(),
+    ]);
+    const serial = 'FM-CAC-LIMA-01-000001';
+    assert(download.suggestedFilename() === `${serial}.pdf`, `archivo: ${download.suggestedFilename()}`);
+    const pdf = fs.readFileSync(await download.path());
+    assert(pdf.subarray(0, 4).toString() === '%PDF', 'la descarga no es un PDF');
+    const text = spawnSync('pdftotext', ['-raw', await download.path(), '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    for (const want of [serial, 'Formato Manual de Registro de Inoperatividad', 'CAC Lima Centro (CAC-LIMA-01)', 'Transacciones críticas atendidas']) {
+      assert(text.includes(want), `falta en el PDF: ${want}`);
+    }
+    const row = page.locator(`tr[data-serial="${serial}"]`);
+    await expectText(row, /Sin usar/, 'formato sin usar');
+    await shot(page, 'formatos-emitido');
+    /* typed in two days later, with the paper's original times */
+    await row.getByRole('link', { name: 'Regularizar' }).click();
+    await expectText(page.locator('.view-body h1'), /Regularizar formato manual/, 'título de regularización');
+    await expectText(page.locator('[data-field=manual_form_ref]'), new RegExp(serial), 'número de formato');
+    await fillRegistration(page, { procedure: 'RECLAMOS', requests: ['RECLAMO'], applications: ['WEB_ASESOR_RECLAMOS'] });
+    const started = limaNow(-2 * 1440 - 120).slice(0, 16);
+    await page.getByLabel(/Inicio de la inoperatividad según el formato/).fill(started);
+    await shot(page, 'regularizar-formulario');
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    const number = (await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'número')).trim();
+    await expectText(page.locator('.result h2'), new RegExp(`Formato ${serial} regularizado`), 'resultado');
+    await expectText(page.locator('.result [data-testid=regularised]'), /regularizado 2 d \d+ h \d{2} min después del inicio/, 'demora');
+    await shot(page, 'regularizar-exitoso');
+    state.manual = number;
+    /* the critical transaction of the paper, then its closure */
+    await page.getByRole('link', { name: 'Ver el evento' }).click();
+    await expectText(page.locator('[data-testid=regularised]'), new RegExp(`${serial} — regularizado 2 d`), 'demora en el evento');
+    await page.locator('#critical-title-panel summary').click();
+    await page.getByLabel('Referencia del cliente').fill('DNI 40123456');
+    await page.getByLabel('Atendida (hora de Lima)').fill(limaNow(-2 * 1440 - 60).slice(0, 16));
+    await page.getByLabel('Cómo se atendió').fill('Reclamo tomado en el formato físico');
+    await page.getByRole('button', { name: 'Registrar transacción crítica' }).click();
+    await expectText(page.locator('.notice-success'), /Transacción crítica registrada/, 'transacción registrada');
+    await expectText(page.locator('tr[data-check=CRITICAL_REGULARISED]'), /Pendiente/, 'control pendiente');
+    await page.getByLabel('Fin de la inoperatividad (hora de Lima)').fill(limaNow(-2 * 1440).slice(0, 16));
+    await page.locator('input[name=closure_reason][value=SIN_FLUIDO_ELECTRICO]').check();
+    await page.getByRole('button', { name: 'Cerrar evento' }).click();
+    await expectText(page.locator('.page-head .badge').first(), /Cerrado/, 'evento cerrado');
+    await expectText(page.locator('tr[data-check=CRITICAL_REGULARISED]'), /No cumple/, 'control sin referencia');
+    await page.getByLabel(/Referencia del sistema de la transacción/).fill('REC-2026-0000042');
+    await page.getByRole('button', { name: 'Agregar referencia' }).click();
+    await expectText(page.locator('tr[data-check=CRITICAL_REGULARISED]'), /Cumple/, 'control cumplido');
+    await expectText(page.locator('tr[data-check=PROCESOS_RULING]'), /No cumple/, 'falta el dictamen');
+    await shot(page, 'regularizado-evento');
+    /* the register and the form list show it as regularised, with its delay */
+    await page.goto(`${base}/#/eventos`);
+    await expectText(page.locator(`tr:has(a:text-is("${number}")) .regularised`), /Regularizado · 2 d/, 'lista de eventos');
+    await shot(page, 'eventos-regularizado');
+    await page.goto(`${base}/#/formatos`);
+    await expectText(page.locator(`tr[data-serial="${serial}"]`), new RegExp(`Regularizado.*${number}.*demora 2 d`), 'formato usado');
+    await shot(page, 'formatos-usado');
+  });
+
+  test('CONTROL ve las observaciones, pide el dictamen y alerta; PROCESOS responde', async (page) => {
+    assert(state.manual, 'requiere el evento regularizado');
+    await login(page, base, 'control');
+    await page.locator('#app-nav').getByRole('link', { name: 'Control' }).click();
+    await page.getByLabel('Punto de atención').selectOption('CAC-LIMA-01');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    const row = page.locator(`tr[data-event="${state.manual}"]`);
+    await expectText(row, /Dictamen de Procesos/, 'evento con observación');
+    await shot(page, 'control-observaciones');
+    await page.getByLabel('Control que no se cumple').selectOption('NOT_ERROR_OR_TEST');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await expectText(page.locator('#failing-title'), /eventos? con observaciones/, 'filtro');
+    assert(await page.locator(`tr[data-event="${state.manual}"]`).count() === 0, 'el filtro por control no filtra');
+    await page.goto(`${base}/#/eventos/${state.manual}`);
+    await page.getByLabel('Nota para Procesos (opcional)').fill('Revisar si procede: punto sin luz');
+    await page.getByRole('button', { name: 'Solicitar dictamen a Procesos' }).click();
+    await expectText(page.locator('[data-testid=processes-clock]'), /Quedan 2[34] h \d{2} min/, 'reloj de 24 horas');
+    await page.getByLabel('Alerta por error operativo').fill('El evento se registró dos días tarde: recuerde regularizar el mismo día.');
+    await page.getByRole('button', { name: 'Enviar alerta al jefe del punto' }).click();
+    await expectText(page.locator('.notice-success'), /Alerta enviada a rosa\.quispe@example\.pe/, 'alerta enviada');
+    await expectText(page.locator('ul.alerts'), /recuerde regularizar/, 'alerta en el evento');
+    await shot(page, 'control-dictamen-solicitado');
+
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await login(page, base, 'procesos');
+    await page.locator('#app-nav').getByRole('link', { name: 'Procesos' }).click();
+    await expectText(page.locator(`tr[data-event="${state.manual}"]`), /Pendiente/, 'solicitud en la bandeja');
+    await shot(page, 'procesos-bandeja');
+    await page.locator(`tr[data-event="${state.manual}"] a.event-number`).click();
+    await page.locator('input[name=ruling][value=NO_PROCEDE]').check();
+    await page.locator('#proc-title-panel textarea[name=reason]').fill('El corte de luz fue en horario sin atención');
+    await page.getByRole('button', { name: 'Registrar dictamen' }).click();
+    await expectText(page.locator('.notice-warning', { hasText: 'Descartado' }), /Descartado del reporte por Procesos/, 'descartado');
+    await expectText(page.locator('.dl').first(), /Reportable\s*No/, 'no reportable');
+    await expectText(page.locator('tr[data-check=PROCESOS_RULING]'), /Cumple/, 'dictamen presente');
+    await shot(page, 'procesos-no-procede');
+    /* an absence sends new requests to the backups at once */
+    await page.goto(`${base}/#/procesos`);
+    await page.getByRole('button', { name: 'Marcar ausencia' }).click();
+    await expectText(page.locator('[data-user=procesos]'), /Ausente/, 'ausente');
+    await expectText(page.locator('#desk-title').locator('..'), /Ningún responsable está presente/, 'aviso de ausencia');
+    await shot(page, 'procesos-ausente');
+    await page.getByRole('button', { name: 'Registrar mi regreso' }).click();
+    await expectText(page.locator('[data-user=procesos]'), /Presente/, 'presente');
 
   test('Reporte a OSIPTEL: toda la cadena de aprobación hasta la descarga', async (page, context) => {
     const as = async (username) => {

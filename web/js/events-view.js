@@ -1,5 +1,6 @@
 /* Pieces that show events the same way on every screen. */
 import { name, nameList } from './catalog.js';
+import { fmtMinutes, regularisedText } from './control-view.js';
 import { href } from './router.js';
 import { h, timeEl, fmtDuration } from './ui.js';
 
@@ -21,6 +22,13 @@ export function spanText(ev) {
     : `duró ${fmtDuration(ev.started_at, ev.ended_at)}`;
 }
 
+/* K2: a paper form typed in later, with how late it was. */
+export function regularisedBadge(ev) {
+  if (ev.origin !== 'MANUAL') return null;
+  return [h('br'), h('span', { class: 'badge badge-role regularised', title: regularisedText(ev) },
+    `Regularizado · ${fmtMinutes(ev.regularisation_delay_minutes || 0)} después`)];
+}
+
 /*
  * The events table.  opts.caption: table caption (for screen readers);
  * opts.empty: text when there are no events.
@@ -30,7 +38,7 @@ export function eventsTable(items, { caption, empty = 'No hay eventos.' } = {}) 
   const HEAD = ['Número', 'Punto de atención', 'Trámite', 'Solicitudes', 'Escenario', 'Inicio (Lima)', 'Fin (Lima)', 'Estado'];
   const cell = (i, attrs, ...content) => h('td', { ...attrs, 'data-label': HEAD[i] }, h('div', {}, ...content));
   const rows = items.map((ev) => h('tr', {},
-    cell(0, { class: 'nowrap' }, eventLink(ev)),
+    cell(0, { class: 'nowrap' }, eventLink(ev), regularisedBadge(ev)),
     cell(1, {}, pointLabel(ev.point)),
     cell(2, {}, name('procedure', ev.procedure)),
     cell(3, {}, nameList('request', ev.requests).join(', ')),

@@ -49,6 +49,18 @@ export const SCREENS = [
     load: () => import('./screens/deadlines.js'),
   },
   {
+    path: '/control', nav: 'Control', title: 'Control de eventos', roles: ['CONTROL'],
+    load: () => import('./screens/control.js'),
+  },
+  {
+    path: '/procesos', nav: 'Procesos', title: 'Dictámenes de Procesos', roles: ['CONTROL', 'PROCESOS'],
+    load: () => import('./screens/procesos.js'),
+  },
+  {
+    path: '/formatos', nav: 'Formatos manuales', title: 'Formatos manuales', roles: ['JEFE', 'CONTROL', 'ADMIN'],
+    load: () => import('./screens/forms.js'),
+  },
+  {
     path: '/admin/usuarios', nav: 'Usuarios', title: 'Usuarios', roles: ['ADMIN'],
     load: () => import('./screens/admin-users.js'),
   },

@@ -7,9 +7,11 @@ import { api } from '../api.js';
 import { name, nameList, procedureOf, REASON_HELP } from '../catalog.js';
 import { pointLabel, statusBadge } from '../events-view.js';
 import { href } from '../router.js';
+import { regularisedText } from '../control-view.js';
 import { canAddRequests, closableReasons, hasRole } from '../session.js';
+import { controlSections, loadControl } from './event-control.js';
 import {
-  h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
+  append, h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
   timeEl, fmtDate, fmtDateTime, fmtDuration, limaNowInput, isoToLimaInput, limaInputToIso,
 } from '../ui.js';
 
@@ -19,14 +21,18 @@ export async function render(view, ctx) {
     api.get(`/events/${encodeURIComponent(id)}`),
     api.get(`/events/${encodeURIComponent(id)}/audit`),
   ]);
+  const control = await loadControl(ev);
   ctx.setTitle(`Evento ${ev.number}`);
   view.append(
     h('p', {}, h('a', { href: href('/eventos') }, '← Eventos')),
     h('div', { class: 'page-head' },
       h('h1', {}, 'Evento ', h('span', { class: 'event-number' }, ev.number)),
-      statusBadge(ev.status)),
+      h('span', { class: 'head-badges' }, statusBadge(ev.status),
+        ev.origin === 'MANUAL' ? h('span', { class: 'badge badge-role' }, 'Regularizado') : null,
+        ev.ruled_out ? h('span', { class: 'badge badge-no' }, 'Descartado del reporte') : null)),
     details(ev));
   if (ev.status === 'OPEN') view.append(...openActions(ev, ctx));
+  append(view, controlSections(ev, control, ctx));
   if (hasRole('CONTROL')) view.append(annotateForm(ev, ctx));
   view.append(history(audit.items));
 }
@@ -44,7 +50,7 @@ function list(items) {
 function reportableText(ev) {
   if (ev.status === 'OPEN') return 'Se decide al cerrar el evento';
   if (ev.reportable) return h('span', {}, h('span', { class: 'badge badge-yes' }, 'Sí'), ev.report_due ? ` — reportar a OSIPTEL a más tardar el ${fmtDate(ev.report_due)}` : '');
-  let why = 'descartado por Control o Procesos';
+  let why = 'descartado del reporte por Control o Procesos';
   if (ev.scenario === 'PRUEBA') why = 'es una prueba';
   else if (ev.closure_reason === 'ERROR_USUARIO') why = 'cerrado como error de usuario';
   else if (ev.closure_reason === 'INTERMITENCIA') why = 'la intermitencia no es inoperatividad';
@@ -71,7 +77,8 @@ function details(ev) {
     row('Motivo de cierre', name('reason', ev.closure_reason)),
     row('Sustento', ev.justification || '—'),
     row('Descripción', ev.description || '—'),
-    row('Origen', name('origin', ev.origin), ev.manual_form_ref ? ` — formato ${ev.manual_form_ref}` : ''),
+    row('Origen', name('origin', ev.origin),
+      ev.origin === 'MANUAL' ? [h('br'), h('span', { 'data-testid': 'regularised' }, regularisedText(ev))] : ''),
     row('Registrado', ev.registered_by || '—', ' el ', timeEl(ev.registered_at, { seconds: true })),
     row('Cerrado por', ev.closed_by || '—'),
     row('Reportable', reportableText(ev)),
@@ -185,10 +192,13 @@ function annotateForm(ev, ctx) {
 /* ---------- audit history ---------- */
 
 const FIELD_LABELS = {
+  ruled_out: 'Descartado del reporte', ruling: 'Dictamen', reason: 'Motivo', escalated_at: 'Derivado a suplentes',
+  escalation_reason: 'Motivo de derivación', system_ref: 'Referencia del sistema', customer_ref: 'Cliente',
+  type: 'Tipo', source: 'Descartado por', recipients: 'Destinatarios',
   requests: 'Solicitudes', applications: 'Aplicativos', status: 'Estado', ended_at: 'Fin',
   started_at: 'Inicio', closure_reason: 'Motivo de cierre', justification: 'Sustento',
   closed_by: 'Cerrado por', reportable: 'Reportable', scenario: 'Escenario', cause: 'Motivo de ocurrencia',
-  description: 'Descripción', procedure: 'Tipo de trámite', text: 'Anotación', origin: 'Origen',
+  description: 'Descripción', procedure: 'Tipo de trámite', text: 'Texto', origin: 'Origen',
   manual_form_ref: 'Formato manual', mass_failure_id: 'Falla masiva',
 };
 
@@ -204,7 +214,9 @@ function fmtValue(key, v) {
     case 'cause': return name('cause', v);
     case 'procedure': return name('procedure', v);
     case 'origin': return name('origin', v);
-    case 'started_at': case 'ended_at': return fmtDateTime(v);
+    case 'started_at': case 'ended_at': case 'escalated_at': return fmtDateTime(v);
+    case 'type': return name('critical', v);
+    case 'ruling': return v === 'PROCEDE' ? 'Procede' : 'No procede';
     default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
 }

@@ -95,6 +95,21 @@ async function generalSection(view) {
     kpis.push(kpi(board.total, 'Eventos por reportar a OSIPTEL', href('/plazos')));
     kpis.push(kpi(board.overdue, 'Con el plazo de reporte vencido', href('/plazos', { overdue: 'true' })));
   }
+  if (hasRole('CONTROL')) {
+    const [failing, late] = await Promise.all([
+      api.get('/control/events', { limit: 1 }),
+      api.get('/processes/requests', { status: 'VENCIDA', limit: 1 }),
+    ]);
+    kpis.push(kpi(failing.total, 'Eventos con observaciones de control', href('/control')));
+    kpis.push(kpi(late.total, 'Dictámenes de Procesos vencidos', href('/procesos', { status: 'VENCIDA' })));
+  } else if (hasRole('PROCESOS')) {
+    const [waiting, late] = await Promise.all([
+      api.get('/processes/requests', { status: 'PENDIENTE', limit: 1 }),
+      api.get('/processes/requests', { status: 'VENCIDA', limit: 1 }),
+    ]);
+    kpis.push(kpi(waiting.total, 'Dictámenes por responder', href('/procesos')));
+    kpis.push(kpi(late.total, 'Dictámenes vencidos', href('/procesos', { status: 'VENCIDA' })));
+  }
   if (hasRole('ADMIN')) {
     const [users, points] = await Promise.all([api.get('/users'), api.get('/points')]);
     kpis.push(kpi(users.total, 'Usuarios', href('/admin/usuarios')));

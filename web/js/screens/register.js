@@ -13,6 +13,7 @@
  */
 import { api, ApiError } from '../api.js';
 import { catalog, name, nameList, PROCEDURE_HELP, SCENARIO_HELP } from '../catalog.js';
+import { regularisedText } from '../control-view.js';
 import { eventLink, pointLabel } from '../events-view.js';
 import { href } from '../router.js';
 import { hasRole, isJefeOf } from '../session.js';
@@ -26,8 +27,10 @@ const ALIASES = { mass_failure_id: 'scenario', origin: 'started_at', manual_form
 
 export async function render(view, ctx) {
   const wanted = ctx.params.point || '';
+  const serial = ctx.query.get('formato') || '';
   const points = await registrablePoints();
-  view.append(h('div', { class: 'page-head' }, h('h1', {}, 'Registrar inoperatividad')));
+  if (serial) ctx.setTitle('Regularizar formato manual');
+  view.append(h('div', { class: 'page-head' }, h('h1', {}, serial ? 'Regularizar formato manual' : 'Registrar inoperatividad')));
 
   if (wanted && !points.some((p) => p.code === wanted)) {
     view.append(notice('error',
@@ -41,7 +44,7 @@ export async function render(view, ctx) {
     return;
   }
   const initial = wanted || (points.length === 1 ? points[0].code : '');
-  new RegisterForm(view, points, initial).start();
+  new RegisterForm(view, points, initial, serial).start();
 }
 
 /* A JEFE registers for own points; ADMIN registers tests for any point. */
@@ -63,10 +66,13 @@ function section(step, title, ...children) {
 }
 
 class RegisterForm {
-  constructor(view, points, initial) {
+  constructor(view, points, initial, serial) {
     this.view = view;
     this.points = points;
     this.initial = initial;
+    /* K2: typing in a paper form (origin MANUAL) with its serial */
+    this.serial = serial;
+    this.aliases = serial ? { ...ALIASES, manual_form_ref: 'manual_form_ref', origin: 'manual_form_ref' } : ALIASES;
     this.openByProc = new Map(); /* procedure -> open event of the chosen point */
     this.pointSeq = 0;
   }
@@ -75,8 +81,9 @@ class RegisterForm {
     const c = catalog();
     this.form = h('form', { class: 'form register-form', novalidate: true, 'aria-label': 'Registro de inoperatividad' });
     this.form.append(
-      notice('info', 'Registre solo cuando un cliente pide un trámite regulado y el aplicativo no funciona en ',
-        h('strong', {}, 'ninguna PC'), ' del punto de atención. Un registro es por punto y por tipo de trámite.'),
+      this.serial ? manualNotice(this.serial) : notice('info', 'Registre solo cuando un cliente pide un trámite regulado y el aplicativo no funciona en ',
+        h('strong', {}, 'ninguna PC'), ' del punto de atención. Un registro es por punto y por tipo de trámite. ',
+        '¿Inop estuvo caído y llenó un formato impreso? ', h('a', { href: href('/formatos') }, 'Regularice el formato manual')),
       section(1, 'Punto de atención', this.pointField()),
       section(2, 'Trámite que el cliente no pudo realizar', this.procedureField(c), this.requestsField(c),
         this.offerBox = h('div', { class: 'offer', hidden: true, tabindex: '-1' }),
@@ -230,7 +237,7 @@ class RegisterForm {
         throw new ApiError(422, 'VALIDATION', 'Marque la solicitud del nuevo cliente que desea agregar al evento abierto.', 'requests');
       }
       return api.post(`/events/${ev.id}/requests`, { requests });
-    }, { aliases: ALIASES, submitter: btn, busyLabel: 'Agregando…' });
+    }, { aliases: this.aliases, submitter: btn, busyLabel: 'Agregando…' });
     if (updated) this.showDone(updated, true);
   }
 
@@ -313,6 +320,20 @@ class RegisterForm {
   timeFields() {
     const now = limaNowInput();
     this.started = h('input', { type: 'datetime-local', name: 'started_at', value: now, max: now });
+    if (this.serial) {
+      /* K2: the original time of the paper form, up to 30 days back */
+      this.started.min = limaInputDaysAgo(30);
+      return [
+        h('div', { class: 'field', 'data-field': 'manual_form_ref' },
+          h('p', {}, h('strong', {}, 'Número de formato: '), h('span', { class: 'serial' }, this.serial))),
+        field('started_at', 'Inicio de la inoperatividad según el formato (hora de Lima)', this.started, {
+          required: true, hint: 'La fecha y hora originales anotadas en el formato (hasta 30 días atrás).',
+        }),
+        field('description', 'Detalle (opcional)', this.description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 }), {
+          hint: 'Lo anotado en el formato: mensaje de error, clientes esperando…',
+        }),
+      ];
+    }
     this.description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 });
     return [
       field('started_at', 'Inicio de la inoperatividad (hora de Lima)', this.started, {
@@ -355,6 +376,10 @@ class RegisterForm {
       started_at: limaInputToIso(this.started.value),
       attest_total: !!this.form.querySelector('input[name=attest_total]:checked'),
     };
+    if (this.serial) {
+      body.origin = 'MANUAL';
+      body.manual_form_ref = this.serial;
+    }
     const cause = this.form.querySelector('select[name=cause]');
     if (cause && cause.value) body.cause = cause.value;
     if (this.description.value.trim()) body.description = this.description.value.trim();
@@ -379,7 +404,7 @@ class RegisterForm {
     const body = this.payload();
     const missing = this.missing(body);
     if (missing.length) {
-      showErrors(this.form, missing, ALIASES);
+      showErrors(this.form, missing, this.aliases);
       return;
     }
     let duplicate = null;
@@ -393,7 +418,7 @@ class RegisterForm {
         }
         throw err;
       }
-    }, { aliases: ALIASES, busyLabel: 'Registrando…' });
+    }, { aliases: this.aliases, busyLabel: 'Registrando…' });
     if (ev) {
       this.showDone(ev, false);
     } else if (duplicate) {
@@ -409,13 +434,16 @@ class RegisterForm {
 
   showDone(ev, added) {
     const crit = (catalog().critical_transactions || []).map((t) => h('li', {}, t.name));
-    const title = added ? 'Solicitud agregada al evento abierto' : 'Inoperatividad registrada';
+    let title = added ? 'Solicitud agregada al evento abierto' : 'Inoperatividad registrada';
+    if (this.serial && !added) title = `Formato ${this.serial} regularizado`;
     const panel = h('section', { class: 'panel result', 'aria-labelledby': 'done-title' },
       h('h2', { id: 'done-title', tabindex: '-1' }, title),
       h('p', {}, added ? 'El evento queda con las solicitudes:' : 'Número del evento:'),
       h('p', {}, h('span', { class: 'big-number', 'data-testid': 'event-number' }, ev.number)),
       h('p', {}, `${pointLabel(ev.point)} · ${name('procedure', ev.procedure)} · desde ${fmtDateTime(ev.started_at)}`),
       h('p', {}, `Solicitudes: ${nameList('request', ev.requests).join(', ')}`),
+      ev.origin === 'MANUAL' ? h('p', { 'data-testid': 'regularised' }, regularisedText(ev)) : null,
+      ev.origin === 'MANUAL' ? notice('info', 'Ahora, en el evento, agregue las transacciones críticas del formato y ciérrelo con la hora de fin anotada.') : null,
       notice('warning', h('strong', {}, 'Mientras el evento siga abierto, atienda obligatoriamente las transacciones críticas:'), h('ul', {}, crit)),
       h('div', { class: 'actions' },
         h('a', { class: 'btn btn-primary', href: href(`/eventos/${encodeURIComponent(ev.number)}`) }, 'Ver el evento'),
@@ -426,6 +454,20 @@ class RegisterForm {
     panel.querySelector('h2').focus();
     announce(`${title}: ${ev.number}`);
   }
+}
+
+/* K2: what regularising a paper form means, above the form. */
+function manualNotice(serial) {
+  return notice('info', h('p', {}, h('strong', {}, `Regularización del formato manual ${serial}. `),
+    'Registre los datos tal como se anotaron en el formato, con la fecha y hora de inicio originales (hasta 30 días atrás). ',
+    'El evento queda con origen «formato manual» y se muestra su demora de regularización.'),
+  h('p', {}, 'Después, en el evento, agregue las transacciones críticas del formato y ciérrelo con la hora de fin anotada.'));
+}
+
+/* A datetime-local value n days before now (Lima). */
+function limaInputDaysAgo(n) {
+  const d = new Date(Date.now() - 5 * 3600e3 - n * 86400e3);
+  return d.toISOString().slice(0, 16);
 }
 
 function pointInfo(p) {

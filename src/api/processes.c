@@ -1,0 +1,358 @@
+/*
+ * V3: the Procesos request (CONTROL), the ruling (PROCESOS), the tray
+ * with its 24-hour clock, and the desk: who is present, who is absent,
+ * the backups that get the escalations.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "calendar/cal.h"
+#include "domain/control_json.h"
+#include "domain/processes.h"
+#include "mail/notify.h"
+#include "store/control.h"
+#include "store/events.h"
+#include "store/processes.h"
+#include "util/config.h"
+#include "util/strnum.h"
+
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX	   500
+#define ABSENCE_MAX_S	   (366 * 86400)
+
+struct processes_change {
+	struct req *r;
+	struct processes_request req;
+	char ruling[16];
+	char reason[PROCESSES_REASON_MAX * 4 + 1];
+};
+
+/* N2: the request goes to the PROCESOS users, in its transaction. */
+static int mail_request(struct db *db, const struct event *ev,
+			const struct processes_request *q, int64_t now)
+{
+	char link[64], due[26],
+	    detail[sizeof(q->note) + sizeof(ev->point.name) +
+		   sizeof(ev->point.code) + 160];
+	struct notify_args a = {
+	    .ref = ev->number, .link = link, .detail = detail};
+
+	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
+	cal_format_lima(q->due_at, due);
+	snprintf(detail, sizeof(detail),
+		 "Punto: %s (%s). Responda a más tardar el %.10s a las %.5s "
+		 "(hora de Lima).%s%s",
+		 ev->point.name, ev->point.code, due, due + 11,
+		 q->note[0] ? " Nota de Control: " : "", q->note);
+	return notify(db, NOTIFY_PROCESOS_REQUEST, &a, now);
+}
+
+static int decide_request(struct db *db, struct event *ev, void *arg,
+			  struct inop_err *e)
+{
+	struct processes_change *c = arg;
+	int rc = store_processes_get(db, ev->id, &c->req);
+
+	if (rc < 0)
+		return err_internal(e);
+	if (processes_request_check(ev, rc, e) < 0)
+		return -1;
+	if (store_processes_insert(db, ev, &c->req, &c->r->actor, c->r->now) <
+		0 ||
+	    mail_request(db, ev, &c->req, c->r->now) < 0)
+		return err_internal(e);
+	return 0;
+}
+
+static int decide_ruling(struct db *db, struct event *ev, void *arg,
+			 struct inop_err *e)
+{
+	struct processes_change *c = arg;
+	int rc = store_processes_get(db, ev->id, &c->req);
+
+	if (rc < 0)
+		return err_internal(e);
+	if (processes_ruling_check(rc ? &c->req : NULL, c->ruling, c->reason,
+				   e) < 0)
+		return -1;
+	if (store_processes_rule(db, ev, &c->req, c->ruling, c->reason,
+				 &c->r->actor, c->r->now) < 0)
+		return err_internal(e);
+	return 0;
+}
+
+static void change(struct req *r, event_locked_fn fn,
+		   struct processes_change *c, int status)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct inop_err e;
+	struct db *db = api_db(r);
+
+	if (!ev || !db) {
+		if (db)
+			reply_internal(r);
+	} else if (api_event_load(r, db, ev) == 0) {
+		if (store_event_locked(db, r->param[0], fn, c, ev, &e) < 0)
+			reply_error(r, &e);
+		else
+			reply_json(r, status,
+				   processes_to_json(&c->req, r->now));
+	}
+	free(ev);
+}
+
+void api_processes_request(struct req *r)
+{
+	struct processes_change *c = calloc(1, sizeof(*c));
+	struct inop_err e;
+
+	if (!c) {
+		reply_internal(r);
+		return;
+	}
+	c->r = r;
+	/* The body is optional: {"note"} for Procesos. */
+	if (r->body && body_text(r->body, "note", 0, PROCESSES_NOTE_MAX,
+				 c->req.note, sizeof(c->req.note), &e) < 0)
+		reply_error(r, &e);
+	else
+		change(r, decide_request, c, 201);
+	free(c);
+}
+
+void api_processes_ruling(struct req *r)
+{
+	struct processes_change *c = calloc(1, sizeof(*c));
+	struct inop_err e;
+
+	if (!c) {
+		reply_internal(r);
+		return;
+	}
+	c->r = r;
+	if (body_str(r->body, "ruling", 1, c->ruling, sizeof(c->ruling), &e) <
+		0 ||
+	    body_text(r->body, "reason", 1, PROCESSES_REASON_MAX, c->reason,
+		      sizeof(c->reason), &e) < 0)
+		reply_error(r, &e);
+	else
+		change(r, decide_ruling, c, 200);
+	free(c);
+}
+
+void api_processes_get(struct req *r)
+{
+	struct processes_change *c = calloc(1, sizeof(*c));
+	struct event *ev = malloc(sizeof(*ev));
+	struct inop_err e;
+	struct db *db = api_db(r);
+	int rc;
+
+	if (!c || !ev || !db) {
+		if (db)
+			reply_internal(r);
+		goto out;
+	}
+	if (api_event_load(r, db, ev) < 0)
+		goto out;
+	rc = store_processes_get(db, ev->id, &c->req);
+	if (rc < 0) {
+		reply_internal(r);
+	} else if (rc == 0) {
+		err_set(&e, 404, "NOT_FOUND", NULL,
+			"No se ha solicitado el dictamen de Procesos para el "
+			"evento %s",
+			ev->number);
+		reply_error(r, &e);
+	} else {
+		reply_json(r, 200, processes_to_json(&c->req, r->now));
+	}
+out:
+	free(c);
+	free(ev);
+}
+
+/* ---------- the tray ---------- */
+
+static json_t *row_json(const struct processes_row *row, int64_t now)
+{
+	json_t *o = processes_to_json(&row->r, now);
+	char start[26], end[26];
+
+	cal_format_lima(row->started_at, start);
+	cal_format_lima(row->ended_at, end);
+	json_object_set_new(
+	    o, "event_summary",
+	    json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:o}", "number",
+		      row->r.event_number, "point", "code", row->point.code,
+		      "name", row->point.name, "channel", row->point.channel,
+		      "procedure", row->procedure, "scenario", row->scenario,
+		      "started_at", start, "ended_at",
+		      row->ended_at ? json_string(end) : json_null()));
+	return o;
+}
+
+static int list_params(struct req *r, const char **status, int64_t *limit,
+		       int64_t *offset, struct inop_err *e)
+{
+	static const char *const statuses[] = {"PENDIENTE", "VENCIDA",
+					       "RESUELTA", NULL};
+	const char *s = http_query(r, "status"), *l = http_query(r, "limit"),
+		   *o = http_query(r, "offset");
+
+	*status = NULL;
+	*limit = LIST_LIMIT_DEFAULT;
+	*offset = 0;
+	for (int i = 0; s && *s && statuses[i]; i++)
+		if (strcmp(s, statuses[i]) == 0)
+			*status = statuses[i];
+	if (s && *s && !*status)
+		return err_validation(e, "status",
+				      "Estado no válido: '%s' (PENDIENTE, "
+				      "VENCIDA o RESUELTA)",
+				      s);
+	if ((l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, limit) < 0) ||
+	    (o && *o && strnum_i64(o, 0, INT32_MAX, offset) < 0))
+		return err_validation(e, l && *l ? "limit" : "offset",
+				      "Paginación no válida");
+	return 0;
+}
+
+void api_processes_list(struct req *r)
+{
+	struct processes_row *list = NULL;
+	const char *status;
+	int64_t limit, offset, total;
+	struct inop_err e;
+	size_t n = 0;
+	json_t *items;
+	struct db *db = api_db(r);
+
+	if (!db)
+		return;
+	if (list_params(r, &status, &limit, &offset, &e) < 0) {
+		reply_error(r, &e);
+		return;
+	}
+	if (store_processes_list(db, status, r->now, limit, offset, &list, &n,
+				 &total) < 0) {
+		free(list);
+		reply_internal(r);
+		return;
+	}
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, row_json(&list[i], r->now));
+	free(list);
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", items, "total",
+			     (json_int_t)total));
+}
+
+/* ---------- the desk and absences ---------- */
+
+static json_t *person_json(const struct processes_person *p)
+{
+	char since[26], until[26];
+
+	cal_format_lima(p->absent_since, since);
+	cal_format_lima(p->absent_until, until);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:b, s:b, s:o, s:o}", "username", p->username,
+	    "name", p->name, "email", p->email, "backup", p->backup, "absent",
+	    p->absent_since != 0, "absent_since",
+	    p->absent_since ? json_string(since) : json_null(), "absent_until",
+	    p->absent_until ? json_string(until) : json_null());
+}
+
+static void reply_desk(struct req *r, struct db *db)
+{
+	const char *backups = r->app->cfg->procesos_backups;
+	struct processes_person *people = NULL;
+	size_t n = 0;
+	int present = 0;
+	json_t *list, *backup_list;
+
+	if (store_processes_people(db, backups, r->now, &people, &n) < 0) {
+		free(people);
+		reply_internal(r);
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(list, person_json(&people[i]));
+		present += !people[i].backup && !people[i].absent_since;
+	}
+	free(people);
+	backup_list = json_array();
+	for (const char *p = backups; *p;) {
+		size_t len;
+
+		p += strspn(p, " ");
+		len = strcspn(p, ",");
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len)
+			json_array_append_new(backup_list,
+					      json_stringn(p, len));
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	reply_json(r, 200,
+		   json_pack("{s:o, s:i, s:o, s:I}", "people", list,
+			     "primaries_present", present, "backups",
+			     backup_list, "deadline_hours",
+			     (json_int_t)(PROCESSES_DEADLINE_S / 3600)));
+}
+
+void api_processes_desk(struct req *r)
+{
+	struct db *db = api_db(r);
+
+	if (db)
+		reply_desk(r, db);
+}
+
+void api_processes_absence_start(struct req *r)
+{
+	char note[PROCESSES_NOTE_MAX * 4 + 1];
+	int64_t until = 0;
+	struct inop_err e;
+	struct db *db = api_db(r);
+
+	if (!db)
+		return;
+	if (r->body && (body_time(r->body, "until", 0, &until, &e) < 0 ||
+			body_text(r->body, "note", 0, PROCESSES_NOTE_MAX, note,
+				  sizeof(note), &e) < 0)) {
+		reply_error(r, &e);
+		return;
+	}
+	if (!r->body)
+		note[0] = '\0';
+	if (until && (until <= r->now || until > r->now + ABSENCE_MAX_S)) {
+		err_validation(&e, "until",
+			       "El regreso debe ser una fecha futura, dentro "
+			       "de un año");
+		reply_error(r, &e);
+		return;
+	}
+	if (store_absence_start(db, &r->actor, until, note, r->now, &e) < 0)
+		reply_error(r, &e);
+	else
+		reply_desk(r, db);
+}
+
+void api_processes_absence_end(struct req *r)
+{
+	struct inop_err e;
+	struct db *db = api_db(r);
+
+	if (!db)
+		return;
+	if (store_absence_end(db, &r->actor, r->now, &e) < 0)
+		reply_error(r, &e);
+	else
+		reply_desk(r, db);
+}

@@ -1,0 +1,135 @@
+#include "domain/control_json.h"
+
+#include <string.h>
+
+#include "calendar/cal.h"
+
+static json_t *opt_str(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *opt_time(int64_t t)
+{
+	char s[26];
+
+	if (!t)
+		return json_null();
+	cal_format_lima(t, s);
+	return json_string(s);
+}
+
+json_t *critical_to_json(const struct critical_tx *tx)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(tx->id));
+	json_object_set_new(o, "event_id", json_integer(tx->event_id));
+	json_object_set_new(o, "type", json_string(tx->type));
+	json_object_set_new(o, "customer_ref", json_string(tx->customer_ref));
+	json_object_set_new(o, "attended_at", opt_time(tx->attended_at));
+	json_object_set_new(o, "how", json_string(tx->how));
+	json_object_set_new(o, "system_ref", opt_str(tx->system_ref));
+	json_object_set_new(o, "system_ref_at", opt_time(tx->system_ref_at));
+	json_object_set_new(o, "system_ref_by", opt_str(tx->system_ref_by));
+	json_object_set_new(o, "regularised",
+			    json_boolean(tx->system_ref[0] != '\0'));
+	json_object_set_new(o, "recorded_at", opt_time(tx->recorded_at));
+	json_object_set_new(o, "recorded_by", opt_str(tx->recorded_by));
+	return o;
+}
+
+/* "a@x.pe,b@x.pe" -> ["a@x.pe", "b@x.pe"] */
+static json_t *address_list(const char *csv)
+{
+	json_t *a = json_array();
+	const char *p = csv;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		while (n && *p == ' ') {
+			p++;
+			n--;
+		}
+		if (n)
+			json_array_append_new(a, json_stringn(p, n));
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return a;
+}
+
+json_t *processes_to_json(const struct processes_request *r, int64_t now)
+{
+	json_t *o = json_object();
+	enum processes_status st;
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "event_id", json_integer(r->event_id));
+	json_object_set_new(o, "event", json_string(r->event_number));
+	json_object_set_new(o, "note", opt_str(r->note));
+	json_object_set_new(o, "requested_at", opt_time(r->requested_at));
+	json_object_set_new(o, "requested_by", opt_str(r->requested_by));
+	json_object_set_new(o, "due_at", opt_time(r->due_at));
+	json_object_set_new(o, "ruling", opt_str(r->ruling));
+	json_object_set_new(o, "reason", opt_str(r->reason));
+	json_object_set_new(o, "ruled_at", opt_time(r->ruled_at));
+	json_object_set_new(o, "ruled_by", opt_str(r->ruled_by));
+	json_object_set_new(o, "escalated_at", opt_time(r->escalated_at));
+	json_object_set_new(o, "escalation_reason",
+			    opt_str(r->escalation_reason));
+	json_object_set_new(o, "escalated_to", address_list(r->escalated_to));
+	if (now <= 0)
+		return o;
+	st = processes_status(r, now);
+	json_object_set_new(o, "status",
+			    json_string(processes_status_code(st)));
+	json_object_set_new(o, "overdue",
+			    json_boolean(st == PROCESSES_VENCIDA));
+	json_object_set_new(o, "seconds_left",
+			    st == PROCESSES_RESUELTA
+				? json_null()
+				: json_integer(r->due_at - now));
+	return o;
+}
+
+json_t *checks_to_json(const struct check *checks, int n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(
+		    a, json_pack("{s:s, s:b, s:s, s:s}", "code",
+				 check_code_name(checks[i].code), "passed",
+				 check_passed(&checks[i]), "status",
+				 check_status_name(checks[i].status), "detail",
+				 checks[i].detail));
+	return a;
+}
+
+json_t *manual_form_to_json(const struct manual_form *f)
+{
+	json_t *o = json_object();
+	int64_t delay = f->used_at && f->event_started_at
+			    ? f->used_at - f->event_started_at
+			    : -1;
+
+	json_object_set_new(o, "id", json_integer(f->id));
+	json_object_set_new(o, "serial", json_string(f->serial));
+	json_object_set_new(o, "point",
+			    json_pack("{s:s, s:s}", "code", f->point.code,
+				      "name", f->point.name));
+	json_object_set_new(o, "seq", json_integer(f->seq));
+	json_object_set_new(o, "issued_at", opt_time(f->issued_at));
+	json_object_set_new(o, "issued_by", json_string(f->issued_by));
+	json_object_set_new(o, "status",
+			    json_string(f->event_id ? "USADO" : "LIBRE"));
+	json_object_set_new(o, "event", opt_str(f->event_number));
+	json_object_set_new(o, "used_at", opt_time(f->used_at));
+	json_object_set_new(o, "delay_minutes",
+			    delay >= 0 ? json_integer(delay / 60)
+				       : json_null());
+	return o;
+}

@@ -1,0 +1,34 @@
+#ifndef INOP_DOMAIN_CONTROL_JSON_H
+#define INOP_DOMAIN_CONTROL_JSON_H
+#include <jansson.h>
+
+#include "domain/critical.h"
+#include "domain/evaluation.h"
+#include "domain/manual_form.h"
+#include "domain/processes.h"
+
+/*
+ * The JSON objects of control and contingency, for API replies and audit
+ * records.  Times in Lima (RFC 3339).  Each returns a new reference.
+ */
+
+/* T1: {id, event_id, type, customer_ref, attended_at, how, system_ref,
+ * system_ref_at, system_ref_by, regularised, recorded_at, recorded_by} */
+json_t *critical_to_json(const struct critical_tx *tx);
+
+/*
+ * V3: {id, event_id, event, note, requested_at, requested_by, due_at,
+ * ruling, reason, ruled_at, ruled_by, escalated_at, escalation_reason,
+ * escalated_to[]} and, when now > 0, the 24-hour clock at `now`: status
+ * (PENDIENTE|VENCIDA|RESUELTA), overdue, seconds_left.
+ */
+json_t *processes_to_json(const struct processes_request *r, int64_t now);
+
+/* V1: [{code, passed, status, detail}] */
+json_t *checks_to_json(const struct check *checks, int n);
+
+/* K1: {serial, point, seq, issued_at, issued_by, status: LIBRE|USADO,
+ * event, used_at, delay_minutes} */
+json_t *manual_form_to_json(const struct manual_form *f);
+
+#endif

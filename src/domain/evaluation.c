@@ -1,0 +1,246 @@
+/*
+ * E1, E2 and the V1 checks of SPEC section 10, as pure functions over an
+ * event and the facts the store gathered about it.
+ */
+#include "domain/evaluation.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/* The end of a span that may still be running. */
+static int64_t end_or_now(int64_t end, int64_t now)
+{
+	return end ? end : now;
+}
+
+enum e1_result evaluation_e1(const struct event *ev,
+			     const struct time_span *mass_failure, int64_t now)
+{
+	if (!is(ev->scenario, "FALLA_MASIVA"))
+		return E1_NO_APLICA;
+	if (!mass_failure)
+		return E1_FUERA;
+	if (ev->started_at >= mass_failure->start &&
+	    end_or_now(ev->ended_at, now) <=
+		end_or_now(mass_failure->end, now))
+		return E1_DENTRO;
+	return E1_FUERA;
+}
+
+const char *e1_code(enum e1_result r)
+{
+	switch (r) {
+	case E1_DENTRO:
+		return "DENTRO";
+	case E1_FUERA:
+		return "FUERA";
+	default:
+		return "NO_APLICA";
+	}
+}
+
+void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
+{
+	int64_t s =
+	    end_or_now(ev->open ? 0 : ev->ended_at, now) - ev->started_at;
+
+	if (s < 0)
+		s = 0;
+	out->minutes = s / 60;
+	out->over_1h = s > 3600;
+	out->ongoing = ev->open;
+	out->closure_reason =
+	    !ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
+}
+
+/* "3 h 05 min", "12 min" */
+static void span_text(int64_t s, char *out, size_t n)
+{
+	int64_t m = s > 0 ? s / 60 : 0;
+
+	if (m >= 60)
+		snprintf(out, n, "%lld h %02lld min", (long long)(m / 60),
+			 (long long)(m % 60));
+	else
+		snprintf(out, n, "%lld min", (long long)m);
+}
+
+#define SET(c, st, ...)                                                       \
+	do {                                                                  \
+		(c)->status = (st);                                           \
+		snprintf((c)->detail, sizeof((c)->detail), __VA_ARGS__);      \
+	} while (0)
+
+static void check_registrant(const struct event *ev,
+			     const struct check_facts *f, struct check *c)
+{
+	if (is(ev->scenario, "PRUEBA"))
+		SET(c, CHECK_NA,
+		    "Prueba registrada por un área autorizada "
+		    "(%s)",
+		    ev->registered_by);
+	else if (f->registrant_jefe_of_point)
+		SET(c, CHECK_OK,
+		    "Registrado por %s, jefe asignado al punto "
+		    "%s",
+		    ev->registered_by, ev->point.code);
+	else
+		SET(c, CHECK_FAIL,
+		    "Registrado por %s, que no es jefe "
+		    "asignado al punto %s",
+		    ev->registered_by, ev->point.code);
+}
+
+/* The Spanish name of a catalogue code, or the code itself. */
+static const char *cat_name(const struct catalog *cat, const char *kind,
+			    const char *code)
+{
+	const struct cat_item *it = catalog_find(cat, kind, NULL, code);
+
+	return it ? it->name : code;
+}
+
+static void check_reason(const struct catalog *cat, const struct event *ev,
+			 struct check *c)
+{
+	const char *reason =
+	    cat_name(cat, "closure_reason", ev->closure_reason);
+	const char *scenario = cat_name(cat, "scenario", ev->scenario);
+
+	if (ev->open)
+		SET(c, CHECK_PENDING, "El evento sigue abierto");
+	else if (catalog_find(cat, "scenario_reason", ev->scenario,
+			      ev->closure_reason))
+		SET(c, CHECK_OK, "«%.150s» corresponde al escenario «%.150s»",
+		    reason, scenario);
+	else
+		SET(c, CHECK_FAIL,
+		    "El motivo de cierre «%.150s» no corresponde al "
+		    "escenario «%.150s»",
+		    reason, scenario);
+}
+
+static void check_error_or_test(const struct event *ev, struct check *c)
+{
+	if (is(ev->scenario, "PRUEBA"))
+		SET(c, CHECK_FAIL, "Es una prueba: no se reporta");
+	else if (is(ev->closure_reason, "ERROR_USUARIO"))
+		SET(c, CHECK_FAIL, "Cerrado como error de usuario: %.200s",
+		    ev->justification);
+	else
+		SET(c, CHECK_OK, "No es una prueba ni un error de usuario");
+}
+
+static void check_critical(const struct event *ev, const struct check_facts *f,
+			   struct check *c)
+{
+	if (f->critical_total == 0)
+		SET(c, CHECK_NA, "No se registraron transacciones críticas");
+	else if (f->critical_missing == 0)
+		SET(c, CHECK_OK,
+		    "%d transacción(es) crítica(s) con "
+		    "referencia del sistema",
+		    f->critical_total);
+	else
+		SET(c, ev->open ? CHECK_PENDING : CHECK_FAIL,
+		    "%d de %d transacción(es) crítica(s) sin referencia del "
+		    "sistema",
+		    f->critical_missing, f->critical_total);
+}
+
+int processes_ruling_required(const struct event *ev)
+{
+	return is(ev->point.channel, "PRESENCIAL") &&
+	       !is(ev->scenario, "PRUEBA") && !ev->ruled_out &&
+	       !is(ev->closure_reason, "ERROR_USUARIO") &&
+	       !is(ev->closure_reason, "INTERMITENCIA");
+}
+
+static void why_not_required(const struct event *ev, struct check *c)
+{
+	const char *why = "no se reporta";
+
+	if (!is(ev->point.channel, "PRESENCIAL"))
+		why = "el punto no es de atención presencial";
+	else if (is(ev->scenario, "PRUEBA"))
+		why = "es una prueba";
+	else if (ev->ruled_out)
+		why = "Control lo descartó del reporte";
+	SET(c, CHECK_NA, "No requiere dictamen: %s", why);
+}
+
+static void check_processes(const struct event *ev,
+			    const struct check_facts *f, int64_t now,
+			    struct check *c)
+{
+	const struct processes_request *r = f->processes;
+	char left[32];
+
+	if (r && r->ruling[0])
+		SET(c, CHECK_OK, "%s: %.200s",
+		    is(r->ruling, "PROCEDE") ? "Procede" : "No procede",
+		    r->reason);
+	else if (!processes_ruling_required(ev))
+		why_not_required(ev, c);
+	else if (r && processes_status(r, now) == PROCESSES_VENCIDA)
+		SET(c, CHECK_FAIL,
+		    "Dictamen vencido: sin respuesta de "
+		    "Procesos en 24 horas%s",
+		    r->escalated_at ? "; escalado a los suplentes" : "");
+	else if (r) {
+		span_text(r->due_at - now, left, sizeof(left));
+		SET(c, CHECK_PENDING, "Solicitado a Procesos; quedan %s",
+		    left);
+	} else if (ev->open)
+		SET(c, CHECK_PENDING,
+		    "Punto presencial: Control debe "
+		    "solicitar el dictamen de Procesos");
+	else
+		SET(c, CHECK_FAIL, "Falta solicitar el dictamen de Procesos");
+}
+
+void evaluation_checks(const struct catalog *cat, const struct event *ev,
+		       const struct check_facts *facts, int64_t now,
+		       struct check out[CHECK_COUNT])
+{
+	for (int i = 0; i < CHECK_COUNT; i++)
+		out[i].code = (enum check_code)i;
+	check_registrant(ev, facts, &out[CHECK_REGISTERED_BY_JEFE]);
+	check_reason(cat, ev, &out[CHECK_CLOSURE_REASON_FITS]);
+	check_error_or_test(ev, &out[CHECK_NOT_ERROR_OR_TEST]);
+	check_critical(ev, facts, &out[CHECK_CRITICAL_REGULARISED]);
+	check_processes(ev, facts, now, &out[CHECK_PROCESOS_RULING]);
+}
+
+const char *check_code_name(enum check_code c)
+{
+	static const char *const names[CHECK_COUNT] = {
+	    "REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS", "NOT_ERROR_OR_TEST",
+	    "CRITICAL_REGULARISED", "PROCESOS_RULING"};
+
+	return c < CHECK_COUNT ? names[c] : "";
+}
+
+const char *check_status_name(enum check_status s)
+{
+	switch (s) {
+	case CHECK_OK:
+		return "OK";
+	case CHECK_FAIL:
+		return "FALLA";
+	case CHECK_PENDING:
+		return "PENDIENTE";
+	default:
+		return "NO_APLICA";
+	}
+}
+
+int check_passed(const struct check *c)
+{
+	return c->status == CHECK_OK || c->status == CHECK_NA;
+}

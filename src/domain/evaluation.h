@@ -1,0 +1,101 @@
+#ifndef INOP_DOMAIN_EVALUATION_H
+#define INOP_DOMAIN_EVALUATION_H
+#include <stdint.h>
+
+#include "domain/catalog.h"
+#include "domain/event.h"
+#include "domain/processes.h"
+
+/*
+ * The evaluation of one event by Control and Procesos (SPEC E1, E2, V1),
+ * as pure functions: the caller gathers the facts from the store.  The
+ * official report (O1, O4) uses the same functions.
+ */
+
+/* A span of time in UTC seconds; end 0 = still running (runs to now). */
+struct time_span {
+	int64_t start;
+	int64_t end;
+};
+
+enum e1_result {
+	E1_NO_APLICA, /* not a mass-failure event */
+	E1_DENTRO,    /* the event's span lies within the failure's */
+	E1_FUERA,     /* it does not, or no failure is known */
+};
+
+/*
+ * E1: is the event's span [started_at, ended_at or now] within the mass
+ * failure's [start, end or now]?  NO_APLICA for scenarios other than
+ * FALLA_MASIVA.  `mass_failure` is NULL when the event names no known
+ * mass failure: a mass-failure event outside every window is FUERA.
+ */
+enum e1_result evaluation_e1(const struct event *ev,
+			     const struct time_span *mass_failure,
+			     int64_t now);
+/* "DENTRO", "FUERA", "NO_APLICA". */
+const char *e1_code(enum e1_result r);
+
+/* E2: duration and closure reason. */
+struct e2_result {
+	int64_t minutes;	    /* whole minutes, to now while open */
+	int over_1h;		    /* longer than one hour */
+	int ongoing;		    /* still open: minutes so far */
+	const char *closure_reason; /* NULL while open; points into ev */
+};
+void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out);
+
+/* V1: the checks shown on every event. */
+enum check_code {
+	CHECK_REGISTERED_BY_JEFE,   /* by a JEFE of the point at the time */
+	CHECK_CLOSURE_REASON_FITS,  /* closure reason allowed for scenario */
+	CHECK_NOT_ERROR_OR_TEST,    /* not a mistake (ERROR_USUARIO) or test */
+	CHECK_CRITICAL_REGULARISED, /* every critical tx has a system ref */
+	CHECK_PROCESOS_RULING,	    /* the Procesos ruling, where required */
+	CHECK_COUNT
+};
+
+enum check_status {
+	CHECK_OK,      /* passed */
+	CHECK_FAIL,    /* failed: Control must act */
+	CHECK_PENDING, /* not decidable yet (event open, ruling awaited) */
+	CHECK_NA,      /* does not apply to this event */
+};
+
+struct check {
+	enum check_code code;
+	enum check_status status;
+	char detail[512]; /* Spanish */
+};
+
+/* What the checks need beyond the event itself. */
+struct check_facts {
+	int registrant_jefe_of_point; /* holds JEFE and is assigned to it */
+	int critical_total;
+	int critical_missing; /* without a system reference */
+	/* The Procesos request, NULL when none was made. */
+	const struct processes_request *processes;
+};
+
+/*
+ * Computes the CHECK_COUNT checks of `ev` in order of enum check_code.
+ * passed (for the API) = OK or NA.
+ */
+void evaluation_checks(const struct catalog *cat, const struct event *ev,
+		       const struct check_facts *facts, int64_t now,
+		       struct check out[CHECK_COUNT]);
+/* "REGISTERED_BY_JEFE", ... */
+const char *check_code_name(enum check_code c);
+/* "OK", "FALLA", "PENDIENTE", "NO_APLICA". */
+const char *check_status_name(enum check_status s);
+/* 1 when the check counts as passed (OK or NA). */
+int check_passed(const struct check *c);
+
+/*
+ * Whether the Procesos ruling is required for `ev`: an event of an
+ * in-person point that would otherwise be reported (not a test, not
+ * closed as ERROR_USUARIO or INTERMITENCIA, not ruled out by Control).
+ */
+int processes_ruling_required(const struct event *ev);
+
+#endif

@@ -1,0 +1,541 @@
+#include "store/control.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/control_json.h"
+#include "store/audit.h"
+#include "store/events.h"
+#include "store/processes.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "util/log.h"
+#include "util/strnum.h"
+
+static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, n, "%s", s ? s : "");
+}
+
+/* Appends an audit record about event `ev_id`; takes the JSON values. */
+int control_audit(struct db *db, int64_t ev_id, const char *action,
+		  json_t *before, json_t *after, const char *actor,
+		  int64_t now)
+{
+	char *b =
+	    before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a =
+	    after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
+				.entity = "event",
+				.entity_id = ev_id,
+				.before_json = b,
+				.after_json = a};
+	int rc = audit_append(db, &rec);
+
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/*
+ * Takes the event's row lock before reading it, so that two changes of
+ * one event on two nodes run one after the other (a no-op UPDATE holds
+ * the lock until commit on PostgreSQL; SQLite writes one at a time).
+ */
+static int lock_event(struct db *db, const char *key)
+{
+	struct db_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "id = ?");
+		if (st)
+			db_bind_int(st, 1, id);
+	} else {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "number = ?");
+		if (st)
+			db_bind_text(st, 1, key);
+	}
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+struct locked_job {
+	const char *key;
+	event_locked_fn fn;
+	void *ctx;
+	struct event *ev;
+};
+
+static int locked_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct locked_job *j = arg;
+	int rc = lock_event(db, j->key);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	rc = store_event_get(db, j->key, j->ev);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el evento '%s'", j->key);
+	if (j->fn(db, j->ev, j->ctx, err) < 0) {
+		/* A refusal keeps its status; a failed write is logged. */
+		if (err->status >= 500)
+			log_error("database: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int store_event_locked(struct db *db, const char *key, event_locked_fn fn,
+		       void *ctx, struct event *ev, struct inop_err *err)
+{
+	struct locked_job j = {.key = key, .fn = fn, .ctx = ctx, .ev = ev};
+
+	return store_write(db, locked_body, &j, err);
+}
+
+/* ---------- T1: critical transactions ---------- */
+
+#define CRITICAL_COLS                                                         \
+	"SELECT ct.id, ct.event_id, ct.type, ct.customer_ref, "               \
+	"ct.attended_at, ct.how, ct.system_ref, ct.system_ref_at, "           \
+	"su.username, ct.recorded_at, ru.username FROM "                      \
+	"critical_transactions ct JOIN users ru ON ru.id = ct.recorded_by "   \
+	"LEFT JOIN users su ON su.id = ct.system_ref_by "
+
+static void critical_from_row(struct db_stmt *st, struct critical_tx *tx)
+{
+	memset(tx, 0, sizeof(*tx));
+	tx->id = db_col_int(st, 0);
+	tx->event_id = db_col_int(st, 1);
+	copy_col(st, 2, tx->type, sizeof(tx->type));
+	copy_col(st, 3, tx->customer_ref, sizeof(tx->customer_ref));
+	tx->attended_at = db_col_int(st, 4);
+	copy_col(st, 5, tx->how, sizeof(tx->how));
+	copy_col(st, 6, tx->system_ref, sizeof(tx->system_ref));
+	tx->system_ref_at = db_col_int(st, 7);
+	copy_col(st, 8, tx->system_ref_by, sizeof(tx->system_ref_by));
+	tx->recorded_at = db_col_int(st, 9);
+	copy_col(st, 10, tx->recorded_by, sizeof(tx->recorded_by));
+}
+
+int store_critical_insert(struct db *db, const struct event *ev,
+			  struct critical_tx *tx, const struct actor *who,
+			  int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "INSERT INTO critical_transactions (event_id, type, "
+		"customer_ref, attended_at, how, system_ref, "
+		"system_ref_at, system_ref_by, recorded_at, recorded_by) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	int rc;
+
+	if (!st)
+		return -1;
+	tx->event_id = ev->id;
+	tx->recorded_at = now;
+	snprintf(tx->recorded_by, sizeof(tx->recorded_by), "%s",
+		 who->username);
+	db_bind_int(st, 1, ev->id);
+	db_bind_text(st, 2, tx->type);
+	db_bind_text(st, 3, tx->customer_ref);
+	db_bind_int(st, 4, tx->attended_at);
+	db_bind_text(st, 5, tx->how);
+	if (tx->system_ref[0]) {
+		tx->system_ref_at = now;
+		snprintf(tx->system_ref_by, sizeof(tx->system_ref_by), "%s",
+			 who->username);
+		db_bind_text(st, 6, tx->system_ref);
+		db_bind_int(st, 7, now);
+		db_bind_int(st, 8, who->id);
+	}
+	db_bind_int(st, 9, now);
+	db_bind_int(st, 10, who->id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		tx->id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return -1;
+	return control_audit(db, ev->id, "event.critical_record", NULL,
+			     critical_to_json(tx), who->username, now);
+}
+
+int store_critical_get(struct db *db, int64_t event_id, int64_t id,
+		       struct critical_tx *tx)
+{
+	struct db_stmt *st = db_prepare(db, CRITICAL_COLS
+					"WHERE ct.event_id = ? AND ct.id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	db_bind_int(st, 2, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		critical_from_row(st, tx);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int store_critical_set_ref(struct db *db, const struct event *ev,
+			   struct critical_tx *tx, const char *system_ref,
+			   const struct actor *who, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "UPDATE critical_transactions SET system_ref = ?, "
+		"system_ref_at = ?, system_ref_by = ? WHERE id = ? AND "
+		"system_ref IS NULL RETURNING id");
+	json_t *before = critical_to_json(tx);
+	int rc;
+
+	if (!st) {
+		json_decref(before);
+		return -1;
+	}
+	db_bind_text(st, 1, system_ref);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, who->id);
+	db_bind_int(st, 4, tx->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_ROW) {
+		json_decref(before);
+		return -1;
+	}
+	snprintf(tx->system_ref, sizeof(tx->system_ref), "%s", system_ref);
+	tx->system_ref_at = now;
+	snprintf(tx->system_ref_by, sizeof(tx->system_ref_by), "%s",
+		 who->username);
+	return control_audit(db, ev->id, "event.critical_reference", before,
+			     critical_to_json(tx), who->username, now);
+}
+
+int store_critical_list(struct db *db, int64_t event_id,
+			struct critical_tx **out, size_t *n)
+{
+	struct db_stmt *st =
+	    db_prepare(db, CRITICAL_COLS "WHERE ct.event_id = ? ORDER BY "
+					 "ct.attended_at, ct.id");
+	struct critical_tx *list = NULL, *grown;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		list = grown;
+		critical_from_row(st, &list[count++]);
+	}
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* ---------- V2: operational-error alerts ---------- */
+
+/* The addresses of the active JEFEs of a point, comma-separated. */
+static int point_jefes(struct db *db, int64_t point_id, char *out, size_t n)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT u.email FROM users u JOIN user_points up ON "
+		"up.user_id = u.id WHERE up.point_id = ? AND u.active = 1 "
+		"AND (',' || u.roles || ',') LIKE '%,JEFE,%' "
+		"ORDER BY u.username");
+	size_t len = 0;
+	int rc;
+
+	out[0] = '\0';
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, point_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *e = db_col_text(st, 0);
+		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "",
+				 e ? e : "");
+
+		if (w < 0 || (size_t)w >= n - len) {
+			out[len] = '\0'; /* keep the addresses that fit */
+			continue;
+		}
+		len += (size_t)w;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static json_t *alert_json(const struct operational_alert *a)
+{
+	return json_pack("{s:I, s:s, s:s}", "alert_id", (json_int_t)a->id,
+			 "text", a->text, "recipients", a->recipients);
+}
+
+int store_alert_insert(struct db *db, const struct event *ev,
+		       struct operational_alert *a, const struct actor *who,
+		       int64_t now)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (point_jefes(db, ev->point.id, a->recipients,
+			sizeof(a->recipients)) < 0)
+		return -1;
+	st =
+	    db_prepare(db, "INSERT INTO operational_alerts (event_id, text, "
+			   "recipients, created_at, created_by) VALUES (?, ?, "
+			   "?, ?, ?) RETURNING id");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, ev->id);
+	db_bind_text(st, 2, a->text);
+	db_bind_text(st, 3, a->recipients);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, who->id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		a->id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return -1;
+	a->event_id = ev->id;
+	a->created_at = now;
+	snprintf(a->created_by, sizeof(a->created_by), "%s", who->username);
+	return control_audit(db, ev->id, "event.operational_alert", NULL,
+			     alert_json(a), who->username, now);
+}
+
+int store_alerts_list(struct db *db, int64_t event_id,
+		      struct operational_alert **out, size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT a.id, a.event_id, a.text, a.recipients, "
+		"a.created_at, u.username FROM operational_alerts a JOIN "
+		"users u ON u.id = a.created_by WHERE a.event_id = ? "
+		"ORDER BY a.id");
+	struct operational_alert *list = NULL, *grown;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		list = grown;
+		list[count].id = db_col_int(st, 0);
+		list[count].event_id = db_col_int(st, 1);
+		copy_col(st, 2, list[count].text, sizeof(list[count].text));
+		copy_col(st, 3, list[count].recipients,
+			 sizeof(list[count].recipients));
+		list[count].created_at = db_col_int(st, 4);
+		copy_col(st, 5, list[count].created_by,
+			 sizeof(list[count].created_by));
+		count++;
+	}
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* ---------- C4: ruling out ---------- */
+
+int store_event_rule_out(struct db *db, struct event *ev, const char *source,
+			 const char *reason, const char *action,
+			 const struct actor *who, int64_t now)
+{
+	struct db_stmt *st;
+	json_t *before = json_pack("{s:b, s:b}", "ruled_out", ev->ruled_out,
+				   "reportable", event_reportable(ev));
+	int rc;
+
+	ev->ruled_out = 1;
+	ev->reportable = event_reportable(ev);
+	/* The event reads differently now (reportable, ruled_out). */
+	if (store_register_bump(db) < 0)
+		goto fail;
+	st = db_prepare(db, "UPDATE events SET ruled_out = 1, reportable = ? "
+			    "WHERE id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, ev->reportable);
+	db_bind_int(st, 2, ev->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto fail;
+	st = db_prepare(db, "INSERT INTO event_exclusions (event_id, source, "
+			    "reason, created_at, created_by) VALUES (?, ?, ?, "
+			    "?, ?)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, ev->id);
+	db_bind_text(st, 2, source);
+	db_bind_text(st, 3, reason);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, who->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto fail;
+	return control_audit(db, ev->id, action, before,
+			     json_pack("{s:b, s:b, s:s, s:s}", "ruled_out", 1,
+				       "reportable", ev->reportable, "source",
+				       source, "reason", reason),
+			     who->username, now);
+fail:
+	json_decref(before);
+	return -1;
+}
+
+int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
+		"event_exclusions x JOIN users u ON u.id = x.created_by "
+		"WHERE x.event_id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		copy_col(st, 0, ex->source, sizeof(ex->source));
+		copy_col(st, 1, ex->reason, sizeof(ex->reason));
+		ex->created_at = db_col_int(st, 2);
+		copy_col(st, 3, ex->created_by, sizeof(ex->created_by));
+	}
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* ---------- V1: facts and the failing checks in SQL ---------- */
+
+int store_check_facts(struct db *db, const struct event *ev,
+		      struct check_facts *facts, struct processes_request *req)
+{
+	struct db_stmt *st;
+	int rc;
+
+	memset(facts, 0, sizeof(*facts));
+	st = db_prepare(
+	    db, "SELECT 1 FROM users u JOIN user_points up ON up.user_id = "
+		"u.id WHERE u.id = (SELECT registered_by FROM events WHERE "
+		"id = ?) AND up.point_id = ? AND (',' || u.roles || ',') "
+		"LIKE '%,JEFE,%'");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, ev->id);
+	db_bind_int(st, 2, ev->point.id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc < 0)
+		return -1;
+	facts->registrant_jefe_of_point = rc == DB_ROW;
+	st = db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN "
+			    "system_ref IS NULL THEN 1 ELSE 0 END), 0) FROM "
+			    "critical_transactions WHERE event_id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, ev->id);
+	rc = db_step(st);
+	facts->critical_total = (int)db_col_int(st, 0);
+	facts->critical_missing = (int)db_col_int(st, 1);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return -1;
+	rc = store_processes_get(db, ev->id, req);
+	if (rc < 0)
+		return -1;
+	facts->processes = rc ? req : NULL;
+	return 0;
+}
+
+/*
+ * Each condition mirrors one check function of domain/evaluation.c and
+ * is true exactly when that check is CHECK_FAIL; test_control checks
+ * both agree on every kind of event.
+ */
+static const char *const failing_sql[CHECK_COUNT] = {
+    /* CHECK_REGISTERED_BY_JEFE */
+    "(e.scenario <> 'PRUEBA' AND NOT EXISTS (SELECT 1 FROM users u "
+    "JOIN user_points up ON up.user_id = u.id WHERE u.id = "
+    "e.registered_by AND up.point_id = e.point_id AND (',' || u.roles "
+    "|| ',') LIKE '%,JEFE,%'))",
+    /* CHECK_CLOSURE_REASON_FITS */
+    "(e.status = 'CLOSED' AND NOT EXISTS (SELECT 1 FROM catalog_items c "
+    "WHERE c.kind = 'scenario_reason' AND c.parent = e.scenario AND "
+    "c.code = e.closure_reason))",
+    /* CHECK_NOT_ERROR_OR_TEST */
+    "(e.scenario = 'PRUEBA' OR e.closure_reason = 'ERROR_USUARIO')",
+    /* CHECK_CRITICAL_REGULARISED */
+    "(e.status = 'CLOSED' AND EXISTS (SELECT 1 FROM "
+    "critical_transactions ct WHERE ct.event_id = e.id AND "
+    "ct.system_ref IS NULL))",
+    /* CHECK_PROCESOS_RULING: required, no ruling, and overdue or never
+     * asked for a closed event.  Binds now. */
+    "(p.channel = 'PRESENCIAL' AND e.scenario <> 'PRUEBA' AND "
+    "e.ruled_out = 0 AND COALESCE(e.closure_reason, '') NOT IN "
+    "('ERROR_USUARIO', 'INTERMITENCIA') AND NOT EXISTS (SELECT 1 FROM "
+    "processes_requests pr WHERE pr.event_id = e.id AND (pr.ruling IS "
+    "NOT NULL OR (pr.escalated_at IS NULL AND pr.due_at > ?))) AND "
+    "(e.status = 'CLOSED' OR EXISTS (SELECT 1 FROM processes_requests "
+    "pr WHERE pr.event_id = e.id)))",
+};
+
+void control_failing_where(struct buf *sql, int check)
+{
+	if (check >= 0 && check < CHECK_COUNT) {
+		buf_appends(sql, failing_sql[check]);
+		return;
+	}
+	buf_appends(sql, "(");
+	for (int i = 0; i < CHECK_COUNT; i++) {
+		if (i)
+			buf_appends(sql, " OR ");
+		buf_appends(sql, failing_sql[i]);
+	}
+	buf_appends(sql, ")");
+}
+
+int control_failing_bind(struct db_stmt *st, int i, int check, int64_t now)
+{
+	if (check < 0 || check == CHECK_PROCESOS_RULING)
+		db_bind_int(st, i++, now);
+	return i;
+}

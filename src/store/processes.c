@@ -1,0 +1,575 @@
+#include "store/processes.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "calendar/cal.h"
+#include "domain/control_json.h"
+#include "store/audit.h"
+#include "store/control.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+#define ESCALATE_BATCH 500 /* requests claimed per run at most */
+
+static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, n, "%s", s ? s : "");
+}
+
+#define REQUEST_COLS                                                          \
+	"pr.id, pr.event_id, e.number, pr.note, pr.requested_at, "            \
+	"qu.username, pr.due_at, pr.ruling, pr.reason, pr.ruled_at, "         \
+	"ru.username, pr.escalated_at, pr.escalation_reason, "                \
+	"pr.escalated_to"
+#define REQUEST_FROM                                                          \
+	" FROM processes_requests pr JOIN events e ON e.id = pr.event_id "    \
+	"JOIN users qu ON qu.id = pr.requested_by LEFT JOIN users ru ON "     \
+	"ru.id = pr.ruled_by "
+
+static void request_from_row(struct db_stmt *st, struct processes_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = db_col_int(st, 0);
+	r->event_id = db_col_int(st, 1);
+	copy_col(st, 2, r->event_number, sizeof(r->event_number));
+	copy_col(st, 3, r->note, sizeof(r->note));
+	r->requested_at = db_col_int(st, 4);
+	copy_col(st, 5, r->requested_by, sizeof(r->requested_by));
+	r->due_at = db_col_int(st, 6);
+	copy_col(st, 7, r->ruling, sizeof(r->ruling));
+	copy_col(st, 8, r->reason, sizeof(r->reason));
+	r->ruled_at = db_col_int(st, 9);
+	copy_col(st, 10, r->ruled_by, sizeof(r->ruled_by));
+	r->escalated_at = db_col_int(st, 11);
+	copy_col(st, 12, r->escalation_reason, sizeof(r->escalation_reason));
+	copy_col(st, 13, r->escalated_to, sizeof(r->escalated_to));
+}
+
+/* By event id (by_event) or by request id: 1 found, 0 none, -1 error. */
+static int request_get(struct db *db, int by_event, int64_t id,
+		       struct processes_request *r)
+{
+	struct db_stmt *st =
+	    db_prepare(db, by_event ? "SELECT " REQUEST_COLS REQUEST_FROM
+				      "WHERE pr.event_id = ?"
+				    : "SELECT " REQUEST_COLS REQUEST_FROM
+				      "WHERE pr.id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		request_from_row(st, r);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int store_processes_get(struct db *db, int64_t event_id,
+			struct processes_request *r)
+{
+	return request_get(db, 1, event_id, r);
+}
+
+int store_processes_insert(struct db *db, const struct event *ev,
+			   struct processes_request *r,
+			   const struct actor *who, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "INSERT INTO processes_requests (event_id, note, "
+		"requested_at, requested_by, due_at) VALUES (?, ?, ?, ?, "
+		"?) RETURNING id");
+	int rc;
+
+	if (!st)
+		return -1;
+	r->event_id = ev->id;
+	snprintf(r->event_number, sizeof(r->event_number), "%s", ev->number);
+	r->requested_at = now;
+	r->due_at = now + PROCESSES_DEADLINE_S;
+	snprintf(r->requested_by, sizeof(r->requested_by), "%s",
+		 who->username);
+	db_bind_int(st, 1, ev->id);
+	db_bind_text(st, 2, r->note[0] ? r->note : NULL);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, who->id);
+	db_bind_int(st, 5, r->due_at);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		r->id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return -1;
+	return control_audit(db, ev->id, "event.processes_request", NULL,
+			     processes_to_json(r, 0), who->username, now);
+}
+
+int store_processes_rule(struct db *db, struct event *ev,
+			 struct processes_request *r, const char *ruling,
+			 const char *reason, const struct actor *who,
+			 int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "UPDATE processes_requests SET ruling = ?, reason = ?, "
+		"ruled_at = ?, ruled_by = ? WHERE id = ? AND ruling IS "
+		"NULL RETURNING id");
+	json_t *before;
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, ruling);
+	db_bind_text(st, 2, reason);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, who->id);
+	db_bind_int(st, 5, r->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return -1;
+	before = processes_to_json(r, 0);
+	snprintf(r->ruling, sizeof(r->ruling), "%s", ruling);
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+	r->ruled_at = now;
+	snprintf(r->ruled_by, sizeof(r->ruled_by), "%s", who->username);
+	if (control_audit(db, ev->id, "event.processes_ruling", before,
+			  processes_to_json(r, 0), who->username, now) < 0)
+		return -1;
+	if (strcmp(ruling, "NO_PROCEDE") != 0 || ev->ruled_out)
+		return 0;
+	return store_event_rule_out(db, ev, "PROCESOS", reason,
+				    "event.rule_out", who, now);
+}
+
+/* ---------- the tray ---------- */
+
+static const char *status_where(const char *status)
+{
+	if (!status)
+		return "";
+	if (strcmp(status, "RESUELTA") == 0)
+		return "WHERE pr.ruling IS NOT NULL ";
+	if (strcmp(status, "VENCIDA") == 0)
+		return "WHERE pr.ruling IS NULL AND (pr.escalated_at IS NOT "
+		       "NULL OR pr.due_at <= ?) ";
+	return "WHERE pr.ruling IS NULL AND pr.escalated_at IS NULL AND "
+	       "pr.due_at > ? ";
+}
+
+static int list_count(struct db *db, const char *status, int64_t now,
+		      int64_t *total)
+{
+	struct buf sql;
+	struct db_stmt *st;
+	int rc;
+
+	buf_init(&sql, 1024);
+	buf_appends(&sql, "SELECT COUNT(*) FROM processes_requests pr ");
+	buf_appends(&sql, status_where(status));
+	st = db_prepare(db, sql.s);
+	buf_release(&sql);
+	if (!st)
+		return -1;
+	if (status && strcmp(status, "RESUELTA") != 0)
+		db_bind_int(st, 1, now);
+	rc = db_step(st);
+	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+static void row_from(struct db_stmt *st, struct processes_row *row)
+{
+	request_from_row(st, &row->r);
+	row->point.id = db_col_int(st, 14);
+	copy_col(st, 15, row->point.code, sizeof(row->point.code));
+	copy_col(st, 16, row->point.name, sizeof(row->point.name));
+	copy_col(st, 17, row->point.channel, sizeof(row->point.channel));
+	copy_col(st, 18, row->scenario, sizeof(row->scenario));
+	copy_col(st, 19, row->procedure, sizeof(row->procedure));
+	row->started_at = db_col_int(st, 20);
+	row->ended_at = db_col_int(st, 21);
+}
+
+int store_processes_list(struct db *db, const char *status, int64_t now,
+			 int64_t limit, int64_t offset,
+			 struct processes_row **out, size_t *n, int64_t *total)
+{
+	struct buf sql;
+	struct db_stmt *st;
+	struct processes_row *list;
+	size_t count = 0;
+	int rc, i = 1;
+
+	*out = NULL;
+	*n = 0;
+	if (list_count(db, status, now, total) < 0)
+		return -1;
+	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
+	if (!list)
+		return -1;
+	buf_init(&sql, 4096);
+	buf_appends(&sql, "SELECT " REQUEST_COLS ", p.id, p.code, p.name, "
+			  "p.channel, e.scenario, e.procedure, e.started_at, "
+			  "e.ended_at" REQUEST_FROM
+			  "JOIN points p ON p.id = e.point_id ");
+	buf_appends(&sql, status_where(status));
+	/* Waiting requests first, the most urgent on top. */
+	buf_appends(&sql, "ORDER BY CASE WHEN pr.ruling IS NULL THEN 0 ELSE "
+			  "1 END, CASE WHEN pr.ruling IS NULL THEN pr.due_at "
+			  "ELSE -pr.ruled_at END, pr.id LIMIT ? OFFSET ?");
+	st = db_prepare(db, sql.s);
+	buf_release(&sql);
+	if (!st) {
+		free(list);
+		return -1;
+	}
+	if (status && strcmp(status, "RESUELTA") != 0)
+		db_bind_int(st, i++, now);
+	db_bind_int(st, i, limit);
+	db_bind_int(st, i + 1, offset);
+	while ((rc = db_step(st)) == DB_ROW && count < (size_t)limit)
+		row_from(st, &list[count++]);
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+}
+
+/* ---------- people and absences ---------- */
+
+/* 1 when `email` is one of the comma-separated `list`. */
+static int in_address_list(const char *list, const char *email)
+{
+	size_t len = strlen(email);
+	const char *p = list;
+
+	while (p && *p) {
+		size_t n;
+
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, ",");
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n == len && len && strncasecmp(p, email, len) == 0)
+			return 1;
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int store_processes_people(struct db *db, const char *backups, int64_t now,
+			   struct processes_person **out, size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT u.username, u.name, u.email, a.starts_at, "
+		"a.ends_at FROM users u LEFT JOIN processes_absences a ON "
+		"a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
+		"NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
+		"u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
+		"a.starts_at DESC");
+	struct processes_person *list = NULL, *grown, *p;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, now);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *user = db_col_text(st, 0);
+
+		/* Overlapping absences: the latest row of a user is kept. */
+		if (count && strcmp(list[count - 1].username, user) == 0)
+			continue;
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		list = grown;
+		p = &list[count++];
+		memset(p, 0, sizeof(*p));
+		copy_col(st, 0, p->username, sizeof(p->username));
+		copy_col(st, 1, p->name, sizeof(p->name));
+		copy_col(st, 2, p->email, sizeof(p->email));
+		p->backup = in_address_list(backups, p->email);
+		p->absent_since = db_col_int(st, 3);
+		p->absent_until = db_col_int(st, 4);
+	}
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int store_processes_primaries_present(struct db *db, const char *backups,
+				      int64_t now, int *present)
+{
+	struct processes_person *people;
+	size_t n;
+
+	*present = 0;
+	if (store_processes_people(db, backups, now, &people, &n) < 0) {
+		free(people);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!people[i].backup && !people[i].absent_since)
+			(*present)++;
+	free(people);
+	return 0;
+}
+
+static int absence_audit(struct db *db, const struct actor *who,
+			 const char *action, json_t *after, int64_t now)
+{
+	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	struct audit_rec rec = {.at = now,
+				.actor = who->username,
+				.action = action,
+				.entity = "user",
+				.entity_id = who->id,
+				.after_json = a};
+	int rc = audit_append(db, &rec);
+
+	free(a);
+	json_decref(after);
+	return rc;
+}
+
+/* Ends the actor's open absences at `now`; 1 when one was open. */
+static int absence_close(struct db *db, int64_t user_id, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "UPDATE processes_absences SET ends_at = ? WHERE user_id = "
+		"? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) "
+		"RETURNING id");
+	int rc, found = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, user_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, now);
+	while ((rc = db_step(st)) == DB_ROW)
+		found = 1;
+	db_reset(st);
+	return rc == DB_DONE ? found : -1;
+}
+
+struct absence_job {
+	const struct actor *who;
+	int64_t until;
+	const char *note;
+	int64_t now;
+};
+
+static int absence_start_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct absence_job *j = arg;
+	struct db_stmt *st;
+	char until_s[26] = "";
+	int rc;
+
+	if (absence_close(db, j->who->id, j->now) < 0)
+		return store_body_fail(db, err);
+	st = db_prepare(db, "INSERT INTO processes_absences (user_id, "
+			    "starts_at, ends_at, note, created_at) VALUES (?, "
+			    "?, ?, ?, ?)");
+	if (!st)
+		return store_body_fail(db, err);
+	db_bind_int(st, 1, j->who->id);
+	db_bind_int(st, 2, j->now);
+	if (j->until)
+		db_bind_int(st, 3, j->until);
+	db_bind_text(st, 4, j->note && *j->note ? j->note : NULL);
+	db_bind_int(st, 5, j->now);
+	rc = db_step(st);
+	db_reset(st);
+	if (j->until)
+		cal_format_lima(j->until, until_s);
+	if (rc != DB_DONE ||
+	    absence_audit(db, j->who, "processes.absence_start",
+			  json_pack("{s:s, s:s}", "until", until_s, "note",
+				    j->note ? j->note : ""),
+			  j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_absence_start(struct db *db, const struct actor *who, int64_t until,
+			const char *note, int64_t now, struct inop_err *err)
+{
+	struct absence_job j = {
+	    .who = who, .until = until, .note = note, .now = now};
+
+	return store_write(db, absence_start_body, &j, err);
+}
+
+static int absence_end_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct absence_job *j = arg;
+	int rc = absence_close(db, j->who->id, j->now);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 409, "NOT_ABSENT", NULL,
+			       "No tiene una ausencia registrada");
+	if (absence_audit(db, j->who, "processes.absence_end", json_object(),
+			  j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_absence_end(struct db *db, const struct actor *who, int64_t now,
+		      struct inop_err *err)
+{
+	struct absence_job j = {.who = who, .now = now};
+
+	return store_write(db, absence_end_body, &j, err);
+}
+
+/* ---------- the 24-hour escalation ---------- */
+
+/* Ids of the waiting requests the step must look at, up to max. */
+static int escalation_candidates(struct db *db, int64_t now, int present,
+				 int64_t *ids, size_t max, size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT id FROM processes_requests WHERE ruling IS NULL "
+		"AND escalated_at IS NULL AND (due_at <= ? OR ? = 0) "
+		"ORDER BY due_at, id LIMIT ?");
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, present);
+	db_bind_int(st, 3, (int64_t)max);
+	while ((rc = db_step(st)) == DB_ROW && *n < max)
+		ids[(*n)++] = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+}
+
+/*
+ * Claims one escalation: 1 claimed, 0 nothing to do (ruled, or another
+ * run or node claimed it first), -1 error.  Runs inside a transaction.
+ */
+static int escalate_one(struct db *db, int64_t id, const char *backups,
+			int present, int64_t now, struct processes_request *r)
+{
+	struct db_stmt *st;
+	enum escalation e;
+	json_t *before;
+	int rc = request_get(db, 0, id, r);
+
+	if (rc <= 0)
+		return rc;
+	e = processes_escalation(r, present, now);
+	if (e == ESCALATION_NONE)
+		return 0;
+	st = db_prepare(db, "UPDATE processes_requests SET escalated_at = ?, "
+			    "escalation_reason = ?, escalated_to = ? WHERE id "
+			    "= ? AND ruling IS NULL AND escalated_at IS NULL "
+			    "RETURNING id");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_text(st, 2, escalation_code(e));
+	db_bind_text(st, 3, backups);
+	db_bind_int(st, 4, id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 0 : -1;
+	before = processes_to_json(r, 0);
+	r->escalated_at = now;
+	snprintf(r->escalation_reason, sizeof(r->escalation_reason), "%s",
+		 escalation_code(e));
+	snprintf(r->escalated_to, sizeof(r->escalated_to), "%s", backups);
+	if (control_audit(db, r->event_id, "event.processes_escalate", before,
+			  processes_to_json(r, 0), "inop-timer", now) < 0)
+		return -1;
+	return 1;
+}
+
+struct escalate_job {
+	int64_t id;
+	const char *backups;
+	int present;
+	int64_t now;
+	escalation_mail_fn mail;
+	void *ctx;
+	struct processes_request r;
+	int claimed;
+};
+
+/* One escalation, with its mail, in one transaction. */
+static int escalate_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct escalate_job *j = arg;
+	int rc =
+	    escalate_one(db, j->id, j->backups, j->present, j->now, &j->r);
+
+	j->claimed = 0;
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return 0; /* ruled meanwhile, or claimed by another run */
+	if (j->mail && j->mail(db, &j->r, j->ctx) < 0)
+		return store_body_fail(db, err);
+	j->claimed = 1;
+	return 0;
+}
+
+int store_processes_escalate(struct db *db, const char *backups, int64_t now,
+			     escalation_mail_fn mail, void *ctx,
+			     int *escalated, struct inop_err *err)
+{
+	int64_t ids[ESCALATE_BATCH];
+	struct escalate_job *j = malloc(sizeof(*j));
+	size_t n;
+	int rc = -1;
+
+	*escalated = 0;
+	if (!j)
+		return err_internal(err);
+	*j = (struct escalate_job){
+	    .backups = backups, .now = now, .mail = mail, .ctx = ctx};
+	if (store_processes_primaries_present(db, backups, now, &j->present) <
+		0 ||
+	    escalation_candidates(db, now, j->present, ids, ESCALATE_BATCH,
+				  &n) < 0) {
+		store_body_fail(db, err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		j->id = ids[i];
+		if (store_write(db, escalate_body, j, err) < 0)
+			goto out;
+		*escalated += j->claimed;
+	}
+	rc = 0;
+out:
+	free(j);
+	return rc;
+}
