@@ -125,13 +125,19 @@ void report_row_from_event(const struct catalog *cat,
 			   const struct event *ev, struct report_row *row);
 
 /*
- * E1-E4 of one row, the one place the report takes its evaluation from.
- * E2 (minutes, over one hour) is computed here; E1 is NO_APLICA for
- * events that are not FALLA_MASIVA; what needs data this build does not
- * hold (the mass failure's span for E1, imported interactions for E3 and
- * E4) is REPORT_NO_DATA.
+ * E1-E4 of one row, the one place the report takes its evaluation from
+ * (domain/evaluation.h, as the event's evaluation endpoint): E2 (minutes,
+ * over one hour); E1 NO_APLICA for events that are not FALLA_MASIVA;
+ * what needs data this build does not hold (the mass failure's span for
+ * E1, imported interactions for E3 and E4) is REPORT_NO_DATA.
  */
 void report_row_evaluation(const struct event *ev, struct report_row *row);
+
+/*
+ * T1 in the row: `total` critical transactions recorded on the event,
+ * `missing` of them without their system reference.
+ */
+void report_row_critical(struct report_row *row, int total, int missing);
 
 /*
  * The columns of O4, the same for every export.  A cell is text, a time

@@ -69,6 +69,12 @@ static int period_bounds(const struct report_info *r, int64_t b[2])
 
 /* ---------- members ---------- */
 
+/* T1: how many critical transactions an event has, and unreferenced. */
+struct crit {
+	int64_t event_id;
+	int total, missing;
+};
+
 struct members {
 	int64_t *ids;
 	size_t n, cap;
@@ -76,7 +82,56 @@ struct members {
 	const struct catalog *cat;
 	const struct cal_calendar *cal;
 	struct report_row *rows;
+	struct crit *crit; /* by event id */
+	size_t n_crit;
 };
+
+static const struct crit *crit_find(const struct members *m, int64_t id)
+{
+	size_t lo = 0, hi = m->n_crit;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->crit[mid].event_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n_crit && m->crit[lo].event_id == id ? &m->crit[lo]
+							    : NULL;
+}
+
+/* The T1 counts of the events started in [b[0], b[1]), in one query. */
+static int crit_load(struct db *db, const int64_t b[2], struct members *m)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT c.event_id, COUNT(*), SUM(CASE WHEN c.system_ref "
+		    "IS NULL OR c.system_ref = '' THEN 1 ELSE 0 END) FROM "
+		    "critical_transactions c JOIN events e ON e.id = "
+		    "c.event_id WHERE e.started_at >= ? AND e.started_at < ? "
+		    "GROUP BY c.event_id ORDER BY c.event_id");
+	struct crit *grown;
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, b[0]);
+	db_bind_int(st, 2, b[1]);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(m->crit, (m->n_crit + 1) * sizeof(*grown));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		m->crit = grown;
+		m->crit[m->n_crit++] = (struct crit){
+			db_col_int(st, 0), (int)db_col_int(st, 1),
+			(int)db_col_int(st, 2)};
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
 
 static int members_add(const struct event *ev, void *arg)
 {
@@ -99,8 +154,13 @@ static int members_add(const struct event *ev, void *arg)
 		m->cap = cap;
 	}
 	m->ids[m->n] = ev->id;
-	if (m->cat)
+	if (m->cat) {
+		const struct crit *c = crit_find(m, ev->id);
+
 		report_row_from_event(m->cat, m->cal, ev, &m->rows[m->n]);
+		report_row_critical(&m->rows[m->n], c ? c->total : 0,
+				    c ? c->missing : 0);
+	}
 	m->n++;
 	return 0;
 }
@@ -109,6 +169,7 @@ static void members_release(struct members *m)
 {
 	free(m->ids);
 	free(m->rows);
+	free(m->crit);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -118,7 +179,8 @@ static int members_load(struct db *db, const struct report_info *r,
 {
 	int64_t args[3];
 
-	if (period_bounds(r, args) < 0)
+	if (period_bounds(r, args) < 0 ||
+	    (m->cat && crit_load(db, args, m) < 0))
 		return -1;
 	args[2] = r->id;
 	return store_events_each(db, MEMBERS_WHERE, args, 3, members_add, m);

@@ -167,6 +167,31 @@ class O1Build(ReportTest):
         self.assertStatus(listed, 200)
         self.assertIn(rep["id"], [x["id"] for x in listed.json["items"]])
 
+    def test_o4_rows_count_the_critical_transactions_of_t1(self):
+        d = day(29)
+        a = self.event(d, 10, close=False)
+        txs = []
+        for kind, minute in (("RECLAMO_APELACION_QUEJA", 10),
+                             ("BLOQUEO_ROBO_PERDIDA", 20)):
+            r = self.jefe.post("/api/v1/events/%s/critical" % a["id"], {
+                "type": kind, "customer_ref": "DNI 40123456",
+                "attended_at": iso(lima_at(d, 10, minute)),
+                "how": "Atendido en el formato físico"})
+            self.assertStatus(r, 201)
+            txs.append(r.json)
+        r = self.jefe.post("/api/v1/events/%s/critical/%s/reference"
+                           % (a["id"], txs[0]["id"]),
+                           {"system_ref": "REC-2026-0000042"})
+        self.assertStatus(r, 200)
+        self.close_event(self.jefe, a["id"], ended_at=iso(lima_at(d, 11)))
+        b = self.event(d, 12)
+        rep = self.build(d)
+        rows = {x["number"]: x for x in self.get(rep)["rows"]}
+        self.assertEqual(rows[a["number"]]["critical_transactions"],
+                         "2, 1 sin referencia")
+        self.assertEqual(rows[b["number"]]["critical_transactions"],
+                         "Ninguna")
+
     def test_o1_bad_periods_are_422(self):
         c = self.role["CONTROL"]
         for body, field in (({"from": "2026-11-02", "to": "2026-11-01"},
