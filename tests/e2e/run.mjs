@@ -689,6 +689,7 @@ function defineTests(base, data) {
     await shot(page, 'procesos-ausente');
     await page.getByRole('button', { name: 'Registrar mi regreso' }).click();
     await expectText(page.locator('[data-user=procesos]'), /Presente/, 'presente');
+  });
 
   test('Reporte a OSIPTEL: toda la cadena de aprobación hasta la descarga', async (page, context) => {
     const as = async (username) => {
