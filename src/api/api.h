@@ -34,6 +34,26 @@ struct db *api_db(struct req *r);
 /* Replies 500 and logs. */
 void reply_internal(struct req *r);
 
+struct event;
+struct db;
+/*
+ * C1-C3: closes `ev` (loaded in the caller's transaction) as r's actor,
+ * and queues its event-closed mail.  Shared by a single close and M3.
+ */
+int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
+			  const char *reason, const char *justification,
+			  int64_t ended_at, struct inop_err *e);
+
+struct mf_alert;
+struct actor;
+/*
+ * M1: stores a PENDING alert with its mail to the Fallas mailbox, in one
+ * transaction (who NULL: the monitoring).  *created = 0 when an alert of
+ * the same fingerprint exists.  0 or -1 with e set.
+ */
+int api_alert_raise(struct req *r, struct db *db, struct mf_alert *a,
+		    const struct actor *who, int *created, struct inop_err *e);
+
 struct user;
 /* The user object of the API (no password hash). */
 json_t *user_to_json(const struct user *u);
@@ -56,6 +76,17 @@ void api_events_add_requests(struct req *r);
 void api_events_close(struct req *r);
 void api_events_annotate(struct req *r);
 void api_events_audit(struct req *r);
+void api_alerts_create(struct req *r);
+void api_alerts_list(struct req *r);
+void api_alerts_get(struct req *r);
+void api_alerts_confirm(struct req *r);
+void api_alerts_discard(struct req *r);
+void api_mass_failures_create(struct req *r);
+void api_mass_failures_list(struct req *r);
+void api_mass_failures_get(struct req *r);
+void api_mass_failures_close(struct req *r);
+void api_monitoring(struct req *r);
+void api_alertmanager(struct req *r);
 void api_calendar_add(struct req *r);
 void api_calendar_holidays(struct req *r);
 

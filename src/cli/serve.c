@@ -26,6 +26,13 @@ int serve_run(const struct config *cfg)
 	int rc;
 
 	app.secure_cookie = strncmp(cfg->base_url, "https://", 8) == 0;
+	snprintf(app.alertmanager_token, sizeof(app.alertmanager_token), "%s",
+		 cfg->alertmanager_token);
+	if (cfg->alertmanager_token_file[0] &&
+	    read_secret_file(cfg->alertmanager_token_file,
+			     app.alertmanager_token,
+			     sizeof(app.alertmanager_token)) < 0)
+		return 1;
 	app.session_idle_s = (int64_t)cfg->session_idle_minutes * 60;
 	db = cli_open_db(cfg);
 	if (!db)

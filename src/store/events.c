@@ -10,6 +10,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/strnum.h"
 
 #define EVENT_COLS                                                        \
@@ -198,8 +199,16 @@ int store_event_register(struct db *db, struct event *ev,
 	}
 	if (rc != 0 ||
 	    event_audit(db, "event.register", NULL, ev, who->username, now) <
-		    0 ||
-	    (after && after(db, ev, ctx) < 0) || db_commit(db) < 0)
+		    0)
+		return store_fail(db, err);
+	err->status = 0;
+	if (after && after(db, ev, ctx, err) < 0) {
+		if (!err->status)
+			return store_fail(db, err);
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db) < 0)
 		return store_fail(db, err);
 	return 0;
 refused:
@@ -367,48 +376,54 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+int store_event_change_tx(struct db *db, const char *key,
+			  const char *action, event_decide_fn decide,
+			  void *ctx, const struct actor *who, int64_t now,
+			  struct event *ev, struct inop_err *err)
+{
+	struct event *before = malloc(sizeof(*before));
+	int rc;
+
+	if (!before)
+		return err_internal(err);
+	rc = store_event_get(db, key, ev);
+	if (rc <= 0) {
+		free(before);
+		if (rc == 0)
+			return err_set(err, 404, "NOT_FOUND", NULL,
+				       "No existe el evento '%s'", key);
+		return err_internal(err);
+	}
+	*before = *ev;
+	rc = decide(db, ev, ctx, err);
+	if (rc == 0) {
+		ev->reportable = event_reportable(ev);
+		if (write_row(db, ev, now) < 0 ||
+		    event_audit(db, action, before, ev, who->username, now) <
+			    0) {
+			log_error("database: %s", db_errmsg(db));
+			rc = err_internal(err);
+		}
+	}
+	free(before);
+	return rc;
+}
+
 int store_event_change(struct db *db, const char *key, const char *action,
 		       event_decide_fn decide, void *ctx,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err)
 {
-	struct event *before = malloc(sizeof(*before));
-	int rc = -1;
-
-	if (!before)
-		return err_internal(err);
-	if (db_begin(db) < 0) {
-		store_fail(db, err);
-		goto out;
-	}
-	rc = store_event_get(db, key, ev);
-	if (rc <= 0) {
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	if (store_event_change_tx(db, key, action, decide, ctx, who, now, ev,
+				  err) < 0) {
 		db_rollback(db);
-		if (rc == 0)
-			err_set(err, 404, "NOT_FOUND", NULL,
-				"No existe el evento '%s'", key);
-		else
-			err_internal(err);
-		rc = -1;
-		goto out;
+		return -1;
 	}
-	*before = *ev;
-	if (decide(db, ev, ctx, err) < 0) {
-		db_rollback(db);
-		rc = -1;
-		goto out;
-	}
-	ev->reportable = event_reportable(ev);
-	if (write_row(db, ev, now) < 0 ||
-	    event_audit(db, action, before, ev, who->username, now) < 0 ||
-	    db_commit(db) < 0) {
-		rc = store_fail(db, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(before);
-	return rc;
+	if (db_commit(db) < 0)
+		return store_fail(db, err);
+	return 0;
 }
 
 int store_event_annotate(struct db *db, const struct event *ev,

@@ -15,6 +15,9 @@ struct config {
 	char smtp_from[256];
 	char smtp_user[128];
 	char smtp_password_file[1024];
+	char smtp_tls[16]; /* "", none, starttls, tls */
+	char alertmanager_token[129];
+	char alertmanager_token_file[1024];
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
