@@ -124,16 +124,19 @@ static int mass_failure_still_open(struct db *db, const struct event *ev,
 static int mail_registered(struct db *db, const struct event *ev, void *ctx,
 			   struct inop_err *e)
 {
-	char detail[1024];
+	char detail[1100], mf[40] = "";
 
 	(void)ctx;
 	if (mass_failure_still_open(db, ev, e) < 0)
 		return -1;
+	if (ev->mass_failure_id)
+		snprintf(mf, sizeof(mf), " (falla masiva N.º %lld)",
+			 (long long)ev->mass_failure_id);
 	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Trámite: %s. Escenario: %s. Registrado "
+		 "Punto: %s (%s). Trámite: %s. Escenario: %s%s. Registrado "
 		 "por: %s.",
 		 ev->point.name, ev->point.code, ev->procedure, ev->scenario,
-		 ev->registered_by);
+		 mf, ev->registered_by);
 	if (mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
 		       ev->registered_at) < 0)
 		return err_internal(e);

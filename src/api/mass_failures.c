@@ -87,13 +87,14 @@ static int mail_alert(struct db *db, const struct mf_alert *a, void *ctx,
 		      struct inop_err *e)
 {
 	const struct catalog *cat = ctx;
-	char ref[32], when[20];
+	char ref[600], when[20];
 	struct buf d;
 	struct notify_args args = {.ref = ref, .link = "/#/fallas"};
 	int rc;
 
 	buf_init(&d, MAIL_DETAIL_MAX);
-	snprintf(ref, sizeof(ref), "alerta N.º %lld", (long long)a->id);
+	snprintf(ref, sizeof(ref), "alerta N.º %lld (%s)", (long long)a->id,
+		 a->point.id ? a->point.name : "monitoreo");
 	human_time(a->observed_at, when);
 	if (a->point.id)
 		buf_appendf(&d, "Punto: %s (%s). Alertado por: %s. ",
@@ -115,15 +116,19 @@ static int mail_confirmed(struct db *db, const struct catalog *cat,
 			  const struct mass_failure *mf, int64_t now,
 			  struct inop_err *e)
 {
-	char ref[32], link[48], when[20];
+	char link[48], when[20];
 	const struct cat_item *cause =
 		catalog_find(cat, "cause", "FALLA_MASIVA", mf->cause);
-	struct buf d;
-	struct notify_args args = {.ref = ref, .link = link};
+	struct buf d, ref;
+	struct notify_args args = {.link = link};
 	int rc;
 
 	buf_init(&d, MAIL_DETAIL_MAX);
-	snprintf(ref, sizeof(ref), "N.º %lld", (long long)mf->id);
+	buf_init(&ref, MAIL_DETAIL_MAX);
+	buf_appendf(&ref, "N.º %lld (", (long long)mf->id);
+	app_names(cat, &mf->applications, &ref);
+	buf_appends(&ref, ")");
+	args.ref = ref.s;
 	snprintf(link, sizeof(link), "/#/fallas/%lld", (long long)mf->id);
 	human_time(mf->started_at, when);
 	buf_appends(&d, "Aplicativos: ");
@@ -135,6 +140,7 @@ static int mail_confirmed(struct db *db, const struct catalog *cat,
 	args.detail = d.s;
 	rc = notify(db, NOTIFY_MASS_FAILURE_CONFIRMED, &args, now);
 	buf_release(&d);
+	buf_release(&ref);
 	return rc < 0 ? err_internal(e) : 0;
 }
 

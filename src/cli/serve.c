@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "jobs/jobs.h"
 #include "mail/notify.h"
+#include "mail/sender.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -46,6 +47,10 @@ int serve_run(const struct config *cfg)
 	if (store_setup(cfg->db, &err) < 0)
 		return 1;
 	notify_setup(cfg);
+	if (sender_setup(cfg) < 0) {
+		fprintf(stderr, "inop: cannot set up the mail sender\n");
+		return 1;
+	}
 	if (jobs_start(cfg->db, 1) < 0) {
 		fprintf(stderr, "inop: cannot start the background jobs\n");
 		return 1;

@@ -34,6 +34,7 @@ static const struct {
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	INT(threads),
 	INT(session_idle_minutes),
+	INT(smtp_retry_seconds),
 #undef TEXT
 #undef INT
 };
@@ -47,6 +48,7 @@ void config_defaults(struct config *c)
 	snprintf(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	c->threads = 4;
 	c->session_idle_minutes = 480;
+	c->smtp_retry_seconds = 30;
 }
 
 static int find_key(const char *key)

@@ -23,6 +23,7 @@ struct config {
 	char mailbox_contingency_cc[512];
 	int threads;
 	int session_idle_minutes;
+	int smtp_retry_seconds; /* first back-off of the mail sender */
 };
 
 void config_defaults(struct config *c);
