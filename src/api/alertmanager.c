@@ -69,7 +69,7 @@ static const char *app_code(const struct catalog *cat, const char *label)
 	char norm[CODE_LEN];
 	size_t i;
 
-	for (i = 0; label[i] && i < sizeof(norm) - 1; i++) {
+	for (i = 0; i < sizeof(norm) - 1 && label[i]; i++) {
 		unsigned char c = (unsigned char)label[i];
 
 		norm[i] = (c == '-' || c == ' ' || c == '.') ? '_'

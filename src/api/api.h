@@ -44,6 +44,11 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 			  const char *reason, const char *justification,
 			  int64_t ended_at, struct inop_err *e);
 
+/* The audit trail of one entity: {"items":[{id, at, actor, action,
+ * before, after}], "total"}. */
+void reply_audit(struct req *r, struct db *db, const char *entity,
+		 int64_t id);
+
 struct mf_alert;
 struct actor;
 /*
@@ -85,6 +90,8 @@ void api_mass_failures_create(struct req *r);
 void api_mass_failures_list(struct req *r);
 void api_mass_failures_get(struct req *r);
 void api_mass_failures_close(struct req *r);
+void api_mass_failures_audit(struct req *r);
+void api_alerts_audit(struct req *r);
 void api_monitoring(struct req *r);
 void api_alertmanager(struct req *r);
 void api_calendar_add(struct req *r);

@@ -311,7 +311,9 @@ static int parse_filter(struct req *r, struct event_filter *f,
 	    query_date(r, "to", 1, &f->to, e) < 0 ||
 	    query_int(r, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
 		      &f->limit, e) < 0 ||
-	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0)
+	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0 ||
+	    query_int(r, "mass_failure", 1, INT64_MAX, 0, &f->mass_failure_id,
+		      e) < 0)
 		return -1;
 	if (proc && *proc &&
 	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
@@ -579,26 +581,18 @@ static json_t *json_or_null(const char *s)
 	return v ? v : json_null();
 }
 
-void api_events_audit(struct req *r)
+void reply_audit(struct req *r, struct db *db, const char *entity,
+		 int64_t id)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct audit_item *items = NULL;
 	size_t n = 0;
 	char at[26];
 	json_t *list;
-	struct db *db = api_db(r);
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-		free(ev);
-		return;
-	}
-	if (load_visible(r, db, ev) < 0)
-		goto out;
-	if (store_audit_of(db, "event", ev->id, &items, &n) < 0) {
+	if (store_audit_of(db, entity, id, &items, &n) < 0) {
+		audit_items_free(items, n);
 		reply_internal(r);
-		goto out;
+		return;
 	}
 	list = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -612,10 +606,22 @@ void api_events_audit(struct req *r)
 					"after",
 					json_or_null(items[i].after_json)));
 	}
+	audit_items_free(items, n);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I}", "items", list, "total",
 			     (json_int_t)n));
-out:
-	audit_items_free(items, n);
+}
+
+void api_events_audit(struct req *r)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct db *db = api_db(r);
+
+	if (!ev || !db) {
+		if (db)
+			reply_internal(r);
+	} else if (load_visible(r, db, ev) == 0) {
+		reply_audit(r, db, "event", ev->id);
+	}
 	free(ev);
 }

@@ -311,6 +311,20 @@ void api_alerts_get(struct req *r)
 	free(a);
 }
 
+void api_alerts_audit(struct req *r)
+{
+	struct mf_alert *a = malloc(sizeof(*a));
+	struct db *db = api_db(r);
+
+	if (!db || !a) {
+		if (db)
+			reply_internal(r);
+	} else if (load_alert(r, db, a) == 0) {
+		reply_audit(r, db, "mass_failure_alert", a->id);
+	}
+	free(a);
+}
+
 /* ---------- M2: confirm, discard, declare ---------- */
 
 struct confirm {
@@ -550,32 +564,52 @@ void api_mass_failures_list(struct req *r)
 			     (json_int_t)total));
 }
 
-void api_mass_failures_get(struct req *r)
+/* The failure of the path: 0, or replied (-1). */
+static int load_failure(struct req *r, struct db *db, struct mass_failure *mf)
 {
-	struct mass_failure *mf = malloc(sizeof(*mf));
 	struct inop_err e;
 	int64_t id;
 	int rc;
+
+	if (path_id(r, "la falla masiva", &id) < 0)
+		return -1;
+	rc = store_mf_get(db, id, mf);
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		reply_internal(r);
+		return -1;
+	}
+	err_set(&e, 404, "NOT_FOUND", NULL, "No existe la falla masiva %lld",
+		(long long)id);
+	reply_error(r, &e);
+	return -1;
+}
+
+void api_mass_failures_get(struct req *r)
+{
+	struct mass_failure *mf = malloc(sizeof(*mf));
 	struct db *db = api_db(r);
 
 	if (!db || !mf) {
 		if (db)
 			reply_internal(r);
-		free(mf);
-		return;
+	} else if (load_failure(r, db, mf) == 0) {
+		reply_json(r, 200, mass_failure_to_json(mf, 1));
 	}
-	if (path_id(r, "la falla masiva", &id) == 0) {
-		rc = store_mf_get(db, id, mf);
-		if (rc < 0) {
+	free(mf);
+}
+
+void api_mass_failures_audit(struct req *r)
+{
+	struct mass_failure *mf = malloc(sizeof(*mf));
+	struct db *db = api_db(r);
+
+	if (!db || !mf) {
+		if (db)
 			reply_internal(r);
-		} else if (rc == 0) {
-			err_set(&e, 404, "NOT_FOUND", NULL,
-				"No existe la falla masiva %lld",
-				(long long)id);
-			reply_error(r, &e);
-		} else {
-			reply_json(r, 200, mass_failure_to_json(mf, 1));
-		}
+	} else if (load_failure(r, db, mf) == 0) {
+		reply_audit(r, db, "mass_failure", mf->id);
 	}
 	free(mf);
 }

@@ -31,6 +31,8 @@ const struct route api_routes[] = {
 	 J},
 	{"GET", "/api/v1/mass-failure-alerts", api_alerts_list, ANY, 0},
 	{"GET", "/api/v1/mass-failure-alerts/:id", api_alerts_get, ANY, 0},
+	{"GET", "/api/v1/mass-failure-alerts/:id/audit", api_alerts_audit, ANY,
+	 0},
 	{"POST", "/api/v1/mass-failure-alerts/:id/confirm", api_alerts_confirm,
 	 ROLE_FALLAS, J},
 	{"POST", "/api/v1/mass-failure-alerts/:id/discard", api_alerts_discard,
@@ -41,6 +43,8 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/mass-failures/:id", api_mass_failures_get, ANY, 0},
 	{"POST", "/api/v1/mass-failures/:id/close", api_mass_failures_close,
 	 ROLE_SOPORTE, J},
+	{"GET", "/api/v1/mass-failures/:id/audit", api_mass_failures_audit,
+	 ANY, 0},
 	{"GET", "/api/v1/monitoring", api_monitoring,
 	 ROLE_SOPORTE | ROLE_FALLAS | ROLE_CONTROL | ROLE_ADMIN, 0},
 	/* Authenticated by its own token (alertmanager_token), not a

@@ -261,6 +261,8 @@ static void filter_sql(struct buf *sql, const struct event_filter *f)
 	if (f->jefe_user_id > 0)
 		buf_appends(sql, " AND e.point_id IN (SELECT point_id FROM "
 				 "user_points WHERE user_id = ?)");
+	if (f->mass_failure_id > 0)
+		buf_appends(sql, " AND e.mass_failure_id = ?");
 }
 
 static int filter_bind(struct db_stmt *st, const struct event_filter *f)
@@ -281,6 +283,8 @@ static int filter_bind(struct db_stmt *st, const struct event_filter *f)
 		db_bind_int(st, i++, f->reportable);
 	if (f->jefe_user_id > 0)
 		db_bind_int(st, i++, f->jefe_user_id);
+	if (f->mass_failure_id > 0)
+		db_bind_int(st, i++, f->mass_failure_id);
 	return i;
 }
 

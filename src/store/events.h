@@ -16,6 +16,7 @@ struct event_filter {
 	int64_t from, to;      /* started_at in [from, to); 0: unbounded */
 	int reportable;        /* 1, 0, or -1 for any */
 	int64_t jefe_user_id;  /* > 0: only this user's points */
+	int64_t mass_failure_id; /* > 0: only events linked to it */
 	int64_t limit, offset;
 };
 

@@ -36,9 +36,11 @@ MODULES = [
     "test_events_list",
     "test_audit",
     "test_refusals",
+    "test_mass_failures",
     "test_calendar",
     "test_security",
     "test_concurrency",
+    "test_mail",
     "test_cli",
 ]
 
