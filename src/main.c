@@ -16,6 +16,7 @@ static const struct {
 	{"point", cmd_point},
 	{"audit", cmd_audit},
 	{"jobs", cmd_jobs},
+	{"copy", cmd_copy},
 	{"check-config", cmd_check_config},
 	{"version", cmd_version},
 	{"--version", cmd_version},

@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "store/points.h"
 #include "store/users.h"
+#include "util/rcache.h"
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
@@ -330,20 +331,54 @@ static int parse_filter(struct req *r, struct event_filter *f,
 	return 0;
 }
 
+/* The cache key of a list: who may see what, and the filter.  0 when it
+ * does not fit (then the reply is not cached). */
+static int list_key(const struct event_filter *f, char *key, size_t n)
+{
+	int w = snprintf(key, n,
+			 "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
+			 (long long)f->jefe_user_id,
+			 f->status ? f->status : "", f->point ? f->point : "",
+			 f->procedure ? f->procedure : "", (long long)f->from,
+			 (long long)f->to, f->reportable, (long long)f->limit,
+			 (long long)f->offset, (long long)f->mass_failure_id);
+
+	return w > 0 && (size_t)w < n;
+}
+
+/*
+ * Lists are read far more often than the register changes (every open
+ * screen polls): a rendered list is reused until the register version
+ * moves.  The version is read before the list, so a reply is never older
+ * than the version it is filed under.
+ */
 void api_events_list(struct req *r)
 {
 	struct event_filter f;
 	struct event *list = NULL;
 	struct inop_err e;
-	size_t n;
-	int64_t total;
-	json_t *items;
+	size_t n, len;
+	int64_t total, version;
+	char key[512], *text;
+	int cacheable;
+	json_t *items, *body;
 	struct db *db = api_db(r);
 
 	if (!db)
 		return;
 	if (parse_filter(r, &f, &e) < 0) {
 		reply_error(r, &e);
+		return;
+	}
+	cacheable = list_key(&f, key, sizeof(key));
+	if (store_register_version(db, &version) < 0) {
+		reply_internal(r);
+		return;
+	}
+	text = cacheable ? rcache_get(key, version, &len) : NULL;
+	if (text) {
+		reply_bytes(r, 200, "application/json; charset=utf-8", text,
+			    len);
 		return;
 	}
 	if (store_events_list(db, &f, &list, &n, &total) < 0) {
@@ -355,9 +390,18 @@ void api_events_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, event_to_json(&list[i], NULL));
 	free(list);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", items, "total",
-			     (json_int_t)total));
+	body = json_pack("{s:o, s:I}", "items", items, "total",
+			 (json_int_t)total);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text) {
+		reply_internal(r);
+		return;
+	}
+	if (cacheable)
+		rcache_put(key, version, text, strlen(text));
+	reply_bytes(r, 200, "application/json; charset=utf-8", text,
+		    strlen(text));
 }
 
 /*

@@ -364,7 +364,7 @@ static int confirm_existing(struct db *db, struct confirm *c,
 
 	if (!before)
 		return err_internal(e);
-	rc = store_mf_get(db, c->target_id, c->mf);
+	rc = store_mf_lock_get(db, c->target_id, c->mf);
 	if (rc == 0)
 		rc = err_validation(e, "mass_failure_id",
 				    "No existe la falla masiva %lld",
@@ -675,11 +675,17 @@ static int decide_close_failure(struct db *db, struct mass_failure *mf,
 	struct close *c = arg;
 	struct req *r = c->r;
 
-	if (mass_failure_close(&r->app->catalog, mf, c->reason,
-			       c->justification, c->ended_at,
-			       r->actor.username, r->now, e) < 0)
-		return -1;
-	return close_events(db, c, mf->id, e);
+	(void)db;
+	return mass_failure_close(&r->app->catalog, mf, c->reason,
+				  c->justification, c->ended_at,
+				  r->actor.username, r->now, e);
+}
+
+/* After the failure is written: its events, with the same time/reason. */
+static int after_close_failure(struct db *db, const struct mass_failure *mf,
+			       void *arg, struct inop_err *e)
+{
+	return close_events(db, arg, mf->id, e);
 }
 
 void api_mass_failures_close(struct req *r)
@@ -705,8 +711,8 @@ void api_mass_failures_close(struct req *r)
 	    body_text(r->body, "justification", 0, EVENT_TEXT_MAX,
 		      c->justification, sizeof(c->justification), &e) < 0 ||
 	    store_mf_change(db, id, "mass_failure.close",
-			    decide_close_failure, c, &r->actor, r->now, mf,
-			    &e) < 0) {
+			    decide_close_failure, after_close_failure, c,
+			    &r->actor, r->now, mf, &e) < 0) {
 		reply_error(r, &e);
 		goto out;
 	}

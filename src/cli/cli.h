@@ -38,6 +38,7 @@ int cmd_user(int argc, char **argv);
 int cmd_point(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "domain/catalog.h"
@@ -68,8 +69,13 @@ int cli_parse(int argc, char **argv, const char *const *extra,
 int read_secret_file(const char *path, char *out, size_t size)
 {
 	FILE *f = fopen(path, "r");
+	struct stat sb;
 	size_t n;
 
+	if (f && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "inop: warning: '%s' is readable by others; "
+				"secrets belong in 0600 files\n",
+			path);
 	if (!f) {
 		fprintf(stderr, "inop: cannot open '%s': %s\n", path,
 			strerror(errno));
@@ -178,6 +184,9 @@ int cmd_help(int argc, char **argv)
 	      "        --region R [--lines 123,135]\n"
 	      "  audit verify --db PATH\n"
 	      "        check the hash chain of the audit log\n"
+	      "  copy --from DB --to DB\n"
+	      "        copy a whole register into a new database (SQLite or\n"
+	      "        PostgreSQL), ids, numbers and audit chain unchanged\n"
 	      "  jobs run --db PATH [--now RFC3339]\n"
 	      "        run the background jobs once (mail, timers)\n"
 	      "  check-config --config FILE\n"

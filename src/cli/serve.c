@@ -8,6 +8,7 @@
 #include "mail/notify.h"
 #include "mail/sender.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/log.h"
 
 static volatile int stop_flag;
@@ -44,8 +45,11 @@ int serve_run(const struct config *cfg)
 		return 1;
 	}
 	db_close(db);
-	if (store_setup(cfg->db, &err) < 0)
+	if (store_setup(cfg->db, &err) < 0 ||
+	    store_writer_start(cfg->db, &err) < 0) {
+		fprintf(stderr, "inop: %s\n", err.message);
 		return 1;
+	}
 	notify_setup(cfg);
 	if (sender_setup(cfg) < 0) {
 		fprintf(stderr, "inop: cannot set up the mail sender\n");
@@ -63,6 +67,7 @@ int serve_run(const struct config *cfg)
 	rc = http_serve(&app, cfg->listen, cfg->threads, api_routes,
 			api_n_routes, &stop_flag);
 	jobs_stop();
+	store_writer_stop();
 	store_conn_release();
 	catalog_release(&app.catalog);
 	if (rc == 0)

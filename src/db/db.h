@@ -45,6 +45,9 @@ int db_step(struct db_stmt *st);
 int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL */
 int db_col_is_null(struct db_stmt *st, int col);
+/* Columns of the current result (after a DB_ROW) and their names. */
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int col);
 /* Releases the statement's locks and results; db_prepare also does this. */
 void db_reset(struct db_stmt *st);
 

@@ -2,23 +2,16 @@
  * The SQLite driver behind db.h.  Durability: WAL with synchronous=FULL, so
  * a commit that returned has been fsynced and survives a power cut.
  */
-#include "db/db.h"
-
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/driver.h"
 #include "util/log.h"
 
 #define DB_CACHE_MAX 256
 #define DB_BUSY_TIMEOUT_MS 10000
-
-struct db_stmt {
-	char *sql; /* the key: a copy of the SQL text */
-	sqlite3_stmt *st;
-	struct db *db;
-};
 
 /*
  * Writers of this process queue on a mutex instead of on SQLite's busy
@@ -28,14 +21,26 @@ struct db_stmt {
  */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 
-struct db {
+struct lite_stmt {
+	struct db_stmt base;
+	char *sql; /* the key: a copy of the SQL text */
+	sqlite3_stmt *st;
+};
+
+struct lite {
+	struct db base;
 	sqlite3 *h;
 	int in_write; /* holds writer_lock */
-	struct db_stmt cache[DB_CACHE_MAX];
+	struct lite_stmt cache[DB_CACHE_MAX];
 	int n_cache;
 };
 
-static void writer_release(struct db *db)
+#define LITE(d) ((struct lite *)(void *)(d))
+#define STMT(s) ((struct lite_stmt *)(void *)(s))
+
+static const struct db_ops lite_ops;
+
+static void writer_release(struct lite *db)
 {
 	if (db->in_write) {
 		db->in_write = 0;
@@ -43,7 +48,7 @@ static void writer_release(struct db *db)
 	}
 }
 
-static int db_map(int rc)
+static int lite_map(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_ROW:
@@ -61,48 +66,10 @@ static int db_map(int rc)
 	}
 }
 
-int db_open(const char *url, struct db **out, struct inop_err *err)
+static void lite_close(struct db *d)
 {
-	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
-				      "PRAGMA synchronous=FULL;"
-				      "PRAGMA foreign_keys=ON;";
-	struct db *db;
+	struct lite *db = LITE(d);
 
-	*out = NULL;
-	if (strncmp(url, "postgres", 8) == 0)
-		return err_set(err, 500, "DB", NULL,
-			       "PostgreSQL aún no está disponible en esta "
-			       "versión: use un archivo SQLite");
-	db = calloc(1, sizeof(*db));
-	if (!db)
-		return err_internal(err);
-	if (sqlite3_open_v2(url, &db->h,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		err_set(err, 500, "DB", "db",
-			"No se pudo abrir la base de datos '%s': %s", url,
-			db->h ? sqlite3_errmsg(db->h) : "sin memoria");
-		db_close(db);
-		return -1;
-	}
-	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db->h, 1);
-	if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(err, 500, "DB", "db",
-			"No se pudo configurar la base de datos '%s': %s", url,
-			sqlite3_errmsg(db->h));
-		db_close(db);
-		return -1;
-	}
-	*out = db;
-	return 0;
-}
-
-void db_close(struct db *db)
-{
-	if (!db)
-		return;
 	writer_release(db);
 	for (int i = 0; i < db->n_cache; i++) {
 		sqlite3_finalize(db->cache[i].st);
@@ -112,40 +79,69 @@ void db_close(struct db *db)
 	free(db);
 }
 
-const char *db_engine(const struct db *db)
+int sqlite_open(const char *path, struct db **out, struct inop_err *err)
 {
-	(void)db;
-	return "sqlite";
+	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+				      "PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON;";
+	struct lite *db = calloc(1, sizeof(*db));
+
+	*out = NULL;
+	if (!db)
+		return err_internal(err);
+	db->base.ops = &lite_ops;
+	if (sqlite3_open_v2(path, &db->h,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		err_set(err, 500, "DB", "db",
+			"No se pudo abrir la base de datos '%s': %s", path,
+			db->h ? sqlite3_errmsg(db->h) : "sin memoria");
+		lite_close(&db->base);
+		return -1;
+	}
+	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(err, 500, "DB", "db",
+			"No se pudo configurar la base de datos '%s': %s",
+			path, sqlite3_errmsg(db->h));
+		lite_close(&db->base);
+		return -1;
+	}
+	*out = &db->base;
+	return 0;
 }
 
-const char *db_errmsg(struct db *db)
+static const char *lite_errmsg(struct db *d)
 {
-	return sqlite3_errmsg(db->h);
+	return sqlite3_errmsg(LITE(d)->h);
 }
 
-int db_exec(struct db *db, const char *sql)
+static int lite_exec(struct db *d, const char *sql)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	int rc = sqlite3_exec(LITE(d)->h, sql, NULL, NULL, &msg);
 
 	if (rc != SQLITE_OK) {
 		log_error("sqlite exec failed: %s", msg ? msg : "?");
 		sqlite3_free(msg);
-		return db_map(rc) == DB_DONE ? DB_FAIL : db_map(rc);
+		return lite_map(rc) == DB_DONE ? DB_FAIL : lite_map(rc);
 	}
 	return 0;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql)
+static struct db_stmt *lite_prepare(struct db *d, const char *sql)
 {
-	struct db_stmt *s;
+	struct lite *db = LITE(d);
+	struct lite_stmt *s;
 
 	for (int i = 0; i < db->n_cache; i++) {
 		s = &db->cache[i];
 		if (strcmp(s->sql, sql) == 0) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
-			return s;
+			return &s->base;
 		}
 	}
 	if (db->n_cache == DB_CACHE_MAX) {
@@ -164,88 +160,122 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 		sqlite3_finalize(s->st);
 		return NULL;
 	}
-	s->db = db;
+	s->base.db = d;
 	db->n_cache++;
-	return s;
+	return &s->base;
 }
 
-int db_bind_int(struct db_stmt *st, int idx, int64_t v)
+static int lite_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
-	return sqlite3_bind_int64(st->st, idx, v) == SQLITE_OK ? 0 : -1;
+	return sqlite3_bind_int64(STMT(st)->st, idx, v) == SQLITE_OK ? 0 : -1;
 }
 
-int db_bind_text(struct db_stmt *st, int idx, const char *s)
+static int lite_bind_null(struct db_stmt *st, int idx)
+{
+	return sqlite3_bind_null(STMT(st)->st, idx) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_bind_text(struct db_stmt *st, int idx, const char *s)
 {
 	if (!s)
-		return db_bind_null(st, idx);
-	return sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT) ==
-			       SQLITE_OK
+		return lite_bind_null(st, idx);
+	return sqlite3_bind_text(STMT(st)->st, idx, s, -1,
+				 SQLITE_TRANSIENT) == SQLITE_OK
 		       ? 0
 		       : -1;
 }
 
-int db_bind_null(struct db_stmt *st, int idx)
+static int lite_step(struct db_stmt *st)
 {
-	return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
-}
-
-int db_step(struct db_stmt *st)
-{
-	int rc = db_map(sqlite3_step(st->st));
+	int rc = lite_map(sqlite3_step(STMT(st)->st));
 
 	if (rc < 0 && rc != DB_CONSTRAINT)
-		log_error("sqlite step failed: %s", sqlite3_errmsg(st->db->h));
+		log_error("sqlite step failed: %s",
+			  sqlite3_errmsg(LITE(st->db)->h));
 	return rc;
 }
 
-int64_t db_col_int(struct db_stmt *st, int col)
+static int64_t lite_col_int(struct db_stmt *st, int col)
 {
-	return sqlite3_column_int64(st->st, col);
+	return sqlite3_column_int64(STMT(st)->st, col);
 }
 
-const char *db_col_text(struct db_stmt *st, int col)
+static const char *lite_col_text(struct db_stmt *st, int col)
 {
-	return (const char *)sqlite3_column_text(st->st, col);
+	return (const char *)sqlite3_column_text(STMT(st)->st, col);
 }
 
-int db_col_is_null(struct db_stmt *st, int col)
+static int lite_col_is_null(struct db_stmt *st, int col)
 {
-	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(STMT(st)->st, col) == SQLITE_NULL;
 }
 
-void db_reset(struct db_stmt *st)
+static int lite_col_count(struct db_stmt *st)
 {
-	sqlite3_reset(st->st);
+	return sqlite3_column_count(STMT(st)->st);
 }
 
-int db_begin(struct db *db)
+static const char *lite_col_name(struct db_stmt *st, int col)
 {
+	return sqlite3_column_name(STMT(st)->st, col);
+}
+
+static void lite_reset(struct db_stmt *st)
+{
+	sqlite3_reset(STMT(st)->st);
+}
+
+static int lite_begin(struct db *d)
+{
+	struct lite *db = LITE(d);
+
 	pthread_mutex_lock(&writer_lock);
 	db->in_write = 1;
-	if (db_exec(db, "BEGIN IMMEDIATE") != 0) {
+	if (lite_exec(d, "BEGIN IMMEDIATE") != 0) {
 		writer_release(db);
 		return -1;
 	}
 	return 0;
 }
 
-int db_commit(struct db *db)
+static int lite_commit(struct db *d)
 {
-	int rc = db_exec(db, "COMMIT") == 0 ? 0 : -1;
+	int rc = lite_exec(d, "COMMIT") == 0 ? 0 : -1;
 
 	/* A failed COMMIT leaves the transaction open: the caller rolls
 	 * back, which releases the lock. */
 	if (rc == 0)
-		writer_release(db);
+		writer_release(LITE(d));
 	return rc;
 }
 
-int db_rollback(struct db *db)
+static int lite_rollback(struct db *d)
 {
 	int rc = 0;
 
-	if (!sqlite3_get_autocommit(db->h))
-		rc = db_exec(db, "ROLLBACK") == 0 ? 0 : -1;
-	writer_release(db);
+	if (!sqlite3_get_autocommit(LITE(d)->h))
+		rc = lite_exec(d, "ROLLBACK") == 0 ? 0 : -1;
+	writer_release(LITE(d));
 	return rc;
 }
+
+static const struct db_ops lite_ops = {
+	.engine = "sqlite",
+	.close = lite_close,
+	.errmsg = lite_errmsg,
+	.exec = lite_exec,
+	.prepare = lite_prepare,
+	.bind_int = lite_bind_int,
+	.bind_text = lite_bind_text,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.col_int = lite_col_int,
+	.col_text = lite_col_text,
+	.col_is_null = lite_col_is_null,
+	.col_count = lite_col_count,
+	.col_name = lite_col_name,
+	.reset = lite_reset,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+};

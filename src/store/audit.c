@@ -47,11 +47,19 @@ void audit_hash(const char *prev_hash, const struct audit_rec *rec,
 	sodium_bin2hex(out, 65, bin, sizeof(bin));
 }
 
-/* The newest link: (last id, hash), or (0, genesis) for an empty log. */
-static int audit_head(struct db *db, int64_t *last_id, char hash[65])
+/*
+ * The newest link: (last id, hash), or (0, genesis) for an empty log.
+ * `lock`: read it with a no-op UPDATE, which on PostgreSQL holds the row
+ * lock until commit, so concurrent appenders queue instead of forking the
+ * chain (SQLite's write transaction is exclusive anyway).
+ */
+static int audit_head(struct db *db, int lock, int64_t *last_id,
+		      char hash[65])
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT last_id, hash FROM audit_head WHERE id = 1");
+		db, lock ? "UPDATE audit_head SET last_id = last_id WHERE id = 1 "
+			   "RETURNING last_id, hash"
+			 : "SELECT last_id, hash FROM audit_head WHERE id = 1");
 	int rc;
 
 	if (!st)
@@ -75,7 +83,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	char prev[65], hash[65];
 	int64_t last_id;
 
-	if (audit_head(db, &last_id, prev) < 0)
+	if (audit_head(db, 1, &last_id, prev) < 0)
 		return -1;
 	rec.id = last_id + 1;
 	audit_hash(prev, &rec, hash);
@@ -171,7 +179,7 @@ int audit_verify(struct db *db, FILE *out, int64_t *records)
 	db_reset(st);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return -1;
-	if (audit_head(db, &head_id, head_hash) < 0)
+	if (audit_head(db, 0, &head_id, head_hash) < 0)
 		return -1;
 	if (head_id != last_id || strcmp(head_hash, prev) != 0) {
 		fprintf(out, "audit head points at record %lld but the log "

@@ -9,6 +9,7 @@
 #include "domain/event_json.h"
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/strnum.h"
@@ -140,7 +141,9 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 		    "mass_failure_id, started_at, status, origin, "
 		    "manual_form_ref, description, registered_at, "
 		    "registered_by, reportable) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) RETURNING id");
+		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) "
+		    "ON CONFLICT (point_id, procedure) WHERE status = 'OPEN' "
+		    "DO NOTHING RETURNING id");
 	if (!st)
 		return DB_FAIL;
 	db_bind_text(st, 1, ev->number);
@@ -164,7 +167,52 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 	if (rc == DB_ROW)
 		ev->id = db_col_int(st, 0);
 	db_reset(st);
-	return rc == DB_ROW ? 0 : rc;
+	/* No row: the R3 index already holds an OPEN one (a racing
+	 * writer committed it after our check). */
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_CONSTRAINT : rc;
+}
+
+struct register_job {
+	struct event *ev;
+	const struct actor *who;
+	int64_t now;
+	int64_t *open_id;
+	event_hook_fn after;
+	void *ctx;
+};
+
+static int register_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct register_job *j = arg;
+	struct event *ev = j->ev;
+	char counter[32];
+	int64_t seq;
+	int year = cal_lima_date(j->now).y, rc;
+
+	rc = find_open(db, ev->point.id, ev->procedure, j->open_id);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 1)
+		return duplicate(db, ev, j->open_id, err);
+	snprintf(counter, sizeof(counter), "event-%d", year);
+	if (store_counter_next(db, counter, &seq) < 0 ||
+	    event_number_format(ev->number, year, seq) < 0)
+		return store_body_fail(db, err);
+	rc = insert_row(db, ev, j->who->id);
+	if (rc == DB_CONSTRAINT) {
+		/* Another writer won the race: the database said no. */
+		if (find_open(db, ev->point.id, ev->procedure, j->open_id) != 1)
+			return store_body_fail(db, err);
+		return duplicate(db, ev, j->open_id, err);
+	}
+	if (rc != 0 || store_register_bump(db) < 0 ||
+	    event_audit(db, "event.register", NULL, ev, j->who->username,
+			j->now) < 0)
+		return store_body_fail(db, err);
+	/* The hook may refuse (its error in err) or fail (500). */
+	if (j->after && j->after(db, ev, j->ctx, err) < 0)
+		return err->code[0] ? -1 : store_body_fail(db, err);
+	return 0;
 }
 
 int store_event_register(struct db *db, struct event *ev,
@@ -172,50 +220,15 @@ int store_event_register(struct db *db, struct event *ev,
 			 int64_t *open_id, event_hook_fn after, void *ctx,
 			 struct inop_err *err)
 {
-	char counter[32];
-	int64_t seq;
-	int year = cal_lima_date(now).y, rc;
+	struct register_job j = {.ev = ev, .who = who, .now = now,
+				 .open_id = open_id, .after = after,
+				 .ctx = ctx};
 
 	ev->open = 1;
 	ev->registered_at = now;
 	snprintf(ev->registered_by, sizeof(ev->registered_by), "%s",
 		 who->username);
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	rc = find_open(db, ev->point.id, ev->procedure, open_id);
-	if (rc != 0)
-		goto refused;
-	snprintf(counter, sizeof(counter), "event-%d", year);
-	if (store_counter_next(db, counter, &seq) < 0 ||
-	    event_number_format(ev->number, year, seq) < 0)
-		return store_fail(db, err);
-	rc = insert_row(db, ev, who->id);
-	if (rc == DB_CONSTRAINT) {
-		/* Another node won the race: the database said no. */
-		db_rollback(db);
-		if (find_open(db, ev->point.id, ev->procedure, open_id) != 1)
-			return err_internal(err);
-		return duplicate(db, ev, open_id, err);
-	}
-	if (rc != 0 ||
-	    event_audit(db, "event.register", NULL, ev, who->username, now) <
-		    0)
-		return store_fail(db, err);
-	err->status = 0;
-	if (after && after(db, ev, ctx, err) < 0) {
-		if (!err->status)
-			return store_fail(db, err);
-		db_rollback(db);
-		return -1;
-	}
-	if (db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
-refused:
-	if (rc < 0)
-		return store_fail(db, err);
-	db_rollback(db);
-	return duplicate(db, ev, open_id, err);
+	return store_write(db, register_body, &j, err);
 }
 
 int store_event_get(struct db *db, const char *key, struct event *ev)
@@ -380,6 +393,46 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/*
+ * Takes the event's row lock before reading it, so that two changes of
+ * one event (two closures on two nodes) run one after the other: a no-op
+ * UPDATE holds the lock until commit on PostgreSQL; on SQLite the write
+ * transaction is exclusive anyway.
+ */
+static int lock_row(struct db *db, const char *key)
+{
+	struct db_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "id = ?");
+		if (st)
+			db_bind_int(st, 1, id);
+	} else {
+		st = db_prepare(db, "UPDATE events SET status = status WHERE "
+				    "number = ?");
+		if (st)
+			db_bind_text(st, 1, key);
+	}
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+struct change_job {
+	const char *key;
+	const char *action;
+	event_decide_fn decide;
+	void *ctx;
+	const struct actor *who;
+	int64_t now;
+	struct event *ev;
+};
+
 int store_event_change_tx(struct db *db, const char *key,
 			  const char *action, event_decide_fn decide,
 			  void *ctx, const struct actor *who, int64_t now,
@@ -390,27 +443,34 @@ int store_event_change_tx(struct db *db, const char *key,
 
 	if (!before)
 		return err_internal(err);
-	rc = store_event_get(db, key, ev);
-	if (rc <= 0) {
-		free(before);
-		if (rc == 0)
-			return err_set(err, 404, "NOT_FOUND", NULL,
-				       "No existe el evento '%s'", key);
-		return err_internal(err);
+	rc = lock_row(db, key) < 0 ? -1 : store_event_get(db, key, ev);
+	if (rc < 0)
+		rc = store_body_fail(db, err);
+	else if (rc == 0)
+		rc = err_set(err, 404, "NOT_FOUND", NULL,
+			     "No existe el evento '%s'", key);
+	else {
+		*before = *ev;
+		rc = decide(db, ev, ctx, err);
 	}
-	*before = *ev;
-	rc = decide(db, ev, ctx, err);
 	if (rc == 0) {
 		ev->reportable = event_reportable(ev);
 		if (write_row(db, ev, now) < 0 ||
+		    store_register_bump(db) < 0 ||
 		    event_audit(db, action, before, ev, who->username, now) <
-			    0) {
-			log_error("database: %s", db_errmsg(db));
-			rc = err_internal(err);
-		}
+			    0)
+			rc = store_body_fail(db, err);
 	}
 	free(before);
 	return rc;
+}
+
+static int change_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct change_job *j = arg;
+
+	return store_event_change_tx(db, j->key, j->action, j->decide, j->ctx,
+				     j->who, j->now, j->ev, err);
 }
 
 int store_event_change(struct db *db, const char *key, const char *action,
@@ -418,57 +478,71 @@ int store_event_change(struct db *db, const char *key, const char *action,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err)
 {
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	if (store_event_change_tx(db, key, action, decide, ctx, who, now, ev,
-				  err) < 0) {
-		db_rollback(db);
-		return -1;
-	}
-	if (db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	struct change_job *j = malloc(sizeof(*j));
+	int rc;
+
+	if (!j)
+		return err_internal(err);
+	*j = (struct change_job){.key = key, .action = action,
+				 .decide = decide, .ctx = ctx, .who = who,
+				 .now = now, .ev = ev};
+	rc = store_write(db, change_body, j, err);
+	free(j);
+	return rc;
 }
 
-int store_event_annotate(struct db *db, const struct event *ev,
-			 const char *text, const struct actor *who,
-			 int64_t now, int64_t *id, struct inop_err *err)
+struct annotate_job {
+	const struct event *ev;
+	const char *text;
+	const struct actor *who;
+	int64_t now;
+	int64_t *id;
+};
+
+static int annotate_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct annotate_job *j = arg;
 	struct db_stmt *st;
 	struct audit_rec rec;
 	json_t *o;
 	char *after;
 	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "INSERT INTO event_annotations (event_id, text, "
 			    "created_at, created_by) VALUES (?, ?, ?, ?) "
 			    "RETURNING id");
 	if (!st)
-		return store_fail(db, err);
-	db_bind_int(st, 1, ev->id);
-	db_bind_text(st, 2, text);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, who->id);
+		return store_body_fail(db, err);
+	db_bind_int(st, 1, j->ev->id);
+	db_bind_text(st, 2, j->text);
+	db_bind_int(st, 3, j->now);
+	db_bind_int(st, 4, j->who->id);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		*id = db_col_int(st, 0);
+		*j->id = db_col_int(st, 0);
 	db_reset(st);
 	if (rc != DB_ROW)
-		return store_fail(db, err);
-	o = json_pack("{s:I, s:s, s:s}", "annotation_id", (json_int_t)*id,
-		      "event", ev->number, "text", text);
+		return store_body_fail(db, err);
+	o = json_pack("{s:I, s:s, s:s}", "annotation_id", (json_int_t)*j->id,
+		      "event", j->ev->number, "text", j->text);
 	after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
-	rec = (struct audit_rec){.at = now, .actor = who->username,
+	rec = (struct audit_rec){.at = j->now, .actor = j->who->username,
 				 .action = "event.annotate", .entity = "event",
-				 .entity_id = ev->id, .after_json = after};
+				 .entity_id = j->ev->id, .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
-	if (rc < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return rc < 0 ? store_body_fail(db, err) : 0;
+}
+
+int store_event_annotate(struct db *db, const struct event *ev,
+			 const char *text, const struct actor *who,
+			 int64_t now, int64_t *id, struct inop_err *err)
+{
+	struct annotate_job j = {.ev = ev, .text = text, .who = who,
+				 .now = now, .id = id};
+
+	return store_write(db, annotate_body, &j, err);
 }
 
 static char *dup_col(struct db_stmt *st, int col)

@@ -8,6 +8,7 @@
 #include "domain/mass_failure_json.h"
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -324,17 +325,57 @@ int store_mf_update_tx(struct db *db, const struct mass_failure *before,
 	return mf_audit(db, action, before, after, who->username, now);
 }
 
-/* Ends a transaction whose step returned rc (0 or -1 with err set). */
-static int finish(struct db *db, int rc, struct inop_err *err)
+/*
+ * Row locks, taken before reading a row that is about to change: a no-op
+ * UPDATE holds the lock until commit on PostgreSQL (SQLite's write
+ * transaction is exclusive anyway).  The order is always alert, then
+ * failure, then the audit head (audit_append), so two changes never wait
+ * on each other in a circle.
+ */
+static int lock_row(struct db *db, const char *sql, int64_t id)
 {
-	if (rc < 0) {
-		if (!err->status)
-			return store_fail(db, err);
-		db_rollback(db);
+	struct db_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
 		return -1;
-	}
-	if (db_commit(db) < 0)
-		return store_fail(db, err);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int store_mf_lock_get(struct db *db, int64_t id, struct mass_failure *mf)
+{
+	if (lock_row(db, "UPDATE mass_failures SET status = status WHERE "
+			 "id = ?",
+		     id) < 0)
+		return -1;
+	return store_mf_get(db, id, mf);
+}
+
+/* A hook or decide function that failed without saying why: a 500. */
+static int hook_failed(struct db *db, struct inop_err *err)
+{
+	return err->code[0] ? -1 : store_body_fail(db, err);
+}
+
+struct declare_job {
+	struct mass_failure *mf;
+	const struct actor *who;
+	int64_t now;
+	mf_hook_fn after;
+	void *ctx;
+};
+
+static int declare_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct declare_job *j = arg;
+
+	if (store_mf_insert_tx(db, j->mf, j->who, j->now) < 0)
+		return store_body_fail(db, err);
+	if (j->after && j->after(db, j->mf, j->ctx, err) < 0)
+		return hook_failed(db, err);
 	return 0;
 }
 
@@ -342,59 +383,65 @@ int store_mf_declare(struct db *db, struct mass_failure *mf,
 		     const struct actor *who, int64_t now, mf_hook_fn after,
 		     void *ctx, struct inop_err *err)
 {
-	int rc;
+	struct declare_job j = {mf, who, now, after, ctx};
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	err->status = 0;
-	rc = store_mf_insert_tx(db, mf, who, now);
-	if (rc == 0 && after)
-		rc = after(db, mf, ctx, err);
-	return finish(db, rc, err);
+	return store_write(db, declare_body, &j, err);
 }
 
-static int mf_change_tx(struct db *db, int64_t id, const char *action,
-			mf_decide_fn decide, void *ctx,
-			const struct actor *who, int64_t now,
-			struct mass_failure *mf, struct inop_err *err)
-{
-	struct mass_failure *before = malloc(sizeof(*before));
-	int rc;
+struct mf_change_job {
+	int64_t id;
+	const char *action;
+	mf_decide_fn decide;
+	mf_hook_fn after;
+	void *ctx;
+	const struct actor *who;
+	int64_t now;
+	struct mass_failure *mf;
+	struct mass_failure before;
+};
 
-	if (!before)
-		return -1;
-	rc = store_mf_get(db, id, mf);
+static int mf_change_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct mf_change_job *j = arg;
+	int rc = store_mf_lock_get(db, j->id, j->mf);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
 	if (rc == 0)
-		rc = err_set(err, 404, "NOT_FOUND", NULL,
-			     "No existe la falla masiva %lld", (long long)id);
-	else if (rc > 0) {
-		*before = *mf;
-		rc = decide(db, mf, ctx, err);
-		if (rc == 0)
-			rc = store_mf_update_tx(db, before, mf, action, who,
-						now);
-	}
-	free(before);
-	return rc;
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe la falla masiva %lld",
+			       (long long)j->id);
+	j->before = *j->mf;
+	if (j->decide(db, j->mf, j->ctx, err) < 0)
+		return hook_failed(db, err);
+	if (store_mf_update_tx(db, &j->before, j->mf, j->action, j->who,
+			       j->now) < 0)
+		return store_body_fail(db, err);
+	if (j->after && j->after(db, j->mf, j->ctx, err) < 0)
+		return hook_failed(db, err);
+	return 0;
 }
 
 int store_mf_change(struct db *db, int64_t id, const char *action,
-		    mf_decide_fn decide, void *ctx, const struct actor *who,
-		    int64_t now, struct mass_failure *mf,
-		    struct inop_err *err)
+		    mf_decide_fn decide, mf_hook_fn after, void *ctx,
+		    const struct actor *who, int64_t now,
+		    struct mass_failure *mf, struct inop_err *err)
 {
+	struct mf_change_job *j = malloc(sizeof(*j));
 	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	err->status = 0;
-	rc = mf_change_tx(db, id, action, decide, ctx, who, now, mf, err);
-	if (finish(db, rc, err) < 0)
-		return -1;
-	/* The counts of linked events as they stand after the commit. */
-	if (store_mf_get(db, id, mf) < 0)
+	if (!j)
 		return err_internal(err);
-	return 0;
+	*j = (struct mf_change_job){.id = id, .action = action,
+				    .decide = decide, .after = after,
+				    .ctx = ctx, .who = who, .now = now,
+				    .mf = mf};
+	rc = store_write(db, mf_change_body, j, err);
+	free(j);
+	/* The counts of linked events as they stand after the commit. */
+	if (rc == 0 && store_mf_get(db, id, mf) != 1)
+		rc = err_internal(err);
+	return rc;
 }
 
 int store_alert_get(struct db *db, int64_t id, struct mf_alert *a)
@@ -548,38 +595,51 @@ static int alert_insert(struct db *db, struct mf_alert *a,
 	return rc;
 }
 
+struct raise_job {
+	struct mf_alert *a;
+	const struct actor *who;
+	int64_t now;
+	alert_hook_fn after;
+	void *ctx;
+	int created;
+};
+
+static int raise_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct raise_job *j = arg;
+	int rc = alert_insert(db, j->a, j->who);
+
+	j->created = rc == DB_ROW;
+	if (rc == DB_DONE)
+		return alert_by_fingerprint(db, j->a->fingerprint,
+					    &j->a->id) == 1
+			       ? 0
+			       : store_body_fail(db, err);
+	if (rc != DB_ROW ||
+	    alert_audit(db, "alert.raise", NULL, j->a,
+			j->who ? j->who->username : "alertmanager",
+			j->now) < 0)
+		return store_body_fail(db, err);
+	if (j->after && j->after(db, j->a, j->ctx, err) < 0)
+		return hook_failed(db, err);
+	return 0;
+}
+
 int store_alert_raise(struct db *db, struct mf_alert *a,
 		      const struct actor *who, int64_t now,
 		      alert_hook_fn after, void *ctx, int *created,
 		      struct inop_err *err)
 {
+	struct raise_job j = {a, who, now, after, ctx, 0};
 	int rc;
 
-	*created = 0;
 	a->status = ALERT_PENDING;
 	a->raised_at = now;
 	snprintf(a->raised_by, sizeof(a->raised_by), "%s",
 		 who ? who->username : "");
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	err->status = 0;
-	rc = alert_insert(db, a, who);
-	if (rc == DB_DONE) {
-		rc = alert_by_fingerprint(db, a->fingerprint, &a->id) == 1
-			     ? 0
-			     : -1;
-		return finish(db, rc, err);
-	}
-	rc = rc == DB_ROW ? alert_audit(db, "alert.raise", NULL, a,
-					who ? who->username : "alertmanager",
-					now)
-			  : -1;
-	if (rc == 0 && after)
-		rc = after(db, a, ctx, err);
-	if (finish(db, rc, err) < 0)
-		return -1;
-	*created = 1;
-	return 0;
+	rc = store_write(db, raise_body, &j, err);
+	*created = rc == 0 && j.created;
+	return rc;
 }
 
 static int alert_write(struct db *db, const struct mf_alert *a,
@@ -606,31 +666,38 @@ static int alert_write(struct db *db, const struct mf_alert *a,
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static int alert_change_tx(struct db *db, int64_t id, const char *action,
-			   alert_decide_fn decide, void *ctx,
-			   const struct actor *who, int64_t now,
-			   struct mf_alert *a, struct inop_err *err)
-{
-	struct mf_alert *before = malloc(sizeof(*before));
-	int rc;
+struct alert_change_job {
+	int64_t id;
+	const char *action;
+	alert_decide_fn decide;
+	void *ctx;
+	const struct actor *who;
+	int64_t now;
+	struct mf_alert *a;
+	struct mf_alert before;
+};
 
-	if (!before)
-		return -1;
-	rc = store_alert_get(db, id, a);
+static int alert_change_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct alert_change_job *j = arg;
+	int rc = lock_row(db, "UPDATE mass_failure_alerts SET status = status "
+			      "WHERE id = ?",
+			  j->id);
+
+	rc = rc < 0 ? -1 : store_alert_get(db, j->id, j->a);
+	if (rc < 0)
+		return store_body_fail(db, err);
 	if (rc == 0)
-		rc = err_set(err, 404, "NOT_FOUND", NULL,
-			     "No existe la alerta %lld", (long long)id);
-	else if (rc > 0) {
-		*before = *a;
-		rc = decide(db, a, ctx, err);
-		if (rc == 0)
-			rc = alert_write(db, a, who);
-		if (rc == 0)
-			rc = alert_audit(db, action, before, a, who->username,
-					 now);
-	}
-	free(before);
-	return rc;
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe la alerta %lld", (long long)j->id);
+	j->before = *j->a;
+	if (j->decide(db, j->a, j->ctx, err) < 0)
+		return hook_failed(db, err);
+	if (alert_write(db, j->a, j->who) < 0 ||
+	    alert_audit(db, j->action, &j->before, j->a, j->who->username,
+			j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
 }
 
 int store_alert_change(struct db *db, int64_t id, const char *action,
@@ -638,11 +705,15 @@ int store_alert_change(struct db *db, int64_t id, const char *action,
 		       const struct actor *who, int64_t now,
 		       struct mf_alert *a, struct inop_err *err)
 {
+	struct alert_change_job *j = malloc(sizeof(*j));
 	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	err->status = 0;
-	rc = alert_change_tx(db, id, action, decide, ctx, who, now, a, err);
-	return finish(db, rc, err);
+	if (!j)
+		return err_internal(err);
+	*j = (struct alert_change_job){.id = id, .action = action,
+				       .decide = decide, .ctx = ctx,
+				       .who = who, .now = now, .a = a};
+	rc = store_write(db, alert_change_body, j, err);
+	free(j);
+	return rc;
 }

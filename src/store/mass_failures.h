@@ -9,15 +9,20 @@
 #include "util/err.h"
 
 /*
- * Mass failures and their alerts (SPEC M1-M4).  Every change writes its
- * audit record (entity "mass_failure" or "mass_failure_alert") in its
- * transaction.  Hooks and decide functions run inside that transaction:
- * -1 from them rolls everything back with the error they set (500 when
- * they set none).
+ * Mass failures and their alerts (SPEC M1-M4).  Every change goes through
+ * store_write() and writes its audit record (entity "mass_failure" or
+ * "mass_failure_alert") in its transaction.  Hooks and decide functions
+ * run inside that transaction, on the db they are given: -1 from them
+ * rolls the change back with the error they set (500 when they set none).
  */
 
 /* 1 found (with the counts of its events), 0 not, -1 error. */
 int store_mf_get(struct db *db, int64_t id, struct mass_failure *mf);
+/*
+ * The same inside a change, after taking the failure's row lock (so a
+ * failure closed meanwhile on another node reads as closed).
+ */
+int store_mf_lock_get(struct db *db, int64_t id, struct mass_failure *mf);
 /*
  * Mass failures, open ones first, then newest first; status "CONFIRMED",
  * "CLOSED" or NULL for all.  *out malloc'd (free it).
@@ -48,17 +53,19 @@ int store_mf_update_tx(struct db *db, const struct mass_failure *before,
 		       const struct actor *who, int64_t now);
 
 /*
- * Changes failure `id` in one transaction: loads it under the write lock
- * (404), lets `decide` apply the rules (and do more in the same
- * transaction, e.g. close the events, M3), writes it with its audit
- * record `action`.  *mf holds the failure as written.
+ * Changes failure `id` in one transaction: locks and loads it (404), lets
+ * `decide` apply the rules, writes it with its audit record `action`,
+ * then runs `after` (may be NULL) for what follows from the change in the
+ * same transaction (M3: close its events).  `after` runs once the audit
+ * head is held, so it sees every registration committed before: none can
+ * slip in between.  *mf holds the failure as committed.
  */
 typedef int (*mf_decide_fn)(struct db *db, struct mass_failure *mf,
 			    void *ctx, struct inop_err *err);
 int store_mf_change(struct db *db, int64_t id, const char *action,
-		    mf_decide_fn decide, void *ctx, const struct actor *who,
-		    int64_t now, struct mass_failure *mf,
-		    struct inop_err *err);
+		    mf_decide_fn decide, mf_hook_fn after, void *ctx,
+		    const struct actor *who, int64_t now,
+		    struct mass_failure *mf, struct inop_err *err);
 
 /* Alerts.  1 found, 0 not, -1 error. */
 int store_alert_get(struct db *db, int64_t id, struct mf_alert *a);

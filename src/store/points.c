@@ -7,6 +7,7 @@
 
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 static char *point_audit_json(const struct point *p, const char *lines)
 {
@@ -20,51 +21,60 @@ static char *point_audit_json(const struct point *p, const char *lines)
 	return s;
 }
 
-int store_point_insert(struct db *db, struct point *p, const char *actor,
-		       int64_t now, struct inop_err *err)
+struct point_job {
+	struct point *p;
+	const char *actor;
+	int64_t now;
+};
+
+static int point_insert_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct point_job *j = arg;
+	struct point *p = j->p;
 	struct db_stmt *st;
 	struct audit_rec rec;
 	char lines[128], *after;
 	int rc;
 
 	codes_to_csv(&p->lines, lines, sizeof(lines));
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "INSERT INTO points (code, name, type, channel, "
 			    "lines, region, active, created_at) VALUES (?, ?, "
 			    "?, ?, ?, ?, 1, ?) RETURNING id");
 	if (!st)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	db_bind_text(st, 1, p->ref.code);
 	db_bind_text(st, 2, p->ref.name);
 	db_bind_text(st, 3, p->ref.type);
 	db_bind_text(st, 4, p->ref.channel);
 	db_bind_text(st, 5, lines);
 	db_bind_text(st, 6, p->ref.region);
-	db_bind_int(st, 7, now);
+	db_bind_int(st, 7, j->now);
 	rc = db_step(st);
-	if (rc == DB_CONSTRAINT) {
-		db_reset(st);
-		db_rollback(db);
+	if (rc == DB_ROW)
+		p->ref.id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc == DB_CONSTRAINT)
 		return err_set(err, 409, "ALREADY_EXISTS", "code",
 			       "Ya existe un punto con el código '%s'",
 			       p->ref.code);
-	}
 	if (rc != DB_ROW)
-		return store_fail(db, err);
-	p->ref.id = db_col_int(st, 0);
+		return store_body_fail(db, err);
 	p->active = 1;
-	db_reset(st);
 	after = point_audit_json(p, lines);
-	rec = (struct audit_rec){.at = now, .actor = actor,
+	rec = (struct audit_rec){.at = j->now, .actor = j->actor,
 				 .action = "point.create", .entity = "point",
 				 .entity_id = p->ref.id, .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
-	if (rc < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return rc < 0 ? store_body_fail(db, err) : 0;
+}
+
+int store_point_insert(struct db *db, struct point *p, const char *actor,
+		       int64_t now, struct inop_err *err)
+{
+	struct point_job j = {.p = p, .actor = actor, .now = now};
+
+	return store_write(db, point_insert_body, &j, err);
 }
 
 #define POINT_COLS "SELECT id, code, name, type, channel, lines, region, " \

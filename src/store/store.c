@@ -182,7 +182,8 @@ int store_migrate_files(struct db *db, const struct inop_embedded *files,
 			"version INTEGER PRIMARY KEY, "
 			"applied_at INTEGER NOT NULL)") != 0)
 		return store_fail(db, err);
-	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/", db_engine(db));
+	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/",
+		 strcmp(db_engine(db), "sqlite") == 0 ? "sqlite" : "pg");
 	if (migrations_of(files, prefix, list, STORE_MIGRATIONS_MAX, &n) < 0)
 		return err_internal(err);
 	for (size_t i = 0; i < n; i++) {
@@ -252,6 +253,28 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 	if (rc != DB_DONE)
 		return err_internal(err);
 	return 0;
+}
+
+int store_register_bump(struct db *db)
+{
+	int64_t v;
+
+	return store_counter_next(db, "register-version", &v);
+}
+
+int store_register_version(struct db *db, int64_t *version)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT value FROM counters WHERE name = "
+		    "'register-version'");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	*version = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
 }
 
 int store_counter_next(struct db *db, const char *name, int64_t *value)

@@ -38,6 +38,14 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 /* Bumps and returns the gapless counter `name` (inside a transaction). */
 int store_counter_next(struct db *db, const char *name, int64_t *value);
 
+/*
+ * The register version: bumped (store_register_bump, inside the
+ * transaction) by every change that alters how an event reads, so that
+ * replies rendered at one version can be reused until the next.
+ */
+int store_register_bump(struct db *db);
+int store_register_version(struct db *db, int64_t *version);
+
 /* Helper: rolls back, logs and fills a 500 in err; returns -1. */
 int store_fail(struct db *db, struct inop_err *err);
 

@@ -6,6 +6,7 @@
 
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 
 #define SESSION_TOUCH_S 60 /* write last_seen_at at most once a minute */
@@ -21,7 +22,7 @@ static int user_point_link(struct db *db, int64_t user_id, const char *code,
 {
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO user_points (user_id, point_id) "
-		    "SELECT ?, id FROM points WHERE code = ? "
+		    "SELECT CAST(? AS BIGINT), id FROM points WHERE code = ? "
 		    "ON CONFLICT DO NOTHING RETURNING point_id");
 	int rc;
 
@@ -64,54 +65,64 @@ static char *user_audit_json(const struct user *u, const char *const *points,
 	return s;
 }
 
-int store_user_insert(struct db *db, struct user *u, const char *const *points,
-		      size_t n_points, const char *actor, int64_t now,
-		      struct inop_err *err)
+struct user_job {
+	struct user *u;
+	const char *const *points;
+	size_t n_points;
+	const char *actor;
+	int64_t now;
+};
+
+static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct user_job *j = arg;
+	struct user *u = j->u;
 	struct db_stmt *st;
-	struct audit_rec rec = {0};
-	char roles[256], *after = NULL;
+	struct audit_rec rec;
+	char roles[256], *after;
 	int rc;
 
 	roles_to_csv(u->roles, roles, sizeof(roles));
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "INSERT INTO users (username, name, email, "
 			    "password_hash, roles, active, created_at) "
 			    "VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING id");
 	if (!st)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	db_bind_text(st, 1, u->username);
 	db_bind_text(st, 2, u->name);
 	db_bind_text(st, 3, u->email);
 	db_bind_text(st, 4, u->password_hash);
 	db_bind_text(st, 5, roles);
-	db_bind_int(st, 6, now);
+	db_bind_int(st, 6, j->now);
 	rc = db_step(st);
-	if (rc == DB_CONSTRAINT) {
-		db_reset(st);
-		db_rollback(db);
+	if (rc == DB_ROW)
+		u->id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc == DB_CONSTRAINT)
 		return err_set(err, 409, "ALREADY_EXISTS", "username",
 			       "El usuario '%s' ya existe", u->username);
-	}
 	if (rc != DB_ROW)
-		return store_fail(db, err);
-	u->id = db_col_int(st, 0);
-	db_reset(st);
-	for (size_t i = 0; i < n_points; i++)
-		if (user_point_link(db, u->id, points[i], err) < 0) {
-			db_rollback(db);
+		return store_body_fail(db, err);
+	for (size_t i = 0; i < j->n_points; i++)
+		if (user_point_link(db, u->id, j->points[i], err) < 0)
 			return -1;
-		}
-	after = user_audit_json(u, points, n_points);
-	rec = (struct audit_rec){.at = now, .actor = actor,
+	after = user_audit_json(u, j->points, j->n_points);
+	rec = (struct audit_rec){.at = j->now, .actor = j->actor,
 				 .action = "user.create", .entity = "user",
 				 .entity_id = u->id, .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
-	if (rc < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return rc < 0 ? store_body_fail(db, err) : 0;
+}
+
+int store_user_insert(struct db *db, struct user *u, const char *const *points,
+		      size_t n_points, const char *actor, int64_t now,
+		      struct inop_err *err)
+{
+	struct user_job j = {.u = u, .points = points, .n_points = n_points,
+			     .actor = actor, .now = now};
+
+	return store_write(db, user_insert_body, &j, err);
 }
 
 /* Comma-separated codes of the user's points (malloc'd), or NULL. */
@@ -182,17 +193,23 @@ int store_users_list(struct db *db, struct user **out, size_t *n)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown)
+		if (!grown) {
+			rc = DB_FAIL;
 			break;
+		}
 		list = grown;
 		user_from_row(st, &list[count++]);
 	}
 	db_reset(st);
+	if (rc != DB_DONE) {
+		free(list);
+		return -1;
+	}
 	for (size_t i = 0; i < count; i++)
 		list[i].points = user_point_codes(db, list[i].id);
 	*out = list;
 	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return 0;
 }
 
 int store_user_has_point(struct db *db, int64_t user_id, int64_t point_id)

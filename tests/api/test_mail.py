@@ -118,13 +118,28 @@ def server_args(smtp_port):
             TOKEN]
 
 
+def mail_db(work):
+    """A fresh database of the suite's engine: on PostgreSQL (api_pg) a
+    new database next to the suite's, so the two nodes below claim mail
+    with FOR UPDATE SKIP LOCKED."""
+    url = os.environ.get("INOP_TEST_DB_URL", "")
+    if not url.startswith("postgres"):
+        return os.path.join(work, "mail.db")
+    name = "inop_mail_" + os.urandom(3).hex()
+    subprocess.run([os.path.join(os.environ["INOP_TEST_PG_BINDIR"], "psql"),
+                    "-q", os.environ["INOP_TEST_PG_ADMIN_URL"], "-c",
+                    "CREATE DATABASE " + name], check=True,
+                   capture_output=True)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def setUpModule():
     work = os.path.join(t.CTX.tmp, "mail")
     os.makedirs(work, exist_ok=True)
     ENV["work"] = work
     ENV["mails"] = os.path.join(work, "mails")
     os.makedirs(ENV["mails"], exist_ok=True)
-    ENV["db"] = os.path.join(work, "mail.db")
+    ENV["db"] = mail_db(work)
     pw = t.write_secret(os.path.join(work, "admin-pw"), PASSWORD)
     p = t.run_inop(["init", "--db", ENV["db"], "--admin-password-file", pw])
     if p.returncode != 0:

@@ -1,0 +1,43 @@
+#ifndef INOP_DB_DRIVER_H
+#define INOP_DB_DRIVER_H
+
+#include "db/db.h"
+
+/*
+ * What a driver provides behind db.h (files of src/db/ only).  A driver's
+ * connection starts with `struct db`, its statement with `struct
+ * db_stmt`, so db.c can dispatch through `ops`.
+ */
+struct db_ops {
+	const char *engine;
+	void (*close)(struct db *db);
+	const char *(*errmsg)(struct db *db);
+	int (*exec)(struct db *db, const char *sql);
+	struct db_stmt *(*prepare)(struct db *db, const char *sql);
+	int (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+	int (*bind_text)(struct db_stmt *st, int idx, const char *s);
+	int (*bind_null)(struct db_stmt *st, int idx);
+	int (*step)(struct db_stmt *st);
+	int64_t (*col_int)(struct db_stmt *st, int col);
+	const char *(*col_text)(struct db_stmt *st, int col);
+	int (*col_is_null)(struct db_stmt *st, int col);
+	int (*col_count)(struct db_stmt *st);
+	const char *(*col_name)(struct db_stmt *st, int col);
+	void (*reset)(struct db_stmt *st);
+	int (*begin)(struct db *db);
+	int (*commit)(struct db *db);
+	int (*rollback)(struct db *db);
+};
+
+struct db {
+	const struct db_ops *ops;
+};
+
+struct db_stmt {
+	struct db *db;
+};
+
+int sqlite_open(const char *path, struct db **out, struct inop_err *err);
+int postgres_open(const char *url, struct db **out, struct inop_err *err);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+ * The PostgreSQL driver behind db.h (libpq).  SQL arrives with `?`
+ * placeholders and is rewritten to $1, $2, ... once, when the statement
+ * is prepared (PQprepare) and cached on the connection; values are always
+ * sent as parameters, never pasted into the text.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/driver.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/strnum.h"
+
+#define PG_CACHE_MAX 256
+#define PG_PARAMS_MAX 32
+
+struct pg_stmt {
+	struct db_stmt base;
+	char *sql; /* the key: the caller's text */
+	char name[16];
+	int nparams;
+	char *params[PG_PARAMS_MAX]; /* malloc'd text values, NULL = NULL */
+	PGresult *res;
+	int row, nrows;
+};
+
+struct pg {
+	struct db base;
+	PGconn *c;
+	struct pg_stmt cache[PG_CACHE_MAX];
+	int n_cache;
+};
+
+#define PG(d) ((struct pg *)(void *)(d))
+#define PGST(s) ((struct pg_stmt *)(void *)(s))
+
+static const struct db_ops pg_ops;
+
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static void clear_params(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->params[i]);
+		s->params[i] = NULL;
+	}
+}
+
+static void pg_reset(struct db_stmt *st)
+{
+	struct pg_stmt *s = PGST(st);
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->nrows = 0;
+}
+
+static void pg_close(struct db *d)
+{
+	struct pg *db = PG(d);
+
+	for (int i = 0; i < db->n_cache; i++) {
+		pg_reset(&db->cache[i].base);
+		clear_params(&db->cache[i]);
+		free(db->cache[i].sql);
+	}
+	PQfinish(db->c);
+	free(db);
+}
+
+int postgres_open(const char *url, struct db **out, struct inop_err *err)
+{
+	struct pg *db = calloc(1, sizeof(*db));
+
+	*out = NULL;
+	if (!db)
+		return err_internal(err);
+	db->base.ops = &pg_ops;
+	db->c = PQconnectdb(url);
+	if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
+		err_set(err, 500, "DB", "db",
+			"No se pudo conectar a PostgreSQL: %s",
+			db->c ? PQerrorMessage(db->c) : "sin memoria");
+		pg_close(&db->base);
+		return -1;
+	}
+	PQsetNoticeProcessor(db->c, quiet, NULL);
+	*out = &db->base;
+	return 0;
+}
+
+static const char *pg_errmsg(struct db *d)
+{
+	return PQerrorMessage(PG(d)->c);
+}
+
+/* The db.h code of a failed result. */
+static int pg_map_error(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+				: NULL;
+
+	if (state && strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	if (state && (strcmp(state, "40001") == 0 ||
+		      strcmp(state, "40P01") == 0 ||
+		      strcmp(state, "55P03") == 0))
+		return DB_BUSY;
+	return DB_FAIL;
+}
+
+static int pg_exec(struct db *d, const char *sql)
+{
+	PGresult *res = PQexec(PG(d)->c, sql);
+	ExecStatusType t = PQresultStatus(res);
+	int rc = 0;
+
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+		rc = pg_map_error(res);
+		log_error("postgresql exec failed: %s",
+			  PQerrorMessage(PG(d)->c));
+	} else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0 &&
+		   strcmp(sql, "ROLLBACK") != 0) {
+		/* COMMIT of an aborted transaction answers ROLLBACK. */
+		rc = DB_FAIL;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* `?` -> `$n`, outside quoted strings.  NULL when out of memory. */
+static char *rewrite(const char *sql, int *nparams)
+{
+	struct buf b;
+	int n = 0, quoted = 0;
+
+	buf_init(&b, 1 << 20);
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		if (*p == '?' && !quoted) {
+			if (buf_appendf(&b, "$%d", ++n) < 0)
+				break;
+		} else if (buf_append(&b, p, 1) < 0) {
+			break;
+		}
+	}
+	*nparams = n;
+	return buf_detach(&b, NULL);
+}
+
+static struct db_stmt *pg_prepare(struct db *d, const char *sql)
+{
+	struct pg *db = PG(d);
+	struct pg_stmt *s;
+	PGresult *res;
+	char *text;
+
+	for (int i = 0; i < db->n_cache; i++) {
+		s = &db->cache[i];
+		if (strcmp(s->sql, sql) == 0) {
+			pg_reset(&s->base);
+			clear_params(s);
+			return &s->base;
+		}
+	}
+	if (db->n_cache == PG_CACHE_MAX) {
+		log_error("postgresql statement cache full");
+		return NULL;
+	}
+	s = &db->cache[db->n_cache];
+	memset(s, 0, sizeof(*s));
+	text = rewrite(sql, &s->nparams);
+	if (!text || s->nparams > PG_PARAMS_MAX) {
+		free(text);
+		return NULL;
+	}
+	snprintf(s->name, sizeof(s->name), "s%d", db->n_cache);
+	res = PQprepare(db->c, s->name, text, s->nparams, NULL);
+	free(text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_error("postgresql prepare failed: %s: %s",
+			  PQerrorMessage(db->c), sql);
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	s->sql = strdup(sql);
+	if (!s->sql)
+		return NULL;
+	s->base.db = d;
+	s->row = -1;
+	db->n_cache++;
+	return &s->base;
+}
+
+static int pg_bind_text(struct db_stmt *st, int idx, const char *v)
+{
+	struct pg_stmt *s = PGST(st);
+
+	if (idx < 1 || idx > s->nparams)
+		return -1;
+	free(s->params[idx - 1]);
+	s->params[idx - 1] = v ? strdup(v) : NULL;
+	return v && !s->params[idx - 1] ? -1 : 0;
+}
+
+static int pg_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", (long long)v);
+	return pg_bind_text(st, idx, num);
+}
+
+static int pg_bind_null(struct db_stmt *st, int idx)
+{
+	return pg_bind_text(st, idx, NULL);
+}
+
+static int pg_step(struct db_stmt *st)
+{
+	struct pg_stmt *s = PGST(st);
+	ExecStatusType t;
+
+	if (!s->res) {
+		s->res = PQexecPrepared(PG(st->db)->c, s->name, s->nparams,
+					(const char *const *)s->params, NULL,
+					NULL, 0);
+		t = PQresultStatus(s->res);
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+			int rc = pg_map_error(s->res);
+
+			if (rc != DB_CONSTRAINT)
+				log_error("postgresql step failed: %s: %s",
+					  PQerrorMessage(PG(st->db)->c),
+					  s->sql);
+			pg_reset(st);
+			return rc;
+		}
+		s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+		s->row = -1;
+	}
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return DB_ROW;
+	}
+	return DB_DONE;
+}
+
+static const char *pg_col_text(struct db_stmt *st, int col)
+{
+	struct pg_stmt *s = PGST(st);
+
+	if (!s->res || s->row < 0 || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static int64_t pg_col_int(struct db_stmt *st, int col)
+{
+	const char *v = pg_col_text(st, col);
+	int64_t n = 0;
+
+	if (v && strnum_i64(v, INT64_MIN, INT64_MAX, &n) < 0)
+		n = 0;
+	return n;
+}
+
+static int pg_col_is_null(struct db_stmt *st, int col)
+{
+	return pg_col_text(st, col) == NULL;
+}
+
+static int pg_col_count(struct db_stmt *st)
+{
+	return PGST(st)->res ? PQnfields(PGST(st)->res) : 0;
+}
+
+static const char *pg_col_name(struct db_stmt *st, int col)
+{
+	return PGST(st)->res ? PQfname(PGST(st)->res, col) : NULL;
+}
+
+static int pg_begin(struct db *d)
+{
+	return pg_exec(d, "BEGIN") == 0 ? 0 : -1;
+}
+
+static int pg_commit(struct db *d)
+{
+	return pg_exec(d, "COMMIT") == 0 ? 0 : -1;
+}
+
+static int pg_rollback(struct db *d)
+{
+	return pg_exec(d, "ROLLBACK") == 0 ? 0 : -1;
+}
+
+static const struct db_ops pg_ops = {
+	.engine = "postgresql",
+	.close = pg_close,
+	.errmsg = pg_errmsg,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_is_null = pg_col_is_null,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.reset = pg_reset,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+};

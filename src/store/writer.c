@@ -1,0 +1,168 @@
+#include "store/writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "util/log.h"
+
+#define BATCH_MAX 512
+
+struct job {
+	store_body_fn body;
+	void *ctx;
+	struct inop_err *err;
+	int rc;
+	int done;
+	struct job *next;
+};
+
+static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t q_done = PTHREAD_COND_INITIALIZER;
+static struct job *q_head, *q_tail;
+static int q_stopping, q_running;
+static pthread_t q_thread;
+static struct db *q_db;
+
+int store_body_fail(struct db *db, struct inop_err *err)
+{
+	log_error("database: %s", db_errmsg(db));
+	return err_internal(err);
+}
+
+/* One change in its own transaction (no group writer). */
+static int write_alone(struct db *db, store_body_fn body, void *ctx,
+		       struct inop_err *err)
+{
+	if (db_begin(db) < 0)
+		return store_body_fail(db, err);
+	if (body(db, ctx, err) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db) < 0) {
+		store_body_fail(db, err);
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+static void run_one(struct job *j)
+{
+	if (db_exec(q_db, "SAVEPOINT job") != 0) {
+		j->rc = store_body_fail(q_db, j->err);
+		return;
+	}
+	j->rc = j->body(q_db, j->ctx, j->err);
+	if (j->rc < 0)
+		db_exec(q_db, "ROLLBACK TO job");
+	db_exec(q_db, "RELEASE job");
+}
+
+static void run_batch(struct job *batch)
+{
+	struct job *j;
+	int ok = db_begin(q_db) == 0;
+
+	for (j = batch; ok && j; j = j->next)
+		run_one(j);
+	if (ok && db_commit(q_db) < 0) {
+		db_rollback(q_db);
+		ok = 0;
+	}
+	for (j = batch; j; j = j->next)
+		if (!ok && (j->rc == 0 || !j->err->code[0]))
+			j->rc = store_body_fail(q_db, j->err);
+}
+
+static void *writer_main(void *arg)
+{
+	struct job *batch, *j, *next;
+	int n;
+
+	(void)arg;
+	pthread_mutex_lock(&q_lock);
+	for (;;) {
+		while (!q_head && !q_stopping)
+			pthread_cond_wait(&q_work, &q_lock);
+		if (!q_head)
+			break;
+		/* Take what is waiting now, up to BATCH_MAX. */
+		batch = q_head;
+		for (j = batch, n = 1; j->next && n < BATCH_MAX; n++)
+			j = j->next;
+		q_head = j->next;
+		if (!q_head)
+			q_tail = NULL;
+		j->next = NULL;
+		pthread_mutex_unlock(&q_lock);
+		run_batch(batch);
+		pthread_mutex_lock(&q_lock);
+		for (j = batch; j; j = next) {
+			next = j->next;
+			j->done = 1;
+		}
+		pthread_cond_broadcast(&q_done);
+	}
+	pthread_mutex_unlock(&q_lock);
+	return NULL;
+}
+
+int store_write(struct db *db, store_body_fn body, void *ctx,
+		struct inop_err *err)
+{
+	struct job j = {.body = body, .ctx = ctx, .err = err};
+
+	err->code[0] = '\0';
+	pthread_mutex_lock(&q_lock);
+	if (!q_running || q_stopping) {
+		pthread_mutex_unlock(&q_lock);
+		return write_alone(db, body, ctx, err);
+	}
+	if (q_tail)
+		q_tail->next = &j;
+	else
+		q_head = &j;
+	q_tail = &j;
+	pthread_cond_signal(&q_work);
+	while (!j.done)
+		pthread_cond_wait(&q_done, &q_lock);
+	pthread_mutex_unlock(&q_lock);
+	return j.rc;
+}
+
+int store_writer_start(const char *url, struct inop_err *err)
+{
+	if (db_open(url, &q_db, err) < 0)
+		return -1;
+	if (pthread_create(&q_thread, NULL, writer_main, NULL) != 0) {
+		db_close(q_db);
+		q_db = NULL;
+		return err_internal(err);
+	}
+	pthread_mutex_lock(&q_lock);
+	q_running = 1;
+	q_stopping = 0;
+	pthread_mutex_unlock(&q_lock);
+	return 0;
+}
+
+void store_writer_stop(void)
+{
+	pthread_mutex_lock(&q_lock);
+	if (!q_running) {
+		pthread_mutex_unlock(&q_lock);
+		return;
+	}
+	/* Jobs already queued still run: the loop drains the queue. */
+	q_stopping = 1;
+	pthread_cond_signal(&q_work);
+	pthread_mutex_unlock(&q_lock);
+	pthread_join(q_thread, NULL);
+	pthread_mutex_lock(&q_lock);
+	q_running = 0;
+	pthread_mutex_unlock(&q_lock);
+	db_close(q_db);
+	q_db = NULL;
+}
