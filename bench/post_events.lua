@@ -8,12 +8,22 @@
 -- last one it wraps around and the server answers 409: run.sh treats any
 -- answer but 201 as an invalid run.
 --
--- Environment (set by run.sh):
+-- Environment (set by run.sh and pg.sh):
 --   BENCH_POINTS           number of points P0001.. created
 --   BENCH_POINTS_PER_USER  points per JEFE user (user k owns points
 --                          k*PER_USER+1 .. (k+1)*PER_USER)
 --   BENCH_TOKENS_FILE      one bearer token per line, user 0 first
 --   BENCH_WRK_THREADS      the -t given to wrk
+-- Optional (pg.sh: a second run on the same database, and two wrk
+-- processes at once, one per node, sharing the combinations):
+--   BENCH_COMBO_OFFSET     first combination (default 0)
+--   BENCH_THREAD_BASE      index of this wrk's first thread among all
+--                          wrk threads (default 0)
+--   BENCH_TOTAL_THREADS    wrk threads of all wrk processes together
+--                          (default BENCH_WRK_THREADS)
+-- so thread i sends c = OFFSET + BASE + i + k * TOTAL, k = 0, 1, ...;
+-- done() prints BENCH_NEXT next=N, N above every combination this wrk
+-- sent (the OFFSET of a later run).
 
 local procedures = {
   { "RECLAMOS", "RECLAMO" },
@@ -41,6 +51,9 @@ function init(args)
   points = env_number("BENCH_POINTS")
   per_user = env_number("BENCH_POINTS_PER_USER")
   nthreads = env_number("BENCH_WRK_THREADS")
+  offset = tonumber(os.getenv("BENCH_COMBO_OFFSET") or "") or 0
+  base = tonumber(os.getenv("BENCH_THREAD_BASE") or "") or 0
+  stride = tonumber(os.getenv("BENCH_TOTAL_THREADS") or "") or nthreads
   combos = points * #procedures
   tokens = {}
   local f = assert(io.open(os.getenv("BENCH_TOKENS_FILE"), "r"))
@@ -68,7 +81,7 @@ local function lima_now()
 end
 
 function request()
-  local c = (tid + sent * nthreads) % combos
+  local c = (offset + base + tid + sent * stride) % combos
   sent = sent + 1
   local p = c % points
   local proc = procedures[math.floor(c / points) + 1]
@@ -98,8 +111,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local s201, s409, sother, sample = 0, 0, 0, ""
+  local s201, s409, sother, sample, next_c = 0, 0, 0, "", 0
   for _, t in ipairs(threads) do
+    local o, b, st = t:get("offset"), t:get("base"), t:get("stride")
+    local n = o + b + t:get("tid") + t:get("sent") * st
+    if n > next_c then next_c = n end
     s201 = s201 + t:get("n201")
     s409 = s409 + t:get("n409")
     sother = sother + t:get("nother")
@@ -116,6 +132,7 @@ function done(summary, latency, requests)
     e.status, e.connect, e.read, e.write, e.timeout))
   io.write(string.format("BENCH_STATUS s201=%d s409=%d other=%d\n",
     s201, s409, sother))
+  io.write(string.format("BENCH_NEXT next=%d\n", next_c))
   if sample ~= "" then
     io.write("BENCH_SAMPLE " .. sample:gsub("[\r\n]", " ") .. "\n")
   end
