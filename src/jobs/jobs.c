@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail/sender.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -15,6 +16,8 @@
 /* The job table.  The sentinel keeps it valid while it has no row. */
 const struct job inop_jobs[] = {
 	{"processes-escalation", 60, job_processes_escalation},
+	/* N1: every few seconds, so a mail leaves soon after its cause. */
+	{"mail-sender", 2, sender_run},
 	{NULL, 0, NULL},
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;

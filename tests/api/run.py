@@ -39,9 +39,11 @@ MODULES = [
     "test_contingency",
     "test_escalation",
     "test_refusals",
+    "test_mass_failures",
     "test_calendar",
     "test_security",
     "test_concurrency",
+    "test_mail",
     "test_cli",
 ]
 

@@ -53,6 +53,9 @@ const FIXED = {
     ADMIN: 'Administración',
   },
   status: { OPEN: 'Abierto', CLOSED: 'Cerrado' },
+  mfStatus: { CONFIRMED: 'Confirmada (abierta)', CLOSED: 'Cerrada' },
+  alertStatus: { PENDING: 'Pendiente', CONFIRMED: 'Confirmada', DISCARDED: 'Descartada' },
+  alertSource: { JEFE: 'Jefe de punto', ALERTMANAGER: 'Monitoreo (Alertmanager)' },
   origin: { SISTEMA: 'En línea (Inop)', MANUAL: 'Regularizado desde formato manual' },
   channel: { PRESENCIAL: 'Presencial', TELEFONICO: 'Telefónico' },
   action: {
@@ -67,6 +70,12 @@ const FIXED = {
     'event.processes_ruling': 'Dictamen de Procesos',
     'event.processes_escalate': 'Dictamen derivado a suplentes',
     'event.rule_out': 'Descartado del reporte',
+    'mass_failure.declare': 'Falla masiva confirmada',
+    'mass_failure.add_applications': 'Aplicativos agregados a la falla',
+    'mass_failure.close': 'Cierre de la falla masiva',
+    'alert.raise': 'Alerta de falla masiva',
+    'alert.confirm': 'Alerta confirmada',
+    'alert.discard': 'Alerta descartada',
   },
 };
 
