@@ -580,3 +580,39 @@ class M4Monitoring(MassFailureTest):
         ev = self.register(self.jefe, mass_event(self.take_point(), mf["id"]))
         r = self.soporte.get("/api/v1/events?mass_failure=%s" % mf["id"])
         self.assertEqual([e["id"] for e in r.json["items"]], [ev["id"]])
+
+
+class E1WithRealMassFailures(MassFailureTest):
+    """E1 (issue 7's evaluation) on failures from issue 5's tables."""
+
+    POOL = 3
+
+    def evaluation(self, event_id):
+        r = self.control.get("/api/v1/events/%s/evaluation" % event_id)
+        self.assertEqual(r.status, 200, repr(r))
+        return r.json
+
+    def test_e1_event_inside_the_failure_span_is_dentro(self):
+        mf = self.declare(started=ago(90))
+        ev = self.register(self.jefe, mass_event(self.take_point(),
+                                                 mf["id"], minutes=30))
+        self.assertEqual(self.evaluation(ev["id"])["e1"]["result"],
+                         "DENTRO")
+        r = self.soporte.post("%s/%s/close" % (MF, mf["id"]),
+                              {"ended_at": iso(now()),
+                               "closure_reason": "FALLA_MASIVA_APLICATIVO"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.evaluation(ev["id"])["e1"]["result"],
+                         "DENTRO")
+
+    def test_e1_event_started_before_the_failure_is_fuera(self):
+        mf = self.declare(started=ago(20))
+        ev = self.register(self.jefe, mass_event(self.take_point(),
+                                                 mf["id"], minutes=45))
+        self.assertEqual(self.evaluation(ev["id"])["e1"]["result"],
+                         "FUERA")
+
+    def test_e1_unforeseen_event_is_no_aplica(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        self.assertEqual(self.evaluation(ev["id"])["e1"]["result"],
+                         "NO_APLICA")
