@@ -205,7 +205,8 @@ static void export(struct db *db, const struct report_info *info,
 	double t0 = now_s(), c0 = cpu_s(), t1, c1;
 	int rc;
 
-	if (store_report_rows(db, info, cat, NULL, &rows, &n) < 0 ||
+	if (store_report_rows(db, info, cat, NULL, (int64_t)time(NULL), &rows,
+			      &n) < 0 ||
 	    store_report_trail(db, info->id, &trail, &nt) < 0)
 		die("cannot read the report back", NULL);
 	memcpy(doc.from, info->from, sizeof(doc.from));

@@ -55,6 +55,29 @@ int api_rule_ctx(struct db *db, struct req *r, const struct event *ev,
 /* The events-list query (status, point, procedure, from, to, ...). */
 int api_event_filter(struct req *r, struct event_filter *f,
 		     struct inop_err *e);
+struct db;
+/*
+ * C1-C3: closes `ev` (loaded in the caller's transaction) as r's actor,
+ * and queues its event-closed mail.  Shared by a single close and M3.
+ */
+int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
+			  const char *reason, const char *justification,
+			  int64_t ended_at, struct inop_err *e);
+
+/* The audit trail of one entity: {"items":[{id, at, actor, action,
+ * before, after}], "total"}. */
+void reply_audit(struct req *r, struct db *db, const char *entity,
+		 int64_t id);
+
+struct mf_alert;
+struct actor;
+/*
+ * M1: stores a PENDING alert with its mail to the Fallas mailbox, in one
+ * transaction (who NULL: the monitoring).  *created = 0 when an alert of
+ * the same fingerprint exists.  0 or -1 with e set.
+ */
+int api_alert_raise(struct req *r, struct db *db, struct mf_alert *a,
+		    const struct actor *who, int *created, struct inop_err *e);
 
 struct user;
 /* The user object of the API (no password hash). */
@@ -97,6 +120,19 @@ void api_processes_absence_end(struct req *r);
 void api_manual_forms_issue(struct req *r);
 void api_manual_forms_list(struct req *r);
 void api_manual_forms_pdf(struct req *r);
+void api_alerts_create(struct req *r);
+void api_alerts_list(struct req *r);
+void api_alerts_get(struct req *r);
+void api_alerts_confirm(struct req *r);
+void api_alerts_discard(struct req *r);
+void api_mass_failures_create(struct req *r);
+void api_mass_failures_list(struct req *r);
+void api_mass_failures_get(struct req *r);
+void api_mass_failures_close(struct req *r);
+void api_mass_failures_audit(struct req *r);
+void api_alerts_audit(struct req *r);
+void api_monitoring(struct req *r);
+void api_alertmanager(struct req *r);
 void api_calendar_add(struct req *r);
 void api_calendar_holidays(struct req *r);
 void api_calendar_extra_list(struct req *r);

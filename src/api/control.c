@@ -282,7 +282,7 @@ static json_t *alerts_json(struct db *db, int64_t event_id)
 	size_t n;
 	json_t *a;
 
-	if (store_alerts_list(db, event_id, &list, &n) < 0) {
+	if (store_operational_alerts_list(db, event_id, &list, &n) < 0) {
 		free(list);
 		return NULL;
 	}

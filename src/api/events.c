@@ -9,6 +9,7 @@
 #include "mail/notify.h"
 #include "store/calendar.h"
 #include "store/events.h"
+#include "store/mass_failures.h"
 #include "store/store.h"
 #include "store/points.h"
 #include "store/users.h"
@@ -100,18 +101,97 @@ static int mail_event(struct db *db, enum notify_trigger t,
 	return notify(db, t, &a, now);
 }
 
-static int mail_registered(struct db *db, const struct event *ev, void *ctx)
+/*
+ * R6 at commit: the mass failure the event links to is still open (SOPORTE
+ * may have closed it since the check), so M3 never leaves an event of it
+ * open.
+ */
+static int mass_failure_still_open(struct db *db, const struct event *ev,
+				   struct inop_err *e)
 {
-	char detail[1024];
+	struct mass_failure *mf;
+	int rc;
+
+	if (!ev->mass_failure_id)
+		return 0;
+	mf = malloc(sizeof(*mf));
+	if (!mf)
+		return err_internal(e);
+	rc = store_mf_get(db, ev->mass_failure_id, mf);
+	if (rc == 1 && !mf->open)
+		rc = err_set(e, 422, "NO_MASS_FAILURE", "mass_failure_id",
+			     "La falla masiva %lld se acaba de cerrar: ya no "
+			     "se registran eventos en ella",
+			     (long long)mf->id);
+	else
+		rc = rc == 1 ? 0 : err_internal(e);
+	free(mf);
+	return rc;
+}
+
+static int mail_registered(struct db *db, const struct event *ev, void *ctx,
+			   struct inop_err *e)
+{
+	char detail[1100], mf[40] = "";
 
 	(void)ctx;
+	if (mass_failure_still_open(db, ev, e) < 0)
+		return -1;
+	if (ev->mass_failure_id)
+		snprintf(mf, sizeof(mf), " (falla masiva N.º %lld)",
+			 (long long)ev->mass_failure_id);
 	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Trámite: %s. Escenario: %s. Registrado "
+		 "Punto: %s (%s). Trámite: %s. Escenario: %s%s. Registrado "
 		 "por: %s.",
 		 ev->point.name, ev->point.code, ev->procedure, ev->scenario,
-		 ev->registered_by);
-	return mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
-			  ev->registered_at);
+		 mf, ev->registered_by);
+	if (mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
+		       ev->registered_at) < 0)
+		return err_internal(e);
+	return 0;
+}
+
+/*
+ * R6: the mass failure of a FALLA_MASIVA registration.  With
+ * mass_failure_id: that failure, if it is open and covers one of the
+ * event's applications.  Without: the one open failure covering one of
+ * them, which is then linked; none, or several (the registrant must
+ * choose), is NO_MASS_FAILURE.  *ok says whether R6 holds.
+ */
+static int mass_failure_link(struct db *db, struct event *ev, int *ok,
+			     int *several)
+{
+	struct mass_failure *mf;
+	int count, rc;
+
+	*ok = 0;
+	*several = 0;
+	if (strcmp(ev->scenario, "FALLA_MASIVA") != 0)
+		return 0;
+	if (!ev->mass_failure_id) {
+		if (store_mf_open_covering(db, &ev->applications,
+					   &ev->mass_failure_id, &count) < 0)
+			return -1;
+		*ok = count == 1;
+		*several = count > 1;
+		if (!*ok)
+			ev->mass_failure_id = 0;
+		return 0;
+	}
+	mf = malloc(sizeof(*mf));
+	if (!mf)
+		return -1;
+	rc = store_mf_get(db, ev->mass_failure_id, mf);
+	*ok = rc == 1 && mass_failure_covers(mf, &ev->applications);
+	free(mf);
+	return rc < 0 ? -1 : 0;
+}
+
+static void several_failures(struct inop_err *e)
+{
+	err_set(e, 422, "NO_MASS_FAILURE", "mass_failure_id",
+		"Hay varias fallas masivas abiertas que cubren estos "
+		"aplicativos: indique en cuál registra (mass_failure_id)");
 }
 
 void api_events_create(struct req *r)
@@ -122,7 +202,7 @@ void api_events_create(struct req *r)
 	struct inop_err e;
 	int64_t open_id = 0;
 	struct db *db = api_db(r);
-	int rc;
+	int rc, several;
 
 	if (!db || !ev) {
 		if (db)
@@ -146,9 +226,13 @@ void api_events_create(struct req *r)
 	if (rc < 0)
 		goto internal;
 	ctx.jefe_of_point = rc;
-	ctx.mass_failure_ok = 0; /* mass failures: a later issue (M1-M4) */
-	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0)
+	if (mass_failure_link(db, ev, &ctx.mass_failure_ok, &several) < 0)
+		goto internal;
+	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0) {
+		if (several && strcmp(e.code, "NO_MASS_FAILURE") == 0)
+			several_failures(&e);
 		goto fail;
+	}
 	if (store_event_register(db, ev, &r->actor, r->now, &open_id,
 				 mail_registered, NULL, &e) < 0) {
 		if (e.status == 409)
@@ -235,7 +319,9 @@ int api_event_filter(struct req *r, struct event_filter *f,
 	    query_date(r, "to", 1, &f->to, e) < 0 ||
 	    query_int(r, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
 		      &f->limit, e) < 0 ||
-	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0)
+	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0 ||
+	    query_int(r, "mass_failure", 1, INT64_MAX, 0, &f->mass_failure_id,
+		      e) < 0)
 		return -1;
 	if (proc && *proc &&
 	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
@@ -256,11 +342,13 @@ int api_event_filter(struct req *r, struct event_filter *f,
  * does not fit (then the reply is not cached). */
 static int list_key(const struct event_filter *f, char *key, size_t n)
 {
-	int w = snprintf(key, n, "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld",
-		 (long long)f->jefe_user_id, f->status ? f->status : "",
-		 f->point ? f->point : "", f->procedure ? f->procedure : "",
-		 (long long)f->from, (long long)f->to, f->reportable,
-		 (long long)f->limit, (long long)f->offset);
+	int w = snprintf(key, n,
+			 "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
+			 (long long)f->jefe_user_id,
+			 f->status ? f->status : "", f->point ? f->point : "",
+			 f->procedure ? f->procedure : "", (long long)f->from,
+			 (long long)f->to, f->reportable, (long long)f->limit,
+			 (long long)f->offset, (long long)f->mass_failure_id);
 
 	return w > 0 && (size_t)w < n;
 }
@@ -412,33 +500,42 @@ static int decide_requests(struct db *db, struct event *ev, void *arg,
 	return requests_merge(&c->r->app->catalog, &ctx, ev, &c->requests, e);
 }
 
-static int decide_close(struct db *db, struct event *ev, void *arg,
-			struct inop_err *e)
+int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
+			  const char *reason, const char *justification,
+			  int64_t ended_at, struct inop_err *e)
 {
-	struct change *c = arg;
 	struct rule_ctx ctx;
 	char detail[1024];
 
-	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
-	    closure_check(&c->r->app->catalog, &ctx, ev, c->reason,
-			  c->justification, c->ended_at, e) < 0)
+	if (api_rule_ctx(db, r, ev, &ctx, e) < 0 ||
+	    closure_check(&r->app->catalog, &ctx, ev, reason, justification,
+			  ended_at, e) < 0)
 		return -1;
 	ev->open = 0;
-	ev->ended_at = c->ended_at;
+	ev->ended_at = ended_at;
 	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s",
-		 c->reason);
+		 reason);
 	snprintf(ev->justification, sizeof(ev->justification), "%s",
-		 c->justification);
+		 justification ? justification : "");
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
-		 c->r->actor.username);
+		 r->actor.username);
 	snprintf(detail, sizeof(detail),
 		 "Punto: %s (%s). Trámite: %s. Motivo de cierre: %s. Cerrado "
 		 "por: %s.",
 		 ev->point.name, ev->point.code, ev->procedure,
 		 ev->closure_reason, ev->closed_by);
-	if (mail_event(db, NOTIFY_EVENT_CLOSED, ev, detail, c->r->now) < 0)
+	if (mail_event(db, NOTIFY_EVENT_CLOSED, ev, detail, r->now) < 0)
 		return err_internal(e);
 	return 0;
+}
+
+static int decide_close(struct db *db, struct event *ev, void *arg,
+			struct inop_err *e)
+{
+	struct change *c = arg;
+
+	return api_event_close_apply(db, c->r, ev, c->reason,
+				     c->justification, c->ended_at, e);
 }
 
 static void change_event(struct req *r, const char *action,
@@ -541,26 +638,18 @@ static json_t *json_or_null(const char *s)
 	return v ? v : json_null();
 }
 
-void api_events_audit(struct req *r)
+void reply_audit(struct req *r, struct db *db, const char *entity,
+		 int64_t id)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct audit_item *items = NULL;
 	size_t n = 0;
 	char at[26];
 	json_t *list;
-	struct db *db = api_db(r);
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-		free(ev);
-		return;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
-	if (store_audit_of(db, "event", ev->id, &items, &n) < 0) {
+	if (store_audit_of(db, entity, id, &items, &n) < 0) {
+		audit_items_free(items, n);
 		reply_internal(r);
-		goto out;
+		return;
 	}
 	list = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -574,10 +663,22 @@ void api_events_audit(struct req *r)
 					"after",
 					json_or_null(items[i].after_json)));
 	}
+	audit_items_free(items, n);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I}", "items", list, "total",
 			     (json_int_t)n));
-out:
-	audit_items_free(items, n);
+}
+
+void api_events_audit(struct req *r)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct db *db = api_db(r);
+
+	if (!ev || !db) {
+		if (db)
+			reply_internal(r);
+	} else if (api_event_load(r, db, ev) == 0) {
+		reply_audit(r, db, "event", ev->id);
+	}
 	free(ev);
 }

@@ -119,7 +119,8 @@ static int full_load(struct req *r, struct db *db, struct full *f)
 
 	if (store_calendar_acquire(db, &cal) < 0)
 		return -1;
-	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, &f->rows,
+	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, r->now,
+			       &f->rows,
 			       &f->n_rows);
 	store_calendar_release(cal);
 	if (rc < 0)

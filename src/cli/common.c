@@ -197,8 +197,11 @@ int cmd_help(int argc, char **argv)
 	      "Every configuration key can be given in a file (--config "
 	      "FILE,\n'key = value' lines) or as --key VALUE, which wins: "
 	      "db, listen,\nbase_url, smtp_url, smtp_from, smtp_user, "
-	      "smtp_password_file,\nmailbox_fallas, mailbox_control, "
-	      "mailbox_contingency_cc, procesos_backups,\nthreads, session_idle_minutes.\n"
+	      "smtp_password_file,\nsmtp_tls (none|starttls|tls), "
+	      "smtp_retry_seconds, mailbox_fallas,\nmailbox_control, "
+	      "mailbox_contingency_cc, procesos_backups,\n"
+	      "alertmanager_token, alertmanager_token_file, threads,\n"
+	      "session_idle_minutes.\n"
 	      "'inop COMMAND --help' explains each command.\n",
 	      stdout);
 	return 0;

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "store/events.h"
+#include "store/mass_failures.h"
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
@@ -214,6 +215,73 @@ static int add_event(struct db *db, const struct catalog *cat,
 				  &c, &a, now, &ev, &e);
 }
 
+static int demo_actor(struct db *db, const char *username, struct actor *a)
+{
+	struct user u = {0};
+	int rc = store_user_by_username(db, username, &u);
+
+	*a = (struct actor){.id = u.id, .roles = u.roles};
+	snprintf(a->username, sizeof(a->username), "%s", u.username);
+	user_release(&u);
+	return rc == 1 ? 0 : -1;
+}
+
+/*
+ * M1-M2: an open mass failure of SIAC ÚNICO with an event registered
+ * under it (for SOPORTE to close), and a pending alert for the Fallas
+ * desk.
+ */
+static int add_mass_failure(struct db *db, const struct catalog *cat,
+			    int64_t now)
+{
+	static struct mass_failure mf;
+	static struct mf_alert al;
+	static struct event ev;
+	struct actor fallas, jefe, cc;
+	struct point p;
+	struct rule_ctx ctx;
+	struct inop_err e;
+	int64_t open_id;
+	int created;
+
+	if (demo_actor(db, "fallas", &fallas) < 0 ||
+	    demo_actor(db, "jefe.lima", &jefe) < 0 ||
+	    demo_actor(db, "jefe.callcenter", &cc) < 0)
+		return -1;
+	codes_add(&mf.applications, "SIAC_UNICO");
+	mf.started_at = now - 60 * 60;
+	snprintf(mf.cause, sizeof(mf.cause), "FALLA_MASIVA_APLICATIVO");
+	snprintf(mf.description, sizeof(mf.description),
+		 "SIAC ÚNICO no responde en todos los CAC (demo)");
+	if (store_mf_declare(db, &mf, &fallas, now, NULL, NULL, &e) < 0 ||
+	    store_point_by_code(db, "CAC-LIMA-CENTRO", &p) != 1)
+		return -1;
+	ev.point = p.ref;
+	snprintf(ev.procedure, sizeof(ev.procedure), "CONSULTAS");
+	codes_add(&ev.requests, "CAMBIO_TITULARIDAD");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	snprintf(ev.scenario, sizeof(ev.scenario), "FALLA_MASIVA");
+	snprintf(ev.origin, sizeof(ev.origin), "SISTEMA");
+	ev.mass_failure_id = mf.id;
+	ev.started_at = now - 45 * 60;
+	ev.attest_total = 1;
+	ctx = (struct rule_ctx){.roles = jefe.roles, .jefe_of_point = 1,
+				.point_active = 1, .mass_failure_ok = 1,
+				.now = now};
+	if (registration_check(cat, &ctx, &ev, &e) < 0 ||
+	    store_event_register(db, &ev, &jefe, now, &open_id, NULL, NULL,
+				 &e) < 0 ||
+	    store_point_by_code(db, "CC-135", &p) != 1)
+		return -1;
+	snprintf(al.source, sizeof(al.source), "JEFE");
+	al.point = p.ref;
+	codes_add(&al.applications, "SGA");
+	al.observed_at = now - 10 * 60;
+	snprintf(al.description, sizeof(al.description),
+		 "SGA no carga para ningún asesor de la línea 135 (demo)");
+	return store_alert_raise(db, &al, &cc, now, NULL, NULL, &created, &e);
+}
+
 static int demo_seed(const struct config *cfg)
 {
 	struct catalog cat = {0};
@@ -250,6 +318,8 @@ static int demo_seed(const struct config *cfg)
 	     i++)
 		if (add_event(db, &cat, &demo_events[i], now) < 0)
 			goto out;
+	if (add_mass_failure(db, &cat, now) < 0)
+		goto out;
 	rc = 0;
 out:
 	catalog_release(&cat);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "jobs/jobs.h"
 #include "mail/notify.h"
+#include "mail/sender.h"
 
 int cmd_jobs(int argc, char **argv)
 {
@@ -41,6 +42,10 @@ int cmd_jobs(int argc, char **argv)
 	if (!db)
 		return 1;
 	notify_setup(&cfg);
+	if (sender_setup(&cfg) < 0) {
+		db_close(db);
+		return 1;
+	}
 	snprintf(node, sizeof(node), "cli-%d", (int)getpid());
 	ran = jobs_run_due(db, inop_jobs, inop_n_jobs, node, now, 1);
 	db_close(db);

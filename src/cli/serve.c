@@ -7,6 +7,7 @@
 #include "jobs/jobs.h"
 #include "mail/notify.h"
 #include "render/manual_form_pdf.h"
+#include "mail/sender.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/log.h"
@@ -28,6 +29,13 @@ int serve_run(const struct config *cfg)
 	int rc;
 
 	app.secure_cookie = strncmp(cfg->base_url, "https://", 8) == 0;
+	snprintf(app.alertmanager_token, sizeof(app.alertmanager_token), "%s",
+		 cfg->alertmanager_token);
+	if (cfg->alertmanager_token_file[0] &&
+	    read_secret_file(cfg->alertmanager_token_file,
+			     app.alertmanager_token,
+			     sizeof(app.alertmanager_token)) < 0)
+		return 1;
 	app.session_idle_s = (int64_t)cfg->session_idle_minutes * 60;
 	db = cli_open_db(cfg);
 	if (!db)
@@ -44,6 +52,10 @@ int serve_run(const struct config *cfg)
 		return 1;
 	}
 	notify_setup(cfg);
+	if (sender_setup(cfg) < 0) {
+		fprintf(stderr, "inop: cannot set up the mail sender\n");
+		return 1;
+	}
 	if (jobs_start(cfg->db, 1) < 0) {
 		fprintf(stderr, "inop: cannot start the background jobs\n");
 		return 1;

@@ -62,8 +62,7 @@ static int check_requests(const struct catalog *cat, const char *procedure,
 	return 0;
 }
 
-/* R4: known applications; SICAR only with SISACT or SISACT_PREPAGO. */
-static int check_applications(const struct catalog *cat,
+int applications_check(const struct catalog *cat,
 			      const struct codes *apps, struct inop_err *err)
 {
 	if (apps->n == 0)
@@ -145,7 +144,7 @@ int registration_check(const struct catalog *cat, const struct rule_ctx *ctx,
 				      "Tipo de trámite desconocido: '%s'",
 				      ev->procedure);
 	if (check_requests(cat, ev->procedure, &ev->requests, err) < 0 ||
-	    check_applications(cat, &ev->applications, err) < 0)
+	    applications_check(cat, &ev->applications, err) < 0)
 		return -1;
 	if (!ev->attest_total)
 		return err_set(err, 422, "NOT_INOPERABILITY", "attest_total",

@@ -78,6 +78,13 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 		  const char *justification, int64_t ended_at,
 		  struct inop_err *err);
 
+/*
+ * R4: at least one known application; SICAR only together with SISACT or
+ * SISACT_PREPAGO.  Also the applications of mass failures and alerts.
+ */
+int applications_check(const struct catalog *cat, const struct codes *apps,
+		       struct inop_err *err);
+
 /* C4: is the event (as it stands) reportable to the regulator? */
 int event_reportable(const struct event *ev);
 

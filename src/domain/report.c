@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "domain/account.h"
-#include "domain/evaluation.h"
 #include "domain/roles.h"
 
 static const char *const status_codes[REPORT_STATUS_COUNT] = {
@@ -254,7 +253,8 @@ static void origin_text(const struct event *ev, char *out, size_t size)
 
 void report_row_from_event(const struct catalog *cat,
 			   const struct cal_calendar *cal,
-			   const struct event *ev, struct report_row *row)
+			   const struct event *ev, const struct time_span *mf,
+			   int64_t now, struct report_row *row)
 {
 	struct cal_date due = cal_add_business_days(
 		cal_lima_date(ev->ended_at), REPORT_DEADLINE_DAYS, cal);
@@ -281,21 +281,15 @@ void report_row_from_event(const struct catalog *cat,
 	/* T1: the store adds the counts (report_row_critical). */
 	COPY(row->critical, REPORT_NO_DATA);
 	cal_format_date(due, row->report_due);
-	report_row_evaluation(ev, row);
+	report_row_evaluation(ev, mf, now, row);
 }
 
-void report_row_evaluation(const struct event *ev, struct report_row *row)
+void report_row_evaluation(const struct event *ev, const struct time_span *mf,
+			   int64_t now, struct report_row *row)
 {
 	struct e2_result e2;
 
-	/*
-	 * E1 of a FALLA_MASIVA event needs its mass failure's span, which
-	 * this build does not hold yet: said so, never guessed as FUERA.
-	 */
-	if (strcmp(ev->scenario, "FALLA_MASIVA") == 0)
-		COPY(row->e1, REPORT_NO_DATA);
-	else
-		COPY(row->e1, e1_code(evaluation_e1(ev, NULL, ev->ended_at)));
+	COPY(row->e1, e1_code(evaluation_e1(ev, mf, now)));
 	evaluation_e2(ev, ev->ended_at, &e2);
 	row->minutes = e2.minutes;
 	row->over_1h = e2.over_1h;

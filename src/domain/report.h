@@ -6,6 +6,7 @@
 
 #include "calendar/cal.h"
 #include "domain/catalog.h"
+#include "domain/evaluation.h"
 #include "domain/event.h"
 #include "util/err.h"
 
@@ -118,20 +119,23 @@ struct report_row {
 
 /*
  * Fills `row` from the closed event `ev`: names from `cat`, report_due
- * with `cal` (may be NULL), and report_row_evaluation().
+ * with `cal` (may be NULL), and report_row_evaluation() with `mf` and
+ * `now`.
  */
 void report_row_from_event(const struct catalog *cat,
 			   const struct cal_calendar *cal,
-			   const struct event *ev, struct report_row *row);
+			   const struct event *ev, const struct time_span *mf,
+			   int64_t now, struct report_row *row);
 
 /*
  * E1-E4 of one row, the one place the report takes its evaluation from
- * (domain/evaluation.h, as the event's evaluation endpoint): E2 (minutes,
- * over one hour); E1 NO_APLICA for events that are not FALLA_MASIVA;
- * what needs data this build does not hold (the mass failure's span for
- * E1, imported interactions for E3 and E4) is REPORT_NO_DATA.
+ * (domain/evaluation.h, as the event's evaluation endpoint): E1 against
+ * `mf`, the span of the event's mass failure (NULL when it names none;
+ * an open one runs to `now`), E2 (minutes, over one hour); E3 and E4
+ * need imported interactions this build does not hold: REPORT_NO_DATA.
  */
-void report_row_evaluation(const struct event *ev, struct report_row *row);
+void report_row_evaluation(const struct event *ev, const struct time_span *mf,
+			   int64_t now, struct report_row *row);
 
 /*
  * T1 in the row: `total` critical transactions recorded on the event,

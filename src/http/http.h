@@ -22,6 +22,7 @@ struct app {
 	struct catalog catalog;
 	int secure_cookie; /* base_url is https */
 	int64_t session_idle_s;
+	char alertmanager_token[129]; /* "": the webhook is disabled */
 };
 
 struct req {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "mail/report_mail.h"
+#include "mail/sender.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -17,6 +18,8 @@
 const struct job inop_jobs[] = {
 	{"processes-escalation", 60, job_processes_escalation},
 	{"report-due", 60, report_mail_due}, /* O3/N2: due in 1 business day */
+	/* N1: every few seconds, so a mail leaves soon after its cause. */
+	{"mail-sender", 2, sender_run},
 	{NULL, 0, NULL},
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;

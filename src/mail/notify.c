@@ -9,6 +9,7 @@
 #include "util/log.h"
 
 #define MAIL_BODY_MAX (64 * 1024)
+#define RCPT_PER_MAIL 50
 
 enum to {
 	TO_MAILBOX_CONTROL = 1u << 0,
@@ -152,6 +153,42 @@ static int compose(const struct trigger *tr, const struct notify_args *a,
 	return rc ? -1 : 0;
 }
 
+/*
+ * One outbox row per RCPT_PER_MAIL recipients: SMTP servers need accept
+ * only 100 recipients a transaction (RFC 5321), and the JEFEs of every
+ * point are hundreds.  Each row is sent (and retried) on its own, so a
+ * retry never repeats a part already delivered.
+ */
+static int queue_chunks(struct db *db, struct outbox_mail *m, const char *to,
+			int64_t now)
+{
+	const char *key = m->dedupe_key;
+	char part_key[300];
+	struct buf part;
+	int rc = 0;
+
+	buf_init(&part, MAIL_BODY_MAX);
+	for (int k = 0; rc == 0 && *to; k++) {
+		buf_reset(&part);
+		for (int i = 0; rc == 0 && *to && i < RCPT_PER_MAIL; i++) {
+			size_t n = strcspn(to, ",");
+
+			rc |= buf_append(&part, ",", part.len ? 1 : 0);
+			rc |= buf_append(&part, to, n);
+			to += n + (to[n] == ',');
+		}
+		if (key && k > 0) {
+			snprintf(part_key, sizeof(part_key), "%s#%d", key, k);
+			m->dedupe_key = part_key;
+		}
+		m->recipients = part.s;
+		rc = rc ? -1 : store_outbox_insert(db, m, now);
+	}
+	m->dedupe_key = key;
+	buf_release(&part);
+	return rc;
+}
+
 int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
 	   int64_t now)
 {
@@ -186,12 +223,11 @@ int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
 	if (rc == 0) {
 		m = (struct outbox_mail){.trigger = tr->code,
 					 .dedupe_key = a->dedupe_key,
-					 .recipients = to.s,
 					 .subject = subject,
 					 .body_text = text.s,
 					 .body_html = html.s,
 					 .link = url};
-		rc = store_outbox_insert(db, &m, now);
+		rc = queue_chunks(db, &m, to.s, now);
 	}
 out:
 	buf_release(&to);

@@ -332,7 +332,7 @@ int store_alert_insert(struct db *db, const struct event *ev,
 			     alert_json(a), who->username, now);
 }
 
-int store_alerts_list(struct db *db, int64_t event_id,
+int store_operational_alerts_list(struct db *db, int64_t event_id,
 		      struct operational_alert **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(

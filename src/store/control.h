@@ -77,7 +77,7 @@ int store_alert_insert(struct db *db, const struct event *ev,
 		       struct operational_alert *a, const struct actor *who,
 		       int64_t now);
 /* The event's alerts, oldest first; *out malloc'd. */
-int store_alerts_list(struct db *db, int64_t event_id,
+int store_operational_alerts_list(struct db *db, int64_t event_id,
 		      struct operational_alert **out, size_t *n);
 
 /* C4: why an event was ruled out. */

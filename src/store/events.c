@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/strnum.h"
 
 #define EVENT_COLS                                                        \
@@ -215,8 +216,9 @@ static int register_body(struct db *db, void *arg, struct inop_err *err)
 	if (strcmp(ev->origin, "MANUAL") == 0 &&
 	    store_manual_form_use(db, ev, j->now, err) < 0)
 		return -1;
-	if (j->after && j->after(db, ev, j->ctx) < 0)
-		return store_body_fail(db, err);
+	/* The hook may refuse (its error in err) or fail (500). */
+	if (j->after && j->after(db, ev, j->ctx, err) < 0)
+		return err->code[0] ? -1 : store_body_fail(db, err);
 	return 0;
 }
 
@@ -283,6 +285,8 @@ static void filter_sql(struct buf *sql, const struct event_filter *f)
 		buf_appends(sql, " AND ");
 		control_failing_where(sql, f->failing_check);
 	}
+	if (f->mass_failure_id > 0)
+		buf_appends(sql, " AND e.mass_failure_id = ?");
 }
 
 static int filter_bind(struct db_stmt *st, const struct event_filter *f)
@@ -305,6 +309,8 @@ static int filter_bind(struct db_stmt *st, const struct event_filter *f)
 		db_bind_int(st, i++, f->jefe_user_id);
 	if (f->failing)
 		i = control_failing_bind(st, i, f->failing_check, f->now);
+	if (f->mass_failure_id > 0)
+		db_bind_int(st, i++, f->mass_failure_id);
 	return i;
 }
 
@@ -467,33 +473,46 @@ struct change_job {
 	const struct actor *who;
 	int64_t now;
 	struct event *ev;
-	struct event before;
 };
+
+int store_event_change_tx(struct db *db, const char *key,
+			  const char *action, event_decide_fn decide,
+			  void *ctx, const struct actor *who, int64_t now,
+			  struct event *ev, struct inop_err *err)
+{
+	struct event *before = malloc(sizeof(*before));
+	int rc;
+
+	if (!before)
+		return err_internal(err);
+	rc = lock_row(db, key) < 0 ? -1 : store_event_get(db, key, ev);
+	if (rc < 0)
+		rc = store_body_fail(db, err);
+	else if (rc == 0)
+		rc = err_set(err, 404, "NOT_FOUND", NULL,
+			     "No existe el evento '%s'", key);
+	else {
+		*before = *ev;
+		rc = decide(db, ev, ctx, err);
+	}
+	if (rc == 0) {
+		ev->reportable = event_reportable(ev);
+		if (write_row(db, ev, now) < 0 ||
+		    store_register_bump(db) < 0 ||
+		    event_audit(db, action, before, ev, who->username, now) <
+			    0)
+			rc = store_body_fail(db, err);
+	}
+	free(before);
+	return rc;
+}
 
 static int change_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct change_job *j = arg;
-	struct event *ev = j->ev;
-	int rc = lock_row(db, j->key);
 
-	if (rc < 0)
-		return store_body_fail(db, err);
-	rc = store_event_get(db, j->key, ev);
-
-	if (rc < 0)
-		return store_body_fail(db, err);
-	if (rc == 0)
-		return err_set(err, 404, "NOT_FOUND", NULL,
-			       "No existe el evento '%s'", j->key);
-	j->before = *ev;
-	if (j->decide(db, ev, j->ctx, err) < 0)
-		return -1;
-	ev->reportable = event_reportable(ev);
-	if (write_row(db, ev, j->now) < 0 || store_register_bump(db) < 0 ||
-	    event_audit(db, j->action, &j->before, ev, j->who->username,
-			j->now) < 0)
-		return store_body_fail(db, err);
-	return 0;
+	return store_event_change_tx(db, j->key, j->action, j->decide, j->ctx,
+				     j->who, j->now, j->ev, err);
 }
 
 int store_event_change(struct db *db, const char *key, const char *action,

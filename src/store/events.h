@@ -16,6 +16,7 @@ struct event_filter {
 	int64_t from, to;      /* started_at in [from, to); 0: unbounded */
 	int reportable;        /* 1, 0, or -1 for any */
 	int64_t jefe_user_id;  /* > 0: only this user's points */
+	int64_t mass_failure_id; /* > 0: only events linked to it */
 	int64_t limit, offset;
 	/* V1: only events with a failing check (store/control.h) */
 	int failing;	   /* 0: no such filter */
@@ -29,11 +30,12 @@ struct event_filter {
  * event's id in *open_id), takes the next number of the Lima year of `now`
  * and writes the audit record.  Fills ev->id, number, registered_at and
  * registered_by.  `after` (may be NULL) runs inside the transaction once
- * the event is written, for what must commit with it (its mail); -1 from
- * it rolls everything back (500).
+ * the event is written, for what must commit with it (its mail) and the
+ * checks that must hold at commit (its mass failure still open); -1 from
+ * it rolls everything back, with the error it set in err (500 if none).
  */
 typedef int (*event_hook_fn)(struct db *db, const struct event *ev,
-			     void *ctx);
+			     void *ctx, struct inop_err *err);
 int store_event_register(struct db *db, struct event *ev,
 			 const struct actor *who, int64_t now,
 			 int64_t *open_id, event_hook_fn after, void *ctx,
@@ -70,6 +72,14 @@ int store_event_change(struct db *db, const char *key, const char *action,
 		       event_decide_fn decide, void *ctx,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err);
+/*
+ * The same inside the caller's transaction (M3 closes many events in
+ * one): nothing is rolled back here; on -1 the caller rolls back.
+ */
+int store_event_change_tx(struct db *db, const char *key,
+			  const char *action, event_decide_fn decide,
+			  void *ctx, const struct actor *who, int64_t now,
+			  struct event *ev, struct inop_err *err);
 
 /* C3: a CONTROL annotation on an event, audited.  Sets *id. */
 int store_event_annotate(struct db *db, const struct event *ev,

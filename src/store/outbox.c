@@ -1,6 +1,7 @@
 #include "store/outbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int store_outbox_insert(struct db *db, const struct outbox_mail *m,
@@ -86,4 +87,186 @@ int store_role_emails(struct db *db, const char *role_code, int64_t point_id,
 	}
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;
+}
+
+void outbox_rows_free(struct outbox_row *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++) {
+		free(rows[i].recipients);
+		free(rows[i].subject);
+		free(rows[i].body_text);
+		free(rows[i].body_html);
+	}
+	free(rows);
+}
+
+/*
+ * The claim.  SQLite has one writer at a time (BEGIN IMMEDIATE), so the
+ * UPDATE ... RETURNING alone is atomic.  PostgreSQL runs writers side by
+ * side: its inner SELECT locks the rows it picks and skips rows another
+ * node is claiming (FOR UPDATE SKIP LOCKED), so two nodes never take the
+ * same mail and neither waits for the other.
+ */
+#define CLAIM_HEAD                                                         \
+	"UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN "   \
+	"(SELECT id FROM outbox WHERE status = 'PENDING' AND "              \
+	"next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) " \
+	"ORDER BY next_attempt_at, id LIMIT ?"
+#define CLAIM_TAIL                                                         \
+	") RETURNING id, created_at, attempts, recipients, subject, "       \
+	"body_text, body_html"
+
+static const char claim_sqlite[] = CLAIM_HEAD CLAIM_TAIL;
+static const char claim_pg[] = CLAIM_HEAD " FOR UPDATE SKIP LOCKED" CLAIM_TAIL;
+
+static char *dup_col(struct db_stmt *st, int col)
+{
+	const char *s = db_col_text(st, col);
+
+	return strdup(s ? s : "");
+}
+
+static int claim_rows(struct db_stmt *st, size_t limit,
+		      struct outbox_row *rows, size_t *n)
+{
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW && *n < limit) {
+		struct outbox_row *r = &rows[(*n)++];
+
+		r->id = db_col_int(st, 0);
+		r->created_at = db_col_int(st, 1);
+		r->attempts = db_col_int(st, 2);
+		r->recipients = dup_col(st, 3);
+		r->subject = dup_col(st, 4);
+		r->body_text = dup_col(st, 5);
+		r->body_html = dup_col(st, 6);
+		if (!r->recipients || !r->subject || !r->body_text ||
+		    !r->body_html) {
+			rc = DB_FAIL;
+			break;
+		}
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int store_outbox_claim(struct db *db, const char *node, int64_t now,
+		       int64_t lease_s, size_t limit, struct outbox_row **rows,
+		       size_t *n)
+{
+	int pg = strcmp(db_engine(db), "postgresql") == 0;
+	struct db_stmt *st;
+
+	*n = 0;
+	*rows = calloc(limit ? limit : 1, sizeof(**rows));
+	if (!*rows || db_begin(db) < 0)
+		return -1;
+	st = db_prepare(db, pg ? claim_pg : claim_sqlite);
+	if (!st)
+		goto fail;
+	db_bind_text(st, 1, node);
+	db_bind_int(st, 2, now + lease_s);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, (int64_t)limit);
+	if (claim_rows(st, limit, *rows, n) < 0 || db_commit(db) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	outbox_rows_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	return -1;
+}
+
+static int attempt_insert(struct db *db, int64_t id, const char *node,
+			  int ok, const char *detail, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO outbox_attempts (outbox_id, at, node, ok, "
+		    "detail) VALUES (?, ?, ?, ?, ?)");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now);
+	db_bind_text(st, 3, node);
+	db_bind_int(st, 4, ok);
+	db_bind_text(st, 5, detail);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* 1 changed, 0 not held by node (any more), -1 error. */
+static int outcome_update(struct db *db, int64_t id, const char *node, int ok,
+			  const char *detail, int64_t now, int64_t retry_at)
+{
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE outbox SET status = ?, attempts = attempts + 1, "
+		    "sent_at = ?, next_attempt_at = ?, last_error = ?, "
+		    "lease_owner = NULL, lease_until = NULL WHERE id = ? AND "
+		    "lease_owner = ? AND status = 'PENDING' RETURNING id");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, ok ? "SENT" : retry_at ? "PENDING" : "FAILED");
+	if (ok)
+		db_bind_int(st, 2, now);
+	db_bind_int(st, 3, ok || !retry_at ? now : retry_at);
+	db_bind_text(st, 4, ok ? NULL : detail);
+	db_bind_int(st, 5, id);
+	db_bind_text(st, 6, node);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
+			const char *detail, int64_t now, int64_t retry_at,
+			int *lost)
+{
+	int rc;
+
+	*lost = 0;
+	if (db_begin(db) < 0)
+		return -1;
+	rc = attempt_insert(db, id, node, ok, detail, now);
+	if (rc == 0)
+		rc = outcome_update(db, id, node, ok, detail, now, retry_at);
+	if (rc < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	*lost = rc == 0;
+	return 0;
+}
+
+int store_outbox_release(struct db *db, int64_t id, const char *node)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(db) < 0)
+		return -1;
+	st = db_prepare(db, "UPDATE outbox SET lease_owner = NULL, "
+			    "lease_until = NULL WHERE id = ? AND "
+			    "lease_owner = ? AND status = 'PENDING'");
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, node);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE || db_commit(db) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
 }

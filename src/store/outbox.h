@@ -33,4 +33,40 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 int store_role_emails(struct db *db, const char *role_code, int64_t point_id,
 		      struct buf *out);
 
+/* A mail claimed for sending (all strings malloc'd). */
+struct outbox_row {
+	int64_t id;
+	int64_t created_at;
+	int64_t attempts; /* before this one */
+	char *recipients;
+	char *subject;
+	char *body_text;
+	char *body_html;
+};
+void outbox_rows_free(struct outbox_row *rows, size_t n);
+
+/*
+ * N1: claims up to `limit` PENDING mails due at `now` whose lease is free
+ * or expired, leasing them to `node` until now + lease_s, in one
+ * transaction; several nodes never claim the same row.  *rows malloc'd.
+ * 0 or -1.
+ */
+int store_outbox_claim(struct db *db, const char *node, int64_t now,
+		       int64_t lease_s, size_t limit, struct outbox_row **rows,
+		       size_t *n);
+
+/*
+ * Records one delivery attempt of a claimed mail, in one transaction:
+ * the attempt row always; then SENT when ok, else PENDING again at
+ * retry_at (or FAILED when retry_at is 0), the lease released.  The row
+ * changes only while `node` still holds it PENDING: *lost = 1 when it
+ * did not (its lease expired and another node took it).  0 or -1.
+ */
+int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
+			const char *detail, int64_t now, int64_t retry_at,
+			int *lost);
+
+/* Gives back a claimed mail not attempted (no attempt recorded). */
+int store_outbox_release(struct db *db, int64_t id, const char *node);
+
 #endif

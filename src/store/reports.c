@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/audit.h"
+#include "store/evaluation.h"
 #include "store/events.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -75,6 +76,13 @@ struct crit {
 	int total, missing;
 };
 
+/* E1: the span of one mass failure, looked up once per report. */
+struct mf {
+	int64_t id;
+	int found;
+	struct time_span span;
+};
+
 struct members {
 	int64_t *ids;
 	size_t n, cap;
@@ -84,7 +92,40 @@ struct members {
 	struct report_row *rows;
 	struct crit *crit; /* by event id */
 	size_t n_crit;
+	struct db *db;
+	int64_t now;
+	struct mf *mf;
+	size_t n_mf;
 };
+
+/* The span of the event's mass failure: NULL when none is known. */
+static int mf_span(struct members *m, const struct event *ev,
+		   const struct time_span **out)
+{
+	struct mf *grown;
+	size_t i;
+
+	*out = NULL;
+	if (!ev->mass_failure_id)
+		return 0;
+	for (i = 0; i < m->n_mf && m->mf[i].id != ev->mass_failure_id; i++)
+		;
+	if (i == m->n_mf) {
+		grown = realloc(m->mf, (m->n_mf + 1) * sizeof(*grown));
+		if (!grown)
+			return -1;
+		m->mf = grown;
+		m->mf[i].id = ev->mass_failure_id;
+		m->mf[i].found = store_mass_failure_span(
+			m->db, ev->mass_failure_id, &m->mf[i].span);
+		if (m->mf[i].found < 0)
+			return -1;
+		m->n_mf++;
+	}
+	if (m->mf[i].found)
+		*out = &m->mf[i].span;
+	return 0;
+}
 
 static const struct crit *crit_find(const struct members *m, int64_t id)
 {
@@ -156,8 +197,12 @@ static int members_add(const struct event *ev, void *arg)
 	m->ids[m->n] = ev->id;
 	if (m->cat) {
 		const struct crit *c = crit_find(m, ev->id);
+		const struct time_span *span;
 
-		report_row_from_event(m->cat, m->cal, ev, &m->rows[m->n]);
+		if (mf_span(m, ev, &span) < 0)
+			return -1;
+		report_row_from_event(m->cat, m->cal, ev, span, m->now,
+				      &m->rows[m->n]);
 		report_row_critical(&m->rows[m->n], c ? c->total : 0,
 				    c ? c->missing : 0);
 	}
@@ -170,6 +215,7 @@ static void members_release(struct members *m)
 	free(m->ids);
 	free(m->rows);
 	free(m->crit);
+	free(m->mf);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -406,10 +452,10 @@ static int snapshot_of(struct db *db, int64_t id, char **out)
 
 int store_report_rows(struct db *db, const struct report_info *info,
 		      const struct catalog *cat,
-		      const struct cal_calendar *cal, struct report_row **rows,
-		      size_t *n)
+		      const struct cal_calendar *cal, int64_t now,
+		      struct report_row **rows, size_t *n)
 {
-	struct members m = {.cat = cat, .cal = cal};
+	struct members m = {.cat = cat, .cal = cal, .db = db, .now = now};
 	char *snap;
 	int rc;
 
@@ -499,7 +545,8 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 static int freeze(struct db *db, struct report_info *r,
 		  const struct report_change *c, int64_t now)
 {
-	struct members m = {.cat = c->cat, .cal = c->cal};
+	struct members m = {.cat = c->cat, .cal = c->cal, .db = db,
+			    .now = now};
 	struct db_stmt *st;
 	char *snap = NULL;
 	int64_t turn;

@@ -118,36 +118,65 @@ static int migration_apply(struct db *db, const struct inop_embedded *m,
 	return 0;
 }
 
-/*
- * The embedded migration of the engine with the smallest version above
- * `after`, or NULL.  Versions may have gaps: migrations are numbered by
- * the branch that wrote them and land in any order.
- */
-static const struct inop_embedded *migration_after(const char *prefix,
-						   int64_t after,
-						   int64_t *version)
-{
-	const struct inop_embedded *m = NULL;
-	int64_t v;
+/* A migration of the engine: its version and file. */
+struct migration {
+	int64_t version;
+	const struct inop_embedded *file;
+};
 
-	for (const struct inop_embedded *e = inop_embedded; e->path; e++) {
+static int migration_cmp(const void *a, const void *b)
+{
+	const struct migration *x = a, *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+/*
+ * The migrations of `prefix` in `files`, sorted by version.  Two files
+ * with one version are a build mistake: -1.
+ */
+static int migrations_of(const struct inop_embedded *files,
+			 const char *prefix, struct migration *out,
+			 size_t max, size_t *n)
+{
+	*n = 0;
+	for (const struct inop_embedded *e = files; e->path; e++) {
+		int64_t v;
+
 		if (strncmp(e->path, prefix, strlen(prefix)) != 0)
 			continue;
 		v = migration_version(e->path);
-		if (v > after && (!m || v < *version)) {
-			m = e;
-			*version = v;
+		if (v < 0)
+			continue;
+		if (*n == max) {
+			log_error("too many migrations under %s", prefix);
+			return -1;
 		}
+		out[(*n)++] = (struct migration){v, e};
 	}
-	return m;
+	qsort(out, *n, sizeof(*out), migration_cmp);
+	for (size_t i = 1; i < *n; i++)
+		if (out[i].version == out[i - 1].version) {
+			log_error("two migrations numbered %lld: %s, %s",
+				  (long long)out[i].version, out[i - 1].file->path,
+				  out[i].file->path);
+			return -1;
+		}
+	return 0;
 }
 
-int store_migrate(struct db *db, struct inop_err *err)
+/*
+ * Every migration of this engine not yet applied is applied, in ascending
+ * order.  Numbers need not be contiguous: branches take numbers ahead of
+ * each other (005 may land before 003), and a database that already has
+ * 005 still gets 003 once it is embedded.
+ */
+int store_migrate_files(struct db *db, const struct inop_embedded *files,
+			struct inop_err *err)
 {
+	struct migration list[STORE_MIGRATIONS_MAX];
 	char prefix[64];
-	const struct inop_embedded *m;
-	int64_t version = 0;
-	int applied;
+	size_t n;
 
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			"version INTEGER PRIMARY KEY, "
@@ -155,15 +184,23 @@ int store_migrate(struct db *db, struct inop_err *err)
 		return store_fail(db, err);
 	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/",
 		 strcmp(db_engine(db), "sqlite") == 0 ? "sqlite" : "pg");
-	/* Embedded files are not sorted: look the next version up each time. */
-	while ((m = migration_after(prefix, version, &version))) {
-		applied = migration_applied(db, version);
+	if (migrations_of(files, prefix, list, STORE_MIGRATIONS_MAX, &n) < 0)
+		return err_internal(err);
+	for (size_t i = 0; i < n; i++) {
+		int applied = migration_applied(db, list[i].version);
+
 		if (applied < 0)
 			return store_fail(db, err);
-		if (!applied && migration_apply(db, m, version, err) < 0)
+		if (!applied && migration_apply(db, list[i].file,
+						list[i].version, err) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int store_migrate(struct db *db, struct inop_err *err)
+{
+	return store_migrate_files(db, inop_embedded, err);
 }
 
 int store_seed_catalog(struct db *db, const struct catalog *cat,

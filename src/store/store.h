@@ -19,8 +19,16 @@ struct db *store_conn(void);
 /* Closes this thread's connection (the main thread calls it at exit). */
 void store_conn_release(void);
 
-/* Applies the numbered migrations not yet applied, in order. */
+/*
+ * Applies every embedded migration of the engine not yet applied, in
+ * ascending order of version; the numbers need not be contiguous.
+ */
 int store_migrate(struct db *db, struct inop_err *err);
+/* The same over another table of files (tests). */
+#define STORE_MIGRATIONS_MAX 256
+struct inop_embedded;
+int store_migrate_files(struct db *db, const struct inop_embedded *files,
+			struct inop_err *err);
 /* Inserts the catalogue items that are missing; never changes existing. */
 int store_seed_catalog(struct db *db, const struct catalog *cat,
 		       struct inop_err *err);

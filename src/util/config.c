@@ -8,7 +8,7 @@
 #include "util/strnum.h"
 
 enum kind { K_TEXT, K_INT, K_URL_HTTP, K_URL_SMTP, K_EMAIL, K_EMAILS,
-	    K_LISTEN };
+	    K_LISTEN, K_TLS, K_TOKEN };
 
 static const struct {
 	const char *key;
@@ -26,12 +26,16 @@ static const struct {
 	TEXT(smtp_from, K_EMAIL),
 	TEXT(smtp_user, K_TEXT),
 	TEXT(smtp_password_file, K_TEXT),
+	TEXT(smtp_tls, K_TLS),
+	TEXT(alertmanager_token, K_TOKEN),
+	TEXT(alertmanager_token_file, K_TEXT),
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
 	INT(threads),
 	INT(session_idle_minutes),
+	INT(smtp_retry_seconds),
 #undef TEXT
 #undef INT
 };
@@ -45,6 +49,7 @@ void config_defaults(struct config *c)
 	snprintf(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	c->threads = 4;
 	c->session_idle_minutes = 480;
+	c->smtp_retry_seconds = 30;
 }
 
 static int find_key(const char *key)
@@ -100,6 +105,12 @@ static int check_value(enum kind kind, const char *v)
 		return 1;
 	case K_LISTEN:
 		return strchr(v, ':') != NULL;
+	case K_TLS:
+		return strcmp(v, "none") == 0 || strcmp(v, "starttls") == 0 ||
+		       strcmp(v, "tls") == 0;
+	case K_TOKEN:
+		/* Sent as "Authorization: Bearer": no spaces, not short. */
+		return strlen(v) >= 16 && strcspn(v, " \t\r\n") == strlen(v);
 	default:
 		return 1;
 	}
@@ -187,6 +198,18 @@ int config_validate(const struct config *c, char *msg, size_t n)
 	}
 	if (c->smtp_url[0] && !c->smtp_from[0]) {
 		snprintf(msg, n, "'smtp_from' is required with 'smtp_url'");
+		return -1;
+	}
+	if (strncmp(c->smtp_url, "smtps://", 8) == 0 &&
+	    (strcmp(c->smtp_tls, "none") == 0 ||
+	     strcmp(c->smtp_tls, "starttls") == 0)) {
+		snprintf(msg, n, "'smtp_tls' must be 'tls' with an smtps:// "
+				 "'smtp_url'");
+		return -1;
+	}
+	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {
+		snprintf(msg, n, "give 'alertmanager_token' or "
+				 "'alertmanager_token_file', not both");
 		return -1;
 	}
 	return 0;

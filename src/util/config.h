@@ -15,12 +15,16 @@ struct config {
 	char smtp_from[256];
 	char smtp_user[128];
 	char smtp_password_file[1024];
+	char smtp_tls[16]; /* "", none, starttls, tls */
+	char alertmanager_token[129];
+	char alertmanager_token_file[1024];
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
 	int threads;
 	int session_idle_minutes;
+	int smtp_retry_seconds; /* first back-off of the mail sender */
 };
 
 void config_defaults(struct config *c);

@@ -636,15 +636,17 @@ def write_secret(path, text):
 class Server:
     """`inop serve` on a free loopback port, log in LOGFILE."""
 
-    def __init__(self, inop, db, workdir, name="serve", extra_args=()):
+    def __init__(self, inop, db, workdir, name="serve", extra=(),
+                 extra_args=()):
         self.inop = inop
         self.db = db
         self.port = free_port()
         self.logpath = os.path.join(workdir, name + ".log")
-        self.log = open(self.logpath, "wb")
+        self.log = open(self.logpath, "ab")
         self.proc = subprocess.Popen(
             [inop, "serve", "--db", db, "--listen",
-             "127.0.0.1:%d" % self.port] + list(extra_args),
+             "127.0.0.1:%d" % self.port] + [str(a) for a in
+                                            list(extra) + list(extra_args)],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir,
             stdin=subprocess.DEVNULL)
 

@@ -39,11 +39,13 @@ MODULES = [
     "test_contingency",
     "test_escalation",
     "test_refusals",
+    "test_mass_failures",
     "test_calendar",
     "test_reports",
     "test_calendar_extra",
     "test_security",
     "test_concurrency",
+    "test_mail",
     "test_cli",
 ]
 

@@ -192,6 +192,34 @@ class O1Build(ReportTest):
         self.assertEqual(rows[b["number"]]["critical_transactions"],
                          "Ninguna")
 
+    def test_o4_rows_evaluate_e1_against_the_mass_failure(self):
+        d = day(21)
+        fallas, soporte = self.role["FALLAS"], self.role["SOPORTE"]
+        r = fallas.post("/api/v1/mass-failures", {
+            "applications": ["SIAC_UNICO"],
+            "started_at": iso(lima_at(d, 8)),
+            "cause": "FALLA_MASIVA_APLICATIVO",
+            "description": "SIAC ÚNICO no responde en todo el país"})
+        self.assertStatus(r, 201)
+        mf = r.json
+        evs = []
+        for hour in (9, 7):   # inside the failure's span, then before it
+            if not self.free:
+                self.free.extend(self.points)
+            body = event_payload(self.free.pop(0), scenario="FALLA_MASIVA",
+                                 cause="FALLA_MASIVA_APLICATIVO",
+                                 started_at=iso(lima_at(d, hour)),
+                                 mass_failure_id=mf["id"])
+            evs.append(self.register(self.jefe, body))
+        r = soporte.post("/api/v1/mass-failures/%s/close" % mf["id"], {
+            "ended_at": iso(lima_at(d, 12)),
+            "closure_reason": "FALLA_MASIVA_APLICATIVO"})
+        self.assertStatus(r, 200)
+        rows = {x["number"]: x for x in self.get(self.build(d))["rows"]}
+        self.assertEqual(rows[evs[0]["number"]]["e1"], "DENTRO")
+        self.assertEqual(rows[evs[1]["number"]]["e1"], "FUERA")
+        self.assertEqual(rows[evs[0]["number"]]["scenario"], "Falla masiva")
+
     def test_o1_bad_periods_are_422(self):
         c = self.role["CONTROL"]
         for body, field in (({"from": "2026-11-02", "to": "2026-11-01"},

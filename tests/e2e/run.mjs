@@ -168,6 +168,10 @@ async function setUpData(base) {
       username, password: PASSWORD, name, email: `${username}@example.pe`, roles: [role], points: [],
     }, 201);
   }
+  await admin.ok('POST', '/users', {
+    username: 'fallas', password: PASSWORD, name: 'Fallas de Sistemas y Plataforma', email: 'fallas@example.pe',
+    roles: ['FALLAS'], points: [],
+  }, 201);
   /* history at another point, for paging the register (more than 25 events) */
   const sur = await anon.login('jefe.sur', PASSWORD);
   const procs = [['RECLAMOS', 'RECLAMO'], ['ALTAS', 'PORTABILIDAD'], ['BAJAS', 'BAJA_SERVICIO'], ['CONSULTAS', 'REPOSICION_CHIP']];
@@ -689,6 +693,82 @@ function defineTests(base, data) {
     await shot(page, 'procesos-ausente');
     await page.getByRole('button', { name: 'Registrar mi regreso' }).click();
     await expectText(page.locator('[data-user=procesos]'), /Presente/, 'presente');
+  });
+
+  test('Falla masiva: alerta, confirmación, registro, cierre por Soporte', async (page, context) => {
+    /* M1: the JEFE alerts Fallas */
+    await login(page, base, 'jefe.lima');
+    await page.locator('#app-nav').getByRole('link', { name: 'Fallas masivas' }).click();
+    const alertForm = page.locator('form.alert-form');
+    await alertForm.waitFor();
+    await shot(page, 'fallas-jefe');
+    await alertForm.getByRole('button', { name: 'Alertar a Fallas' }).click();
+    await alertForm.locator('[data-field=applications] .field-error').waitFor();
+    await alertForm.locator('input[name=applications][value=WEB_ASESOR_RECLAMOS]').check();
+    await alertForm.getByLabel('Qué se observa').fill('Web Asesor Reclamos no carga en ninguna PC; otros CAC reportan lo mismo.');
+    await alertForm.getByRole('button', { name: 'Alertar a Fallas' }).click();
+    const flash = await expectText(page.locator('.notice-success'), /Alerta N\.º \d+ enviada a Fallas/, 'alerta enviada');
+    const alertId = /N\.º (\d+)/.exec(flash)[1];
+    await shot(page, 'fallas-alerta-enviada');
+
+    /* M2: Fallas confirms it into a new mass failure */
+    await context.clearCookies();
+    await login(page, base, 'fallas');
+    await page.locator('#app-nav').getByRole('link', { name: 'Fallas masivas' }).click();
+    const card = page.locator('article.alert-card', { hasText: `Alerta N.º ${alertId}` });
+    await card.waitFor();
+    await expectText(card, /Web Asesor/, 'aplicativo de la alerta');
+    await shot(page, 'fallas-mesa-pendiente');
+    await card.getByRole('button', { name: 'Aplicar decisión' }).click();
+    await card.locator('[data-field=cause] .field-error').waitFor();
+    await card.getByLabel('Motivo de ocurrencia').selectOption('FALLA_MASIVA_APLICATIVO');
+    await card.getByRole('button', { name: 'Aplicar decisión' }).click();
+    const confirmed = await expectText(page.locator('.notice-success'), /confirmada en la falla masiva N\.º \d+/, 'alerta confirmada');
+    const mfId = /falla masiva N\.º (\d+)/.exec(confirmed)[1];
+    assert(await page.locator('article.alert-card', { hasText: `Alerta N.º ${alertId}` }).count() === 0, 'la alerta sigue pendiente');
+    await shot(page, 'fallas-alerta-confirmada');
+
+    /* R6: the JEFE registers under the confirmed failure */
+    await context.clearCookies();
+    await login(page, base, 'jefe.lima');
+    await expectText(page.locator('.view-body .notice-warning').first(), new RegExp(`Falla masiva N\\.º ${mfId}`), 'falla confirmada en el inicio');
+    await page.goto(`${base}/#/registrar`);
+    await page.locator('form.register-form').waitFor();
+    await page.locator('input[name=procedure][value=RECLAMOS]').check();
+    await page.locator('[data-procedure=RECLAMOS] input[value=RECLAMO]').check();
+    await page.locator('input[name=applications][value=WEB_ASESOR_RECLAMOS]').check();
+    await page.locator('input[name=scenario][value=FALLA_MASIVA]').check();
+    const failureChoice = page.locator(`input[name=mass_failure_id][value="${mfId}"]`);
+    await failureChoice.waitFor();
+    assert(await failureChoice.isChecked(), 'la única falla abierta no quedó elegida');
+    await page.locator('input[name=attest_total]').check();
+    await shot(page, 'registro-falla-masiva');
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    const number = (await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'número del evento')).trim();
+    await page.getByRole('link', { name: 'Ver el evento' }).click();
+    await expectText(page.locator('.dl'), new RegExp(`Falla masiva N\\.º ${mfId}`), 'falla del evento');
+    assert(await page.locator('input[name=closure_reason][value=FALLA_MASIVA_APLICATIVO]').count() === 0, 'el jefe puede cerrar por falla masiva');
+
+    /* M4 + M3: Soporte monitors and closes the failure, and its event with it */
+    await context.clearCookies();
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Monitoreo' }).click();
+    await expectText(page.locator('section[aria-labelledby=ev-title]'), new RegExp(number), 'evento en el monitoreo');
+    await expectText(page.locator('section[aria-labelledby=mf-title]'), new RegExp(`Falla masiva N\\.º ${mfId}`), 'falla en el monitoreo');
+    await shot(page, 'monitoreo-soporte');
+    await page.locator('section[aria-labelledby=mf-title]').getByRole('link', { name: `Falla masiva N.º ${mfId}` }).click();
+    await page.locator('section[aria-labelledby=close-title]').waitFor();
+    await expectText(page.locator('section[aria-labelledby=events-title]'), new RegExp(number), 'evento de la falla');
+    await page.locator('input[name=closure_reason][value=FALLA_MASIVA_APLICATIVO]').check();
+    await shot(page, 'falla-cierre');
+    await page.getByRole('button', { name: 'Cerrar falla masiva' }).click();
+    await expectText(page.locator('.notice-success'), /cerrada: 1 evento cerrado/, 'falla cerrada');
+    await expectText(page.locator('.page-head .badge'), /Cerrada/, 'estado de la falla');
+    await shot(page, 'falla-cerrada');
+    await page.goto(`${base}/#/eventos/${number}`);
+    await expectText(page.locator('.page-head .badge'), /Cerrado/, 'evento cerrado con la falla');
+    await expectText(page.locator('.dl'), /Falla masiva de aplicativo/, 'motivo de cierre del evento');
+    await shot(page, 'evento-cerrado-por-falla');
   });
 
   test('Reporte a OSIPTEL: toda la cadena de aprobación hasta la descarga', async (page, context) => {

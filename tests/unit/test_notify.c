@@ -190,6 +190,43 @@ static void test_n1_mail_rolls_back_with_its_cause(void **s)
 	assert_int_equal(mail_count(), before);
 }
 
+static void test_n1_hundreds_of_recipients_split_in_mails_of_50(void **s)
+{
+	struct notify_args a = {.ref = "N.º 1", .link = "/#/fallas/1",
+				.dedupe_key = "many:1"};
+	struct db_stmt *st;
+	char name[32];
+	int64_t before = mail_count(), n = 0, total = 0;
+
+	(void)s;
+	for (int i = 0; i < 110; i++) {
+		snprintf(name, sizeof(name), "jefe.many%03d", i);
+		add_user(name, ROLE_JEFE, "CAC-A");
+	}
+	a.point_id = point_a;
+	assert_int_equal(notify(db, NOTIFY_OPERATIONAL_ERROR, &a, 100), 0);
+	assert_int_equal(mail_count(), before + 3);
+	st = db_prepare(db, "SELECT recipients FROM outbox WHERE id > ? "
+			    "ORDER BY id");
+	db_bind_int(st, 1, before);
+	while (db_step(st) == DB_ROW) {
+		const char *to = db_col_text(st, 0);
+		int64_t k = 1;
+
+		for (const char *p = to; *p; p++)
+			k += *p == ',';
+		assert_true(k <= 50);
+		total += k;
+		n++;
+	}
+	db_reset(st);
+	assert_int_equal(n, 3);
+	assert_int_equal(total, 111); /* jefe.a and the 110 */
+	/* The dedupe key covers every part: queued again, nothing added. */
+	assert_int_equal(notify(db, NOTIFY_OPERATIONAL_ERROR, &a, 200), 0);
+	assert_int_equal(mail_count(), before + 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +237,8 @@ int main(void)
 		cmocka_unit_test(test_n2_dedupe_key_queues_once),
 		cmocka_unit_test(test_n2_no_recipient_queues_nothing),
 		cmocka_unit_test(test_n1_mail_rolls_back_with_its_cause),
+		cmocka_unit_test(
+			test_n1_hundreds_of_recipients_split_in_mails_of_50),
 	};
 
 	if (sodium_init() < 0)

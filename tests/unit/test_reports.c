@@ -257,7 +257,7 @@ static void test_o4_row_has_the_columns_as_names(void **state)
 
 	(void)state;
 	event_fill(ev, lima(2026, 11, 3, 9, 15), lima(2026, 11, 3, 10, 16));
-	report_row_from_event(catalog_get(), NULL, ev, &row);
+	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &row);
 	assert_string_equal(row.number, "INOP-2026-000042");
 	assert_string_equal(row.channel, "Presencial");
 	assert_string_equal(row.procedure, "Consultas");
@@ -279,23 +279,33 @@ static void test_o4_row_has_the_columns_as_names(void **state)
 static void test_o4_row_evaluation_e1_e4(void **state)
 {
 	struct event *ev = malloc(sizeof(*ev));
+	struct time_span around = {lima(2026, 11, 3, 8, 0),
+				   lima(2026, 11, 3, 12, 0)};
+	struct time_span open = {lima(2026, 11, 3, 9, 30), 0};
 	struct report_row row;
+	int64_t now = lima(2026, 11, 4, 9, 0);
 
 	(void)state;
 	event_fill(ev, lima(2026, 11, 3, 9, 0), lima(2026, 11, 3, 10, 0));
-	report_row_evaluation(ev, &row);
+	report_row_evaluation(ev, NULL, now, &row);
 	assert_string_equal(row.e1, "NO_APLICA");
 	assert_int_equal(row.minutes, 60);
 	assert_false(row.over_1h); /* exactly one hour is not over it */
 	assert_string_equal(row.e3, REPORT_NO_DATA);
 	assert_string_equal(row.e4, REPORT_NO_DATA);
 	ev->ended_at += 1;
-	report_row_evaluation(ev, &row);
+	report_row_evaluation(ev, NULL, now, &row);
 	assert_true(row.over_1h);
 	assert_int_equal(row.minutes, 60);
+	/* E1 of a mass-failure event: inside its failure's span or not */
 	snprintf(ev->scenario, sizeof(ev->scenario), "FALLA_MASIVA");
-	report_row_evaluation(ev, &row);
-	assert_string_equal(row.e1, REPORT_NO_DATA);
+	ev->mass_failure_id = 7;
+	report_row_evaluation(ev, &around, now, &row);
+	assert_string_equal(row.e1, "DENTRO");
+	report_row_evaluation(ev, &open, now, &row); /* started after it */
+	assert_string_equal(row.e1, "FUERA");
+	report_row_evaluation(ev, NULL, now, &row);
+	assert_string_equal(row.e1, "FUERA");
 	free(ev);
 }
 
@@ -320,7 +330,7 @@ static void test_o3_report_due_counts_extra_days(void **state)
 		json_string_value(json_object_get(o, "report_due")),
 		"2026-12-14");
 	json_decref(o);
-	report_row_from_event(catalog_get(), &cal, ev, &row);
+	report_row_from_event(catalog_get(), &cal, ev, NULL, 0, &row);
 	assert_string_equal(row.report_due, "2026-12-14");
 	free(ev);
 }
@@ -334,9 +344,9 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 
 	(void)state;
 	event_fill(ev, lima(2026, 11, 3, 9, 15), lima(2026, 11, 3, 11, 0));
-	report_row_from_event(catalog_get(), NULL, ev, &rows[0]);
+	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[0]);
 	snprintf(ev->number, sizeof(ev->number), "INOP-2026-000043");
-	report_row_from_event(catalog_get(), NULL, ev, &rows[1]);
+	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[1]);
 	snap = report_snapshot(7, "2026-11-01", "2026-11-30",
 			       lima(2026, 12, 1, 8, 0), rows, 2, hash);
 	assert_non_null(snap);
@@ -372,7 +382,7 @@ static void test_o4_csv_is_rfc4180(void **state)
 	event_fill(ev, lima(2026, 11, 3, 9, 15), lima(2026, 11, 3, 9, 45));
 	snprintf(ev->point.name, sizeof(ev->point.name),
 		 "CAC \"Uno\", Centro\nPiso 2");
-	report_row_from_event(catalog_get(), NULL, ev, &row);
+	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &row);
 	buf_init(&b, 1 << 20);
 	assert_int_equal(render_csv(&doc, &b), 0);
 	assert_memory_equal(b.s, "N.º de evento,Canal,", 20);
@@ -542,14 +552,14 @@ static size_t rows_of(struct fixture *f, int64_t id, struct report_row **rows)
 	size_t n;
 
 	assert_int_equal(store_report_get(f->db, id, &r), 1);
-	assert_int_equal(store_report_rows(f->db, &r, catalog_get(), NULL,
+	assert_int_equal(store_report_rows(f->db, &r, catalog_get(), NULL, 300,
 					   rows, &n),
 			 0);
 	return n;
 }
 
 /* O1: closed, reportable, in the period by Lima start day. */
-static void test_o1_report_holds_closed_reportable_events_of_period(
+static void test_o1_report_holds_closed_reportable_events(
 	void **state)
 {
 	struct fixture *f = *state;
@@ -918,7 +928,7 @@ int main(void)
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),
 		cmocka_unit_test_setup_teardown(
-			test_o1_report_holds_closed_reportable_events_of_period,
+			test_o1_report_holds_closed_reportable_events,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_o2_frozen_report_does_not_follow_its_events,

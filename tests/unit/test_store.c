@@ -21,6 +21,7 @@
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "util/embed.h"
 
 struct fixture {
 	char path[64];
@@ -296,6 +297,81 @@ static void test_a1_verify_detects_an_inserted_record(void **state)
 	assert_true(verify(f) > 0);
 }
 
+/* Runs the migrations of `files` on a fresh file; the applied versions. */
+static void applied_versions(struct db *db, char *out, size_t n)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT version FROM schema_migrations ORDER BY version");
+
+	out[0] = '\0';
+	while (db_step(st) == DB_ROW)
+		snprintf(out + strlen(out), n - strlen(out), "%lld,",
+			 (long long)db_col_int(st, 0));
+	db_reset(st);
+}
+
+static void test_migrations_apply_every_missing_version_in_order(void **s)
+{
+	/* Out of order in the table, with a gap (3, 4 missing) and another
+	 * engine's file: 002 must run before 005, which alters its table. */
+	static const unsigned char m1[] = "CREATE TABLE t1 (a INTEGER);";
+	static const unsigned char m2[] = "CREATE TABLE t2 (a INTEGER);";
+	static const unsigned char m5[] = "ALTER TABLE t2 ADD COLUMN b TEXT;";
+	static const unsigned char m3[] = "CREATE TABLE t3 (a INTEGER);";
+	static const unsigned char pg[] = "THIS IS NOT SQLITE;";
+	const struct inop_embedded first[] = {
+		{"src/store/sql/sqlite/005_five.sql", m5, sizeof(m5) - 1},
+		{"src/store/sql/pg/004_four.sql", pg, sizeof(pg) - 1},
+		{"src/store/sql/sqlite/001_one.sql", m1, sizeof(m1) - 1},
+		{"src/store/sql/sqlite/002_two.sql", m2, sizeof(m2) - 1},
+		{NULL, NULL, 0}};
+	/* Later 003 lands (another branch merged): it is applied too. */
+	const struct inop_embedded later[] = {
+		first[0], first[1], first[2], first[3],
+		{"src/store/sql/sqlite/003_three.sql", m3, sizeof(m3) - 1},
+		{NULL, NULL, 0}};
+	const struct inop_embedded twice[] = {
+		first[2], {"src/store/sql/sqlite/001_again.sql", m3,
+			   sizeof(m3) - 1},
+		{NULL, NULL, 0}};
+	char p[64], versions[64];
+	struct inop_err e;
+	struct db *db;
+	int fd;
+
+	(void)s;
+	snprintf(p, sizeof(p), "/tmp/inop-migr-XXXXXX");
+	fd = mkstemp(p);
+	close(fd);
+	assert_int_equal(db_open(p, &db, &e), 0);
+	assert_int_equal(store_migrate_files(db, first, &e), 0);
+	applied_versions(db, versions, sizeof(versions));
+	assert_string_equal(versions, "1,2,5,");
+	assert_int_equal(store_migrate_files(db, first, &e), 0);
+	assert_int_equal(store_migrate_files(db, later, &e), 0);
+	applied_versions(db, versions, sizeof(versions));
+	assert_string_equal(versions, "1,2,3,5,");
+	assert_int_equal(db_exec(db, "INSERT INTO t3 (a) VALUES (1); "
+				     "INSERT INTO t2 (a, b) VALUES (1, 'x')"),
+			 0);
+	/* Two files with one number are refused. */
+	assert_int_equal(store_migrate_files(db, twice, &e), -1);
+	db_close(db);
+	unlink(p);
+}
+
+static void test_migrations_of_the_binary_include_mass_failures(void **s)
+{
+	struct fixture *f = *s;
+	char versions[64];
+
+	applied_versions(f->db, versions, sizeof(versions));
+	assert_non_null(strstr(versions, "5,"));
+	assert_int_equal(db_exec(f->db, "SELECT id FROM mass_failures; "
+					"SELECT id FROM mass_failure_alerts"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +401,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_a1_verify_detects_an_inserted_record, setup,
 			teardown),
+		cmocka_unit_test(
+			test_migrations_apply_every_missing_version_in_order),
+		cmocka_unit_test_setup_teardown(
+			test_migrations_of_the_binary_include_mass_failures,
+			setup, teardown),
 	};
 
 	if (sodium_init() < 0)

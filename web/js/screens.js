@@ -61,6 +61,20 @@ export const SCREENS = [
     load: () => import('./screens/forms.js'),
   },
   {
+    path: '/fallas', nav: 'Fallas masivas', title: 'Fallas masivas',
+    roles: ['JEFE', 'FALLAS', 'SOPORTE', 'CONTROL', 'PROCESOS', 'ADMIN'],
+    load: () => import('./screens/fallas.js'),
+  },
+  {
+    path: '/fallas/:id', parent: '/fallas', title: 'Falla masiva', roles: '*',
+    load: () => import('./screens/falla.js'),
+  },
+  {
+    path: '/monitoreo', nav: 'Monitoreo', title: 'Monitoreo diario',
+    roles: ['SOPORTE', 'FALLAS', 'CONTROL', 'ADMIN'],
+    load: () => import('./screens/monitoring.js'),
+  },
+  {
     path: '/admin/usuarios', nav: 'Usuarios', title: 'Usuarios', roles: ['ADMIN'],
     load: () => import('./screens/admin-users.js'),
   },

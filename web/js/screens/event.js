@@ -67,7 +67,7 @@ function details(ev) {
     row('Aplicativos inoperativos', list(nameList('application', ev.applications))),
     row('Escenario', name('scenario', ev.scenario)),
     row('Motivo de ocurrencia', name('cause', ev.cause)),
-    ev.mass_failure_id ? row('Falla masiva', `N.º ${ev.mass_failure_id}`) : [],
+    ev.mass_failure_id ? row('Falla masiva', h('a', { href: href(`/fallas/${ev.mass_failure_id}`) }, `Falla masiva N.º ${ev.mass_failure_id}`)) : [],
     row('Inicio (hora de Lima)', timeEl(ev.started_at)),
     row('Fin (hora de Lima)', ev.ended_at ? timeEl(ev.ended_at) : 'Sigue abierto'),
     row(ev.status === 'OPEN' ? 'Abierto hace' : 'Duración', fmtDuration(ev.started_at, ev.ended_at),

@@ -7,6 +7,7 @@
 import { api } from '../api.js';
 import { catalog, name, nameList } from '../catalog.js';
 import { eventLink, eventsTable, spanText } from '../events-view.js';
+import { appsText, failureLink } from '../mass-view.js';
 import { href } from '../router.js';
 import { hasRole, onlyJefe } from '../session.js';
 import { h, notice, timeEl, limaNowInput } from '../ui.js';
@@ -30,8 +31,11 @@ async function jefeSection(view) {
     section.append(notice('warning', 'No tiene puntos de atención asignados. Pida a Administración que le asigne su punto para poder registrar inoperatividad.'));
     return;
   }
-  const open = await Promise.all(points.map((p) => api.get('/events', { status: 'OPEN', point: p.code, limit: 10 })
-    .then((r) => r.items)));
+  const [open, failures] = await Promise.all([
+    Promise.all(points.map((p) => api.get('/events', { status: 'OPEN', point: p.code, limit: 10 }).then((r) => r.items))),
+    api.get('/mass-failures', { status: 'CONFIRMED', limit: 20 }),
+  ]);
+  section.append(failuresNotice(failures.items));
   const cards = points.map((p, i) => ({ p, open: open[i] }))
     .sort((a, b) => (b.open.length > 0) - (a.open.length > 0) || a.p.name.localeCompare(b.p.name, 'es'));
   if (cards.some((c) => c.open.length)) section.append(criticalReminder());
@@ -42,6 +46,18 @@ async function jefeSection(view) {
     h('h2', { id: 'recent' }, 'Últimos eventos de mis puntos'),
     eventsTable(recent.items, { empty: 'Todavía no hay eventos registrados en sus puntos.' }),
     h('p', {}, h('a', { href: href('/eventos') }, 'Ver todos los eventos'))));
+}
+
+/* M2: the failures Fallas confirmed, and the way to alert one (M1). */
+function failuresNotice(items) {
+  const alertLink = h('a', { class: 'btn btn-secondary btn-small', href: href('/fallas') }, 'Alertar falla masiva');
+  if (!items.length) {
+    return h('p', { class: 'muted' }, 'No hay fallas masivas confirmadas. ¿Un aplicativo está caído en toda la empresa? ', alertLink);
+  }
+  return notice('warning',
+    h('strong', {}, items.length === 1 ? 'Falla masiva confirmada por Fallas:' : `${items.length} fallas masivas confirmadas por Fallas:`),
+    h('ul', {}, items.map((mf) => h('li', {}, failureLink(mf), ` — ${appsText(mf.applications)}, desde `, timeEl(mf.started_at)))),
+    h('p', {}, 'Registre la inoperatividad con el escenario «Falla masiva» solo si un cliente pide un trámite regulado. ', alertLink));
 }
 
 function criticalReminder() {
@@ -109,6 +125,14 @@ async function generalSection(view) {
     ]);
     kpis.push(kpi(waiting.total, 'Dictámenes por responder', href('/procesos')));
     kpis.push(kpi(late.total, 'Dictámenes vencidos', href('/procesos', { status: 'VENCIDA' })));
+  }
+  if (hasRole('FALLAS', 'SOPORTE', 'CONTROL')) {
+    const failures = await api.get('/mass-failures', { status: 'CONFIRMED', limit: 1 });
+    kpis.push(kpi(failures.total, 'Fallas masivas abiertas', href(hasRole('SOPORTE') ? '/monitoreo' : '/fallas')));
+  }
+  if (hasRole('FALLAS')) {
+    const pending = await api.get('/mass-failure-alerts', { status: 'PENDING', limit: 1 });
+    kpis.push(kpi(pending.total, 'Alertas por confirmar o descartar', href('/fallas')));
   }
   if (hasRole('ADMIN')) {
     const [users, points] = await Promise.all([api.get('/users'), api.get('/points')]);

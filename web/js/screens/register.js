@@ -7,7 +7,8 @@
  *  - an open event of the same point and type is offered for adding the
  *    request (before sending, and again if the API answers 409);
  *  - SICAR only together with SISACT / SISACT Prepago;
- *  - the scenarios the user may use, with the cause where required;
+ *  - the scenarios the user may use, with the cause where required; a
+ *    mass failure is chosen among the open ones Fallas confirmed (R6);
  *  - the attestation that the outage is total, with the cases that are not
  *    inoperability spelled out (from the operator's procedure).
  */
@@ -15,6 +16,7 @@ import { api, ApiError } from '../api.js';
 import { catalog, name, nameList, PROCEDURE_HELP, SCENARIO_HELP } from '../catalog.js';
 import { regularisedText } from '../control-view.js';
 import { eventLink, pointLabel } from '../events-view.js';
+import { appsText, failureSummary } from '../mass-view.js';
 import { href } from '../router.js';
 import { hasRole, isJefeOf } from '../session.js';
 import {
@@ -23,7 +25,7 @@ import {
 } from '../ui.js';
 
 /* API fields shown next to another part of this form */
-const ALIASES = { mass_failure_id: 'scenario', origin: 'started_at', manual_form_ref: 'started_at' };
+const ALIASES = { origin: 'started_at', manual_form_ref: 'started_at' };
 
 export async function render(view, ctx) {
   const wanted = ctx.params.point || '';
@@ -75,6 +77,7 @@ class RegisterForm {
     this.aliases = serial ? { ...ALIASES, manual_form_ref: 'manual_form_ref', origin: 'manual_form_ref' } : ALIASES;
     this.openByProc = new Map(); /* procedure -> open event of the chosen point */
     this.pointSeq = 0;
+    this.failures = null; /* the open mass failures, once loaded */
   }
 
   start() {
@@ -298,7 +301,10 @@ class RegisterForm {
     if (code === 'FALLA_MASIVA') {
       parts.push(notice('warning',
         h('p', {}, h('strong', {}, 'Requiere una falla masiva confirmada por Fallas de Sistemas y Plataforma.')),
-        h('p', {}, 'Solo ese buzón formaliza una falla masiva y confirma que se trata de inoperatividad. Inop todavía no recibe las fallas masivas confirmadas, así que por ahora no se puede registrar con este escenario. Si en su punto detecta una falla general, alerte de inmediato al buzón de Fallas de Sistemas y Plataforma.')));
+        h('p', {}, 'Solo ese buzón formaliza una falla masiva. Elija abajo la falla confirmada que cubre los aplicativos caídos en su punto.')),
+      this.failureBox = h('fieldset', { class: 'choices', 'data-field': 'mass_failure_id' },
+        h('legend', {}, 'Falla masiva confirmada'), h('p', { class: 'muted' }, 'Cargando las fallas masivas abiertas…')));
+      this.loadFailures();
     }
     if (sc && sc.causes && sc.causes.length) {
       const required = code === 'EVENTO_NO_PREVISTO';
@@ -313,6 +319,44 @@ class RegisterForm {
       parts.push(notice('info', 'Las pruebas conservan su número pero no se reportan a OSIPTEL; ciérrela como «Error de usuario» con su sustento.'));
     }
     this.scenarioDetail.replaceChildren(...parts);
+  }
+
+  async loadFailures() {
+    if (!this.failures) {
+      try {
+        this.failures = (await api.get('/mass-failures', { status: 'CONFIRMED', limit: 100 })).items;
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        this.failures = [];
+      }
+    }
+    this.drawFailures();
+  }
+
+  /* R6: the open failures, those covering a ticked application first. */
+  drawFailures() {
+    const box = this.failureBox;
+    if (!box || !box.isConnected || !this.failures) return;
+    const before = checkedValue(this.form, 'mass_failure_id');
+    const apps = checkedValues(this.form, 'applications');
+    const covers = (mf) => mf.applications.some((a) => apps.includes(a));
+    const list = [...this.failures].sort((a, b) => covers(b) - covers(a));
+    const legend = h('legend', {}, 'Falla masiva confirmada');
+    if (!list.length) {
+      box.replaceChildren(legend, notice('error',
+        h('p', {}, h('strong', {}, 'No hay fallas masivas confirmadas abiertas.')),
+        h('p', {}, 'Si en su punto detecta una falla general, ', h('a', { href: href('/fallas') }, 'alerte a Fallas de Sistemas y Plataforma'),
+          '. Podrá registrar con este escenario cuando Fallas la confirme.')));
+      return;
+    }
+    box.replaceChildren(legend,
+      h('p', { class: 'hint' }, 'La falla debe cubrir al menos uno de los aplicativos que marcó arriba.'),
+      h('div', { class: 'choice-list single' }, list.map((mf) => choice('mass_failure_id', {
+        value: String(mf.id),
+        label: `Falla masiva N.º ${mf.id} — ${appsText(mf.applications)}`,
+        hint: `${failureSummary(mf)}${apps.length && !covers(mf) ? ' · no cubre los aplicativos marcados' : ''}`,
+        checked: String(mf.id) === before || (list.length === 1 && !before),
+      }, 'radio'))));
   }
 
   /* ---------- 5. time and description ---------- */
@@ -360,7 +404,10 @@ class RegisterForm {
     const n = e.target.name;
     if (n === 'point') this.pointChanged();
     else if (n === 'procedure') this.procedureChanged();
-    else if (n === 'applications') this.syncSicar();
+    else if (n === 'applications') {
+      this.syncSicar();
+      this.drawFailures();
+    }
     else if (n === 'scenario') this.scenarioChanged();
   }
 
@@ -382,6 +429,8 @@ class RegisterForm {
     }
     const cause = this.form.querySelector('select[name=cause]');
     if (cause && cause.value) body.cause = cause.value;
+    const mf = body.scenario === 'FALLA_MASIVA' ? checkedValue(this.form, 'mass_failure_id') : '';
+    if (mf) body.mass_failure_id = Number(mf);
     if (this.description.value.trim()) body.description = this.description.value.trim();
     return body;
   }
@@ -395,6 +444,14 @@ class RegisterForm {
     if (!b.applications.length) m.push({ field: 'applications', message: 'Marque al menos un aplicativo que no funciona.' });
     if (!b.scenario) m.push({ field: 'scenario', message: 'Elija el escenario.' });
     else if (b.scenario === 'EVENTO_NO_PREVISTO' && !b.cause) m.push({ field: 'cause', message: 'Elija el motivo de ocurrencia del evento no previsto.' });
+    else if (b.scenario === 'FALLA_MASIVA' && !b.mass_failure_id) {
+      m.push({
+        field: 'mass_failure_id',
+        message: this.failures && !this.failures.length
+          ? 'No hay una falla masiva confirmada y abierta: alerte a Fallas de Sistemas y Plataforma.'
+          : 'Elija la falla masiva confirmada en la que registra.',
+      });
+    }
     if (!b.started_at) m.push({ field: 'started_at', message: 'Indique la fecha y hora de inicio.' });
     if (!b.attest_total) m.push({ field: 'attest_total', message: 'Solo es inoperatividad si el aplicativo no funciona en ninguna PC del punto: confirme que es así.' });
     return m;

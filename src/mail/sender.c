@@ -1,0 +1,273 @@
+#include "mail/sender.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/mime.h"
+#include "store/outbox.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+#define BATCH 10            /* mails claimed at once */
+#define SEND_TIMEOUT_S 60   /* one SMTP transaction */
+#define CONNECT_TIMEOUT_S 10
+/* A claimed batch must be done before its lease ends, or another node
+ * could take (and send) the same mails. */
+#define LEASE_S (BATCH * (SEND_TIMEOUT_S + CONNECT_TIMEOUT_S) + 60)
+#define RUN_MAX_S 30        /* then let the other jobs run */
+#define RETRY_MAX_S 3600
+#define ATTEMPTS_MAX 50     /* ~2 days of retries, then FAILED */
+#define MESSAGE_MAX (1u << 20)
+
+static const struct config *s_cfg;
+static char s_password[256];
+static char s_node[96];
+static char s_url[300];
+static long s_use_ssl;
+/* After a connection failure this node leaves the server alone until
+ * then, instead of trying every mail of the batch against it. */
+static int64_t s_down_until;
+static int s_down_streak;
+
+static int read_password(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "inop: cannot open '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (!fgets(s_password, sizeof(s_password), f))
+		s_password[0] = '\0';
+	fclose(f);
+	s_password[strcspn(s_password, "\r\n")] = '\0';
+	return 0;
+}
+
+/* smtp_tls and the URL's scheme -> the URL curl gets and CURLOPT_USE_SSL. */
+static void tls_setup(const struct config *c)
+{
+	int smtps = strncmp(c->smtp_url, "smtps://", 8) == 0;
+
+	if (strcmp(c->smtp_tls, "tls") == 0 && !smtps) {
+		snprintf(s_url, sizeof(s_url), "smtps://%s", c->smtp_url + 7);
+		smtps = 1;
+	} else {
+		snprintf(s_url, sizeof(s_url), "%s", c->smtp_url);
+	}
+	s_use_ssl = smtps || strcmp(c->smtp_tls, "starttls") == 0
+			    ? (long)CURLUSESSL_ALL
+			    : (long)CURLUSESSL_NONE;
+}
+
+int sender_setup(const struct config *cfg)
+{
+	char host[48] = "node";
+	unsigned char rnd[4];
+
+	s_cfg = cfg;
+	s_password[0] = '\0';
+	if (cfg->smtp_password_file[0] &&
+	    read_password(cfg->smtp_password_file) < 0)
+		return -1;
+	tls_setup(cfg);
+	gethostname(host, sizeof(host) - 1);
+	randombytes_buf(rnd, sizeof(rnd));
+	snprintf(s_node, sizeof(s_node), "%s-%d-%02x%02x%02x%02x", host,
+		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	return 0;
+}
+
+struct upload {
+	const char *data;
+	size_t len, off;
+};
+
+static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct upload *u = ud;
+	size_t n = size * nmemb;
+
+	if (n > u->len - u->off)
+		n = u->len - u->off;
+	memcpy(ptr, u->data + u->off, n);
+	u->off += n;
+	return n;
+}
+
+/* "<a@x>" for each address of the comma-separated list. */
+static struct curl_slist *rcpt_list(const char *recipients)
+{
+	struct curl_slist *list = NULL, *grown;
+	char one[300];
+
+	while (*recipients) {
+		size_t n = strcspn(recipients, ",");
+
+		snprintf(one, sizeof(one), "<%.*s>", (int)n, recipients);
+		grown = curl_slist_append(list, one);
+		if (!grown) {
+			curl_slist_free_all(list);
+			return NULL;
+		}
+		list = grown;
+		recipients += n + (recipients[n] == ',');
+	}
+	return list;
+}
+
+/* One SMTP transaction.  CURLE_OK when the server took the mail. */
+static CURLcode smtp_send(CURL *c, const char *recipients,
+			  const struct buf *msg, char err[CURL_ERROR_SIZE])
+{
+	struct upload up = {msg->s, msg->len, 0};
+	struct curl_slist *rcpt = rcpt_list(recipients);
+	char from[300];
+	CURLcode rc;
+
+	if (!rcpt)
+		return CURLE_OUT_OF_MEMORY;
+	snprintf(from, sizeof(from), "<%s>", s_cfg->smtp_from);
+	err[0] = '\0';
+	curl_easy_reset(c); /* keeps the connection for the next mail */
+	curl_easy_setopt(c, CURLOPT_URL, s_url);
+	curl_easy_setopt(c, CURLOPT_USE_SSL, s_use_ssl);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &up);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)SEND_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	if (s_cfg->smtp_user[0]) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, s_cfg->smtp_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, s_password);
+	}
+	rc = curl_easy_perform(c);
+	/* The option points at our list: clear it before freeing. */
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
+	curl_slist_free_all(rcpt);
+	if (rc != CURLE_OK && !err[0])
+		snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+	return rc;
+}
+
+/* The server is not there at all (as opposed to refusing one mail). */
+static int server_down(CURLcode rc)
+{
+	return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	       rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_GOT_NOTHING ||
+	       rc == CURLE_RECV_ERROR;
+}
+
+static int64_t retry_delay(int64_t attempts)
+{
+	int64_t d = s_cfg->smtp_retry_seconds > 0 ? s_cfg->smtp_retry_seconds
+						  : 30;
+
+	for (int64_t i = 0; i < attempts && d < RETRY_MAX_S; i++)
+		d *= 2;
+	return d < RETRY_MAX_S ? d : RETRY_MAX_S;
+}
+
+/* Sends one claimed mail and records the attempt; returns curl's code. */
+static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
+			int64_t now)
+{
+	struct mime_mail mm = {.id = m->id, .created_at = m->created_at,
+			       .date = (int64_t)time(NULL),
+			       .from = s_cfg->smtp_from,
+			       .recipients = m->recipients,
+			       .subject = m->subject,
+			       .body_text = m->body_text,
+			       .body_html = m->body_html};
+	char err[CURL_ERROR_SIZE], detail[CURL_ERROR_SIZE + 32];
+	struct buf msg;
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	int64_t retry_at;
+	long code = 0;
+	int lost;
+
+	buf_init(&msg, MESSAGE_MAX);
+	snprintf(err, sizeof(err), "message too large");
+	if (mime_compose(&mm, &msg) == 0)
+		rc = smtp_send(c, m->recipients, &msg, err);
+	buf_release(&msg);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK)
+		snprintf(detail, sizeof(detail), "sent (%ld)", code);
+	else
+		snprintf(detail, sizeof(detail), "%s (%ld)", err, code);
+	retry_at = m->attempts + 1 >= ATTEMPTS_MAX
+			   ? 0
+			   : now + retry_delay(m->attempts);
+	if (store_outbox_result(db, m->id, s_node, rc == CURLE_OK, detail, now,
+				retry_at, &lost) < 0)
+		log_error("mail %lld: cannot record the attempt",
+			  (long long)m->id);
+	else if (lost)
+		log_warn("mail %lld: lease lost while sending", (long long)m->id);
+	if (rc == CURLE_OK)
+		log_info("mail %lld sent", (long long)m->id);
+	else
+		log_warn("mail %lld not sent: %s", (long long)m->id, detail);
+	return rc;
+}
+
+/* One batch; 1 when it was full (more may be due), 0 done, -1 error. */
+static int send_batch(struct db *db, CURL *c, int64_t now)
+{
+	struct outbox_row *rows = NULL;
+	size_t n = 0, i;
+	CURLcode rc = CURLE_OK;
+	int more;
+
+	if (store_outbox_claim(db, s_node, now, LEASE_S, BATCH, &rows, &n) <
+	    0)
+		return -1;
+	more = n == BATCH;
+	for (i = 0; i < n; i++) {
+		rc = deliver(db, c, &rows[i], now);
+		if (server_down(rc))
+			break;
+	}
+	if (i < n) {
+		s_down_until = now + retry_delay(s_down_streak++);
+		/* The rest were not attempted: back for the next run. */
+		for (i++; i < n; i++)
+			store_outbox_release(db, rows[i].id, s_node);
+	} else if (n) {
+		s_down_streak = 0;
+	}
+	outbox_rows_free(rows, n);
+	return more && !server_down(rc);
+}
+
+int sender_run(struct db *db, int64_t now)
+{
+	time_t start = time(NULL);
+	CURL *c;
+	int rc;
+
+	if (!s_cfg || !s_cfg->smtp_url[0] || now < s_down_until)
+		return 0;
+	c = curl_easy_init();
+	if (!c)
+		return -1;
+	do
+		rc = send_batch(db, c, now);
+	while (rc == 1 && time(NULL) - start < RUN_MAX_S);
+	curl_easy_cleanup(c);
+	return rc < 0 ? -1 : 0;
+}

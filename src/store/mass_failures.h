@@ -1,0 +1,103 @@
+#ifndef INOP_STORE_MASS_FAILURES_H
+#define INOP_STORE_MASS_FAILURES_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "domain/mass_failure.h"
+#include "domain/roles.h"
+#include "util/err.h"
+
+/*
+ * Mass failures and their alerts (SPEC M1-M4).  Every change goes through
+ * store_write() and writes its audit record (entity "mass_failure" or
+ * "mass_failure_alert") in its transaction.  Hooks and decide functions
+ * run inside that transaction, on the db they are given: -1 from them
+ * rolls the change back with the error they set (500 when they set none).
+ */
+
+/* 1 found (with the counts of its events), 0 not, -1 error. */
+int store_mf_get(struct db *db, int64_t id, struct mass_failure *mf);
+/*
+ * The same inside a change, after taking the failure's row lock (so a
+ * failure closed meanwhile on another node reads as closed).
+ */
+int store_mf_lock_get(struct db *db, int64_t id, struct mass_failure *mf);
+/*
+ * Mass failures, open ones first, then newest first; status "CONFIRMED",
+ * "CLOSED" or NULL for all.  *out malloc'd (free it).
+ */
+int store_mf_list(struct db *db, const char *status, int64_t limit,
+		  struct mass_failure **out, size_t *n, int64_t *total);
+/*
+ * R6: the open failures covering at least one of `apps`: how many, and
+ * the newest one's id.  0 or -1.
+ */
+int store_mf_open_covering(struct db *db, const struct codes *apps,
+			   int64_t *id, int *count);
+/* M3: ids of the OPEN events linked to failure `id`; *ids malloc'd. */
+int store_mf_open_event_ids(struct db *db, int64_t id, int64_t **ids,
+			    size_t *n);
+
+typedef int (*mf_hook_fn)(struct db *db, const struct mass_failure *mf,
+			  void *ctx, struct inop_err *err);
+/* M2: a failure declared by FALLAS, in one transaction; sets mf->id. */
+int store_mf_declare(struct db *db, struct mass_failure *mf,
+		     const struct actor *who, int64_t now, mf_hook_fn after,
+		     void *ctx, struct inop_err *err);
+/* Inside the caller's transaction: row and audit.  0 or -1 (logged). */
+int store_mf_insert_tx(struct db *db, struct mass_failure *mf,
+		       const struct actor *who, int64_t now);
+int store_mf_update_tx(struct db *db, const struct mass_failure *before,
+		       const struct mass_failure *after, const char *action,
+		       const struct actor *who, int64_t now);
+
+/*
+ * Changes failure `id` in one transaction: locks and loads it (404), lets
+ * `decide` apply the rules, writes it with its audit record `action`,
+ * then runs `after` (may be NULL) for what follows from the change in the
+ * same transaction (M3: close its events).  `after` runs once the audit
+ * head is held, so it sees every registration committed before: none can
+ * slip in between.  *mf holds the failure as committed.
+ */
+typedef int (*mf_decide_fn)(struct db *db, struct mass_failure *mf,
+			    void *ctx, struct inop_err *err);
+int store_mf_change(struct db *db, int64_t id, const char *action,
+		    mf_decide_fn decide, mf_hook_fn after, void *ctx,
+		    const struct actor *who, int64_t now,
+		    struct mass_failure *mf, struct inop_err *err);
+
+/* Alerts.  1 found, 0 not, -1 error. */
+int store_alert_get(struct db *db, int64_t id, struct mf_alert *a);
+
+struct alert_filter {
+	const char *status;   /* "PENDING"... or NULL */
+	int64_t jefe_user_id; /* > 0: only alerts of this user's points */
+	int64_t limit, offset;
+};
+/* Newest first.  *out malloc'd. */
+int store_alerts_list(struct db *db, const struct alert_filter *f,
+		      struct mf_alert **out, size_t *n, int64_t *total);
+
+typedef int (*alert_hook_fn)(struct db *db, const struct mf_alert *a,
+			     void *ctx, struct inop_err *err);
+/*
+ * M1: writes a PENDING alert, its audit record and what `after` adds (its
+ * mail) in one transaction.  An alert whose fingerprint is already stored
+ * is not written again: *created = 0 (and a->id is the stored one's).
+ * `who` NULL: raised by the monitoring (no user).
+ */
+int store_alert_raise(struct db *db, struct mf_alert *a,
+		      const struct actor *who, int64_t now,
+		      alert_hook_fn after, void *ctx, int *created,
+		      struct inop_err *err);
+
+/* M2: changes alert `id` like store_mf_change. */
+typedef int (*alert_decide_fn)(struct db *db, struct mf_alert *a, void *ctx,
+			       struct inop_err *err);
+int store_alert_change(struct db *db, int64_t id, const char *action,
+		       alert_decide_fn decide, void *ctx,
+		       const struct actor *who, int64_t now,
+		       struct mf_alert *a, struct inop_err *err);
+
+#endif
