@@ -22,7 +22,9 @@ if [ "${1:-}" != "--no-asan" ]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINOP_WERROR=ON \
         -DINOP_SANITIZE=ON >/dev/null
   cmake --build build-asan -j"$jobs"
+  supp="$PWD/tests/lsan.supp"   # fontconfig's caches, see the file
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     LSAN_OPTIONS="suppressions=$supp" \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure)
 fi

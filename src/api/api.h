@@ -31,6 +31,12 @@ int body_int(json_t *body, const char *key, int64_t *out,
 
 /* The database of this thread, or a 500 reply (then NULL). */
 struct db *api_db(struct req *r);
+struct cal_calendar;
+/*
+ * The calendar with ADMIN's extra days (store_calendar_acquire), or a 500
+ * reply (then NULL).  Give it back with store_calendar_release().
+ */
+const struct cal_calendar *api_calendar(struct req *r);
 /* Replies 500 and logs. */
 void reply_internal(struct req *r);
 
@@ -129,5 +135,15 @@ void api_monitoring(struct req *r);
 void api_alertmanager(struct req *r);
 void api_calendar_add(struct req *r);
 void api_calendar_holidays(struct req *r);
+void api_calendar_extra_list(struct req *r);
+void api_calendar_extra_add(struct req *r);
+void api_calendar_extra_remove(struct req *r);
+void api_reports_create(struct req *r);
+void api_reports_list(struct req *r);
+void api_reports_get(struct req *r);
+void api_reports_transition(struct req *r);
+void api_reports_export(struct req *r);
+void api_reports_audit(struct req *r);
+void api_deadlines(struct req *r);
 
 #endif

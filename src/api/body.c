@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/account.h"
+#include "store/calendar.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -151,4 +152,18 @@ struct db *api_db(struct req *r)
 	if (!db)
 		reply_internal(r);
 	return db;
+}
+
+const struct cal_calendar *api_calendar(struct req *r)
+{
+	const struct cal_calendar *cal;
+	struct db *db = api_db(r);
+
+	if (!db)
+		return NULL;
+	if (store_calendar_acquire(db, &cal) < 0) {
+		reply_internal(r);
+		return NULL;
+	}
+	return cal;
 }

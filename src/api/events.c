@@ -7,6 +7,7 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "mail/notify.h"
+#include "store/calendar.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
 #include "store/store.h"
@@ -55,9 +56,15 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	return 0;
 }
 
+/* report_due (O3) counts ADMIN's extra non-working days too. */
 static void reply_event(struct req *r, int status, const struct event *ev)
 {
-	reply_json(r, status, event_to_json(ev, NULL));
+	const struct cal_calendar *cal = api_calendar(r);
+
+	if (!cal)
+		return;
+	reply_json(r, status, event_to_json(ev, cal));
+	store_calendar_release(cal);
 }
 
 static void reply_duplicate(struct req *r, const struct inop_err *e,
@@ -356,6 +363,7 @@ void api_events_list(struct req *r)
 {
 	struct event_filter f;
 	struct event *list = NULL;
+	const struct cal_calendar *cal;
 	struct inop_err e;
 	size_t n, len;
 	int64_t total, version;
@@ -381,14 +389,19 @@ void api_events_list(struct req *r)
 			    len);
 		return;
 	}
+	cal = api_calendar(r);
+	if (!cal)
+		return;
 	if (store_events_list(db, &f, &list, &n, &total) < 0) {
+		store_calendar_release(cal);
 		free(list);
 		reply_internal(r);
 		return;
 	}
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, event_to_json(&list[i], NULL));
+		json_array_append_new(items, event_to_json(&list[i], cal));
+	store_calendar_release(cal);
 	free(list);
 	body = json_pack("{s:o, s:I}", "items", items, "total",
 			 (json_int_t)total);

@@ -3,6 +3,10 @@
 #define J ROUTE_JSON
 #define P ROUTE_PUBLIC
 #define ANY ROLE_ANY
+/* Who reads reports and deadlines: those who build, approve, send them. */
+#define REPORTERS                                                      \
+	(ROLE_CONTROL | ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO | \
+	 ROLE_ADMIN)
 
 /* The whole HTTP surface: API.md, one row per route. */
 const struct route api_routes[] = {
@@ -89,6 +93,22 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/calendar/add-business-days", api_calendar_add, ANY,
 	 0},
 	{"GET", "/api/v1/calendar/holidays", api_calendar_holidays, ANY, 0},
+	{"GET", "/api/v1/calendar/non-working-days", api_calendar_extra_list,
+	 ANY, 0},
+	{"POST", "/api/v1/calendar/non-working-days", api_calendar_extra_add,
+	 ROLE_ADMIN, J},
+	{"DELETE", "/api/v1/calendar/non-working-days/:date",
+	 api_calendar_extra_remove, ROLE_ADMIN, 0},
+	{"POST", "/api/v1/reports", api_reports_create, ROLE_CONTROL, J},
+	{"GET", "/api/v1/reports", api_reports_list, REPORTERS, 0},
+	{"GET", "/api/v1/reports/:id", api_reports_get, REPORTERS, 0},
+	{"POST", "/api/v1/reports/:id/transition", api_reports_transition,
+	 ROLE_CONTROL | ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO, J},
+	{"GET", "/api/v1/reports/:id/export", api_reports_export, REPORTERS,
+	 0},
+	{"GET", "/api/v1/reports/:id/audit", api_reports_audit, REPORTERS, 0},
+	{"GET", "/api/v1/deadlines", api_deadlines,
+	 REPORTERS | ROLE_PROCESOS, 0},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

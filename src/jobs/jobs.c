@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail/report_mail.h"
 #include "mail/sender.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -16,6 +17,7 @@
 /* The job table.  The sentinel keeps it valid while it has no row. */
 const struct job inop_jobs[] = {
 	{"processes-escalation", 60, job_processes_escalation},
+	{"report-due", 60, report_mail_due}, /* O3/N2: due in 1 business day */
 	/* N1: every few seconds, so a mail leaves soon after its cause. */
 	{"mail-sender", 2, sender_run},
 	{NULL, 0, NULL},

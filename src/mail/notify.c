@@ -65,6 +65,14 @@ static const struct trigger {
 	 "[Inop] Plazo de reporte vence en 1 día hábil:",
 	 "Un evento reportable aún no está en un reporte enviado y su plazo "
 	 "vence el próximo día hábil."},
+	{NOTIFY_REPORT_APPROVED, "report.approved", TO_ARGS_ROLE,
+	 "[Inop] Reporte aprobado, por enviar a OSIPTEL:",
+	 "Un reporte de inoperatividad fue aprobado por Dirección: envíelo a "
+	 "OSIPTEL y registre en Inop la fecha y la referencia del envío."},
+	{NOTIFY_REPORT_RETURNED, "report.returned", TO_ARGS_ROLE,
+	 "[Inop] Reporte devuelto a borrador:",
+	 "Un reporte de inoperatividad fue devuelto a borrador con "
+	 "observaciones."},
 	{NOTIFY_COMPLAINT_RECEIVED, "complaint.received", TO_ARGS_TO,
 	 "Reclamo registrado:",
 	 "Recibimos su reclamo y lo trasladamos a la empresa operadora."},

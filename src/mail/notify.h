@@ -23,6 +23,8 @@ enum notify_trigger {
 	NOTIFY_PROCESOS_ESCALATION,   /* -> args.to (the configured backups) */
 	NOTIFY_REPORT_AWAITING,       /* -> users of args.role */
 	NOTIFY_REPORT_DUE,            /* -> mailbox_control */
+	NOTIFY_REPORT_APPROVED,       /* -> users of args.role (REGULATORIO) */
+	NOTIFY_REPORT_RETURNED,       /* -> users of args.role (CONTROL) */
 	NOTIFY_COMPLAINT_RECEIVED,    /* -> args.to (the customer) */
 };
 

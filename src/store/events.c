@@ -374,6 +374,35 @@ int store_events_list(struct db *db, const struct event_filter *f,
 	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }
 
+int store_events_each(struct db *db, const char *where, const int64_t *args,
+		      size_t n_args, event_each_fn fn, void *ctx)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct buf sql;
+	struct db_stmt *st;
+	int rc = DB_FAIL;
+
+	buf_init(&sql, 8192);
+	if (!ev || buf_appends(&sql, EVENT_COLS) < 0 ||
+	    buf_appends(&sql, where) < 0)
+		goto out;
+	st = db_prepare(db, sql.s);
+	if (!st)
+		goto out;
+	for (size_t i = 0; i < n_args; i++)
+		db_bind_int(st, (int)i + 1, args[i]);
+	while ((rc = db_step(st)) == DB_ROW) {
+		event_from_row(st, ev);
+		if (fn(ev, ctx) < 0)
+			break;
+	}
+	db_reset(st);
+out:
+	buf_release(&sql);
+	free(ev);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 static int write_row(struct db *db, const struct event *ev, int64_t now)
 {
 	struct db_stmt *st;

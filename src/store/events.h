@@ -49,6 +49,17 @@ int store_events_list(struct db *db, const struct event_filter *f,
 		      struct event **out, size_t *n, int64_t *total);
 
 /*
+ * Calls fn(ev, ctx) for each event of `where`: SQL appended to the event
+ * query (columns of `events e` and `points p`), with its `?` bound to the
+ * n_args integers of `args` in order.  For other stores only: `where` is
+ * never built from user input.  fn returns 0 to go on, -1 to stop (then
+ * the result is -1).  0, or -1 on a database error or a stop.
+ */
+typedef int (*event_each_fn)(const struct event *ev, void *ctx);
+int store_events_each(struct db *db, const char *where, const int64_t *args,
+		      size_t n_args, event_each_fn fn, void *ctx);
+
+/*
  * Changes one event in one transaction: loads it (under the write lock),
  * lets `decide` check the rules and change it, writes it back with an
  * audit record `action` holding before and after.  `decide` returns 0 to

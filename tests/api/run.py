@@ -41,6 +41,8 @@ MODULES = [
     "test_refusals",
     "test_mass_failures",
     "test_calendar",
+    "test_reports",
+    "test_calendar_extra",
     "test_security",
     "test_concurrency",
     "test_mail",

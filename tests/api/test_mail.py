@@ -300,6 +300,95 @@ class N2Triggers(MailTest):
         self.assertIsNotNone(m.msg["Message-ID"])
 
 
+class N2ReportMails(MailTest):
+    """The official report's mails (O2, O3): to whoever acts next, and the
+    deadline reminder to mailbox_control once per event."""
+
+    @classmethod
+    def setUpClass(cls):
+        for name, role in (("gerente1", "GERENTE"), ("director1", "DIRECTOR"),
+                           ("regulatorio1", "REGULATORIO")):
+            if name in ENV:
+                continue
+            r = ENV["admin"].post("/api/v1/users", {
+                "username": name, "password": PASSWORD, "name": name,
+                "email": name + "@inop-test.pe", "roles": [role],
+                "points": []})
+            assert r.status == 201, r
+            ENV[name] = login_at(ENV["server"].port, name, PASSWORD)
+
+    def closed_event(self, start, minutes=60, procedure="ALTAS"):
+        r = ENV["jefe2"].post("/api/v1/events", t.event_payload(
+            "MAIL-P2", procedure=procedure, started_at=iso(start)))
+        self.assertEqual(r.status, 201, repr(r))
+        ev = r.json
+        r = ENV["jefe2"].post("/api/v1/events/%s/close" % ev["id"], {
+            "ended_at": iso(start + dt.timedelta(minutes=minutes)),
+            "closure_reason": "SIN_FLUIDO_ELECTRICO"})
+        self.assertEqual(r.status, 200, repr(r))
+        return r.json
+
+    def move(self, rep, to, who, **extra):
+        body = dict(extra, to=to)
+        r = ENV[who].post("/api/v1/reports/%s/transition" % rep["id"], body)
+        self.assertEqual(r.status, 200, repr(r))
+
+    def test_n2_report_mails_whoever_acts_next(self):
+        d = t.lima_date(now()) - dt.timedelta(days=20)
+        self.closed_event(dt.datetime(d.year, d.month, d.day, 10,
+                                      tzinfo=t.LIMA))
+        r = ENV["control1"].post("/api/v1/reports", {
+            "from": d.isoformat(), "to": d.isoformat()})
+        self.assertEqual(r.status, 201, repr(r))
+        rep = r.json
+        subject = "Reporte N.º %d" % rep["id"]
+        self.move(rep, "EN_REVISION", "control1")
+        m = self.one_mail(lambda m: m.subject == "[Inop] Reporte de "
+                          "inoperatividad por aprobar: " + subject,
+                          "awaiting Gerencia")
+        self.assertEqual(m.rcpt, ["gerente1@inop-test.pe"])
+        self.assertLink(m, "/#/reportes/%d" % rep["id"])
+        self.move(rep, "BORRADOR", "gerente1", comment="Falta el evento 7")
+        m = self.one_mail(lambda m: m.subject == "[Inop] Reporte devuelto "
+                          "a borrador: " + subject, "sent back")
+        self.assertEqual(m.rcpt, ["control1@inop-test.pe"])
+        self.assertIn("Falta el evento 7", m.text)
+        self.move(rep, "EN_REVISION", "control1")
+        self.move(rep, "APROBADO_GERENTE", "gerente1")
+        m = self.one_mail(lambda m: "por aprobar: " + subject in m.subject
+                          and m.rcpt == ["director1@inop-test.pe"],
+                          "awaiting Dirección")
+        self.move(rep, "APROBADO_DIRECTOR", "director1")
+        m = self.one_mail(lambda m: m.subject == "[Inop] Reporte aprobado, "
+                          "por enviar a OSIPTEL: " + subject, "approved")
+        self.assertEqual(m.rcpt, ["regulatorio1@inop-test.pe"])
+
+    def test_n2_report_due_in_one_business_day_mails_control_once(self):
+        today = t.lima_date(now())
+        # the latest end day whose deadline is today or the next business
+        # day: reminded; the one after it is not due yet
+        end = today
+        while t.add_business_days(end, 3) > t.add_business_days(today, 1):
+            end -= dt.timedelta(days=1)
+        due = self.closed_event(dt.datetime(end.year, end.month, end.day, 9,
+                                            tzinfo=t.LIMA),
+                                procedure="BAJAS")
+        for _ in range(2):   # two runs (as two nodes would): one mail
+            p = t.run_inop(["jobs", "run", "--db", ENV["db"]]
+                           + server_args(ENV["sink"].port))
+            self.assertEqual(p.returncode, 0, p.stderr)
+        m = self.one_mail(lambda m: m.subject == "[Inop] Plazo de reporte "
+                          "vence en 1 día hábil: " + due["number"],
+                          "deadline reminder")
+        self.assertEqual(m.rcpt, sorted(CONTROL_BOX))
+        self.assertIn(t.add_business_days(end, 3).strftime("%d/%m/%Y"),
+                      m.text)
+        self.assertLink(m, "/#/eventos/" + due["number"])
+        time.sleep(2)
+        self.assertEqual(len([m for m in mails() if m.subject.endswith(
+            ": " + due["number"]) and "Plazo" in m.subject]), 1)
+
+
 class N1NeverLost(MailTest):
 
     def test_n1_fifty_mails_while_smtp_is_down_arrive_each_once(self):

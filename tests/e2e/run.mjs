@@ -162,6 +162,12 @@ async function setUpData(base) {
     username: 'procesos', password: PASSWORD, name: 'Marcelo Linares', email: 'marcelo.linares@example.pe',
     roles: ['PROCESOS'], points: [],
   }, 201);
+  for (const [username, name, role] of [['gerente', 'Luis Paredes', 'GERENTE'],
+    ['director', 'Marta Salas', 'DIRECTOR'], ['regulatorio', 'Jorge Ríos', 'REGULATORIO']]) {
+    await admin.ok('POST', '/users', {
+      username, password: PASSWORD, name, email: `${username}@example.pe`, roles: [role], points: [],
+    }, 201);
+  }
   await admin.ok('POST', '/users', {
     username: 'fallas', password: PASSWORD, name: 'Fallas de Sistemas y Plataforma', email: 'fallas@example.pe',
     roles: ['FALLAS'], points: [],
@@ -763,6 +769,128 @@ function defineTests(base, data) {
     await expectText(page.locator('.page-head .badge'), /Cerrado/, 'evento cerrado con la falla');
     await expectText(page.locator('.dl'), /Falla masiva de aplicativo/, 'motivo de cierre del evento');
     await shot(page, 'evento-cerrado-por-falla');
+  });
+
+  test('Reporte a OSIPTEL: toda la cadena de aprobación hasta la descarga', async (page, context) => {
+    const as = async (username) => {
+      await context.clearCookies();
+      await login(page, base, username);
+    };
+    const step = async (label, flash) => {
+      await page.getByRole('button', { name: label }).click();
+      await expectText(page.locator('.notice-success'), flash, `aviso tras «${label}»`);
+    };
+    /* CONTROL builds it for the last week */
+    await as('control');
+    await page.locator('#app-nav').getByRole('link', { name: 'Reportes' }).click();
+    await page.getByRole('heading', { name: 'Nuevo reporte' }).waitFor();
+    await shot(page, 'reportes-lista-vacia');
+    await page.getByRole('button', { name: 'Crear reporte' }).click();
+    await expectText(page.locator('.notice-success'), /Reporte N\.º \d+ creado en borrador con \d+ eventos/, 'reporte creado');
+    const id = /#\/reportes\/(\d+)/.exec(page.url())[1];
+    const first = (await page.locator('section[aria-labelledby=rows-title] tbody tr td:first-child a').first().textContent()).trim();
+    assert(NUMBER_RE.test(first), `primer evento del reporte: ${first}`);
+    await expectText(page.locator('.stepper [aria-current=step]'), /Borrador/, 'etapa actual');
+    await shot(page, 'reporte-borrador');
+    await step('Enviar a revisión', /enviado a revisión/);
+    const hash = (await page.locator('[data-testid=snapshot-hash]').textContent()).trim();
+    assert(/^[0-9a-f]{64}$/.test(hash), `huella: ${hash}`);
+    assert(await page.getByRole('button', { name: 'Enviar a revisión' }).count() === 0, 'CONTROL puede volver a enviar');
+    /* GERENTE sees it waiting for him and approves */
+    await as('gerente');
+    await page.goto(`${base}/#/reportes`);
+    await expectText(page.locator('.notice-warning'), new RegExp(`espera su acción: Reporte N\\.º ${id}`), 'pendiente del gerente');
+    await shot(page, 'reportes-pendiente-gerente');
+    await page.locator('.notice-warning a').first().click();
+    await step('Aprobar (Gerencia)', /aprobado por Gerencia/);
+    /* DIRECTOR sends it back: the comment is required */
+    await as('director');
+    await page.goto(`${base}/#/reportes/${id}`);
+    await page.locator('summary', { hasText: 'Devolver a borrador' }).click();
+    await page.getByRole('button', { name: 'Devolver a borrador' }).click();
+    await expectText(page.locator('[data-field=comment] .field-error'), /comentario/, 'comentario obligatorio');
+    await page.getByLabel('Motivo de la devolución').fill('Falta revisar el evento ' + first);
+    await step('Devolver a borrador', /devuelto a borrador/);
+    await expectText(page.locator('section[aria-labelledby=trail-title] tbody tr:last-child'), /Falta revisar el evento/, 'comentario en la trayectoria');
+    await shot(page, 'reporte-devuelto');
+    /* the chain again, to the end */
+    await as('control');
+    await page.goto(`${base}/#/reportes/${id}`);
+    await step('Enviar a revisión', /enviado a revisión/);
+    await as('gerente');
+    await page.goto(`${base}/#/reportes/${id}`);
+    await step('Aprobar (Gerencia)', /aprobado por Gerencia/);
+    await as('director');
+    await page.goto(`${base}/#/reportes/${id}`);
+    await page.getByRole('button', { name: 'Aprobar (Dirección)' }).waitFor();
+    await shot(page, 'reporte-para-director');
+    await step('Aprobar (Dirección)', /aprobado por Dirección/);
+    await as('regulatorio');
+    await page.goto(`${base}/#/reportes/${id}`);
+    await page.getByRole('button', { name: 'Marcar como enviado a OSIPTEL' }).click();
+    await expectText(page.locator('[data-field=reference] .field-error'), /referencia/, 'referencia obligatoria');
+    await page.getByLabel('Referencia del envío').fill('Carta C-0451-2026/GR');
+    await step('Marcar como enviado a OSIPTEL', /marcado como enviado a OSIPTEL/);
+    await expectText(page.locator('.page-head .badge'), /Enviado a OSIPTEL/, 'estado final');
+    assert(await page.locator('.stepper li.done').count() === 4, 'etapas completas');
+    const trail = await page.locator('section[aria-labelledby=trail-title] tbody tr').count();
+    assert(trail === 8, `pasos en la trayectoria: ${trail}`);
+    await shot(page, 'reporte-enviado');
+    /* frozen again after the send-back: a new snapshot, a new hash */
+    const finalHash = (await page.locator('[data-testid=snapshot-hash]').textContent()).trim();
+    assert(/^[0-9a-f]{64}$/.test(finalHash) && finalHash !== hash, `huella final: ${finalHash}`);
+    /* the downloads */
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inop-e2e-dl-'));
+    for (const [format, magic] of [['pdf', '%PDF-'], ['xlsx', 'PK'], ['csv', 'N.º de evento']]) {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(`a[data-format=${format}]`).click()]);
+      const file = path.join(dir, dl.suggestedFilename());
+      await dl.saveAs(file);
+      assert(file.endsWith(`reporte-inoperatividad-${id}.${format}`), `nombre de la descarga: ${file}`);
+      const head = fs.readFileSync(file).subarray(0, Buffer.byteLength(magic)).toString('utf8');
+      assert(head === magic, `${format}: empieza con ${JSON.stringify(head)}`);
+    }
+    const text = spawnSync('pdftotext', ['-layout', path.join(dir, `reporte-inoperatividad-${id}.pdf`), '-'], { encoding: 'utf8' }).stdout;
+    for (const want of ['Reporte de Eventos de Inoperatividad de los Sistemas de Atención', first, finalHash, 'Marta Salas (director)', 'Carta C-0451-2026/GR']) {
+      assert(text.includes(want), `el PDF no dice ${want}`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('Plazos: eventos por reportar y calendario de ADMIN', async (page, context) => {
+    /* a fresh closed event is due in 3 business days and holds no report */
+    const jefe = await data.anon.login('jefe.sur', PASSWORD);
+    const ev = await jefe.ok('POST', '/events', {
+      point: 'ACD-TRUJ-02', procedure: 'RECLAMOS', requests: ['QUEJA'], applications: ['WEB_ASESOR_RECLAMOS'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'INUNDACION', started_at: limaNow(-90), attest_total: true,
+    }, 201);
+    await jefe.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(-30), closure_reason: 'INFRAESTRUCTURA_PUNTO' }, 200);
+    await login(page, base, 'control');
+    await page.locator('#app-nav').getByRole('link', { name: 'Plazos' }).click();
+    const row = page.locator(`tr[data-number="${ev.number}"]`);
+    await expectText(row, /Quedan \d días hábiles|Queda 1 día hábil|Vence hoy/, 'días hábiles que quedan');
+    await expectText(row, /Sin reporte/, 'sin reporte');
+    await shot(page, 'plazos');
+    /* ADMIN declares a non-working day; a national holiday is refused next to the date */
+    await context.clearCookies();
+    await login(page, base, 'admin', ADMIN_PASSWORD);
+    await page.locator('#app-nav').getByRole('link', { name: 'Calendario' }).click();
+    await page.getByRole('heading', { name: 'Agregar un día no laborable' }).waitFor();
+    const year = (await page.locator('.year').textContent()).trim();
+    await page.getByRole('button', { name: `Año ${Number(year) + 1}` }).click();
+    await page.getByLabel('Fecha').fill(`${Number(year) + 1}-12-25`);
+    await page.getByLabel('Motivo').fill('Navidad otra vez');
+    await page.getByRole('button', { name: 'Agregar día no laborable' }).click();
+    await expectText(page.locator('[data-field=date] .field-error'), /feriado nacional/, 'feriado rechazado');
+    const friday = `${Number(year) + 1}-12-24`;
+    await page.getByLabel('Fecha').fill(friday);
+    await page.getByLabel('Motivo').fill('Día no laborable para el sector público');
+    await page.getByRole('button', { name: 'Agregar día no laborable' }).click();
+    await expectText(page.locator('.notice-success'), /es ahora un día no laborable/, 'día agregado');
+    await expectText(page.locator(`tr[data-date="${friday}"]`), /sector público/, 'día en la lista');
+    await shot(page, 'calendario-admin');
+    await page.locator(`tr[data-date="${friday}"]`).getByRole('button', { name: /Quitar/ }).click();
+    await expectText(page.locator('.notice-success'), /vuelve a ser día hábil/, 'día quitado');
+    assert(await page.locator(`tr[data-date="${friday}"]`).count() === 0, 'el día sigue en la lista');
   });
 
   test('Cerrar sesión vuelve al ingreso', async (page) => {

@@ -374,6 +374,31 @@ static void test_d1_extra_days_are_not_business_days(void **state)
 						   D(2027, 1, 4), NULL), 5);
 }
 
+/* An extra day next to a holiday run makes the run longer (a "puente"). */
+static void test_d1_extra_day_bridges_holiday_runs(void **state)
+{
+	int32_t extra[2];
+	struct cal_calendar cal = { extra, 2 };
+
+	(void)state;
+	extra[0] = cal_day_number(D(2026, 7, 27)); /* Mon before 28-29 Jul */
+	extra[1] = cal_day_number(D(2026, 12, 7)); /* Mon before 8-9 Dec */
+	/* Fri 24 Jul + 1: Mon 27 (extra), 28, 29 (Fiestas Patrias) -> 30. */
+	assert_date(cal_add_business_days(D(2026, 7, 24), 1, &cal), 2026, 7,
+		    30);
+	/* Fri 4 Dec + 1: Mon 7 (extra), 8, 9 (holidays) -> Thu 10. */
+	assert_date(cal_add_business_days(D(2026, 12, 4), 1, &cal), 2026, 12,
+		    10);
+	/* O3 from a Friday end: 3 business days then fall on 10-14 Dec. */
+	assert_date(cal_add_business_days(D(2026, 12, 4), 3, &cal), 2026, 12,
+		    14);
+	assert_date(cal_add_business_days(D(2026, 12, 4), 3, NULL), 2026, 12,
+		    11);
+	assert_int_equal(cal_business_days_between(D(2026, 7, 24),
+						   D(2026, 7, 31), &cal),
+			 2);
+}
+
 static void test_d1_business_days_between(void **state)
 {
 	struct cal_date start = D(2026, 7, 24);
@@ -700,6 +725,7 @@ int main(void)
 		cmocka_unit_test(
 			test_d1_add_business_days_zero_weekend_and_limits),
 		cmocka_unit_test(test_d1_extra_days_are_not_business_days),
+		cmocka_unit_test(test_d1_extra_day_bridges_holiday_runs),
 		cmocka_unit_test(test_d1_business_days_between),
 		cmocka_unit_test(test_d2_day_number_anchors),
 		cmocka_unit_test(test_d2_every_day_1970_9999_round_trips),

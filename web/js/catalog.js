@@ -76,10 +76,21 @@ const FIXED = {
     'alert.raise': 'Alerta de falla masiva',
     'alert.confirm': 'Alerta confirmada',
     'alert.discard': 'Alerta descartada',
+    'report.create': 'Reporte creado',
+    'report.transition': 'Cambio de estado del reporte',
+  },
+  /* SPEC O2, in the order a report goes through them */
+  reportStatus: {
+    BORRADOR: 'Borrador',
+    EN_REVISION: 'En revisión',
+    APROBADO_GERENTE: 'Aprobado por Gerencia',
+    APROBADO_DIRECTOR: 'Aprobado por Dirección',
+    ENVIADO: 'Enviado a OSIPTEL',
   },
 };
 
 export const ROLES = Object.keys(FIXED.role);
+export const REPORT_STATES = Object.keys(FIXED.reportStatus);
 
 /* name('procedure', 'CONSULTAS') -> 'Consultas' */
 export function name(kind, code) {

@@ -8,7 +8,6 @@
  * Later issues add their screens here, e.g.
  *   {path: '/fallas', nav: 'Fallas masivas', roles: ['JEFE', 'FALLAS', 'SOPORTE'], ...}
  *   {path: '/control', nav: 'Control', roles: ['CONTROL', 'PROCESOS'], ...}
- *   {path: '/reportes', nav: 'Reportes', roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO'], ...}
  *   {path: '/reclamos', nav: 'Reclamos', roles: ['RECLAMOS'], ...}
  */
 export const SCREENS = [
@@ -33,6 +32,21 @@ export const SCREENS = [
     path: '/registrar/:point', parent: '/registrar', title: 'Registrar inoperatividad',
     roles: ['JEFE', 'ADMIN'],
     load: () => import('./screens/register.js'),
+  },
+  {
+    path: '/reportes', nav: 'Reportes', title: 'Reportes a OSIPTEL',
+    roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN'],
+    load: () => import('./screens/reports.js'),
+  },
+  {
+    path: '/reportes/:id', parent: '/reportes', title: 'Reporte',
+    roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN'],
+    load: () => import('./screens/report.js'),
+  },
+  {
+    path: '/plazos', nav: 'Plazos', title: 'Plazos de reporte',
+    roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN', 'PROCESOS'],
+    load: () => import('./screens/deadlines.js'),
   },
   {
     path: '/control', nav: 'Control', title: 'Control de eventos', roles: ['CONTROL'],
@@ -67,5 +81,9 @@ export const SCREENS = [
   {
     path: '/admin/puntos', nav: 'Puntos de atención', title: 'Puntos de atención', roles: ['ADMIN'],
     load: () => import('./screens/admin-points.js'),
+  },
+  {
+    path: '/admin/calendario', nav: 'Calendario', title: 'Calendario de días hábiles', roles: ['ADMIN'],
+    load: () => import('./screens/admin-calendar.js'),
   },
 ];

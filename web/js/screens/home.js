@@ -105,6 +105,12 @@ async function generalSection(view) {
     kpi(open.total, 'Eventos abiertos', href('/eventos', { status: 'OPEN' })),
     kpi(todays.total, 'Eventos iniciados hoy', href('/eventos', { from: today, to: today })),
   ];
+  if (hasRole('CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN', 'PROCESOS')) {
+    /* O3: what is late or about to be, on the first screen */
+    const board = await api.get('/deadlines', { limit: 1 });
+    kpis.push(kpi(board.total, 'Eventos por reportar a OSIPTEL', href('/plazos')));
+    kpis.push(kpi(board.overdue, 'Con el plazo de reporte vencido', href('/plazos', { overdue: 'true' })));
+  }
   if (hasRole('CONTROL')) {
     const [failing, late] = await Promise.all([
       api.get('/control/events', { limit: 1 }),

@@ -1,0 +1,622 @@
+/*
+ * The official report (O1-O4): build, read, move through the approval
+ * chain, export; and the deadline board (O3).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "calendar/cal.h"
+#include "domain/event_json.h"
+#include "mail/report_mail.h"
+#include "render/render.h"
+#include "store/calendar.h"
+#include "store/events.h"
+#include "store/reports.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/strnum.h"
+
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX 500
+
+static json_t *opt_str(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *opt_time(int64_t t)
+{
+	char s[26];
+
+	if (!t)
+		return json_null();
+	cal_format_lima(t, s);
+	return json_string(s);
+}
+
+/* The fields every report answer has (the list's items). */
+static json_t *report_summary(const struct report_info *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "status",
+			    json_string(report_status_code(r->status)));
+	json_object_set_new(o, "status_name",
+			    json_string(report_status_name(r->status)));
+	json_object_set_new(o, "from", json_string(r->from));
+	json_object_set_new(o, "to", json_string(r->to));
+	json_object_set_new(o, "created_at", opt_time(r->created_at));
+	json_object_set_new(o, "created_by", json_string(r->created_by));
+	json_object_set_new(o, "updated_at", opt_time(r->updated_at));
+	json_object_set_new(o, "frozen",
+			    json_boolean(report_is_frozen(r->status)));
+	json_object_set_new(o, "frozen_at", opt_time(r->frozen_at));
+	json_object_set_new(o, "snapshot_hash", opt_str(r->hash));
+	json_object_set_new(o, "sent_on", opt_str(r->sent_on));
+	json_object_set_new(o, "sent_reference", opt_str(r->sent_reference));
+	json_object_set_new(o, "sent_at", opt_time(r->sent_at));
+	json_object_set_new(o, "total_events", json_integer(r->n_events));
+	return o;
+}
+
+static json_t *trail_json(const struct report_step *t, size_t n)
+{
+	json_t *a = json_array();
+	char at[26];
+
+	for (size_t i = 0; i < n; i++) {
+		cal_format_lima(t[i].at, at);
+		json_array_append_new(
+			a,
+			json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+				  "from", opt_str(t[i].from), "to", t[i].to,
+				  "at", at, "by", t[i].username, "by_name",
+				  t[i].name, "role", t[i].role, "comment",
+				  opt_str(t[i].comment), "reference",
+				  opt_str(t[i].reference)));
+	}
+	return a;
+}
+
+static json_t *next_json(const struct report_info *r, unsigned roles)
+{
+	unsigned next = report_next_statuses(r->status, roles);
+	json_t *a = json_array();
+
+	for (int s = 0; s < REPORT_STATUS_COUNT; s++)
+		if (next & 1u << s)
+			json_array_append_new(
+				a, json_string(report_status_code(
+					   (enum report_status)s)));
+	return a;
+}
+
+/* Everything a report page needs; the rows unless `with_rows` is 0. */
+struct full {
+	struct report_info info;
+	struct report_row *rows;
+	size_t n_rows;
+	struct report_step *trail;
+	size_t n_trail;
+};
+
+static void full_release(struct full *f)
+{
+	free(f->rows);
+	free(f->trail);
+	f->rows = NULL;
+	f->trail = NULL;
+}
+
+static int full_load(struct req *r, struct db *db, struct full *f)
+{
+	const struct cal_calendar *cal;
+	int rc;
+
+	if (store_calendar_acquire(db, &cal) < 0)
+		return -1;
+	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, r->now,
+			       &f->rows,
+			       &f->n_rows);
+	store_calendar_release(cal);
+	if (rc < 0)
+		return -1;
+	return store_report_trail(db, f->info.id, &f->trail, &f->n_trail);
+}
+
+static json_t *report_full(const struct full *f, unsigned roles,
+			   int with_rows)
+{
+	json_t *o = report_summary(&f->info);
+	json_t *numbers = json_array(), *rows = json_array();
+
+	for (size_t i = 0; i < f->n_rows; i++) {
+		json_array_append_new(numbers,
+				      json_string(f->rows[i].number));
+		if (with_rows)
+			json_array_append_new(rows,
+					      report_row_to_json(&f->rows[i]));
+	}
+	/* A BORRADOR shows what it would hold now. */
+	json_object_set_new(o, "total_events",
+			    json_integer((json_int_t)f->n_rows));
+	json_object_set_new(o, "events", numbers);
+	if (with_rows)
+		json_object_set_new(o, "rows", rows);
+	else
+		json_decref(rows);
+	json_object_set_new(o, "transitions",
+			    trail_json(f->trail, f->n_trail));
+	json_object_set_new(o, "next", next_json(&f->info, roles));
+	return o;
+}
+
+static void reply_report(struct req *r, struct db *db, int status,
+			 struct full *f, int with_rows)
+{
+	if (full_load(r, db, f) < 0)
+		goto internal;
+	reply_json(r, status, report_full(f, r->actor.roles, with_rows));
+	full_release(f);
+	return;
+internal:
+	log_error("cannot read report %lld", (long long)f->info.id);
+	full_release(f);
+	reply_internal(r);
+}
+
+/* The report of the path: 404 (replied) when there is none. */
+static int load_report(struct req *r, struct db *db, struct report_info *info)
+{
+	struct inop_err e;
+	int64_t id;
+	int rc = 0;
+
+	if (strnum_i64(r->param[0], 1, INT64_MAX, &id) == 0)
+		rc = store_report_get(db, id, info);
+	if (rc < 0) {
+		reply_internal(r);
+		return -1;
+	}
+	if (rc == 0) {
+		err_set(&e, 404, "NOT_FOUND", NULL,
+			"No existe el reporte '%s'", r->param[0]);
+		reply_error(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------- handlers ---------- */
+
+static int body_date(json_t *b, const char *key, struct cal_date *d,
+		     char out[11], struct inop_err *e)
+{
+	if (body_str(b, key, 1, out, 11, e) < 0 || cal_parse_date(out, d) < 0)
+		return err_validation(e, key,
+				      "El campo '%s' debe ser una fecha "
+				      "AAAA-MM-DD",
+				      key);
+	return 0;
+}
+
+void api_reports_create(struct req *r)
+{
+	struct full f = {0};
+	struct cal_date from, to;
+	struct inop_err e;
+	struct db *db;
+
+	if (body_date(r->body, "from", &from, f.info.from, &e) < 0 ||
+	    body_date(r->body, "to", &to, f.info.to, &e) < 0 ||
+	    report_period_check(from, to, &e) < 0) {
+		reply_error(r, &e);
+		return;
+	}
+	db = api_db(r);
+	if (!db)
+		return;
+	if (store_report_create(db, &f.info, &r->actor, r->now, &e) < 0) {
+		reply_error(r, &e);
+		return;
+	}
+	/* The rows are on GET: a big period would make this answer slow. */
+	reply_report(r, db, 201, &f, 0);
+}
+
+void api_reports_list(struct req *r)
+{
+	const char *status = http_query(r, "status");
+	const char *lim = http_query(r, "limit"),
+		   *off = http_query(r, "offset");
+	enum report_status st;
+	struct report_info *list = NULL;
+	int64_t limit = LIST_LIMIT_DEFAULT, offset = 0, total;
+	struct inop_err e;
+	size_t n;
+	json_t *items;
+	struct db *db;
+
+	if (status && !*status)
+		status = NULL;
+	if (status && report_status_parse(status, &st) < 0) {
+		err_validation(&e, "status", "Estado desconocido: '%s'",
+			       status);
+		reply_error(r, &e);
+		return;
+	}
+	if (lim && *lim && strnum_i64(lim, 1, LIST_LIMIT_MAX, &limit) < 0) {
+		err_validation(&e, "limit", "'limit' va de 1 a %d",
+			       LIST_LIMIT_MAX);
+		reply_error(r, &e);
+		return;
+	}
+	if (off && *off && strnum_i64(off, 0, INT32_MAX, &offset) < 0) {
+		err_validation(&e, "offset", "'offset' debe ser 0 o más");
+		reply_error(r, &e);
+		return;
+	}
+	db = api_db(r);
+	if (!db)
+		return;
+	if (store_reports_list(db, status, limit, offset, &list, &n, &total) <
+	    0) {
+		free(list);
+		reply_internal(r);
+		return;
+	}
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = report_summary(&list[i]);
+
+		json_object_set_new(o, "next",
+				    next_json(&list[i], r->actor.roles));
+		json_array_append_new(items, o);
+	}
+	free(list);
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", items, "total",
+			     (json_int_t)total));
+}
+
+void api_reports_get(struct req *r)
+{
+	const char *rows = http_query(r, "rows");
+	struct full f = {0};
+	struct db *db = api_db(r);
+
+	if (!db || load_report(r, db, &f.info) < 0)
+		return;
+	reply_report(r, db, 200, &f, !(rows && strcmp(rows, "false") == 0));
+}
+
+struct transition_body {
+	char to[24];
+	char comment[REPORT_COMMENT_MAX * 4 + 1];
+	char reference[REPORT_REFERENCE_MAX * 4 + 1];
+	char date[16];
+};
+
+static int parse_transition(struct req *r, struct transition_body *t,
+			    struct report_change *c, struct inop_err *e)
+{
+	json_t *b = r->body;
+
+	if (body_str(b, "to", 1, t->to, sizeof(t->to), e) < 0 ||
+	    report_status_parse(t->to, &c->to) < 0)
+		return err_validation(e, "to",
+				      "'to' debe ser BORRADOR, EN_REVISION, "
+				      "APROBADO_GERENTE, APROBADO_DIRECTOR o "
+				      "ENVIADO");
+	if (body_text(b, "comment", 0, REPORT_COMMENT_MAX, t->comment,
+		      sizeof(t->comment), e) < 0 ||
+	    body_text(b, "reference", 0, REPORT_REFERENCE_MAX, t->reference,
+		      sizeof(t->reference), e) < 0 ||
+	    body_str(b, "date", 0, t->date, sizeof(t->date), e) < 0)
+		return -1;
+	c->comment = t->comment;
+	c->reference = t->reference;
+	c->sent_on = t->date;
+	c->cat = &r->app->catalog;
+	c->today = cal_lima_date(r->now);
+	c->after = report_mail_transition;
+	return 0;
+}
+
+void api_reports_transition(struct req *r)
+{
+	struct transition_body *t = calloc(1, sizeof(*t));
+	struct report_change c = {0};
+	struct full f = {0};
+	struct inop_err e;
+	struct db *db = api_db(r);
+
+	if (!t || !db) {
+		if (db)
+			reply_internal(r);
+		free(t);
+		return;
+	}
+	if (parse_transition(r, t, &c, &e) < 0) {
+		reply_error(r, &e);
+	} else if (load_report(r, db, &f.info) == 0) {
+		if (store_calendar_acquire(db, &c.cal) < 0) {
+			reply_internal(r);
+		} else if (store_report_transition(db, f.info.id, &c,
+						   &r->actor, r->now, &f.info,
+						   &e) < 0) {
+			reply_error(r, &e);
+		} else {
+			reply_report(r, db, 200, &f, 0);
+		}
+		store_calendar_release(c.cal);
+	}
+	free(t);
+}
+
+static json_t *json_or_null(const char *s)
+{
+	json_t *v = s ? json_loads(s, 0, NULL) : NULL;
+
+	return v ? v : json_null();
+}
+
+/* A1: the audit records of one report, oldest first. */
+void api_reports_audit(struct req *r)
+{
+	struct report_info info;
+	struct audit_item *items = NULL;
+	size_t n = 0;
+	char at[26];
+	json_t *list;
+	struct db *db = api_db(r);
+
+	if (!db || load_report(r, db, &info) < 0)
+		return;
+	if (store_audit_of(db, "report", info.id, &items, &n) < 0) {
+		reply_internal(r);
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		cal_format_lima(items[i].at, at);
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+					(json_int_t)items[i].id, "at", at,
+					"actor", items[i].actor, "action",
+					items[i].action, "before",
+					json_or_null(items[i].before_json),
+					"after",
+					json_or_null(items[i].after_json)));
+	}
+	audit_items_free(items, n);
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", list, "total",
+			     (json_int_t)n));
+}
+
+/* ---------- exports ---------- */
+
+static int xlsx_bytes(const struct report_doc *doc, char **out, size_t *len)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	struct buf b;
+	FILE *fp = NULL;
+	char chunk[65536];
+	size_t got;
+	int fd, rc = -1;
+
+	snprintf(path, sizeof(path), "%s/inop-report-XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	buf_init(&b, RENDER_MAX_BYTES);
+	if (render_xlsx(doc, path) < 0)
+		goto out;
+	fp = fopen(path, "rb");
+	if (!fp)
+		goto out;
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, got) < 0)
+			goto out;
+	if (!ferror(fp)) {
+		*out = buf_detach(&b, len);
+		rc = 0;
+	}
+out:
+	if (fp)
+		fclose(fp);
+	unlink(path);
+	buf_release(&b);
+	return rc;
+}
+
+static int render(const char *format, const struct report_doc *doc,
+		  char **out, size_t *len)
+{
+	struct buf b;
+	int rc;
+
+	if (strcmp(format, "xlsx") == 0)
+		return xlsx_bytes(doc, out, len);
+	buf_init(&b, RENDER_MAX_BYTES);
+	rc = strcmp(format, "pdf") == 0 ? render_pdf(doc, &b)
+					: render_csv(doc, &b);
+	if (rc == 0)
+		*out = buf_detach(&b, len);
+	buf_release(&b);
+	return rc;
+}
+
+static const char *content_type(const char *format)
+{
+	if (strcmp(format, "xlsx") == 0)
+		return "application/vnd.openxmlformats-officedocument."
+		       "spreadsheetml.sheet";
+	if (strcmp(format, "pdf") == 0)
+		return "application/pdf";
+	return "text/csv; charset=utf-8";
+}
+
+static int export_format(struct req *r, const char **format)
+{
+	static const char *const formats[] = {"xlsx", "pdf", "csv"};
+	const char *f = http_query(r, "format");
+	struct inop_err e;
+
+	for (size_t i = 0; f && i < 3; i++)
+		if (strcmp(f, formats[i]) == 0) {
+			*format = formats[i];
+			return 0;
+		}
+	err_validation(&e, "format", "'format' debe ser xlsx, pdf o csv");
+	reply_error(r, &e);
+	return -1;
+}
+
+void api_reports_export(struct req *r)
+{
+	struct full f = {0};
+	struct report_doc doc;
+	const char *format;
+	char disposition[128], *data = NULL;
+	size_t len = 0;
+	struct db *db;
+
+	if (export_format(r, &format) < 0)
+		return;
+	db = api_db(r);
+	if (!db || load_report(r, db, &f.info) < 0)
+		return;
+	if (full_load(r, db, &f) < 0) {
+		log_error("cannot read report %lld", (long long)f.info.id);
+		goto internal;
+	}
+	doc = (struct report_doc){
+		.id = f.info.id, .status = f.info.status,
+		.generated_at = f.info.frozen_at ? f.info.frozen_at : r->now,
+		.rows = f.rows, .n_rows = f.n_rows, .trail = f.trail,
+		.n_trail = f.n_trail};
+	memcpy(doc.from, f.info.from, sizeof(doc.from));
+	memcpy(doc.to, f.info.to, sizeof(doc.to));
+	memcpy(doc.hash, f.info.hash, sizeof(doc.hash));
+	if (render(format, &doc, &data, &len) < 0) {
+		log_error("cannot render report %lld as %s",
+			  (long long)f.info.id, format);
+		goto internal;
+	}
+	snprintf(disposition, sizeof(disposition),
+		 "attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
+		 (long long)f.info.id, format);
+	reply_header(r, "Content-Disposition", disposition);
+	reply_bytes(r, 200, content_type(format), data, len);
+	full_release(&f);
+	return;
+internal:
+	full_release(&f);
+	reply_internal(r);
+}
+
+/* ---------- the deadline board (O3) ---------- */
+
+static json_t *deadline_item(struct db *db, const struct event *ev,
+			     const struct cal_calendar *cal,
+			     struct cal_date today)
+{
+	json_t *o = event_to_json(ev, cal);
+	struct cal_date due;
+	enum report_status st;
+	int64_t report_id;
+
+	if (event_report_due(ev, cal, &due)) {
+		json_object_set_new(o, "business_days_left",
+				    json_integer(cal_business_days_between(
+					    today, due, cal)));
+		json_object_set_new(
+			o, "overdue",
+			json_boolean(cal_day_number(today) >
+				     cal_day_number(due)));
+	}
+	if (store_event_pending_report(db, ev->id, &report_id, &st) == 1)
+		json_object_set_new(
+			o, "report",
+			json_pack("{s:I, s:s}", "id", (json_int_t)report_id,
+				  "status", report_status_code(st)));
+	else
+		json_object_set_new(o, "report", json_null());
+	return o;
+}
+
+static int deadline_query(struct req *r, int *overdue_only, int64_t *limit,
+			  int64_t *offset)
+{
+	const char *ov = http_query(r, "overdue");
+	const char *lim = http_query(r, "limit"),
+		   *off = http_query(r, "offset");
+	struct inop_err e;
+
+	*overdue_only = ov && strcmp(ov, "true") == 0;
+	*limit = 100;
+	*offset = 0;
+	if (ov && *ov && strcmp(ov, "true") != 0 && strcmp(ov, "false") != 0)
+		err_validation(&e, "overdue", "'overdue' es true o false");
+	else if (lim && *lim && strnum_i64(lim, 1, LIST_LIMIT_MAX, limit) < 0)
+		err_validation(&e, "limit", "'limit' va de 1 a %d",
+			       LIST_LIMIT_MAX);
+	else if (off && *off && strnum_i64(off, 0, INT32_MAX, offset) < 0)
+		err_validation(&e, "offset", "'offset' debe ser 0 o más");
+	else
+		return 0;
+	reply_error(r, &e);
+	return -1;
+}
+
+void api_deadlines(struct req *r)
+{
+	const struct cal_calendar *cal;
+	struct cal_date today = cal_lima_date(r->now);
+	struct event *list = NULL;
+	int64_t limit, offset, total, overdue, cutoff;
+	int overdue_only;
+	size_t n = 0;
+	char today_s[11];
+	json_t *items;
+	struct db *db;
+
+	if (deadline_query(r, &overdue_only, &limit, &offset) < 0)
+		return;
+	cal = api_calendar(r);
+	if (!cal)
+		return;
+	db = store_conn();
+	cutoff = cal_lima_day_start(report_overdue_cutoff(today, cal));
+	if (store_deadlines(db, cutoff, 1, 0, &list, &n, &overdue) < 0)
+		goto internal;
+	free(list);
+	list = NULL;
+	if (store_deadlines(db, overdue_only ? cutoff : 0, limit, offset,
+			    &list, &n, &total) < 0)
+		goto internal;
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items,
+				      deadline_item(db, &list[i], cal, today));
+	cal_format_date(today, today_s);
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I, s:I, s:s}", "items", items, "total",
+			     (json_int_t)total, "overdue",
+			     (json_int_t)overdue, "today", today_s));
+	goto out;
+internal:
+	reply_internal(r);
+out:
+	free(list);
+	store_calendar_release(cal);
+}

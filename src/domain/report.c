@@ -1,0 +1,558 @@
+/*
+ * The official report (SPEC O1-O4) as pure functions: the states and who
+ * moves a report between them, the rows as O4 lists them, the snapshot.
+ */
+#include "domain/report.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/account.h"
+#include "domain/roles.h"
+
+static const char *const status_codes[REPORT_STATUS_COUNT] = {
+	"BORRADOR", "EN_REVISION", "APROBADO_GERENTE", "APROBADO_DIRECTOR",
+	"ENVIADO",
+};
+static const char *const status_names[REPORT_STATUS_COUNT] = {
+	"Borrador", "En revisión", "Aprobado por Gerencia",
+	"Aprobado por Dirección", "Enviado a OSIPTEL",
+};
+
+/*
+ * O2 as a table: who moves a report into each state, and from which
+ * states.  BORRADOR is the send-back: any approver, from review on.
+ */
+static const struct transition {
+	unsigned roles;
+	unsigned from; /* bits of the states it may come from */
+} transitions[REPORT_STATUS_COUNT] = {
+	[REPORT_BORRADOR] = {ROLE_GERENTE | ROLE_DIRECTOR,
+			     1u << REPORT_EN_REVISION |
+				     1u << REPORT_APROBADO_GERENTE |
+				     1u << REPORT_APROBADO_DIRECTOR},
+	[REPORT_EN_REVISION] = {ROLE_CONTROL, 1u << REPORT_BORRADOR},
+	[REPORT_APROBADO_GERENTE] = {ROLE_GERENTE, 1u << REPORT_EN_REVISION},
+	[REPORT_APROBADO_DIRECTOR] = {ROLE_DIRECTOR,
+				      1u << REPORT_APROBADO_GERENTE},
+	[REPORT_ENVIADO] = {ROLE_REGULATORIO, 1u << REPORT_APROBADO_DIRECTOR},
+};
+
+static int valid(enum report_status s)
+{
+	return (unsigned)s < REPORT_STATUS_COUNT;
+}
+
+const char *report_status_code(enum report_status s)
+{
+	return valid(s) ? status_codes[s] : "";
+}
+
+const char *report_status_name(enum report_status s)
+{
+	return valid(s) ? status_names[s] : "";
+}
+
+int report_status_parse(const char *code, enum report_status *out)
+{
+	for (int i = 0; i < REPORT_STATUS_COUNT; i++)
+		if (code && strcmp(code, status_codes[i]) == 0) {
+			*out = (enum report_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+int report_is_frozen(enum report_status s)
+{
+	return s != REPORT_BORRADOR;
+}
+
+static int empty(const char *s)
+{
+	return !s || !*s;
+}
+
+static int check_sending(const struct report_move *m, struct inop_err *err)
+{
+	struct cal_date d;
+
+	if (empty(m->reference))
+		return err_validation(err, "reference",
+				      "Indique la referencia del envío a "
+				      "OSIPTEL (n.º de carta o de registro)");
+	if (empty(m->sent_on))
+		return 0;
+	if (cal_parse_date(m->sent_on, &d) < 0)
+		return err_validation(err, "date",
+				      "La fecha de envío debe ser una fecha "
+				      "AAAA-MM-DD");
+	if (cal_day_number(d) > cal_day_number(m->today))
+		return err_validation(err, "date",
+				      "La fecha de envío no puede ser "
+				      "posterior a hoy");
+	return 0;
+}
+
+int report_transition_check(const struct report_move *m,
+			    struct inop_err *err)
+{
+	const struct transition *t;
+
+	if (!valid(m->to) || !valid(m->from))
+		return err_validation(err, "to",
+				      "Estado de destino no válido");
+	t = &transitions[m->to];
+	if (!(m->roles & t->roles))
+		return err_set(err, 403, "FORBIDDEN", "to",
+			       "Su rol no puede pasar un reporte a «%s»",
+			       status_names[m->to]);
+	if (!(t->from & 1u << m->from))
+		return err_set(err, 409, "INVALID_TRANSITION", "to",
+			       "Un reporte en estado «%s» no puede pasar a "
+			       "«%s»",
+			       status_names[m->from], status_names[m->to]);
+	if (m->to == REPORT_BORRADOR && empty(m->comment))
+		return err_validation(err, "comment",
+				      "Indique en un comentario por qué "
+				      "devuelve el reporte a borrador");
+	if (m->to == REPORT_ENVIADO)
+		return check_sending(m, err);
+	return 0;
+}
+
+const char *report_transition_role(const struct report_move *m)
+{
+	unsigned r = valid(m->to) ? m->roles & transitions[m->to].roles : 0;
+
+	/* Sending back: in the role whose approval was awaited, if held. */
+	if (r == (ROLE_GERENTE | ROLE_DIRECTOR))
+		r = m->from == REPORT_EN_REVISION ? ROLE_GERENTE
+						  : ROLE_DIRECTOR;
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (r & 1u << i)
+			return role_code(i);
+	return "";
+}
+
+unsigned report_next_statuses(enum report_status from, unsigned roles)
+{
+	unsigned out = 0;
+
+	for (int to = 0; to < REPORT_STATUS_COUNT; to++)
+		if ((roles & transitions[to].roles) &&
+		    (transitions[to].from & 1u << from))
+			out |= 1u << to;
+	return out;
+}
+
+struct cal_date report_overdue_cutoff(struct cal_date today,
+				      const struct cal_calendar *cal)
+{
+	int32_t day = cal_day_number(today);
+
+	/* The due date never decreases with the end day: walk back. */
+	while (cal_day_number(cal_add_business_days(
+		       cal_from_day_number(day - 1), REPORT_DEADLINE_DAYS,
+		       cal)) >= cal_day_number(today))
+		day--;
+	return cal_from_day_number(day);
+}
+
+int report_period_check(struct cal_date from, struct cal_date to,
+			struct inop_err *err)
+{
+	int32_t a = cal_day_number(from), b = cal_day_number(to);
+
+	if (b < a)
+		return err_validation(
+			err, "to",
+			"El fin del periodo no puede ser anterior "
+			"a su inicio");
+	if (b - a + 1 > REPORT_PERIOD_MAX_DAYS)
+		return err_validation(err, "to",
+				      "El periodo de un reporte no puede "
+				      "superar %d días",
+				      REPORT_PERIOD_MAX_DAYS);
+	return 0;
+}
+
+/* ---------- rows ---------- */
+
+/*
+ * Cuts a string that snprintf() may have truncated in the middle of a
+ * UTF-8 sequence back to the last whole character.
+ */
+static void utf8_truncate(char *s, size_t size)
+{
+	size_t len = strnlen(s, size), start = len, need;
+	unsigned char c;
+
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+	c = (unsigned char)s[start - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (len - (start - 1) < need)
+		s[start - 1] = '\0';
+}
+
+/* The catalogue name of a code, or the code itself when unknown. */
+static const char *cat_name(const struct catalog *cat, const char *kind,
+			    const char *code)
+{
+	const struct cat_item *it = catalog_find(cat, kind, NULL, code);
+
+	return it ? it->name : code;
+}
+
+static void names_join(const struct catalog *cat, const char *kind,
+		       const struct codes *c, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < c->n && len < size; i++) {
+		int n = snprintf(out + len, size - len, "%s%s",
+				 i ? "; " : "", cat_name(cat, kind, c->v[i]));
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	utf8_truncate(out, size);
+}
+
+static const char *channel_name(const char *code)
+{
+	if (strcmp(code, "PRESENCIAL") == 0)
+		return "Presencial";
+	if (strcmp(code, "TELEFONICO") == 0)
+		return "Telefónico";
+	return code;
+}
+
+static void origin_text(const struct event *ev, char *out, size_t size)
+{
+	if (strcmp(ev->origin, "MANUAL") == 0)
+		snprintf(out, size, "Manual (formato %s)",
+			 ev->manual_form_ref);
+	else
+		snprintf(out, size, "Sistema");
+	utf8_truncate(out, size);
+}
+
+#define COPY(dst, src)                                       \
+	do {                                                 \
+		snprintf((dst), sizeof(dst), "%s", (src));   \
+		utf8_truncate((dst), sizeof(dst));           \
+	} while (0)
+
+void report_row_from_event(const struct catalog *cat,
+			   const struct cal_calendar *cal,
+			   const struct event *ev, const struct time_span *mf,
+			   int64_t now, struct report_row *row)
+{
+	struct cal_date due = cal_add_business_days(
+		cal_lima_date(ev->ended_at), REPORT_DEADLINE_DAYS, cal);
+
+	memset(row, 0, sizeof(*row));
+	COPY(row->number, ev->number);
+	COPY(row->channel, channel_name(ev->point.channel));
+	COPY(row->point_code, ev->point.code);
+	COPY(row->point_name, ev->point.name);
+	COPY(row->region, ev->point.region);
+	COPY(row->procedure, cat_name(cat, "procedure", ev->procedure));
+	names_join(cat, "request", &ev->requests, row->requests,
+		   sizeof(row->requests));
+	names_join(cat, "application", &ev->applications, row->applications,
+		   sizeof(row->applications));
+	COPY(row->scenario, cat_name(cat, "scenario", ev->scenario));
+	COPY(row->cause,
+	     ev->cause[0] ? cat_name(cat, "cause", ev->cause) : "");
+	row->started_at = ev->started_at;
+	row->ended_at = ev->ended_at;
+	COPY(row->closure_reason,
+	     cat_name(cat, "closure_reason", ev->closure_reason));
+	origin_text(ev, row->origin, sizeof(row->origin));
+	/* T1: the store adds the counts (report_row_critical). */
+	COPY(row->critical, REPORT_NO_DATA);
+	cal_format_date(due, row->report_due);
+	report_row_evaluation(ev, mf, now, row);
+}
+
+void report_row_evaluation(const struct event *ev, const struct time_span *mf,
+			   int64_t now, struct report_row *row)
+{
+	struct e2_result e2;
+
+	COPY(row->e1, e1_code(evaluation_e1(ev, mf, now)));
+	evaluation_e2(ev, ev->ended_at, &e2);
+	row->minutes = e2.minutes;
+	row->over_1h = e2.over_1h;
+	/* E3 and E4 count imported interactions: none are imported yet. */
+	COPY(row->e3, REPORT_NO_DATA);
+	COPY(row->e4, REPORT_NO_DATA);
+}
+
+void report_row_critical(struct report_row *row, int total, int missing)
+{
+	if (total == 0)
+		snprintf(row->critical, sizeof(row->critical), "Ninguna");
+	else if (missing == 0)
+		snprintf(row->critical, sizeof(row->critical),
+			 "%d, regularizadas", total);
+	else
+		snprintf(row->critical, sizeof(row->critical),
+			 "%d, %d sin referencia", total, missing);
+}
+
+/* ---------- columns ---------- */
+
+#define T REPORT_COL_TEXT
+const struct report_col report_cols[] = {
+	{"N.º de evento", "number", T, 18},
+	{"Canal", "channel", T, 11},
+	{"Código del punto", "point_code", T, 14},
+	{"Punto de atención", "point_name", T, 28},
+	{"Región", "region", T, 14},
+	{"Tipo de trámite", "procedure", T, 12},
+	{"Solicitudes", "requests", T, 36},
+	{"Aplicativos", "applications", T, 24},
+	{"Escenario", "scenario", T, 16},
+	{"Motivo de ocurrencia", "cause", T, 20},
+	{"Inicio (hora de Lima)", "started_at", REPORT_COL_TIME, 17},
+	{"Fin (hora de Lima)", "ended_at", REPORT_COL_TIME, 17},
+	{"Minutos", "minutes", REPORT_COL_INT, 9},
+	{"Motivo de cierre", "closure_reason", T, 26},
+	{"Origen", "origin", T, 14},
+	{"Transacciones críticas", "critical_transactions", T, 14},
+	{"E1 Ventana de falla masiva", "e1", T, 14},
+	{"E2 Más de 1 hora", "e2_over_1h", T, 10},
+	{"E3 Impacto en el canal", "e3", T, 16},
+	{"E4 Reclamos y LDR", "e4", T, 16},
+};
+#undef T
+const size_t report_n_cols = sizeof(report_cols) / sizeof(report_cols[0]);
+
+const char *report_cell_text(const struct report_row *row, size_t col)
+{
+	const char *const text[] = {
+		row->number, row->channel, row->point_code, row->point_name,
+		row->region, row->procedure, row->requests,
+		row->applications, row->scenario, row->cause, NULL, NULL,
+		NULL, row->closure_reason, row->origin, row->critical,
+		row->e1, row->over_1h ? "Sí" : "No", row->e3, row->e4,
+	};
+
+	return col < sizeof(text) / sizeof(text[0]) && text[col] ? text[col]
+								    : "";
+}
+
+int64_t report_cell_num(const struct report_row *row, size_t col)
+{
+	switch (col) {
+	case 10:
+		return row->started_at;
+	case 11:
+		return row->ended_at;
+	case 12:
+		return row->minutes;
+	default:
+		return 0;
+	}
+}
+
+/* ---------- JSON ---------- */
+
+static json_t *cell_value(const struct report_row *row, size_t col)
+{
+	char t[26];
+
+	switch (report_cols[col].kind) {
+	case REPORT_COL_TIME:
+		cal_format_lima(report_cell_num(row, col), t);
+		return json_string(t);
+	case REPORT_COL_INT:
+		return json_integer(report_cell_num(row, col));
+	default:
+		if (strcmp(report_cols[col].key, "e2_over_1h") == 0)
+			return json_boolean(row->over_1h);
+		return json_string(report_cell_text(row, col));
+	}
+}
+
+json_t *report_row_to_json(const struct report_row *row)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < report_n_cols; i++)
+		json_object_set_new(o, report_cols[i].key, cell_value(row, i));
+	json_object_set_new(o, "report_due", json_string(row->report_due));
+	return o;
+}
+
+/*
+ * The snapshot keeps each row as an array in the order of its "columns"
+ * (the keys of report_cols[], then report_due): parsing arrays is several
+ * times faster than objects, and a frozen report is read on every export.
+ */
+static json_t *row_values(const struct report_row *row)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < report_n_cols; i++)
+		json_array_append_new(a, cell_value(row, i));
+	json_array_append_new(a, json_string(row->report_due));
+	return a;
+}
+
+static json_t *column_keys(void)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < report_n_cols; i++)
+		json_array_append_new(a, json_string(report_cols[i].key));
+	json_array_append_new(a, json_string("report_due"));
+	return a;
+}
+
+static int get_str(json_t *v, char *out, size_t size)
+{
+	const char *s = json_string_value(v);
+
+	if (!s)
+		return -1;
+	snprintf(out, size, "%s", s);
+	return 0;
+}
+
+/* Where each text column of report_cols[] goes in a row. */
+static char *text_field(struct report_row *row, size_t col, size_t *size)
+{
+#define F(f) (*size = sizeof(row->f), row->f)
+	switch (col) {
+	case 0: return F(number);
+	case 1: return F(channel);
+	case 2: return F(point_code);
+	case 3: return F(point_name);
+	case 4: return F(region);
+	case 5: return F(procedure);
+	case 6: return F(requests);
+	case 7: return F(applications);
+	case 8: return F(scenario);
+	case 9: return F(cause);
+	case 13: return F(closure_reason);
+	case 14: return F(origin);
+	case 15: return F(critical);
+	case 16: return F(e1);
+	case 18: return F(e3);
+	case 19: return F(e4);
+	default: return NULL;
+	}
+#undef F
+}
+
+static int row_from_values(json_t *a, struct report_row *row)
+{
+	const char *t;
+	size_t size;
+	char *field;
+
+	memset(row, 0, sizeof(*row));
+	if (json_array_size(a) != report_n_cols + 1)
+		return -1;
+	for (size_t c = 0; c < report_n_cols; c++) {
+		json_t *v = json_array_get(a, c);
+
+		field = text_field(row, c, &size);
+		if (field && get_str(v, field, size) < 0)
+			return -1;
+		if (field)
+			continue;
+		if (report_cols[c].kind == REPORT_COL_TIME) {
+			t = json_string_value(v);
+			if (!t ||
+			    cal_parse_rfc3339(t, c == 10 ? &row->started_at
+							 : &row->ended_at) < 0)
+				return -1;
+		} else if (report_cols[c].kind == REPORT_COL_INT) {
+			if (!json_is_integer(v))
+				return -1;
+			row->minutes = json_integer_value(v);
+		} else if (json_is_boolean(v)) {
+			row->over_1h = json_is_true(v);
+		} else {
+			return -1;
+		}
+	}
+	return get_str(json_array_get(a, report_n_cols), row->report_due,
+		       sizeof(row->report_due));
+}
+
+/* ---------- snapshot ---------- */
+
+void report_hash(const char *data, size_t len, char out[65])
+{
+	unsigned char bin[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(bin, (const unsigned char *)data, len);
+	sodium_bin2hex(out, 65, bin, sizeof(bin));
+}
+
+char *report_snapshot(int64_t id, const char *from, const char *to,
+		      int64_t frozen_at, const struct report_row *rows,
+		      size_t n_rows, char hash[65])
+{
+	json_t *list = json_array(), *o;
+	char at[26], *s;
+
+	for (size_t i = 0; i < n_rows; i++)
+		json_array_append_new(list, row_values(&rows[i]));
+	cal_format_lima(frozen_at, at);
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "report",
+		      (json_int_t)id, "title", REPORT_TITLE, "from", from,
+		      "to", to, "frozen_at", at, "columns", column_keys(),
+		      "rows", list);
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	if (s)
+		report_hash(s, strlen(s), hash);
+	return s;
+}
+
+int report_snapshot_rows(const char *snapshot, struct report_row **rows,
+			 size_t *n_rows)
+{
+	json_t *o = json_loads(snapshot, 0, NULL), *keys = column_keys();
+	json_t *list = json_object_get(o, "rows"), *item;
+	struct report_row *out = NULL;
+	size_t i, n = json_array_size(list);
+	int rc = -1;
+
+	*rows = NULL;
+	*n_rows = 0;
+	/* Columns of another layout would put values in the wrong fields. */
+	if (!json_is_array(list) ||
+	    !json_equal(json_object_get(o, "columns"), keys))
+		goto out;
+	out = malloc((n ? n : 1) * sizeof(*out));
+	if (!out)
+		goto out;
+	json_array_foreach(list, i, item) {
+		if (row_from_values(item, &out[i]) < 0)
+			goto out;
+	}
+	*rows = out;
+	*n_rows = n;
+	out = NULL;
+	rc = 0;
+out:
+	free(out);
+	json_decref(keys);
+	json_decref(o);
+	return rc;
+}

@@ -1,0 +1,313 @@
+/*
+ * D1: ADMIN's extra non-working days and the shared in-memory calendar.
+ *
+ * The copy in memory is an immutable snapshot with a reference count:
+ * a reload makes a new one and drops the old once its last user gives it
+ * back, so readers never lock while they compute.
+ */
+#include "store/calendar.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/audit.h"
+#include "store/store.h"
+#include "util/log.h"
+
+#define CALENDAR_COUNTER "calendar"
+#define EXTRA_DAYS_MAX 100000 /* far beyond any real use */
+
+struct cal_snap {
+	struct cal_calendar cal; /* first: handed out as the whole */
+	int64_t version;
+	int refs;
+	int32_t days[];
+};
+
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cal_snap *current;
+
+static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, n, "%s", s ? s : "");
+}
+
+int store_extra_days_list(struct db *db, int year, struct extra_day **out,
+			  size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT d.day, d.name, d.created_at, u.username FROM "
+		"calendar_extra_days d JOIN users u ON u.id = d.created_by "
+		"WHERE d.day >= ? AND d.day <= ? ORDER BY d.day");
+	struct extra_day *list = NULL, *grown;
+	char lo[11] = "0000-00-00", hi[11] = "9999-99-99";
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	if (year > 0) {
+		snprintf(lo, sizeof(lo), "%04d-01-01", year % 10000);
+		snprintf(hi, sizeof(hi), "%04d-12-31", year % 10000);
+	}
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		list = grown;
+		copy_col(st, 0, list[count].date, sizeof(list[count].date));
+		copy_col(st, 1, list[count].name, sizeof(list[count].name));
+		list[count].created_at = db_col_int(st, 2);
+		copy_col(st, 3, list[count].created_by,
+			 sizeof(list[count].created_by));
+		count++;
+	}
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static char *day_json(const char *date, const char *name)
+{
+	json_t *o = json_pack("{s:s, s:s}", "date", date, "name", name);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+
+	json_decref(o);
+	return s;
+}
+
+/* The audit record of a change to the day `date` (entity id: its day). */
+static int day_audit(struct db *db, const char *action, const char *before,
+		     const char *after, const char *date, const char *actor,
+		     int64_t now)
+{
+	struct cal_date d = {0, 0, 0};
+	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
+				.entity = "calendar_day",
+				.before_json = before, .after_json = after};
+
+	cal_parse_date(date, &d);
+	rec.entity_id = cal_day_number(d);
+	return audit_append(db, &rec);
+}
+
+/*
+ * A change of the calendar moves report_due on events: the register's
+ * rendered lists (cached per register version) must be rendered again.
+ */
+static int bump_version(struct db *db)
+{
+	int64_t v;
+
+	if (store_register_bump(db) < 0)
+		return -1;
+	return store_counter_next(db, CALENDAR_COUNTER, &v);
+}
+
+int store_extra_day_add(struct db *db, struct extra_day *d,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct db_stmt *st;
+	char *after;
+	int rc;
+
+	d->created_at = now;
+	snprintf(d->created_by, sizeof(d->created_by), "%s", who->username);
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	st = db_prepare(db, "INSERT INTO calendar_extra_days (day, name, "
+			    "created_at, created_by) VALUES (?, ?, ?, ?) "
+			    "ON CONFLICT (day) DO NOTHING RETURNING day");
+	if (!st)
+		return store_fail(db, err);
+	db_bind_text(st, 1, d->date);
+	db_bind_text(st, 2, d->name);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, who->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return store_fail(db, err);
+	if (rc == DB_DONE) {
+		db_rollback(db);
+		return err_set(err, 409, "DUPLICATE_DAY", "date",
+			       "El %s ya es un día no laborable adicional",
+			       d->date);
+	}
+	after = day_json(d->date, d->name);
+	rc = day_audit(db, "calendar.extra_day.add", NULL, after, d->date,
+		       who->username, now);
+	free(after);
+	if (rc < 0 || bump_version(db) < 0 || db_commit(db) < 0)
+		return store_fail(db, err);
+	return 0;
+}
+
+int store_extra_day_remove(struct db *db, const char *date,
+			   const struct actor *who, int64_t now,
+			   struct inop_err *err)
+{
+	struct db_stmt *st;
+	char name[481], *before;
+	int rc;
+
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	st = db_prepare(db, "DELETE FROM calendar_extra_days WHERE day = ? "
+			    "RETURNING name");
+	if (!st)
+		return store_fail(db, err);
+	db_bind_text(st, 1, date);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		copy_col(st, 0, name, sizeof(name));
+	db_reset(st);
+	if (rc == DB_DONE) {
+		db_rollback(db);
+		return err_set(err, 404, "NOT_FOUND", "date",
+			       "El %s no es un día no laborable adicional",
+			       date);
+	}
+	if (rc != DB_ROW)
+		return store_fail(db, err);
+	before = day_json(date, name);
+	rc = day_audit(db, "calendar.extra_day.remove", before, NULL, date,
+		       who->username, now);
+	free(before);
+	if (rc < 0 || bump_version(db) < 0 || db_commit(db) < 0)
+		return store_fail(db, err);
+	return 0;
+}
+
+/* The database's calendar version: 0 before the first change. */
+static int read_version(struct db *db, int64_t *v)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT value FROM counters WHERE name = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, CALENDAR_COUNTER);
+	rc = db_step(st);
+	*v = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+}
+
+static int count_days(struct db *db, size_t *n)
+{
+	struct db_stmt *st =
+		db_prepare(db, "SELECT COUNT(*) FROM calendar_extra_days");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	*n = rc == DB_ROW ? (size_t)db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW && *n <= EXTRA_DAYS_MAX ? 0 : -1;
+}
+
+/* A new snapshot of the extra days, tagged `version`; NULL on failure. */
+static struct cal_snap *snap_load(struct db *db, int64_t version)
+{
+	struct cal_snap *s;
+	struct db_stmt *st;
+	struct cal_date d;
+	size_t n, i = 0;
+	int rc;
+
+	if (count_days(db, &n) < 0)
+		return NULL;
+	st = db_prepare(db,
+			"SELECT day FROM calendar_extra_days ORDER BY day");
+	s = calloc(1, sizeof(*s) + (n + 1) * sizeof(s->days[0]));
+	if (!st || !s) {
+		free(s);
+		return NULL;
+	}
+	/* Rows added since the count are left for the next version. */
+	while ((rc = db_step(st)) == DB_ROW && i < n)
+		if (cal_parse_date(db_col_text(st, 0), &d) == 0)
+			s->days[i++] = cal_day_number(d);
+	db_reset(st);
+	if (rc != DB_DONE && rc != DB_ROW) {
+		free(s);
+		return NULL;
+	}
+	s->cal.extra_days = s->days;
+	s->cal.n_extra = i;
+	s->version = version;
+	s->refs = 1;
+	return s;
+}
+
+static void snap_unref(struct cal_snap *s)
+{
+	if (s && --s->refs == 0)
+		free(s);
+}
+
+int store_calendar_acquire(struct db *db, const struct cal_calendar **out)
+{
+	struct cal_snap *fresh;
+	int64_t v;
+
+	*out = NULL;
+	if (read_version(db, &v) < 0)
+		goto fail;
+	pthread_mutex_lock(&snap_lock);
+	if (current && current->version == v) {
+		current->refs++;
+		*out = &current->cal;
+		pthread_mutex_unlock(&snap_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&snap_lock);
+	/* Read outside the lock: other threads keep using the old copy. */
+	fresh = snap_load(db, v);
+	if (!fresh)
+		goto fail;
+	pthread_mutex_lock(&snap_lock);
+	snap_unref(current);
+	current = fresh;
+	fresh->refs++;
+	*out = &fresh->cal;
+	pthread_mutex_unlock(&snap_lock);
+	return 0;
+fail:
+	log_error("cannot read the calendar: %s", db_errmsg(db));
+	return -1;
+}
+
+void store_calendar_release(const struct cal_calendar *cal)
+{
+	if (!cal)
+		return;
+	pthread_mutex_lock(&snap_lock);
+	snap_unref((struct cal_snap *)(void *)cal);
+	pthread_mutex_unlock(&snap_lock);
+}
+
+void store_calendar_reset(void)
+{
+	pthread_mutex_lock(&snap_lock);
+	snap_unref(current);
+	current = NULL;
+	pthread_mutex_unlock(&snap_lock);
+}

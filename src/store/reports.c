@@ -1,0 +1,850 @@
+/* The official reports: building, approval, snapshot, deadlines (O1-O3). */
+#include "store/reports.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/audit.h"
+#include "store/evaluation.h"
+#include "store/events.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+#define REPORT_COLS                                                        \
+	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, " \
+	"u.username, r.updated_at, r.frozen_at, r.snapshot_hash, "           \
+	"r.sent_on, r.sent_reference, r.sent_at, (SELECT COUNT(*) FROM "    \
+	"report_events re WHERE re.report_id = r.id) FROM reports r JOIN "  \
+	"users u ON u.id = r.created_by "
+
+/* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
+#define MEMBERS_WHERE                                                      \
+	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND "             \
+	"e.started_at >= ? AND e.started_at < ? AND NOT EXISTS (SELECT 1 " \
+	"FROM reported_events x WHERE x.event_id = e.id) AND NOT EXISTS "  \
+	"(SELECT 1 FROM report_events re JOIN reports r ON r.id = "        \
+	"re.report_id WHERE re.event_id = e.id AND r.id <> ? AND "         \
+	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                 \
+	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
+
+static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, n, "%s", s ? s : "");
+}
+
+static void info_from_row(struct db_stmt *st, struct report_info *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = db_col_int(st, 0);
+	copy_col(st, 1, r->from, sizeof(r->from));
+	copy_col(st, 2, r->to, sizeof(r->to));
+	if (report_status_parse(db_col_text(st, 3), &r->status) < 0)
+		r->status = REPORT_BORRADOR;
+	r->created_at = db_col_int(st, 4);
+	copy_col(st, 5, r->created_by, sizeof(r->created_by));
+	r->updated_at = db_col_int(st, 6);
+	r->frozen_at = db_col_int(st, 7);
+	copy_col(st, 8, r->hash, sizeof(r->hash));
+	copy_col(st, 9, r->sent_on, sizeof(r->sent_on));
+	copy_col(st, 10, r->sent_reference, sizeof(r->sent_reference));
+	r->sent_at = db_col_int(st, 11);
+	r->n_events = db_col_int(st, 12);
+}
+
+/* The UTC bounds [lo, hi) of the Lima days of the period. */
+static int period_bounds(const struct report_info *r, int64_t b[2])
+{
+	struct cal_date from, to;
+
+	if (cal_parse_date(r->from, &from) < 0 ||
+	    cal_parse_date(r->to, &to) < 0)
+		return -1;
+	b[0] = cal_lima_day_start(from);
+	b[1] = cal_lima_day_start(to) + 86400;
+	return 0;
+}
+
+/* ---------- members ---------- */
+
+/* T1: how many critical transactions an event has, and unreferenced. */
+struct crit {
+	int64_t event_id;
+	int total, missing;
+};
+
+/* E1: the span of one mass failure, looked up once per report. */
+struct mf {
+	int64_t id;
+	int found;
+	struct time_span span;
+};
+
+struct members {
+	int64_t *ids;
+	size_t n, cap;
+	/* with rows: */
+	const struct catalog *cat;
+	const struct cal_calendar *cal;
+	struct report_row *rows;
+	struct crit *crit; /* by event id */
+	size_t n_crit;
+	struct db *db;
+	int64_t now;
+	struct mf *mf;
+	size_t n_mf;
+};
+
+/* The span of the event's mass failure: NULL when none is known. */
+static int mf_span(struct members *m, const struct event *ev,
+		   const struct time_span **out)
+{
+	struct mf *grown;
+	size_t i;
+
+	*out = NULL;
+	if (!ev->mass_failure_id)
+		return 0;
+	for (i = 0; i < m->n_mf && m->mf[i].id != ev->mass_failure_id; i++)
+		;
+	if (i == m->n_mf) {
+		grown = realloc(m->mf, (m->n_mf + 1) * sizeof(*grown));
+		if (!grown)
+			return -1;
+		m->mf = grown;
+		m->mf[i].id = ev->mass_failure_id;
+		m->mf[i].found = store_mass_failure_span(
+			m->db, ev->mass_failure_id, &m->mf[i].span);
+		if (m->mf[i].found < 0)
+			return -1;
+		m->n_mf++;
+	}
+	if (m->mf[i].found)
+		*out = &m->mf[i].span;
+	return 0;
+}
+
+static const struct crit *crit_find(const struct members *m, int64_t id)
+{
+	size_t lo = 0, hi = m->n_crit;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->crit[mid].event_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n_crit && m->crit[lo].event_id == id ? &m->crit[lo]
+							    : NULL;
+}
+
+/* The T1 counts of the events started in [b[0], b[1]), in one query. */
+static int crit_load(struct db *db, const int64_t b[2], struct members *m)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT c.event_id, COUNT(*), SUM(CASE WHEN c.system_ref "
+		    "IS NULL OR c.system_ref = '' THEN 1 ELSE 0 END) FROM "
+		    "critical_transactions c JOIN events e ON e.id = "
+		    "c.event_id WHERE e.started_at >= ? AND e.started_at < ? "
+		    "GROUP BY c.event_id ORDER BY c.event_id");
+	struct crit *grown;
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, b[0]);
+	db_bind_int(st, 2, b[1]);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(m->crit, (m->n_crit + 1) * sizeof(*grown));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		m->crit = grown;
+		m->crit[m->n_crit++] = (struct crit){
+			db_col_int(st, 0), (int)db_col_int(st, 1),
+			(int)db_col_int(st, 2)};
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static int members_add(const struct event *ev, void *arg)
+{
+	struct members *m = arg;
+
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		int64_t *ids = realloc(m->ids, cap * sizeof(*ids));
+		struct report_row *rows = NULL;
+
+		if (!ids)
+			return -1;
+		m->ids = ids;
+		if (m->cat) {
+			rows = realloc(m->rows, cap * sizeof(*rows));
+			if (!rows)
+				return -1;
+			m->rows = rows;
+		}
+		m->cap = cap;
+	}
+	m->ids[m->n] = ev->id;
+	if (m->cat) {
+		const struct crit *c = crit_find(m, ev->id);
+		const struct time_span *span;
+
+		if (mf_span(m, ev, &span) < 0)
+			return -1;
+		report_row_from_event(m->cat, m->cal, ev, span, m->now,
+				      &m->rows[m->n]);
+		report_row_critical(&m->rows[m->n], c ? c->total : 0,
+				    c ? c->missing : 0);
+	}
+	m->n++;
+	return 0;
+}
+
+static void members_release(struct members *m)
+{
+	free(m->ids);
+	free(m->rows);
+	free(m->crit);
+	free(m->mf);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The events report `r` would hold now; with m->cat set, their rows. */
+static int members_load(struct db *db, const struct report_info *r,
+			struct members *m)
+{
+	int64_t args[3];
+
+	if (period_bounds(r, args) < 0 ||
+	    (m->cat && crit_load(db, args, m) < 0))
+		return -1;
+	args[2] = r->id;
+	return store_events_each(db, MEMBERS_WHERE, args, 3, members_add, m);
+}
+
+/* Records m as the events of report `id` (inside a transaction). */
+static int members_save(struct db *db, int64_t id, const struct members *m)
+{
+	struct db_stmt *st = db_prepare(
+		db, "DELETE FROM report_events WHERE report_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	if (db_step(st) != DB_DONE)
+		return -1;
+	for (size_t i = 0; i < m->n; i++) {
+		st = db_prepare(db, "INSERT INTO report_events (report_id, "
+				    "event_id) VALUES (?, ?)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, m->ids[i]);
+		if (db_step(st) != DB_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---------- trail and audit ---------- */
+
+static int trail_append(struct db *db, int64_t id, const char *from,
+			const char *to, const char *role,
+			const struct report_change *c, const char *hash,
+			const struct actor *who, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO report_transitions (report_id, from_status, "
+		    "to_status, at, user_id, role, comment, reference, "
+		    "snapshot_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, who->id);
+	db_bind_text(st, 6, role);
+	db_bind_text(st, 7, c && c->comment[0] ? c->comment : NULL);
+	db_bind_text(st, 8, c && c->reference[0] ? c->reference : NULL);
+	db_bind_text(st, 9, hash && hash[0] ? hash : NULL);
+	return db_step(st) == DB_DONE ? 0 : -1;
+}
+
+static int report_audit(struct db *db, const char *action, int64_t id,
+			json_t *before, json_t *after, const char *actor,
+			int64_t now)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS)
+			 : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
+			: NULL;
+	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
+				.entity = "report", .entity_id = id,
+				.before_json = b, .after_json = a};
+	int rc = audit_append(db, &rec);
+
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/* ---------- create, get, list ---------- */
+
+static int insert_report(struct db *db, struct report_info *r, int64_t uid,
+			 int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO reports (period_from, period_to, status, "
+		    "created_at, created_by, updated_at) VALUES (?, ?, "
+		    "'BORRADOR', ?, ?, ?) RETURNING id");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, r->from);
+	db_bind_text(st, 2, r->to);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, uid);
+	db_bind_int(st, 5, now);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		r->id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+int store_report_create(struct db *db, struct report_info *info,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct members m = {0};
+	json_t *after;
+	int rc;
+
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	if (insert_report(db, info, who->id, now) < 0 ||
+	    members_load(db, info, &m) < 0 ||
+	    members_save(db, info->id, &m) < 0 ||
+	    trail_append(db, info->id, "", "BORRADOR", "CONTROL", NULL, NULL,
+			 who, now) < 0)
+		goto fail;
+	after = json_pack("{s:s, s:s, s:s, s:I}", "status", "BORRADOR", "from",
+			  info->from, "to", info->to, "events",
+			  (json_int_t)m.n);
+	if (report_audit(db, "report.create", info->id, NULL, after,
+			 who->username, now) < 0 ||
+	    db_commit(db) < 0)
+		goto fail;
+	members_release(&m);
+	rc = store_report_get(db, info->id, info);
+	return rc == 1 ? 0 : err_internal(err);
+fail:
+	members_release(&m);
+	return store_fail(db, err);
+}
+
+int store_report_get(struct db *db, int64_t id, struct report_info *info)
+{
+	struct db_stmt *st = db_prepare(db, REPORT_COLS "WHERE r.id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		info_from_row(st, info);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/*
+ * Each optional filter is its own SQL text: PostgreSQL cannot type a
+ * parameter that is only compared with NULL.
+ */
+static int count_reports(struct db *db, const char *status, int64_t *total)
+{
+	struct db_stmt *st = db_prepare(
+		db, status ? "SELECT COUNT(*) FROM reports WHERE status = ?"
+			   : "SELECT COUNT(*) FROM reports");
+	int rc;
+
+	if (!st)
+		return -1;
+	if (status)
+		db_bind_text(st, 1, status);
+	rc = db_step(st);
+	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+int store_reports_list(struct db *db, const char *status, int64_t limit,
+		       int64_t offset, struct report_info **out, size_t *n,
+		       int64_t *total)
+{
+	struct db_stmt *st;
+	struct report_info *list;
+	size_t count = 0;
+	int rc, i;
+
+	*out = NULL;
+	*n = 0;
+	if (count_reports(db, status, total) < 0)
+		return -1;
+	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
+	st = db_prepare(db, status ? REPORT_COLS "WHERE r.status = ? ORDER BY "
+					       "r.id DESC LIMIT ? OFFSET ?"
+				   : REPORT_COLS "ORDER BY r.id DESC LIMIT ? "
+						 "OFFSET ?");
+	if (!list || !st) {
+		free(list);
+		return -1;
+	}
+	i = 1;
+	if (status)
+		db_bind_text(st, i++, status);
+	db_bind_int(st, i++, limit);
+	db_bind_int(st, i, offset);
+	while ((rc = db_step(st)) == DB_ROW && count < (size_t)limit)
+		info_from_row(st, &list[count++]);
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+}
+
+/* ---------- rows and trail ---------- */
+
+static int snapshot_of(struct db *db, int64_t id, char **out)
+{
+	struct db_stmt *st =
+		db_prepare(db, "SELECT snapshot FROM reports WHERE id = ?");
+	const char *s;
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	s = rc == DB_ROW ? db_col_text(st, 0) : NULL;
+	if (s)
+		*out = strdup(s);
+	db_reset(st);
+	return *out ? 0 : -1;
+}
+
+int store_report_rows(struct db *db, const struct report_info *info,
+		      const struct catalog *cat,
+		      const struct cal_calendar *cal, int64_t now,
+		      struct report_row **rows, size_t *n)
+{
+	struct members m = {.cat = cat, .cal = cal, .db = db, .now = now};
+	char *snap;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (report_is_frozen(info->status)) {
+		if (snapshot_of(db, info->id, &snap) < 0)
+			return -1;
+		rc = report_snapshot_rows(snap, rows, n);
+		free(snap);
+		return rc;
+	}
+	if (members_load(db, info, &m) < 0) {
+		members_release(&m);
+		return -1;
+	}
+	*rows = m.rows;
+	*n = m.n;
+	m.rows = NULL;
+	members_release(&m);
+	return 0;
+}
+
+int store_report_trail(struct db *db, int64_t id, struct report_step **out,
+		       size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT t.from_status, t.to_status, t.at, u.username, "
+		    "u.name, t.role, t.comment, t.reference FROM "
+		    "report_transitions t JOIN users u ON u.id = t.user_id "
+		    "WHERE t.report_id = ? ORDER BY t.id");
+	struct report_step *list = NULL, *grown, *s;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			rc = DB_FAIL;
+			break;
+		}
+		list = grown;
+		s = &list[count++];
+		copy_col(st, 0, s->from, sizeof(s->from));
+		copy_col(st, 1, s->to, sizeof(s->to));
+		s->at = db_col_int(st, 2);
+		copy_col(st, 3, s->username, sizeof(s->username));
+		copy_col(st, 4, s->name, sizeof(s->name));
+		copy_col(st, 5, s->role, sizeof(s->role));
+		copy_col(st, 6, s->comment, sizeof(s->comment));
+		copy_col(st, 7, s->reference, sizeof(s->reference));
+	}
+	db_reset(st);
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* ---------- transitions ---------- */
+
+/* Compare-and-set of the status: 1 moved, 0 someone else moved it. */
+static int set_status(struct db *db, int64_t id, enum report_status from,
+		      enum report_status to, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE reports SET status = ?, updated_at = ? WHERE id = "
+		    "? AND status = ? RETURNING id");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, report_status_code(to));
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, id);
+	db_bind_text(st, 4, report_status_code(from));
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* EN_REVISION: choose the events again and freeze their rows. */
+static int freeze(struct db *db, struct report_info *r,
+		  const struct report_change *c, int64_t now)
+{
+	struct members m = {.cat = c->cat, .cal = c->cal, .db = db,
+			    .now = now};
+	struct db_stmt *st;
+	char *snap = NULL;
+	int64_t turn;
+	int rc = -1;
+
+	/*
+	 * Freezes take turns on one counter row: on PostgreSQL two reports
+	 * frozen at once would otherwise both take an event neither sees in
+	 * the other yet (SQLite's writer lock already orders them).
+	 */
+	if (store_counter_next(db, "report-freeze", &turn) < 0 ||
+	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0)
+		goto out;
+	snap = report_snapshot(r->id, r->from, r->to, now, m.rows, m.n,
+			       r->hash);
+	st = db_prepare(db, "UPDATE reports SET snapshot = ?, snapshot_hash "
+			    "= ?, frozen_at = ? WHERE id = ?");
+	if (!snap || !st)
+		goto out;
+	db_bind_text(st, 1, snap);
+	db_bind_text(st, 2, r->hash);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, r->id);
+	rc = db_step(st) == DB_DONE ? 0 : -1;
+	r->n_events = (int64_t)m.n;
+out:
+	free(snap);
+	members_release(&m);
+	return rc;
+}
+
+static int unfreeze(struct db *db, int64_t id)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"UPDATE reports SET snapshot = NULL, snapshot_hash = NULL, "
+		"frozen_at = NULL WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	return db_step(st) == DB_DONE ? 0 : -1;
+}
+
+/* ENVIADO: its events reached the regulator; DB_CONSTRAINT if one had. */
+static int mark_sent(struct db *db, int64_t id,
+		     const struct report_change *c, int64_t now)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO reported_events (event_id, report_id, "
+		    "sent_at) SELECT event_id, report_id, CAST(? AS BIGINT) "
+		    "FROM report_events WHERE report_id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, id);
+	rc = db_step(st);
+	if (rc != DB_DONE)
+		return rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
+	st = db_prepare(db, "UPDATE reports SET sent_on = ?, sent_reference "
+			    "= ?, sent_at = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, c->sent_on);
+	db_bind_text(st, 2, c->reference);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, id);
+	return db_step(st) == DB_DONE ? 0 : -1;
+}
+
+/* What changes besides the status; 0, -1 error, DB_CONSTRAINT. */
+static int apply(struct db *db, struct report_info *r,
+		 const struct report_change *c, int64_t now)
+{
+	switch (c->to) {
+	case REPORT_EN_REVISION:
+		return freeze(db, r, c, now);
+	case REPORT_BORRADOR:
+		r->hash[0] = '\0';
+		return unfreeze(db, r->id);
+	case REPORT_ENVIADO:
+		return mark_sent(db, r->id, c, now);
+	default:
+		return 0;
+	}
+}
+
+static int transition_audit(struct db *db, const struct report_info *r,
+			    enum report_status from,
+			    const struct report_change *c, const char *role,
+			    const struct actor *who, int64_t now)
+{
+	json_t *after = json_pack("{s:s, s:s, s:I}", "status",
+				  report_status_code(c->to), "role", role,
+				  "events", (json_int_t)r->n_events);
+
+	if (c->comment[0])
+		json_object_set_new(after, "comment", json_string(c->comment));
+	if (c->to == REPORT_ENVIADO) {
+		json_object_set_new(after, "reference",
+				    json_string(c->reference));
+		json_object_set_new(after, "sent_on", json_string(c->sent_on));
+	}
+	if (r->hash[0] && c->to != REPORT_BORRADOR)
+		json_object_set_new(after, "snapshot_hash",
+				    json_string(r->hash));
+	return report_audit(db, "report.transition", r->id,
+			    json_pack("{s:s}", "status",
+				      report_status_code(from)),
+			    after, who->username, now);
+}
+
+/* Loads the report under the write lock and checks the move. */
+static int load_checked(struct db *db, int64_t id,
+			const struct report_change *c, const struct actor *who,
+			struct report_info *r, struct inop_err *err)
+{
+	struct report_move m;
+	int rc = store_report_get(db, id, r);
+
+	if (rc < 0)
+		return store_fail(db, err);
+	if (rc == 0) {
+		db_rollback(db);
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el reporte %lld", (long long)id);
+	}
+	m = (struct report_move){.from = r->status, .to = c->to,
+				 .roles = who->roles, .comment = c->comment,
+				 .reference = c->reference,
+				 .sent_on = c->sent_on, .today = c->today};
+	if (report_transition_check(&m, err) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int store_report_transition(struct db *db, int64_t id,
+			    const struct report_change *change,
+			    const struct actor *who, int64_t now,
+			    struct report_info *after, struct inop_err *err)
+{
+	struct report_change cc = *change, *c = &cc;
+	struct report_info r;
+	enum report_status from;
+	struct report_move m;
+	const char *role;
+	char today[11];
+	int rc;
+
+	/* Sent today unless told otherwise. */
+	if (!c->sent_on[0]) {
+		cal_format_date(c->today, today);
+		c->sent_on = today;
+	}
+	if (db_begin(db) < 0)
+		return store_fail(db, err);
+	if (load_checked(db, id, c, who, &r, err) < 0)
+		return -1;
+	m = (struct report_move){.from = r.status, .to = c->to,
+				 .roles = who->roles};
+	role = report_transition_role(&m);
+	rc = set_status(db, id, r.status, c->to, now);
+	if (rc == 0) {
+		db_rollback(db);
+		return err_set(err, 409, "INVALID_TRANSITION", "to",
+			       "Otro usuario cambió el reporte a la vez: "
+			       "vuelva a cargarlo");
+	}
+	if (rc < 0)
+		return store_fail(db, err);
+	from = r.status;
+	r.status = c->to;
+	rc = apply(db, &r, c, now);
+	if (rc == DB_CONSTRAINT) {
+		db_rollback(db);
+		return err_set(err, 409, "ALREADY_REPORTED", NULL,
+			       "Un evento del reporte ya fue enviado en otro "
+			       "reporte");
+	}
+	if (rc < 0 ||
+	    trail_append(db, id, report_status_code(from),
+			 report_status_code(c->to), role, c, r.hash, who,
+			 now) < 0 ||
+	    transition_audit(db, &r, from, c, role, who, now) < 0 ||
+	    (c->after && c->after(db, &r, from, c, now) < 0) ||
+	    db_commit(db) < 0)
+		return store_fail(db, err);
+	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
+}
+
+/* ---------- deadlines ---------- */
+
+#define DEADLINE_WHERE                                                    \
+	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND NOT EXISTS "  \
+	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
+#define DEADLINE_BEFORE " AND e.ended_at < ?"
+
+static int count_deadlines(struct db *db, int64_t before, int64_t *total)
+{
+	struct db_stmt *st = db_prepare(
+		db, before ? "SELECT COUNT(*) FROM events e " DEADLINE_WHERE
+				     DEADLINE_BEFORE
+			   : "SELECT COUNT(*) FROM events e " DEADLINE_WHERE);
+	int rc;
+
+	if (!st)
+		return -1;
+	if (before)
+		db_bind_int(st, 1, before);
+	rc = db_step(st);
+	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+struct event_list {
+	struct event *items;
+	size_t n, cap;
+};
+
+static int list_add(const struct event *ev, void *arg)
+{
+	struct event_list *l = arg;
+
+	if (l->n == l->cap)
+		return -1;
+	l->items[l->n++] = *ev;
+	return 0;
+}
+
+int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
+		    int64_t offset, struct event **out, size_t *n,
+		    int64_t *total)
+{
+	struct event_list l = {0};
+	int64_t args[3] = {ended_before, limit, offset};
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (count_deadlines(db, ended_before, total) < 0)
+		return -1;
+	l.cap = (size_t)(limit > 0 ? limit : 1);
+	l.items = calloc(l.cap, sizeof(*l.items));
+	if (!l.items)
+		return -1;
+	if (ended_before)
+		rc = store_events_each(db,
+				       DEADLINE_WHERE DEADLINE_BEFORE
+				       " ORDER BY e.ended_at, e.id LIMIT ? "
+				       "OFFSET ?",
+				       args, 3, list_add, &l);
+	else
+		rc = store_events_each(db,
+				       DEADLINE_WHERE " ORDER BY e.ended_at, "
+						      "e.id LIMIT ? OFFSET ?",
+				       args + 1, 2, list_add, &l);
+	*out = l.items;
+	*n = l.n;
+	return rc;
+}
+
+int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
+			      event_each_fn fn, void *ctx)
+{
+	int64_t args[2] = {from, to};
+
+	return store_events_each(db,
+				 DEADLINE_WHERE " AND e.ended_at >= ? AND "
+						"e.ended_at < ? ORDER BY "
+						"e.ended_at, e.id",
+				 args, 2, fn, ctx);
+}
+
+int store_event_pending_report(struct db *db, int64_t event_id,
+			       int64_t *report_id, enum report_status *status)
+{
+	/* A report under approval first: it is the one that will send it. */
+	struct db_stmt *st = db_prepare(
+		db, "SELECT r.id, r.status FROM report_events re JOIN reports "
+		    "r ON r.id = re.report_id WHERE re.event_id = ? AND "
+		    "r.status <> 'ENVIADO' ORDER BY CASE r.status WHEN "
+		    "'BORRADOR' THEN 1 ELSE 0 END, r.id DESC LIMIT 1");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*report_id = db_col_int(st, 0);
+		if (report_status_parse(db_col_text(st, 1), status) < 0)
+			*status = REPORT_BORRADOR;
+	}
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
