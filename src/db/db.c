@@ -1,4 +1,5 @@
 /* db.h: chooses the driver by the URL, then dispatches. */
+#include <stdio.h>
 #include <string.h>
 
 #include "db/driver.h"
@@ -71,6 +72,13 @@ const char *db_col_text(struct db_stmt *st, int col)
 int db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->db->ops->col_is_null(st, col);
+}
+
+void db_col_copy(struct db_stmt *st, int col, char *out, size_t n)
+{
+	const char *s = db_col_text(st, col);
+
+	snprintf(out, n, "%s", s ? s : "");
 }
 
 int db_col_count(struct db_stmt *st)

@@ -1,5 +1,6 @@
 #ifndef INOP_DB_DB_H
 #define INOP_DB_DB_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -45,6 +46,9 @@ int db_step(struct db_stmt *st);
 int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL */
 int db_col_is_null(struct db_stmt *st, int col);
+/* Copies the text of a column into out (always NUL-terminated, "" for
+ * NULL, truncated to n - 1 bytes). */
+void db_col_copy(struct db_stmt *st, int col, char *out, size_t n);
 /* Columns of the current result (after a DB_ROW) and their names. */
 int db_col_count(struct db_stmt *st);
 const char *db_col_name(struct db_stmt *st, int col);

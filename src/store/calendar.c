@@ -30,13 +30,6 @@ struct cal_snap {
 static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cal_snap *current;
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 			  size_t *n)
 {
@@ -67,10 +60,10 @@ int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 			break;
 		}
 		list = grown;
-		copy_col(st, 0, list[count].date, sizeof(list[count].date));
-		copy_col(st, 1, list[count].name, sizeof(list[count].name));
+		db_col_copy(st, 0, list[count].date, sizeof(list[count].date));
+		db_col_copy(st, 1, list[count].name, sizeof(list[count].name));
 		list[count].created_at = db_col_int(st, 2);
-		copy_col(st, 3, list[count].created_by,
+		db_col_copy(st, 3, list[count].created_by,
 			 sizeof(list[count].created_by));
 		count++;
 	}
@@ -174,7 +167,7 @@ int store_extra_day_remove(struct db *db, const char *date,
 	db_bind_text(st, 1, date);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		copy_col(st, 0, name, sizeof(name));
+		db_col_copy(st, 0, name, sizeof(name));
 	db_reset(st);
 	if (rc == DB_DONE) {
 		db_rollback(db);

@@ -14,13 +14,6 @@
 #include "util/log.h"
 #include "util/strnum.h"
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 /* Appends an audit record about event `ev_id`; takes the JSON values. */
 int control_audit(struct db *db, int64_t ev_id, const char *action,
 		  json_t *before, json_t *after, const char *actor,
@@ -126,15 +119,15 @@ static void critical_from_row(struct db_stmt *st, struct critical_tx *tx)
 	memset(tx, 0, sizeof(*tx));
 	tx->id = db_col_int(st, 0);
 	tx->event_id = db_col_int(st, 1);
-	copy_col(st, 2, tx->type, sizeof(tx->type));
-	copy_col(st, 3, tx->customer_ref, sizeof(tx->customer_ref));
+	db_col_copy(st, 2, tx->type, sizeof(tx->type));
+	db_col_copy(st, 3, tx->customer_ref, sizeof(tx->customer_ref));
 	tx->attended_at = db_col_int(st, 4);
-	copy_col(st, 5, tx->how, sizeof(tx->how));
-	copy_col(st, 6, tx->system_ref, sizeof(tx->system_ref));
+	db_col_copy(st, 5, tx->how, sizeof(tx->how));
+	db_col_copy(st, 6, tx->system_ref, sizeof(tx->system_ref));
 	tx->system_ref_at = db_col_int(st, 7);
-	copy_col(st, 8, tx->system_ref_by, sizeof(tx->system_ref_by));
+	db_col_copy(st, 8, tx->system_ref_by, sizeof(tx->system_ref_by));
 	tx->recorded_at = db_col_int(st, 9);
-	copy_col(st, 10, tx->recorded_by, sizeof(tx->recorded_by));
+	db_col_copy(st, 10, tx->recorded_by, sizeof(tx->recorded_by));
 }
 
 int store_critical_insert(struct db *db, const struct event *ev,
@@ -358,11 +351,11 @@ int store_operational_alerts_list(struct db *db, int64_t event_id,
 		list = grown;
 		list[count].id = db_col_int(st, 0);
 		list[count].event_id = db_col_int(st, 1);
-		copy_col(st, 2, list[count].text, sizeof(list[count].text));
-		copy_col(st, 3, list[count].recipients,
+		db_col_copy(st, 2, list[count].text, sizeof(list[count].text));
+		db_col_copy(st, 3, list[count].recipients,
 			 sizeof(list[count].recipients));
 		list[count].created_at = db_col_int(st, 4);
-		copy_col(st, 5, list[count].created_by,
+		db_col_copy(st, 5, list[count].created_by,
 			 sizeof(list[count].created_by));
 		count++;
 	}
@@ -435,10 +428,10 @@ int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
 	db_bind_int(st, 1, event_id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		copy_col(st, 0, ex->source, sizeof(ex->source));
-		copy_col(st, 1, ex->reason, sizeof(ex->reason));
+		db_col_copy(st, 0, ex->source, sizeof(ex->source));
+		db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
 		ex->created_at = db_col_int(st, 2);
-		copy_col(st, 3, ex->created_by, sizeof(ex->created_by));
+		db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
 	}
 	db_reset(st);
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;

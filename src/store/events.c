@@ -26,41 +26,34 @@
 	"JOIN users ru ON ru.id = e.registered_by "                        \
 	"LEFT JOIN users cu ON cu.id = e.closed_by "
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 static void event_from_row(struct db_stmt *st, struct event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->id = db_col_int(st, 0);
-	copy_col(st, 1, ev->number, sizeof(ev->number));
+	db_col_copy(st, 1, ev->number, sizeof(ev->number));
 	ev->point.id = db_col_int(st, 2);
-	copy_col(st, 3, ev->point.code, sizeof(ev->point.code));
-	copy_col(st, 4, ev->point.name, sizeof(ev->point.name));
-	copy_col(st, 5, ev->point.type, sizeof(ev->point.type));
-	copy_col(st, 6, ev->point.channel, sizeof(ev->point.channel));
-	copy_col(st, 7, ev->point.region, sizeof(ev->point.region));
-	copy_col(st, 8, ev->procedure, sizeof(ev->procedure));
+	db_col_copy(st, 3, ev->point.code, sizeof(ev->point.code));
+	db_col_copy(st, 4, ev->point.name, sizeof(ev->point.name));
+	db_col_copy(st, 5, ev->point.type, sizeof(ev->point.type));
+	db_col_copy(st, 6, ev->point.channel, sizeof(ev->point.channel));
+	db_col_copy(st, 7, ev->point.region, sizeof(ev->point.region));
+	db_col_copy(st, 8, ev->procedure, sizeof(ev->procedure));
 	codes_from_csv(&ev->requests, db_col_text(st, 9));
 	codes_from_csv(&ev->applications, db_col_text(st, 10));
-	copy_col(st, 11, ev->scenario, sizeof(ev->scenario));
-	copy_col(st, 12, ev->cause, sizeof(ev->cause));
+	db_col_copy(st, 11, ev->scenario, sizeof(ev->scenario));
+	db_col_copy(st, 12, ev->cause, sizeof(ev->cause));
 	ev->mass_failure_id = db_col_int(st, 13);
 	ev->started_at = db_col_int(st, 14);
 	ev->ended_at = db_col_int(st, 15);
 	ev->open = strcmp(db_col_text(st, 16), "OPEN") == 0;
-	copy_col(st, 17, ev->closure_reason, sizeof(ev->closure_reason));
-	copy_col(st, 18, ev->justification, sizeof(ev->justification));
-	copy_col(st, 19, ev->origin, sizeof(ev->origin));
-	copy_col(st, 20, ev->manual_form_ref, sizeof(ev->manual_form_ref));
-	copy_col(st, 21, ev->description, sizeof(ev->description));
+	db_col_copy(st, 17, ev->closure_reason, sizeof(ev->closure_reason));
+	db_col_copy(st, 18, ev->justification, sizeof(ev->justification));
+	db_col_copy(st, 19, ev->origin, sizeof(ev->origin));
+	db_col_copy(st, 20, ev->manual_form_ref, sizeof(ev->manual_form_ref));
+	db_col_copy(st, 21, ev->description, sizeof(ev->description));
 	ev->registered_at = db_col_int(st, 22);
-	copy_col(st, 23, ev->registered_by, sizeof(ev->registered_by));
-	copy_col(st, 24, ev->closed_by, sizeof(ev->closed_by));
+	db_col_copy(st, 23, ev->registered_by, sizeof(ev->registered_by));
+	db_col_copy(st, 24, ev->closed_by, sizeof(ev->closed_by));
 	ev->ruled_out = (int)db_col_int(st, 25);
 	ev->reportable = event_reportable(ev);
 }

@@ -17,29 +17,22 @@
 	"f.used_at, e.started_at FROM manual_forms f JOIN points p ON "       \
 	"p.id = f.point_id LEFT JOIN events e ON e.id = f.event_id "
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 static void form_from_row(struct db_stmt *st, struct manual_form *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->id = db_col_int(st, 0);
-	copy_col(st, 1, f->serial, sizeof(f->serial));
+	db_col_copy(st, 1, f->serial, sizeof(f->serial));
 	f->point.id = db_col_int(st, 2);
-	copy_col(st, 3, f->point.code, sizeof(f->point.code));
-	copy_col(st, 4, f->point.name, sizeof(f->point.name));
-	copy_col(st, 5, f->point.type, sizeof(f->point.type));
-	copy_col(st, 6, f->point.channel, sizeof(f->point.channel));
-	copy_col(st, 7, f->point.region, sizeof(f->point.region));
+	db_col_copy(st, 3, f->point.code, sizeof(f->point.code));
+	db_col_copy(st, 4, f->point.name, sizeof(f->point.name));
+	db_col_copy(st, 5, f->point.type, sizeof(f->point.type));
+	db_col_copy(st, 6, f->point.channel, sizeof(f->point.channel));
+	db_col_copy(st, 7, f->point.region, sizeof(f->point.region));
 	f->seq = db_col_int(st, 8);
 	f->issued_at = db_col_int(st, 9);
-	copy_col(st, 10, f->issued_by, sizeof(f->issued_by));
+	db_col_copy(st, 10, f->issued_by, sizeof(f->issued_by));
 	f->event_id = db_col_int(st, 11);
-	copy_col(st, 12, f->event_number, sizeof(f->event_number));
+	db_col_copy(st, 12, f->event_number, sizeof(f->event_number));
 	f->used_at = db_col_int(st, 13);
 	f->event_started_at = db_col_int(st, 14);
 }

@@ -35,29 +35,22 @@
 	"ORDER BY CASE WHEN m.status = 'CONFIRMED' THEN 0 ELSE 1 END, "      \
 	"m.started_at DESC, m.id DESC LIMIT ?"
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 static void mf_from_row(struct db_stmt *st, struct mass_failure *mf)
 {
 	memset(mf, 0, sizeof(*mf));
 	mf->id = db_col_int(st, 0);
 	codes_from_csv(&mf->applications, db_col_text(st, 1));
 	mf->started_at = db_col_int(st, 2);
-	copy_col(st, 3, mf->cause, sizeof(mf->cause));
-	copy_col(st, 4, mf->description, sizeof(mf->description));
+	db_col_copy(st, 3, mf->cause, sizeof(mf->cause));
+	db_col_copy(st, 4, mf->description, sizeof(mf->description));
 	mf->open = strcmp(db_col_text(st, 5), "CONFIRMED") == 0;
 	mf->confirmed_at = db_col_int(st, 6);
-	copy_col(st, 7, mf->confirmed_by, sizeof(mf->confirmed_by));
+	db_col_copy(st, 7, mf->confirmed_by, sizeof(mf->confirmed_by));
 	mf->ended_at = db_col_int(st, 8);
-	copy_col(st, 9, mf->closure_reason, sizeof(mf->closure_reason));
-	copy_col(st, 10, mf->justification, sizeof(mf->justification));
+	db_col_copy(st, 9, mf->closure_reason, sizeof(mf->closure_reason));
+	db_col_copy(st, 10, mf->justification, sizeof(mf->justification));
 	mf->closed_at = db_col_int(st, 11);
-	copy_col(st, 12, mf->closed_by, sizeof(mf->closed_by));
+	db_col_copy(st, 12, mf->closed_by, sizeof(mf->closed_by));
 	mf->open_events = db_col_int(st, 13);
 	mf->events = db_col_int(st, 14);
 }
@@ -66,25 +59,25 @@ static void alert_from_row(struct db_stmt *st, struct mf_alert *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = db_col_int(st, 0);
-	copy_col(st, 1, a->source, sizeof(a->source));
+	db_col_copy(st, 1, a->source, sizeof(a->source));
 	a->point.id = db_col_int(st, 2);
-	copy_col(st, 3, a->point.code, sizeof(a->point.code));
-	copy_col(st, 4, a->point.name, sizeof(a->point.name));
-	copy_col(st, 5, a->point.type, sizeof(a->point.type));
-	copy_col(st, 6, a->point.channel, sizeof(a->point.channel));
-	copy_col(st, 7, a->point.region, sizeof(a->point.region));
+	db_col_copy(st, 3, a->point.code, sizeof(a->point.code));
+	db_col_copy(st, 4, a->point.name, sizeof(a->point.name));
+	db_col_copy(st, 5, a->point.type, sizeof(a->point.type));
+	db_col_copy(st, 6, a->point.channel, sizeof(a->point.channel));
+	db_col_copy(st, 7, a->point.region, sizeof(a->point.region));
 	codes_from_csv(&a->applications, db_col_text(st, 8));
 	a->observed_at = db_col_int(st, 9);
-	copy_col(st, 10, a->description, sizeof(a->description));
-	copy_col(st, 11, a->fingerprint, sizeof(a->fingerprint));
+	db_col_copy(st, 10, a->description, sizeof(a->description));
+	db_col_copy(st, 11, a->fingerprint, sizeof(a->fingerprint));
 	if (alert_status_parse(db_col_text(st, 12), &a->status) < 0)
 		a->status = ALERT_PENDING;
 	a->raised_at = db_col_int(st, 13);
-	copy_col(st, 14, a->raised_by, sizeof(a->raised_by));
+	db_col_copy(st, 14, a->raised_by, sizeof(a->raised_by));
 	a->decided_at = db_col_int(st, 15);
-	copy_col(st, 16, a->decided_by, sizeof(a->decided_by));
+	db_col_copy(st, 16, a->decided_by, sizeof(a->decided_by));
 	a->mass_failure_id = db_col_int(st, 17);
-	copy_col(st, 18, a->discard_reason, sizeof(a->discard_reason));
+	db_col_copy(st, 18, a->discard_reason, sizeof(a->discard_reason));
 }
 
 /* The audit record of a change; before/after may be NULL. */

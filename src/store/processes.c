@@ -17,13 +17,6 @@
 
 #define ESCALATE_BATCH 500 /* requests claimed per run at most */
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 #define REQUEST_COLS                                                          \
 	"pr.id, pr.event_id, e.number, pr.note, pr.requested_at, "            \
 	"qu.username, pr.due_at, pr.ruling, pr.reason, pr.ruled_at, "         \
@@ -39,18 +32,18 @@ static void request_from_row(struct db_stmt *st, struct processes_request *r)
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
 	r->event_id = db_col_int(st, 1);
-	copy_col(st, 2, r->event_number, sizeof(r->event_number));
-	copy_col(st, 3, r->note, sizeof(r->note));
+	db_col_copy(st, 2, r->event_number, sizeof(r->event_number));
+	db_col_copy(st, 3, r->note, sizeof(r->note));
 	r->requested_at = db_col_int(st, 4);
-	copy_col(st, 5, r->requested_by, sizeof(r->requested_by));
+	db_col_copy(st, 5, r->requested_by, sizeof(r->requested_by));
 	r->due_at = db_col_int(st, 6);
-	copy_col(st, 7, r->ruling, sizeof(r->ruling));
-	copy_col(st, 8, r->reason, sizeof(r->reason));
+	db_col_copy(st, 7, r->ruling, sizeof(r->ruling));
+	db_col_copy(st, 8, r->reason, sizeof(r->reason));
 	r->ruled_at = db_col_int(st, 9);
-	copy_col(st, 10, r->ruled_by, sizeof(r->ruled_by));
+	db_col_copy(st, 10, r->ruled_by, sizeof(r->ruled_by));
 	r->escalated_at = db_col_int(st, 11);
-	copy_col(st, 12, r->escalation_reason, sizeof(r->escalation_reason));
-	copy_col(st, 13, r->escalated_to, sizeof(r->escalated_to));
+	db_col_copy(st, 12, r->escalation_reason, sizeof(r->escalation_reason));
+	db_col_copy(st, 13, r->escalated_to, sizeof(r->escalated_to));
 }
 
 /* By event id (by_event) or by request id: 1 found, 0 none, -1 error. */
@@ -191,11 +184,11 @@ static void row_from(struct db_stmt *st, struct processes_row *row)
 {
 	request_from_row(st, &row->r);
 	row->point.id = db_col_int(st, 14);
-	copy_col(st, 15, row->point.code, sizeof(row->point.code));
-	copy_col(st, 16, row->point.name, sizeof(row->point.name));
-	copy_col(st, 17, row->point.channel, sizeof(row->point.channel));
-	copy_col(st, 18, row->scenario, sizeof(row->scenario));
-	copy_col(st, 19, row->procedure, sizeof(row->procedure));
+	db_col_copy(st, 15, row->point.code, sizeof(row->point.code));
+	db_col_copy(st, 16, row->point.name, sizeof(row->point.name));
+	db_col_copy(st, 17, row->point.channel, sizeof(row->point.channel));
+	db_col_copy(st, 18, row->scenario, sizeof(row->scenario));
+	db_col_copy(st, 19, row->procedure, sizeof(row->procedure));
 	row->started_at = db_col_int(st, 20);
 	row->ended_at = db_col_int(st, 21);
 }
@@ -304,9 +297,9 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 		list = grown;
 		p = &list[count++];
 		memset(p, 0, sizeof(*p));
-		copy_col(st, 0, p->username, sizeof(p->username));
-		copy_col(st, 1, p->name, sizeof(p->name));
-		copy_col(st, 2, p->email, sizeof(p->email));
+		db_col_copy(st, 0, p->username, sizeof(p->username));
+		db_col_copy(st, 1, p->name, sizeof(p->name));
+		db_col_copy(st, 2, p->email, sizeof(p->email));
 		p->backup = in_address_list(backups, p->email);
 		p->absent_since = db_col_int(st, 3);
 		p->absent_until = db_col_int(st, 4);

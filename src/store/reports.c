@@ -29,28 +29,21 @@
 	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                 \
 	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t n)
-{
-	const char *s = db_col_text(st, col);
-
-	snprintf(out, n, "%s", s ? s : "");
-}
-
 static void info_from_row(struct db_stmt *st, struct report_info *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
-	copy_col(st, 1, r->from, sizeof(r->from));
-	copy_col(st, 2, r->to, sizeof(r->to));
+	db_col_copy(st, 1, r->from, sizeof(r->from));
+	db_col_copy(st, 2, r->to, sizeof(r->to));
 	if (report_status_parse(db_col_text(st, 3), &r->status) < 0)
 		r->status = REPORT_BORRADOR;
 	r->created_at = db_col_int(st, 4);
-	copy_col(st, 5, r->created_by, sizeof(r->created_by));
+	db_col_copy(st, 5, r->created_by, sizeof(r->created_by));
 	r->updated_at = db_col_int(st, 6);
 	r->frozen_at = db_col_int(st, 7);
-	copy_col(st, 8, r->hash, sizeof(r->hash));
-	copy_col(st, 9, r->sent_on, sizeof(r->sent_on));
-	copy_col(st, 10, r->sent_reference, sizeof(r->sent_reference));
+	db_col_copy(st, 8, r->hash, sizeof(r->hash));
+	db_col_copy(st, 9, r->sent_on, sizeof(r->sent_on));
+	db_col_copy(st, 10, r->sent_reference, sizeof(r->sent_reference));
 	r->sent_at = db_col_int(st, 11);
 	r->n_events = db_col_int(st, 12);
 }
@@ -504,14 +497,14 @@ int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 		}
 		list = grown;
 		s = &list[count++];
-		copy_col(st, 0, s->from, sizeof(s->from));
-		copy_col(st, 1, s->to, sizeof(s->to));
+		db_col_copy(st, 0, s->from, sizeof(s->from));
+		db_col_copy(st, 1, s->to, sizeof(s->to));
 		s->at = db_col_int(st, 2);
-		copy_col(st, 3, s->username, sizeof(s->username));
-		copy_col(st, 4, s->name, sizeof(s->name));
-		copy_col(st, 5, s->role, sizeof(s->role));
-		copy_col(st, 6, s->comment, sizeof(s->comment));
-		copy_col(st, 7, s->reference, sizeof(s->reference));
+		db_col_copy(st, 3, s->username, sizeof(s->username));
+		db_col_copy(st, 4, s->name, sizeof(s->name));
+		db_col_copy(st, 5, s->role, sizeof(s->role));
+		db_col_copy(st, 6, s->comment, sizeof(s->comment));
+		db_col_copy(st, 7, s->reference, sizeof(s->reference));
 	}
 	db_reset(st);
 	*out = list;
