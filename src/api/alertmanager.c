@@ -72,8 +72,9 @@ static const char *app_code(const struct catalog *cat, const char *label)
 	for (i = 0; i < sizeof(norm) - 1 && label[i]; i++) {
 		unsigned char c = (unsigned char)label[i];
 
-		norm[i] = (c == '-' || c == ' ' || c == '.') ? '_'
-			  : (char)toupper(c);
+		norm[i] = (c == '-' || c == ' ' || c == '.')
+				  ? '_'
+				  : (char)toupper(c);
 	}
 	norm[i] = '\0';
 	for (size_t k = 0; k < cat->n; k++) {
@@ -95,8 +96,8 @@ static void alert_apps(const struct catalog *cat, json_t *labels,
 
 	apps->n = 0;
 	for (int i = 0; app_labels[i] && !apps->n; i++) {
-		const char *v =
-			json_string_value(json_object_get(labels, app_labels[i]));
+		const char *v = json_string_value(
+			json_object_get(labels, app_labels[i]));
 
 		while (v && *v) {
 			size_t n = strcspn(v, ",");
@@ -130,8 +131,7 @@ static void alert_text(json_t *al, json_t *labels, char *out, size_t max)
 	json_t *ann = json_object_get(al, "annotations");
 	const char *name =
 		json_string_value(json_object_get(labels, "alertname"));
-	const char *text =
-		json_string_value(json_object_get(ann, "summary"));
+	const char *text = json_string_value(json_object_get(ann, "summary"));
 	char buf[DESCRIPTION_BYTES + 200];
 
 	if (!text)
@@ -221,9 +221,10 @@ void api_alertmanager(struct req *r)
 	if (!authorised(r))
 		return;
 	if (!json_is_array(alerts)) {
-		err_validation(&e, "alerts", "Se espera la carga del webhook "
-					     "de Alertmanager (version 4) con "
-					     "la lista 'alerts'");
+		err_validation(&e, "alerts",
+			       "Se espera la carga del webhook "
+			       "de Alertmanager (version 4) con "
+			       "la lista 'alerts'");
 		reply_error(r, &e);
 		return;
 	}
@@ -236,9 +237,8 @@ void api_alertmanager(struct req *r)
 		return;
 	}
 	t.ids = json_array();
-	json_array_foreach(alerts, i, al)
-		if (one_alert(r, db, al, status, a, &t, &e) < 0)
-			break;
+	json_array_foreach(alerts, i, al) if (one_alert(r, db, al, status, a,
+							&t, &e) < 0) break;
 	free(a);
 	if (i < json_array_size(alerts)) {
 		json_decref(t.ids);

@@ -23,8 +23,8 @@ int body_text(json_t *body, const char *key, int required, size_t max_chars,
 	      char *out, size_t size, struct inop_err *err);
 int body_time(json_t *body, const char *key, int required, int64_t *out,
 	      struct inop_err *err);
-int body_codes(json_t *body, const char *key, int required,
-	       struct codes *out, struct inop_err *err);
+int body_codes(json_t *body, const char *key, int required, struct codes *out,
+	       struct inop_err *err);
 int body_bool(json_t *body, const char *key, int *out, struct inop_err *err);
 int body_int(json_t *body, const char *key, int64_t *out,
 	     struct inop_err *err);
@@ -66,8 +66,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 
 /* The audit trail of one entity: {"items":[{id, at, actor, action,
  * before, after}], "total"}. */
-void reply_audit(struct req *r, struct db *db, const char *entity,
-		 int64_t id);
+void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id);
 
 struct mf_alert;
 struct actor;

@@ -17,25 +17,24 @@ int body_str(json_t *body, const char *key, int required, char *out,
 	out[0] = '\0';
 	if (!v || json_is_null(v)) {
 		if (required)
-			return err_validation(err, key,
-					      "El campo '%s' es obligatorio",
-					      key);
+			return err_validation(
+				err, key, "El campo '%s' es obligatorio", key);
 		return 0;
 	}
 	if (!json_is_string(v))
 		return err_validation(err, key,
 				      "El campo '%s' debe ser un texto", key);
 	s = json_string_value(v);
-	if (json_string_length(v) >= size || strlen(s) != json_string_length(v))
+	if (json_string_length(v) >= size ||
+	    strlen(s) != json_string_length(v))
 		return err_validation(err, key,
 				      "El campo '%s' admite hasta %zu "
 				      "caracteres",
 				      key, size - 1);
 	memcpy(out, s, json_string_length(v) + 1);
 	if (required && !out[0])
-		return err_validation(err, key,
-				      "El campo '%s' no puede estar vacío",
-				      key);
+		return err_validation(
+			err, key, "El campo '%s' no puede estar vacío", key);
 	return 0;
 }
 
@@ -63,16 +62,17 @@ int body_time(json_t *body, const char *key, int required, int64_t *out,
 	if (!s[0])
 		return 0;
 	if (cal_parse_rfc3339(s, out) < 0)
-		return err_validation(err, key,
-				      "El campo '%s' debe ser una fecha y hora "
-				      "RFC 3339, p. ej. "
-				      "2026-11-03T09:15:00-05:00",
-				      key);
+		return err_validation(
+			err, key,
+			"El campo '%s' debe ser una fecha y hora "
+			"RFC 3339, p. ej. "
+			"2026-11-03T09:15:00-05:00",
+			key);
 	return 0;
 }
 
-int body_codes(json_t *body, const char *key, int required,
-	       struct codes *out, struct inop_err *err)
+int body_codes(json_t *body, const char *key, int required, struct codes *out,
+	       struct inop_err *err)
 {
 	json_t *v = json_object_get(body, key), *item;
 	size_t i;
@@ -80,9 +80,8 @@ int body_codes(json_t *body, const char *key, int required,
 	out->n = 0;
 	if (!v || json_is_null(v)) {
 		if (required)
-			return err_validation(err, key,
-					      "El campo '%s' es obligatorio",
-					      key);
+			return err_validation(
+				err, key, "El campo '%s' es obligatorio", key);
 		return 0;
 	}
 	if (!json_is_array(v))
@@ -90,7 +89,8 @@ int body_codes(json_t *body, const char *key, int required,
 				      "El campo '%s' debe ser una lista de "
 				      "códigos",
 				      key);
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		if (!json_is_string(item) ||
 		    json_string_length(item) >= CODE_LEN)
 			return err_validation(err, key,
@@ -98,9 +98,8 @@ int body_codes(json_t *body, const char *key, int required,
 					      "lista de códigos",
 					      key);
 		if (codes_add(out, json_string_value(item)) < 0)
-			return err_validation(err, key,
-					      "Demasiados elementos en '%s'",
-					      key);
+			return err_validation(
+				err, key, "Demasiados elementos en '%s'", key);
 	}
 	return 0;
 }
@@ -113,15 +112,13 @@ int body_bool(json_t *body, const char *key, int *out, struct inop_err *err)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_boolean(v))
-		return err_validation(err, key,
-				      "El campo '%s' debe ser true o false",
-				      key);
+		return err_validation(
+			err, key, "El campo '%s' debe ser true o false", key);
 	*out = json_is_true(v);
 	return 0;
 }
 
-int body_int(json_t *body, const char *key, int64_t *out,
-	     struct inop_err *err)
+int body_int(json_t *body, const char *key, int64_t *out, struct inop_err *err)
 {
 	json_t *v = json_object_get(body, key);
 
@@ -129,10 +126,11 @@ int body_int(json_t *body, const char *key, int64_t *out,
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
-		return err_validation(err, key,
-				      "El campo '%s' debe ser un número entero "
-				      "positivo",
-				      key);
+		return err_validation(
+			err, key,
+			"El campo '%s' debe ser un número entero "
+			"positivo",
+			key);
 	*out = json_integer_value(v);
 	return 0;
 }

@@ -8,7 +8,7 @@
 #include "util/strnum.h"
 
 #define MAX_BUSINESS_DAYS 3660
-#define DAY_NAME_MAX 120 /* characters */
+#define DAY_NAME_MAX	  120 /* characters */
 
 void api_calendar_add(struct req *r)
 {
@@ -175,8 +175,7 @@ void api_calendar_extra_remove(struct req *r)
 	db = api_db(r);
 	if (!db)
 		return;
-	if (store_extra_day_remove(db, r->param[0], &r->actor, r->now, &e) <
-	    0)
+	if (store_extra_day_remove(db, r->param[0], &r->actor, r->now, &e) < 0)
 		reply_error(r, &e);
 	else
 		reply_bytes(r, 204, NULL, NULL, 0);

@@ -14,9 +14,9 @@ static json_t *items(const struct catalog *c, const char *kind,
 		if (strcmp(it->kind, kind) != 0 ||
 		    (parent && strcmp(it->parent, parent) != 0))
 			continue;
-		json_array_append_new(a, json_pack("{s:s, s:s}", "code",
-						   it->code, "name",
-						   it->name));
+		json_array_append_new(a,
+				      json_pack("{s:s, s:s}", "code", it->code,
+						"name", it->name));
 	}
 	return a;
 }
@@ -45,10 +45,10 @@ void api_catalog(struct req *r)
 
 		if (strcmp(it->kind, "procedure") == 0)
 			json_array_append_new(
-				procs, json_pack("{s:s, s:s, s:o}", "code",
-						 it->code, "name", it->name,
-						 "requests",
-						 items(c, "request", it->code)));
+				procs,
+				json_pack("{s:s, s:s, s:o}", "code", it->code,
+					  "name", it->name, "requests",
+					  items(c, "request", it->code)));
 		else if (strcmp(it->kind, "application") == 0)
 			json_array_append_new(
 				apps, json_pack("{s:s, s:s, s:s}", "code",
@@ -69,14 +69,13 @@ void api_catalog(struct req *r)
 						 it->code, "name", it->name,
 						 "channel", it->extra));
 	}
-	reply_json(r, 200,
-		   json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			     "procedures", procs, "applications", apps,
-			     "scenarios", scen, "not_regulated",
-			     items(c, "not_regulated", NULL),
-			     "closure_reasons",
-			     items(c, "closure_reason", NULL),
-			     "critical_transactions",
-			     items(c, "critical_transaction", NULL),
-			     "point_types", types));
+	reply_json(
+		r, 200,
+		json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "procedures",
+			  procs, "applications", apps, "scenarios", scen,
+			  "not_regulated", items(c, "not_regulated", NULL),
+			  "closure_reasons", items(c, "closure_reason", NULL),
+			  "critical_transactions",
+			  items(c, "critical_transaction", NULL),
+			  "point_types", types));
 }

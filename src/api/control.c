@@ -46,14 +46,14 @@ static json_t *e1_json(struct db *db, const struct event *ev, int64_t now)
 	int found = 0;
 
 	if (ev->mass_failure_id)
-		found =
-		    store_mass_failure_span(db, ev->mass_failure_id, &span);
+		found = store_mass_failure_span(db, ev->mass_failure_id,
+						&span);
 	return json_pack(
-	    "{s:s, s:o}", "result",
-	    e1_code(evaluation_e1(ev, found == 1 ? &span : NULL, now)),
-	    "mass_failure_id",
-	    ev->mass_failure_id ? json_integer(ev->mass_failure_id)
-				: json_null());
+		"{s:s, s:o}", "result",
+		e1_code(evaluation_e1(ev, found == 1 ? &span : NULL, now)),
+		"mass_failure_id",
+		ev->mass_failure_id ? json_integer(ev->mass_failure_id)
+				    : json_null());
 }
 
 static json_t *e2_json(const struct event *ev, int64_t now)
@@ -61,11 +61,12 @@ static json_t *e2_json(const struct event *ev, int64_t now)
 	struct e2_result e2;
 
 	evaluation_e2(ev, now, &e2);
-	return json_pack(
-	    "{s:I, s:b, s:o, s:b}", "minutes", (json_int_t)e2.minutes,
-	    "over_1h", e2.over_1h, "closure_reason",
-	    e2.closure_reason ? json_string(e2.closure_reason) : json_null(),
-	    "ongoing", e2.ongoing);
+	return json_pack("{s:I, s:b, s:o, s:b}", "minutes",
+			 (json_int_t)e2.minutes, "over_1h", e2.over_1h,
+			 "closure_reason",
+			 e2.closure_reason ? json_string(e2.closure_reason)
+					   : json_null(),
+			 "ongoing", e2.ongoing);
 }
 
 void api_events_evaluation(struct req *r)
@@ -134,9 +135,9 @@ static json_t *failing_item(struct db *db, struct req *r, struct eval_buf *b)
 	}
 	for (int i = 0; i < CHECK_COUNT; i++)
 		if (b->checks[i].status == CHECK_FAIL)
-			json_array_append_new(
-			    failing,
-			    json_string(check_code_name(b->checks[i].code)));
+			json_array_append_new(failing,
+					      json_string(check_code_name(
+						      b->checks[i].code)));
 	json_object_set_new(o, "failing", failing);
 	json_object_set_new(o, "checks",
 			    checks_to_json(b->checks, CHECK_COUNT));
@@ -213,10 +214,11 @@ static json_t *alert_to_json(const struct operational_alert *a)
 			p++;
 	}
 	cal_format_lima(a->created_at, at);
-	return json_pack(
-	    "{s:I, s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)a->id,
-	    "event_id", (json_int_t)a->event_id, "text", a->text, "recipients",
-	    to, "created_at", at, "created_by", a->created_by);
+	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s}", "id",
+			 (json_int_t)a->id, "event_id",
+			 (json_int_t)a->event_id, "text", a->text,
+			 "recipients", to, "created_at", at, "created_by",
+			 a->created_by);
 }
 
 static int blank(const char *s)
@@ -308,10 +310,10 @@ void api_events_alerts_list(struct req *r)
 			reply_internal(r);
 		else
 			reply_json(
-			    r, 200,
-			    json_pack("{s:I, s:o}", "total",
-				      (json_int_t)json_array_size(items),
-				      "items", items));
+				r, 200,
+				json_pack("{s:I, s:o}", "total",
+					  (json_int_t)json_array_size(items),
+					  "items", items));
 	}
 	free(ev);
 }
@@ -355,7 +357,7 @@ void api_events_rule_out(struct req *r)
 	if (body_text(r->body, "reason", 1, EVENT_TEXT_MAX, c->reason,
 		      sizeof(c->reason), &e) < 0 ||
 	    store_event_locked(db, r->param[0], decide_rule_out, c, ev, &e) <
-		0)
+		    0)
 		reply_error(r, &e);
 	else
 		reply_json(r, 200, event_to_json(ev, NULL));
@@ -427,11 +429,12 @@ void api_events_control(struct req *r)
 		reply_internal(r);
 		goto out;
 	}
-	reply_json(
-	    r, 200,
-	    json_pack("{s:o, s:o, s:o, s:o}", "critical", crit, "processes",
-		      rc ? processes_to_json(&b->req, r->now) : json_null(),
-		      "alerts", alerts, "exclusion", excl));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:o, s:o, s:o}", "critical", crit,
+			     "processes",
+			     rc ? processes_to_json(&b->req, r->now)
+				: json_null(),
+			     "alerts", alerts, "exclusion", excl));
 	crit = alerts = NULL;
 out:
 	json_decref(crit);

@@ -40,7 +40,7 @@ static int decide_record(struct db *db, struct event *ev, void *arg,
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
 	    critical_record_check(&c->r->app->catalog, &ctx, ev, &c->tx, e) <
-		0)
+		    0)
 		return -1;
 	if (store_critical_insert(db, ev, &c->tx, &c->r->actor, c->r->now) < 0)
 		return err_internal(e);
@@ -153,9 +153,9 @@ void api_critical_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, critical_to_json(&list[i]));
-	reply_json(
-	    r, 200,
-	    json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I}", "items", items, "total",
+			     (json_int_t)n));
 out:
 	free(list);
 	free(ev);

@@ -17,7 +17,7 @@
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX 500
+#define LIST_LIMIT_MAX	   500
 
 /* A JEFE with no other role sees only the events of own points. */
 static int scoped_to_points(const struct actor *a)
@@ -36,8 +36,8 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 		     e) < 0 ||
 	    body_codes(b, "requests", 1, &ev->requests, e) < 0 ||
 	    body_codes(b, "applications", 1, &ev->applications, e) < 0 ||
-	    body_str(b, "scenario", 1, ev->scenario, sizeof(ev->scenario),
-		     e) < 0 ||
+	    body_str(b, "scenario", 1, ev->scenario, sizeof(ev->scenario), e) <
+		    0 ||
 	    body_str(b, "cause", 0, ev->cause, sizeof(ev->cause), e) < 0 ||
 	    body_int(b, "mass_failure_id", &ev->mass_failure_id, e) < 0 ||
 	    body_time(b, "started_at", 1, &ev->started_at, e) < 0 ||
@@ -263,8 +263,8 @@ static int query_date(struct req *r, const char *key, int next_day,
 	if (!s || !*s)
 		return 0;
 	if (cal_parse_date(s, &d) < 0)
-		return err_validation(e, key,
-				      "'%s' debe ser una fecha AAAA-MM-DD", key);
+		return err_validation(
+			e, key, "'%s' debe ser una fecha AAAA-MM-DD", key);
 	if (next_day)
 		d = cal_from_day_number(cal_day_number(d) + 1);
 	*out = cal_lima_day_start(d);
@@ -305,8 +305,7 @@ static int query_enum(struct req *r, const char *key,
 			      s);
 }
 
-int api_event_filter(struct req *r, struct event_filter *f,
-		     struct inop_err *e)
+int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 {
 	static const char *const statuses[] = {"OPEN", "CLOSED", NULL};
 	static const char *const bools[] = {"true", "false", NULL};
@@ -513,8 +512,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 		return -1;
 	ev->open = 0;
 	ev->ended_at = ended_at;
-	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s",
-		 reason);
+	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s", reason);
 	snprintf(ev->justification, sizeof(ev->justification), "%s",
 		 justification ? justification : "");
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
@@ -534,8 +532,8 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 {
 	struct change *c = arg;
 
-	return api_event_close_apply(db, c->r, ev, c->reason,
-				     c->justification, c->ended_at, e);
+	return api_event_close_apply(db, c->r, ev, c->reason, c->justification,
+				     c->ended_at, e);
 }
 
 static void change_event(struct req *r, const char *action,
@@ -638,8 +636,7 @@ static json_t *json_or_null(const char *s)
 	return v ? v : json_null();
 }
 
-void reply_audit(struct req *r, struct db *db, const char *entity,
-		 int64_t id)
+void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id)
 {
 	struct audit_item *items = NULL;
 	size_t n = 0;
@@ -655,13 +652,12 @@ void reply_audit(struct req *r, struct db *db, const char *entity,
 	for (size_t i = 0; i < n; i++) {
 		cal_format_lima(items[i].at, at);
 		json_array_append_new(
-			list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
-					(json_int_t)items[i].id, "at", at,
-					"actor", items[i].actor, "action",
-					items[i].action, "before",
-					json_or_null(items[i].before_json),
-					"after",
-					json_or_null(items[i].after_json)));
+			list,
+			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+				  (json_int_t)items[i].id, "at", at, "actor",
+				  items[i].actor, "action", items[i].action,
+				  "before", json_or_null(items[i].before_json),
+				  "after", json_or_null(items[i].after_json)));
 	}
 	audit_items_free(items, n);
 	reply_json(r, 200,

@@ -14,7 +14,8 @@ void api_healthz(struct req *r)
 	if (st)
 		db_reset(st);
 	if (!ok) {
-		reply_json(r, 503, json_pack("{s:s}", "status", "unavailable"));
+		reply_json(r, 503,
+			   json_pack("{s:s}", "status", "unavailable"));
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:s}", "status", "ok"));

@@ -96,10 +96,10 @@ static int list_filter(struct req *r, struct manual_form_filter *f,
 		if (strcmp(status, "LIBRE") != 0 &&
 		    strcmp(status, "USADO") != 0)
 			return err_validation(
-			    e, "status",
-			    "Estado no válido: '%s' (LIBRE o "
-			    "USADO)",
-			    status);
+				e, "status",
+				"Estado no válido: '%s' (LIBRE o "
+				"USADO)",
+				status);
 		f->status = status;
 	}
 	if ((l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, &f->limit) < 0) ||
@@ -155,13 +155,13 @@ static void reply_pdf(struct req *r, struct db *db,
 		return;
 	}
 	doc = (struct manual_form_doc){
-	    .form = f,
-	    .lines = &pt.lines,
-	    .cat = &r->app->catalog,
-	    .mailbox_fallas = r->app->cfg->mailbox_fallas,
-	    .mailbox_cc = r->app->cfg->mailbox_contingency_cc,
-	    .generated_at = r->now,
-	    .generated_by = r->actor.username};
+		.form = f,
+		.lines = &pt.lines,
+		.cat = &r->app->catalog,
+		.mailbox_fallas = r->app->cfg->mailbox_fallas,
+		.mailbox_cc = r->app->cfg->mailbox_contingency_cc,
+		.generated_at = r->now,
+		.generated_by = r->actor.username};
 	if (render_manual_form_pdf(&doc, &pdf, &len) < 0) {
 		reply_internal(r);
 		return;

@@ -20,8 +20,8 @@
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX 500
-#define MAIL_DETAIL_MAX 4096
+#define LIST_LIMIT_MAX	   500
+#define MAIL_DETAIL_MAX	   4096
 
 /* A JEFE with no other role sees only the alerts of own points. */
 static int scoped_to_points(const struct actor *a)
@@ -160,8 +160,8 @@ static int parse_alert(struct req *r, struct mf_alert *a, struct inop_err *e)
 
 	memset(a, 0, sizeof(*a));
 	snprintf(a->source, sizeof(a->source), "JEFE");
-	if (body_str(b, "point", 1, a->point.code, sizeof(a->point.code),
-		     e) < 0 ||
+	if (body_str(b, "point", 1, a->point.code, sizeof(a->point.code), e) <
+		    0 ||
 	    body_codes(b, "applications", 1, &a->applications, e) < 0 ||
 	    body_time(b, "observed_at", 0, &a->observed_at, e) < 0 ||
 	    body_text(b, "description", 0, EVENT_TEXT_MAX, a->description,
@@ -288,8 +288,8 @@ static int load_alert(struct req *r, struct db *db, struct mf_alert *a)
 	if (rc == 1)
 		return 0;
 	if (rc == 0)
-		err_set(&e, 404, "NOT_FOUND", NULL,
-			"No existe la alerta '%s'", r->param[0]);
+		err_set(&e, 404, "NOT_FOUND", NULL, "No existe la alerta '%s'",
+			r->param[0]);
 	else
 		err_set(&e, 403, "FORBIDDEN", NULL,
 			"La alerta es de un punto que no tiene asignado");
@@ -329,9 +329,9 @@ void api_alerts_audit(struct req *r)
 
 struct confirm {
 	struct req *r;
-	int64_t target_id;        /* an existing failure, or 0: a new one */
-	struct mass_failure *mf;  /* the new failure's fields; as written */
-	int has_apps, has_start;  /* given in the body */
+	int64_t target_id;	 /* an existing failure, or 0: a new one */
+	struct mass_failure *mf; /* the new failure's fields; as written */
+	int has_apps, has_start; /* given in the body */
 };
 
 static int parse_failure(json_t *b, struct mass_failure *mf,
@@ -471,8 +471,7 @@ static int decide_discard(struct db *db, struct mf_alert *a, void *arg,
 	struct discard *d = arg;
 
 	(void)db;
-	return alert_discard(a, d->reason, d->r->actor.username, d->r->now,
-			     e);
+	return alert_discard(a, d->reason, d->r->actor.username, d->r->now, e);
 }
 
 void api_alerts_discard(struct req *r)
@@ -517,8 +516,8 @@ void api_mass_failures_create(struct req *r)
 	}
 	if (parse_failure(r->body, mf, &e) < 0 ||
 	    mass_failure_check(&r->app->catalog, mf, r->now, &e) < 0 ||
-	    store_mf_declare(db, mf, &r->actor, r->now, mail_declared, r,
-			     &e) < 0)
+	    store_mf_declare(db, mf, &r->actor, r->now, mail_declared, r, &e) <
+		    0)
 		reply_error(r, &e);
 	else
 		reply_json(r, 201, mass_failure_to_json(mf, 1));
@@ -557,7 +556,8 @@ void api_mass_failures_list(struct req *r)
 	}
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, mass_failure_to_json(&list[i], 1));
+		json_array_append_new(items,
+				      mass_failure_to_json(&list[i], 1));
 	free(list);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I}", "items", items, "total",
@@ -710,9 +710,9 @@ void api_mass_failures_close(struct req *r)
 		     sizeof(c->reason), &e) < 0 ||
 	    body_text(r->body, "justification", 0, EVENT_TEXT_MAX,
 		      c->justification, sizeof(c->justification), &e) < 0 ||
-	    store_mf_change(db, id, "mass_failure.close",
-			    decide_close_failure, after_close_failure, c,
-			    &r->actor, r->now, mf, &e) < 0) {
+	    store_mf_change(db, id, "mass_failure.close", decide_close_failure,
+			    after_close_failure, c, &r->actor, r->now, mf,
+			    &e) < 0) {
 		reply_error(r, &e);
 		goto out;
 	}
@@ -734,8 +734,8 @@ static json_t *open_failures(struct db *db, int64_t now)
 	int64_t total;
 	json_t *items;
 
-	if (store_mf_list(db, "CONFIRMED", LIST_LIMIT_MAX, &list, &n,
-			  &total) < 0) {
+	if (store_mf_list(db, "CONFIRMED", LIST_LIMIT_MAX, &list, &n, &total) <
+	    0) {
 		free(list);
 		return NULL;
 	}
@@ -755,8 +755,10 @@ static json_t *open_failures(struct db *db, int64_t now)
 static json_t *open_events(struct db *db, int64_t now, int64_t limit,
 			   int64_t offset, int64_t *total)
 {
-	struct event_filter f = {.status = "OPEN", .reportable = -1,
-				 .limit = limit, .offset = offset};
+	struct event_filter f = {.status = "OPEN",
+				 .reportable = -1,
+				 .limit = limit,
+				 .offset = offset};
 	struct event *list = NULL;
 	size_t n = 0;
 	json_t *items;

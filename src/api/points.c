@@ -18,12 +18,12 @@ static json_t *point_to_json(const struct point *p)
 static int parse_point(struct req *r, struct point *p, struct inop_err *e)
 {
 	memset(p, 0, sizeof(*p));
-	if (body_str(r->body, "code", 1, p->ref.code, sizeof(p->ref.code),
-		     e) < 0 ||
+	if (body_str(r->body, "code", 1, p->ref.code, sizeof(p->ref.code), e) <
+		    0 ||
 	    body_text(r->body, "name", 1, 120, p->ref.name,
 		      sizeof(p->ref.name), e) < 0 ||
-	    body_str(r->body, "type", 1, p->ref.type, sizeof(p->ref.type),
-		     e) < 0 ||
+	    body_str(r->body, "type", 1, p->ref.type, sizeof(p->ref.type), e) <
+		    0 ||
 	    body_text(r->body, "region", 1, 80, p->ref.region,
 		      sizeof(p->ref.region), e) < 0 ||
 	    body_codes(r->body, "lines", 0, &p->lines, e) < 0)
@@ -57,9 +57,8 @@ void api_points_list(struct req *r)
 
 	if (!db)
 		return;
-	if (store_points_list(db, mine && strcmp(mine, "1") == 0
-					  ? r->actor.id
-					  : 0,
+	if (store_points_list(db,
+			      mine && strcmp(mine, "1") == 0 ? r->actor.id : 0,
 			      &list, &n) < 0) {
 		free(list);
 		reply_internal(r);

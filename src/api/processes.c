@@ -33,10 +33,10 @@ static int mail_request(struct db *db, const struct event *ev,
 			const struct processes_request *q, int64_t now)
 {
 	char link[64], due[26],
-	    detail[sizeof(q->note) + sizeof(ev->point.name) +
-		   sizeof(ev->point.code) + 160];
+		detail[sizeof(q->note) + sizeof(ev->point.name) +
+		       sizeof(ev->point.code) + 160];
 	struct notify_args a = {
-	    .ref = ev->number, .link = link, .detail = detail};
+		.ref = ev->number, .link = link, .detail = detail};
 
 	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
 	cal_format_lima(q->due_at, due);
@@ -59,7 +59,7 @@ static int decide_request(struct db *db, struct event *ev, void *arg,
 	if (processes_request_check(ev, rc, e) < 0)
 		return -1;
 	if (store_processes_insert(db, ev, &c->req, &c->r->actor, c->r->now) <
-		0 ||
+		    0 ||
 	    mail_request(db, ev, &c->req, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
@@ -132,7 +132,7 @@ void api_processes_ruling(struct req *r)
 	}
 	c->r = r;
 	if (body_str(r->body, "ruling", 1, c->ruling, sizeof(c->ruling), &e) <
-		0 ||
+		    0 ||
 	    body_text(r->body, "reason", 1, PROCESSES_REASON_MAX, c->reason,
 		      sizeof(c->reason), &e) < 0)
 		reply_error(r, &e);
@@ -183,13 +183,14 @@ static json_t *row_json(const struct processes_row *row, int64_t now)
 	cal_format_lima(row->started_at, start);
 	cal_format_lima(row->ended_at, end);
 	json_object_set_new(
-	    o, "event_summary",
-	    json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:o}", "number",
-		      row->r.event_number, "point", "code", row->point.code,
-		      "name", row->point.name, "channel", row->point.channel,
-		      "procedure", row->procedure, "scenario", row->scenario,
-		      "started_at", start, "ended_at",
-		      row->ended_at ? json_string(end) : json_null()));
+		o, "event_summary",
+		json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:o}",
+			  "number", row->r.event_number, "point", "code",
+			  row->point.code, "name", row->point.name, "channel",
+			  row->point.channel, "procedure", row->procedure,
+			  "scenario", row->scenario, "started_at", start,
+			  "ended_at",
+			  row->ended_at ? json_string(end) : json_null()));
 	return o;
 }
 
@@ -258,12 +259,13 @@ static json_t *person_json(const struct processes_person *p)
 
 	cal_format_lima(p->absent_since, since);
 	cal_format_lima(p->absent_until, until);
-	return json_pack(
-	    "{s:s, s:s, s:s, s:b, s:b, s:o, s:o}", "username", p->username,
-	    "name", p->name, "email", p->email, "backup", p->backup, "absent",
-	    p->absent_since != 0, "absent_since",
-	    p->absent_since ? json_string(since) : json_null(), "absent_until",
-	    p->absent_until ? json_string(until) : json_null());
+	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o, s:o}", "username",
+			 p->username, "name", p->name, "email", p->email,
+			 "backup", p->backup, "absent", p->absent_since != 0,
+			 "absent_since",
+			 p->absent_since ? json_string(since) : json_null(),
+			 "absent_until",
+			 p->absent_until ? json_string(until) : json_null());
 }
 
 static void reply_desk(struct req *r, struct db *db)

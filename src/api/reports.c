@@ -20,7 +20,7 @@
 #include "util/strnum.h"
 
 #define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX 500
+#define LIST_LIMIT_MAX	   500
 
 static json_t *opt_str(const char *s)
 {
@@ -89,9 +89,9 @@ static json_t *next_json(const struct report_info *r, unsigned roles)
 
 	for (int s = 0; s < REPORT_STATUS_COUNT; s++)
 		if (next & 1u << s)
-			json_array_append_new(
-				a, json_string(report_status_code(
-					   (enum report_status)s)));
+			json_array_append_new(a,
+					      json_string(report_status_code(
+						      (enum report_status)s)));
 	return a;
 }
 
@@ -120,23 +120,20 @@ static int full_load(struct req *r, struct db *db, struct full *f)
 	if (store_calendar_acquire(db, &cal) < 0)
 		return -1;
 	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, r->now,
-			       &f->rows,
-			       &f->n_rows);
+			       &f->rows, &f->n_rows);
 	store_calendar_release(cal);
 	if (rc < 0)
 		return -1;
 	return store_report_trail(db, f->info.id, &f->trail, &f->n_trail);
 }
 
-static json_t *report_full(const struct full *f, unsigned roles,
-			   int with_rows)
+static json_t *report_full(const struct full *f, unsigned roles, int with_rows)
 {
 	json_t *o = report_summary(&f->info);
 	json_t *numbers = json_array(), *rows = json_array();
 
 	for (size_t i = 0; i < f->n_rows; i++) {
-		json_array_append_new(numbers,
-				      json_string(f->rows[i].number));
+		json_array_append_new(numbers, json_string(f->rows[i].number));
 		if (with_rows)
 			json_array_append_new(rows,
 					      report_row_to_json(&f->rows[i]));
@@ -385,13 +382,12 @@ void api_reports_audit(struct req *r)
 	for (size_t i = 0; i < n; i++) {
 		cal_format_lima(items[i].at, at);
 		json_array_append_new(
-			list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
-					(json_int_t)items[i].id, "at", at,
-					"actor", items[i].actor, "action",
-					items[i].action, "before",
-					json_or_null(items[i].before_json),
-					"after",
-					json_or_null(items[i].after_json)));
+			list,
+			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+				  (json_int_t)items[i].id, "at", at, "actor",
+				  items[i].actor, "action", items[i].action,
+				  "before", json_or_null(items[i].before_json),
+				  "after", json_or_null(items[i].after_json)));
 	}
 	audit_items_free(items, n);
 	reply_json(r, 200,
@@ -438,8 +434,8 @@ out:
 	return rc;
 }
 
-static int render(const char *format, const struct report_doc *doc,
-		  char **out, size_t *len)
+static int render(const char *format, const struct report_doc *doc, char **out,
+		  size_t *len)
 {
 	struct buf b;
 	int rc;
@@ -500,9 +496,12 @@ void api_reports_export(struct req *r)
 		goto internal;
 	}
 	doc = (struct report_doc){
-		.id = f.info.id, .status = f.info.status,
+		.id = f.info.id,
+		.status = f.info.status,
 		.generated_at = f.info.frozen_at ? f.info.frozen_at : r->now,
-		.rows = f.rows, .n_rows = f.n_rows, .trail = f.trail,
+		.rows = f.rows,
+		.n_rows = f.n_rows,
+		.trail = f.trail,
 		.n_trail = f.n_trail};
 	memcpy(doc.from, f.info.from, sizeof(doc.from));
 	memcpy(doc.to, f.info.to, sizeof(doc.to));
@@ -539,16 +538,15 @@ static json_t *deadline_item(struct db *db, const struct event *ev,
 		json_object_set_new(o, "business_days_left",
 				    json_integer(cal_business_days_between(
 					    today, due, cal)));
-		json_object_set_new(
-			o, "overdue",
-			json_boolean(cal_day_number(today) >
-				     cal_day_number(due)));
+		json_object_set_new(o, "overdue",
+				    json_boolean(cal_day_number(today) >
+						 cal_day_number(due)));
 	}
 	if (store_event_pending_report(db, ev->id, &report_id, &st) == 1)
-		json_object_set_new(
-			o, "report",
-			json_pack("{s:I, s:s}", "id", (json_int_t)report_id,
-				  "status", report_status_code(st)));
+		json_object_set_new(o, "report",
+				    json_pack("{s:I, s:s}", "id",
+					      (json_int_t)report_id, "status",
+					      report_status_code(st)));
 	else
 		json_object_set_new(o, "report", json_null());
 	return o;
@@ -611,8 +609,8 @@ void api_deadlines(struct req *r)
 	cal_format_date(today, today_s);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I, s:I, s:s}", "items", items, "total",
-			     (json_int_t)total, "overdue",
-			     (json_int_t)overdue, "today", today_s));
+			     (json_int_t)total, "overdue", (json_int_t)overdue,
+			     "today", today_s));
 	goto out;
 internal:
 	reply_internal(r);

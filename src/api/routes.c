@@ -1,11 +1,11 @@
 #include "api/api.h"
 
-#define J ROUTE_JSON
-#define P ROUTE_PUBLIC
+#define J   ROUTE_JSON
+#define P   ROUTE_PUBLIC
 #define ANY ROLE_ANY
 /* Who reads reports and deadlines: those who build, approve, send them. */
-#define REPORTERS                                                      \
-	(ROLE_CONTROL | ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO | \
+#define REPORTERS                                                             \
+	(ROLE_CONTROL | ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO |     \
 	 ROLE_ADMIN)
 
 /* The whole HTTP surface: API.md, one row per route. */
@@ -48,8 +48,8 @@ const struct route api_routes[] = {
 	 ROLE_CONTROL, J},
 	{"GET", "/api/v1/events/:id/processes-request", api_processes_get, ANY,
 	 0},
-	{"POST", "/api/v1/events/:id/processes-request",
-	 api_processes_request, ROLE_CONTROL, ROUTE_JSON_OPT},
+	{"POST", "/api/v1/events/:id/processes-request", api_processes_request,
+	 ROLE_CONTROL, ROUTE_JSON_OPT},
 	{"POST", "/api/v1/events/:id/processes-ruling", api_processes_ruling,
 	 ROLE_PROCESOS, J},
 	{"GET", "/api/v1/control/events", api_control_events, ROLE_CONTROL, 0},
@@ -107,8 +107,8 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/reports/:id/export", api_reports_export, REPORTERS,
 	 0},
 	{"GET", "/api/v1/reports/:id/audit", api_reports_audit, REPORTERS, 0},
-	{"GET", "/api/v1/deadlines", api_deadlines,
-	 REPORTERS | ROLE_PROCESOS, 0},
+	{"GET", "/api/v1/deadlines", api_deadlines, REPORTERS | ROLE_PROCESOS,
+	 0},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -10,7 +10,7 @@
 #include "util/password.h"
 
 #define LOGIN_MAX_FAILURES 5
-#define LOGIN_WINDOW_S (15 * 60)
+#define LOGIN_WINDOW_S	   (15 * 60)
 
 static json_t *csv_array(const char *csv)
 {
@@ -82,10 +82,10 @@ void api_session_create(struct req *r)
 
 	if (!db)
 		return;
-	if (body_str(r->body, "username", 1, username, sizeof(username),
-		     &e) < 0 ||
-	    body_str(r->body, "password", 1, password, sizeof(password),
-		     &e) < 0) {
+	if (body_str(r->body, "username", 1, username, sizeof(username), &e) <
+		    0 ||
+	    body_str(r->body, "password", 1, password, sizeof(password), &e) <
+		    0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -97,9 +97,8 @@ void api_session_create(struct req *r)
 		reply_internal(r);
 		goto out;
 	}
-	if (!password_verify(password, found == 1 && u.active
-						   ? u.password_hash
-						   : NULL)) {
+	if (!password_verify(password, found == 1 && u.active ? u.password_hash
+							      : NULL)) {
 		if (store_login_result(db, username, 0, r->now,
 				       LOGIN_WINDOW_S) < 0) {
 			reply_internal(r);

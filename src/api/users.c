@@ -15,12 +15,13 @@ static int parse_roles(json_t *body, unsigned *roles, struct inop_err *e)
 
 	*roles = 0;
 	if (!json_is_array(v) || json_array_size(v) == 0)
-		return err_validation(e, "roles",
-				      "Indique al menos un rol");
-	json_array_foreach(v, i, item) {
-		unsigned bit = json_is_string(item)
-				       ? role_from_code(json_string_value(item))
-				       : 0;
+		return err_validation(e, "roles", "Indique al menos un rol");
+	json_array_foreach(v, i, item)
+	{
+		unsigned bit =
+			json_is_string(item)
+				? role_from_code(json_string_value(item))
+				: 0;
 
 		if (!bit)
 			return err_validation(e, "roles",
@@ -44,7 +45,8 @@ static int parse_points(json_t *body, const char **codes, size_t *n,
 		return err_validation(e, "points",
 				      "'points' debe ser una lista de códigos "
 				      "de punto");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		if (!json_is_string(item))
 			return err_validation(e, "points",
 					      "'points' debe ser una lista de "

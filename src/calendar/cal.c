@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#define YEAR_MIN 1970
-#define YEAR_MAX 9999
+#define YEAR_MIN     1970
+#define YEAR_MAX     9999
 #define SECS_PER_DAY 86400
 /* Lima is UTC-05:00 all year; local time = UTC + LIMA_OFFSET. */
 #define LIMA_OFFSET (-5 * 3600)
@@ -17,26 +17,26 @@
 #define DAY_0000_01_01 (-719528)
 #define DAY_9999_12_31 2932896
 
-static const struct cal_date no_date = { 0, 0, 0 };
+static const struct cal_date no_date = {0, 0, 0};
 
 static const struct fixed_holiday {
 	int m, d;
 	const char *name;
 } fixed_holidays[] = {
-	{ 1, 1, "Año Nuevo" },
-	{ 5, 1, "Día del Trabajo" },
-	{ 6, 7, "Batalla de Arica y Día de la Bandera" },
-	{ 6, 29, "San Pedro y San Pablo" },
-	{ 7, 23, "Día de la Fuerza Aérea del Perú" },
-	{ 7, 28, "Fiestas Patrias" },
-	{ 7, 29, "Fiestas Patrias" },
-	{ 8, 6, "Batalla de Junín" },
-	{ 8, 30, "Santa Rosa de Lima" },
-	{ 10, 8, "Combate de Angamos" },
-	{ 11, 1, "Día de Todos los Santos" },
-	{ 12, 8, "Inmaculada Concepción" },
-	{ 12, 9, "Batalla de Ayacucho" },
-	{ 12, 25, "Navidad" },
+	{1, 1, "Año Nuevo"},
+	{5, 1, "Día del Trabajo"},
+	{6, 7, "Batalla de Arica y Día de la Bandera"},
+	{6, 29, "San Pedro y San Pablo"},
+	{7, 23, "Día de la Fuerza Aérea del Perú"},
+	{7, 28, "Fiestas Patrias"},
+	{7, 29, "Fiestas Patrias"},
+	{8, 6, "Batalla de Junín"},
+	{8, 30, "Santa Rosa de Lima"},
+	{10, 8, "Combate de Angamos"},
+	{11, 1, "Día de Todos los Santos"},
+	{12, 8, "Inmaculada Concepción"},
+	{12, 9, "Batalla de Ayacucho"},
+	{12, 25, "Navidad"},
 };
 #define N_FIXED (sizeof(fixed_holidays) / sizeof(fixed_holidays[0]))
 
@@ -45,8 +45,8 @@ static const struct easter_holiday {
 	int offset;
 	const char *name;
 } easter_holidays[] = {
-	{ -3, "Jueves Santo" },
-	{ -2, "Viernes Santo" },
+	{-3, "Jueves Santo"},
+	{-2, "Viernes Santo"},
 };
 #define N_EASTER (sizeof(easter_holidays) / sizeof(easter_holidays[0]))
 
@@ -67,8 +67,8 @@ static int is_leap(int y)
 
 static int days_in_month(int y, int m)
 {
-	static const int len[12] = { 31, 28, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
+	static const int len[12] = {31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && is_leap(y))
 		return 29;
@@ -93,7 +93,7 @@ int32_t cal_day_number(struct cal_date d)
 	int64_t y = (int64_t)d.y - (d.m <= 2);
 	int64_t m = d.m;
 	int64_t era = floor_div(y, 400);
-	int64_t yoe = y - era * 400;                       /* [0, 399] */
+	int64_t yoe = y - era * 400; /* [0, 399] */
 	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d.d - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* [0, 146096] */
 
@@ -102,12 +102,12 @@ int32_t cal_day_number(struct cal_date d)
 
 struct cal_date cal_from_day_number(int32_t n)
 {
-	int64_t z = (int64_t)n + 719468;            /* days since 0000-03-01 */
+	int64_t z = (int64_t)n + 719468; /* days since 0000-03-01 */
 	int64_t era = floor_div(z, 146097);
-	int64_t doe = z - era * 146097;                      /* [0, 146096] */
+	int64_t doe = z - era * 146097; /* [0, 146096] */
 	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);   /* [0, 365] */
-	int64_t mp = (5 * doy + 2) / 153;                      /* 0 is March */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;		       /* 0 is March */
 	struct cal_date d;
 
 	d.d = (int)(doy - (153 * mp + 2) / 5 + 1);
@@ -232,8 +232,8 @@ int cal_parse_rfc3339(const char *s, int64_t *utc)
 	}
 	if (read_zone(p, &offset) < 0)
 		return -1;
-	*utc = (int64_t)cal_day_number(d) * SECS_PER_DAY + h * 3600 +
-	       mi * 60 + sec - offset;
+	*utc = (int64_t)cal_day_number(d) * SECS_PER_DAY + h * 3600 + mi * 60 +
+	       sec - offset;
 	return 0;
 }
 
@@ -353,8 +353,7 @@ static void put_holiday(struct cal_date out[], const char *names[], int i,
  * Merges the Easter holidays into the fixed ones.  Holy week falls between
  * 19 March and 23 April, so no fixed holiday ever shares its dates.
  */
-int cal_holidays(int year, struct cal_date out[], const char *names[],
-		 int max)
+int cal_holidays(int year, struct cal_date out[], const char *names[], int max)
 {
 	int32_t easter;
 	size_t f, e = 0;
@@ -365,8 +364,8 @@ int cal_holidays(int year, struct cal_date out[], const char *names[],
 		return -1;
 	easter = easter_day(year);
 	for (f = 0; f <= N_FIXED; f++) {
-		struct cal_date fd = { year, 0, 0 };
-		int32_t fn = INT32_MAX;   /* past the end: flush the rest */
+		struct cal_date fd = {year, 0, 0};
+		int32_t fn = INT32_MAX; /* past the end: flush the rest */
 
 		if (f < N_FIXED) {
 			fd.m = fixed_holidays[f].m;

@@ -27,9 +27,9 @@ static int user_add(int argc, char **argv)
 		"E\n         --roles R1,R2 [--points P1,P2] --password-file "
 		"FILE\nRoles: JEFE FALLAS SOPORTE CONTROL PROCESOS ONLINE "
 		"GERENTE\n       DIRECTOR REGULATORIO RECLAMOS ADMIN\n";
-	static const char *const extra[] = {"username", "name",	  "email",
-					    "roles",	"points", "password-file",
-					    NULL};
+	static const char *const extra[] = {
+		"username", "name",	     "email", "roles",
+		"points",   "password-file", NULL};
 	static const char *points[5000];
 	struct config cfg;
 	struct opts o;
@@ -49,7 +49,8 @@ static int user_add(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	snprintf(u.username, sizeof(u.username), "%s", opt_get(&o, "username"));
+	snprintf(u.username, sizeof(u.username), "%s",
+		 opt_get(&o, "username"));
 	snprintf(u.name, sizeof(u.name), "%s", opt_get(&o, "name"));
 	snprintf(u.email, sizeof(u.email), "%s", opt_get(&o, "email"));
 	u.roles = roles_from_csv(opt_get(&o, "roles"));

@@ -49,5 +49,4 @@ int cmd_help(int argc, char **argv);
 /* Shared by serve and demo. */
 int serve_run(const struct config *cfg);
 
-
 #endif

@@ -42,8 +42,9 @@ int cli_parse(int argc, char **argv, const char *const *extra,
 		const char *name = argv[i] + 2;
 
 		if (strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc) {
-			fprintf(stderr, "inop: expected '--option value', "
-					"got '%s'\n",
+			fprintf(stderr,
+				"inop: expected '--option value', "
+				"got '%s'\n",
 				argv[i]);
 			return -1;
 		}
@@ -73,8 +74,9 @@ int read_secret_file(const char *path, char *out, size_t size)
 	size_t n;
 
 	if (f && fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-		fprintf(stderr, "inop: warning: '%s' is readable by others; "
-				"secrets belong in 0600 files\n",
+		fprintf(stderr,
+			"inop: warning: '%s' is readable by others; "
+			"secrets belong in 0600 files\n",
 			path);
 	if (!f) {
 		fprintf(stderr, "inop: cannot open '%s': %s\n", path,
@@ -139,7 +141,8 @@ int cmd_check_config(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: inop check-config --config FILE\n"
-		"Checks a configuration file of 'key = value' lines and names\n"
+		"Checks a configuration file of 'key = value' lines and "
+		"names\n"
 		"FILE:LINE of the first problem.  Exit 0 when valid.\n";
 	struct config cfg;
 	struct opts o;

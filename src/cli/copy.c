@@ -28,7 +28,8 @@ int cmd_copy(int argc, char **argv)
 	static const char usage[] =
 		"usage: inop copy --from DB --to DB\n"
 		"Copies a whole register (SQLite file or postgresql:// URL) "
-		"into a\nnew, empty database of either kind: every row with its "
+		"into a\nnew, empty database of either kind: every row with "
+		"its "
 		"ids and\nnumbers, in one transaction; then checks the row "
 		"counts and the\naudit chain of the target.\n";
 	static const char *const extra[] = {"from", "to", NULL};
@@ -56,7 +57,8 @@ int cmd_copy(int argc, char **argv)
 		goto out;
 	}
 	if (audit_verify(to, stderr, &records) != 0) {
-		fprintf(stderr, "inop: the audit chain of the copy is broken\n");
+		fprintf(stderr,
+			"inop: the audit chain of the copy is broken\n");
 		goto out;
 	}
 	printf("copied; audit log intact: %lld records\n", (long long)records);

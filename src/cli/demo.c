@@ -67,8 +67,7 @@ static const struct demo_event demo_events[] = {
 	 "SISACT,SICAR", "EVENTO_NO_PREVISTO", "INFRAESTRUCTURA", 1440 + 30,
 	 75, "INFRAESTRUCTURA_PUNTO", ""},
 	{"jefe.sur", "ACD-TRUJILLO", "CONSULTAS", "REPOSICION_CHIP",
-	 "SIAC_UNICO", "EVENTO_NO_PREVISTO", "INUNDACION", 130, 0, NULL,
-	 NULL},
+	 "SIAC_UNICO", "EVENTO_NO_PREVISTO", "INUNDACION", 130, 0, NULL, NULL},
 	{"jefe.lima", "CAC-SAN-ISIDRO", "BAJAS", "BAJA_SERVICIO", "SGA",
 	 "EVENTO_NO_PREVISTO", "CORTE_LUZ", 40, 0, NULL, NULL},
 	{"admin", "CC-135", "CONSULTAS", "INFORMATIVA", "SIAC_UNICO", "PRUEBA",
@@ -191,14 +190,14 @@ static int add_event(struct db *db, const struct catalog *cat,
 	snprintf(ev.origin, sizeof(ev.origin), "SISTEMA");
 	ev.started_at = now - (int64_t)d->start_min_ago * 60;
 	ev.attest_total = 1;
-	ctx = (struct rule_ctx){.roles = a.roles,
-				.jefe_of_point =
-					store_user_has_point(db, a.id, p.ref.id),
-				.point_active = 1,
-				.now = now};
+	ctx = (struct rule_ctx){
+		.roles = a.roles,
+		.jefe_of_point = store_user_has_point(db, a.id, p.ref.id),
+		.point_active = 1,
+		.now = now};
 	if (registration_check(cat, &ctx, &ev, &e) < 0 ||
-	    store_event_register(db, &ev, &a, now, &open_id, NULL, NULL,
-				 &e) < 0) {
+	    store_event_register(db, &ev, &a, now, &open_id, NULL, NULL, &e) <
+		    0) {
 		fprintf(stderr, "inop: demo event refused: %s\n", e.message);
 		return -1;
 	}
@@ -265,8 +264,10 @@ static int add_mass_failure(struct db *db, const struct catalog *cat,
 	ev.mass_failure_id = mf.id;
 	ev.started_at = now - 45 * 60;
 	ev.attest_total = 1;
-	ctx = (struct rule_ctx){.roles = jefe.roles, .jefe_of_point = 1,
-				.point_active = 1, .mass_failure_ok = 1,
+	ctx = (struct rule_ctx){.roles = jefe.roles,
+				.jefe_of_point = 1,
+				.point_active = 1,
+				.mass_failure_ok = 1,
 				.now = now};
 	if (registration_check(cat, &ctx, &ev, &e) < 0 ||
 	    store_event_register(db, &ev, &jefe, now, &open_id, NULL, NULL,
@@ -332,7 +333,8 @@ int cmd_demo(int argc, char **argv)
 	static const char usage[] =
 		"usage: inop demo [--db PATH] [--listen HOST:PORT]\n"
 		"Creates (once) demo points, users and events in the database "
-		"(default\ninop-demo.db), prints the logins and serves it like "
+		"(default\ninop-demo.db), prints the logins and serves it "
+		"like "
 		"'inop serve'.\n";
 	struct config cfg;
 	struct opts o;
@@ -354,8 +356,7 @@ int cmd_demo(int argc, char **argv)
 	       "Logins (password for all: %s):\n"
 	       "  admin            ADMIN\n",
 	       cfg.listen, DEMO_PASSWORD);
-	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]);
-	     i++)
+	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
 		printf("  %-16s %s %s\n", demo_users[i].username,
 		       demo_users[i].roles, demo_users[i].points);
 	printf("\n");

@@ -14,13 +14,13 @@
 #define ARGS_MAX 64
 
 static const char usage[] =
-    "usage: inop form manual --db PATH --point CODE -o FILE.pdf\n"
-    "         [--mailbox_fallas ADDR] [--mailbox_contingency_cc A,B]\n"
-    "Writes the \"Formato Manual de Registro de Inoperatividad\" of the\n"
-    "point, to print and keep for when Inop is down.  Each run reserves\n"
-    "the point's next form serial (FM-CODE-NNNNNN); the JEFE types the\n"
-    "filled form in later as origin MANUAL with that serial.  The\n"
-    "contingency mailboxes printed come from the configuration.\n";
+	"usage: inop form manual --db PATH --point CODE -o FILE.pdf\n"
+	"         [--mailbox_fallas ADDR] [--mailbox_contingency_cc A,B]\n"
+	"Writes the \"Formato Manual de Registro de Inoperatividad\" of the\n"
+	"point, to print and keep for when Inop is down.  Each run reserves\n"
+	"the point's next form serial (FM-CODE-NNNNNN); the JEFE types the\n"
+	"filled form in later as origin MANUAL with that serial.  The\n"
+	"contingency mailboxes printed come from the configuration.\n";
 
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -64,14 +64,14 @@ static int form_make(struct db *db, const struct config *cfg, const char *code,
 		catalog_release(&cat);
 		return -1;
 	}
-	doc =
-	    (struct manual_form_doc){.form = &form,
-				     .lines = &pt.lines,
-				     .cat = &cat,
-				     .mailbox_fallas = cfg->mailbox_fallas,
-				     .mailbox_cc = cfg->mailbox_contingency_cc,
-				     .generated_at = form.issued_at,
-				     .generated_by = "inop-cli"};
+	doc = (struct manual_form_doc){.form = &form,
+				       .lines = &pt.lines,
+				       .cat = &cat,
+				       .mailbox_fallas = cfg->mailbox_fallas,
+				       .mailbox_cc =
+					       cfg->mailbox_contingency_cc,
+				       .generated_at = form.issued_at,
+				       .generated_by = "inop-cli"};
 	rc = render_manual_form_pdf(&doc, &pdf, &len);
 	catalog_release(&cat);
 	if (rc < 0)

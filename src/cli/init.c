@@ -18,8 +18,9 @@ static int ensure_admin(struct db *db, const char *password)
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* present: left as it is */
 	if (strlen(password) < PASSWORD_MIN_CHARS) {
-		fprintf(stderr, "inop: the admin password must have at least "
-				"%d characters\n",
+		fprintf(stderr,
+			"inop: the admin password must have at least "
+			"%d characters\n",
 			PASSWORD_MIN_CHARS);
 		return -1;
 	}
@@ -29,8 +30,8 @@ static int ensure_admin(struct db *db, const char *password)
 	snprintf(u.email, sizeof(u.email), "admin@localhost");
 	u.roles = ROLE_ADMIN;
 	if (password_hash(password, u.password_hash) < 0 ||
-	    store_user_insert(db, &u, NULL, 0, "inop-init", time(NULL),
-			      &err) < 0) {
+	    store_user_insert(db, &u, NULL, 0, "inop-init", time(NULL), &err) <
+		    0) {
 		fprintf(stderr, "inop: cannot create the admin user\n");
 		return -1;
 	}

@@ -12,9 +12,11 @@
 int cmd_jobs(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: inop jobs run --db PATH [--now RFC3339] [--config FILE]"
+		"usage: inop jobs run --db PATH [--now RFC3339] [--config "
+		"FILE]"
 		"\nRuns every background job once (mail sender, timers), as "
-		"'serve'\ndoes every minute; --now sets the clock the jobs see "
+		"'serve'\ndoes every minute; --now sets the clock the jobs "
+		"see "
 		"(tests,\nrecovery).  The periods are ignored and the run is "
 		"not recorded.\n";
 	static const char *const extra[] = {"now", NULL};
@@ -33,7 +35,8 @@ int cmd_jobs(int argc, char **argv)
 	}
 	if (cli_parse(argc - 1, argv + 1, extra, &cfg, &o) < 0)
 		return 2;
-	if (opt_get(&o, "now") && cal_parse_rfc3339(opt_get(&o, "now"), &now) < 0) {
+	if (opt_get(&o, "now") &&
+	    cal_parse_rfc3339(opt_get(&o, "now"), &now) < 0) {
 		fprintf(stderr, "inop: --now must be RFC 3339, e.g. "
 				"2026-11-03T09:15:00-05:00\n");
 		return 2;

@@ -20,11 +20,11 @@ struct db;
 struct db_stmt;
 
 enum db_rc {
-	DB_ROW = 1,         /* db_step: a row is ready */
-	DB_DONE = 0,        /* db_step: no (more) rows */
-	DB_FAIL = -1,       /* any other failure */
+	DB_ROW = 1,	    /* db_step: a row is ready */
+	DB_DONE = 0,	    /* db_step: no (more) rows */
+	DB_FAIL = -1,	    /* any other failure */
 	DB_CONSTRAINT = -2, /* a UNIQUE, FOREIGN KEY, CHECK... was violated */
-	DB_BUSY = -3        /* could not get the lock within the timeout */
+	DB_BUSY = -3	    /* could not get the lock within the timeout */
 };
 
 /* `url` is a SQLite file path, or postgresql://... (not in this driver). */
@@ -39,7 +39,8 @@ int db_exec(struct db *db, const char *sql);
 struct db_stmt *db_prepare(struct db *db, const char *sql);
 /* Parameters are numbered from 1, as the `?` appear. */
 int db_bind_int(struct db_stmt *st, int idx, int64_t v);
-int db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
+int db_bind_text(struct db_stmt *st, int idx,
+		 const char *s); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *st, int idx);
 int db_step(struct db_stmt *st);
 /* Columns are numbered from 0. */

@@ -14,7 +14,7 @@
 #include "util/log.h"
 #include "util/strnum.h"
 
-#define PG_CACHE_MAX 256
+#define PG_CACHE_MAX  256
 #define PG_PARAMS_MAX 32
 
 struct pg_stmt {
@@ -34,7 +34,7 @@ struct pg {
 	int n_cache;
 };
 
-#define PG(d) ((struct pg *)(void *)(d))
+#define PG(d)	((struct pg *)(void *)(d))
 #define PGST(s) ((struct pg_stmt *)(void *)(s))
 
 static const struct db_ops pg_ops;
@@ -105,14 +105,14 @@ static const char *pg_errmsg(struct db *d)
 /* The db.h code of a failed result. */
 static int pg_map_error(const PGresult *res)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-				: NULL;
+	const char *state =
+		res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	if (state && strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
-	if (state && (strcmp(state, "40001") == 0 ||
-		      strcmp(state, "40P01") == 0 ||
-		      strcmp(state, "55P03") == 0))
+	if (state &&
+	    (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	     strcmp(state, "55P03") == 0))
 		return DB_BUSY;
 	return DB_FAIL;
 }

@@ -10,7 +10,7 @@
 #include "db/driver.h"
 #include "util/log.h"
 
-#define DB_CACHE_MAX 256
+#define DB_CACHE_MAX	   256
 #define DB_BUSY_TIMEOUT_MS 10000
 
 /*
@@ -151,8 +151,8 @@ static struct db_stmt *lite_prepare(struct db *d, const char *sql)
 	s = &db->cache[db->n_cache];
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
 			       &s->st, NULL) != SQLITE_OK) {
-		log_error("sqlite prepare failed: %s: %s", sqlite3_errmsg(db->h),
-			  sql);
+		log_error("sqlite prepare failed: %s: %s",
+			  sqlite3_errmsg(db->h), sql);
 		return NULL;
 	}
 	s->sql = strdup(sql);
@@ -179,8 +179,8 @@ static int lite_bind_text(struct db_stmt *st, int idx, const char *s)
 {
 	if (!s)
 		return lite_bind_null(st, idx);
-	return sqlite3_bind_text(STMT(st)->st, idx, s, -1,
-				 SQLITE_TRANSIENT) == SQLITE_OK
+	return sqlite3_bind_text(STMT(st)->st, idx, s, -1, SQLITE_TRANSIENT) ==
+			       SQLITE_OK
 		       ? 0
 		       : -1;
 }

@@ -36,7 +36,8 @@ const struct cat_item *catalog_find(const struct catalog *c, const char *kind,
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cat_item *it = &c->items[i];
 
-		if (strcmp(it->code, code) == 0 && strcmp(it->kind, kind) == 0 &&
+		if (strcmp(it->code, code) == 0 &&
+		    strcmp(it->kind, kind) == 0 &&
 		    (!parent || strcmp(it->parent, parent) == 0))
 			return it;
 	}
@@ -57,7 +58,8 @@ static int add_named(struct catalog *c, json_t *a, const char *kind,
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (json_is_string(v)) {
 			if (catalog_add(c, kind, json_string_value(v), NULL,
 					parent, NULL) < 0)
@@ -65,7 +67,8 @@ static int add_named(struct catalog *c, json_t *a, const char *kind,
 			continue;
 		}
 		if (catalog_add(c, kind, jstr(v, "code"), jstr(v, "name"),
-				parent, extra_key ? jstr(v, extra_key) : NULL) < 0)
+				parent,
+				extra_key ? jstr(v, extra_key) : NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -79,9 +82,10 @@ int catalog_from_json(struct catalog *c, const char *text)
 
 	if (!root)
 		return -1;
-	json_array_foreach(json_object_get(root, "procedures"), i, v) {
-		if (catalog_add(c, "procedure", jstr(v, "code"), jstr(v, "name"),
-				NULL, NULL) < 0 ||
+	json_array_foreach(json_object_get(root, "procedures"), i, v)
+	{
+		if (catalog_add(c, "procedure", jstr(v, "code"),
+				jstr(v, "name"), NULL, NULL) < 0 ||
 		    add_named(c, json_object_get(v, "requests"), "request",
 			      jstr(v, "code"), NULL) < 0)
 			goto out;
@@ -97,9 +101,10 @@ int catalog_from_json(struct catalog *c, const char *text)
 	    add_named(c, json_object_get(root, "point_types"), "point_type",
 		      NULL, "channel") < 0)
 		goto out;
-	json_array_foreach(json_object_get(root, "scenarios"), i, v) {
-		if (catalog_add(c, "scenario", jstr(v, "code"), jstr(v, "name"),
-				NULL, NULL) < 0 ||
+	json_array_foreach(json_object_get(root, "scenarios"), i, v)
+	{
+		if (catalog_add(c, "scenario", jstr(v, "code"),
+				jstr(v, "name"), NULL, NULL) < 0 ||
 		    add_named(c, json_object_get(v, "causes"), "cause",
 			      jstr(v, "code"), NULL) < 0 ||
 		    add_named(c, json_object_get(v, "closure_reasons"),

@@ -8,7 +8,7 @@
  * catalogue (CONSULTAS) has 17 requests.
  */
 #define CODES_MAX 24
-#define CODE_LEN 48
+#define CODE_LEN  48
 
 struct codes {
 	size_t n;

@@ -90,8 +90,8 @@ json_t *processes_to_json(const struct processes_request *r, int64_t now)
 			    json_boolean(st == PROCESSES_VENCIDA));
 	json_object_set_new(o, "seconds_left",
 			    st == PROCESSES_RESUELTA
-				? json_null()
-				: json_integer(r->due_at - now));
+				    ? json_null()
+				    : json_integer(r->due_at - now));
 	return o;
 }
 
@@ -101,11 +101,11 @@ json_t *checks_to_json(const struct check *checks, int n)
 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(
-		    a, json_pack("{s:s, s:b, s:s, s:s}", "code",
-				 check_code_name(checks[i].code), "passed",
-				 check_passed(&checks[i]), "status",
-				 check_status_name(checks[i].status), "detail",
-				 checks[i].detail));
+			a, json_pack("{s:s, s:b, s:s, s:s}", "code",
+				     check_code_name(checks[i].code), "passed",
+				     check_passed(&checks[i]), "status",
+				     check_status_name(checks[i].status),
+				     "detail", checks[i].detail));
 	return a;
 }
 
@@ -113,8 +113,8 @@ json_t *manual_form_to_json(const struct manual_form *f)
 {
 	json_t *o = json_object();
 	int64_t delay = f->used_at && f->event_started_at
-			    ? f->used_at - f->event_started_at
-			    : -1;
+				? f->used_at - f->event_started_at
+				: -1;
 
 	json_object_set_new(o, "id", json_integer(f->id));
 	json_object_set_new(o, "serial", json_string(f->serial));

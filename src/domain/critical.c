@@ -39,26 +39,26 @@ int critical_record_check(const struct catalog *cat,
 			       ev->number);
 	if (!catalog_find(cat, "critical_transaction", NULL, tx->type))
 		return err_validation(
-		    err, "type",
-		    "Tipo de transacción crítica desconocido: "
-		    "'%s'",
-		    tx->type);
+			err, "type",
+			"Tipo de transacción crítica desconocido: "
+			"'%s'",
+			tx->type);
 	if (blank(tx->customer_ref))
 		return err_validation(err, "customer_ref",
 				      "Indique la referencia del cliente "
 				      "(documento, línea o nombre)");
 	if (blank(tx->how))
 		return err_validation(
-		    err, "how", "Indique cómo se atendió la transacción");
+			err, "how", "Indique cómo se atendió la transacción");
 	if (tx->attended_at < ev->started_at)
 		return err_validation(err, "attended_at",
 				      "La atención no puede ser anterior al "
 				      "inicio del evento");
 	if (tx->attended_at > ctx->now + CLOCK_SKEW_S)
 		return err_validation(
-		    err, "attended_at",
-		    "La hora de atención no puede estar en el "
-		    "futuro");
+			err, "attended_at",
+			"La hora de atención no puede estar en el "
+			"futuro");
 	return 0;
 }
 

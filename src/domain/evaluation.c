@@ -27,7 +27,7 @@ enum e1_result evaluation_e1(const struct event *ev,
 		return E1_FUERA;
 	if (ev->started_at >= mass_failure->start &&
 	    end_or_now(ev->ended_at, now) <=
-		end_or_now(mass_failure->end, now))
+		    end_or_now(mass_failure->end, now))
 		return E1_DENTRO;
 	return E1_FUERA;
 }
@@ -47,7 +47,7 @@ const char *e1_code(enum e1_result r)
 void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
 {
 	int64_t s =
-	    end_or_now(ev->open ? 0 : ev->ended_at, now) - ev->started_at;
+		end_or_now(ev->open ? 0 : ev->ended_at, now) - ev->started_at;
 
 	if (s < 0)
 		s = 0;
@@ -55,7 +55,7 @@ void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
 	out->over_1h = s > 3600;
 	out->ongoing = ev->open;
 	out->closure_reason =
-	    !ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
+		!ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
 }
 
 /* "3 h 05 min", "12 min" */
@@ -109,7 +109,7 @@ static void check_reason(const struct catalog *cat, const struct event *ev,
 			 struct check *c)
 {
 	const char *reason =
-	    cat_name(cat, "closure_reason", ev->closure_reason);
+		cat_name(cat, "closure_reason", ev->closure_reason);
 	const char *scenario = cat_name(cat, "scenario", ev->scenario);
 
 	if (ev->open)
@@ -220,8 +220,9 @@ void evaluation_checks(const struct catalog *cat, const struct event *ev,
 const char *check_code_name(enum check_code c)
 {
 	static const char *const names[CHECK_COUNT] = {
-	    "REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS", "NOT_ERROR_OR_TEST",
-	    "CRITICAL_REGULARISED", "PROCESOS_RULING"};
+		"REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS",
+		"NOT_ERROR_OR_TEST", "CRITICAL_REGULARISED",
+		"PROCESOS_RULING"};
 
 	return c < CHECK_COUNT ? names[c] : "";
 }

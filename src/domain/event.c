@@ -62,8 +62,8 @@ static int check_requests(const struct catalog *cat, const char *procedure,
 	return 0;
 }
 
-int applications_check(const struct catalog *cat,
-			      const struct codes *apps, struct inop_err *err)
+int applications_check(const struct catalog *cat, const struct codes *apps,
+		       struct inop_err *err)
 {
 	if (apps->n == 0)
 		return err_validation(err, "applications",
@@ -75,10 +75,11 @@ int applications_check(const struct catalog *cat,
 					      apps->v[i]);
 	if (codes_contains(apps, "SICAR") && !codes_contains(apps, "SISACT") &&
 	    !codes_contains(apps, "SISACT_PREPAGO"))
-		return err_validation(err, "applications",
-				      "SICAR solo se registra junto con SISACT "
-				      "o SISACT Prepago (cuando se requiere el "
-				      "pago para finalizar la venta)");
+		return err_validation(
+			err, "applications",
+			"SICAR solo se registra junto con SISACT "
+			"o SISACT Prepago (cuando se requiere el "
+			"pago para finalizar la venta)");
 	return 0;
 }
 
@@ -97,10 +98,11 @@ static int check_scenario(const struct catalog *cat,
 				      "escenario %s",
 				      ev->cause, ev->scenario);
 	if (is(ev->scenario, "EVENTO_NO_PREVISTO") && !ev->cause[0])
-		return err_validation(err, "cause",
-				      "Un evento no previsto requiere el motivo "
-				      "de ocurrencia (corte de luz, inundación "
-				      "o infraestructura)");
+		return err_validation(
+			err, "cause",
+			"Un evento no previsto requiere el motivo "
+			"de ocurrencia (corte de luz, inundación "
+			"o infraestructura)");
 	if (is(ev->scenario, "FALLA_MASIVA") && !ctx->mass_failure_ok)
 		return err_set(err, 422, "NO_MASS_FAILURE", "mass_failure_id",
 			       "No hay una falla masiva confirmada y abierta "
@@ -117,9 +119,10 @@ static int check_times(const struct rule_ctx *ctx, const struct event *ev,
 				      "La hora de inicio no puede estar en el "
 				      "futuro");
 	if (ev->started_at < ctx->now - MANUAL_MAX_AGE_S)
-		return err_validation(err, "started_at",
-				      "La hora de inicio no puede tener más de "
-				      "30 días de antigüedad");
+		return err_validation(
+			err, "started_at",
+			"La hora de inicio no puede tener más de "
+			"30 días de antigüedad");
 	if (is(ev->origin, "MANUAL") && !ev->manual_form_ref[0])
 		return err_validation(err, "manual_form_ref",
 				      "Indique la referencia del formato "
@@ -215,7 +218,8 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 		return err_set(err, 409, "ALREADY_CLOSED", NULL,
 			       "El evento %s ya está cerrado", ev->number);
 	if (!catalog_find(cat, "scenario_reason", ev->scenario, reason))
-		return err_set(err, 422, "REASON_NOT_ALLOWED", "closure_reason",
+		return err_set(err, 422, "REASON_NOT_ALLOWED",
+			       "closure_reason",
 			       "El motivo de cierre '%s' no corresponde al "
 			       "escenario %s",
 			       reason, ev->scenario);
@@ -226,9 +230,10 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 			       "cerrarlos como ERROR_USUARIO");
 	if (is(reason, "ERROR_USUARIO") &&
 	    (!justification || utf8_chars(justification) < 10))
-		return err_validation(err, "justification",
-				      "El cierre como error de usuario requiere "
-				      "un sustento de al menos 10 caracteres");
+		return err_validation(
+			err, "justification",
+			"El cierre como error de usuario requiere "
+			"un sustento de al menos 10 caracteres");
 	if (ended_at < ev->started_at)
 		return err_validation(err, "ended_at",
 				      "La hora de fin no puede ser anterior "

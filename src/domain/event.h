@@ -6,9 +6,9 @@
 #include "domain/codes.h"
 #include "util/err.h"
 
-#define EVENT_TEXT_MAX 2000 /* description, justification: characters */
+#define EVENT_TEXT_MAX	 2000 /* description, justification: characters */
 #define EVENT_TEXT_BYTES (EVENT_TEXT_MAX * 4 + 1) /* UTF-8, worst case */
-#define CLOCK_SKEW_S 300    /* R7, C3: 5 minutes */
+#define CLOCK_SKEW_S	 300			  /* R7, C3: 5 minutes */
 #define MANUAL_MAX_AGE_S (30 * 86400) /* K2: paper forms up to 30 days */
 
 /* The point as an event shows it. */
@@ -50,7 +50,7 @@ struct event {
 
 /* What the rules need to know beyond the event itself. */
 struct rule_ctx {
-	unsigned roles;    /* enum role bits of the actor */
+	unsigned roles;	   /* enum role bits of the actor */
 	int jefe_of_point; /* the actor is a JEFE assigned to the point */
 	int point_active;
 	int mass_failure_ok; /* R6: a confirmed open failure covers an app */

@@ -47,12 +47,12 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal)
 
 	json_object_set_new(o, "id", json_integer(ev->id));
 	json_object_set_new(o, "number", json_string(ev->number));
-	json_object_set_new(
-		o, "point",
-		json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", ev->point.code,
-			  "name", ev->point.name, "type", ev->point.type,
-			  "channel", ev->point.channel, "region",
-			  ev->point.region));
+	json_object_set_new(o, "point",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "code",
+				      ev->point.code, "name", ev->point.name,
+				      "type", ev->point.type, "channel",
+				      ev->point.channel, "region",
+				      ev->point.region));
 	json_object_set_new(o, "procedure", json_string(ev->procedure));
 	json_object_set_new(o, "requests", codes_to_json(&ev->requests));
 	json_object_set_new(o, "applications",

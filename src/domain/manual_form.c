@@ -27,16 +27,16 @@ int manual_form_use_check(const struct manual_form *form,
 			       ev->manual_form_ref);
 	if (form->point.id != ev->point.id)
 		return err_set(
-		    err, 422, "MANUAL_FORM_OTHER_POINT", "manual_form_ref",
-		    "El formato manual %s fue emitido para el punto "
-		    "%s, no para %s",
-		    form->serial, form->point.code, ev->point.code);
+			err, 422, "MANUAL_FORM_OTHER_POINT", "manual_form_ref",
+			"El formato manual %s fue emitido para el punto "
+			"%s, no para %s",
+			form->serial, form->point.code, ev->point.code);
 	if (form->event_id)
 		return err_set(
-		    err, 422, "MANUAL_FORM_USED", "manual_form_ref",
-		    "El formato manual %s ya fue regularizado en el "
-		    "evento %s",
-		    form->serial, form->event_number);
+			err, 422, "MANUAL_FORM_USED", "manual_form_ref",
+			"El formato manual %s ya fue regularizado en el "
+			"evento %s",
+			form->serial, form->event_number);
 	return 0;
 }
 

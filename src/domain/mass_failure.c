@@ -12,8 +12,7 @@
 
 #define JUSTIFICATION_MIN_CHARS 10 /* C2, also for a whole failure */
 
-static const char *const alert_codes[] = {"PENDING", "CONFIRMED",
-					  "DISCARDED"};
+static const char *const alert_codes[] = {"PENDING", "CONFIRMED", "DISCARDED"};
 
 const char *alert_status_code(enum alert_status s)
 {
@@ -79,8 +78,7 @@ int alert_pending_check(const struct mf_alert *a, struct inop_err *err)
 	if (a->status == ALERT_PENDING)
 		return 0;
 	return err_set(err, 409, "ALERT_NOT_PENDING", NULL,
-		       "La alerta %lld ya fue %s",
-		       (long long)a->id,
+		       "La alerta %lld ya fue %s", (long long)a->id,
 		       a->status == ALERT_CONFIRMED ? "confirmada"
 						    : "descartada");
 }
@@ -186,16 +184,18 @@ int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 			       "La falla masiva %lld ya está cerrada",
 			       (long long)mf->id);
 	if (!catalog_find(cat, "scenario_reason", "FALLA_MASIVA", reason))
-		return err_set(err, 422, "REASON_NOT_ALLOWED", "closure_reason",
+		return err_set(err, 422, "REASON_NOT_ALLOWED",
+			       "closure_reason",
 			       "El motivo de cierre '%s' no corresponde a una "
 			       "falla masiva",
 			       reason);
 	if (strcmp(reason, "ERROR_USUARIO") == 0 &&
 	    (!justification ||
 	     utf8_chars(justification) < JUSTIFICATION_MIN_CHARS))
-		return err_validation(err, "justification",
-				      "El cierre como error de usuario requiere "
-				      "un sustento de al menos 10 caracteres");
+		return err_validation(
+			err, "justification",
+			"El cierre como error de usuario requiere "
+			"un sustento de al menos 10 caracteres");
 	if (close_times(mf, ended_at, now, err) < 0)
 		return -1;
 	mf->open = 0;

@@ -30,7 +30,7 @@ struct mass_failure {
 	int64_t closed_at;
 	char closed_by[64];
 	int64_t open_events; /* OPEN events linked to it (read only) */
-	int64_t events;      /* all events linked to it (read only) */
+	int64_t events;	     /* all events linked to it (read only) */
 };
 
 enum alert_status { ALERT_PENDING, ALERT_CONFIRMED, ALERT_DISCARDED };
@@ -38,7 +38,7 @@ enum alert_status { ALERT_PENDING, ALERT_CONFIRMED, ALERT_DISCARDED };
 /* M1: an alert of a suspected mass failure. */
 struct mf_alert {
 	int64_t id;
-	char source[16]; /* JEFE | ALERTMANAGER */
+	char source[16];	/* JEFE | ALERTMANAGER */
 	struct point_ref point; /* id 0: none (monitoring) */
 	struct codes applications;
 	int64_t observed_at;

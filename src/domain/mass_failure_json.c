@@ -38,8 +38,7 @@ json_t *mass_failure_to_json(const struct mass_failure *mf, int counts)
 	json_object_set_new(o, "confirmed_at", opt_time(mf->confirmed_at));
 	json_object_set_new(o, "confirmed_by", opt_str(mf->confirmed_by));
 	json_object_set_new(o, "ended_at", opt_time(mf->ended_at));
-	json_object_set_new(o, "closure_reason",
-			    opt_str(mf->closure_reason));
+	json_object_set_new(o, "closure_reason", opt_str(mf->closure_reason));
 	json_object_set_new(o, "justification", opt_str(mf->justification));
 	json_object_set_new(o, "closed_at", opt_time(mf->closed_at));
 	json_object_set_new(o, "closed_by", opt_str(mf->closed_by));

@@ -13,12 +13,15 @@
 #include "domain/roles.h"
 
 static const char *const status_codes[REPORT_STATUS_COUNT] = {
-	"BORRADOR", "EN_REVISION", "APROBADO_GERENTE", "APROBADO_DIRECTOR",
-	"ENVIADO",
+	"BORRADOR",	     "EN_REVISION", "APROBADO_GERENTE",
+	"APROBADO_DIRECTOR", "ENVIADO",
 };
 static const char *const status_names[REPORT_STATUS_COUNT] = {
-	"Borrador", "En revisión", "Aprobado por Gerencia",
-	"Aprobado por Dirección", "Enviado a OSIPTEL",
+	"Borrador",
+	"En revisión",
+	"Aprobado por Gerencia",
+	"Aprobado por Dirección",
+	"Enviado a OSIPTEL",
 };
 
 /*
@@ -96,8 +99,7 @@ static int check_sending(const struct report_move *m, struct inop_err *err)
 	return 0;
 }
 
-int report_transition_check(const struct report_move *m,
-			    struct inop_err *err)
+int report_transition_check(const struct report_move *m, struct inop_err *err)
 {
 	const struct transition *t;
 
@@ -216,8 +218,8 @@ static void names_join(const struct catalog *cat, const char *kind,
 
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n && len < size; i++) {
-		int n = snprintf(out + len, size - len, "%s%s",
-				 i ? "; " : "", cat_name(cat, kind, c->v[i]));
+		int n = snprintf(out + len, size - len, "%s%s", i ? "; " : "",
+				 cat_name(cat, kind, c->v[i]));
 
 		if (n < 0)
 			break;
@@ -245,10 +247,10 @@ static void origin_text(const struct event *ev, char *out, size_t size)
 	utf8_truncate(out, size);
 }
 
-#define COPY(dst, src)                                       \
-	do {                                                 \
-		snprintf((dst), sizeof(dst), "%s", (src));   \
-		utf8_truncate((dst), sizeof(dst));           \
+#define COPY(dst, src)                                                        \
+	do {                                                                  \
+		snprintf((dst), sizeof(dst), "%s", (src));                    \
+		utf8_truncate((dst), sizeof(dst));                            \
 	} while (0)
 
 void report_row_from_event(const struct catalog *cat,
@@ -341,15 +343,30 @@ const size_t report_n_cols = sizeof(report_cols) / sizeof(report_cols[0]);
 const char *report_cell_text(const struct report_row *row, size_t col)
 {
 	const char *const text[] = {
-		row->number, row->channel, row->point_code, row->point_name,
-		row->region, row->procedure, row->requests,
-		row->applications, row->scenario, row->cause, NULL, NULL,
-		NULL, row->closure_reason, row->origin, row->critical,
-		row->e1, row->over_1h ? "Sí" : "No", row->e3, row->e4,
+		row->number,
+		row->channel,
+		row->point_code,
+		row->point_name,
+		row->region,
+		row->procedure,
+		row->requests,
+		row->applications,
+		row->scenario,
+		row->cause,
+		NULL,
+		NULL,
+		NULL,
+		row->closure_reason,
+		row->origin,
+		row->critical,
+		row->e1,
+		row->over_1h ? "Sí" : "No",
+		row->e3,
+		row->e4,
 	};
 
 	return col < sizeof(text) / sizeof(text[0]) && text[col] ? text[col]
-								    : "";
+								 : "";
 }
 
 int64_t report_cell_num(const struct report_row *row, size_t col)
@@ -435,23 +452,40 @@ static char *text_field(struct report_row *row, size_t col, size_t *size)
 {
 #define F(f) (*size = sizeof(row->f), row->f)
 	switch (col) {
-	case 0: return F(number);
-	case 1: return F(channel);
-	case 2: return F(point_code);
-	case 3: return F(point_name);
-	case 4: return F(region);
-	case 5: return F(procedure);
-	case 6: return F(requests);
-	case 7: return F(applications);
-	case 8: return F(scenario);
-	case 9: return F(cause);
-	case 13: return F(closure_reason);
-	case 14: return F(origin);
-	case 15: return F(critical);
-	case 16: return F(e1);
-	case 18: return F(e3);
-	case 19: return F(e4);
-	default: return NULL;
+	case 0:
+		return F(number);
+	case 1:
+		return F(channel);
+	case 2:
+		return F(point_code);
+	case 3:
+		return F(point_name);
+	case 4:
+		return F(region);
+	case 5:
+		return F(procedure);
+	case 6:
+		return F(requests);
+	case 7:
+		return F(applications);
+	case 8:
+		return F(scenario);
+	case 9:
+		return F(cause);
+	case 13:
+		return F(closure_reason);
+	case 14:
+		return F(origin);
+	case 15:
+		return F(critical);
+	case 16:
+		return F(e1);
+	case 18:
+		return F(e3);
+	case 19:
+		return F(e4);
+	default:
+		return NULL;
 	}
 #undef F
 }
@@ -542,7 +576,8 @@ int report_snapshot_rows(const char *snapshot, struct report_row **rows,
 	out = malloc((n ? n : 1) * sizeof(*out));
 	if (!out)
 		goto out;
-	json_array_foreach(list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		if (row_from_values(item, &out[i]) < 0)
 			goto out;
 	}

@@ -16,12 +16,12 @@
  * frozen snapshot with its hash.  Pure: no SQL, no I/O.
  */
 
-#define REPORT_TITLE \
+#define REPORT_TITLE                                                          \
 	"Reporte de Eventos de Inoperatividad de los Sistemas de Atención"
 #define REPORT_PERIOD_MAX_DAYS 366
-#define REPORT_DEADLINE_DAYS 3   /* O3: business days after the end day */
-#define REPORT_COMMENT_MAX 2000  /* characters */
-#define REPORT_REFERENCE_MAX 120 /* characters */
+#define REPORT_DEADLINE_DAYS   3    /* O3: business days after the end day */
+#define REPORT_COMMENT_MAX     2000 /* characters */
+#define REPORT_REFERENCE_MAX   120  /* characters */
 
 /* O2, in the order a report goes through them. */
 enum report_status {
@@ -45,7 +45,7 @@ int report_is_frozen(enum report_status s);
 /* A requested transition. */
 struct report_move {
 	enum report_status from, to;
-	unsigned roles;        /* the actor's role bits */
+	unsigned roles;	       /* the actor's role bits */
 	const char *comment;   /* "" or NULL: none */
 	const char *reference; /* "" or NULL: none */
 	const char *sent_on;   /* ENVIADO: "" or NULL for today, or a date */
@@ -60,8 +60,7 @@ struct report_move {
  * comment, ENVIADO a reference and a sending date (sent_on) that is a
  * real YYYY-MM-DD not after today (422 VALIDATION).  0 when allowed.
  */
-int report_transition_check(const struct report_move *m,
-			    struct inop_err *err);
+int report_transition_check(const struct report_move *m, struct inop_err *err);
 
 /*
  * The role code the actor acts in for an allowed move ("CONTROL",
@@ -108,7 +107,7 @@ struct report_row {
 	/* E1-E4 (SPEC section 10), see report_row_evaluation() */
 	char e1[32];
 	int64_t minutes; /* E2 */
-	int over_1h;     /* E2 */
+	int over_1h;	 /* E2 */
 	char e3[128];
 	char e4[128];
 	char report_due[11]; /* O3, YYYY-MM-DD */
@@ -183,7 +182,7 @@ struct report_doc {
 	enum report_status status;
 	char from[11], to[11];
 	int64_t generated_at; /* frozen_at once frozen: exports then repeat */
-	char hash[65];        /* "" while BORRADOR */
+	char hash[65];	      /* "" while BORRADOR */
 	const struct report_row *rows;
 	size_t n_rows;
 	const struct report_step *trail;

@@ -17,7 +17,7 @@ enum role {
 	ROLE_RECLAMOS = 1u << 9,
 	ROLE_ADMIN = 1u << 10,
 };
-#define ROLE_ANY 0xffffffffu
+#define ROLE_ANY   0xffffffffu
 #define ROLE_COUNT 11
 
 /* The code of bit i (0..ROLE_COUNT-1), e.g. "JEFE". */

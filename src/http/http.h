@@ -13,7 +13,7 @@
  * Handlers (src/api/) see only this header: a struct req in, a reply out.
  */
 
-#define HTTP_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
+#define HTTP_BODY_MAX	(1u << 20) /* 1 MiB: larger bodies get 413 */
 #define HTTP_PARAMS_MAX 4
 
 /* What the whole server shares; read-only once serving starts. */
@@ -30,12 +30,12 @@ struct req {
 	const char *method;
 	const char *path;
 	const char *param[HTTP_PARAMS_MAX]; /* ":x" segments, in order */
-	json_t *body; /* the JSON object of a JSON route, else NULL */
+	json_t *body;	    /* the JSON object of a JSON route, else NULL */
 	struct actor actor; /* valid when authenticated */
 	int authenticated;
 	char token_hash[65]; /* of the session used, if any */
-	char csrf[65];       /* the CSRF token of that session */
-	int64_t now;         /* UTC seconds at arrival */
+	char csrf[65];	     /* the CSRF token of that session */
+	int64_t now;	     /* UTC seconds at arrival */
 
 	/* The reply, set once by reply_*(). */
 	int status;
@@ -48,9 +48,9 @@ struct req {
 };
 
 enum route_flags {
-	ROUTE_PUBLIC = 1u << 0, /* no authentication */
-	ROUTE_JSON = 1u << 1,   /* body must be a JSON object */
-	ROUTE_RAW = 1u << 2,    /* not under /api: no JSON 401 */
+	ROUTE_PUBLIC = 1u << 0,	  /* no authentication */
+	ROUTE_JSON = 1u << 1,	  /* body must be a JSON object */
+	ROUTE_RAW = 1u << 2,	  /* not under /api: no JSON 401 */
 	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
 };
 

@@ -8,13 +8,13 @@
 #include "util/buf.h"
 
 #define METRICS_ROUTES_MAX 128
-#define N_BUCKETS 9
+#define N_BUCKETS	   9
 
 static const int64_t bucket_us[N_BUCKETS] = {
 	500, 1000, 2500, 5000, 10000, 25000, 100000, 500000, 2000000};
-static const char *const bucket_le[N_BUCKETS] = {
-	"0.0005", "0.001", "0.0025", "0.005", "0.01",
-	"0.025",  "0.1",   "0.5",    "2"};
+static const char *const bucket_le[N_BUCKETS] = {"0.0005", "0.001", "0.0025",
+						 "0.005",  "0.01",  "0.025",
+						 "0.1",	   "0.5",   "2"};
 
 struct route_stats {
 	char label[96];
@@ -34,15 +34,14 @@ void metrics_init(const struct route *routes, size_t n)
 	for (size_t i = 0; i < n_stats; i++)
 		snprintf(stats[i].label, sizeof(stats[i].label), "%s %s",
 			 routes[i].method, routes[i].path);
-	snprintf(stats[n_stats].label, sizeof(stats[n_stats].label),
-		 "other");
+	snprintf(stats[n_stats].label, sizeof(stats[n_stats].label), "other");
 }
 
 void metrics_record(int route, int status, int64_t micros)
 {
 	struct route_stats *s =
 		&stats[route >= 0 && (size_t)route < n_stats ? (size_t)route
-							      : n_stats];
+							     : n_stats];
 	int cls = status / 100;
 
 	if (cls >= 1 && cls <= 5)
@@ -84,18 +83,17 @@ char *http_metrics_text(void)
 				    s->label, bucket_le[k],
 				    (unsigned long long)atomic_load(
 					    &s->buckets[k]));
-		buf_appendf(&b,
-			    "inop_http_request_duration_seconds_bucket{route="
-			    "\"%s\",le=\"+Inf\"} %llu\n"
-			    "inop_http_request_duration_seconds_sum{route="
-			    "\"%s\"} %.6f\n"
-			    "inop_http_request_duration_seconds_count{route="
-			    "\"%s\"} %llu\n",
-			    s->label,
-			    (unsigned long long)atomic_load(&s->count),
-			    s->label,
-			    (double)atomic_load(&s->sum_us) / 1e6, s->label,
-			    (unsigned long long)atomic_load(&s->count));
+		buf_appendf(
+			&b,
+			"inop_http_request_duration_seconds_bucket{route="
+			"\"%s\",le=\"+Inf\"} %llu\n"
+			"inop_http_request_duration_seconds_sum{route="
+			"\"%s\"} %.6f\n"
+			"inop_http_request_duration_seconds_count{route="
+			"\"%s\"} %llu\n",
+			s->label, (unsigned long long)atomic_load(&s->count),
+			s->label, (double)atomic_load(&s->sum_us) / 1e6,
+			s->label, (unsigned long long)atomic_load(&s->count));
 	}
 	return buf_detach(&b, NULL);
 }

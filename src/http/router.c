@@ -41,8 +41,8 @@ static int path_match(const char *pattern, const char *path, struct req *r)
 	return *pattern == '\0' && *path == '\0';
 }
 
-static int fail(struct req *r, int status, const char *code,
-		const char *field, const char *message)
+static int fail(struct req *r, int status, const char *code, const char *field,
+		const char *message)
 {
 	struct inop_err e;
 
@@ -60,7 +60,8 @@ static int method_not_allowed(const struct route *routes, size_t n,
 		if (!path_match(routes[i].path, r->path, NULL))
 			continue;
 		if (allow[0])
-			strncat(allow, ", ", sizeof(allow) - strlen(allow) - 1);
+			strncat(allow, ", ",
+				sizeof(allow) - strlen(allow) - 1);
 		strncat(allow, routes[i].method,
 			sizeof(allow) - strlen(allow) - 1);
 	}
@@ -131,8 +132,8 @@ static int parse_body(struct req *r, struct buf *body)
 {
 	json_error_t jerr;
 
-	r->body = json_loadb(body->s, body->len, JSON_REJECT_DUPLICATES,
-			     &jerr);
+	r->body =
+		json_loadb(body->s, body->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!r->body || !json_is_object(r->body)) {
 		json_decref(r->body);
 		r->body = NULL;

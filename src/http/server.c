@@ -82,10 +82,9 @@ void reply_json(struct req *r, int status, json_t *body)
 
 void reply_error(struct req *r, const struct inop_err *e)
 {
-	json_t *err = json_pack("{s:s, s:s, s:o}", "code", e->code, "message",
-				e->message, "field",
-				e->field[0] ? json_string(e->field)
-					    : json_null());
+	json_t *err = json_pack(
+		"{s:s, s:s, s:o}", "code", e->code, "message", e->message,
+		"field", e->field[0] ? json_string(e->field) : json_null());
 
 	reply_json(r, e->status, json_pack("{s:o}", "error", err));
 }
@@ -143,8 +142,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	r->out = NULL;
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				security_csp);
+	MHD_add_response_header(resp, "Content-Security-Policy", security_csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -244,11 +242,10 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 }
 
 int http_serve(struct app *app, const char *listen, int threads,
-	       const struct route *routes, size_t n_routes,
-	       volatile int *stop)
+	       const struct route *routes, size_t n_routes, volatile int *stop)
 {
-	struct server srv = {.app = app, .routes = routes,
-			     .n_routes = n_routes};
+	struct server srv = {
+		.app = app, .routes = routes, .n_routes = n_routes};
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
 	int waited_ms = 0;

@@ -34,8 +34,8 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 		 "reportarlo.",
 		 r->event_number, r->requested_by, asked, asked + 11,
 		 r->escalation_reason[0] == 'A'
-		     ? "los responsables de Procesos están ausentes"
-		     : "no hubo respuesta en 24 horas");
+			 ? "los responsables de Procesos están ausentes"
+			 : "no hubo respuesta en 24 horas");
 	return notify(db, NOTIFY_PROCESOS_ESCALATION, &a, *now);
 }
 

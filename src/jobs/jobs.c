@@ -134,8 +134,8 @@ int jobs_start(const char *db_url, int tick_s)
 		return 0;
 	gethostname(host, sizeof(host) - 1);
 	randombytes_buf(rnd, sizeof(rnd));
-	snprintf(jobs_node, sizeof(jobs_node), "%s-%d-%02x%02x%02x%02x",
-		 host, (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	snprintf(jobs_node, sizeof(jobs_node), "%s-%d-%02x%02x%02x%02x", host,
+		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	snprintf(jobs_db_url, sizeof(jobs_db_url), "%s", db_url);
 	jobs_tick_s = tick_s > 0 ? tick_s : 1;
 	jobs_stopping = 0;

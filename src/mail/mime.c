@@ -6,15 +6,15 @@
 #include <string.h>
 #include <time.h>
 
-#define B64_LINE 76      /* RFC 2045: at most 76 characters a line */
-#define WORD_RAW_MAX 45  /* 45 bytes -> 60 base64 chars: word <= 75 */
+#define B64_LINE     76 /* RFC 2045: at most 76 characters a line */
+#define WORD_RAW_MAX 45 /* 45 bytes -> 60 base64 chars: word <= 75 */
 
 /* Base64 of n bytes, wrapped at B64_LINE, each line ending in CRLF. */
 static int append_b64(struct buf *out, const unsigned char *s, size_t n,
 		      int wrap)
 {
-	size_t len = sodium_base64_ENCODED_LEN(n,
-					      sodium_base64_VARIANT_ORIGINAL);
+	size_t len =
+		sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
 	char *b64 = malloc(len);
 	int rc = 0;
 
@@ -87,8 +87,9 @@ static int append_date(struct buf *out, int64_t t)
 
 	if (!gmtime_r(&tt, &tm))
 		return -1;
-	return buf_appendf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d "
-				"+0000\r\n",
+	return buf_appendf(out,
+			   "Date: %s, %02d %s %04d %02d:%02d:%02d "
+			   "+0000\r\n",
 			   days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
 			   tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
 			   tm.tm_sec);
@@ -168,8 +169,8 @@ static char *crlf(const char *s, size_t *n)
 	return out;
 }
 
-static int append_part(struct buf *out, const char *boundary,
-		       const char *type, const char *body)
+static int append_part(struct buf *out, const char *boundary, const char *type,
+		       const char *body)
 {
 	size_t n;
 	char *text = crlf(body, &n);
@@ -177,8 +178,9 @@ static int append_part(struct buf *out, const char *boundary,
 
 	if (!text)
 		return -1;
-	rc |= buf_appendf(out, "--%s\r\nContent-Type: %s; charset=UTF-8\r\n"
-			       "Content-Transfer-Encoding: base64\r\n\r\n",
+	rc |= buf_appendf(out,
+			  "--%s\r\nContent-Type: %s; charset=UTF-8\r\n"
+			  "Content-Transfer-Encoding: base64\r\n\r\n",
 			  boundary, type);
 	rc |= append_b64(out, (const unsigned char *)text, n, 1);
 	free(text);

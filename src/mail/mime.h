@@ -11,14 +11,14 @@
  * both UTF-8 in base64.  Lines end in CRLF.  Pure: no I/O.
  */
 struct mime_mail {
-	int64_t id;         /* the outbox id: part of the Message-ID */
-	int64_t created_at; /* UTC seconds: also in the Message-ID */
-	int64_t date;       /* UTC seconds: the Date header */
-	const char *from;   /* bare address: inop@example.pe */
+	int64_t id;		/* the outbox id: part of the Message-ID */
+	int64_t created_at;	/* UTC seconds: also in the Message-ID */
+	int64_t date;		/* UTC seconds: the Date header */
+	const char *from;	/* bare address: inop@example.pe */
 	const char *recipients; /* comma-separated addresses */
-	const char *subject;    /* UTF-8 */
-	const char *body_text;  /* UTF-8, lines end in \n */
-	const char *body_html;  /* UTF-8 */
+	const char *subject;	/* UTF-8 */
+	const char *body_text;	/* UTF-8, lines end in \n */
+	const char *body_html;	/* UTF-8 */
 };
 
 /* More recipients than this: "To: undisclosed-recipients:;" (the JEFEs

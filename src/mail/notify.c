@@ -132,8 +132,9 @@ static int compose(const struct trigger *tr, const struct notify_args *a,
 	rc |= buf_appendf(text, "%s\n\n", tr->opening);
 	if (a->detail)
 		rc |= buf_appendf(text, "%s\n\n", a->detail);
-	rc |= buf_appendf(text, "Ver en Inop: %s\n\n-- \nInop - Registro de "
-				"Inoperatividad\n",
+	rc |= buf_appendf(text,
+			  "Ver en Inop: %s\n\n-- \nInop - Registro de "
+			  "Inoperatividad\n",
 			  url);
 	rc |= buf_appends(html, "<!DOCTYPE html><html lang=\"es\"><body>"
 				"<p>");

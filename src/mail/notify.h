@@ -14,27 +14,28 @@
  * enum value), not a code path.
  */
 enum notify_trigger {
-	NOTIFY_EVENT_REGISTERED,      /* -> mailbox_control, SOPORTE users */
-	NOTIFY_EVENT_CLOSED,          /* -> mailbox_control */
-	NOTIFY_ALERT_RAISED,          /* -> mailbox_fallas */
+	NOTIFY_EVENT_REGISTERED,       /* -> mailbox_control, SOPORTE users */
+	NOTIFY_EVENT_CLOSED,	       /* -> mailbox_control */
+	NOTIFY_ALERT_RAISED,	       /* -> mailbox_fallas */
 	NOTIFY_MASS_FAILURE_CONFIRMED, /* -> JEFEs of the active points */
-	NOTIFY_OPERATIONAL_ERROR,     /* -> JEFEs of the point */
-	NOTIFY_PROCESOS_REQUEST,      /* -> PROCESOS users */
-	NOTIFY_PROCESOS_ESCALATION,   /* -> args.to (the configured backups) */
-	NOTIFY_REPORT_AWAITING,       /* -> users of args.role */
-	NOTIFY_REPORT_DUE,            /* -> mailbox_control */
-	NOTIFY_REPORT_APPROVED,       /* -> users of args.role (REGULATORIO) */
-	NOTIFY_REPORT_RETURNED,       /* -> users of args.role (CONTROL) */
-	NOTIFY_COMPLAINT_RECEIVED,    /* -> args.to (the customer) */
+	NOTIFY_OPERATIONAL_ERROR,      /* -> JEFEs of the point */
+	NOTIFY_PROCESOS_REQUEST,       /* -> PROCESOS users */
+	NOTIFY_PROCESOS_ESCALATION, /* -> args.to (the configured backups) */
+	NOTIFY_REPORT_AWAITING,	    /* -> users of args.role */
+	NOTIFY_REPORT_DUE,	    /* -> mailbox_control */
+	NOTIFY_REPORT_APPROVED,	    /* -> users of args.role (REGULATORIO) */
+	NOTIFY_REPORT_RETURNED,	    /* -> users of args.role (CONTROL) */
+	NOTIFY_COMPLAINT_RECEIVED,  /* -> args.to (the customer) */
 };
 
 struct notify_args {
-	const char *ref;  /* what it is about: "INOP-2026-000012" */
-	const char *link; /* path under base_url: "/#/eventos/INOP-2026-000012" */
-	const char *detail; /* Spanish text of this case (may be NULL) */
-	int64_t point_id; /* for the JEFEs of one point */
-	const char *role; /* for NOTIFY_REPORT_AWAITING: "GERENTE"... */
-	const char *to;   /* explicit addresses, comma-separated */
+	const char *ref; /* what it is about: "INOP-2026-000012" */
+	const char
+		*link; /* path under base_url: "/#/eventos/INOP-2026-000012" */
+	const char *detail;	/* Spanish text of this case (may be NULL) */
+	int64_t point_id;	/* for the JEFEs of one point */
+	const char *role;	/* for NOTIFY_REPORT_AWAITING: "GERENTE"... */
+	const char *to;		/* explicit addresses, comma-separated */
 	const char *dedupe_key; /* enqueue at most once (timers) */
 };
 

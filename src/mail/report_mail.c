@@ -111,8 +111,10 @@ static int due_mail(struct db *db, const struct due_event *e, int64_t now)
 		 "el "
 		 "%.2s/%.2s/%.4s y aún no está en un reporte enviado.",
 		 e->number, e->point, due + 8, due + 5, due);
-	a = (struct notify_args){.ref = e->number, .link = link,
-				 .detail = detail, .dedupe_key = key};
+	a = (struct notify_args){.ref = e->number,
+				 .link = link,
+				 .detail = detail,
+				 .dedupe_key = key};
 	return notify(db, NOTIFY_REPORT_DUE, &a, now);
 }
 
@@ -131,11 +133,10 @@ int report_mail_due(struct db *db, int64_t now)
 	s.v = calloc(DUE_BATCH_MAX, sizeof(*s.v));
 	/* Ended on a day whose deadline is not past, up to today. */
 	from = cal_lima_day_start(report_overdue_cutoff(s.today, s.cal));
-	if (!s.v || (store_unsent_events_ended(db, from,
-					       cal_lima_day_start(s.today) +
-						       86400,
-					       due_keep, &s) < 0 &&
-		      !s.full))
+	if (!s.v || (store_unsent_events_ended(
+			     db, from, cal_lima_day_start(s.today) + 86400,
+			     due_keep, &s) < 0 &&
+		     !s.full))
 		goto out;
 	if (db_begin(db) < 0)
 		goto out;

@@ -13,16 +13,16 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define BATCH 10            /* mails claimed at once */
-#define SEND_TIMEOUT_S 60   /* one SMTP transaction */
+#define BATCH		  10 /* mails claimed at once */
+#define SEND_TIMEOUT_S	  60 /* one SMTP transaction */
 #define CONNECT_TIMEOUT_S 10
 /* A claimed batch must be done before its lease ends, or another node
  * could take (and send) the same mails. */
-#define LEASE_S (BATCH * (SEND_TIMEOUT_S + CONNECT_TIMEOUT_S) + 60)
-#define RUN_MAX_S 30        /* then let the other jobs run */
-#define RETRY_MAX_S 3600
-#define ATTEMPTS_MAX 50     /* ~2 days of retries, then FAILED */
-#define MESSAGE_MAX (1u << 20)
+#define LEASE_S	     (BATCH * (SEND_TIMEOUT_S + CONNECT_TIMEOUT_S) + 60)
+#define RUN_MAX_S    30 /* then let the other jobs run */
+#define RETRY_MAX_S  3600
+#define ATTEMPTS_MAX 50 /* ~2 days of retries, then FAILED */
+#define MESSAGE_MAX  (1u << 20)
 
 static const struct config *s_cfg;
 static char s_password[256];
@@ -166,15 +166,16 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 /* The server is not there at all (as opposed to refusing one mail). */
 static int server_down(CURLcode rc)
 {
-	return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	return rc == CURLE_COULDNT_CONNECT ||
+	       rc == CURLE_COULDNT_RESOLVE_HOST ||
 	       rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_GOT_NOTHING ||
 	       rc == CURLE_RECV_ERROR;
 }
 
 static int64_t retry_delay(int64_t attempts)
 {
-	int64_t d = s_cfg->smtp_retry_seconds > 0 ? s_cfg->smtp_retry_seconds
-						  : 30;
+	int64_t d =
+		s_cfg->smtp_retry_seconds > 0 ? s_cfg->smtp_retry_seconds : 30;
 
 	for (int64_t i = 0; i < attempts && d < RETRY_MAX_S; i++)
 		d *= 2;
@@ -185,7 +186,8 @@ static int64_t retry_delay(int64_t attempts)
 static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 			int64_t now)
 {
-	struct mime_mail mm = {.id = m->id, .created_at = m->created_at,
+	struct mime_mail mm = {.id = m->id,
+			       .created_at = m->created_at,
 			       .date = (int64_t)time(NULL),
 			       .from = s_cfg->smtp_from,
 			       .recipients = m->recipients,
@@ -217,7 +219,8 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 		log_error("mail %lld: cannot record the attempt",
 			  (long long)m->id);
 	else if (lost)
-		log_warn("mail %lld: lease lost while sending", (long long)m->id);
+		log_warn("mail %lld: lease lost while sending",
+			 (long long)m->id);
 	if (rc == CURLE_OK)
 		log_info("mail %lld sent", (long long)m->id);
 	else
@@ -233,8 +236,7 @@ static int send_batch(struct db *db, CURL *c, int64_t now)
 	CURLcode rc = CURLE_OK;
 	int more;
 
-	if (store_outbox_claim(db, s_node, now, LEASE_S, BATCH, &rows, &n) <
-	    0)
+	if (store_outbox_claim(db, s_node, now, LEASE_S, BATCH, &rows, &n) < 0)
 		return -1;
 	more = n == BATCH;
 	for (i = 0; i < n; i++) {

@@ -28,8 +28,7 @@ static int put_field(struct buf *out, const char *s, int first)
 	return 0;
 }
 
-static int put_cell(struct buf *out, const struct report_row *row,
-		    size_t col)
+static int put_cell(struct buf *out, const struct report_row *row, size_t col)
 {
 	char s[26];
 

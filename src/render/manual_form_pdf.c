@@ -277,10 +277,10 @@ static void requests_block(struct pen *p)
 static void registration_block(struct pen *p)
 {
 	static const char *const attest[] = {
-	    "Confirmo que el aplicativo no funciona en ninguna PC del "
-	    "punto y que no se puede registrar la solicitud regulada del "
-	    "cliente (la lentitud o la intermitencia no son "
-	    "inoperatividad)."};
+		"Confirmo que el aplicativo no funciona en ninguna PC del "
+		"punto y que no se puede registrar la solicitud regulada del "
+		"cliente (la lentitud o la intermitencia no son "
+		"inoperatividad)."};
 
 	section(p, "1. Registro de la inoperatividad");
 	para(p, FONT_B, "Tipo de trámite (uno por formato)");
@@ -317,9 +317,9 @@ static void closure_block(struct pen *p)
 static void critical_table(struct pen *p)
 {
 	static const char *const heads[] = {
-	    "Tipo de transacción crítica", "Referencia del cliente",
-	    "Fecha y hora de atención", "Cómo se atendió",
-	    "Referencia del sistema (al regularizar)"};
+		"Tipo de transacción crítica", "Referencia del cliente",
+		"Fecha y hora de atención", "Cómo se atendió",
+		"Referencia del sistema (al regularizar)"};
 	static const double widths[] = {0.22, 0.19, 0.17, 0.22, 0.20};
 	double x = MARGIN, row = 30;
 
@@ -395,8 +395,8 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data,
 				unsigned int length)
 {
 	return buf_append(closure, data, length) == 0
-		   ? CAIRO_STATUS_SUCCESS
-		   : CAIRO_STATUS_WRITE_ERROR;
+		       ? CAIRO_STATUS_SUCCESS
+		       : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static void draw(cairo_t *cr, const struct manual_form_doc *doc)

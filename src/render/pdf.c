@@ -16,14 +16,14 @@
 
 #include "calendar/cal.h"
 
-#define PAGE_W 841.89 /* A4 landscape, points */
-#define PAGE_H 595.28
-#define MARGIN 28.0
-#define PAD 2.0
-#define FOOTER_H 16.0
-#define FONT "DejaVu Sans"
+#define PAGE_W	  841.89 /* A4 landscape, points */
+#define PAGE_H	  595.28
+#define MARGIN	  28.0
+#define PAD	  2.0
+#define FOOTER_H  16.0
+#define FONT	  "DejaVu Sans"
 #define BODY_SIZE "6.5"
-#define CELL_MAX 10240
+#define CELL_MAX  10240
 
 /* The PDF's columns: several O4 columns share a cell to fit the page. */
 static const struct pdf_col {
@@ -64,7 +64,7 @@ static const struct trail_col {
  * of the texts it has seen, shaped once, drawn as often as needed.
  */
 #define CACHE_SLOTS 4096 /* per column, a power of 2 */
-#define CACHE_MAX 2048   /* texts cached per column; then shaped each time */
+#define CACHE_MAX   2048 /* texts cached per column; then shaped each time */
 
 /* A glyph of a laid-out text, at its place relative to the layout. */
 struct glyph {
@@ -102,7 +102,7 @@ struct cache {
 struct pdf {
 	const struct report_doc *doc;
 	struct cache cache[N_COLS]; /* one per column of cols[] */
-	double line_h; /* of the body font */
+	double line_h;		    /* of the body font */
 	/* Set once, drawn on every page: */
 	struct fixed {
 		PangoLayout *layout;
@@ -113,7 +113,7 @@ struct pdf {
 	double *rules; /* the y of each row's rule on this page */
 	size_t n_rules, cap_rules;
 	struct batch batch[BATCH_FONTS];
-	int failed; /* out of memory while batching */
+	int failed;	 /* out of memory while batching */
 	double *heights; /* of each row, from the measuring pass */
 	cairo_t *cr;
 	PangoContext *ctx;
@@ -138,8 +138,8 @@ static PangoLayout *layout_new(PangoContext *ctx, const char *font)
 	 * No ligatures: table text is drawn as bare glyphs, and a reader
 	 * copying "fluido" must not get the single character "ﬂ".
 	 */
-	pango_attr_list_insert(attrs, pango_attr_font_features_new(
-					      "liga=0, clig=0"));
+	pango_attr_list_insert(attrs,
+			       pango_attr_font_features_new("liga=0, clig=0"));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
@@ -151,16 +151,15 @@ static double text_height(PangoLayout *l, const char *s, double width)
 {
 	int w, h;
 
-	pango_layout_set_width(l, width < 0 ? -1
-					    : (int)(width * PANGO_SCALE));
+	pango_layout_set_width(l, width < 0 ? -1 : (int)(width * PANGO_SCALE));
 	pango_layout_set_text(l, s, -1);
 	pango_layout_get_size(l, &w, &h);
 	return (double)h / PANGO_SCALE;
 }
 
 /* Sets `s` at (x, y) within `width`; returns its height. */
-static double text_at(struct pdf *p, PangoLayout *l, const char *s,
-		      double x, double y, double width)
+static double text_at(struct pdf *p, PangoLayout *l, const char *s, double x,
+		      double y, double width)
 {
 	double h = text_height(l, s, width);
 
@@ -315,8 +314,8 @@ static void batch_flush(struct pdf *p)
 }
 
 /* Queues glyphs to be shown at (x, y) when the page ends. */
-static void batch_add(struct pdf *p, const struct glyph *g, size_t n,
-		      double x, double y)
+static void batch_add(struct pdf *p, const struct glyph *g, size_t n, double x,
+		      double y)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct batch *b = batch_of(p, g[i].font);
@@ -336,8 +335,8 @@ static void batch_add(struct pdf *p, const struct glyph *g, size_t n,
 			b->v = v;
 			b->cap = cap;
 		}
-		b->v[b->n++] = (cairo_glyph_t){g[i].index, x + g[i].x,
-					       y + g[i].y};
+		b->v[b->n++] =
+			(cairo_glyph_t){g[i].index, x + g[i].x, y + g[i].y};
 	}
 }
 
@@ -356,8 +355,8 @@ static void batch_layout(struct pdf *p, PangoLayout *l, double x, double y)
 
 static void batch_cached(struct pdf *p, struct cached *e, double x, double y)
 {
-	if (!e->glyphs && layout_glyphs(e->layout, &e->glyphs,
-					&e->n_glyphs) < 0) {
+	if (!e->glyphs &&
+	    layout_glyphs(e->layout, &e->glyphs, &e->n_glyphs) < 0) {
 		p->failed = 1;
 		return;
 	}
@@ -388,29 +387,43 @@ static void dmy_hm(int64_t utc, char *out, size_t n)
 }
 
 /* The text of PDF cell `col`: a field of `r`, or composed in `out`. */
-static const char *cell_text(const struct report_row *r, size_t col,
-			     char *out, size_t n)
+static const char *cell_text(const struct report_row *r, size_t col, char *out,
+			     size_t n)
 {
 	switch (col) {
-	case 0: return r->number;
-	case 1: return r->channel;
+	case 0:
+		return r->number;
+	case 1:
+		return r->channel;
 	case 2:
 		snprintf(out, n, "%s\n%s\n%s", r->point_code, r->point_name,
 			 r->region);
 		return out;
-	case 3: snprintf(out, n, "%s:\n%s", r->procedure, r->requests); break;
-	case 4: return r->applications;
+	case 3:
+		snprintf(out, n, "%s:\n%s", r->procedure, r->requests);
+		break;
+	case 4:
+		return r->applications;
 	case 5:
 		if (!r->cause[0])
 			return r->scenario;
 		snprintf(out, n, "%s\n%s", r->scenario, r->cause);
 		break;
-	case 6: dmy_hm(r->started_at, out, n); break;
-	case 7: dmy_hm(r->ended_at, out, n); break;
-	case 8: snprintf(out, n, "%lld", (long long)r->minutes); break;
-	case 9: return r->closure_reason;
-	case 10: return r->origin;
-	case 11: return r->critical;
+	case 6:
+		dmy_hm(r->started_at, out, n);
+		break;
+	case 7:
+		dmy_hm(r->ended_at, out, n);
+		break;
+	case 8:
+		snprintf(out, n, "%lld", (long long)r->minutes);
+		break;
+	case 9:
+		return r->closure_reason;
+	case 10:
+		return r->origin;
+	case 11:
+		return r->critical;
 	default:
 		snprintf(out, n, "E1: %s\nE2: %s\nE3: %s\nE4: %s", r->e1,
 			 r->over_1h ? "más de 1 hora" : "hasta 1 hora", r->e3,
@@ -577,8 +590,7 @@ static void page_footer(struct pdf *p)
 {
 	char right[48];
 
-	snprintf(right, sizeof(right), "Página %d de %d", p->page,
-		 p->pages);
+	snprintf(right, sizeof(right), "Página %d de %d", p->page, p->pages);
 	show_fixed(p, &p->page_foot, MARGIN, PAGE_H - MARGIN - 8);
 	text_right(p, p->text, right, PAGE_W - MARGIN, PAGE_H - MARGIN - 8);
 }
@@ -732,8 +744,12 @@ static void trail_cell(const struct report_step *s, size_t col, char *out,
 		snprintf(out, n, "%.2s/%.2s/%.4s %.8s", at + 8, at + 5, at,
 			 at + 11);
 		break;
-	case 1: snprintf(out, n, "%s (%s)", s->name, s->username); break;
-	case 2: snprintf(out, n, "%s", s->role); break;
+	case 1:
+		snprintf(out, n, "%s (%s)", s->name, s->username);
+		break;
+	case 2:
+		snprintf(out, n, "%s", s->role);
+		break;
 	case 3:
 		if (s->from[0])
 			snprintf(out, n, "%s → %s", report_status_name(from),
@@ -794,11 +810,13 @@ static void trail(struct pdf *p)
 		new_page(p);
 	p->y += 10;
 	p->y += text_at(p, p->bold, "Trayectoria de aprobación", MARGIN, p->y,
-			-1) + 3;
+			-1) +
+		3;
 	p->y += trail_row(p, &no_step, p->bold, 1);
 	if (d->n_trail == 0)
 		p->y += text_at(p, p->text, "Sin transiciones todavía.",
-				MARGIN + PAD, p->y + PAD, -1) + 2 * PAD;
+				MARGIN + PAD, p->y + PAD, -1) +
+			2 * PAD;
 	for (size_t i = 0; i < d->n_trail; i++) {
 		int draw = p->drawing;
 		double h;
@@ -913,9 +931,8 @@ int render_pdf(const struct report_doc *doc, struct buf *out)
 	free(p.heights);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(s);
-	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !p.failed
-		     ? 0
-		     : -1;
+	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !p.failed ? 0
+									  : -1;
 	cairo_surface_destroy(s);
 	return rc;
 }

@@ -11,9 +11,9 @@
 
 #include "calendar/cal.h"
 
-#define TITLE_ROW 0
-#define HEADER_ROW 4
-#define LIMA_OFFSET_S (-5 * 3600)
+#define TITLE_ROW      0
+#define HEADER_ROW     4
+#define LIMA_OFFSET_S  (-5 * 3600)
 #define EXCEL_DAY_1970 25569.0 /* 1970-01-01 as an Excel date */
 
 struct formats {
@@ -65,8 +65,8 @@ static void write_meta(lxw_worksheet *ws, const struct report_doc *doc,
 	snprintf(line, sizeof(line),
 		 "Reporte N.º %lld · Periodo del %s al %s · Estado: %s · "
 		 "%zu eventos",
-		 (long long)doc->id, from, to,
-		 report_status_name(doc->status), doc->n_rows);
+		 (long long)doc->id, from, to, report_status_name(doc->status),
+		 doc->n_rows);
 	worksheet_write_string(ws, 1, 0, line, f->meta);
 	if (doc->hash[0])
 		snprintf(line, sizeof(line),
@@ -125,8 +125,14 @@ static void write_trail(lxw_worksheet *ws, const struct report_doc *doc,
 			const struct formats *f)
 {
 	static const char *const head[] = {
-		"Fecha y hora (Lima)", "De", "A", "Usuario", "Nombre", "Rol",
-		"Comentario", "Referencia",
+		"Fecha y hora (Lima)",
+		"De",
+		"A",
+		"Usuario",
+		"Nombre",
+		"Rol",
+		"Comentario",
+		"Referencia",
 	};
 	static const double widths[] = {17, 22, 22, 16, 28, 13, 50, 24};
 

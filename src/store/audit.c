@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define GENESIS_HASH \
+#define GENESIS_HASH                                                          \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
 static void hash_field(crypto_generichash_state *h, const char *s)
@@ -53,13 +53,13 @@ void audit_hash(const char *prev_hash, const struct audit_rec *rec,
  * lock until commit, so concurrent appenders queue instead of forking the
  * chain (SQLite's write transaction is exclusive anyway).
  */
-static int audit_head(struct db *db, int lock, int64_t *last_id,
-		      char hash[65])
+static int audit_head(struct db *db, int lock, int64_t *last_id, char hash[65])
 {
 	struct db_stmt *st = db_prepare(
-		db, lock ? "UPDATE audit_head SET last_id = last_id WHERE id = 1 "
-			   "RETURNING last_id, hash"
-			 : "SELECT last_id, hash FROM audit_head WHERE id = 1");
+		db,
+		lock ? "UPDATE audit_head SET last_id = last_id WHERE id = 1 "
+		       "RETURNING last_id, hash"
+		     : "SELECT last_id, hash FROM audit_head WHERE id = 1");
 	int rc;
 
 	if (!st)
@@ -106,9 +106,10 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	db_bind_text(st, 10, hash);
 	if (db_step(st) != DB_DONE)
 		return -1;
-	st = db_prepare(db, "INSERT INTO audit_head (id, last_id, hash) "
-			    "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-			    "last_id = excluded.last_id, hash = excluded.hash");
+	st = db_prepare(db,
+			"INSERT INTO audit_head (id, last_id, hash) "
+			"VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+			"last_id = excluded.last_id, hash = excluded.hash");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, rec.id);
@@ -135,21 +136,24 @@ static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],
 	stored_prev = db_col_text(st, 8);
 	stored_hash = db_col_text(st, 9);
 	if (rec.id != expect_id) {
-		fprintf(out, "audit record %lld: expected id %lld (rows "
-			     "removed or inserted)\n",
+		fprintf(out,
+			"audit record %lld: expected id %lld (rows "
+			"removed or inserted)\n",
 			(long long)rec.id, (long long)expect_id);
 		problems++;
 	}
 	if (strcmp(stored_prev, prev) != 0) {
-		fprintf(out, "audit record %lld: does not link to the record "
-			     "before it\n",
+		fprintf(out,
+			"audit record %lld: does not link to the record "
+			"before it\n",
 			(long long)rec.id);
 		problems++;
 	}
 	audit_hash(stored_prev, &rec, hash);
 	if (strcmp(hash, stored_hash) != 0) {
-		fprintf(out, "audit record %lld: content does not match its "
-			     "hash (edited)\n",
+		fprintf(out,
+			"audit record %lld: content does not match its "
+			"hash (edited)\n",
 			(long long)rec.id);
 		problems++;
 	}
@@ -182,9 +186,10 @@ int audit_verify(struct db *db, FILE *out, int64_t *records)
 	if (audit_head(db, 0, &head_id, head_hash) < 0)
 		return -1;
 	if (head_id != last_id || strcmp(head_hash, prev) != 0) {
-		fprintf(out, "audit head points at record %lld but the log "
-			     "ends at %lld (newest records removed or "
-			     "added)\n",
+		fprintf(out,
+			"audit head points at record %lld but the log "
+			"ends at %lld (newest records removed or "
+			"added)\n",
 			(long long)head_id, (long long)last_id);
 		problems++;
 	}

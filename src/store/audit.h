@@ -18,9 +18,9 @@ struct audit_rec {
 	const char *actor;
 	const char *action;
 	const char *entity;
-	int64_t entity_id; /* 0: none */
+	int64_t entity_id;	 /* 0: none */
 	const char *before_json; /* NULL: none */
-	const char *after_json;  /* NULL: none */
+	const char *after_json;	 /* NULL: none */
 };
 
 /* Hex hash (65 bytes with NUL) of `rec` chained after `prev_hash`. */

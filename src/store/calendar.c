@@ -18,7 +18,7 @@
 #include "util/log.h"
 
 #define CALENDAR_COUNTER "calendar"
-#define EXTRA_DAYS_MAX 100000 /* far beyond any real use */
+#define EXTRA_DAYS_MAX	 100000 /* far beyond any real use */
 
 struct cal_snap {
 	struct cal_calendar cal; /* first: handed out as the whole */
@@ -64,7 +64,7 @@ int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 		db_col_copy(st, 1, list[count].name, sizeof(list[count].name));
 		list[count].created_at = db_col_int(st, 2);
 		db_col_copy(st, 3, list[count].created_by,
-			 sizeof(list[count].created_by));
+			    sizeof(list[count].created_by));
 		count++;
 	}
 	db_reset(st);
@@ -88,9 +88,12 @@ static int day_audit(struct db *db, const char *action, const char *before,
 		     int64_t now)
 {
 	struct cal_date d = {0, 0, 0};
-	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
 				.entity = "calendar_day",
-				.before_json = before, .after_json = after};
+				.before_json = before,
+				.after_json = after};
 
 	cal_parse_date(date, &d);
 	rec.entity_id = cal_day_number(d);
@@ -189,8 +192,8 @@ int store_extra_day_remove(struct db *db, const char *date,
 /* The database's calendar version: 0 before the first change. */
 static int read_version(struct db *db, int64_t *v)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT value FROM counters WHERE name = ?");
+	struct db_stmt *st =
+		db_prepare(db, "SELECT value FROM counters WHERE name = ?");
 	int rc;
 
 	if (!st)

@@ -14,8 +14,8 @@
  */
 
 struct extra_day {
-	char date[11];    /* YYYY-MM-DD, a Lima day */
-	char name[481];   /* why it is not worked: 120 characters */
+	char date[11];	/* YYYY-MM-DD, a Lima day */
+	char name[481]; /* why it is not worked: 120 characters */
 	int64_t created_at;
 	char created_by[64];
 };

@@ -19,10 +19,10 @@ int control_audit(struct db *db, int64_t ev_id, const char *action,
 		  json_t *before, json_t *after, const char *actor,
 		  int64_t now)
 {
-	char *b =
-	    before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a =
-	    after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS)
+			 : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
+			: NULL;
 	struct audit_rec rec = {.at = now,
 				.actor = actor,
 				.action = action,
@@ -135,10 +135,10 @@ int store_critical_insert(struct db *db, const struct event *ev,
 			  int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "INSERT INTO critical_transactions (event_id, type, "
-		"customer_ref, attended_at, how, system_ref, "
-		"system_ref_at, system_ref_by, recorded_at, recorded_by) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+		db, "INSERT INTO critical_transactions (event_id, type, "
+		    "customer_ref, attended_at, how, system_ref, "
+		    "system_ref_at, system_ref_by, recorded_at, recorded_by) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	int rc;
 
 	if (!st)
@@ -195,9 +195,9 @@ int store_critical_set_ref(struct db *db, const struct event *ev,
 			   const struct actor *who, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "UPDATE critical_transactions SET system_ref = ?, "
-		"system_ref_at = ?, system_ref_by = ? WHERE id = ? AND "
-		"system_ref IS NULL RETURNING id");
+		db, "UPDATE critical_transactions SET system_ref = ?, "
+		    "system_ref_at = ?, system_ref_by = ? WHERE id = ? AND "
+		    "system_ref IS NULL RETURNING id");
 	json_t *before = critical_to_json(tx);
 	int rc;
 
@@ -227,8 +227,8 @@ int store_critical_list(struct db *db, int64_t event_id,
 			struct critical_tx **out, size_t *n)
 {
 	struct db_stmt *st =
-	    db_prepare(db, CRITICAL_COLS "WHERE ct.event_id = ? ORDER BY "
-					 "ct.attended_at, ct.id");
+		db_prepare(db, CRITICAL_COLS "WHERE ct.event_id = ? ORDER BY "
+					     "ct.attended_at, ct.id");
 	struct critical_tx *list = NULL, *grown;
 	size_t count = 0;
 	int rc;
@@ -259,10 +259,10 @@ int store_critical_list(struct db *db, int64_t event_id,
 static int point_jefes(struct db *db, int64_t point_id, char *out, size_t n)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT u.email FROM users u JOIN user_points up ON "
-		"up.user_id = u.id WHERE up.point_id = ? AND u.active = 1 "
-		"AND (',' || u.roles || ',') LIKE '%,JEFE,%' "
-		"ORDER BY u.username");
+		db, "SELECT u.email FROM users u JOIN user_points up ON "
+		    "up.user_id = u.id WHERE up.point_id = ? AND u.active = 1 "
+		    "AND (',' || u.roles || ',') LIKE '%,JEFE,%' "
+		    "ORDER BY u.username");
 	size_t len = 0;
 	int rc;
 
@@ -301,10 +301,10 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	if (point_jefes(db, ev->point.id, a->recipients,
 			sizeof(a->recipients)) < 0)
 		return -1;
-	st =
-	    db_prepare(db, "INSERT INTO operational_alerts (event_id, text, "
-			   "recipients, created_at, created_by) VALUES (?, ?, "
-			   "?, ?, ?) RETURNING id");
+	st = db_prepare(db,
+			"INSERT INTO operational_alerts (event_id, text, "
+			"recipients, created_at, created_by) VALUES (?, ?, "
+			"?, ?, ?) RETURNING id");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, ev->id);
@@ -326,13 +326,13 @@ int store_alert_insert(struct db *db, const struct event *ev,
 }
 
 int store_operational_alerts_list(struct db *db, int64_t event_id,
-		      struct operational_alert **out, size_t *n)
+				  struct operational_alert **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT a.id, a.event_id, a.text, a.recipients, "
-		"a.created_at, u.username FROM operational_alerts a JOIN "
-		"users u ON u.id = a.created_by WHERE a.event_id = ? "
-		"ORDER BY a.id");
+		db, "SELECT a.id, a.event_id, a.text, a.recipients, "
+		    "a.created_at, u.username FROM operational_alerts a JOIN "
+		    "users u ON u.id = a.created_by WHERE a.event_id = ? "
+		    "ORDER BY a.id");
 	struct operational_alert *list = NULL, *grown;
 	size_t count = 0;
 	int rc;
@@ -353,10 +353,10 @@ int store_operational_alerts_list(struct db *db, int64_t event_id,
 		list[count].event_id = db_col_int(st, 1);
 		db_col_copy(st, 2, list[count].text, sizeof(list[count].text));
 		db_col_copy(st, 3, list[count].recipients,
-			 sizeof(list[count].recipients));
+			    sizeof(list[count].recipients));
 		list[count].created_at = db_col_int(st, 4);
 		db_col_copy(st, 5, list[count].created_by,
-			 sizeof(list[count].created_by));
+			    sizeof(list[count].created_by));
 		count++;
 	}
 	db_reset(st);
@@ -418,9 +418,9 @@ fail:
 int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
-		"event_exclusions x JOIN users u ON u.id = x.created_by "
-		"WHERE x.event_id = ?");
+		db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
+		    "event_exclusions x JOIN users u ON u.id = x.created_by "
+		    "WHERE x.event_id = ?");
 	int rc;
 
 	if (!st)
@@ -447,7 +447,8 @@ int store_check_facts(struct db *db, const struct event *ev,
 
 	memset(facts, 0, sizeof(*facts));
 	st = db_prepare(
-	    db, "SELECT 1 FROM users u JOIN user_points up ON up.user_id = "
+		db,
+		"SELECT 1 FROM users u JOIN user_points up ON up.user_id = "
 		"u.id WHERE u.id = (SELECT registered_by FROM events WHERE "
 		"id = ?) AND up.point_id = ? AND (',' || u.roles || ',') "
 		"LIKE '%,JEFE,%'");
@@ -485,30 +486,30 @@ int store_check_facts(struct db *db, const struct event *ev,
  * both agree on every kind of event.
  */
 static const char *const failing_sql[CHECK_COUNT] = {
-    /* CHECK_REGISTERED_BY_JEFE */
-    "(e.scenario <> 'PRUEBA' AND NOT EXISTS (SELECT 1 FROM users u "
-    "JOIN user_points up ON up.user_id = u.id WHERE u.id = "
-    "e.registered_by AND up.point_id = e.point_id AND (',' || u.roles "
-    "|| ',') LIKE '%,JEFE,%'))",
-    /* CHECK_CLOSURE_REASON_FITS */
-    "(e.status = 'CLOSED' AND NOT EXISTS (SELECT 1 FROM catalog_items c "
-    "WHERE c.kind = 'scenario_reason' AND c.parent = e.scenario AND "
-    "c.code = e.closure_reason))",
-    /* CHECK_NOT_ERROR_OR_TEST */
-    "(e.scenario = 'PRUEBA' OR e.closure_reason = 'ERROR_USUARIO')",
-    /* CHECK_CRITICAL_REGULARISED */
-    "(e.status = 'CLOSED' AND EXISTS (SELECT 1 FROM "
-    "critical_transactions ct WHERE ct.event_id = e.id AND "
-    "ct.system_ref IS NULL))",
-    /* CHECK_PROCESOS_RULING: required, no ruling, and overdue or never
-     * asked for a closed event.  Binds now. */
-    "(p.channel = 'PRESENCIAL' AND e.scenario <> 'PRUEBA' AND "
-    "e.ruled_out = 0 AND COALESCE(e.closure_reason, '') NOT IN "
-    "('ERROR_USUARIO', 'INTERMITENCIA') AND NOT EXISTS (SELECT 1 FROM "
-    "processes_requests pr WHERE pr.event_id = e.id AND (pr.ruling IS "
-    "NOT NULL OR (pr.escalated_at IS NULL AND pr.due_at > ?))) AND "
-    "(e.status = 'CLOSED' OR EXISTS (SELECT 1 FROM processes_requests "
-    "pr WHERE pr.event_id = e.id)))",
+	/* CHECK_REGISTERED_BY_JEFE */
+	"(e.scenario <> 'PRUEBA' AND NOT EXISTS (SELECT 1 FROM users u "
+	"JOIN user_points up ON up.user_id = u.id WHERE u.id = "
+	"e.registered_by AND up.point_id = e.point_id AND (',' || u.roles "
+	"|| ',') LIKE '%,JEFE,%'))",
+	/* CHECK_CLOSURE_REASON_FITS */
+	"(e.status = 'CLOSED' AND NOT EXISTS (SELECT 1 FROM catalog_items c "
+	"WHERE c.kind = 'scenario_reason' AND c.parent = e.scenario AND "
+	"c.code = e.closure_reason))",
+	/* CHECK_NOT_ERROR_OR_TEST */
+	"(e.scenario = 'PRUEBA' OR e.closure_reason = 'ERROR_USUARIO')",
+	/* CHECK_CRITICAL_REGULARISED */
+	"(e.status = 'CLOSED' AND EXISTS (SELECT 1 FROM "
+	"critical_transactions ct WHERE ct.event_id = e.id AND "
+	"ct.system_ref IS NULL))",
+	/* CHECK_PROCESOS_RULING: required, no ruling, and overdue or never
+	 * asked for a closed event.  Binds now. */
+	"(p.channel = 'PRESENCIAL' AND e.scenario <> 'PRUEBA' AND "
+	"e.ruled_out = 0 AND COALESCE(e.closure_reason, '') NOT IN "
+	"('ERROR_USUARIO', 'INTERMITENCIA') AND NOT EXISTS (SELECT 1 FROM "
+	"processes_requests pr WHERE pr.event_id = e.id AND (pr.ruling IS "
+	"NOT NULL OR (pr.escalated_at IS NULL AND pr.due_at > ?))) AND "
+	"(e.status = 'CLOSED' OR EXISTS (SELECT 1 FROM processes_requests "
+	"pr WHERE pr.event_id = e.id)))",
 };
 
 void control_failing_where(struct buf *sql, int check)

@@ -78,7 +78,7 @@ int store_alert_insert(struct db *db, const struct event *ev,
 		       int64_t now);
 /* The event's alerts, oldest first; *out malloc'd. */
 int store_operational_alerts_list(struct db *db, int64_t event_id,
-		      struct operational_alert **out, size_t *n);
+				  struct operational_alert **out, size_t *n);
 
 /* C4: why an event was ruled out. */
 struct exclusion {

@@ -110,9 +110,10 @@ static int copy_table(struct db *from, struct db *to, const char *table,
 			break;
 		}
 		for (int i = 0; i < db_col_count(src); i++)
-			db_bind_text(dst, i + 1, db_col_is_null(src, i)
-							 ? NULL
-							 : db_col_text(src, i));
+			db_bind_text(dst, i + 1,
+				     db_col_is_null(src, i)
+					     ? NULL
+					     : db_col_text(src, i));
 		rc = db_step(dst);
 		db_reset(dst);
 		if (rc != DB_DONE)
@@ -210,8 +211,7 @@ static int copy_all(struct db *from, struct db *to, const struct tables *t,
 	return 0;
 }
 
-int store_copy(struct db *from, struct db *to, FILE *out,
-	       struct inop_err *err)
+int store_copy(struct db *from, struct db *to, FILE *out, struct inop_err *err)
 {
 	struct tables t;
 

@@ -16,14 +16,14 @@
 #include "util/log.h"
 #include "util/strnum.h"
 
-#define EVENT_COLS                                                        \
-	"SELECT e.id, e.number, p.id, p.code, p.name, p.type, p.channel, "  \
-	"p.region, e.procedure, e.requests, e.applications, e.scenario, "   \
-	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "  \
-	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "  \
-	"e.description, e.registered_at, ru.username, cu.username, "        \
-	"e.ruled_out FROM events e JOIN points p ON p.id = e.point_id "     \
-	"JOIN users ru ON ru.id = e.registered_by "                        \
+#define EVENT_COLS                                                            \
+	"SELECT e.id, e.number, p.id, p.code, p.name, p.type, p.channel, "    \
+	"p.region, e.procedure, e.requests, e.applications, e.scenario, "     \
+	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "    \
+	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "    \
+	"e.description, e.registered_at, ru.username, cu.username, "          \
+	"e.ruled_out FROM events e JOIN points p ON p.id = e.point_id "       \
+	"JOIN users ru ON ru.id = e.registered_by "                           \
 	"LEFT JOIN users cu ON cu.id = e.closed_by "
 
 static void event_from_row(struct db_stmt *st, struct event *ev)
@@ -76,10 +76,13 @@ static int event_audit(struct db *db, const char *action,
 {
 	char *b = before ? event_audit_json(before) : NULL;
 	char *a = after ? event_audit_json(after) : NULL;
-	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
 				.entity = "event",
 				.entity_id = after ? after->id : before->id,
-				.before_json = b, .after_json = a};
+				.before_json = b,
+				.after_json = a};
 	int rc = audit_append(db, &rec);
 
 	free(b);
@@ -91,9 +94,9 @@ static int event_audit(struct db *db, const char *action,
 static int find_open(struct db *db, int64_t point_id, const char *procedure,
 		     int64_t *id)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT id FROM events WHERE point_id = ? AND "
-		    "procedure = ? AND status = 'OPEN'");
+	struct db_stmt *st =
+		db_prepare(db, "SELECT id FROM events WHERE point_id = ? AND "
+			       "procedure = ? AND status = 'OPEN'");
 	int rc;
 
 	if (!st)
@@ -152,8 +155,8 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 		db_bind_int(st, 8, ev->mass_failure_id);
 	db_bind_int(st, 9, ev->started_at);
 	db_bind_text(st, 10, ev->origin);
-	db_bind_text(st, 11, ev->manual_form_ref[0] ? ev->manual_form_ref
-						     : NULL);
+	db_bind_text(st, 11,
+		     ev->manual_form_ref[0] ? ev->manual_form_ref : NULL);
 	db_bind_text(st, 12, ev->description[0] ? ev->description : NULL);
 	db_bind_int(st, 13, ev->registered_at);
 	db_bind_int(st, 14, user_id);
@@ -196,7 +199,8 @@ static int register_body(struct db *db, void *arg, struct inop_err *err)
 	rc = insert_row(db, ev, j->who->id);
 	if (rc == DB_CONSTRAINT) {
 		/* Another writer won the race: the database said no. */
-		if (find_open(db, ev->point.id, ev->procedure, j->open_id) != 1)
+		if (find_open(db, ev->point.id, ev->procedure, j->open_id) !=
+		    1)
 			return store_body_fail(db, err);
 		return duplicate(db, ev, j->open_id, err);
 	}
@@ -220,8 +224,11 @@ int store_event_register(struct db *db, struct event *ev,
 			 int64_t *open_id, event_hook_fn after, void *ctx,
 			 struct inop_err *err)
 {
-	struct register_job j = {.ev = ev, .who = who, .now = now,
-				 .open_id = open_id, .after = after,
+	struct register_job j = {.ev = ev,
+				 .who = who,
+				 .now = now,
+				 .open_id = open_id,
+				 .after = after,
 				 .ctx = ctx};
 
 	ev->open = 1;
@@ -404,11 +411,12 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 
 	codes_to_csv(&ev->requests, req, sizeof(req));
 	st = db_prepare(
-		db, "UPDATE events SET requests = ?, ended_at = ?, status = ?, "
-		    "closure_reason = ?, justification = ?, closed_by = "
-		    "(SELECT id FROM users WHERE username = ?), "
-		    "closed_at = COALESCE(closed_at, ?), "
-		    "reportable = ?, ruled_out = ? WHERE id = ?");
+		db,
+		"UPDATE events SET requests = ?, ended_at = ?, status = ?, "
+		"closure_reason = ?, justification = ?, closed_by = "
+		"(SELECT id FROM users WHERE username = ?), "
+		"closed_at = COALESCE(closed_at, ?), "
+		"reportable = ?, ruled_out = ? WHERE id = ?");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, req);
@@ -468,9 +476,9 @@ struct change_job {
 	struct event *ev;
 };
 
-int store_event_change_tx(struct db *db, const char *key,
-			  const char *action, event_decide_fn decide,
-			  void *ctx, const struct actor *who, int64_t now,
+int store_event_change_tx(struct db *db, const char *key, const char *action,
+			  event_decide_fn decide, void *ctx,
+			  const struct actor *who, int64_t now,
 			  struct event *ev, struct inop_err *err)
 {
 	struct event *before = malloc(sizeof(*before));
@@ -518,9 +526,13 @@ int store_event_change(struct db *db, const char *key, const char *action,
 
 	if (!j)
 		return err_internal(err);
-	*j = (struct change_job){.key = key, .action = action,
-				 .decide = decide, .ctx = ctx, .who = who,
-				 .now = now, .ev = ev};
+	*j = (struct change_job){.key = key,
+				 .action = action,
+				 .decide = decide,
+				 .ctx = ctx,
+				 .who = who,
+				 .now = now,
+				 .ev = ev};
 	rc = store_write(db, change_body, j, err);
 	free(j);
 	return rc;
@@ -562,9 +574,12 @@ static int annotate_body(struct db *db, void *arg, struct inop_err *err)
 		      "event", j->ev->number, "text", j->text);
 	after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
-	rec = (struct audit_rec){.at = j->now, .actor = j->who->username,
-				 .action = "event.annotate", .entity = "event",
-				 .entity_id = j->ev->id, .after_json = after};
+	rec = (struct audit_rec){.at = j->now,
+				 .actor = j->who->username,
+				 .action = "event.annotate",
+				 .entity = "event",
+				 .entity_id = j->ev->id,
+				 .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
 	return rc < 0 ? store_body_fail(db, err) : 0;
@@ -574,8 +589,8 @@ int store_event_annotate(struct db *db, const struct event *ev,
 			 const char *text, const struct actor *who,
 			 int64_t now, int64_t *id, struct inop_err *err)
 {
-	struct annotate_job j = {.ev = ev, .text = text, .who = who,
-				 .now = now, .id = id};
+	struct annotate_job j = {
+		.ev = ev, .text = text, .who = who, .now = now, .id = id};
 
 	return store_write(db, annotate_body, &j, err);
 }
@@ -591,8 +606,9 @@ int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 		   struct audit_item **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT id, at, actor, action, before_json, after_json "
-		    "FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
+		db,
+		"SELECT id, at, actor, action, before_json, after_json "
+		"FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
 	struct audit_item *list = NULL, *grown;
 	size_t count = 0;
 	int rc;
@@ -610,11 +626,13 @@ int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 			break;
 		}
 		list = grown;
-		list[count] = (struct audit_item){
-			.id = db_col_int(st, 0), .at = db_col_int(st, 1),
-			.actor = dup_col(st, 2), .action = dup_col(st, 3),
-			.before_json = dup_col(st, 4),
-			.after_json = dup_col(st, 5)};
+		list[count] =
+			(struct audit_item){.id = db_col_int(st, 0),
+					    .at = db_col_int(st, 1),
+					    .actor = dup_col(st, 2),
+					    .action = dup_col(st, 3),
+					    .before_json = dup_col(st, 4),
+					    .after_json = dup_col(st, 5)};
 		count++;
 	}
 	db_reset(st);

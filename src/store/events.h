@@ -10,12 +10,12 @@
 /* The register: events, their numbering, changes and annotations. */
 
 struct event_filter {
-	const char *status;    /* "OPEN" | "CLOSED" | NULL */
-	const char *point;     /* point code or NULL */
-	const char *procedure; /* or NULL */
-	int64_t from, to;      /* started_at in [from, to); 0: unbounded */
-	int reportable;        /* 1, 0, or -1 for any */
-	int64_t jefe_user_id;  /* > 0: only this user's points */
+	const char *status;	 /* "OPEN" | "CLOSED" | NULL */
+	const char *point;	 /* point code or NULL */
+	const char *procedure;	 /* or NULL */
+	int64_t from, to;	 /* started_at in [from, to); 0: unbounded */
+	int reportable;		 /* 1, 0, or -1 for any */
+	int64_t jefe_user_id;	 /* > 0: only this user's points */
 	int64_t mass_failure_id; /* > 0: only events linked to it */
 	int64_t limit, offset;
 	/* V1: only events with a failing check (store/control.h) */
@@ -34,8 +34,8 @@ struct event_filter {
  * checks that must hold at commit (its mass failure still open); -1 from
  * it rolls everything back, with the error it set in err (500 if none).
  */
-typedef int (*event_hook_fn)(struct db *db, const struct event *ev,
-			     void *ctx, struct inop_err *err);
+typedef int (*event_hook_fn)(struct db *db, const struct event *ev, void *ctx,
+			     struct inop_err *err);
 int store_event_register(struct db *db, struct event *ev,
 			 const struct actor *who, int64_t now,
 			 int64_t *open_id, event_hook_fn after, void *ctx,
@@ -76,9 +76,9 @@ int store_event_change(struct db *db, const char *key, const char *action,
  * The same inside the caller's transaction (M3 closes many events in
  * one): nothing is rolled back here; on -1 the caller rolls back.
  */
-int store_event_change_tx(struct db *db, const char *key,
-			  const char *action, event_decide_fn decide,
-			  void *ctx, const struct actor *who, int64_t now,
+int store_event_change_tx(struct db *db, const char *key, const char *action,
+			  event_decide_fn decide, void *ctx,
+			  const struct actor *who, int64_t now,
 			  struct event *ev, struct inop_err *err);
 
 /* C3: a CONTROL annotation on an event, audited.  Sets *id. */

@@ -128,9 +128,9 @@ int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
 		return store_body_fail(db, err);
 	if (manual_form_use_check(rc ? &f : NULL, ev, err) < 0)
 		return -1;
-	st =
-	    db_prepare(db, "UPDATE manual_forms SET event_id = ?, used_at = "
-			   "? WHERE id = ? AND event_id IS NULL RETURNING id");
+	st = db_prepare(db,
+			"UPDATE manual_forms SET event_id = ?, used_at = "
+			"? WHERE id = ? AND event_id IS NULL RETURNING id");
 	if (!st)
 		return store_body_fail(db, err);
 	db_bind_int(st, 1, ev->id);
@@ -156,8 +156,8 @@ static void filter_where(struct buf *sql, const struct manual_form_filter *f)
 		buf_appends(sql, " AND p.code = ?");
 	if (f->status)
 		buf_appends(sql, strcmp(f->status, "USADO") == 0
-				     ? " AND f.event_id IS NOT NULL"
-				     : " AND f.event_id IS NULL");
+					 ? " AND f.event_id IS NOT NULL"
+					 : " AND f.event_id IS NULL");
 	if (f->jefe_user_id > 0)
 		buf_appends(sql, " AND f.point_id IN (SELECT point_id FROM "
 				 "user_points WHERE user_id = ?)");

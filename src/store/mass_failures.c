@@ -12,27 +12,27 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define MF_COLS                                                            \
-	"SELECT m.id, m.applications, m.started_at, m.cause, "              \
-	"m.description, m.status, m.confirmed_at, cu.username, m.ended_at, " \
-	"m.closure_reason, m.justification, m.closed_at, xu.username, "     \
-	"(SELECT COUNT(*) FROM events e WHERE e.mass_failure_id = m.id "    \
-	"AND e.status = 'OPEN'), (SELECT COUNT(*) FROM events e WHERE "     \
-	"e.mass_failure_id = m.id) FROM mass_failures m "                    \
-	"JOIN users cu ON cu.id = m.confirmed_by "                           \
+#define MF_COLS                                                               \
+	"SELECT m.id, m.applications, m.started_at, m.cause, "                \
+	"m.description, m.status, m.confirmed_at, cu.username, m.ended_at, "  \
+	"m.closure_reason, m.justification, m.closed_at, xu.username, "       \
+	"(SELECT COUNT(*) FROM events e WHERE e.mass_failure_id = m.id "      \
+	"AND e.status = 'OPEN'), (SELECT COUNT(*) FROM events e WHERE "       \
+	"e.mass_failure_id = m.id) FROM mass_failures m "                     \
+	"JOIN users cu ON cu.id = m.confirmed_by "                            \
 	"LEFT JOIN users xu ON xu.id = m.closed_by "
 
-#define ALERT_COLS                                                         \
-	"SELECT a.id, a.source, p.id, p.code, p.name, p.type, p.channel, "  \
-	"p.region, a.applications, a.observed_at, a.description, "          \
-	"a.fingerprint, a.status, a.raised_at, ru.username, a.decided_at, " \
-	"du.username, a.mass_failure_id, a.discard_reason "                 \
+#define ALERT_COLS                                                            \
+	"SELECT a.id, a.source, p.id, p.code, p.name, p.type, p.channel, "    \
+	"p.region, a.applications, a.observed_at, a.description, "            \
+	"a.fingerprint, a.status, a.raised_at, ru.username, a.decided_at, "   \
+	"du.username, a.mass_failure_id, a.discard_reason "                   \
 	"FROM mass_failure_alerts a LEFT JOIN points p ON p.id = a.point_id " \
-	"LEFT JOIN users ru ON ru.id = a.raised_by "                         \
+	"LEFT JOIN users ru ON ru.id = a.raised_by "                          \
 	"LEFT JOIN users du ON du.id = a.decided_by "
 
-#define MF_ORDER                                                           \
-	"ORDER BY CASE WHEN m.status = 'CONFIRMED' THEN 0 ELSE 1 END, "      \
+#define MF_ORDER                                                              \
+	"ORDER BY CASE WHEN m.status = 'CONFIRMED' THEN 0 ELSE 1 END, "       \
 	"m.started_at DESC, m.id DESC LIMIT ?"
 
 static void mf_from_row(struct db_stmt *st, struct mass_failure *mf)
@@ -89,9 +89,13 @@ static int audit_json(struct db *db, const char *entity, int64_t id,
 			 : NULL;
 	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
 			: NULL;
-	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
-				.entity = entity, .entity_id = id,
-				.before_json = b, .after_json = a};
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
+				.entity = entity,
+				.entity_id = id,
+				.before_json = b,
+				.after_json = a};
 	int rc = audit_append(db, &rec);
 
 	json_decref(before);
@@ -172,7 +176,7 @@ int store_mf_list(struct db *db, const char *status, int64_t limit,
 	if (mf_count(db, status, total) < 0)
 		return -1;
 	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
-	st = !list ? NULL
+	st = !list    ? NULL
 	     : status ? db_prepare(db, MF_COLS "WHERE m.status = ? " MF_ORDER)
 		      : db_prepare(db, MF_COLS MF_ORDER);
 	if (!st) {
@@ -303,10 +307,10 @@ int store_mf_update_tx(struct db *db, const struct mass_failure *before,
 	db_bind_text(st, 2, after->open ? "CONFIRMED" : "CLOSED");
 	if (after->ended_at)
 		db_bind_int(st, 3, after->ended_at);
-	db_bind_text(st, 4, after->closure_reason[0] ? after->closure_reason
-						     : NULL);
-	db_bind_text(st, 5, after->justification[0] ? after->justification
-						    : NULL);
+	db_bind_text(st, 4,
+		     after->closure_reason[0] ? after->closure_reason : NULL);
+	db_bind_text(st, 5,
+		     after->justification[0] ? after->justification : NULL);
 	if (after->closed_at)
 		db_bind_int(st, 6, after->closed_at);
 	db_bind_text(st, 7, after->closed_by[0] ? after->closed_by : NULL);
@@ -340,8 +344,9 @@ static int lock_row(struct db *db, const char *sql, int64_t id)
 
 int store_mf_lock_get(struct db *db, int64_t id, struct mass_failure *mf)
 {
-	if (lock_row(db, "UPDATE mass_failures SET status = status WHERE "
-			 "id = ?",
+	if (lock_row(db,
+		     "UPDATE mass_failures SET status = status WHERE "
+		     "id = ?",
 		     id) < 0)
 		return -1;
 	return store_mf_get(db, id, mf);
@@ -425,9 +430,13 @@ int store_mf_change(struct db *db, int64_t id, const char *action,
 
 	if (!j)
 		return err_internal(err);
-	*j = (struct mf_change_job){.id = id, .action = action,
-				    .decide = decide, .after = after,
-				    .ctx = ctx, .who = who, .now = now,
+	*j = (struct mf_change_job){.id = id,
+				    .action = action,
+				    .decide = decide,
+				    .after = after,
+				    .ctx = ctx,
+				    .who = who,
+				    .now = now,
 				    .mf = mf};
 	rc = store_write(db, mf_change_body, j, err);
 	free(j);
@@ -541,7 +550,8 @@ int store_alerts_list(struct db *db, const struct alert_filter *f,
 static int alert_by_fingerprint(struct db *db, const char *fp, int64_t *id)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT id FROM mass_failure_alerts WHERE fingerprint = ?");
+		db,
+		"SELECT id FROM mass_failure_alerts WHERE fingerprint = ?");
 	int rc;
 
 	if (!st)
@@ -639,9 +649,10 @@ static int alert_write(struct db *db, const struct mf_alert *a,
 		       const struct actor *who)
 {
 	struct db_stmt *st = db_prepare(
-		db, "UPDATE mass_failure_alerts SET status = ?, decided_at = ?, "
-		    "decided_by = ?, mass_failure_id = ?, discard_reason = ? "
-		    "WHERE id = ?");
+		db,
+		"UPDATE mass_failure_alerts SET status = ?, decided_at = ?, "
+		"decided_by = ?, mass_failure_id = ?, discard_reason = ? "
+		"WHERE id = ?");
 	int rc;
 
 	if (!st)
@@ -673,8 +684,9 @@ struct alert_change_job {
 static int alert_change_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct alert_change_job *j = arg;
-	int rc = lock_row(db, "UPDATE mass_failure_alerts SET status = status "
-			      "WHERE id = ?",
+	int rc = lock_row(db,
+			  "UPDATE mass_failure_alerts SET status = status "
+			  "WHERE id = ?",
 			  j->id);
 
 	rc = rc < 0 ? -1 : store_alert_get(db, j->id, j->a);
@@ -703,9 +715,13 @@ int store_alert_change(struct db *db, int64_t id, const char *action,
 
 	if (!j)
 		return err_internal(err);
-	*j = (struct alert_change_job){.id = id, .action = action,
-				       .decide = decide, .ctx = ctx,
-				       .who = who, .now = now, .a = a};
+	*j = (struct alert_change_job){.id = id,
+				       .action = action,
+				       .decide = decide,
+				       .ctx = ctx,
+				       .who = who,
+				       .now = now,
+				       .a = a};
 	rc = store_write(db, alert_change_body, j, err);
 	free(j);
 	return rc;

@@ -60,8 +60,8 @@ int store_mf_update_tx(struct db *db, const struct mass_failure *before,
  * head is held, so it sees every registration committed before: none can
  * slip in between.  *mf holds the failure as committed.
  */
-typedef int (*mf_decide_fn)(struct db *db, struct mass_failure *mf,
-			    void *ctx, struct inop_err *err);
+typedef int (*mf_decide_fn)(struct db *db, struct mass_failure *mf, void *ctx,
+			    struct inop_err *err);
 int store_mf_change(struct db *db, int64_t id, const char *action,
 		    mf_decide_fn decide, mf_hook_fn after, void *ctx,
 		    const struct actor *who, int64_t now,

@@ -58,12 +58,13 @@ int store_role_emails(struct db *db, const char *role_code, int64_t point_id,
 				    "user_points WHERE point_id = ?) "
 				    "ORDER BY u.email");
 	else if (point_id < 0)
-		st = db_prepare(db, "SELECT u.email FROM users u WHERE "
-				    "u.active = 1 AND (',' || u.roles || ',') "
-				    "LIKE ? AND u.id IN (SELECT up.user_id FROM "
-				    "user_points up JOIN points p ON p.id = "
-				    "up.point_id WHERE p.active = 1) "
-				    "ORDER BY u.email");
+		st = db_prepare(db,
+				"SELECT u.email FROM users u WHERE "
+				"u.active = 1 AND (',' || u.roles || ',') "
+				"LIKE ? AND u.id IN (SELECT up.user_id FROM "
+				"user_points up JOIN points p ON p.id = "
+				"up.point_id WHERE p.active = 1) "
+				"ORDER BY u.email");
 	else
 		st = db_prepare(db, "SELECT u.email FROM users u WHERE "
 				    "u.active = 1 AND (',' || u.roles || ',') "
@@ -107,13 +108,13 @@ void outbox_rows_free(struct outbox_row *rows, size_t n)
  * node is claiming (FOR UPDATE SKIP LOCKED), so two nodes never take the
  * same mail and neither waits for the other.
  */
-#define CLAIM_HEAD                                                         \
-	"UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN "   \
-	"(SELECT id FROM outbox WHERE status = 'PENDING' AND "              \
-	"next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) " \
+#define CLAIM_HEAD                                                            \
+	"UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN "     \
+	"(SELECT id FROM outbox WHERE status = 'PENDING' AND "                \
+	"next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) "  \
 	"ORDER BY next_attempt_at, id LIMIT ?"
-#define CLAIM_TAIL                                                         \
-	") RETURNING id, created_at, attempts, recipients, subject, "       \
+#define CLAIM_TAIL                                                            \
+	") RETURNING id, created_at, attempts, recipients, subject, "         \
 	"body_text, body_html"
 
 static const char claim_sqlite[] = CLAIM_HEAD CLAIM_TAIL;
@@ -181,8 +182,8 @@ fail:
 	return -1;
 }
 
-static int attempt_insert(struct db *db, int64_t id, const char *node,
-			  int ok, const char *detail, int64_t now)
+static int attempt_insert(struct db *db, int64_t id, const char *node, int ok,
+			  const char *detail, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO outbox_attempts (outbox_id, at, node, ok, "

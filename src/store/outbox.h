@@ -8,7 +8,7 @@
 /* The durable mail outbox (N1) and the addresses mail goes to. */
 
 struct outbox_mail {
-	const char *trigger;    /* the notify trigger code */
+	const char *trigger;	/* the notify trigger code */
 	const char *dedupe_key; /* NULL: none; else enqueued at most once */
 	const char *recipients; /* comma-separated addresses */
 	const char *subject;

@@ -61,9 +61,12 @@ static int point_insert_body(struct db *db, void *arg, struct inop_err *err)
 		return store_body_fail(db, err);
 	p->active = 1;
 	after = point_audit_json(p, lines);
-	rec = (struct audit_rec){.at = j->now, .actor = j->actor,
-				 .action = "point.create", .entity = "point",
-				 .entity_id = p->ref.id, .after_json = after};
+	rec = (struct audit_rec){.at = j->now,
+				 .actor = j->actor,
+				 .action = "point.create",
+				 .entity = "point",
+				 .entity_id = p->ref.id,
+				 .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
 	return rc < 0 ? store_body_fail(db, err) : 0;
@@ -77,8 +80,9 @@ int store_point_insert(struct db *db, struct point *p, const char *actor,
 	return store_write(db, point_insert_body, &j, err);
 }
 
-#define POINT_COLS "SELECT id, code, name, type, channel, lines, region, " \
-		   "active FROM points "
+#define POINT_COLS                                                            \
+	"SELECT id, code, name, type, channel, lines, region, "               \
+	"active FROM points "
 
 static void point_from_row(struct db_stmt *st, struct point *p)
 {

@@ -42,7 +42,8 @@ static void request_from_row(struct db_stmt *st, struct processes_request *r)
 	r->ruled_at = db_col_int(st, 9);
 	db_col_copy(st, 10, r->ruled_by, sizeof(r->ruled_by));
 	r->escalated_at = db_col_int(st, 11);
-	db_col_copy(st, 12, r->escalation_reason, sizeof(r->escalation_reason));
+	db_col_copy(st, 12, r->escalation_reason,
+		    sizeof(r->escalation_reason));
 	db_col_copy(st, 13, r->escalated_to, sizeof(r->escalated_to));
 }
 
@@ -51,10 +52,10 @@ static int request_get(struct db *db, int by_event, int64_t id,
 		       struct processes_request *r)
 {
 	struct db_stmt *st =
-	    db_prepare(db, by_event ? "SELECT " REQUEST_COLS REQUEST_FROM
-				      "WHERE pr.event_id = ?"
-				    : "SELECT " REQUEST_COLS REQUEST_FROM
-				      "WHERE pr.id = ?");
+		db_prepare(db, by_event ? "SELECT " REQUEST_COLS REQUEST_FROM
+					  "WHERE pr.event_id = ?"
+					: "SELECT " REQUEST_COLS REQUEST_FROM
+					  "WHERE pr.id = ?");
 	int rc;
 
 	if (!st)
@@ -78,9 +79,9 @@ int store_processes_insert(struct db *db, const struct event *ev,
 			   const struct actor *who, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "INSERT INTO processes_requests (event_id, note, "
-		"requested_at, requested_by, due_at) VALUES (?, ?, ?, ?, "
-		"?) RETURNING id");
+		db, "INSERT INTO processes_requests (event_id, note, "
+		    "requested_at, requested_by, due_at) VALUES (?, ?, ?, ?, "
+		    "?) RETURNING id");
 	int rc;
 
 	if (!st)
@@ -112,9 +113,9 @@ int store_processes_rule(struct db *db, struct event *ev,
 			 int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "UPDATE processes_requests SET ruling = ?, reason = ?, "
-		"ruled_at = ?, ruled_by = ? WHERE id = ? AND ruling IS "
-		"NULL RETURNING id");
+		db, "UPDATE processes_requests SET ruling = ?, reason = ?, "
+		    "ruled_at = ?, ruled_by = ? WHERE id = ? AND ruling IS "
+		    "NULL RETURNING id");
 	json_t *before;
 	int rc;
 
@@ -267,12 +268,12 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 			   struct processes_person **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT u.username, u.name, u.email, a.starts_at, "
-		"a.ends_at FROM users u LEFT JOIN processes_absences a ON "
-		"a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
-		"NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
-		"u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
-		"a.starts_at DESC");
+		db, "SELECT u.username, u.name, u.email, a.starts_at, "
+		    "a.ends_at FROM users u LEFT JOIN processes_absences a ON "
+		    "a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
+		    "NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
+		    "u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
+		    "a.starts_at DESC");
 	struct processes_person *list = NULL, *grown, *p;
 	size_t count = 0;
 	int rc;
@@ -349,7 +350,8 @@ static int absence_audit(struct db *db, const struct actor *who,
 static int absence_close(struct db *db, int64_t user_id, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "UPDATE processes_absences SET ends_at = ? WHERE user_id = "
+		db,
+		"UPDATE processes_absences SET ends_at = ? WHERE user_id = "
 		"? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) "
 		"RETURNING id");
 	int rc, found = 0;
@@ -410,7 +412,7 @@ int store_absence_start(struct db *db, const struct actor *who, int64_t until,
 			const char *note, int64_t now, struct inop_err *err)
 {
 	struct absence_job j = {
-	    .who = who, .until = until, .note = note, .now = now};
+		.who = who, .until = until, .note = note, .now = now};
 
 	return store_write(db, absence_start_body, &j, err);
 }
@@ -446,9 +448,9 @@ static int escalation_candidates(struct db *db, int64_t now, int present,
 				 int64_t *ids, size_t max, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-	    db, "SELECT id FROM processes_requests WHERE ruling IS NULL "
-		"AND escalated_at IS NULL AND (due_at <= ? OR ? = 0) "
-		"ORDER BY due_at, id LIMIT ?");
+		db, "SELECT id FROM processes_requests WHERE ruling IS NULL "
+		    "AND escalated_at IS NULL AND (due_at <= ? OR ? = 0) "
+		    "ORDER BY due_at, id LIMIT ?");
 	int rc;
 
 	*n = 0;
@@ -521,7 +523,7 @@ static int escalate_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct escalate_job *j = arg;
 	int rc =
-	    escalate_one(db, j->id, j->backups, j->present, j->now, &j->r);
+		escalate_one(db, j->id, j->backups, j->present, j->now, &j->r);
 
 	j->claimed = 0;
 	if (rc < 0)
@@ -547,9 +549,9 @@ int store_processes_escalate(struct db *db, const char *backups, int64_t now,
 	if (!j)
 		return err_internal(err);
 	*j = (struct escalate_job){
-	    .backups = backups, .now = now, .mail = mail, .ctx = ctx};
+		.backups = backups, .now = now, .mail = mail, .ctx = ctx};
 	if (store_processes_primaries_present(db, backups, now, &j->present) <
-		0 ||
+		    0 ||
 	    escalation_candidates(db, now, j->present, ids, ESCALATE_BATCH,
 				  &n) < 0) {
 		store_body_fail(db, err);

@@ -12,21 +12,21 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-#define REPORT_COLS                                                        \
-	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, " \
-	"u.username, r.updated_at, r.frozen_at, r.snapshot_hash, "           \
-	"r.sent_on, r.sent_reference, r.sent_at, (SELECT COUNT(*) FROM "    \
-	"report_events re WHERE re.report_id = r.id) FROM reports r JOIN "  \
+#define REPORT_COLS                                                           \
+	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, "   \
+	"u.username, r.updated_at, r.frozen_at, r.snapshot_hash, "            \
+	"r.sent_on, r.sent_reference, r.sent_at, (SELECT COUNT(*) FROM "      \
+	"report_events re WHERE re.report_id = r.id) FROM reports r JOIN "    \
 	"users u ON u.id = r.created_by "
 
 /* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
-#define MEMBERS_WHERE                                                      \
-	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND "             \
-	"e.started_at >= ? AND e.started_at < ? AND NOT EXISTS (SELECT 1 " \
-	"FROM reported_events x WHERE x.event_id = e.id) AND NOT EXISTS "  \
-	"(SELECT 1 FROM report_events re JOIN reports r ON r.id = "        \
-	"re.report_id WHERE re.event_id = e.id AND r.id <> ? AND "         \
-	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                 \
+#define MEMBERS_WHERE                                                         \
+	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND "                 \
+	"e.started_at >= ? AND e.started_at < ? AND NOT EXISTS (SELECT 1 "    \
+	"FROM reported_events x WHERE x.event_id = e.id) AND NOT EXISTS "     \
+	"(SELECT 1 FROM report_events re JOIN reports r ON r.id = "           \
+	"re.report_id WHERE re.event_id = e.id AND r.id <> ? AND "            \
+	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                    \
 	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
 
 static void info_from_row(struct db_stmt *st, struct report_info *r)
@@ -159,9 +159,9 @@ static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 			break;
 		}
 		m->crit = grown;
-		m->crit[m->n_crit++] = (struct crit){
-			db_col_int(st, 0), (int)db_col_int(st, 1),
-			(int)db_col_int(st, 2)};
+		m->crit[m->n_crit++] = (struct crit){db_col_int(st, 0),
+						     (int)db_col_int(st, 1),
+						     (int)db_col_int(st, 2)};
 	}
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -283,9 +283,13 @@ static int report_audit(struct db *db, const char *action, int64_t id,
 			 : NULL;
 	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
 			: NULL;
-	struct audit_rec rec = {.at = now, .actor = actor, .action = action,
-				.entity = "report", .entity_id = id,
-				.before_json = b, .after_json = a};
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
+				.entity = "report",
+				.entity_id = id,
+				.before_json = b,
+				.after_json = a};
 	int rc = audit_append(db, &rec);
 
 	free(b);
@@ -402,7 +406,7 @@ int store_reports_list(struct db *db, const char *status, int64_t limit,
 		return -1;
 	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
 	st = db_prepare(db, status ? REPORT_COLS "WHERE r.status = ? ORDER BY "
-					       "r.id DESC LIMIT ? OFFSET ?"
+						 "r.id DESC LIMIT ? OFFSET ?"
 				   : REPORT_COLS "ORDER BY r.id DESC LIMIT ? "
 						 "OFFSET ?");
 	if (!list || !st) {
@@ -538,8 +542,8 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 static int freeze(struct db *db, struct report_info *r,
 		  const struct report_change *c, int64_t now)
 {
-	struct members m = {.cat = c->cat, .cal = c->cal, .db = db,
-			    .now = now};
+	struct members m = {
+		.cat = c->cat, .cal = c->cal, .db = db, .now = now};
 	struct db_stmt *st;
 	char *snap = NULL;
 	int64_t turn;
@@ -585,8 +589,8 @@ static int unfreeze(struct db *db, int64_t id)
 }
 
 /* ENVIADO: its events reached the regulator; DB_CONSTRAINT if one had. */
-static int mark_sent(struct db *db, int64_t id,
-		     const struct report_change *c, int64_t now)
+static int mark_sent(struct db *db, int64_t id, const struct report_change *c,
+		     int64_t now)
 {
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO reported_events (event_id, report_id, "
@@ -648,10 +652,10 @@ static int transition_audit(struct db *db, const struct report_info *r,
 	if (r->hash[0] && c->to != REPORT_BORRADOR)
 		json_object_set_new(after, "snapshot_hash",
 				    json_string(r->hash));
-	return report_audit(db, "report.transition", r->id,
-			    json_pack("{s:s}", "status",
-				      report_status_code(from)),
-			    after, who->username, now);
+	return report_audit(
+		db, "report.transition", r->id,
+		json_pack("{s:s}", "status", report_status_code(from)), after,
+		who->username, now);
 }
 
 /* Loads the report under the write lock and checks the move. */
@@ -669,10 +673,13 @@ static int load_checked(struct db *db, int64_t id,
 		return err_set(err, 404, "NOT_FOUND", NULL,
 			       "No existe el reporte %lld", (long long)id);
 	}
-	m = (struct report_move){.from = r->status, .to = c->to,
-				 .roles = who->roles, .comment = c->comment,
+	m = (struct report_move){.from = r->status,
+				 .to = c->to,
+				 .roles = who->roles,
+				 .comment = c->comment,
 				 .reference = c->reference,
-				 .sent_on = c->sent_on, .today = c->today};
+				 .sent_on = c->sent_on,
+				 .today = c->today};
 	if (report_transition_check(&m, err) < 0) {
 		db_rollback(db);
 		return -1;
@@ -702,8 +709,8 @@ int store_report_transition(struct db *db, int64_t id,
 		return store_fail(db, err);
 	if (load_checked(db, id, c, who, &r, err) < 0)
 		return -1;
-	m = (struct report_move){.from = r.status, .to = c->to,
-				 .roles = who->roles};
+	m = (struct report_move){
+		.from = r.status, .to = c->to, .roles = who->roles};
 	role = report_transition_role(&m);
 	rc = set_status(db, id, r.status, c->to, now);
 	if (rc == 0) {
@@ -736,8 +743,8 @@ int store_report_transition(struct db *db, int64_t id,
 
 /* ---------- deadlines ---------- */
 
-#define DEADLINE_WHERE                                                    \
-	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND NOT EXISTS "  \
+#define DEADLINE_WHERE                                                        \
+	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND NOT EXISTS "      \
 	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
 #define DEADLINE_BEFORE " AND e.ended_at < ?"
 

@@ -30,9 +30,9 @@ struct report_info {
 	int64_t created_at;
 	char created_by[64];
 	int64_t updated_at;
-	int64_t frozen_at;  /* 0 while BORRADOR */
-	char hash[65];      /* "" while BORRADOR */
-	char sent_on[11];   /* "" until ENVIADO */
+	int64_t frozen_at; /* 0 while BORRADOR */
+	char hash[65];	   /* "" while BORRADOR */
+	char sent_on[11];  /* "" until ENVIADO */
 	char sent_reference[REPORT_REFERENCE_MAX * 4 + 1];
 	int64_t sent_at;
 	int64_t n_events; /* frozen: the snapshot's; BORRADOR: when built */
@@ -75,12 +75,12 @@ int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 /* A requested transition (O2). */
 struct report_change {
 	enum report_status to;
-	const char *comment;   /* "" none */
-	const char *reference; /* "" none */
-	const char *sent_on;   /* ENVIADO: YYYY-MM-DD, "" for today */
-	const struct catalog *cat;     /* names for the snapshot */
+	const char *comment;		/* "" none */
+	const char *reference;		/* "" none */
+	const char *sent_on;		/* ENVIADO: YYYY-MM-DD, "" for today */
+	const struct catalog *cat;	/* names for the snapshot */
 	const struct cal_calendar *cal; /* report_due for the snapshot */
-	struct cal_date today;          /* Lima, for the sending date */
+	struct cal_date today;		/* Lima, for the sending date */
 	/*
 	 * Called inside the transaction once the change is written (N2: the
 	 * mail to whoever acts next), with the report as it is now; -1 rolls

@@ -135,9 +135,8 @@ static int migration_cmp(const void *a, const void *b)
  * The migrations of `prefix` in `files`, sorted by version.  Two files
  * with one version are a build mistake: -1.
  */
-static int migrations_of(const struct inop_embedded *files,
-			 const char *prefix, struct migration *out,
-			 size_t max, size_t *n)
+static int migrations_of(const struct inop_embedded *files, const char *prefix,
+			 struct migration *out, size_t max, size_t *n)
 {
 	*n = 0;
 	for (const struct inop_embedded *e = files; e->path; e++) {
@@ -158,8 +157,8 @@ static int migrations_of(const struct inop_embedded *files,
 	for (size_t i = 1; i < *n; i++)
 		if (out[i].version == out[i - 1].version) {
 			log_error("two migrations numbered %lld: %s, %s",
-				  (long long)out[i].version, out[i - 1].file->path,
-				  out[i].file->path);
+				  (long long)out[i].version,
+				  out[i - 1].file->path, out[i].file->path);
 			return -1;
 		}
 	return 0;
@@ -238,8 +237,9 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 		       struct inop_err *err)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT kind, code, name, parent, extra FROM catalog_items "
-		    "ORDER BY position, kind, code");
+		db,
+		"SELECT kind, code, name, parent, extra FROM catalog_items "
+		"ORDER BY position, kind, code");
 	int rc;
 
 	if (!st)
@@ -264,9 +264,9 @@ int store_register_bump(struct db *db)
 
 int store_register_version(struct db *db, int64_t *version)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT value FROM counters WHERE name = "
-		    "'register-version'");
+	struct db_stmt *st =
+		db_prepare(db, "SELECT value FROM counters WHERE name = "
+			       "'register-version'");
 	int rc;
 
 	if (!st)
@@ -280,9 +280,10 @@ int store_register_version(struct db *db, int64_t *version)
 int store_counter_next(struct db *db, const char *name, int64_t *value)
 {
 	struct db_stmt *st = db_prepare(
-		db, "INSERT INTO counters (name, value) VALUES (?, 1) "
-		    "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
-		    "RETURNING value");
+		db,
+		"INSERT INTO counters (name, value) VALUES (?, 1) "
+		"ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
+		"RETURNING value");
 
 	if (!st)
 		return -1;

@@ -107,9 +107,12 @@ static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 		if (user_point_link(db, u->id, j->points[i], err) < 0)
 			return -1;
 	after = user_audit_json(u, j->points, j->n_points);
-	rec = (struct audit_rec){.at = j->now, .actor = j->actor,
-				 .action = "user.create", .entity = "user",
-				 .entity_id = u->id, .after_json = after};
+	rec = (struct audit_rec){.at = j->now,
+				 .actor = j->actor,
+				 .action = "user.create",
+				 .entity = "user",
+				 .entity_id = u->id,
+				 .after_json = after};
 	rc = audit_append(db, &rec);
 	free(after);
 	return rc < 0 ? store_body_fail(db, err) : 0;
@@ -119,8 +122,11 @@ int store_user_insert(struct db *db, struct user *u, const char *const *points,
 		      size_t n_points, const char *actor, int64_t now,
 		      struct inop_err *err)
 {
-	struct user_job j = {.u = u, .points = points, .n_points = n_points,
-			     .actor = actor, .now = now};
+	struct user_job j = {.u = u,
+			     .points = points,
+			     .n_points = n_points,
+			     .actor = actor,
+			     .now = now};
 
 	return store_write(db, user_insert_body, &j, err);
 }
@@ -159,8 +165,7 @@ static void user_from_row(struct db_stmt *st, struct user *u)
 	u->active = (int)db_col_int(st, 6);
 }
 
-int store_user_by_username(struct db *db, const char *username,
-			   struct user *u)
+int store_user_by_username(struct db *db, const char *username, struct user *u)
 {
 	struct db_stmt *st = db_prepare(
 		db, "SELECT id, username, name, email, password_hash, roles, "
@@ -250,7 +255,8 @@ int store_session_create(struct db *db, const char *token_hash,
 static int session_touch(struct db *db, const char *token_hash, int64_t now)
 {
 	struct db_stmt *st = db_prepare(
-		db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
+		db,
+		"UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
 	int rc;
 
 	if (!st)

@@ -20,7 +20,7 @@ int buf_append(struct buf *b, const void *data, size_t n);
 int buf_appends(struct buf *b, const char *str);
 int buf_appendf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void buf_reset(struct buf *b); /* len 0, memory kept */
+void buf_reset(struct buf *b);	 /* len 0, memory kept */
 void buf_release(struct buf *b); /* frees, leaves an empty buffer */
 /* Hands the string to the caller (free() it); the buffer is empty after. */
 char *buf_detach(struct buf *b, size_t *len);

@@ -7,8 +7,17 @@
 
 #include "util/strnum.h"
 
-enum kind { K_TEXT, K_INT, K_URL_HTTP, K_URL_SMTP, K_EMAIL, K_EMAILS,
-	    K_LISTEN, K_TLS, K_TOKEN };
+enum kind {
+	K_TEXT,
+	K_INT,
+	K_URL_HTTP,
+	K_URL_SMTP,
+	K_EMAIL,
+	K_EMAILS,
+	K_LISTEN,
+	K_TLS,
+	K_TOKEN
+};
 
 static const struct {
 	const char *key;
@@ -16,9 +25,15 @@ static const struct {
 	size_t off;
 	size_t size;
 } keys[] = {
-#define TEXT(k, kd) {#k, kd, offsetof(struct config, k), \
-		     sizeof(((struct config *)0)->k)}
-#define INT(k) {#k, K_INT, offsetof(struct config, k), sizeof(int)}
+#define TEXT(k, kd)                                                           \
+	{                                                                     \
+#k, kd, offsetof(struct config, k),                           \
+			sizeof(((struct config *)0)->k)                       \
+	}
+#define INT(k)                                                                \
+	{                                                                     \
+#k, K_INT, offsetof(struct config, k), sizeof(int)            \
+	}
 	TEXT(db, K_TEXT),
 	TEXT(listen, K_LISTEN),
 	TEXT(base_url, K_URL_HTTP),
@@ -130,17 +145,19 @@ int config_set(struct config *c, const char *key, const char *value,
 	field = (char *)c + keys[i].off;
 	if (keys[i].kind == K_INT) {
 		if (strnum_i64(value, 1, 100000, &num) < 0) {
-			snprintf(msg, n, "%s: '%s' must be a whole number "
-					 "between 1 and 100000",
+			snprintf(msg, n,
+				 "%s: '%s' must be a whole number "
+				 "between 1 and 100000",
 				 where, key);
 			return -1;
 		}
 		*(int *)(void *)field = (int)num;
 		return 0;
 	}
-	if (strlen(value) >= keys[i].size || !check_value(keys[i].kind, value)) {
-		snprintf(msg, n, "%s: invalid value for '%s': '%s'", where, key,
-			 value);
+	if (strlen(value) >= keys[i].size ||
+	    !check_value(keys[i].kind, value)) {
+		snprintf(msg, n, "%s: invalid value for '%s': '%s'", where,
+			 key, value);
 		return -1;
 	}
 	snprintf(field, keys[i].size, "%s", value);
@@ -203,13 +220,15 @@ int config_validate(const struct config *c, char *msg, size_t n)
 	if (strncmp(c->smtp_url, "smtps://", 8) == 0 &&
 	    (strcmp(c->smtp_tls, "none") == 0 ||
 	     strcmp(c->smtp_tls, "starttls") == 0)) {
-		snprintf(msg, n, "'smtp_tls' must be 'tls' with an smtps:// "
-				 "'smtp_url'");
+		snprintf(msg, n,
+			 "'smtp_tls' must be 'tls' with an smtps:// "
+			 "'smtp_url'");
 		return -1;
 	}
 	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {
-		snprintf(msg, n, "give 'alertmanager_token' or "
-				 "'alertmanager_token_file', not both");
+		snprintf(msg, n,
+			 "give 'alertmanager_token' or "
+			 "'alertmanager_token_file', not both");
 		return -1;
 	}
 	return 0;

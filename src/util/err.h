@@ -8,9 +8,9 @@
  * empty.
  */
 struct inop_err {
-	int status;        /* HTTP status: 400, 401, 403, 404, 409, 413, 422, 500 */
-	char code[40];     /* UPPER_SNAKE, e.g. "DUPLICATE_OPEN_EVENT" */
-	char field[64];    /* "" when no field is at fault */
+	int status; /* HTTP status: 400, 401, 403, 404, 409, 413, 422, 500 */
+	char code[40];	   /* UPPER_SNAKE, e.g. "DUPLICATE_OPEN_EVENT" */
+	char field[64];	   /* "" when no field is at fault */
 	char message[512]; /* Spanish, UTF-8 */
 };
 
@@ -20,9 +20,9 @@ int err_set(struct inop_err *e, int status, const char *code,
 	__attribute__((format(printf, 5, 6)));
 
 /* Shorthands for the common statuses. */
-#define err_validation(e, field, ...) \
+#define err_validation(e, field, ...)                                         \
 	err_set((e), 422, "VALIDATION", (field), __VA_ARGS__)
-#define err_internal(e) \
+#define err_internal(e)                                                       \
 	err_set((e), 500, "INTERNAL", NULL, "Error interno del servidor")
 
 #endif

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RCACHE_SLOTS 256
-#define RCACHE_KEY_MAX 512
+#define RCACHE_SLOTS	 256
+#define RCACHE_KEY_MAX	 512
 #define RCACHE_VALUE_MAX (4u << 20)
 
 struct slot {
@@ -44,8 +44,7 @@ char *rcache_get(const char *key, int64_t version, size_t *len)
 	return copy;
 }
 
-void rcache_put(const char *key, int64_t version, const char *data,
-		size_t len)
+void rcache_put(const char *key, int64_t version, const char *data, size_t len)
 {
 	struct slot *s = &slots[slot_of(key)];
 	char *copy;

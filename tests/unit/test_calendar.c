@@ -16,7 +16,7 @@
 
 #include "calendar/cal.h"
 
-#define CSV_PATH "peru-holidays-2024-2035.csv"
+#define CSV_PATH     "peru-holidays-2024-2035.csv"
 #define CSV_MAX_ROWS 256
 
 struct csv_row {
@@ -27,14 +27,14 @@ struct csv_row {
 static struct csv_row csv_rows[CSV_MAX_ROWS];
 static int csv_n;
 
-static struct cal_date D(int y, int m, int d)
-{
-	struct cal_date r = { y, m, d };
+static struct cal_date D(int y, int m, int d) {
+	struct cal_date r = {y, m, d};
 
 	return r;
 }
 
-static void assert_date(struct cal_date got, int y, int m, int d)
+static void
+assert_date(struct cal_date got, int y, int m, int d)
 {
 	char g[11];
 
@@ -70,7 +70,7 @@ static int load_csv(void **state)
 
 		chomp(line);
 		if (lineno++ == 0 || line[0] == '\0')
-			continue;      /* the "date,name" header */
+			continue; /* the "date,name" header */
 		if (csv_n == CSV_MAX_ROWS || strlen(line) < 12 ||
 		    line[10] != ',')
 			goto bad;
@@ -149,7 +149,7 @@ static void test_d1_other_weekdays_2024_2035_are_business_days(void **state)
 {
 	int32_t n = cal_day_number(D(2024, 1, 1));
 	int32_t last = cal_day_number(D(2035, 12, 31));
-	int wd = 1;              /* 0 Sunday .. 6 Saturday */
+	int wd = 1; /* 0 Sunday .. 6 Saturday */
 	int business = 0;
 
 	(void)state;
@@ -172,10 +172,9 @@ static void test_d1_other_weekdays_2024_2035_are_business_days(void **state)
 static void test_d1_easter_2024_2035(void **state)
 {
 	static const struct cal_date want[] = {
-		{ 2024, 3, 31 }, { 2025, 4, 20 }, { 2026, 4, 5 },
-		{ 2027, 3, 28 }, { 2028, 4, 16 }, { 2029, 4, 1 },
-		{ 2030, 4, 21 }, { 2031, 4, 13 }, { 2032, 3, 28 },
-		{ 2033, 4, 17 }, { 2034, 4, 9 }, { 2035, 3, 25 },
+		{2024, 3, 31}, {2025, 4, 20}, {2026, 4, 5},  {2027, 3, 28},
+		{2028, 4, 16}, {2029, 4, 1},  {2030, 4, 21}, {2031, 4, 13},
+		{2032, 3, 28}, {2033, 4, 17}, {2034, 4, 9},  {2035, 3, 25},
 	};
 	struct cal_date e;
 	size_t i;
@@ -205,7 +204,7 @@ static void test_d1_easter_2024_2035(void **state)
 
 static void test_d1_easter_rejects_years_outside_gregorian(void **state)
 {
-	struct cal_date e = { 1, 2, 3 };
+	struct cal_date e = {1, 2, 3};
 
 	(void)state;
 	assert_int_equal(cal_easter(1582, &e), -1);
@@ -220,13 +219,11 @@ static void test_d1_holy_week_follows_easter(void **state)
 {
 	(void)state;
 	assert_string_equal(cal_holiday_name(D(1970, 3, 26)), "Jueves Santo");
-	assert_string_equal(cal_holiday_name(D(1970, 3, 27)),
-			    "Viernes Santo");
+	assert_string_equal(cal_holiday_name(D(1970, 3, 27)), "Viernes Santo");
 	assert_string_equal(cal_holiday_name(D(2040, 3, 29)), "Jueves Santo");
-	assert_string_equal(cal_holiday_name(D(2040, 3, 30)),
-			    "Viernes Santo");
+	assert_string_equal(cal_holiday_name(D(2040, 3, 30)), "Viernes Santo");
 	assert_null(cal_holiday_name(D(2040, 3, 31)));
-	assert_null(cal_holiday_name(D(2040, 4, 2)));  /* Easter Monday */
+	assert_null(cal_holiday_name(D(2040, 4, 2))); /* Easter Monday */
 	assert_int_equal(cal_is_business_day(D(2040, 3, 29), NULL), 0);
 	assert_int_equal(cal_is_business_day(D(2040, 3, 28), NULL), 1);
 }
@@ -236,13 +233,13 @@ static void test_d1_ordinary_days_have_no_holiday_name(void **state)
 	(void)state;
 	assert_null(cal_holiday_name(D(2026, 11, 3)));
 	assert_null(cal_holiday_name(D(2026, 4, 1)));
-	assert_null(cal_holiday_name(D(2026, 4, 5)));   /* Easter Sunday */
+	assert_null(cal_holiday_name(D(2026, 4, 5))); /* Easter Sunday */
 	assert_null(cal_holiday_name(D(2026, 7, 27)));
 	assert_null(cal_holiday_name(D(2026, 7, 30)));
 	assert_null(cal_holiday_name(D(2026, 12, 24)));
 	assert_null(cal_holiday_name(D(2026, 12, 31)));
-	assert_null(cal_holiday_name(D(2026, 2, 30)));  /* not a date */
-	assert_null(cal_holiday_name(D(1969, 12, 25)));  /* out of range */
+	assert_null(cal_holiday_name(D(2026, 2, 30)));	/* not a date */
+	assert_null(cal_holiday_name(D(1969, 12, 25))); /* out of range */
 	assert_string_equal(cal_holiday_name(D(2026, 7, 28)),
 			    "Fiestas Patrias");
 	assert_string_equal(cal_holiday_name(D(2026, 7, 29)),
@@ -252,7 +249,7 @@ static void test_d1_ordinary_days_have_no_holiday_name(void **state)
 static void test_d1_holidays_rejects_bad_arguments(void **state)
 {
 	struct cal_date out[32];
-	const char *names[32] = { NULL };
+	const char *names[32] = {NULL};
 	int i;
 
 	(void)state;
@@ -305,7 +302,7 @@ static void test_d1_add_business_days_over_fiestas_patrias(void **state)
 	assert_date(cal_add_business_days(D(2026, 7, 27), 1, NULL), 2026, 7,
 		    30);
 	assert_date(cal_add_business_days(D(2026, 7, 22), 1, NULL), 2026, 7,
-		    24);   /* over Día de la Fuerza Aérea, Thu 23 */
+		    24); /* over Día de la Fuerza Aérea, Thu 23 */
 }
 
 static void test_d1_add_business_days_over_december(void **state)
@@ -315,8 +312,8 @@ static void test_d1_add_business_days_over_december(void **state)
 	assert_date(cal_add_business_days(D(2026, 12, 7), 1, NULL), 2026, 12,
 		    10);
 	/* Thu 24 Dec; Christmas on Friday, then the weekend. */
-	assert_date(cal_add_business_days(D(2026, 12, 24), 1, NULL), 2026,
-		    12, 28);
+	assert_date(cal_add_business_days(D(2026, 12, 24), 1, NULL), 2026, 12,
+		    28);
 	/* Thu 31 Dec; New Year on Friday, then the weekend. */
 	assert_date(cal_add_business_days(D(2026, 12, 31), 1, NULL), 2027, 1,
 		    4);
@@ -328,14 +325,14 @@ static void test_d1_add_business_days_zero_weekend_and_limits(void **state)
 	/* n == 0 is the day itself, even a Saturday or a holiday. */
 	assert_date(cal_add_business_days(D(2026, 11, 7), 0, NULL), 2026, 11,
 		    7);
-	assert_date(cal_add_business_days(D(2026, 12, 25), 0, NULL), 2026,
-		    12, 25);
+	assert_date(cal_add_business_days(D(2026, 12, 25), 0, NULL), 2026, 12,
+		    25);
 	assert_date(cal_add_business_days(D(2026, 11, 7), 1, NULL), 2026, 11,
 		    9);
-	assert_date(cal_add_business_days(D(2026, 11, 13), 5, NULL), 2026,
-		    11, 20);
-	assert_date(cal_add_business_days(D(9999, 12, 30), 1, NULL), 9999,
-		    12, 31);
+	assert_date(cal_add_business_days(D(2026, 11, 13), 5, NULL), 2026, 11,
+		    20);
+	assert_date(cal_add_business_days(D(9999, 12, 30), 1, NULL), 9999, 12,
+		    31);
 	assert_date(cal_add_business_days(D(9999, 12, 31), 1, NULL), 0, 0, 0);
 	assert_date(cal_add_business_days(D(2026, 11, 3), -1, NULL), 0, 0, 0);
 	assert_date(cal_add_business_days(D(2026, 2, 29), 1, NULL), 0, 0, 0);
@@ -344,14 +341,14 @@ static void test_d1_add_business_days_zero_weekend_and_limits(void **state)
 static void test_d1_extra_days_are_not_business_days(void **state)
 {
 	int32_t extra[3];
-	struct cal_calendar cal = { extra, 3 };
-	struct cal_calendar empty = { NULL, 0 };
+	struct cal_calendar cal = {extra, 3};
+	struct cal_calendar empty = {NULL, 0};
 
 	(void)state;
 	extra[0] = cal_day_number(D(2026, 11, 9));
 	extra[1] = cal_day_number(D(2026, 12, 28));
 	extra[2] = cal_day_number(D(2026, 12, 31));
-	assert_int_equal(extra[0], 20766);       /* worked out by hand */
+	assert_int_equal(extra[0], 20766); /* worked out by hand */
 	assert_int_equal(cal_is_business_day(D(2026, 11, 9), &cal), 0);
 	assert_int_equal(cal_is_business_day(D(2026, 12, 28), &cal), 0);
 	assert_int_equal(cal_is_business_day(D(2026, 12, 31), &cal), 0);
@@ -362,23 +359,25 @@ static void test_d1_extra_days_are_not_business_days(void **state)
 	assert_int_equal(cal_is_business_day(D(2026, 12, 28), &empty), 1);
 	assert_null(cal_holiday_name(D(2026, 12, 28)));
 
-	assert_date(cal_add_business_days(D(2026, 12, 24), 1, &cal), 2026,
-		    12, 29);
+	assert_date(cal_add_business_days(D(2026, 12, 24), 1, &cal), 2026, 12,
+		    29);
 	assert_date(cal_add_business_days(D(2026, 12, 24), 3, &cal), 2027, 1,
 		    4);
 	assert_date(cal_add_business_days(D(2026, 12, 24), 1, &empty), 2026,
 		    12, 28);
 	assert_int_equal(cal_business_days_between(D(2026, 12, 24),
-						   D(2027, 1, 4), &cal), 3);
+						   D(2027, 1, 4), &cal),
+			 3);
 	assert_int_equal(cal_business_days_between(D(2026, 12, 24),
-						   D(2027, 1, 4), NULL), 5);
+						   D(2027, 1, 4), NULL),
+			 5);
 }
 
 /* An extra day next to a holiday run makes the run longer (a "puente"). */
 static void test_d1_extra_day_bridges_holiday_runs(void **state)
 {
 	int32_t extra[2];
-	struct cal_calendar cal = { extra, 2 };
+	struct cal_calendar cal = {extra, 2};
 
 	(void)state;
 	extra[0] = cal_day_number(D(2026, 7, 27)); /* Mon before 28-29 Jul */
@@ -406,24 +405,29 @@ static void test_d1_business_days_between(void **state)
 
 	(void)state;
 	assert_int_equal(cal_business_days_between(D(2026, 12, 24),
-						   D(2026, 12, 28), NULL), 1);
+						   D(2026, 12, 28), NULL),
+			 1);
 	assert_int_equal(cal_business_days_between(D(2026, 12, 28),
-						   D(2026, 12, 24), NULL), -1);
+						   D(2026, 12, 24), NULL),
+			 -1);
 	assert_int_equal(cal_business_days_between(D(2026, 12, 24),
-						   D(2026, 12, 24), NULL), 0);
+						   D(2026, 12, 24), NULL),
+			 0);
 	assert_int_equal(cal_business_days_between(D(2026, 11, 7),
-						   D(2026, 11, 8), NULL), 0);
+						   D(2026, 11, 8), NULL),
+			 0);
 	/* (Fri 24 Jul, Fri 31 Jul]: Mon 27, Thu 30, Fri 31. */
-	assert_int_equal(cal_business_days_between(start, D(2026, 7, 31),
-						   NULL), 3);
-	assert_int_equal(cal_business_days_between(D(2026, 7, 31), start,
-						   NULL), -3);
+	assert_int_equal(
+		cal_business_days_between(start, D(2026, 7, 31), NULL), 3);
+	assert_int_equal(
+		cal_business_days_between(D(2026, 7, 31), start, NULL), -3);
 	/* All of 2026: 261 weekdays less 13 holidays on weekdays. */
 	assert_int_equal(cal_business_days_between(D(2025, 12, 31),
 						   D(2026, 12, 31), NULL),
 			 248);
-	assert_int_equal(cal_business_days_between(D(2026, 2, 30),
-						   D(2026, 3, 3), NULL), 0);
+	assert_int_equal(
+		cal_business_days_between(D(2026, 2, 30), D(2026, 3, 3), NULL),
+		0);
 	for (k = 0; k <= 300; k++) {
 		struct cal_date to = cal_add_business_days(start, k, NULL);
 
@@ -449,8 +453,8 @@ static void test_d2_day_number_anchors(void **state)
 
 static int month_len(int y, int m)
 {
-	static const int len[12] = { 31, 28, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
+	static const int len[12] = {31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 && leap ? 29 : len[m - 1];
@@ -459,7 +463,7 @@ static int month_len(int y, int m)
 /* Every day from 1970 to 9999, against a plain day-by-day count. */
 static void test_d2_every_day_1970_9999_round_trips(void **state)
 {
-	struct cal_date want = { 1970, 1, 1 };
+	struct cal_date want = {1970, 1, 1};
 	int32_t n;
 
 	(void)state;
@@ -478,7 +482,7 @@ static void test_d2_every_day_1970_9999_round_trips(void **state)
 			}
 		}
 	}
-	assert_int_equal(cal_date_valid(want), 0);   /* 10000-01-01 */
+	assert_int_equal(cal_date_valid(want), 0); /* 10000-01-01 */
 }
 
 static void test_d2_date_valid(void **state)
@@ -501,11 +505,11 @@ static void test_d2_date_valid(void **state)
 static void test_d2_parse_date_is_strict(void **state)
 {
 	static const char *const bad[] = {
-		"2026-11-3", "2026-11-03x", "2026/11/03", " 2026-11-03",
-		"2026-11-03 ", "2026-02-30", "2026-13-01", "1969-12-31",
-		"+026-11-03", "2026-1-003", "", "2026-11-0a",
+		"2026-11-3",   "2026-11-03x", "2026/11/03", " 2026-11-03",
+		"2026-11-03 ", "2026-02-30",  "2026-13-01", "1969-12-31",
+		"+026-11-03",  "2026-1-003",  "",	    "2026-11-0a",
 	};
-	struct cal_date d = { 1, 2, 3 };
+	struct cal_date d = {1, 2, 3};
 	size_t i;
 
 	(void)state;
@@ -546,7 +550,7 @@ static void test_d2_rfc3339_accepts_offsets_z_and_fractions(void **state)
 {
 	static const char *const same[] = {
 		"2026-11-03T09:15:00-05:00", "2026-11-03T14:15:00Z",
-		"2026-11-03t14:15:00Z",      "2026-11-03T14:15:00z",
+		"2026-11-03t14:15:00Z",	     "2026-11-03T14:15:00z",
 		"2026-11-03T14:15:00+00:00", "2026-11-03T14:15:00-00:00",
 		"2026-11-03T19:45:00+05:30", "2026-11-03T09:15:00.123-05:00",
 		"2026-11-03T14:15:00.9Z",    "2026-11-03T14:15:00.000000001Z",
@@ -571,24 +575,24 @@ static void test_d2_rfc3339_accepts_offsets_z_and_fractions(void **state)
 	assert_true(t == INT64_C(253402300799));
 	assert_int_equal(cal_parse_rfc3339("2026-11-03T23:59:59-05:00", &t),
 			 0);
-	assert_true(t == INT64_C(1793768399));   /* 2026-11-04T04:59:59Z */
+	assert_true(t == INT64_C(1793768399)); /* 2026-11-04T04:59:59Z */
 }
 
 static void test_d2_rfc3339_rejects_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"2026-02-30T10:00:00Z",        /* no such day */
+		"2026-02-30T10:00:00Z", /* no such day */
 		"2025-02-29T10:00:00Z",
-		"2026-11-03 09:15:00-05:00",   /* space for 'T' */
+		"2026-11-03 09:15:00-05:00", /* space for 'T' */
 		"2026-11-03 09:15:00",
-		"2026-11-03T09:15:00",         /* no zone */
+		"2026-11-03T09:15:00", /* no zone */
 		"2026-11-03T24:00:00Z",
 		"2026-11-03T09:60:00Z",
-		"2026-11-03T09:15:60Z",        /* leap second */
+		"2026-11-03T09:15:60Z", /* leap second */
 		"2026-11-03T09:15:00Zjunk",
 		"2026-11-03T09:15:00-05:00 ",
 		"2026-11-03T09:15:00-05:00x",
-		"2026-11-03T09:15:00.Z",       /* empty fraction */
+		"2026-11-03T09:15:00.Z", /* empty fraction */
 		"2026-11-03T09:15:00,5Z",
 		"2026-11-03T9:15:00Z",
 		"2026-11-03T09:15Z",
@@ -600,7 +604,7 @@ static void test_d2_rfc3339_rejects_malformed(void **state)
 		"2026-11-03T09:15:00UTC",
 		"2026-11-03X09:15:00Z",
 		"2026-13-03T09:15:00Z",
-		"1969-12-31T23:59:59Z",        /* before the calendar */
+		"1969-12-31T23:59:59Z", /* before the calendar */
 		"2026-11-03",
 		"",
 		"+2026-11-03T09:15:00Z",

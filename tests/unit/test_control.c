@@ -281,8 +281,9 @@ static void test_v1_procesos_ruling_where_required(void **state)
 {
 	struct event ev;
 	struct check_facts f = good_facts();
-	struct processes_request r = {
-	    .requested_at = NOW - H, .due_at = NOW - H + PROCESSES_DEADLINE_S};
+	struct processes_request r = {.requested_at = NOW - H,
+				      .due_at =
+					      NOW - H + PROCESSES_DEADLINE_S};
 
 	(void)state;
 	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 2 * H, 0, NULL);
@@ -641,33 +642,33 @@ static void test_k2_delay_is_registered_minus_started(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_e1_not_applicable_outside_mass_failures),
-	    T(test_e1_inside_a_closed_failure_is_dentro),
-	    T(test_e1_starting_before_or_ending_after_is_fuera),
-	    T(test_e1_an_open_failure_runs_to_now),
-	    T(test_e1_mass_failure_event_without_known_failure_is_fuera),
-	    T(test_e2_minutes_over_1h_and_reason),
-	    T(test_e2_open_event_counts_to_now),
-	    T(test_v1_registered_by_jefe),
-	    T(test_v1_closure_reason_fits_the_scenario),
-	    T(test_v1_not_error_or_test),
-	    T(test_v1_critical_transactions_regularised),
-	    T(test_v1_procesos_ruling_where_required),
-	    T(test_v1_procesos_ruling_not_required),
-	    T(test_v1_passed_means_ok_or_not_applicable),
-	    T(test_v3_escalation_after_24_hours_unanswered),
-	    T(test_v3_escalation_at_once_when_no_primary_is_present),
-	    T(test_v3_ruled_request_is_never_escalated),
-	    T(test_v3_status_and_overdue),
-	    T(test_v3_request_rules),
-	    T(test_v3_ruling_rules),
-	    T(test_c4_ruled_out_event_is_not_reportable),
-	    T(test_t1_recording_rules),
-	    T(test_t1_only_the_points_jefe_while_open),
-	    T(test_t1_reference_added_later_once),
-	    T(test_k1_serial_format),
-	    T(test_k2_serial_must_exist_match_point_and_be_unused),
-	    T(test_k2_delay_is_registered_minus_started),
+		T(test_e1_not_applicable_outside_mass_failures),
+		T(test_e1_inside_a_closed_failure_is_dentro),
+		T(test_e1_starting_before_or_ending_after_is_fuera),
+		T(test_e1_an_open_failure_runs_to_now),
+		T(test_e1_mass_failure_event_without_known_failure_is_fuera),
+		T(test_e2_minutes_over_1h_and_reason),
+		T(test_e2_open_event_counts_to_now),
+		T(test_v1_registered_by_jefe),
+		T(test_v1_closure_reason_fits_the_scenario),
+		T(test_v1_not_error_or_test),
+		T(test_v1_critical_transactions_regularised),
+		T(test_v1_procesos_ruling_where_required),
+		T(test_v1_procesos_ruling_not_required),
+		T(test_v1_passed_means_ok_or_not_applicable),
+		T(test_v3_escalation_after_24_hours_unanswered),
+		T(test_v3_escalation_at_once_when_no_primary_is_present),
+		T(test_v3_ruled_request_is_never_escalated),
+		T(test_v3_status_and_overdue),
+		T(test_v3_request_rules),
+		T(test_v3_ruling_rules),
+		T(test_c4_ruled_out_event_is_not_reportable),
+		T(test_t1_recording_rules),
+		T(test_t1_only_the_points_jefe_while_open),
+		T(test_t1_reference_added_later_once),
+		T(test_k1_serial_format),
+		T(test_k2_serial_must_exist_match_point_and_be_unused),
+		T(test_k2_delay_is_registered_minus_started),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

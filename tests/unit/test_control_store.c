@@ -138,8 +138,8 @@ static int64_t register_at(struct fixture *f, const struct point *p,
 	const char *req = strcmp(procedure, "ALTAS") == 0   ? "CONTRATACION"
 			  : strcmp(procedure, "BAJAS") == 0 ? "BAJA_SERVICIO"
 			  : strcmp(procedure, "RECLAMOS") == 0
-			      ? "RECLAMO"
-			      : "MIGRACION_PLAN";
+				  ? "RECLAMO"
+				  : "MIGRACION_PLAN";
 
 	ev.point = p->ref;
 	snprintf(ev.procedure, sizeof(ev.procedure), "%s", procedure);
@@ -208,7 +208,7 @@ static void request_ruling(struct fixture *f, int64_t id, int64_t now)
 
 	snprintf(key, sizeof(key), "%lld", (long long)id);
 	assert_int_equal(
-	    store_event_locked(f->db, key, request_fn, &c, &ev, &e), 0);
+		store_event_locked(f->db, key, request_fn, &c, &ev, &e), 0);
 }
 
 static int count_mail(struct db *db, const struct processes_request *r,
@@ -229,9 +229,9 @@ static int escalate(struct fixture *f, struct db *db, int64_t now)
 	struct inop_err e;
 	int n = -1;
 
-	assert_int_equal(
-	    store_processes_escalate(db, BACKUPS, now, count_mail, f, &n, &e),
-	    0);
+	assert_int_equal(store_processes_escalate(db, BACKUPS, now, count_mail,
+						  f, &n, &e),
+			 0);
 	return n;
 }
 
@@ -276,9 +276,9 @@ static void test_v3_absent_primary_escalates_at_once(void **state)
 				 &f->jefe, T0);
 
 	request_ruling(f, id, T0);
-	assert_int_equal(
-	    store_processes_primaries_present(f->db, BACKUPS, T0, &present),
-	    0);
+	assert_int_equal(store_processes_primaries_present(f->db, BACKUPS, T0,
+							   &present),
+			 0);
 	assert_int_equal(present, 1); /* the backup does not count */
 	assert_int_equal(escalate(f, f->db, T0 + 60), 0);
 	assert_int_equal(store_absence_start(f->db, &f->primary, T0 + 72 * H,
@@ -295,7 +295,7 @@ static void test_v3_absent_primary_escalates_at_once(void **state)
 	assert_string_equal(r.escalation_reason, "AUSENCIA");
 	/* the absence ends by itself at `until` */
 	assert_int_equal(store_processes_primaries_present(
-			     f->db, BACKUPS, T0 + 72 * H, &present),
+				 f->db, BACKUPS, T0 + 72 * H, &present),
 			 0);
 	assert_int_equal(present, 1);
 }
@@ -309,9 +309,9 @@ static void test_v3_absence_ended_by_hand(void **state)
 	assert_int_equal(store_absence_end(f->db, &f->primary, T0, &e), -1);
 	assert_int_equal(e.status, 409);
 	assert_int_equal(
-	    store_absence_start(f->db, &f->primary, 0, "", T0, &e), 0);
+		store_absence_start(f->db, &f->primary, 0, "", T0, &e), 0);
 	assert_int_equal(store_processes_primaries_present(
-			     f->db, BACKUPS, T0 + 400 * 86400LL, &present),
+				 f->db, BACKUPS, T0 + 400 * 86400LL, &present),
 			 0);
 	assert_int_equal(present, 0); /* open-ended */
 	assert_int_equal(store_absence_end(f->db, &f->primary, T0 + H, &e), 0);
@@ -442,7 +442,7 @@ static void add_critical(struct fixture *f, int64_t id)
 
 	snprintf(key, sizeof(key), "%lld", (long long)id);
 	assert_int_equal(
-	    store_event_locked(f->db, key, critical_fn, f, &ev, &e), 0);
+		store_event_locked(f->db, key, critical_fn, f, &ev, &e), 0);
 }
 
 /* One event of every kind the checks tell apart. */
@@ -496,7 +496,7 @@ static size_t failing_by_c(struct fixture *f, int check, int64_t now,
 		int fails = 0;
 
 		assert_int_equal(
-		    store_check_facts(f->db, &list[i], &facts, &req), 0);
+			store_check_facts(f->db, &list[i], &facts, &req), 0);
 		evaluation_checks(&f->cat, &list[i], &facts, now, out);
 		for (int c = 0; c < CHECK_COUNT; c++)
 			if ((check < 0 || check == c) &&
@@ -581,12 +581,12 @@ static void test_k2_serial_is_used_once_in_the_registration(void **state)
 	struct inop_err e;
 	int64_t next;
 
-	assert_int_equal(
-	    store_manual_form_issue(f->db, &f->cac.ref, "jefe", T0, &a, &e),
-	    0);
-	assert_int_equal(
-	    store_manual_form_issue(f->db, &f->cac.ref, "jefe", T0, &b, &e),
-	    0);
+	assert_int_equal(store_manual_form_issue(f->db, &f->cac.ref, "jefe",
+						 T0, &a, &e),
+			 0);
+	assert_int_equal(store_manual_form_issue(f->db, &f->cac.ref, "jefe",
+						 T0, &b, &e),
+			 0);
 	assert_string_equal(a.serial, "FM-CAC-1-000001");
 	assert_string_equal(b.serial, "FM-CAC-1-000002");
 	assert_int_equal(register_manual(f, a.serial, T0, &e), 0);
@@ -611,14 +611,14 @@ static void test_k2_serial_is_used_once_in_the_registration(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_v3_escalation_at_24_hours_once_across_two_nodes),
-	    T(test_v3_absent_primary_escalates_at_once),
-	    T(test_v3_absence_ended_by_hand),
-	    T(test_v3_failed_mail_rolls_the_escalation_back),
-	    T(test_v3_ruled_request_is_not_escalated),
-	    T(test_v3_job_mails_the_backups_once),
-	    T(test_v1_failing_list_sql_matches_the_rules),
-	    T(test_k2_serial_is_used_once_in_the_registration),
+		T(test_v3_escalation_at_24_hours_once_across_two_nodes),
+		T(test_v3_absent_primary_escalates_at_once),
+		T(test_v3_absence_ended_by_hand),
+		T(test_v3_failed_mail_rolls_the_escalation_back),
+		T(test_v3_ruled_request_is_not_escalated),
+		T(test_v3_job_mails_the_backups_once),
+		T(test_v1_failing_list_sql_matches_the_rules),
+		T(test_k2_serial_is_used_once_in_the_registration),
 	};
 
 	if (sodium_init() < 0)

@@ -70,7 +70,8 @@ static void test_n2_mail_is_multipart_alternative_utf8(void **s)
 	buf_init(&out, 1 << 20);
 	assert_int_equal(mime_compose(&sample, &out), 0);
 	assert_non_null(strstr(out.s, "From: Inop <inop@claro.example>\r\n"));
-	assert_non_null(strstr(out.s, "To: control@x.pe,\r\n soporte@x.pe\r\n"));
+	assert_non_null(
+		strstr(out.s, "To: control@x.pe,\r\n soporte@x.pe\r\n"));
 	assert_non_null(strstr(out.s, "Date: Wed, 18 Nov 2026 11:08:20 "
 				      "+0000\r\n"));
 	assert_non_null(strstr(out.s, "Message-ID: <inop.42.1795000000@claro."
@@ -161,9 +162,12 @@ static void test_n2_many_recipients_are_not_listed_in_to(void **s)
 
 static int64_t queue(const char *to, int64_t now)
 {
-	struct outbox_mail m = {.trigger = "t", .recipients = to,
-				.subject = "s", .body_text = "b",
-				.body_html = "<p>b</p>", .link = "/"};
+	struct outbox_mail m = {.trigger = "t",
+				.recipients = to,
+				.subject = "s",
+				.body_text = "b",
+				.body_html = "<p>b</p>",
+				.link = "/"};
 	struct db_stmt *st;
 	int64_t id;
 
@@ -199,20 +203,17 @@ static void test_n1_two_nodes_never_claim_the_same_mail(void **s)
 	int lost;
 
 	(void)s;
-	assert_int_equal(store_outbox_claim(db, "node-a", 1000, 60, 10, &a,
-					    &na),
-			 0);
-	assert_int_equal(store_outbox_claim(db, "node-b", 1001, 60, 10, &b,
-					    &nb),
-			 0);
+	assert_int_equal(
+		store_outbox_claim(db, "node-a", 1000, 60, 10, &a, &na), 0);
+	assert_int_equal(
+		store_outbox_claim(db, "node-b", 1001, 60, 10, &b, &nb), 0);
 	assert_int_equal(na, 1);
 	assert_int_equal(a[0].id, id);
 	assert_int_equal(nb, 0);
 	outbox_rows_free(b, nb);
 	/* node-a's lease expires; node-b takes the mail over and sends it. */
-	assert_int_equal(store_outbox_claim(db, "node-b", 1061, 60, 10, &b,
-					    &nb),
-			 0);
+	assert_int_equal(
+		store_outbox_claim(db, "node-b", 1061, 60, 10, &b, &nb), 0);
 	assert_int_equal(nb, 1);
 	assert_int_equal(store_outbox_result(db, id, "node-b", 1, "sent", 1062,
 					     0, &lost),
@@ -262,9 +263,9 @@ static void test_n1_failed_attempt_backs_off_and_is_recorded(void **s)
 	assert_int_equal(db_col_int(st, 0), 1);
 	db_reset(st);
 	/* Given up: FAILED, never claimed again. */
-	assert_int_equal(store_outbox_result(db, id, "n", 0, "refused", 5031,
-					     0, &lost),
-			 0);
+	assert_int_equal(
+		store_outbox_result(db, id, "n", 0, "refused", 5031, 0, &lost),
+		0);
 	assert_string_equal(status_of(id, &next, &tries), "FAILED");
 	assert_int_equal(store_outbox_claim(db, "n", 99999, 60, 10, &a, &n),
 			 0);

@@ -62,8 +62,10 @@ static struct mf_ctx fresh(void)
 	mf->started_at = NOW - 3600;
 	snprintf(mf->cause, sizeof(mf->cause), "FALLA_MASIVA_APLICATIVO");
 	mf->open = 1;
-	return (struct mf_ctx){.roles = ROLE_JEFE, .jefe_of_point = 1,
-			       .point_active = 1, .now = NOW};
+	return (struct mf_ctx){.roles = ROLE_JEFE,
+			       .jefe_of_point = 1,
+			       .point_active = 1,
+			       .now = NOW};
 }
 
 static void expect_err(int rc, const struct inop_err *e, int status,
@@ -139,9 +141,8 @@ static void test_m2_decided_alert_is_409(void **s)
 
 	(void)s;
 	fresh();
-	assert_int_equal(alert_discard(alert, "falso positivo", "fallas", NOW,
-				       &e),
-			 0);
+	assert_int_equal(
+		alert_discard(alert, "falso positivo", "fallas", NOW, &e), 0);
 	assert_int_equal(alert->status, ALERT_DISCARDED);
 	assert_string_equal(alert->discard_reason, "falso positivo");
 	expect_err(alert_confirm_into(alert, mf, "fallas", NOW, &e), &e, 409,
@@ -206,9 +207,11 @@ static void test_m3_close_sets_time_reason_and_who(void **s)
 
 	(void)s;
 	fresh();
-	assert_int_equal(mass_failure_close(&cat, mf, "INCONVENIENTE_"
-						      "CONECTIVIDAD",
-					    NULL, NOW - 60, "soporte", NOW, &e),
+	assert_int_equal(mass_failure_close(&cat, mf,
+					    "INCONVENIENTE_"
+					    "CONECTIVIDAD",
+					    NULL, NOW - 60, "soporte", NOW,
+					    &e),
 			 0);
 	assert_false(mf->open);
 	assert_int_equal(mf->ended_at, NOW - 60);

@@ -50,9 +50,9 @@ static void add_user(const char *name, unsigned roles, const char *point)
 	snprintf(u.email, sizeof(u.email), "%s@x.pe", name);
 	snprintf(u.password_hash, sizeof(u.password_hash), "x");
 	u.roles = roles;
-	assert_int_equal(store_user_insert(db, &u, points, point ? 1 : 0, "t",
-					   1, &e),
-			 0);
+	assert_int_equal(
+		store_user_insert(db, &u, points, point ? 1 : 0, "t", 1, &e),
+		0);
 }
 
 static int setup(void **state)
@@ -142,8 +142,8 @@ static void test_n2_event_registered_goes_to_control_and_soporte(void **s)
 
 static void test_n2_operational_error_goes_to_the_point_jefes(void **s)
 {
-	struct notify_args a = {.ref = "INOP-2026-000008", .link = "/",
-				.point_id = 0};
+	struct notify_args a = {
+		.ref = "INOP-2026-000008", .link = "/", .point_id = 0};
 	char to[512], subject[512], text[2048];
 
 	(void)s;
@@ -192,8 +192,8 @@ static void test_n1_mail_rolls_back_with_its_cause(void **s)
 
 static void test_n1_hundreds_of_recipients_split_in_mails_of_50(void **s)
 {
-	struct notify_args a = {.ref = "N.º 1", .link = "/#/fallas/1",
-				.dedupe_key = "many:1"};
+	struct notify_args a = {
+		.ref = "N.º 1", .link = "/#/fallas/1", .dedupe_key = "many:1"};
 	struct db_stmt *st;
 	char name[32];
 	int64_t before = mail_count(), n = 0, total = 0;

@@ -30,26 +30,28 @@
 
 #define ALL_ROLES 0x7ffu
 
-static struct cal_date D(int y, int m, int d)
-{
+static struct cal_date D(int y, int m, int d) {
 	struct cal_date x = {y, m, d};
 
 	return x;
 }
 
-static int64_t lima(int y, int mo, int d, int h, int mi)
+static int64_t
+lima(int y, int mo, int d, int h, int mi)
 {
 	return cal_lima_day_start(D(y, mo, d)) + h * 3600 + mi * 60;
 }
 
 /* ---------- O2: who moves a report, and in which order ---------- */
 
-static int move(enum report_status from, enum report_status to,
-		unsigned roles, const char *comment, const char *reference,
-		struct inop_err *e)
+static int move(enum report_status from, enum report_status to, unsigned roles,
+		const char *comment, const char *reference, struct inop_err *e)
 {
-	struct report_move m = {.from = from, .to = to, .roles = roles,
-				.comment = comment, .reference = reference,
+	struct report_move m = {.from = from,
+				.to = to,
+				.roles = roles,
+				.comment = comment,
+				.reference = reference,
 				.today = D(2026, 11, 30)};
 
 	return report_transition_check(&m, e);
@@ -61,14 +63,18 @@ static void test_o2_the_chain_in_order_with_the_right_roles(void **state)
 
 	(void)state;
 	assert_int_equal(move(REPORT_BORRADOR, REPORT_EN_REVISION,
-			      ROLE_CONTROL, "", "", &e), 0);
+			      ROLE_CONTROL, "", "", &e),
+			 0);
 	assert_int_equal(move(REPORT_EN_REVISION, REPORT_APROBADO_GERENTE,
-			      ROLE_GERENTE, "", "", &e), 0);
+			      ROLE_GERENTE, "", "", &e),
+			 0);
 	assert_int_equal(move(REPORT_APROBADO_GERENTE,
 			      REPORT_APROBADO_DIRECTOR, ROLE_DIRECTOR, "", "",
-			      &e), 0);
+			      &e),
+			 0);
 	assert_int_equal(move(REPORT_APROBADO_DIRECTOR, REPORT_ENVIADO,
-			      ROLE_REGULATORIO, "", "Carta 12", &e), 0);
+			      ROLE_REGULATORIO, "", "Carta 12", &e),
+			 0);
 }
 
 /* Every target with every role that does not move reports there: 403. */
@@ -120,10 +126,12 @@ static void test_o2_out_of_order_is_409(void **state)
 	/* 4 steps forward and 3 ways back to BORRADOR. */
 	assert_int_equal(allowed, 7);
 	assert_int_equal(move(REPORT_ENVIADO, REPORT_BORRADOR, ROLE_GERENTE,
-			      "tarde", "", &e), -1);
+			      "tarde", "", &e),
+			 -1);
 	assert_int_equal(e.status, 409);
 	assert_int_equal(move(REPORT_BORRADOR, REPORT_APROBADO_GERENTE,
-			      ROLE_GERENTE, "", "", &e), -1);
+			      ROLE_GERENTE, "", "", &e),
+			 -1);
 	assert_int_equal(e.status, 409);
 }
 
@@ -136,12 +144,14 @@ static void test_o2_send_back_needs_a_comment(void **state)
 	     from++) {
 		assert_int_equal(move((enum report_status)from,
 				      REPORT_BORRADOR, ROLE_DIRECTOR, "", "",
-				      &e), -1);
+				      &e),
+				 -1);
 		assert_int_equal(e.status, 422);
 		assert_string_equal(e.field, "comment");
 		assert_int_equal(move((enum report_status)from,
 				      REPORT_BORRADOR, ROLE_GERENTE,
-				      "Falta un evento", "", &e), 0);
+				      "Falta un evento", "", &e),
+				 0);
 	}
 }
 
@@ -181,9 +191,9 @@ static void test_o2_next_statuses_and_trail_roles(void **state)
 	assert_int_equal(
 		report_next_statuses(REPORT_EN_REVISION, ROLE_GERENTE),
 		1u << REPORT_APROBADO_GERENTE | 1u << REPORT_BORRADOR);
-	assert_int_equal(report_next_statuses(REPORT_EN_REVISION,
-					      ROLE_DIRECTOR),
-			 1u << REPORT_BORRADOR);
+	assert_int_equal(
+		report_next_statuses(REPORT_EN_REVISION, ROLE_DIRECTOR),
+		1u << REPORT_BORRADOR);
 	assert_int_equal(report_next_statuses(REPORT_ENVIADO, ALL_ROLES), 0);
 	assert_int_equal(report_next_statuses(REPORT_BORRADOR, ROLE_JEFE), 0);
 	/* Sent back in the role whose approval was awaited. */
@@ -201,17 +211,17 @@ static void test_o1_period_is_ordered_and_at_most_a_year(void **state)
 	struct inop_err e;
 
 	(void)state;
-	assert_int_equal(report_period_check(D(2026, 11, 1), D(2026, 11, 30),
-					     &e), 0);
-	assert_int_equal(report_period_check(D(2026, 11, 1), D(2026, 11, 1),
-					     &e), 0);
-	assert_int_equal(report_period_check(D(2026, 11, 2), D(2026, 11, 1),
-					     &e), -1);
+	assert_int_equal(
+		report_period_check(D(2026, 11, 1), D(2026, 11, 30), &e), 0);
+	assert_int_equal(
+		report_period_check(D(2026, 11, 1), D(2026, 11, 1), &e), 0);
+	assert_int_equal(
+		report_period_check(D(2026, 11, 2), D(2026, 11, 1), &e), -1);
 	assert_string_equal(e.field, "to");
-	assert_int_equal(report_period_check(D(2026, 1, 1), D(2026, 12, 31),
-					     &e), 0);
-	assert_int_equal(report_period_check(D(2026, 1, 1), D(2027, 1, 2),
-					     &e), -1);
+	assert_int_equal(
+		report_period_check(D(2026, 1, 1), D(2026, 12, 31), &e), 0);
+	assert_int_equal(report_period_check(D(2026, 1, 1), D(2027, 1, 2), &e),
+			 -1);
 }
 
 /* ---------- O4: the rows ---------- */
@@ -222,9 +232,8 @@ static struct catalog *catalog_get(void)
 	const struct inop_embedded *json = embed_find("data/catalog.json");
 
 	if (!cat.n)
-		assert_int_equal(catalog_from_json(&cat,
-						   (const char *)json->data),
-				 0);
+		assert_int_equal(
+			catalog_from_json(&cat, (const char *)json->data), 0);
 	return &cat;
 }
 
@@ -482,8 +491,7 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 	(void)e;
 	ev->open = 0;
 	ev->ended_at = ev->started_at + 2 * 3600;
-	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s",
-		 reason);
+	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s", reason);
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "jefe");
 	return 0;
 }
@@ -537,8 +545,10 @@ static int go(struct fixture *f, int64_t id, enum report_status to,
 	      const struct actor *who, const char *comment,
 	      const char *reference, struct inop_err *e)
 {
-	struct report_change c = {.to = to, .comment = comment,
-				  .reference = reference, .sent_on = "",
+	struct report_change c = {.to = to,
+				  .comment = comment,
+				  .reference = reference,
+				  .sent_on = "",
 				  .cat = catalog_get(),
 				  .today = D(2026, 11, 30)};
 	struct report_info after;
@@ -559,8 +569,7 @@ static size_t rows_of(struct fixture *f, int64_t id, struct report_row **rows)
 }
 
 /* O1: closed, reportable, in the period by Lima start day. */
-static void test_o1_report_holds_closed_reportable_events(
-	void **state)
+static void test_o1_report_holds_closed_reportable_events(void **state)
 {
 	struct fixture *f = *state;
 	struct report_info r;
@@ -601,8 +610,8 @@ static void test_o2_frozen_report_does_not_follow_its_events(void **state)
 	id = event_add(f, "RECLAMOS", lima(2026, 11, 5, 9, 0),
 		       "SIN_FLUIDO_ELECTRICO");
 	r = report_new(f, "2026-11-01", "2026-11-30");
-	assert_int_equal(go(f, r.id, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), 0);
+	assert_int_equal(
+		go(f, r.id, REPORT_EN_REVISION, &f->control, "", "", &e), 0);
 	assert_int_equal(store_report_get(f->db, r.id, &after), 1);
 	assert_int_equal(strlen(after.hash), 64);
 	n = rows_of(f, r.id, &before);
@@ -617,12 +626,12 @@ static void test_o2_frozen_report_does_not_follow_its_events(void **state)
 	assert_memory_equal(before, now, sizeof(*now));
 	free(now);
 	/* Sent back, it follows the events again; frozen again, new hash. */
-	assert_int_equal(go(f, r.id, REPORT_BORRADOR, &f->gerente, "Falta",
-			    "", &e), 0);
+	assert_int_equal(
+		go(f, r.id, REPORT_BORRADOR, &f->gerente, "Falta", "", &e), 0);
 	assert_int_equal(rows_of(f, r.id, &now), 2);
 	free(now);
-	assert_int_equal(go(f, r.id, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), 0);
+	assert_int_equal(
+		go(f, r.id, REPORT_EN_REVISION, &f->control, "", "", &e), 0);
 	assert_int_equal(store_report_get(f->db, r.id, &r), 1);
 	assert_string_not_equal(r.hash, after.hash);
 	assert_int_equal(r.n_events, 2);
@@ -643,27 +652,30 @@ static void test_o1_sent_and_frozen_events_are_not_taken_again(void **state)
 	a = report_new(f, "2026-11-01", "2026-11-30");
 	b = report_new(f, "2026-11-05", "2026-11-05");
 	assert_int_equal(b.n_events, 1); /* drafts may overlap */
-	assert_int_equal(go(f, a.id, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), 0);
+	assert_int_equal(
+		go(f, a.id, REPORT_EN_REVISION, &f->control, "", "", &e), 0);
 	/* Under approval in `a`: `b` no longer holds it, nor a new one. */
-	assert_int_equal(go(f, b.id, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), 0);
+	assert_int_equal(
+		go(f, b.id, REPORT_EN_REVISION, &f->control, "", "", &e), 0);
 	assert_int_equal(store_report_get(f->db, b.id, &b), 1);
 	assert_int_equal(b.n_events, 0);
-	assert_int_equal(go(f, a.id, REPORT_APROBADO_GERENTE, &f->gerente, "",
-			    "", &e), 0);
+	assert_int_equal(
+		go(f, a.id, REPORT_APROBADO_GERENTE, &f->gerente, "", "", &e),
+		0);
 	assert_int_equal(go(f, a.id, REPORT_APROBADO_DIRECTOR, &f->director,
-			    "", "", &e), 0);
+			    "", "", &e),
+			 0);
 	assert_int_equal(go(f, a.id, REPORT_ENVIADO, &f->regulatorio, "",
-			    "Carta 1", &e), 0);
+			    "Carta 1", &e),
+			 0);
 	assert_int_equal(store_report_get(f->db, a.id, &a), 1);
 	assert_string_equal(a.sent_on, "2026-11-30");
 	assert_string_equal(a.sent_reference, "Carta 1");
 	c = report_new(f, "2026-11-01", "2026-11-30");
 	assert_int_equal(c.n_events, 0);
 	/* Sent is final. */
-	assert_int_equal(go(f, a.id, REPORT_BORRADOR, &f->gerente, "x", "",
-			    &e), -1);
+	assert_int_equal(
+		go(f, a.id, REPORT_BORRADOR, &f->gerente, "x", "", &e), -1);
 	assert_int_equal(e.status, 409);
 }
 
@@ -675,17 +687,18 @@ static void test_o2_store_refuses_wrong_role_and_order(void **state)
 	struct inop_err e;
 	size_t n;
 
-	assert_int_equal(go(f, r.id, REPORT_EN_REVISION, &f->gerente, "", "",
-			    &e), -1);
+	assert_int_equal(
+		go(f, r.id, REPORT_EN_REVISION, &f->gerente, "", "", &e), -1);
 	assert_int_equal(e.status, 403);
-	assert_int_equal(go(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente, "",
-			    "", &e), -1);
+	assert_int_equal(
+		go(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente, "", "", &e),
+		-1);
 	assert_int_equal(e.status, 409);
-	assert_int_equal(go(f, 9999, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), -1);
+	assert_int_equal(
+		go(f, 9999, REPORT_EN_REVISION, &f->control, "", "", &e), -1);
 	assert_int_equal(e.status, 404);
-	assert_int_equal(go(f, r.id, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), 0);
+	assert_int_equal(
+		go(f, r.id, REPORT_EN_REVISION, &f->control, "", "", &e), 0);
 	assert_int_equal(store_report_trail(f->db, r.id, &trail, &n), 0);
 	assert_int_equal(n, 2); /* built, then sent to review */
 	assert_string_equal(trail[0].from, "");
@@ -719,10 +732,12 @@ static void test_d1_store_calendar_reloads_when_admin_changes_it(void **state)
 	/* The copy taken before stays valid and unchanged. */
 	assert_int_equal(cal_is_business_day(D(2026, 12, 7), c1), 1);
 	store_calendar_release(c1);
-	assert_int_equal(store_extra_day_remove(other, "2026-12-07", &f->admin,
-						11, &e), 0);
-	assert_int_equal(store_extra_day_remove(other, "2026-12-07", &f->admin,
-						11, &e), -1);
+	assert_int_equal(
+		store_extra_day_remove(other, "2026-12-07", &f->admin, 11, &e),
+		0);
+	assert_int_equal(
+		store_extra_day_remove(other, "2026-12-07", &f->admin, 11, &e),
+		-1);
 	assert_int_equal(e.status, 404);
 	assert_int_equal(store_calendar_acquire(f->db, &c3), 0);
 	assert_int_equal(cal_is_business_day(D(2026, 12, 7), c3), 1);
@@ -781,8 +796,10 @@ static int go_mail(struct fixture *f, int64_t id, enum report_status to,
 		   const struct actor *who, const char *comment,
 		   const char *reference)
 {
-	struct report_change c = {.to = to, .comment = comment,
-				  .reference = reference, .sent_on = "",
+	struct report_change c = {.to = to,
+				  .comment = comment,
+				  .reference = reference,
+				  .sent_on = "",
 				  .cat = catalog_get(),
 				  .today = D(2026, 11, 30),
 				  .after = report_mail_transition};
@@ -804,18 +821,22 @@ static void test_n2_report_mails_whoever_acts_next(void **state)
 		  "SIN_FLUIDO_ELECTRICO");
 	r = report_new(f, "2026-11-01", "2026-11-30");
 	assert_int_equal(outbox(f->db, m, 8), 0);
-	assert_int_equal(go_mail(f, r.id, REPORT_EN_REVISION, &f->control, "",
-				 ""), 0);
+	assert_int_equal(
+		go_mail(f, r.id, REPORT_EN_REVISION, &f->control, "", ""), 0);
 	assert_int_equal(go_mail(f, r.id, REPORT_BORRADOR, &f->gerente,
-				 "Falta el sustento", ""), 0);
-	assert_int_equal(go_mail(f, r.id, REPORT_EN_REVISION, &f->control, "",
-				 ""), 0);
-	assert_int_equal(go_mail(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente,
-				 "", ""), 0);
+				 "Falta el sustento", ""),
+			 0);
+	assert_int_equal(
+		go_mail(f, r.id, REPORT_EN_REVISION, &f->control, "", ""), 0);
+	assert_int_equal(
+		go_mail(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente, "", ""),
+		0);
 	assert_int_equal(go_mail(f, r.id, REPORT_APROBADO_DIRECTOR,
-				 &f->director, "", ""), 0);
+				 &f->director, "", ""),
+			 0);
 	assert_int_equal(go_mail(f, r.id, REPORT_ENVIADO, &f->regulatorio, "",
-				 "Carta 9"), 0);
+				 "Carta 9"),
+			 0);
 	assert_int_equal(outbox(f->db, m, 8), 5);
 	assert_string_equal(m[0].trigger, "report.awaiting");
 	assert_string_equal(m[0].to, "gerente@x.pe");
@@ -853,27 +874,30 @@ static void test_n2_report_due_in_one_business_day_mails_once(void **state)
 	mail_setup();
 	/* started 10:00, ended 12:00 of each day */
 	event_add(f, "RECLAMOS", lima(2026, 11, 27, 10, 0),
-		  "SIN_FLUIDO_ELECTRICO");             /* due Wed 2: today */
+		  "SIN_FLUIDO_ELECTRICO"); /* due Wed 2: today */
 	event_add(f, "ALTAS", lima(2026, 11, 30, 10, 0),
-		  "SIN_FLUIDO_ELECTRICO");             /* due Thu 3: in 1 */
+		  "SIN_FLUIDO_ELECTRICO"); /* due Thu 3: in 1 */
 	event_add(f, "BAJAS", lima(2026, 12, 1, 10, 0),
-		  "SIN_FLUIDO_ELECTRICO");             /* due Fri 4: in 2 */
+		  "SIN_FLUIDO_ELECTRICO"); /* due Fri 4: in 2 */
 	event_add(f, "CONSULTAS", lima(2026, 11, 26, 10, 0),
-		  "SIN_FLUIDO_ELECTRICO");             /* due Tue 1: late */
+		  "SIN_FLUIDO_ELECTRICO"); /* due Tue 1: late */
 	event_add(f, "BAJAS", lima(2026, 11, 30, 10, 0),
-		  "ERROR_USUARIO");                    /* not reportable */
+		  "ERROR_USUARIO"); /* not reportable */
 	event_add(f, "CONSULTAS", lima(2026, 11, 28, 10, 0),
-		  "SIN_FLUIDO_ELECTRICO");             /* due today, sent */
+		  "SIN_FLUIDO_ELECTRICO"); /* due today, sent */
 	r = report_new(f, "2026-11-28", "2026-11-28");
 	assert_int_equal(r.n_events, 1);
-	assert_int_equal(go(f, r.id, REPORT_EN_REVISION, &f->control, "", "",
-			    &e), 0);
-	assert_int_equal(go(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente, "",
-			    "", &e), 0);
+	assert_int_equal(
+		go(f, r.id, REPORT_EN_REVISION, &f->control, "", "", &e), 0);
+	assert_int_equal(
+		go(f, r.id, REPORT_APROBADO_GERENTE, &f->gerente, "", "", &e),
+		0);
 	assert_int_equal(go(f, r.id, REPORT_APROBADO_DIRECTOR, &f->director,
-			    "", "", &e), 0);
+			    "", "", &e),
+			 0);
 	assert_int_equal(go(f, r.id, REPORT_ENVIADO, &f->regulatorio, "",
-			    "Carta 3", &e), 0);
+			    "Carta 3", &e),
+			 0);
 	assert_int_equal(run_due(f, NULL, now), 2);
 	/* Again, and from another node: still once per event. */
 	assert_int_equal(db_open(f->path, &other, &e), 0);
@@ -928,8 +952,8 @@ int main(void)
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),
 		cmocka_unit_test_setup_teardown(
-			test_o1_report_holds_closed_reportable_events,
-			setup, teardown),
+			test_o1_report_holds_closed_reportable_events, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_o2_frozen_report_does_not_follow_its_events,
 			setup, teardown),

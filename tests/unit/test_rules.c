@@ -339,8 +339,10 @@ static void expect_close(const struct event *ev, unsigned roles, int jefe,
 			 const char *reason, const char *just, int64_t end,
 			 int status, const char *code)
 {
-	struct rule_ctx ctx = {.roles = roles, .jefe_of_point = jefe,
-			       .point_active = 1, .now = NOW};
+	struct rule_ctx ctx = {.roles = roles,
+			       .jefe_of_point = jefe,
+			       .point_active = 1,
+			       .now = NOW};
 	struct inop_err e = {0};
 	int rc = closure_check(&cat, &ctx, ev, reason, just, end, &e);
 
@@ -432,11 +434,11 @@ static void test_c2_error_usuario_needs_10_char_justification(void **state)
 	valid_event(&ev, &ctx);
 	expect_close(&ev, ROLE_JEFE, 1, "ERROR_USUARIO", "", NOW, 422,
 		     "VALIDATION");
-	expect_close(&ev, ROLE_JEFE, 1, "ERROR_USUARIO", "123456789", NOW,
-		     422, "VALIDATION");
+	expect_close(&ev, ROLE_JEFE, 1, "ERROR_USUARIO", "123456789", NOW, 422,
+		     "VALIDATION");
 	/* Characters, not bytes: nine accented letters are still 9. */
-	expect_close(&ev, ROLE_JEFE, 1, "ERROR_USUARIO", "ááááááááá", NOW,
-		     422, "VALIDATION");
+	expect_close(&ev, ROLE_JEFE, 1, "ERROR_USUARIO", "ááááááááá", NOW, 422,
+		     "VALIDATION");
 	expect_close(&ev, ROLE_JEFE, 1, "ERROR_USUARIO", "1234567890", NOW, 0,
 		     NULL);
 }
@@ -531,26 +533,32 @@ int main(void)
 		cmocka_unit_test(test_r2_not_regulated_request_is_422),
 		cmocka_unit_test(test_r2_request_of_another_type_is_422),
 		cmocka_unit_test(test_r2_no_request_is_422),
-		cmocka_unit_test(test_r3_merge_adds_requests_without_duplicates),
+		cmocka_unit_test(
+			test_r3_merge_adds_requests_without_duplicates),
 		cmocka_unit_test(test_r3_merge_on_closed_event_is_409),
 		cmocka_unit_test(test_r3_merge_checks_r2),
 		cmocka_unit_test(test_r4_sicar_needs_sisact),
 		cmocka_unit_test(test_r4_no_or_unknown_application_is_422),
-		cmocka_unit_test(test_r5_without_attestation_is_not_inoperability),
+		cmocka_unit_test(
+			test_r5_without_attestation_is_not_inoperability),
 		cmocka_unit_test(test_r6_falla_masiva_needs_confirmed_failure),
 		cmocka_unit_test(test_r6_unforeseen_event_needs_its_cause),
 		cmocka_unit_test(test_r7_start_in_the_future_is_422),
 		cmocka_unit_test(test_r7_manual_origin_needs_form_reference),
 		cmocka_unit_test(test_r8_number_format),
-		cmocka_unit_test(test_c1_unforeseen_event_closed_by_point_jefe),
+		cmocka_unit_test(
+			test_c1_unforeseen_event_closed_by_point_jefe),
 		cmocka_unit_test(test_c1_mass_failure_event_closed_by_soporte),
 		cmocka_unit_test(test_c1_prueba_closed_as_error_usuario),
-		cmocka_unit_test(test_c2_reason_not_allowed_for_scenario_is_422),
-		cmocka_unit_test(test_c2_error_usuario_needs_10_char_justification),
+		cmocka_unit_test(
+			test_c2_reason_not_allowed_for_scenario_is_422),
+		cmocka_unit_test(
+			test_c2_error_usuario_needs_10_char_justification),
 		cmocka_unit_test(test_c3_end_before_start_or_future_is_422),
 		cmocka_unit_test(test_c3_closed_event_is_never_closed_again),
 		cmocka_unit_test(test_c4_reportable),
-		cmocka_unit_test(test_o3_report_due_is_end_day_plus_3_business_days),
+		cmocka_unit_test(
+			test_o3_report_due_is_end_day_plus_3_business_days),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -122,28 +122,24 @@ static void test_r8_numbers_are_gapless_per_lima_year(void **state)
 	int64_t t2026, t2027;
 
 	/* 2026-12-31 23:00 Lima is already 2027 in UTC: still 2026. */
-	assert_int_equal(cal_parse_rfc3339("2026-12-31T23:00:00-05:00",
-					   &t2026),
-			 0);
-	assert_int_equal(cal_parse_rfc3339("2027-01-01T00:10:00-05:00",
-					   &t2027),
-			 0);
-	assert_int_equal(register_one(f, "CONSULTAS", "MIGRACION_PLAN", t2026,
-				      &ev, &e),
-			 0);
+	assert_int_equal(
+		cal_parse_rfc3339("2026-12-31T23:00:00-05:00", &t2026), 0);
+	assert_int_equal(
+		cal_parse_rfc3339("2027-01-01T00:10:00-05:00", &t2027), 0);
+	assert_int_equal(
+		register_one(f, "CONSULTAS", "MIGRACION_PLAN", t2026, &ev, &e),
+		0);
 	assert_string_equal(ev.number, "INOP-2026-000001");
 	/* A refused registration (R3) does not consume a number. */
-	assert_int_equal(register_one(f, "CONSULTAS", "CAMBIO_NOMBRE", t2026,
-				      &ev, &e),
-			 -1);
+	assert_int_equal(
+		register_one(f, "CONSULTAS", "CAMBIO_NOMBRE", t2026, &ev, &e),
+		-1);
 	assert_int_equal(e.status, 409);
-	assert_int_equal(register_one(f, "ALTAS", "CONTRATACION", t2026, &ev,
-				      &e),
-			 0);
+	assert_int_equal(
+		register_one(f, "ALTAS", "CONTRATACION", t2026, &ev, &e), 0);
 	assert_string_equal(ev.number, "INOP-2026-000002");
-	assert_int_equal(register_one(f, "BAJAS", "BAJA_SERVICIO", t2027, &ev,
-				      &e),
-			 0);
+	assert_int_equal(
+		register_one(f, "BAJAS", "BAJA_SERVICIO", t2027, &ev, &e), 0);
 	assert_string_equal(ev.number, "INOP-2027-000001");
 }
 
@@ -154,12 +150,12 @@ static void test_r3_one_open_event_per_point_and_procedure(void **state)
 	struct inop_err e;
 	char key[24];
 
-	assert_int_equal(register_one(f, "RECLAMOS", "RECLAMO", 2000000000,
-				      &ev, &e),
-			 0);
-	assert_int_equal(register_one(f, "RECLAMOS", "QUEJA", 2000000000,
-				      &dup, &e),
-			 -1);
+	assert_int_equal(
+		register_one(f, "RECLAMOS", "RECLAMO", 2000000000, &ev, &e),
+		0);
+	assert_int_equal(
+		register_one(f, "RECLAMOS", "QUEJA", 2000000000, &dup, &e),
+		-1);
 	assert_string_equal(e.code, "DUPLICATE_OPEN_EVENT");
 	assert_non_null(strstr(e.message, ev.number));
 	snprintf(key, sizeof(key), "%lld", (long long)ev.id);
@@ -168,9 +164,8 @@ static void test_r3_one_open_event_per_point_and_procedure(void **state)
 					    2000000000, &ev, &e),
 			 0);
 	/* Closed: a new one may be opened. */
-	assert_int_equal(register_one(f, "RECLAMOS", "QUEJA", 2000000000,
-				      &dup, &e),
-			 0);
+	assert_int_equal(
+		register_one(f, "RECLAMOS", "QUEJA", 2000000000, &dup, &e), 0);
 }
 
 static void test_r3_database_refuses_a_second_open_row(void **state)
@@ -184,14 +179,14 @@ static void test_r3_database_refuses_a_second_open_row(void **state)
 				      2000000000, &ev, &e),
 			 0);
 	/* Bypassing the check in C: the unique index still says no. */
-	st = db_prepare(f->db,
-			"INSERT INTO events (number, point_id, procedure, "
-			"requests, applications, scenario, started_at, status, "
-			"origin, registered_at, registered_by, reportable) "
-			"SELECT 'X', point_id, procedure, requests, "
-			"applications, scenario, started_at, 'OPEN', origin, "
-			"registered_at, registered_by, 1 FROM events WHERE "
-			"id = ?");
+	st = db_prepare(
+		f->db, "INSERT INTO events (number, point_id, procedure, "
+		       "requests, applications, scenario, started_at, status, "
+		       "origin, registered_at, registered_by, reportable) "
+		       "SELECT 'X', point_id, procedure, requests, "
+		       "applications, scenario, started_at, 'OPEN', origin, "
+		       "registered_at, registered_by, 1 FROM events WHERE "
+		       "id = ?");
 	assert_non_null(st);
 	db_bind_int(st, 1, ev.id);
 	assert_int_equal(db_step(st), DB_CONSTRAINT);
@@ -214,9 +209,9 @@ static void test_a1_every_change_is_audited_and_chained(void **state)
 	size_t n;
 	char key[24];
 
-	assert_int_equal(register_one(f, "BAJAS", "BAJA_SERVICIO", 2000000000,
-				      &ev, &e),
-			 0);
+	assert_int_equal(
+		register_one(f, "BAJAS", "BAJA_SERVICIO", 2000000000, &ev, &e),
+		0);
 	snprintf(key, sizeof(key), "%lld", (long long)ev.id);
 	assert_int_equal(store_event_change(f->db, key, "event.close",
 					    close_decide, NULL, &f->jefe,
@@ -327,12 +322,15 @@ static void test_migrations_apply_every_missing_version_in_order(void **s)
 		{NULL, NULL, 0}};
 	/* Later 003 lands (another branch merged): it is applied too. */
 	const struct inop_embedded later[] = {
-		first[0], first[1], first[2], first[3],
+		first[0],
+		first[1],
+		first[2],
+		first[3],
 		{"src/store/sql/sqlite/003_three.sql", m3, sizeof(m3) - 1},
 		{NULL, NULL, 0}};
 	const struct inop_embedded twice[] = {
-		first[2], {"src/store/sql/sqlite/001_again.sql", m3,
-			   sizeof(m3) - 1},
+		first[2],
+		{"src/store/sql/sqlite/001_again.sql", m3, sizeof(m3) - 1},
 		{NULL, NULL, 0}};
 	char p[64], versions[64];
 	struct inop_err e;
