@@ -185,6 +185,22 @@ static int lite_bind_text(struct db_stmt *st, int idx, const char *s)
 		       : -1;
 }
 
+static int lite_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	return sqlite3_bind_blob64(STMT(st)->st, idx, n ? p : "", n,
+				   SQLITE_TRANSIENT) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
+static const void *lite_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(STMT(st)->st, col);
+
+	*n = (size_t)sqlite3_column_bytes(STMT(st)->st, col);
+	return p;
+}
+
 static int lite_step(struct db_stmt *st)
 {
 	int rc = lite_map(sqlite3_step(STMT(st)->st));
@@ -268,6 +284,8 @@ static const struct db_ops lite_ops = {
 	.bind_int = lite_bind_int,
 	.bind_text = lite_bind_text,
 	.bind_null = lite_bind_null,
+	.bind_blob = lite_bind_blob,
+	.col_blob = lite_col_blob,
 	.step = lite_step,
 	.col_int = lite_col_int,
 	.col_text = lite_col_text,
