@@ -84,6 +84,11 @@ json_t *user_to_json(const struct user *u);
 
 /* Handlers, one file per resource. */
 void api_healthz(struct req *r);
+void api_imports_create(struct req *r);
+void api_imports_list(struct req *r);
+void api_imports_withdraw(struct req *r);
+void api_imports_audit(struct req *r);
+void api_social_posts_create(struct req *r);
 void api_metrics(struct req *r);
 void api_catalog(struct req *r);
 void api_session_create(struct req *r);

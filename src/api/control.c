@@ -28,6 +28,7 @@ struct eval_buf {
 	struct processes_request req;
 	struct check_facts facts;
 	struct check checks[CHECK_COUNT];
+	struct e34 e34;
 };
 
 /* V1: computes b->checks for b->ev.  0 or -1. */
@@ -87,20 +88,17 @@ void api_events_evaluation(struct req *r)
 		reply_internal(r);
 		goto out;
 	}
+	if (store_evaluation_e34(db, &b->ev, r->now, &b->e34) < 0) {
+		reply_internal(r);
+		goto out;
+	}
 	cal_format_lima(r->now, at);
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:o, s:o, s:n, s:n, s:o, s:o}",
-			     "event", b->ev.number, "evaluated_at", at, "e1",
+		   json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "event",
+			     b->ev.number, "evaluated_at", at, "e1",
 			     e1_json(db, &b->ev, r->now), "e2",
-			     e2_json(&b->ev, r->now), "e3", "e4", "notes",
-			     json_pack("{s:s, s:s}", "e3",
-				       "Impacto en el canal y redes sociales: "
-				       "se calcula con las tipificaciones y "
-				       "publicaciones importadas (aún no "
-				       "disponible)",
-				       "e4",
-				       "Reclamos y LDR: se calcula con los "
-				       "datos importados (aún no disponible)"),
+			     e2_json(&b->ev, r->now), "e3",
+			     e3_to_json(&b->e34), "e4", e4_to_json(&b->e34),
 			     "checks",
 			     checks_to_json(b->checks, CHECK_COUNT)));
 out:

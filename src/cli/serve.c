@@ -48,6 +48,7 @@ int serve_run(const struct config *cfg)
 			     sizeof(app.alertmanager_token)) < 0)
 		return 1;
 	app.session_idle_s = (int64_t)cfg->session_idle_minutes * 60;
+	app.stream_max = (int64_t)cfg->import_max_bytes;
 	db = cli_open_db(cfg);
 	if (!db)
 		return 1;

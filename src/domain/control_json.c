@@ -1,5 +1,6 @@
 #include "domain/control_json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "calendar/cal.h"
@@ -132,4 +133,75 @@ json_t *manual_form_to_json(const struct manual_form *f)
 			    delay >= 0 ? json_integer(delay / 60)
 				       : json_null());
 	return o;
+}
+
+static json_t *day_json(int64_t day)
+{
+	struct cal_date d = cal_from_day_number((int32_t)day);
+	char s[16];
+
+	snprintf(s, sizeof(s), "%04d-%02d-%02d", d.y, d.m, d.d);
+	return json_string(s);
+}
+
+static json_t *count_json(const struct e_series *s, int d)
+{
+	return s->has[d] ? json_integer(s->c[d]) : json_null();
+}
+
+/* {count, previous:[{date, count}], mean, change_pct} into `o`; the
+ * previous days' dates from first_day. */
+static json_t *series_json(json_t *o, const struct e_series *s,
+			   int64_t first_day)
+{
+	json_t *prev = json_array();
+
+	for (int d = 0; d < E_DAYS - 1; d++)
+		json_array_append_new(prev,
+				      json_pack("{s:o, s:o}", "date",
+						day_json(first_day + d),
+						"count", count_json(s, d)));
+	json_object_set_new(o, "count", count_json(s, E_DAYS - 1));
+	json_object_set_new(o, "previous", prev);
+	json_object_set_new(o, "mean",
+			    s->has_mean ? json_real(s->mean) : json_null());
+	json_object_set_new(o, "change_pct",
+			    s->has_change ? json_real(s->change_pct)
+					  : json_null());
+	return o;
+}
+
+static int64_t floor_day(int64_t minute)
+{
+	return minute >= 0 ? minute / 1440 : -((-minute + 1439) / 1440);
+}
+
+json_t *e3_to_json(const struct e34 *e)
+{
+	char from[26], to[26];
+	int64_t first = floor_day(e->lo[0]);
+	json_t *social;
+
+	cal_format_lima(e->lo[E_DAYS - 1] * 60 + 5 * 3600, from);
+	cal_format_lima(e->hi[E_DAYS - 1] * 60 + 5 * 3600, to);
+	social = series_json(json_object(), &e->social, first);
+	json_object_set_new(social, "public",
+			    count_json(&e->social_public, E_DAYS - 1));
+	json_object_set_new(social, "inbox",
+			    count_json(&e->social_inbox, E_DAYS - 1));
+	json_t *o =
+		series_json(json_pack("{s:s, s:s}", "from", from, "to", to),
+			    &e->e3, first);
+	json_object_set_new(o, "social", social);
+	return o;
+}
+
+json_t *e4_to_json(const struct e34 *e)
+{
+	int64_t first = e->day - (E_DAYS - 1);
+
+	return json_pack("{s:o, s:o, s:o}", "date", day_json(e->day),
+			 "complaints",
+			 series_json(json_object(), &e->complaints, first),
+			 "ldr", series_json(json_object(), &e->ldr, first));
 }

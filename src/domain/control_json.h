@@ -24,6 +24,15 @@ json_t *critical_to_json(const struct critical_tx *tx);
  */
 json_t *processes_to_json(const struct processes_request *r, int64_t now);
 
+/*
+ * E3: {from, to, count, previous:[{date, count}], mean, change_pct,
+ * social:{public, inbox, count, previous, mean, change_pct}};
+ * E4: {date, complaints:{count, previous, mean, change_pct}, ldr:{...}}.
+ * A count without data is null, never 0 (I3).
+ */
+json_t *e3_to_json(const struct e34 *e);
+json_t *e4_to_json(const struct e34 *e);
+
 /* V1: [{code, passed, status, detail}] */
 json_t *checks_to_json(const struct check *checks, int n);
 

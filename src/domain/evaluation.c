@@ -4,6 +4,7 @@
  */
 #include "domain/evaluation.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,6 +57,55 @@ void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
 	out->ongoing = ev->open;
 	out->closure_reason =
 		!ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
+}
+
+void evaluation_compare(struct e_series *s)
+{
+	int64_t sum = 0;
+	int n = 0;
+
+	for (int d = 0; d < E_DAYS - 1; d++)
+		if (s->has[d]) {
+			sum += s->c[d];
+			n++;
+		}
+	s->has_mean = n > 0;
+	s->mean = n ? round((double)sum / n * 100) / 100 : 0;
+	s->has_change = n > 0 && s->has[E_DAYS - 1] && sum > 0;
+	s->change_pct =
+		s->has_change
+			? round(((double)s->c[E_DAYS - 1] - (double)sum / n) /
+				((double)sum / n) * 1000) /
+				  10
+			: 0;
+}
+
+/* floor(a / b) for b > 0. */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+#define LIMA_OFFSET (5 * 3600)
+
+void evaluation_e3_windows(const struct event *ev, int64_t now,
+			   int64_t lo[E_DAYS], int64_t hi[E_DAYS])
+{
+	int64_t end = ev->open ? now : ev->ended_at;
+	int64_t a = floor_div(ev->started_at - LIMA_OFFSET, 60);
+	int64_t b = floor_div(end - LIMA_OFFSET + 59, 60);
+
+	if (b < a)
+		b = a;
+	for (int k = 0; k < E_DAYS; k++) {
+		lo[E_DAYS - 1 - k] = a - (int64_t)k * 1440;
+		hi[E_DAYS - 1 - k] = b - (int64_t)k * 1440;
+	}
+}
+
+int32_t evaluation_e4_day(const struct event *ev)
+{
+	return (int32_t)floor_div(ev->started_at - LIMA_OFFSET, 86400);
 }
 
 /* "3 h 05 min", "12 min" */

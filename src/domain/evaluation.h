@@ -45,6 +45,46 @@ struct e2_result {
 };
 void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out);
 
+/*
+ * E3, E4: a count compared with the same count on each of the 7 previous
+ * days.  c[0..6] are the previous days, oldest first, c[7] the event's;
+ * has[k] 0 means "no data of that kind" (shown as null, never 0).  The
+ * mean and the change use only the previous days with data.
+ */
+#define E_DAYS 8
+struct e_series {
+	int64_t c[E_DAYS];
+	int has[E_DAYS];
+	int has_mean;
+	double mean; /* rounded to 2 decimals */
+	int has_change;
+	double change_pct; /* (count - mean) / mean * 100, 1 decimal */
+};
+/* Fills mean and change_pct from c and has. */
+void evaluation_compare(struct e_series *s);
+
+/*
+ * E3: the windows compared, in Lima minutes since 1970-01-01 00:00 Lima,
+ * [lo, hi): w[7] the event's [started_at, ended_at or now) -- from the
+ * minute of started_at to the minute that ends at or after its end --
+ * and w[7 - k] the same clock window k days before.
+ */
+void evaluation_e3_windows(const struct event *ev, int64_t now,
+			   int64_t lo[E_DAYS], int64_t hi[E_DAYS]);
+/* E4: the Lima day number (cal_day_number) of the event's start. */
+int32_t evaluation_e4_day(const struct event *ev);
+
+/* E3 and E4 of one event, as the store gathers them. */
+struct e34 {
+	int64_t lo[E_DAYS], hi[E_DAYS]; /* E3 windows */
+	struct e_series e3;		/* the point's interactions */
+	struct e_series social;		/* posts, both kinds */
+	struct e_series social_public, social_inbox;
+	int32_t day;		    /* E4: the event's Lima start day */
+	struct e_series complaints; /* RECLAMOS interactions + Inop's */
+	struct e_series ldr;
+};
+
 /* V1: the checks shown on every event. */
 enum check_code {
 	CHECK_REGISTERED_BY_JEFE,   /* by a JEFE of the point at the time */

@@ -36,6 +36,7 @@ struct app {
 	int64_t session_idle_s;
 	char alertmanager_token[129]; /* "": the webhook is disabled */
 	http_session_fn session_lookup;
+	int64_t stream_max; /* cap of a ROUTE_STREAM body (import_max_bytes) */
 };
 
 struct req {
@@ -43,7 +44,11 @@ struct req {
 	const char *method;
 	const char *path;
 	const char *param[HTTP_PARAMS_MAX]; /* ":x" segments, in order */
-	json_t *body;	    /* the JSON object of a JSON route, else NULL */
+	json_t *body; /* the JSON object of a JSON route, else NULL */
+	/* A ROUTE_STREAM body: spooled to an unlinked temporary file, read
+	 * from its start; NULL for other routes. */
+	void *upload; /* FILE * */
+	int64_t upload_len;
 	struct actor actor; /* valid when authenticated */
 	int authenticated;
 	char token_hash[65]; /* of the session used, if any */
@@ -65,6 +70,14 @@ enum route_flags {
 	ROUTE_JSON = 1u << 1,	  /* body must be a JSON object */
 	ROUTE_RAW = 1u << 2,	  /* not under /api: no JSON 401 */
 	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
+	/*
+	 * A large body (imports): not held in memory nor capped at
+	 * HTTP_BODY_MAX but spooled, as it arrives, to an unlinked temporary
+	 * file capped at app.stream_max (413 past it); the handler reads
+	 * req.upload.  The spool disappears with the request, so a killed
+	 * server leaves nothing of it.
+	 */
+	ROUTE_STREAM = 1u << 4,
 };
 
 /*

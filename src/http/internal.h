@@ -14,6 +14,10 @@
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large);
 
+/* The flags of the route matching method and path (0: none). */
+unsigned router_flags(const struct route *routes, size_t n, const char *method,
+		      const char *path);
+
 /* A cookie of the request, or NULL. */
 const char *http_cookie(struct req *r, const char *name);
 

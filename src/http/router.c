@@ -141,6 +141,16 @@ static int parse_body(struct req *r, struct buf *body)
 	return 0;
 }
 
+unsigned router_flags(const struct route *routes, size_t n, const char *method,
+		      const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    path_match(routes[i].path, path, NULL))
+			return routes[i].flags;
+	return 0;
+}
+
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large)
 {
@@ -162,7 +172,11 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 	}
 	if (too_large) {
 		fail(r, 413, "BODY_TOO_LARGE", NULL,
-		     "El cuerpo de la solicitud supera el máximo de 1 MiB");
+		     rt->flags & ROUTE_STREAM
+			     ? "El archivo supera el máximo configurado "
+			       "(import_max_bytes)"
+			     : "El cuerpo de la solicitud supera el máximo "
+			       "de 1 MiB");
 		return (int)i;
 	}
 	if (!(rt->flags & ROUTE_PUBLIC) && authenticate(r) < 0)

@@ -25,6 +25,8 @@
 
 struct conn_state {
 	struct buf body;
+	FILE *spool; /* a ROUTE_STREAM body */
+	int64_t spooled;
 	int too_large;
 	struct timespec start;
 };
@@ -77,6 +79,20 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	return ret;
 }
 
+/* Appends a piece of a ROUTE_STREAM body to its spool, within the cap. */
+static void spool(struct server *srv, struct conn_state *cs, const char *data,
+		  size_t n)
+{
+	if (cs->too_large)
+		return;
+	if (cs->spooled + (int64_t)n > srv->app->stream_max ||
+	    fwrite(data, 1, n, cs->spool) != n) {
+		cs->too_large = 1; /* disk full is also refused as too large */
+		return;
+	}
+	cs->spooled += (int64_t)n;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 				 const char *url, const char *method,
 				 const char *version, const char *upload,
@@ -94,9 +110,22 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		if (!cs)
 			return MHD_NO;
 		buf_init(&cs->body, HTTP_BODY_MAX);
+		if (router_flags(srv->routes, srv->n_routes, method, url) &
+		    ROUTE_STREAM) {
+			cs->spool = tmpfile();
+			if (!cs->spool) {
+				free(cs);
+				return MHD_NO;
+			}
+		}
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = cs;
+		return MHD_YES;
+	}
+	if (*upload_size && cs->spool) {
+		spool(srv, cs, upload, *upload_size);
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -114,6 +143,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	r.path = url;
 	r.conn = c;
 	r.now = (int64_t)time(NULL);
+	if (cs->spool && !cs->too_large) {
+		fflush(cs->spool);
+		rewind(cs->spool);
+		r.upload = cs->spool;
+		r.upload_len = cs->spooled;
+	}
 	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
 				cs->too_large);
 	ret = queue(c, &r);
@@ -134,6 +169,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!cs)
 		return;
 	buf_release(&cs->body);
+	if (cs->spool)
+		fclose(cs->spool);
 	free(cs);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);

@@ -526,3 +526,15 @@ int import_add_social(struct import *im, const char *network, int inbox,
 	im->rows += count;
 	return 0;
 }
+
+int import_finish_typed(struct import *im)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	randombytes_buf(h, sizeof(h));
+	sodium_bin2hex(im->sha256, sizeof(im->sha256), h, sizeof(h));
+	if (agg_finish(&im->agg, &im->out) < 0)
+		return -1;
+	day_span(im);
+	return 0;
+}

@@ -119,8 +119,13 @@ void import_series_key(const struct import *im, int32_t s, int64_t *point_id,
  */
 int import_parse_time(const char *s, size_t n, uint32_t *minute);
 
-/* Adds `count` typed-in social posts (not from a file). 0 or -1. */
+/*
+ * Typed-in social posts (not from a file): import_add_social() for each,
+ * then import_finish_typed(), which gives the import a random content
+ * hash (typed posts are never "the same file again").  0 or -1.
+ */
 int import_add_social(struct import *im, const char *network, int inbox,
 		      uint32_t minute, int64_t count);
+int import_finish_typed(struct import *im);
 
 #endif

@@ -16,7 +16,8 @@ enum kind {
 	K_EMAILS,
 	K_LISTEN,
 	K_TLS,
-	K_TOKEN
+	K_TOKEN,
+	K_BYTES /* a long long: bytes, or with a K, M or G suffix */
 };
 
 static const struct {
@@ -51,6 +52,8 @@ static const struct {
 	INT(threads),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
+	{"import_max_bytes", K_BYTES,
+	 offsetof(struct config, import_max_bytes), sizeof(long long)},
 #undef TEXT
 #undef INT
 };
@@ -65,6 +68,7 @@ void config_defaults(struct config *c)
 	c->threads = 4;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
+	c->import_max_bytes = 4LL << 30; /* 4 GiB */
 }
 
 static int find_key(const char *key)
@@ -131,6 +135,47 @@ static int check_value(enum kind kind, const char *v)
 	}
 }
 
+/* "1048576", "512K", "100M", "4G": 1 KiB to 1 TiB. */
+static int set_bytes(long long *out, const char *key, const char *value,
+		     const char *where, char *msg, size_t n)
+{
+	char num[32];
+	size_t len = strlen(value);
+	int64_t v, mult = 1;
+
+	if (len > 0 && len < sizeof(num)) {
+		memcpy(num, value, len + 1);
+		switch (num[len - 1]) {
+		case 'K':
+		case 'k':
+			mult = 1LL << 10;
+			break;
+		case 'M':
+		case 'm':
+			mult = 1LL << 20;
+			break;
+		case 'G':
+		case 'g':
+			mult = 1LL << 30;
+			break;
+		default:
+			break;
+		}
+		if (mult > 1)
+			num[len - 1] = '\0';
+		if (strnum_i64(num, 1, (1LL << 40), &v) == 0 &&
+		    v * mult >= 1024 && v * mult <= (1LL << 40)) {
+			*out = (long long)(v * mult);
+			return 0;
+		}
+	}
+	snprintf(msg, n,
+		 "%s: '%s' must be a size between 1K and 1024G "
+		 "(bytes, or with a K, M or G suffix)",
+		 where, key);
+	return -1;
+}
+
 int config_set(struct config *c, const char *key, const char *value,
 	       const char *where, char *msg, size_t n)
 {
@@ -143,6 +188,9 @@ int config_set(struct config *c, const char *key, const char *value,
 		return -1;
 	}
 	field = (char *)c + keys[i].off;
+	if (keys[i].kind == K_BYTES)
+		return set_bytes((long long *)(void *)field, key, value, where,
+				 msg, n);
 	if (keys[i].kind == K_INT) {
 		if (strnum_i64(value, 1, 100000, &num) < 0) {
 			snprintf(msg, n,

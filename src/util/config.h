@@ -24,7 +24,8 @@ struct config {
 	char procesos_backups[512]; /* V3: who gets escalated requests */
 	int threads;
 	int session_idle_minutes;
-	int smtp_retry_seconds; /* first back-off of the mail sender */
+	int smtp_retry_seconds;	    /* first back-off of the mail sender */
+	long long import_max_bytes; /* cap of one imported file (I1-I3) */
 };
 
 void config_defaults(struct config *c);
