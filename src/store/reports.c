@@ -167,6 +167,22 @@ static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/* E3, E4 from the imported data, as the evaluation endpoint computes it
+ * (an event of a report is closed, so `now` does not change it). */
+static int row_e34(struct members *m, const struct event *ev,
+		   struct report_row *row)
+{
+	struct e34 *e = malloc(sizeof(*e));
+	int rc = -1;
+
+	if (e && store_evaluation_e34(m->db, ev, m->now, e) == 0) {
+		report_row_e34(row, e);
+		rc = 0;
+	}
+	free(e);
+	return rc;
+}
+
 static int members_add(const struct event *ev, void *arg)
 {
 	struct members *m = arg;
@@ -198,6 +214,8 @@ static int members_add(const struct event *ev, void *arg)
 				      &m->rows[m->n]);
 		report_row_critical(&m->rows[m->n], c ? c->total : 0,
 				    c ? c->missing : 0);
+		if (m->db && row_e34(m, ev, &m->rows[m->n]) < 0)
+			return -1;
 	}
 	m->n++;
 	return 0;

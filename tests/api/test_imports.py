@@ -432,6 +432,57 @@ class ImportTest(ApiTest):
         self.assertEqual(self.imports()["total"], before)
 
 
+class ImportReportTest(ApiTest):
+    """O4 with E3/E4: the report's columns carry the imported counts and
+    keep them once frozen, even if the import is withdrawn later."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.control = t.user_client(["CONTROL"])
+
+    evaluation = ImportTest.evaluation
+
+    def test_o4_report_columns_e3_e4_filled_and_frozen(self):
+        cc = t.create_point("CALL_CENTER")["code"]
+        jefe = t.user_client(["JEFE"], [cc])
+        rows = [(lima(day(1), 10, m), cc, "CONSULTAS") for m in range(5)]
+        rows += [(lima(day(1), 11, 0), cc, "RECLAMOS")]
+        text = interactions_csv(rows)
+        imp = upload(self.control, "interactions", text.encode())
+        self.assertStatus(imp, 201)
+        ev = self.register(jefe, event_payload(
+            cc, started_at=t.iso(lima(day(1), 10))))
+        self.close_event(jefe, ev["id"], ended_at=t.iso(lima(day(1), 10,
+                                                             30)))
+        r = self.control.post("/api/v1/reports", {"from": day(1),
+                                                  "to": day(1)})
+        self.assertStatus(r, 201)
+        rep = r.json
+        self.assertIn(ev["number"], rep["events"])
+
+        def row():
+            r = self.control.get("/api/v1/reports/%s/export?format=csv"
+                                 % rep["id"])
+            self.assertStatus(r, 200)
+            for x in csv.DictReader(io.StringIO(r.body.decode("utf-8-sig"))):
+                if ev["number"] in x.values():
+                    return x
+            self.fail("event not in the CSV export")
+        x = row()
+        self.assertTrue(x["E3 Impacto en el canal"].startswith("5; "),
+                        x["E3 Impacto en el canal"])
+        self.assertTrue(x["E4 Reclamos y LDR"].startswith("Reclamos: "),
+                        x["E4 Reclamos y LDR"])
+        r = self.control.post("/api/v1/reports/%s/transition" % rep["id"],
+                              {"to": "EN_REVISION"})
+        self.assertStatus(r, 200)
+        frozen = row()
+        self.assertStatus(self.control.request(
+            "DELETE", "/api/v1/imports/%d" % imp.json["id"]), 200)
+        self.assertEqual(row(), frozen)
+        self.assertIsNone(self.evaluation(ev)["e3"]["count"])
+
+
 class ImportCrashTest(ApiTest):
     """I3: a server killed (SIGKILL) in the middle of an import leaves
     nothing of it.  Its own database and server."""
