@@ -106,6 +106,7 @@ void api_events_close(struct req *r);
 void api_events_annotate(struct req *r);
 void api_events_audit(struct req *r);
 void api_events_evaluation(struct req *r);
+void api_events_impact(struct req *r);
 void api_control_events(struct req *r);
 void api_events_alerts_create(struct req *r);
 void api_events_alerts_list(struct req *r);

@@ -13,11 +13,14 @@
 #include "domain/event_json.h"
 #include "domain/processes.h"
 #include "mail/notify.h"
+#include "render/chart.h"
 #include "store/control.h"
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/processes.h"
 #include "store/store.h"
+#include "util/buf.h"
+#include "util/str.h"
 
 #define LIST_LIMIT_DEFAULT 50
 #define LIST_LIMIT_MAX	   500
@@ -102,6 +105,45 @@ void api_events_evaluation(struct req *r)
 			     "checks",
 			     checks_to_json(b->checks, CHECK_COUNT)));
 out:
+	free(b);
+}
+
+/* GET /events/{id}/impact.svg: the impact chart (render/chart.c). */
+void api_events_impact(struct req *r)
+{
+	struct eval_buf *b = malloc(sizeof(*b));
+	struct impact_chart *c = malloc(sizeof(*c));
+	struct db *db = api_db(r);
+	const struct cat_item *it;
+	struct buf out;
+	char *data;
+	size_t len;
+
+	buf_init(&out, 16u << 20);
+	if (!b || !c || !db) {
+		if (db)
+			reply_internal(r);
+		goto out;
+	}
+	if (api_event_load(r, db, &b->ev) < 0)
+		goto out;
+	if (store_evaluation_impact(db, &b->ev, r->now, c) < 0) {
+		reply_internal(r);
+		goto out;
+	}
+	it = catalog_find(&r->app->catalog, "procedure", NULL,
+			  b->ev.procedure);
+	if (it)
+		str_copy(c->procedure, sizeof(c->procedure), it->name);
+	if (chart_impact_svg(c, &out) < 0) {
+		reply_internal(r);
+		goto out;
+	}
+	data = buf_detach(&out, &len);
+	reply_bytes(r, 200, "image/svg+xml", data, len);
+out:
+	buf_release(&out);
+	free(c);
 	free(b);
 }
 

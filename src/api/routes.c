@@ -35,6 +35,7 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/events/:id/evaluation", api_events_evaluation, ANY,
 	 0},
 	{"GET", "/api/v1/events/:id/control", api_events_control, ANY, 0},
+	{"GET", "/api/v1/events/:id/impact.svg", api_events_impact, ANY, 0},
 	/* Data brought in (I1-I3): the kind's own role is checked inside */
 	{"POST", "/api/v1/imports/:kind", api_imports_create,
 	 ROLE_CONTROL | ROLE_ONLINE, ROUTE_STREAM},

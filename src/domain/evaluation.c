@@ -108,6 +108,41 @@ int32_t evaluation_e4_day(const struct event *ev)
 	return (int32_t)floor_div(ev->started_at - LIMA_OFFSET, 86400);
 }
 
+void evaluation_impact(const struct event *ev, int64_t now,
+		       const uint32_t *counts, const int has[E_DAYS],
+		       struct impact_chart *c)
+{
+	int64_t lo[E_DAYS], hi[E_DAYS], base;
+	int32_t day = evaluation_e4_day(ev);
+
+	memset(c->day, 0, sizeof(c->day));
+	memset(c->mean, 0, sizeof(c->mean));
+	c->has_day = has[E_DAYS - 1];
+	c->mean_days = 0;
+	for (int d = 0; d < E_DAYS; d++) {
+		if (!has[d])
+			continue;
+		if (d < E_DAYS - 1)
+			c->mean_days++;
+		for (int m = 0; m < 1440; m++) {
+			double v = counts[d * 1440 + m];
+
+			if (d == E_DAYS - 1)
+				c->day[m / 15] += v;
+			else
+				c->mean[m / 15] += v;
+		}
+	}
+	for (int b = 0; c->mean_days && b < IMPACT_BUCKETS; b++)
+		c->mean[b] /= c->mean_days;
+	evaluation_e3_windows(ev, now, lo, hi);
+	base = (int64_t)day * 1440;
+	c->span_lo = (int)(lo[E_DAYS - 1] - base);
+	c->span_hi = hi[E_DAYS - 1] - base > 1440
+			     ? 1440
+			     : (int)(hi[E_DAYS - 1] - base);
+}
+
 /* "3 h 05 min", "12 min" */
 static void span_text(int64_t s, char *out, size_t n)
 {

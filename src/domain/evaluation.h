@@ -85,6 +85,32 @@ struct e34 {
 	struct e_series ldr;
 };
 
+/*
+ * The impact chart (API.md impact.svg, the PDF annex): the point's
+ * interactions of the event's procedure type per 15 minutes over the
+ * event's Lima start day, against the mean of the 7 previous days with
+ * data, the event's span marked.
+ */
+#define IMPACT_BUCKETS 96
+struct impact_chart {
+	char number[24];
+	char point[48];
+	char procedure[192]; /* display name */
+	char date[11];	     /* the event's Lima day, YYYY-MM-DD */
+	int has_day;	     /* the day has imported data */
+	int mean_days;	     /* previous days with data (0: no mean) */
+	double day[IMPACT_BUCKETS];
+	double mean[IMPACT_BUCKETS];
+	int span_lo, span_hi; /* minutes of the day [0, 1440] */
+};
+/*
+ * Fills `c` from counts[d * 1440 + minute] of the days e4_day - 7 ..
+ * e4_day (has[d] as store_series_days gives them).
+ */
+void evaluation_impact(const struct event *ev, int64_t now,
+		       const uint32_t *counts, const int has[E_DAYS],
+		       struct impact_chart *c);
+
 /* V1: the checks shown on every event. */
 enum check_code {
 	CHECK_REGISTERED_BY_JEFE,   /* by a JEFE of the point at the time */

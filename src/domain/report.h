@@ -194,6 +194,9 @@ struct report_doc {
 	size_t n_rows;
 	const struct report_step *trail;
 	size_t n_trail;
+	/* The PDF's annex: each event's impact chart (NULL: no annex). */
+	const struct impact_chart *charts;
+	size_t n_charts;
 };
 
 /*

@@ -1,6 +1,10 @@
 #include "store/evaluation.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "calendar/cal.h"
+#include "util/str.h"
 
 #include "domain/roles.h"
 #include "store/imports.h"
@@ -121,4 +125,27 @@ int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
 	evaluation_compare(&out->complaints);
 	evaluation_compare(&out->ldr);
 	return 0;
+}
+
+int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
+			    struct impact_chart *c)
+{
+	int32_t day = evaluation_e4_day(ev);
+	uint32_t *counts = malloc(E_DAYS * 1440 * sizeof(*counts));
+	int has[E_DAYS];
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (counts &&
+	    store_series_days(db, 'I', ev->point.id, ev->procedure,
+			      day - (E_DAYS - 1), E_DAYS, counts, has) == 0) {
+		evaluation_impact(ev, now, counts, has, c);
+		str_copy(c->number, sizeof(c->number), ev->number);
+		str_copy(c->point, sizeof(c->point), ev->point.code);
+		str_copy(c->procedure, sizeof(c->procedure), ev->procedure);
+		cal_format_date(cal_from_day_number(day), c->date);
+		rc = 0;
+	}
+	free(counts);
+	return rc;
 }

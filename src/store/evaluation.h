@@ -30,4 +30,11 @@ int store_failing_bind(struct db_stmt *st, int i, int check, int64_t now);
 int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
 			 struct e34 *out);
 
+/*
+ * The impact chart of `ev` (evaluation_impact) from the imports in
+ * force; c->procedure is the code (the caller may put the name).  0/-1.
+ */
+int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
+			    struct impact_chart *c);
+
 #endif

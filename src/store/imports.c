@@ -434,6 +434,55 @@ int store_series_windows(struct db *db, char kind, int64_t point_id,
 	return rc == DB_DONE ? 0 : -1;
 }
 
+int store_series_days(struct db *db, char kind, int64_t point_id,
+		      const char *code, int32_t first_day, int days,
+		      uint32_t *counts, int *has)
+{
+	struct db_stmt *st;
+	int64_t lo[64], hi[64];
+	char k[2] = {kind, '\0'};
+	int rc;
+
+	if (days < 1 || days > 64)
+		return -1;
+	memset(counts, 0, (size_t)days * 1440 * sizeof(*counts));
+	for (int d = 0; d < days; d++) {
+		has[d] = 0;
+		lo[d] = (int64_t)(first_day + d) * 1440;
+		hi[d] = lo[d] + 1440;
+	}
+	if (mark_days(db, kind, first_day, first_day + days - 1, lo, hi, days,
+		      has) < 0)
+		return -1;
+	st = db_prepare(
+		db,
+		"SELECT s.day, s.minutes FROM series_days s JOIN imports i "
+		"ON i.id = s.import_id AND i.withdrawn_at IS NULL WHERE "
+		"s.kind = ? AND s.point_id = ? AND (? = '' OR s.code = ?) "
+		"AND s.day BETWEEN ? AND ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, k);
+	db_bind_int(st, 2, point_id);
+	db_bind_text(st, 3, code ? code : "");
+	db_bind_text(st, 4, code ? code : "");
+	db_bind_int(st, 5, first_day);
+	db_bind_int(st, 6, first_day + days - 1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t d = db_col_int(st, 0) - first_day;
+		size_t len;
+		const void *p = db_col_blob(st, 1, &len);
+
+		if (d >= 0 && d < days &&
+		    series_decode(p, len, counts + d * 1440) < 0) {
+			rc = DB_FAIL;
+			break;
+		}
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 int store_day_totals(struct db *db, char kind, const char *code,
 		     int32_t first_day, int days, int64_t *counts, int *has)
 {

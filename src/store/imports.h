@@ -51,6 +51,15 @@ int store_series_windows(struct db *db, char kind, int64_t point_id,
 			 const int64_t *hi, int n, int64_t *counts, int *has);
 
 /*
+ * The impact chart: the minute counts of one series on each of the
+ * `days` Lima days from first_day, into counts[d * 1440 + minute]
+ * (zeroed first), has[d] as above.  0 or -1.
+ */
+int store_series_days(struct db *db, char kind, int64_t point_id,
+		      const char *code, int32_t first_day, int days,
+		      uint32_t *counts, int *has);
+
+/*
  * E4: the day totals of kind/code for the `days` Lima days from
  * first_day, with has[] as above.  0 or -1.
  */

@@ -295,6 +295,19 @@ class ImportTest(ApiTest):
         self.assertAlmostEqual(e3["mean"], m, places=2)
         self.assertAlmostEqual(e3["change_pct"], ch, places=1)
         self.assertEqual(e3["from"], day(14) + "T10:07:00-05:00")
+        # the impact chart of the same event
+        r = self.control.get("/api/v1/events/%s/impact.svg" % ev["id"])
+        self.assertStatus(r, 200)
+        self.assertTrue(r.header("Content-Type").startswith(
+            "image/svg+xml"))
+        self.assertIn(b"<svg", r.body)
+        self.assertIn(b'width="720"', r.body)
+        if os.environ.get("INOP_TEST_KEEP_CHART"):
+            with open(os.environ["INOP_TEST_KEEP_CHART"], "wb") as f:
+                f.write(r.body)
+        other = t.user_client(["JEFE"], [t.create_point()["code"]])
+        self.assertError(other.get("/api/v1/events/%s/impact.svg"
+                                   % ev["id"]), 403)
 
     def test_e3_day_without_data_is_null_not_zero(self):
         p = self.points[3]
@@ -477,6 +490,14 @@ class ImportReportTest(ApiTest):
                               {"to": "EN_REVISION"})
         self.assertStatus(r, 200)
         frozen = row()
+        r = self.control.get("/api/v1/reports/%s/export?format=pdf"
+                             % rep["id"])
+        self.assertStatus(r, 200)
+        p = subprocess.run(["pdftotext", "-", "-"], input=r.body,
+                           capture_output=True, timeout=60)
+        text = p.stdout.decode()
+        self.assertIn("Anexo: impacto en el canal por evento", text)
+        self.assertIn("cada 15 minutos", text)
         self.assertStatus(self.control.request(
             "DELETE", "/api/v1/imports/%d" % imp.json["id"]), 200)
         self.assertEqual(row(), frozen)
