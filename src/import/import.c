@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+#include <sodium.h>
+
 #include "calendar/cal.h"
 
 #define ZCHUNK (256u * 1024)
@@ -42,9 +45,11 @@ const char *import_type_name(int t)
 
 int import_type_index(const char *s, size_t n)
 {
+	static const uint8_t len[IMPORT_TYPES] = {8, 5, 5, 9};
+
 	for (int i = 0; i < IMPORT_TYPES; i++)
-		if (strlen(type_names[i]) == n &&
-		    strncasecmp(s, type_names[i], n) == 0)
+		if (len[i] == n && (memcmp(s, type_names[i], n) == 0 ||
+				    strncasecmp(s, type_names[i], n) == 0))
 			return i;
 	return -1;
 }
@@ -64,12 +69,14 @@ static int build_hash(struct import *im)
 	while (im->hash_cap < im->n_points * 2)
 		im->hash_cap *= 2;
 	im->hash = calloc(im->hash_cap, sizeof(*im->hash));
-	if (!im->hash)
+	im->code_len = malloc(im->n_points ? im->n_points : 1);
+	if (!im->hash || !im->code_len)
 		return -1;
 	for (size_t i = 0; i < im->n_points; i++) {
 		const char *c = im->points[i].code;
 		size_t h = fnv(c, strlen(c)) & (im->hash_cap - 1);
 
+		im->code_len[i] = (uint8_t)strlen(c);
 		while (im->hash[h])
 			h = (h + 1) & (im->hash_cap - 1);
 		im->hash[h] = (uint32_t)i + 1;
@@ -82,10 +89,11 @@ static int find_point(const struct import *im, const char *s, size_t n)
 	size_t h = fnv(s, n) & (im->hash_cap - 1);
 
 	while (im->hash[h]) {
-		const char *c = im->points[im->hash[h] - 1].code;
+		uint32_t i = im->hash[h] - 1;
 
-		if (strlen(c) == n && memcmp(c, s, n) == 0)
-			return (int)im->hash[h] - 1;
+		if (im->code_len[i] == n &&
+		    memcmp(im->points[i].code, s, n) == 0)
+			return (int)i;
 		h = (h + 1) & (im->hash_cap - 1);
 	}
 	return -1;
@@ -365,13 +373,15 @@ int import_init(struct import *im, enum import_kind kind,
 	im->day_max = INT32_MIN;
 	csv_init(&im->csv, on_row, im);
 	agg_init(&im->agg);
-	crypto_hash_sha256_init(&im->sha);
+	im->sha = EVP_MD_CTX_new();
+	if (!im->sha || EVP_DigestInit_ex(im->sha, EVP_sha256(), NULL) != 1)
+		return -1;
 	return build_hash(im);
 }
 
 static int feed_plain(struct import *im, const void *buf, size_t len)
 {
-	crypto_hash_sha256_update(&im->sha, buf, len);
+	EVP_DigestUpdate(im->sha, buf, len);
 	if (im->fatal || im->oom)
 		return im->oom ? -1 : 0;
 	if (csv_feed(&im->csv, buf, len) < 0 && !im->fatal) {
@@ -459,7 +469,8 @@ static void day_span(struct import *im)
 
 int import_finish(struct import *im)
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hlen = 0;
 
 	if (im->gz == 1 && !im->z_end && !im->fatal)
 		gz_fail(im);
@@ -471,8 +482,8 @@ int import_finish(struct import *im)
 		bad(im, 2, "El archivo no tiene filas de datos");
 	if (im->bad_rows)
 		return 1;
-	crypto_hash_sha256_final(&im->sha, h);
-	sodium_bin2hex(im->sha256, sizeof(im->sha256), h, sizeof(h));
+	EVP_DigestFinal_ex(im->sha, h, &hlen);
+	sodium_bin2hex(im->sha256, sizeof(im->sha256), h, hlen);
 	if (agg_finish(&im->agg, &im->out) < 0)
 		return -1;
 	day_span(im);
@@ -488,6 +499,10 @@ void import_release(struct import *im)
 		inflateEnd(&im->z);
 	free(im->zbuf);
 	free(im->hash);
+	free(im->code_len);
+	im->code_len = NULL;
+	EVP_MD_CTX_free(im->sha);
+	im->sha = NULL;
 	im->hash = NULL;
 	im->zbuf = NULL;
 	im->z_open = 0;
@@ -529,7 +544,7 @@ int import_add_social(struct import *im, const char *network, int inbox,
 
 int import_finish_typed(struct import *im)
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char h[32];
 
 	randombytes_buf(h, sizeof(h));
 	sodium_bin2hex(im->sha256, sizeof(im->sha256), h, sizeof(h));

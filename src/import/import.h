@@ -1,6 +1,5 @@
 #ifndef INOP_IMPORT_IMPORT_H
 #define INOP_IMPORT_IMPORT_H
-#include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <zlib.h>
@@ -46,7 +45,8 @@ struct import {
 	enum import_kind kind;
 	const struct import_point *points;
 	size_t n_points;
-	uint32_t *hash; /* point index + 1, open addressing */
+	uint32_t *hash;	   /* point index + 1, open addressing */
+	uint8_t *code_len; /* strlen of each point's code */
 	size_t hash_cap;
 	char networks[IMPORT_NETWORKS_MAX][33];
 	int n_networks;
@@ -59,7 +59,8 @@ struct import {
 	int z_open, z_end;
 	z_stream z;
 	unsigned char *zbuf;
-	crypto_hash_sha256_state sha;
+	struct evp_md_ctx_st *sha; /* SHA-256 (OpenSSL: SHA-NI where the CPU
+				    * has it, 5x libsodium's portable code) */
 	char sha256[65];
 
 	int header_seen;

@@ -179,12 +179,37 @@ static int out_grow(struct agg_out *o, size_t need_bytes, size_t *cap_bytes,
 	return 0;
 }
 
+/*
+ * Encodes one day's sorted minutes straight from the run of rows (no
+ * 1,440-minute array): as series_encode() would.  Returns the length.
+ */
+static size_t encode_run(const uint32_t *v, size_t n, unsigned char *out,
+			 size_t cap)
+{
+	size_t pos = 0, i = 0;
+	int prev = -1;
+
+	while (i < n) {
+		int m = (int)(v[i] % SERIES_DAY_MINUTES);
+		uint64_t c = 0, gap = (uint64_t)(m - prev - 1);
+
+		while (i < n && (int)(v[i] % SERIES_DAY_MINUTES) == m) {
+			c++;
+			i++;
+		}
+		pos = put_varint(out, pos, cap, (gap << 1) | (c > 1 ? 1 : 0));
+		if (c > 1)
+			pos = put_varint(out, pos, cap, c - 2);
+		prev = m;
+	}
+	return pos;
+}
+
 /* Encodes the sorted minutes of one series, a chunk per day. */
 static int finish_series(int32_t series, const uint32_t *v, size_t n,
 			 struct agg_out *o, size_t *cap_bytes,
 			 size_t *cap_chunks)
 {
-	static __thread uint32_t counts[SERIES_DAY_MINUTES];
 	size_t i = 0;
 
 	while (i < n) {
@@ -192,9 +217,8 @@ static int finish_series(int32_t series, const uint32_t *v, size_t n,
 		struct agg_chunk *ch;
 		size_t start = i;
 
-		memset(counts, 0, sizeof(counts));
 		while (i < n && v[i] / SERIES_DAY_MINUTES == day)
-			counts[v[i++] % SERIES_DAY_MINUTES]++;
+			i++;
 		/* at most 1 + 10 bytes per busy minute */
 		if (out_grow(o, (i - start) * 11 + 16, cap_bytes, cap_chunks) <
 		    0)
@@ -204,8 +228,8 @@ static int finish_series(int32_t series, const uint32_t *v, size_t n,
 		ch->day = (int32_t)day;
 		ch->total = (int64_t)(i - start);
 		ch->off = o->len;
-		ch->len = series_encode(counts, o->bytes + o->len,
-					(i - start) * 11 + 16);
+		ch->len = encode_run(v + start, i - start, o->bytes + o->len,
+				     (i - start) * 11 + 16);
 		o->len += ch->len;
 	}
 	return 0;
