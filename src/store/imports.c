@@ -145,8 +145,11 @@ static int insert_import(struct db *db, struct save_job *j,
 	if (rc == DB_ROW)
 		r->id = db_col_int(st, 0);
 	db_reset(st);
-	if (rc == DB_CONSTRAINT)
-		return already(db, j, err);
+	if (rc == DB_CONSTRAINT) /* the same content committed meanwhile by
+				   another node: PostgreSQL allows no query
+				   here, store_import_save() looks it up */
+		return err_set(err, 409, "ALREADY_IMPORTED", NULL,
+			       "Este contenido ya fue importado");
 	return rc == DB_ROW ? 0 : store_body_fail(db, err);
 }
 
@@ -275,7 +278,14 @@ int store_import_save(struct db *db, const struct import *im,
 	out->first_day = im->day_min;
 	out->last_day = im->day_max;
 	out->imported_at = now;
-	return store_write(db, save_body, &j, err);
+	if (store_write(db, save_body, &j, err) == 0)
+		return 0;
+	if (err->status == 409 && out->id == 0 &&
+	    store_import_by_sha(db, out->kind, out->sha256, out) == 1)
+		err_set(err, 409, "ALREADY_IMPORTED", NULL,
+			"Este contenido ya fue importado (importación %lld)",
+			(long long)out->id);
+	return -1;
 }
 
 struct withdraw_job {
