@@ -37,8 +37,10 @@ struct eval_buf {
 /* V1: computes b->checks for b->ev.  0 or -1. */
 static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 {
-	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0)
+	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0 ||
+	    store_evaluation_e34(db, &b->ev, r->now, &b->e34) < 0)
 		return -1;
+	b->facts.impact = &b->e34;
 	evaluation_checks(&r->app->catalog, &b->ev, &b->facts, r->now,
 			  b->checks);
 	return 0;
@@ -88,10 +90,6 @@ void api_events_evaluation(struct req *r)
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
 	if (compute_checks(db, r, b) < 0) {
-		reply_internal(r);
-		goto out;
-	}
-	if (store_evaluation_e34(db, &b->ev, r->now, &b->e34) < 0) {
 		reply_internal(r);
 		goto out;
 	}

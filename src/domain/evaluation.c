@@ -289,6 +289,49 @@ static void check_processes(const struct event *ev,
 		SET(c, CHECK_FAIL, "Falta solicitar el dictamen de Procesos");
 }
 
+static int not_reported(const struct event *ev)
+{
+	return is(ev->scenario, "PRUEBA") || ev->ruled_out ||
+	       is(ev->closure_reason, "ERROR_USUARIO") ||
+	       is(ev->closure_reason, "INTERMITENCIA");
+}
+
+/* "12 (media 8.50, +41.2 %)" or "sin datos". */
+static void series_brief(const struct e_series *s, char *out, size_t n)
+{
+	if (!s->has[E_DAYS - 1])
+		snprintf(out, n, "sin datos");
+	else if (!s->has_change)
+		snprintf(out, n, "%lld", (long long)s->c[E_DAYS - 1]);
+	else
+		snprintf(out, n, "%lld (media %.2f; %+.1f %%)",
+			 (long long)s->c[E_DAYS - 1], s->mean, s->change_pct);
+}
+
+static void check_impact(const struct event *ev, const struct check_facts *f,
+			 struct check *c)
+{
+	const struct e34 *e = f->impact;
+	char a[64], b[64], d[64];
+
+	if (not_reported(ev)) {
+		SET(c, CHECK_NA,
+		    "No se reporta: no requiere datos de impacto");
+		return;
+	}
+	if (!e || !e->e3.has[E_DAYS - 1]) {
+		SET(c, CHECK_PENDING,
+		    "Faltan las tipificaciones importadas del día del evento: "
+		    "E3 y E4 quedan «sin datos»");
+		return;
+	}
+	series_brief(&e->e3, a, sizeof(a));
+	series_brief(&e->complaints, b, sizeof(b));
+	series_brief(&e->ldr, d, sizeof(d));
+	SET(c, CHECK_OK, "Interacciones del punto: %s; reclamos: %s; LDR: %s",
+	    a, b, d);
+}
+
 void evaluation_checks(const struct catalog *cat, const struct event *ev,
 		       const struct check_facts *facts, int64_t now,
 		       struct check out[CHECK_COUNT])
@@ -300,14 +343,15 @@ void evaluation_checks(const struct catalog *cat, const struct event *ev,
 	check_error_or_test(ev, &out[CHECK_NOT_ERROR_OR_TEST]);
 	check_critical(ev, facts, &out[CHECK_CRITICAL_REGULARISED]);
 	check_processes(ev, facts, now, &out[CHECK_PROCESOS_RULING]);
+	check_impact(ev, facts, &out[CHECK_IMPACT_DATA]);
 }
 
 const char *check_code_name(enum check_code c)
 {
 	static const char *const names[CHECK_COUNT] = {
 		"REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS",
-		"NOT_ERROR_OR_TEST", "CRITICAL_REGULARISED",
-		"PROCESOS_RULING"};
+		"NOT_ERROR_OR_TEST",  "CRITICAL_REGULARISED",
+		"PROCESOS_RULING",    "IMPACT_DATA"};
 
 	return c < CHECK_COUNT ? names[c] : "";
 }

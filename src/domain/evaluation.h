@@ -118,6 +118,9 @@ enum check_code {
 	CHECK_NOT_ERROR_OR_TEST,    /* not a mistake (ERROR_USUARIO) or test */
 	CHECK_CRITICAL_REGULARISED, /* every critical tx has a system ref */
 	CHECK_PROCESOS_RULING,	    /* the Procesos ruling, where required */
+	CHECK_IMPACT_DATA,	    /* E3/E4: the event's day has imported
+				       interactions (never FALLA: PENDIENTE
+				       until Control imports them) */
 	CHECK_COUNT
 };
 
@@ -134,6 +137,7 @@ struct check {
 	char detail[512]; /* Spanish */
 };
 
+struct e34;
 /* What the checks need beyond the event itself. */
 struct check_facts {
 	int registrant_jefe_of_point; /* holds JEFE and is assigned to it */
@@ -141,6 +145,9 @@ struct check_facts {
 	int critical_missing; /* without a system reference */
 	/* The Procesos request, NULL when none was made. */
 	const struct processes_request *processes;
+	/* E3/E4 from the imports (store_evaluation_e34); NULL: not
+	 * gathered, the impact check is then PENDIENTE. */
+	const struct e34 *impact;
 };
 
 /*

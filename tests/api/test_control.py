@@ -9,7 +9,7 @@ from inoptest import ApiTest, admin, event_payload, iso, now
 
 CHECK_CODES = ["REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS",
                "NOT_ERROR_OR_TEST", "CRITICAL_REGULARISED",
-               "PROCESOS_RULING"]
+               "PROCESOS_RULING", "IMPACT_DATA"]
 CHECK_STATUSES = {"OK", "FALLA", "PENDIENTE", "NO_APLICA"}
 
 
