@@ -424,16 +424,15 @@ int store_series_windows(struct db *db, char kind, int64_t point_id,
 		db,
 		"SELECT s.day, s.minutes FROM series_days s JOIN imports i "
 		"ON i.id = s.import_id AND i.withdrawn_at IS NULL WHERE "
-		"s.kind = ? AND s.point_id = ? AND (? = '' OR s.code = ?) "
-		"AND s.day BETWEEN ? AND ?");
+		"s.kind = ? AND s.point_id = ? AND s.code = ? AND s.day "
+		"BETWEEN ? AND ?");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, k);
 	db_bind_int(st, 2, point_id);
-	db_bind_text(st, 3, code ? code : "");
-	db_bind_text(st, 4, code ? code : "");
-	db_bind_int(st, 5, d0);
-	db_bind_int(st, 6, d1);
+	db_bind_text(st, 3, code);
+	db_bind_int(st, 4, d0);
+	db_bind_int(st, 5, d1);
 	while ((rc = db_step(st)) == DB_ROW) {
 		size_t len;
 		const void *p = db_col_blob(st, 1, &len);
@@ -468,16 +467,15 @@ int store_series_days(struct db *db, char kind, int64_t point_id,
 		db,
 		"SELECT s.day, s.minutes FROM series_days s JOIN imports i "
 		"ON i.id = s.import_id AND i.withdrawn_at IS NULL WHERE "
-		"s.kind = ? AND s.point_id = ? AND (? = '' OR s.code = ?) "
-		"AND s.day BETWEEN ? AND ?");
+		"s.kind = ? AND s.point_id = ? AND s.code = ? AND s.day "
+		"BETWEEN ? AND ?");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, k);
 	db_bind_int(st, 2, point_id);
-	db_bind_text(st, 3, code ? code : "");
-	db_bind_text(st, 4, code ? code : "");
-	db_bind_int(st, 5, first_day);
-	db_bind_int(st, 6, first_day + days - 1);
+	db_bind_text(st, 3, code);
+	db_bind_int(st, 4, first_day);
+	db_bind_int(st, 5, first_day + days - 1);
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t d = db_col_int(st, 0) - first_day;
 		size_t len;

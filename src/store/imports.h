@@ -41,10 +41,11 @@ int store_import_withdraw(struct db *db, int64_t id, const char *actor,
 
 /*
  * E3: the counts of one series kind ('I', 'S', 'L') in n windows of Lima
- * minutes [lo[k], hi[k]), summed over the imports in force (code NULL:
- * every code).  has[k] is 1 when some import in force has data of that
- * kind on a day the window touches (else counts[k] is 0 and means "no
- * data", not zero).  point_id 0 with kind 'S'.  0 or -1.
+ * minutes [lo[k], hi[k]), summed over the imports in force (code: the
+ * procedure type, PUBLICO or INBOX, "" for ldr -- always given, so that
+ * the primary key finds the rows directly).  has[k] is 1 when some import in
+ * force has data of that kind on a day the window touches (else counts[k] is 0
+ * and means "no data", not zero).  point_id 0 with kind 'S'.  0 or -1.
  */
 int store_series_windows(struct db *db, char kind, int64_t point_id,
 			 const char *code, const int64_t *lo,
