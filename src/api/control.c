@@ -19,9 +19,6 @@
 #include "store/processes.h"
 #include "store/store.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
 /* What one event's evaluation needs: large, so it lives on the heap. */
 struct eval_buf {
 	struct event ev;
@@ -245,32 +242,24 @@ static int decide_alert(struct db *db, struct event *ev, void *arg,
 
 void api_events_alerts_create(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct alert_change *c = calloc(1, sizeof(*c));
+	struct alert_change *c = api_alloc(r, sizeof(*c));
+	struct db *db = c ? api_db(r) : NULL;
 	struct inop_err e;
-	struct db *db = api_db(r);
 
-	if (!ev || !c || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
+	if (!db)
+		return;
 	c->r = r;
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
 	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, c->a.text,
 		      sizeof(c->a.text), &e) < 0 ||
 	    (blank(c->a.text) &&
-	     err_validation(&e, "text", "Describa el error operativo") < 0) ||
-	    store_event_change(db, r->param[0], NULL, decide_alert, c,
-			       &r->actor, r->now, ev, &e) < 0) {
-		reply_error(r, &e);
-		goto out;
+	     err_validation(&e, "text", "Describa el error operativo") < 0)) {
+		/* The event's 404/403 come first, as for every change. */
+		if (api_event(r, db))
+			reply_error(r, &e);
+		return;
 	}
-	reply_json(r, 201, alert_to_json(&c->a));
-out:
-	free(ev);
-	free(c);
+	if (api_event_change(r, db, NULL, decide_alert, c))
+		reply_json(r, 201, alert_to_json(&c->a));
 }
 
 static json_t *alerts_json(struct db *db, int64_t event_id)
@@ -336,29 +325,23 @@ static int decide_rule_out(struct db *db, struct event *ev, void *arg,
 
 void api_events_rule_out(struct req *r)
 {
-	struct rule_out *c = calloc(1, sizeof(*c));
-	struct event *ev = malloc(sizeof(*ev));
+	struct rule_out *c = api_alloc(r, sizeof(*c));
+	struct db *db = c ? api_db(r) : NULL;
+	struct event *ev;
 	struct inop_err e;
-	struct db *db = api_db(r);
 
-	if (!c || !ev || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
+	if (!db)
+		return;
 	c->r = r;
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
 	if (body_text(r->body, "reason", 1, EVENT_TEXT_MAX, c->reason,
-		      sizeof(c->reason), &e) < 0 ||
-	    store_event_change(db, r->param[0], NULL, decide_rule_out, c,
-			       &r->actor, r->now, ev, &e) < 0)
-		reply_error(r, &e);
-	else
+		      sizeof(c->reason), &e) < 0) {
+		if (api_event(r, db))
+			reply_error(r, &e);
+		return;
+	}
+	ev = api_event_change(r, db, NULL, decide_rule_out, c);
+	if (ev)
 		reply_json(r, 200, event_to_json(ev, NULL));
-out:
-	free(c);
-	free(ev);
 }
 
 /* ---------- everything Control keeps about one event ---------- */

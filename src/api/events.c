@@ -16,9 +16,6 @@
 #include "util/rcache.h"
 #include "util/strnum.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
 /* A JEFE with no other role sees only the events of own points. */
 static int scoped_to_points(const struct actor *a)
 {
@@ -244,22 +241,6 @@ static int query_date(struct req *r, const char *key, int next_day,
 	return 0;
 }
 
-static int query_int(struct req *r, const char *key, int64_t min, int64_t max,
-		     int64_t dflt, int64_t *out, struct inop_err *e)
-{
-	const char *s = http_query(r, key);
-
-	*out = dflt;
-	if (!s || !*s)
-		return 0;
-	if (strnum_i64(s, min, max, out) < 0)
-		return err_validation(e, key,
-				      "'%s' debe ser un número entre %lld y "
-				      "%lld",
-				      key, (long long)min, (long long)max);
-	return 0;
-}
-
 static int query_enum(struct req *r, const char *key,
 		      const char *const *allowed, const char **out,
 		      struct inop_err *e)
@@ -289,11 +270,9 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 	    query_enum(r, "reportable", bools, &rep, e) < 0 ||
 	    query_date(r, "from", 0, &f->from, e) < 0 ||
 	    query_date(r, "to", 1, &f->to, e) < 0 ||
-	    query_int(r, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
-		      &f->limit, e) < 0 ||
-	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0 ||
-	    query_int(r, "mass_failure", 1, INT64_MAX, 0, &f->mass_failure_id,
-		      e) < 0)
+	    api_page(r, API_LIMIT_DEFAULT, &f->limit, &f->offset, e) < 0 ||
+	    api_query_int(r, "mass_failure", 1, INT64_MAX, 0,
+			  &f->mass_failure_id, e) < 0)
 		return -1;
 	if (proc && *proc &&
 	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
@@ -425,18 +404,37 @@ int api_event_load(struct req *r, struct db *db, struct event *ev)
 	return 0;
 }
 
+struct event *api_event(struct req *r, struct db *db)
+{
+	struct event *ev = api_alloc(r, sizeof(*ev));
+
+	return ev && api_event_load(r, db, ev) == 0 ? ev : NULL;
+}
+
+struct event *api_event_change(struct req *r, struct db *db,
+			       const char *action, event_decide_fn decide,
+			       void *ctx)
+{
+	struct event *ev = api_event(r, db);
+	struct inop_err e;
+
+	if (!ev)
+		return NULL;
+	if (store_event_change(db, r->param[0], action, decide, ctx, &r->actor,
+			       r->now, ev, &e) < 0) {
+		reply_error(r, &e);
+		return NULL;
+	}
+	return ev;
+}
+
 void api_events_get(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct db *db = api_db(r);
+	struct event *ev = db ? api_event(r, db) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
+	if (ev)
 		reply_event(r, 200, ev);
-	}
-	free(ev);
 }
 
 struct change {
@@ -506,53 +504,35 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 static void change_event(struct req *r, const char *action,
 			 event_decide_fn decide, struct change *c)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct inop_err e;
 	struct db *db = api_db(r);
+	struct event *ev =
+		db ? api_event_change(r, db, action, decide, c) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-		free(ev);
-		return;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
-	if (store_event_change(db, r->param[0], action, decide, c, &r->actor,
-			       r->now, ev, &e) < 0)
-		reply_error(r, &e);
-	else
+	if (ev)
 		reply_event(r, 200, ev);
-out:
-	free(ev);
 }
 
 void api_events_add_requests(struct req *r)
 {
-	struct change *c = calloc(1, sizeof(*c));
+	struct change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (body_codes(r->body, "requests", 1, &c->requests, &e) < 0)
 		reply_error(r, &e);
 	else
 		change_event(r, "event.add_requests", decide_requests, c);
-	free(c);
 }
 
 void api_events_close(struct req *r)
 {
-	struct change *c = calloc(1, sizeof(*c));
+	struct change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (body_time(r->body, "ended_at", 1, &c->ended_at, &e) < 0 ||
 	    body_str(r->body, "closure_reason", 1, c->reason,
@@ -562,38 +542,29 @@ void api_events_close(struct req *r)
 		reply_error(r, &e);
 	else
 		change_event(r, "event.close", decide_close, c);
-	free(c);
 }
 
 void api_events_annotate(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	char *text = malloc(EVENT_TEXT_BYTES);
+	char *text = api_alloc(r, EVENT_TEXT_BYTES);
+	struct db *db = text ? api_db(r) : NULL;
+	struct event *ev = db ? api_event(r, db) : NULL;
 	struct inop_err e;
 	int64_t id;
-	struct db *db = api_db(r);
 
-	if (!ev || !text || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
+	if (!ev)
+		return;
 	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, text,
 		      EVENT_TEXT_BYTES, &e) < 0 ||
 	    store_event_annotate(db, ev, text, &r->actor, r->now, &id, &e) <
 		    0) {
 		reply_error(r, &e);
-		goto out;
+		return;
 	}
 	reply_json(r, 201,
 		   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
 			     "event", ev->number, "text", text, "by",
 			     r->actor.username));
-out:
-	free(ev);
-	free(text);
 }
 
 static json_t *json_or_null(const char *s)
@@ -634,14 +605,9 @@ void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id)
 
 void api_events_audit(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct db *db = api_db(r);
+	struct event *ev = db ? api_event(r, db) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
+	if (ev)
 		reply_audit(r, db, "event", ev->id);
-	}
-	free(ev);
 }

@@ -19,9 +19,6 @@
 #include "util/buf.h"
 #include "util/strnum.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
 /* A JEFE with no other role sees only the alerts of own points. */
 static int scoped_to_points(const struct actor *a)
 {
@@ -39,24 +36,6 @@ static int path_id(struct req *r, const char *what, int64_t *id)
 		r->param[0]);
 	reply_error(r, &e);
 	return -1;
-}
-
-static int query_limit(struct req *r, int64_t *limit, int64_t *offset,
-		       struct inop_err *e)
-{
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
-
-	*limit = LIST_LIMIT_DEFAULT;
-	*offset = 0;
-	if (l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, limit) < 0)
-		return err_validation(e, "limit",
-				      "'limit' debe ser un número entre 1 y "
-				      "%d",
-				      LIST_LIMIT_MAX);
-	if (o && *o && strnum_i64(o, 0, INT32_MAX, offset) < 0)
-		return err_validation(e, "offset",
-				      "'offset' debe ser un número positivo");
-	return 0;
 }
 
 /* ---------- the mails (N2: texts in mail/event_mail.c) ---------- */
@@ -170,7 +149,7 @@ void api_alerts_list(struct req *r)
 
 	if (!db)
 		return;
-	if (query_limit(r, &f.limit, &f.offset, &e) < 0)
+	if (api_page(r, API_LIMIT_DEFAULT, &f.limit, &f.offset, &e) < 0)
 		goto fail;
 	for (int i = 0; status && *status && statuses[i]; i++)
 		if (strcmp(status, statuses[i]) == 0)
@@ -477,7 +456,7 @@ void api_mass_failures_list(struct req *r)
 		reply_error(r, &e);
 		return;
 	}
-	if (query_limit(r, &limit, &offset, &e) < 0) {
+	if (api_page(r, API_LIMIT_DEFAULT, &limit, &offset, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -665,7 +644,7 @@ static json_t *open_failures(struct db *db, int64_t now)
 	int64_t total;
 	json_t *items;
 
-	if (store_mf_list(db, "CONFIRMED", LIST_LIMIT_MAX, &list, &n, &total) <
+	if (store_mf_list(db, "CONFIRMED", API_LIMIT_MAX, &list, &n, &total) <
 	    0) {
 		free(list);
 		return NULL;
@@ -734,7 +713,7 @@ void api_monitoring(struct req *r)
 
 	if (!db)
 		return;
-	if (query_limit(r, &limit, &offset, &e) < 0) {
+	if (api_page(r, API_LIMIT_DEFAULT, &limit, &offset, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
