@@ -110,3 +110,12 @@ int db_rollback(struct db *db)
 {
 	return db->ops->rollback(db);
 }
+
+int db_backup_to(struct db *db, const char *path, struct inop_err *err)
+{
+	if (!db->ops->backup_to)
+		return err_set(err, 500, "UNSUPPORTED", NULL,
+			       "%s no tiene copia en línea: use pg_dump",
+			       db->ops->engine);
+	return db->ops->backup_to(db, path, err);
+}

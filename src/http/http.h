@@ -23,6 +23,8 @@ struct app {
 	int secure_cookie; /* base_url is https */
 	int64_t session_idle_s;
 	char alertmanager_token[129]; /* "": the webhook is disabled */
+	int listen_fd;		      /* > 0: bound by http_bind() */
+	void (*on_ready)(void);	      /* called once accepting */
 };
 
 struct req {
@@ -95,6 +97,13 @@ void http_token_hash(const char *token, char out[65]);
 int http_serve(struct app *app, const char *listen, int threads,
 	       const struct route *routes, size_t n_routes,
 	       volatile int *stop);
+
+/*
+ * Binds and listens on `listen` (HOST:PORT) and returns the socket, for
+ * app.listen_fd: so that a server started as root can bind first and
+ * drop its privileges before anything else.  -1 on failure (logged).
+ */
+int http_bind(const char *addr);
 
 /* Prometheus text of the request counters and latencies (malloc'd). */
 char *http_metrics_text(void);

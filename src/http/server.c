@@ -241,6 +241,28 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 	return 0;
 }
 
+int http_bind(const char *addr)
+{
+	struct sockaddr_in sa;
+	int fd, on = 1;
+
+	if (parse_listen(addr, &sa) < 0) {
+		log_error("invalid listen address '%s'", addr);
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 1024) < 0) {
+		log_error("cannot listen on '%s'", addr);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int http_serve(struct app *app, const char *listen, int threads,
 	       const struct route *routes, size_t n_routes, volatile int *stop)
 {
@@ -260,6 +282,9 @@ int http_serve(struct app *app, const char *listen, int threads,
 			MHD_USE_TURBO,
 		ntohs(sa.sin_port), NULL, NULL, on_access, &srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_LISTEN_SOCKET,
+		(MHD_socket)(app->listen_fd > 0 ? app->listen_fd
+						: MHD_INVALID_SOCKET),
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, 60u,
@@ -270,6 +295,8 @@ int http_serve(struct app *app, const char *listen, int threads,
 		return -1;
 	}
 	log_info("listening on %s with %d threads", listen, threads);
+	if (app->on_ready)
+		app->on_ready();
 	while (!*stop)
 		usleep(100 * 1000);
 	log_info("stopping: finishing requests in flight");

@@ -40,4 +40,7 @@ int audit_append(struct db *db, const struct audit_rec *rec);
  */
 int audit_verify(struct db *db, FILE *out, int64_t *records);
 
+/* The newest link as audit_head stores it: (0, 64 zeros) when empty. */
+int audit_head_hash(struct db *db, int64_t *last_id, char hash[65]);
+
 #endif
