@@ -51,6 +51,7 @@ struct req {
 	char token_hash[65]; /* of the session used, if any */
 	char csrf[65];	     /* the CSRF token of that session */
 	int64_t now;	     /* UTC seconds at arrival */
+	char request_id[40]; /* X-Request-Id: the caller's, or a new one */
 
 	/* The reply, set once by reply_*(). */
 	int status;

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,6 +51,41 @@ static int64_t elapsed_us(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1000;
 }
 
+/*
+ * The X-Request-Id a proxy sent (nginx's $request_id), when it is a short
+ * token, else 16 random hex digits; echoed in the reply and the log line.
+ */
+static void request_id(struct MHD_Connection *c, char out[40])
+{
+	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "abcdefghijklmnopqrstuvwxyz0123456789-_.:";
+	const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     "X-Request-Id");
+	size_t n = in ? strlen(in) : 0;
+	unsigned char rnd[8];
+
+	if (n >= 1 && n < 40 && strspn(in, ok) == n) {
+		memcpy(out, in, n + 1);
+		return;
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(out, 40, rnd, sizeof(rnd));
+}
+
+static void log_request(const struct req *r, int64_t micros)
+{
+	char path[700], user[140];
+
+	log_value(path, sizeof(path), r->path);
+	log_value(user, sizeof(user),
+		  r->authenticated ? r->actor.username : "-");
+	log_kv("info", "request",
+	       "request_id=%s method=%s path=%s status=%d duration_ms=%.3f "
+	       "user=%s",
+	       r->request_id, r->method, path, r->status,
+	       (double)micros / 1000.0, user);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 {
 	struct MHD_Response *resp;
@@ -69,6 +105,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (api)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i][0],
 					r->headers[i][1]);
@@ -86,6 +123,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	struct conn_state *cs = *con_cls;
 	struct req r;
 	enum MHD_Result ret;
+	int64_t micros;
 	int route;
 
 	(void)version;
@@ -114,12 +152,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	r.path = url;
 	r.conn = c;
 	r.now = (int64_t)time(NULL);
+	request_id(c, r.request_id);
 	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
 				cs->too_large);
 	ret = queue(c, &r);
 	free(r.out);
 	json_decref(r.body);
-	metrics_record(route, r.status, elapsed_us(&cs->start));
+	micros = elapsed_us(&cs->start);
+	metrics_record(route, r.status, micros);
+	log_request(&r, micros);
 	return ret;
 }
 
