@@ -12,7 +12,7 @@
 #include "domain/evaluation.h"
 #include "domain/event_json.h"
 #include "domain/processes.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/control.h"
 #include "store/evaluation.h"
 #include "store/events.h"
@@ -236,15 +236,9 @@ static int decide_alert(struct db *db, struct event *ev, void *arg,
 			struct inop_err *e)
 {
 	struct alert_change *c = arg;
-	char link[64];
-	struct notify_args n = {.ref = ev->number,
-				.link = link,
-				.detail = c->a.text,
-				.point_id = ev->point.id};
 
-	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
 	if (store_alert_insert(db, ev, &c->a, &c->r->actor, c->r->now) < 0 ||
-	    notify(db, NOTIFY_OPERATIONAL_ERROR, &n, c->r->now) < 0)
+	    mail_operational_error(db, ev, c->a.text, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }

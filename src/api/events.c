@@ -6,7 +6,7 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/calendar.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
@@ -87,20 +87,6 @@ static void reply_duplicate(struct req *r, const struct inop_err *e,
 	reply_json(r, 409, json_pack("{s:o}", "error", err));
 }
 
-/* N2: the mail of a change, queued in its transaction. */
-static int mail_event(struct db *db, enum notify_trigger t,
-		      const struct event *ev, const char *detail, int64_t now)
-{
-	char link[64];
-	struct notify_args a = {.ref = ev->number,
-				.link = link,
-				.detail = detail,
-				.point_id = ev->point.id};
-
-	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
-	return notify(db, t, &a, now);
-}
-
 /*
  * R6 at commit: the mass failure the event links to is still open (SOPORTE
  * may have closed it since the check), so M3 never leaves an event of it
@@ -132,23 +118,10 @@ static int mass_failure_still_open(struct db *db, const struct event *ev,
 static int mail_registered(struct db *db, const struct event *ev, void *ctx,
 			   struct inop_err *e)
 {
-	char detail[1100], mf[40] = "";
-
 	(void)ctx;
 	if (mass_failure_still_open(db, ev, e) < 0)
 		return -1;
-	if (ev->mass_failure_id)
-		snprintf(mf, sizeof(mf), " (falla masiva N.º %lld)",
-			 (long long)ev->mass_failure_id);
-	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Trámite: %s. Escenario: %s%s. Registrado "
-		 "por: %s.",
-		 ev->point.name, ev->point.code, ev->procedure, ev->scenario,
-		 mf, ev->registered_by);
-	if (mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
-		       ev->registered_at) < 0)
-		return err_internal(e);
-	return 0;
+	return mail_event_registered(db, ev) < 0 ? err_internal(e) : 0;
 }
 
 /*
@@ -504,7 +477,6 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 			  int64_t ended_at, struct inop_err *e)
 {
 	struct rule_ctx ctx;
-	char detail[1024];
 
 	if (api_rule_ctx(db, r, ev, &ctx, e) < 0 ||
 	    closure_check(&r->app->catalog, &ctx, ev, reason, justification,
@@ -517,12 +489,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 		 justification ? justification : "");
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
 		 r->actor.username);
-	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Trámite: %s. Motivo de cierre: %s. Cerrado "
-		 "por: %s.",
-		 ev->point.name, ev->point.code, ev->procedure,
-		 ev->closure_reason, ev->closed_by);
-	if (mail_event(db, NOTIFY_EVENT_CLOSED, ev, detail, r->now) < 0)
+	if (mail_event_closed(db, ev, r->now) < 0)
 		return err_internal(e);
 	return 0;
 }

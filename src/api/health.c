@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "db/db.h"
 #include "store/gauges.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -10,12 +9,8 @@
 void api_healthz(struct req *r)
 {
 	struct db *db = store_conn();
-	struct db_stmt *st = db ? db_prepare(db, "SELECT 1") : NULL;
-	int ok = st && db_step(st) == DB_ROW;
 
-	if (st)
-		db_reset(st);
-	if (!ok) {
+	if (!db || store_ping(db) < 0) {
 		reply_json(r, 503,
 			   json_pack("{s:s}", "status", "unavailable"));
 		return;

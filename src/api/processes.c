@@ -10,7 +10,7 @@
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "domain/processes.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/control.h"
 #include "store/events.h"
 #include "store/processes.h"
@@ -28,26 +28,6 @@ struct processes_change {
 	char reason[PROCESSES_REASON_MAX * 4 + 1];
 };
 
-/* N2: the request goes to the PROCESOS users, in its transaction. */
-static int mail_request(struct db *db, const struct event *ev,
-			const struct processes_request *q, int64_t now)
-{
-	char link[64], due[26],
-		detail[sizeof(q->note) + sizeof(ev->point.name) +
-		       sizeof(ev->point.code) + 160];
-	struct notify_args a = {
-		.ref = ev->number, .link = link, .detail = detail};
-
-	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
-	cal_format_lima(q->due_at, due);
-	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Responda a más tardar el %.10s a las %.5s "
-		 "(hora de Lima).%s%s",
-		 ev->point.name, ev->point.code, due, due + 11,
-		 q->note[0] ? " Nota de Control: " : "", q->note);
-	return notify(db, NOTIFY_PROCESOS_REQUEST, &a, now);
-}
-
 static int decide_request(struct db *db, struct event *ev, void *arg,
 			  struct inop_err *e)
 {
@@ -60,7 +40,7 @@ static int decide_request(struct db *db, struct event *ev, void *arg,
 		return -1;
 	if (store_processes_insert(db, ev, &c->req, &c->r->actor, c->r->now) <
 		    0 ||
-	    mail_request(db, ev, &c->req, c->r->now) < 0)
+	    mail_processes_request(db, ev, &c->req, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
