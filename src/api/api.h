@@ -128,6 +128,7 @@ json_t *user_to_json(const struct user *u);
 /* Handlers, one file per resource. */
 void api_healthz(struct req *r);
 void api_metrics(struct req *r);
+void api_openapi(struct req *r);
 void api_catalog(struct req *r);
 void api_session_create(struct req *r);
 void api_session_get(struct req *r);
