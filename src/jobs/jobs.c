@@ -28,16 +28,13 @@ static int lease_take(struct db *db, const struct job *j, const char *node,
 		      int64_t now, int force)
 {
 	struct db_stmt *st;
-	int rc;
 
 	st = db_prepare(db, "INSERT INTO jobs (name) VALUES (?) "
 			    "ON CONFLICT (name) DO NOTHING");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, j->name);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		return -1;
 	st = db_prepare(db, "UPDATE jobs SET lease_owner = ?, lease_until = ? "
 			    "WHERE name = ? AND (lease_until < ? OR "
@@ -52,9 +49,7 @@ static int lease_take(struct db *db, const struct job *j, const char *node,
 	db_bind_text(st, 5, node);
 	db_bind_int(st, 6, force);
 	db_bind_int(st, 7, now - j->period_s);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 static int lease_release(struct db *db, const struct job *j, const char *node,
@@ -64,7 +59,6 @@ static int lease_release(struct db *db, const struct job *j, const char *node,
 		db, "UPDATE jobs SET lease_until = 0, last_run_at = "
 		    "CASE WHEN ? = 1 THEN ? ELSE last_run_at END "
 		    "WHERE name = ? AND lease_owner = ?");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -72,9 +66,7 @@ static int lease_release(struct db *db, const struct job *j, const char *node,
 	db_bind_int(st, 2, now);
 	db_bind_text(st, 3, j->name);
 	db_bind_text(st, 4, node);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 int jobs_run_due(struct db *db, const struct job *jobs, size_t n,
