@@ -12,6 +12,7 @@
 #include "domain/event_json.h"
 #include "domain/mass_failure_json.h"
 #include "mail/notify.h"
+#include "store/alerts.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
 #include "store/points.h"
