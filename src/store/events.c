@@ -300,29 +300,43 @@ static int filter_bind(struct db_stmt *st, const void *ctx)
 	return i;
 }
 
+int store_events_page(struct db *db, const char *where, struct db_page *p,
+		      struct event **out, size_t *n, int64_t *total)
+{
+	struct buf from;
+	void *list = NULL;
+	int rc = -1;
+
+	*n = 0;
+	buf_init(&from, 16384);
+	if (buf_appends(&from, EVENT_FROM) == 0 &&
+	    buf_appends(&from, where) == 0) {
+		p->cols = EVENT_SELECT;
+		p->from = from.s;
+		p->elem_size = sizeof(**out);
+		p->from_row = event_from_row;
+		rc = db_page(db, p, &list, n, total);
+	}
+	buf_release(&from);
+	*out = list;
+	return rc;
+}
+
 int store_events_list(struct db *db, const struct event_filter *f,
 		      struct event **out, size_t *n, int64_t *total)
 {
-	struct db_page page = {.cols = EVENT_SELECT,
-			       .order = "e.started_at DESC, e.id DESC",
+	struct db_page page = {.order = "e.started_at DESC, e.id DESC",
 			       .bind = filter_bind,
 			       .ctx = f,
 			       .limit = f->limit,
-			       .offset = f->offset,
-			       .elem_size = sizeof(**out),
-			       .from_row = event_from_row};
-	struct buf from;
-	void *list = NULL;
+			       .offset = f->offset};
+	struct buf where;
 	int rc;
 
-	*n = 0;
-	buf_init(&from, 8192);
-	buf_appends(&from, EVENT_FROM);
-	filter_sql(&from, f);
-	page.from = from.s;
-	rc = db_page(db, &page, &list, n, total);
-	buf_release(&from);
-	*out = list;
+	buf_init(&where, 8192);
+	filter_sql(&where, f);
+	rc = store_events_page(db, where.s, &page, out, n, total);
+	buf_release(&where);
 	return rc;
 }
 

@@ -49,6 +49,15 @@ int store_events_list(struct db *db, const struct event_filter *f,
 		      struct event **out, size_t *n, int64_t *total);
 
 /*
+ * A page of the events of `where` (SQL after the FROM of `events e` joined
+ * with `points p`, without ORDER BY): p->order, bind, ctx, limit and
+ * offset as db_page says; this fills the rest of *p.  For other stores
+ * only, like store_events_each.  *out malloc'd (free it).  0 or -1.
+ */
+int store_events_page(struct db *db, const char *where, struct db_page *p,
+		      struct event **out, size_t *n, int64_t *total);
+
+/*
  * Calls fn(ev, ctx) for each event of `where`: SQL appended to the event
  * query (columns of `events e` and `points p`), with its `?` bound to the
  * n_args integers of `args` in order.  For other stores only: `where` is
