@@ -116,7 +116,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	db_bind_text(st, 8, rec.after_json);
 	db_bind_text(st, 9, prev);
 	db_bind_text(st, 10, hash);
-	if (db_step(st) != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		return -1;
 	st = db_prepare(db,
 			"INSERT INTO audit_head (id, last_id, hash) "
@@ -126,7 +126,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 		return -1;
 	db_bind_int(st, 1, rec.id);
 	db_bind_text(st, 2, hash);
-	return db_step(st) == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
