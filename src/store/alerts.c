@@ -100,8 +100,10 @@ int store_alert_get(struct db *db, int64_t id, struct mf_alert *a)
 }
 
 /* Appends the WHERE of `f`; binds with alert_filter_bind. */
-static void alert_filter_sql(struct buf *sql, const struct alert_filter *f)
+static void alert_filter_sql(struct buf *sql, const void *ctx)
 {
+	const struct alert_filter *f = ctx;
+
 	buf_appends(sql, "WHERE 1 = 1");
 	if (f->status)
 		buf_appends(sql, " AND a.status = ?");
@@ -125,25 +127,19 @@ static int alert_filter_bind(struct db_stmt *st, const void *ctx)
 int store_alerts_list(struct db *db, const struct alert_filter *f,
 		      struct mf_alert **out, size_t *n, int64_t *total)
 {
-	struct db_page page = {.cols = ALERT_SELECT,
-			       .order = "a.id DESC",
-			       .bind = alert_filter_bind,
-			       .ctx = f,
-			       .limit = f->limit,
-			       .offset = f->offset,
-			       .elem_size = sizeof(**out),
-			       .from_row = alert_from_row};
-	struct buf from;
-	void *list = NULL;
+	const struct db_page page = {.cols = ALERT_SELECT,
+				     .order = "a.id DESC",
+				     .bind = alert_filter_bind,
+				     .ctx = f,
+				     .limit = f->limit,
+				     .offset = f->offset,
+				     .elem_size = sizeof(**out),
+				     .from_row = alert_from_row};
+	void *list;
 	int rc;
 
-	*n = 0;
-	buf_init(&from, 4096);
-	buf_appends(&from, ALERT_FROM);
-	alert_filter_sql(&from, f);
-	page.from = from.s;
-	rc = db_page(db, &page, &list, n, total);
-	buf_release(&from);
+	rc = store_page(db, &page, ALERT_FROM, alert_filter_sql, &list, n,
+			total);
 	*out = list;
 	return rc;
 }

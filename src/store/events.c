@@ -247,8 +247,10 @@ int store_event_get(struct db *db, const char *key, struct event *ev)
 }
 
 /* Appends the WHERE of `f` to `sql`; binds with filter_bind. */
-static void filter_sql(struct buf *sql, const struct event_filter *f)
+static void filter_sql(struct buf *sql, const void *ctx)
 {
+	const struct event_filter *f = ctx;
+
 	buf_appends(sql, "WHERE 1 = 1");
 	if (f->status)
 		buf_appends(sql, " AND e.status = ?");
@@ -300,24 +302,16 @@ static int filter_bind(struct db_stmt *st, const void *ctx)
 	return i;
 }
 
-int store_events_page(struct db *db, const char *where, struct db_page *p,
+int store_events_page(struct db *db, struct db_page *p, store_where_fn where,
 		      struct event **out, size_t *n, int64_t *total)
 {
-	struct buf from;
-	void *list = NULL;
-	int rc = -1;
+	void *list;
+	int rc;
 
-	*n = 0;
-	buf_init(&from, 16384);
-	if (buf_appends(&from, EVENT_FROM) == 0 &&
-	    buf_appends(&from, where) == 0) {
-		p->cols = EVENT_SELECT;
-		p->from = from.s;
-		p->elem_size = sizeof(**out);
-		p->from_row = event_from_row;
-		rc = db_page(db, p, &list, n, total);
-	}
-	buf_release(&from);
+	p->cols = EVENT_SELECT;
+	p->elem_size = sizeof(**out);
+	p->from_row = event_from_row;
+	rc = store_page(db, p, EVENT_FROM, where, &list, n, total);
 	*out = list;
 	return rc;
 }
@@ -330,14 +324,8 @@ int store_events_list(struct db *db, const struct event_filter *f,
 			       .ctx = f,
 			       .limit = f->limit,
 			       .offset = f->offset};
-	struct buf where;
-	int rc;
 
-	buf_init(&where, 8192);
-	filter_sql(&where, f);
-	rc = store_events_page(db, where.s, &page, out, n, total);
-	buf_release(&where);
-	return rc;
+	return store_events_page(db, &page, filter_sql, out, n, total);
 }
 
 int store_events_each(struct db *db, const char *where, const int64_t *args,

@@ -133,8 +133,10 @@ int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
 	return 0;
 }
 
-static void filter_where(struct buf *sql, const struct manual_form_filter *f)
+static void filter_where(struct buf *sql, const void *ctx)
 {
+	const struct manual_form_filter *f = ctx;
+
 	buf_appends(sql, "WHERE 1 = 1");
 	if (f->point)
 		buf_appends(sql, " AND p.code = ?");
@@ -164,25 +166,18 @@ int store_manual_forms_list(struct db *db, const struct manual_form_filter *f,
 			    struct manual_form **out, size_t *n,
 			    int64_t *total)
 {
-	struct db_page page = {.cols = FORM_SELECT,
-			       .order = "f.issued_at DESC, f.id DESC",
-			       .bind = filter_bind,
-			       .ctx = f,
-			       .limit = f->limit,
-			       .offset = f->offset,
-			       .elem_size = sizeof(**out),
-			       .from_row = form_from_row};
-	struct buf from;
-	void *list = NULL;
+	const struct db_page page = {.cols = FORM_SELECT,
+				     .order = "f.issued_at DESC, f.id DESC",
+				     .bind = filter_bind,
+				     .ctx = f,
+				     .limit = f->limit,
+				     .offset = f->offset,
+				     .elem_size = sizeof(**out),
+				     .from_row = form_from_row};
+	void *list;
 	int rc;
 
-	*n = 0;
-	buf_init(&from, 2048);
-	buf_appends(&from, FORM_FROM);
-	filter_where(&from, f);
-	page.from = from.s;
-	rc = db_page(db, &page, &list, n, total);
-	buf_release(&from);
+	rc = store_page(db, &page, FORM_FROM, filter_where, &list, n, total);
 	*out = list;
 	return rc;
 }

@@ -179,6 +179,13 @@ struct tray_filter {
 	int64_t now;
 };
 
+static void tray_where(struct buf *sql, const void *ctx)
+{
+	const struct tray_filter *f = ctx;
+
+	buf_appends(sql, status_where(f->status));
+}
+
 /* Binds the parameters of status_where(status); the next index. */
 static int tray_bind(struct db_stmt *st, const void *ctx)
 {
@@ -195,7 +202,7 @@ int store_processes_list(struct db *db, const char *status, int64_t now,
 			 struct processes_row **out, size_t *n, int64_t *total)
 {
 	struct tray_filter f = {.status = status, .now = now};
-	struct db_page page = {
+	const struct db_page page = {
 		.cols = "SELECT " REQUEST_COLS ", p.id, p.code, p.name, "
 			"p.channel, e.scenario, e.procedure, e.started_at, "
 			"e.ended_at",
@@ -209,17 +216,12 @@ int store_processes_list(struct db *db, const char *status, int64_t now,
 		.offset = offset,
 		.elem_size = sizeof(**out),
 		.from_row = row_from};
-	struct buf from;
-	void *list = NULL;
+	void *list;
 	int rc;
 
-	*n = 0;
-	buf_init(&from, 4096);
-	buf_appends(&from, REQUEST_FROM "JOIN points p ON p.id = e.point_id ");
-	buf_appends(&from, status_where(status));
-	page.from = from.s;
-	rc = db_page(db, &page, &list, n, total);
-	buf_release(&from);
+	rc = store_page(db, &page,
+			REQUEST_FROM "JOIN points p ON p.id = e.point_id ",
+			tray_where, &list, n, total);
 	*out = list;
 	return rc;
 }

@@ -685,6 +685,14 @@ int store_report_transition(struct db *db, int64_t id,
 	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
 #define DEADLINE_BEFORE " AND e.ended_at < ?"
 
+static void deadline_where(struct buf *sql, const void *ctx)
+{
+	const int64_t *before = ctx;
+
+	buf_appends(sql,
+		    *before ? DEADLINE_WHERE DEADLINE_BEFORE : DEADLINE_WHERE);
+}
+
 static int deadline_bind(struct db_stmt *st, const void *ctx)
 {
 	const int64_t *before = ctx;
@@ -705,10 +713,7 @@ int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
 			       .limit = limit,
 			       .offset = offset};
 
-	return store_events_page(db,
-				 ended_before ? DEADLINE_WHERE DEADLINE_BEFORE
-					      : DEADLINE_WHERE,
-				 &page, out, n, total);
+	return store_events_page(db, &page, deadline_where, out, n, total);
 }
 
 int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/buf.h"
 #include "util/embed.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -285,4 +286,24 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 		return -1;
 	db_bind_text(st, 1, name);
 	return db_get_int(st, value) == 1 ? 0 : -1;
+}
+
+int store_page(struct db *db, const struct db_page *p, const char *from,
+	       store_where_fn where, void **out, size_t *n, int64_t *total)
+{
+	struct db_page page = *p;
+	struct buf sql;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	buf_init(&sql, 64 * 1024);
+	if (buf_appends(&sql, from) == 0) {
+		if (where)
+			where(&sql, p->ctx);
+		page.from = sql.s;
+		rc = db_page(db, &page, out, n, total);
+	}
+	buf_release(&sql);
+	return rc;
 }
