@@ -19,6 +19,8 @@ static const struct {
 	{"jobs", cmd_jobs},
 	{"copy", cmd_copy},
 	{"import", cmd_import},
+	{"backup", cmd_backup},
+	{"restore", cmd_restore},
 	{"check-config", cmd_check_config},
 	{"version", cmd_version},
 	{"--version", cmd_version},

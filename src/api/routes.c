@@ -12,6 +12,7 @@
 const struct route api_routes[] = {
 	{"GET", "/healthz", api_healthz, ANY, P | ROUTE_RAW},
 	{"GET", "/metrics", api_metrics, ANY, P | ROUTE_RAW},
+	{"GET", "/api/v1/openapi.json", api_openapi, ANY, 0},
 	{"POST", "/api/v1/session", api_session_create, ANY, P | J},
 	{"GET", "/api/v1/session", api_session_get, ANY, 0},
 	{"DELETE", "/api/v1/session", api_session_delete, ANY, 0},
@@ -37,10 +38,10 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/events/:id/control", api_events_control, ANY, 0},
 	{"GET", "/api/v1/events/:id/impact.svg", api_events_impact, ANY, 0},
 	/* Data brought in (I1-I3): the kind's own role is checked inside */
-	{"POST", "/api/v1/imports/:kind", api_imports_create,
+	{"POST", "/api/v1/imports/:ref", api_imports_create,
 	 ROLE_CONTROL | ROLE_ONLINE, ROUTE_STREAM},
 	{"GET", "/api/v1/imports", api_imports_list, ANY, 0},
-	{"DELETE", "/api/v1/imports/:id", api_imports_withdraw, ROLE_CONTROL,
+	{"DELETE", "/api/v1/imports/:ref", api_imports_withdraw, ROLE_CONTROL,
 	 0},
 	{"GET", "/api/v1/imports/:id/audit", api_imports_audit, ANY, 0},
 	{"POST", "/api/v1/social-posts", api_social_posts_create, ROLE_ONLINE,

@@ -2,7 +2,6 @@
 #include "store/reports.h"
 
 #include <jansson.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,12 +11,12 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-#define REPORT_COLS                                                           \
+#define REPORT_SELECT                                                         \
 	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, "   \
 	"u.username, r.updated_at, r.frozen_at, r.snapshot_hash, "            \
 	"r.sent_on, r.sent_reference, r.sent_at, (SELECT COUNT(*) FROM "      \
-	"report_events re WHERE re.report_id = r.id) FROM reports r JOIN "    \
-	"users u ON u.id = r.created_by "
+	"report_events re WHERE re.report_id = r.id) "
+#define REPORT_FROM "FROM reports r JOIN users u ON u.id = r.created_by "
 
 /* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
 #define MEMBERS_WHERE                                                         \
@@ -29,8 +28,10 @@
 	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                    \
 	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
 
-static void info_from_row(struct db_stmt *st, struct report_info *r)
+static void info_from_row(struct db_stmt *st, void *elem)
 {
+	struct report_info *r = elem;
+
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
 	db_col_copy(st, 1, r->from, sizeof(r->from));
@@ -136,6 +137,13 @@ static const struct crit *crit_find(const struct members *m, int64_t id)
 							    : NULL;
 }
 
+static void crit_from_row(struct db_stmt *st, void *elem)
+{
+	*(struct crit *)elem =
+		(struct crit){db_col_int(st, 0), (int)db_col_int(st, 1),
+			      (int)db_col_int(st, 2)};
+}
+
 /* The T1 counts of the events started in [b[0], b[1]), in one query. */
 static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 {
@@ -145,26 +153,16 @@ static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 		    "critical_transactions c JOIN events e ON e.id = "
 		    "c.event_id WHERE e.started_at >= ? AND e.started_at < ? "
 		    "GROUP BY c.event_id ORDER BY c.event_id");
-	struct crit *grown;
+	void *list;
 	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, b[0]);
 	db_bind_int(st, 2, b[1]);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(m->crit, (m->n_crit + 1) * sizeof(*grown));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		m->crit = grown;
-		m->crit[m->n_crit++] = (struct crit){db_col_int(st, 0),
-						     (int)db_col_int(st, 1),
-						     (int)db_col_int(st, 2)};
-	}
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	rc = db_list(st, sizeof(*m->crit), crit_from_row, &list, &m->n_crit);
+	m->crit = list;
+	return rc;
 }
 
 /* E3, E4 from the imported data, as the evaluation endpoint computes it
@@ -252,7 +250,7 @@ static int members_save(struct db *db, int64_t id, const struct members *m)
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	if (db_step(st) != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		return -1;
 	for (size_t i = 0; i < m->n; i++) {
 		st = db_prepare(db, "INSERT INTO report_events (report_id, "
@@ -261,7 +259,7 @@ static int members_save(struct db *db, int64_t id, const struct members *m)
 			return -1;
 		db_bind_int(st, 1, id);
 		db_bind_int(st, 2, m->ids[i]);
-		if (db_step(st) != DB_DONE)
+		if (db_run(st) != DB_DONE)
 			return -1;
 	}
 	return 0;
@@ -290,31 +288,7 @@ static int trail_append(struct db *db, int64_t id, const char *from,
 	db_bind_text(st, 7, c && c->comment[0] ? c->comment : NULL);
 	db_bind_text(st, 8, c && c->reference[0] ? c->reference : NULL);
 	db_bind_text(st, 9, hash && hash[0] ? hash : NULL);
-	return db_step(st) == DB_DONE ? 0 : -1;
-}
-
-static int report_audit(struct db *db, const char *action, int64_t id,
-			json_t *before, json_t *after, const char *actor,
-			int64_t now)
-{
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS)
-			 : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
-			: NULL;
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "report",
-				.entity_id = id,
-				.before_json = b,
-				.after_json = a};
-	int rc = audit_append(db, &rec);
-
-	free(b);
-	free(a);
-	json_decref(before);
-	json_decref(after);
-	return rc;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* ---------- create, get, list ---------- */
@@ -326,7 +300,6 @@ static int insert_report(struct db *db, struct report_info *r, int64_t uid,
 		db, "INSERT INTO reports (period_from, period_to, status, "
 		    "created_at, created_by, updated_at) VALUES (?, ?, "
 		    "'BORRADOR', ?, ?, ?) RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -335,11 +308,7 @@ static int insert_report(struct db *db, struct report_info *r, int64_t uid,
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, uid);
 	db_bind_int(st, 5, now);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		r->id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
+	return db_get_int(st, &r->id) == 1 ? 0 : -1;
 }
 
 int store_report_create(struct db *db, struct report_info *info,
@@ -361,8 +330,8 @@ int store_report_create(struct db *db, struct report_info *info,
 	after = json_pack("{s:s, s:s, s:s, s:I}", "status", "BORRADOR", "from",
 			  info->from, "to", info->to, "events",
 			  (json_int_t)m.n);
-	if (report_audit(db, "report.create", info->id, NULL, after,
-			 who->username, now) < 0 ||
+	if (audit_append_json(db, "report", info->id, "report.create", NULL,
+			      after, who->username, now) < 0 ||
 	    db_commit(db) < 0)
 		goto fail;
 	members_release(&m);
@@ -375,93 +344,69 @@ fail:
 
 int store_report_get(struct db *db, int64_t id, struct report_info *info)
 {
-	struct db_stmt *st = db_prepare(db, REPORT_COLS "WHERE r.id = ?");
-	int rc;
+	struct db_stmt *st =
+		db_prepare(db, REPORT_SELECT REPORT_FROM "WHERE r.id = ?");
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		info_from_row(st, info);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, info_from_row, info);
 }
 
-/*
- * Each optional filter is its own SQL text: PostgreSQL cannot type a
- * parameter that is only compared with NULL.
- */
-static int count_reports(struct db *db, const char *status, int64_t *total)
+static int status_bind(struct db_stmt *st, const void *status)
 {
-	struct db_stmt *st = db_prepare(
-		db, status ? "SELECT COUNT(*) FROM reports WHERE status = ?"
-			   : "SELECT COUNT(*) FROM reports");
-	int rc;
-
-	if (!st)
-		return -1;
-	if (status)
-		db_bind_text(st, 1, status);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
+	db_bind_text(st, 1, status);
+	return 2;
 }
 
 int store_reports_list(struct db *db, const char *status, int64_t limit,
 		       int64_t offset, struct report_info **out, size_t *n,
 		       int64_t *total)
 {
-	struct db_stmt *st;
-	struct report_info *list;
-	size_t count = 0;
-	int rc, i;
+	/*
+	 * Each optional filter is its own SQL text: PostgreSQL cannot type
+	 * a parameter that is only compared with NULL.
+	 */
+	struct db_page page = {.cols = REPORT_SELECT,
+			       .from = status ? REPORT_FROM
+					       "WHERE r.status = ?"
+					      : REPORT_FROM,
+			       .order = "r.id DESC",
+			       .bind = status ? status_bind : NULL,
+			       .ctx = status,
+			       .limit = limit,
+			       .offset = offset,
+			       .elem_size = sizeof(**out),
+			       .from_row = info_from_row};
+	void *list = NULL;
+	int rc;
 
-	*out = NULL;
 	*n = 0;
-	if (count_reports(db, status, total) < 0)
-		return -1;
-	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
-	st = db_prepare(db, status ? REPORT_COLS "WHERE r.status = ? ORDER BY "
-						 "r.id DESC LIMIT ? OFFSET ?"
-				   : REPORT_COLS "ORDER BY r.id DESC LIMIT ? "
-						 "OFFSET ?");
-	if (!list || !st) {
-		free(list);
-		return -1;
-	}
-	i = 1;
-	if (status)
-		db_bind_text(st, i++, status);
-	db_bind_int(st, i++, limit);
-	db_bind_int(st, i, offset);
-	while ((rc = db_step(st)) == DB_ROW && count < (size_t)limit)
-		info_from_row(st, &list[count++]);
-	db_reset(st);
+	rc = db_page(db, &page, &list, n, total);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+	return rc;
 }
 
 /* ---------- rows and trail ---------- */
+
+/* Column 0 as a malloc'd string (NULL for NULL or out of memory). */
+static void text_dup_from_row(struct db_stmt *st, void *elem)
+{
+	const char *s = db_col_text(st, 0);
+
+	*(char **)elem = s ? strdup(s) : NULL;
+}
 
 static int snapshot_of(struct db *db, int64_t id, char **out)
 {
 	struct db_stmt *st =
 		db_prepare(db, "SELECT snapshot FROM reports WHERE id = ?");
-	const char *s;
-	int rc;
 
 	*out = NULL;
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	s = rc == DB_ROW ? db_col_text(st, 0) : NULL;
-	if (s)
-		*out = strdup(s);
-	db_reset(st);
+	db_get_one(st, text_dup_from_row, out);
 	return *out ? 0 : -1;
 }
 
@@ -494,6 +439,20 @@ int store_report_rows(struct db *db, const struct report_info *info,
 	return 0;
 }
 
+static void step_from_row(struct db_stmt *st, void *elem)
+{
+	struct report_step *s = elem;
+
+	db_col_copy(st, 0, s->from, sizeof(s->from));
+	db_col_copy(st, 1, s->to, sizeof(s->to));
+	s->at = db_col_int(st, 2);
+	db_col_copy(st, 3, s->username, sizeof(s->username));
+	db_col_copy(st, 4, s->name, sizeof(s->name));
+	db_col_copy(st, 5, s->role, sizeof(s->role));
+	db_col_copy(st, 6, s->comment, sizeof(s->comment));
+	db_col_copy(st, 7, s->reference, sizeof(s->reference));
+}
+
 int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 		       size_t *n)
 {
@@ -502,8 +461,7 @@ int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 		    "u.name, t.role, t.comment, t.reference FROM "
 		    "report_transitions t JOIN users u ON u.id = t.user_id "
 		    "WHERE t.report_id = ? ORDER BY t.id");
-	struct report_step *list = NULL, *grown, *s;
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	*out = NULL;
@@ -511,27 +469,9 @@ int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		s = &list[count++];
-		db_col_copy(st, 0, s->from, sizeof(s->from));
-		db_col_copy(st, 1, s->to, sizeof(s->to));
-		s->at = db_col_int(st, 2);
-		db_col_copy(st, 3, s->username, sizeof(s->username));
-		db_col_copy(st, 4, s->name, sizeof(s->name));
-		db_col_copy(st, 5, s->role, sizeof(s->role));
-		db_col_copy(st, 6, s->comment, sizeof(s->comment));
-		db_col_copy(st, 7, s->reference, sizeof(s->reference));
-	}
-	db_reset(st);
+	rc = db_list(st, sizeof(**out), step_from_row, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }
 
 /* ---------- transitions ---------- */
@@ -543,7 +483,6 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 	struct db_stmt *st = db_prepare(
 		db, "UPDATE reports SET status = ?, updated_at = ? WHERE id = "
 		    "? AND status = ? RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -551,9 +490,7 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, id);
 	db_bind_text(st, 4, report_status_code(from));
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 /* EN_REVISION: choose the events again and freeze their rows. */
@@ -585,7 +522,7 @@ static int freeze(struct db *db, struct report_info *r,
 	db_bind_text(st, 2, r->hash);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, r->id);
-	rc = db_step(st) == DB_DONE ? 0 : -1;
+	rc = db_run(st) == DB_DONE ? 0 : -1;
 	r->n_events = (int64_t)m.n;
 out:
 	free(snap);
@@ -603,7 +540,7 @@ static int unfreeze(struct db *db, int64_t id)
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	return db_step(st) == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* ENVIADO: its events reached the regulator; DB_CONSTRAINT if one had. */
@@ -620,7 +557,7 @@ static int mark_sent(struct db *db, int64_t id, const struct report_change *c,
 		return -1;
 	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, id);
-	rc = db_step(st);
+	rc = db_run(st);
 	if (rc != DB_DONE)
 		return rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
 	st = db_prepare(db, "UPDATE reports SET sent_on = ?, sent_reference "
@@ -631,7 +568,7 @@ static int mark_sent(struct db *db, int64_t id, const struct report_change *c,
 	db_bind_text(st, 2, c->reference);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, id);
-	return db_step(st) == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* What changes besides the status; 0, -1 error, DB_CONSTRAINT. */
@@ -670,8 +607,8 @@ static int transition_audit(struct db *db, const struct report_info *r,
 	if (r->hash[0] && c->to != REPORT_BORRADOR)
 		json_object_set_new(after, "snapshot_hash",
 				    json_string(r->hash));
-	return report_audit(
-		db, "report.transition", r->id,
+	return audit_append_json(
+		db, "report", r->id, "report.transition",
 		json_pack("{s:s}", "status", report_status_code(from)), after,
 		who->username, now);
 }
@@ -766,69 +703,35 @@ int store_report_transition(struct db *db, int64_t id,
 	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
 #define DEADLINE_BEFORE " AND e.ended_at < ?"
 
-static int count_deadlines(struct db *db, int64_t before, int64_t *total)
+static void deadline_where(struct buf *sql, const void *ctx)
 {
-	struct db_stmt *st = db_prepare(
-		db, before ? "SELECT COUNT(*) FROM events e " DEADLINE_WHERE
-				     DEADLINE_BEFORE
-			   : "SELECT COUNT(*) FROM events e " DEADLINE_WHERE);
-	int rc;
+	const int64_t *before = ctx;
 
-	if (!st)
-		return -1;
-	if (before)
-		db_bind_int(st, 1, before);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
+	buf_appends(sql,
+		    *before ? DEADLINE_WHERE DEADLINE_BEFORE : DEADLINE_WHERE);
 }
 
-struct event_list {
-	struct event *items;
-	size_t n, cap;
-};
-
-static int list_add(const struct event *ev, void *arg)
+static int deadline_bind(struct db_stmt *st, const void *ctx)
 {
-	struct event_list *l = arg;
+	const int64_t *before = ctx;
 
-	if (l->n == l->cap)
-		return -1;
-	l->items[l->n++] = *ev;
-	return 0;
+	if (!*before)
+		return 1;
+	db_bind_int(st, 1, *before);
+	return 2;
 }
 
 int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
 		    int64_t offset, struct event **out, size_t *n,
 		    int64_t *total)
 {
-	struct event_list l = {0};
-	int64_t args[3] = {ended_before, limit, offset};
-	int rc;
+	struct db_page page = {.order = "e.ended_at, e.id",
+			       .bind = deadline_bind,
+			       .ctx = &ended_before,
+			       .limit = limit,
+			       .offset = offset};
 
-	*out = NULL;
-	*n = 0;
-	if (count_deadlines(db, ended_before, total) < 0)
-		return -1;
-	l.cap = (size_t)(limit > 0 ? limit : 1);
-	l.items = calloc(l.cap, sizeof(*l.items));
-	if (!l.items)
-		return -1;
-	if (ended_before)
-		rc = store_events_each(db,
-				       DEADLINE_WHERE DEADLINE_BEFORE
-				       " ORDER BY e.ended_at, e.id LIMIT ? "
-				       "OFFSET ?",
-				       args, 3, list_add, &l);
-	else
-		rc = store_events_each(db,
-				       DEADLINE_WHERE " ORDER BY e.ended_at, "
-						      "e.id LIMIT ? OFFSET ?",
-				       args + 1, 2, list_add, &l);
-	*out = l.items;
-	*n = l.n;
-	return rc;
+	return store_events_page(db, &page, deadline_where, out, n, total);
 }
 
 int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
@@ -843,6 +746,20 @@ int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
 				 args, 2, fn, ctx);
 }
 
+struct pending {
+	int64_t report_id;
+	enum report_status status;
+};
+
+static void pending_from_row(struct db_stmt *st, void *elem)
+{
+	struct pending *p = elem;
+
+	p->report_id = db_col_int(st, 0);
+	if (report_status_parse(db_col_text(st, 1), &p->status) < 0)
+		p->status = REPORT_BORRADOR;
+}
+
 int store_event_pending_report(struct db *db, int64_t event_id,
 			       int64_t *report_id, enum report_status *status)
 {
@@ -852,17 +769,16 @@ int store_event_pending_report(struct db *db, int64_t event_id,
 		    "r ON r.id = re.report_id WHERE re.event_id = ? AND "
 		    "r.status <> 'ENVIADO' ORDER BY CASE r.status WHEN "
 		    "'BORRADOR' THEN 1 ELSE 0 END, r.id DESC LIMIT 1");
+	struct pending p;
 	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, event_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*report_id = db_col_int(st, 0);
-		if (report_status_parse(db_col_text(st, 1), status) < 0)
-			*status = REPORT_BORRADOR;
+	rc = db_get_one(st, pending_from_row, &p);
+	if (rc == 1) {
+		*report_id = p.report_id;
+		*status = p.status;
 	}
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return rc;
 }
