@@ -445,6 +445,43 @@ class ImportTest(ApiTest):
         self.assertEqual(self.imports()["total"], before)
 
 
+class ImportLimitTest(ApiTest):
+    """import_max_bytes: a larger body is 413 (the cap is on what is
+    received); the key is checked by check-config."""
+
+    def test_i1_body_over_import_max_bytes_is_413(self):
+        control = t.user_client(["CONTROL"])
+        srv = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="cap-serve",
+                       extra=["--import_max_bytes", "2K"])
+        try:
+            srv.wait_healthy()
+            control.port = srv.port
+            big = b"fecha_hora,punto,tipo_tramite\n" + \
+                b"2025-01-01 10:00,NOPE,ALTAS\n" * 200
+            r = upload(control, "interactions", big)
+            self.assertError(r, 413, "BODY_TOO_LARGE")
+            self.assertIn("import_max_bytes", r.error["message"])
+            small = b"fecha_hora,punto,tipo_tramite\n" + \
+                b"2025-01-01 10:00,NOPE,ALTAS\n" * 10
+            self.assertError(upload(control, "interactions", small), 422,
+                             "IMPORT_INVALID")
+        finally:
+            control.port = None
+            srv.stop()
+
+    def test_i1_check_config_validates_import_max_bytes(self):
+        path = os.path.join(t.CTX.tmp, "bad-import.conf")
+        with open(path, "w") as f:
+            f.write("db = x.db\nimport_max_bytes = 12X\n")
+        r = t.run_inop(["check-config", "--config", path])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("%s:2" % path, (r.stdout + r.stderr).decode())
+        with open(path, "w") as f:
+            f.write("db = x.db\nimport_max_bytes = 512M\n")
+        r = t.run_inop(["check-config", "--config", path])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
 class ImportReportTest(ApiTest):
     """O4 with E3/E4: the report's columns carry the imported counts and
     keep them once frozen, even if the import is withdrawn later."""
