@@ -445,6 +445,33 @@ class ImportTest(ApiTest):
         self.assertEqual(self.imports()["total"], before)
 
 
+class ImportCopyTest(ApiTest):
+    """`inop copy` keeps the minute chunks byte for byte (a BLOB/bytea
+    column, not text)."""
+
+    def test_i1_copy_of_the_register_keeps_the_minute_chunks(self):
+        if t.CTX.db.startswith("postgres"):
+            self.skipTest("compares two SQLite files")
+        control = t.user_client(["CONTROL"])
+        p = t.create_point()["code"]
+        text = interactions_csv([(lima("2025-03-03", 9, m % 60), p,
+                                  "ALTAS") for m in range(300)])
+        self.assertStatus(upload(control, "interactions", text.encode()),
+                          201)
+        dst = os.path.join(t.CTX.tmp, "copy-imports.db")
+        r = t.run_inop(["copy", "--from", t.CTX.db, "--to", dst],
+                       timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        q = ("SELECT hex(minutes) FROM series_days ORDER BY kind, "
+             "point_id, code, day, network, import_id")
+
+        def dump(db):
+            return subprocess.run(["sqlite3", db, q], capture_output=True,
+                                  timeout=120).stdout
+        self.assertEqual(dump(dst), dump(t.CTX.db))
+        self.assertTrue(dump(dst))
+
+
 class ImportLimitTest(ApiTest):
     """import_max_bytes: a larger body is 413 (the cap is on what is
     received); the key is checked by check-config."""
