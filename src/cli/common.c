@@ -199,6 +199,10 @@ int cmd_help(int argc, char **argv)
 	      "  restore --from FILE --db PATH\n"
 	      "        put a backup back into a new file, only if it "
 	      "verifies\n"
+	      "  import interactions|social|ldr --db PATH [--actor NAME] "
+	      "FILE\n"
+	      "        import a CSV (or .gz) all or nothing, with a progress\n"
+	      "        bar on a terminal\n"
 	      "  jobs run --db PATH [--now RFC3339]\n"
 	      "        run the background jobs once (mail, timers)\n"
 	      "  check-config --config FILE\n"
@@ -210,7 +214,7 @@ int cmd_help(int argc, char **argv)
 	      "  smtp_url smtp_from smtp_user smtp_password_file smtp_tls\n"
 	      "  smtp_retry_seconds mailbox_fallas mailbox_control\n"
 	      "  mailbox_contingency_cc procesos_backups alertmanager_token\n"
-	      "  alertmanager_token_file\n\n"
+	      "  alertmanager_token_file import_max_bytes\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",
 	      stdout);

@@ -53,10 +53,14 @@ static const struct {
 	INT(threads),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
-	{"import_max_bytes", K_BYTES,
-	 offsetof(struct config, import_max_bytes), sizeof(long long)},
+#define BYTES(k)                                                              \
+	{                                                                     \
+#k, K_BYTES, offsetof(struct config, k), sizeof(long long)    \
+	}
+	BYTES(import_max_bytes),
 #undef TEXT
 #undef INT
+#undef BYTES
 };
 
 void config_defaults(struct config *c)
