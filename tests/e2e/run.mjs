@@ -898,10 +898,16 @@ function defineTests(base, data) {
   const limaStamp = (offsetMinutes) => new Date(Date.now() - 5 * 3600e3 + offsetMinutes * 60e3)
     .toISOString().slice(0, 19).replace('T', ' ');
   test('Datos importados: CONTROL importa tipificaciones con progreso y ve las filas erróneas', async (page) => {
+    /* a point of its own: no other scenario leaves events open there */
+    await data.admin.ok('POST', '/points', { code: 'CAC-DATOS-01', name: 'CAC Datos', type: 'CAC', region: 'Lima' }, 201);
+    await data.admin.ok('POST', '/users', {
+      username: 'jefe.datos', password: PASSWORD, name: 'Lucía Datos', email: 'lucia.datos@example.pe',
+      roles: ['JEFE'], points: ['CAC-DATOS-01'],
+    }, 201);
     await login(page, base, 'control');
     await page.locator('#app-nav').getByRole('link', { name: 'Datos importados' }).click();
     await page.getByRole('heading', { name: 'Importar un archivo' }).waitFor();
-    const bad = `fecha_hora,punto,tipo_tramite\n${limaStamp(-90)},NO-EXISTE,BAJAS\n${limaStamp(-90)},CAC-LIMA-01,PAGO\n`;
+    const bad = `fecha_hora,punto,tipo_tramite\n${limaStamp(-90)},NO-EXISTE,BAJAS\n${limaStamp(-90)},CAC-DATOS-01,PAGO\n`;
     await page.getByLabel('Archivo CSV (o .gz)').setInputFiles({ name: 'malo.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByRole('button', { name: 'Importar' }).click();
     await expectText(page.locator('#import-error-lines tbody tr').first(), /^2Punto desconocido/, 'primera fila errónea');
@@ -912,7 +918,7 @@ function defineTests(base, data) {
     const rows = ['fecha_hora;punto;tipo_tramite'];
     for (const k of [0, 1, 2, 4, 5, 6, 7]) {
       const n = k === 0 ? 3 : k;
-      for (let i = 0; i < n; i++) rows.push(`${limaStamp(-90 + i - k * 1440)};CAC-LIMA-01;BAJAS`);
+      for (let i = 0; i < n; i++) rows.push(`${limaStamp(-90 + i - k * 1440)};CAC-DATOS-01;BAJAS`);
     }
     await page.getByLabel('Archivo CSV (o .gz)').setInputFiles({ name: 'bueno.csv', mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\r\n')}\r\n`) });
     await page.getByRole('button', { name: 'Importar' }).click();
@@ -923,9 +929,9 @@ function defineTests(base, data) {
   });
 
   test('Datos importados: el evento muestra E3/E4 de 8 días y el gráfico de impacto', async (page) => {
-    const jefe = await data.anon.login('jefe.lima', PASSWORD);
+    const jefe = await data.anon.login('jefe.datos', PASSWORD);
     const ev = await jefe.ok('POST', '/events', {
-      point: 'CAC-LIMA-01', procedure: 'BAJAS', requests: ['BAJA_SERVICIO'], applications: ['SIAC_UNICO'],
+      point: 'CAC-DATOS-01', procedure: 'BAJAS', requests: ['BAJA_SERVICIO'], applications: ['SIAC_UNICO'],
       scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-120), attest_total: true,
     }, 201);
     await jefe.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(-60), closure_reason: 'SIN_FLUIDO_ELECTRICO' }, 200);
