@@ -18,6 +18,15 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 unsigned router_flags(const struct route *routes, size_t n, const char *method,
 		      const char *path);
 
+/*
+ * Before a ROUTE_STREAM body is received: 1 when `r` (method, path, conn,
+ * app, now set) is authenticated and holds one of the route's roles, so
+ * its body is worth spooling; 0 otherwise (the body is then discarded and
+ * router_dispatch answers 401/403 as for any route).  May fill r's reply:
+ * the caller frees r->out.
+ */
+int router_stream_allowed(const struct route *routes, size_t n, struct req *r);
+
 /* A cookie of the request, or NULL. */
 const char *http_cookie(struct req *r, const char *name);
 

@@ -151,6 +151,21 @@ unsigned router_flags(const struct route *routes, size_t n, const char *method,
 	return 0;
 }
 
+int router_stream_allowed(const struct route *routes, size_t n, struct req *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &routes[i];
+
+		if (strcmp(rt->method, r->method) != 0 ||
+		    !path_match(rt->path, r->path, r))
+			continue;
+		if (!(rt->flags & ROUTE_PUBLIC) && authenticate(r) < 0)
+			return 0;
+		return rt->roles == ROLE_ANY || (r->actor.roles & rt->roles);
+	}
+	return 0;
+}
+
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large)
 {

@@ -28,6 +28,7 @@ struct conn_state {
 	struct buf body;
 	FILE *spool; /* a ROUTE_STREAM body */
 	int64_t spooled;
+	int discard; /* a ROUTE_STREAM body not worth keeping (no session) */
 	int too_large;
 	struct timespec start;
 };
@@ -116,11 +117,40 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	return ret;
 }
 
+/*
+ * A ROUTE_STREAM request: its body is spooled only when the request is
+ * authenticated and allowed, so that nobody can fill the disk without a
+ * session; otherwise it is read and dropped (too_large) and the dispatch
+ * answers 401/403.  0, or -1 when no spool file can be made.
+ */
+static int stream_open(struct server *srv, struct conn_state *cs,
+		       struct MHD_Connection *c, const char *method,
+		       const char *url)
+{
+	struct req pre;
+	int allowed;
+
+	memset(&pre, 0, sizeof(pre));
+	pre.app = srv->app;
+	pre.method = method;
+	pre.path = url;
+	pre.conn = c;
+	pre.now = (int64_t)time(NULL);
+	allowed = router_stream_allowed(srv->routes, srv->n_routes, &pre);
+	free(pre.out);
+	if (!allowed) {
+		cs->discard = 1;
+		return 0;
+	}
+	cs->spool = tmpfile();
+	return cs->spool ? 0 : -1;
+}
+
 /* Appends a piece of a ROUTE_STREAM body to its spool, within the cap. */
 static void spool(struct server *srv, struct conn_state *cs, const char *data,
 		  size_t n)
 {
-	if (cs->too_large)
+	if (cs->too_large || cs->discard)
 		return;
 	if (cs->spooled + (int64_t)n > srv->app->stream_max ||
 	    fwrite(data, 1, n, cs->spool) != n) {
@@ -148,20 +178,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		if (!cs)
 			return MHD_NO;
 		buf_init(&cs->body, HTTP_BODY_MAX);
-		if (router_flags(srv->routes, srv->n_routes, method, url) &
-		    ROUTE_STREAM) {
-			cs->spool = tmpfile();
-			if (!cs->spool) {
-				free(cs);
-				return MHD_NO;
-			}
+		if ((router_flags(srv->routes, srv->n_routes, method, url) &
+		     ROUTE_STREAM) &&
+		    stream_open(srv, cs, c, method, url) < 0) {
+			free(cs);
+			return MHD_NO;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = cs;
 		return MHD_YES;
 	}
-	if (*upload_size && cs->spool) {
+	if (*upload_size && (cs->spool || cs->discard)) {
 		spool(srv, cs, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;

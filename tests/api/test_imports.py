@@ -264,6 +264,8 @@ class ImportTest(ApiTest):
                 % self.points[0]).encode()
         self.assertError(upload(self.online, "ldr", text), 403)
         self.assertError(upload(self.jefe, "interactions", text), 403)
+        # no session: 401, and the body is not even kept on disk
+        self.assertError(upload(t.Client(), "interactions", text), 401)
         self.assertError(upload(self.control, "nada", text), 404)
         social = b"fecha_hora,red,tipo\n2025-02-02 10:00,FACEBOOK,PUBLICO\n"
         self.assertStatus(upload(self.online, "social", social), 201)
