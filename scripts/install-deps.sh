@@ -13,7 +13,8 @@ pkgs=(
 )
 if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
   pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
-         poppler-utils unzip cppcheck chromium)
+         poppler-utils unzip cppcheck chromium clang libclang-rt-14-dev
+         clang-format)
 fi
 
 missing=()

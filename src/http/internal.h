@@ -14,6 +14,14 @@
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large);
 
+/*
+ * 1 when `path` matches the route pattern (":x" segments), filling
+ * params[] (thread-local copies, valid until the next match on this
+ * thread); 0 when not.  The router's own matcher, exposed for the fuzzer.
+ */
+int router_match_path(const char *pattern, const char *path,
+		      const char *params[HTTP_PARAMS_MAX]);
+
 /* A cookie of the request, or NULL. */
 const char *http_cookie(struct req *r, const char *name);
 

@@ -185,3 +185,16 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		fail(r, 500, "INTERNAL", NULL, "Error interno del servidor");
 	return (int)i;
 }
+
+int router_match_path(const char *pattern, const char *path,
+		      const char *params[HTTP_PARAMS_MAX])
+{
+	struct req r;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	ok = path_match(pattern, path, &r);
+	for (int i = 0; params && i < HTTP_PARAMS_MAX; i++)
+		params[i] = ok ? r.param[i] : NULL;
+	return ok;
+}

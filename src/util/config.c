@@ -177,21 +177,17 @@ static char *trim(char *s)
 	return s;
 }
 
-int config_load_file(struct config *c, const char *path, char *msg, size_t n)
+int config_load_stream(struct config *c, FILE *f, const char *name, char *msg,
+		       size_t n)
 {
-	FILE *f = fopen(path, "r");
 	char line[2048], where[1100];
 	int lineno = 0, rc = 0;
 
-	if (!f) {
-		snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		char *s = trim(line), *eq;
 
 		lineno++;
-		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		snprintf(where, sizeof(where), "%s:%d", name, lineno);
 		if (!*s || *s == '#')
 			continue;
 		eq = strchr(s, '=');
@@ -203,6 +199,19 @@ int config_load_file(struct config *c, const char *path, char *msg, size_t n)
 		*eq = '\0';
 		rc = config_set(c, trim(s), trim(eq + 1), where, msg, n);
 	}
+	return rc;
+}
+
+int config_load_file(struct config *c, const char *path, char *msg, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = config_load_stream(c, f, path, msg, n);
 	fclose(f);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #ifndef INOP_UTIL_CONFIG_H
 #define INOP_UTIL_CONFIG_H
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Configuration: defaults, then a `key = value` file (--config FILE), then
@@ -38,6 +39,9 @@ int config_set(struct config *c, const char *key, const char *value,
 	       const char *where, char *msg, size_t n);
 /* Reads a file of `key = value` lines ('#' comments).  0 or -1 + msg. */
 int config_load_file(struct config *c, const char *path, char *msg, size_t n);
+/* The same from an open stream; `name` stands for the file in messages. */
+int config_load_stream(struct config *c, FILE *f, const char *name, char *msg,
+		       size_t n);
 /* Checks the whole configuration is usable.  0 or -1 + msg. */
 int config_validate(const struct config *c, char *msg, size_t n);
 
