@@ -203,8 +203,8 @@ int cmd_help(int argc, char **argv)
 	      "smtp_password_file,\nsmtp_tls (none|starttls|tls), "
 	      "smtp_retry_seconds, mailbox_fallas,\nmailbox_control, "
 	      "mailbox_contingency_cc, procesos_backups,\n"
-	      "alertmanager_token, alertmanager_token_file, threads,\n"
-	      "session_idle_minutes.\n"
+	      "alertmanager_token, alertmanager_token_file, metrics_token,\n"
+	      "threads, session_idle_minutes.\n"
 	      "'inop COMMAND --help' explains each command.\n",
 	      stdout);
 	return 0;

@@ -74,6 +74,15 @@ const char *http_query(struct req *r, const char *key);
 /* A request header, or NULL. */
 const char *http_header(struct req *r, const char *name);
 
+/*
+ * The client's address as text (numeric IPv4 or IPv6) in out; 0, or -1
+ * (out "") when unknown.  The peer of the TCP connection: behind a proxy
+ * that is the proxy.
+ */
+int http_client_ip(struct req *r, char *out, size_t n);
+/* 1 when the connection comes from a loopback address. */
+int http_client_is_loopback(struct req *r);
+
 /* Replies: each takes ownership of what it is given. */
 void reply_json(struct req *r, int status, json_t *body);
 void reply_error(struct req *r, const struct inop_err *e);

@@ -9,7 +9,12 @@
 #include "store/writer.h"
 #include "util/buf.h"
 
-#define SESSION_TOUCH_S 60 /* write last_seen_at at most once a minute */
+/*
+ * last_seen_at is written when it is more than this old: a session then
+ * expires between session_idle - 10 s and session_idle after its last
+ * use (exact to the minute), at one small write per session per 10 s.
+ */
+#define SESSION_TOUCH_S 10
 
 void user_release(struct user *u)
 {

@@ -44,6 +44,7 @@ static const struct {
 	TEXT(smtp_tls, K_TLS),
 	TEXT(alertmanager_token, K_TOKEN),
 	TEXT(alertmanager_token_file, K_TEXT),
+	TEXT(metrics_token, K_TOKEN),
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),

@@ -19,6 +19,7 @@ struct config {
 	char smtp_tls[16]; /* "", none, starttls, tls */
 	char alertmanager_token[129];
 	char alertmanager_token_file[1024];
+	char metrics_token[129]; /* "": /metrics from loopback only */
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];

@@ -44,6 +44,7 @@ MODULES = [
     "test_reports",
     "test_calendar_extra",
     "test_security",
+    "test_hardening",
     "test_concurrency",
     "test_mail",
     "test_cli",
