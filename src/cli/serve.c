@@ -35,6 +35,7 @@ int serve_run(const struct config *cfg)
 {
 	struct app app = {.cfg = cfg, .session_lookup = session_lookup};
 	struct inop_err err;
+	char msg[1200];
 	struct sigaction sa;
 	struct db *db;
 	int rc;
@@ -65,6 +66,10 @@ int serve_run(const struct config *cfg)
 	notify_setup(cfg);
 	if (sender_setup(cfg) < 0) {
 		fprintf(stderr, "inop: cannot set up the mail sender\n");
+		return 1;
+	}
+	if (checkpoint_setup(cfg, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "inop: %s\n", msg);
 		return 1;
 	}
 	if (jobs_start(cfg->db, 1) < 0) {

@@ -16,7 +16,8 @@ enum kind {
 	K_EMAILS,
 	K_LISTEN,
 	K_TLS,
-	K_TOKEN
+	K_TOKEN,
+	K_HEX32
 };
 
 static const struct {
@@ -45,6 +46,9 @@ static const struct {
 	TEXT(alertmanager_token, K_TOKEN),
 	TEXT(alertmanager_token_file, K_TEXT),
 	TEXT(metrics_token, K_TOKEN),
+	TEXT(audit_signing_key_file, K_TEXT),
+	TEXT(audit_public_key, K_HEX32),
+	TEXT(audit_checkpoint_dir, K_TEXT),
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
@@ -127,6 +131,10 @@ static int check_value(enum kind kind, const char *v)
 	case K_TOKEN:
 		/* Sent as "Authorization: Bearer": no spaces, not short. */
 		return strlen(v) >= 16 && strcspn(v, " \t\r\n") == strlen(v);
+	case K_HEX32:
+		/* 32 bytes in hex, as `inop audit keygen` prints them. */
+		return strlen(v) == 64 &&
+		       strspn(v, "0123456789abcdefABCDEF") == 64;
 	default:
 		return 1;
 	}
@@ -233,6 +241,18 @@ int config_validate(const struct config *c, char *msg, size_t n)
 		snprintf(msg, n,
 			 "'smtp_tls' must be 'tls' with an smtps:// "
 			 "'smtp_url'");
+		return -1;
+	}
+	if (c->audit_signing_key_file[0] && !c->audit_public_key[0]) {
+		snprintf(msg, n,
+			 "'audit_public_key' is required with "
+			 "'audit_signing_key_file'");
+		return -1;
+	}
+	if (c->audit_checkpoint_dir[0] && !c->audit_signing_key_file[0]) {
+		snprintf(msg, n,
+			 "'audit_checkpoint_dir' needs "
+			 "'audit_signing_key_file'");
 		return -1;
 	}
 	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {

@@ -20,6 +20,10 @@ struct config {
 	char alertmanager_token[129];
 	char alertmanager_token_file[1024];
 	char metrics_token[129]; /* "": /metrics from loopback only */
+	/* Signed audit checkpoints (store/checkpoint.h). */
+	char audit_signing_key_file[1024]; /* Ed25519 seed, 0600 */
+	char audit_public_key[65];	   /* its public key, hex */
+	char audit_checkpoint_dir[1024];   /* where serve writes them */
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];

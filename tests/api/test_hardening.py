@@ -5,10 +5,12 @@ Each test reproduces the attack and fails without its fix.
 
 import csv
 import datetime as dt
-import http.client
+import hashlib
 import io
 import os
+import re
 import socket
+import sqlite3
 
 import inoptest as t
 from inoptest import ApiTest, event_payload, iso
@@ -127,3 +129,221 @@ class MetricsAccess(ApiTest):
         r = t.http_request("GET", "/metrics", host=ip, port=port, headers={
             "Authorization": "Bearer " + self.TOKEN})
         self.assertStatus(r, 200)
+
+
+# --------------------------------------------------------------------------
+# A1 beyond the database: signed checkpoints of the audit chain
+
+def cli(*args, timeout=120):
+    p = t.run_inop([str(a) for a in args], timeout=timeout)
+    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace")
+
+
+def chain_hash(prev, row):
+    """audit_hash() of src/store/audit.c: BLAKE2b-256 over length-prefixed
+    fields — what an attacker with the source recomputes."""
+    h = hashlib.blake2b(digest_size=32)
+
+    def field(v):
+        if v is None:
+            h.update(b"-0:")
+            return
+        b = str(v).encode("utf-8")
+        h.update(b"%d:" % len(b) + b)
+    field(prev)
+    for v in (row["id"], row["at"], row["actor"], row["action"],
+              row["entity"], row["entity_id"] or 0, row["before_json"],
+              row["after_json"]):
+        field(v)
+    return h.hexdigest()
+
+
+def rewrite(db, edit_sql=None, cut_after=None):
+    """What anyone able to write the file can do: drop the guards, edit or
+    cut records, recompute every hash and move the head."""
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE "
+                               "type = 'trigger' AND tbl_name = 'audit'"):
+        con.execute('DROP TRIGGER "%s"' % name)
+    if edit_sql:
+        con.execute(edit_sql)
+    if cut_after is not None:
+        con.execute("DELETE FROM audit WHERE id > ?", (cut_after,))
+    prev = "0" * 64
+    for row in con.execute("SELECT * FROM audit ORDER BY id").fetchall():
+        h = chain_hash(prev, row)
+        con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?",
+                    (prev, h, row["id"]))
+        prev, last = h, row["id"]
+    con.execute("UPDATE audit_head SET last_id = ?, hash = ?", (last, prev))
+    con.commit()
+    con.close()
+
+
+class AuditCheckpoints(ApiTest):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = os.path.join(t.CTX.tmp, "checkpoints")
+        os.makedirs(cls.dir, exist_ok=True)
+        cls.db = os.path.join(cls.dir, "register.db")
+        pw = t.write_secret(os.path.join(cls.dir, "pw"), "Clave-ckpt-12345")
+        out = [cli("init", "--db", cls.db, "--admin-password-file", pw)]
+        for i in range(12):
+            out.append(cli("point", "add", "--db", cls.db, "--code",
+                           "CKP%02d" % i, "--name", "Punto %d" % i,
+                           "--type", "CAC", "--region", "Lima"))
+        cls.key = os.path.join(cls.dir, "audit-signing.key")
+        rc, text = cli("audit", "keygen", "--key-file", cls.key)
+        out.append((rc, text))
+        m = re.search(r"audit_public_key = ([0-9a-f]{64})", text)
+        cls.pub = m.group(1) if m else None
+        cls.setup_out = out
+
+    def setUp(self):
+        for rc, out in self.setup_out:
+            self.assertEqual(rc, 0, out)
+        self.assertTrue(self.pub)
+
+    def copy(self, name):
+        dst = os.path.join(self.dir, name)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(dst + suffix):
+                os.remove(dst + suffix)
+        src = sqlite3.connect(self.db)
+        dest = sqlite3.connect(dst)
+        src.backup(dest)
+        src.close()
+        dest.close()
+        return dst
+
+    def keys(self):
+        return ["--audit_signing_key_file", self.key,
+                "--audit_public_key", self.pub]
+
+    def checkpoint(self, db, name):
+        path = os.path.join(self.dir, name)
+        rc, out = cli("audit", "checkpoint", "--db", db, "--out", path,
+                      *self.keys())
+        self.assertEqual(rc, 0, out)
+        with open(path) as f:
+            return path, f.read()
+
+    def verify(self, db, checkpoint=None):
+        args = ["audit", "verify", "--db", db]
+        if checkpoint:
+            args += ["--checkpoint", checkpoint, "--audit_public_key",
+                     self.pub]
+        return cli(*args)
+
+    def test_keygen_writes_a_0600_key_and_refuses_to_overwrite(self):
+        self.assertEqual(os.stat(self.key).st_mode & 0o777, 0o600)
+        rc, out = cli("audit", "keygen", "--key-file", self.key)
+        self.assertNotEqual(rc, 0, out)
+
+    def test_a_rehashed_rewrite_verifies_alone_but_not_against_a_checkpoint(
+            self):
+        db = self.copy("rewritten.db")
+        cp, _ = self.checkpoint(db, "before-rewrite.txt")
+        rewrite(db, "UPDATE audit SET after_json = '{\"code\":\"FALSO\"}' "
+                    "WHERE id = 3")
+        rc, out = self.verify(db)
+        self.assertEqual(rc, 0, "the attack: without a checkpoint the "
+                                "rehashed chain looks intact\n" + out)
+        rc, out = self.verify(db, cp)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("no longer has the hash the checkpoint signed", out)
+
+    def test_cutting_the_newest_records_fails_against_a_checkpoint(self):
+        db = self.copy("cut.db")
+        cp, text = self.checkpoint(db, "before-cut.txt")
+        head = int(re.search(r"head_id (\d+)", text).group(1))
+        rewrite(db, cut_after=head - 3)
+        rc, out = self.verify(db)
+        self.assertEqual(rc, 0, "the attack: a cut chain looks intact\n"
+                         + out)
+        rc, out = self.verify(db, cp)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("audit record %d of the checkpoint is missing" % head,
+                      out)
+
+    def test_a_chain_that_grew_after_the_checkpoint_still_holds_it(self):
+        db = self.copy("grew.db")
+        cp, _ = self.checkpoint(db, "before-growth.txt")
+        rc, out = cli("point", "add", "--db", db, "--code", "CKPNEW",
+                      "--name", "Nuevo", "--type", "CAC", "--region", "Lima")
+        self.assertEqual(rc, 0, out)
+        rc, out = self.verify(db, cp)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("still in the chain", out)
+
+    def test_an_altered_checkpoint_or_another_key_is_refused(self):
+        db = self.copy("altered.db")
+        _, text = self.checkpoint(db, "genuine.txt")
+        forged = os.path.join(self.dir, "forged.txt")
+        with open(forged, "w") as f:
+            f.write(re.sub(r"head_id (\d+)",
+                           lambda m: "head_id %d" % (int(m.group(1)) - 1),
+                           text))
+        rc, out = self.verify(db, forged)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("signature does not verify", out)
+        other = os.path.join(self.dir, "other.key")
+        rc, kout = cli("audit", "keygen", "--key-file", other)
+        self.assertEqual(rc, 0, kout)
+        other_pub = re.search(r"audit_public_key = (\w+)", kout).group(1)
+        rc, out = cli("audit", "verify", "--db", db, "--checkpoint",
+                      os.path.join(self.dir, "genuine.txt"),
+                      "--audit_public_key", other_pub)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("signed by another key", out)
+
+    def test_a_key_file_readable_by_others_is_refused(self):
+        loose = os.path.join(self.dir, "loose.key")
+        with open(self.key) as f, open(loose, "w") as g:
+            g.write(f.read())
+        os.chmod(loose, 0o644)
+        rc, out = cli("audit", "checkpoint", "--db", self.db,
+                      "--audit_signing_key_file", loose,
+                      "--audit_public_key", self.pub)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn("chmod 600", out)
+
+    def test_verify_names_a_removed_record_once(self):
+        db = self.copy("removed.db")
+        n = int(sqlite3.connect(db).execute(
+            "SELECT count(*) FROM audit").fetchone()[0])
+        self.assertGreaterEqual(n, 10)
+        con = sqlite3.connect(db)
+        con.execute("DROP TRIGGER audit_no_delete")
+        con.execute("DELETE FROM audit WHERE id = 3")
+        con.commit()
+        con.close()
+        rc, out = self.verify(db)
+        self.assertEqual(rc, 1, out)
+        problems = [l for l in out.splitlines() if l.startswith("audit record")]
+        self.assertEqual(problems, ["audit record 3: missing (removed)"], out)
+
+    def test_serve_job_writes_a_checkpoint_and_mails_one_a_day(self):
+        db = self.copy("job.db")
+        outdir = os.path.join(self.dir, "witness")
+        os.makedirs(outdir, exist_ok=True)
+        args = ["jobs", "run", "--db", db, "--audit_checkpoint_dir", outdir,
+                "--mailbox_control", "control@example.pe"] + self.keys()
+        for now in ("2026-11-03T09:00:00-05:00", "2026-11-03T10:00:00-05:00",
+                    "2026-11-04T09:00:00-05:00"):
+            rc, out = cli(*(args + ["--now", now]))
+            self.assertEqual(rc, 0, out)
+        files = sorted(os.listdir(outdir))
+        self.assertEqual(len(files), 3, files)
+        rc, out = self.verify(db, os.path.join(outdir, files[-1]))
+        self.assertEqual(rc, 0, out)
+        con = sqlite3.connect(db)
+        mails = con.execute("SELECT recipients, body_text FROM outbox WHERE "
+                            "trigger = 'audit.checkpoint'").fetchall()
+        con.close()
+        self.assertEqual(len(mails), 2, "one mail per Lima day")
+        self.assertEqual(mails[0][0], "control@example.pe")
+        self.assertIn("inop-audit-checkpoint 1", mails[0][1])
+        self.assertIn("signature ", mails[0][1])
