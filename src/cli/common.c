@@ -211,7 +211,9 @@ int cmd_help(int argc, char **argv)
 	      "alertmanager_token, alertmanager_token_file, metrics_token,\n"
 	      "audit_signing_key_file, audit_public_key, "
 	      "audit_checkpoint_dir,\n"
-	      "threads, session_idle_minutes.\n"
+	      "threads, max_connections, max_connections_per_address,\n"
+	      "request_timeout_seconds, idle_timeout_seconds,\n"
+	      "session_idle_minutes.\n"
 	      "'inop COMMAND --help' explains each command.\n",
 	      stdout);
 	return 0;

@@ -57,6 +57,7 @@ struct req {
 	const char *content_type;
 	char headers[HTTP_HEADERS_MAX][2][HTTP_HEADER_LEN]; /* extra pairs */
 	int n_headers;
+	int close;  /* the connection closes after this reply */
 	void *conn; /* opaque: the libmicrohttpd connection */
 };
 

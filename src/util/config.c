@@ -54,6 +54,10 @@ static const struct {
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
 	INT(threads),
+	INT(max_connections),
+	INT(max_connections_per_address),
+	INT(request_timeout_seconds),
+	INT(idle_timeout_seconds),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
 #undef TEXT
@@ -68,6 +72,10 @@ void config_defaults(struct config *c)
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	c->threads = 4;
+	c->max_connections = 2000;
+	c->max_connections_per_address = 64;
+	c->request_timeout_seconds = 30;
+	c->idle_timeout_seconds = 60;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
 }

@@ -29,6 +29,10 @@ struct config {
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
 	int threads;
+	int max_connections;		 /* in all */
+	int max_connections_per_address; /* from one client address */
+	int request_timeout_seconds;	 /* headers + body of a request */
+	int idle_timeout_seconds;	 /* a connection with nothing to do */
 	int session_idle_minutes;
 	int smtp_retry_seconds; /* first back-off of the mail sender */
 };
