@@ -347,3 +347,146 @@ class AuditCheckpoints(ApiTest):
         self.assertEqual(mails[0][0], "control@example.pe")
         self.assertIn("inop-audit-checkpoint 1", mails[0][1])
         self.assertIn("signature ", mails[0][1])
+
+
+# --------------------------------------------------------------------------
+# Slow clients and ambiguous framing
+
+def slow_socket(port, source, partial=b"GET /healthz HTTP/1.1\r\nX-Slow: "):
+    s = socket.socket()
+    s.setblocking(True)
+    s.settimeout(5)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(partial)
+    return s
+
+
+def closed_by_peer(s):
+    """True when the server has closed `s` (EOF or reset), without waiting."""
+    import select
+    p = select.poll()
+    p.register(s, select.POLLIN | select.POLLHUP | select.POLLERR)
+    if not p.poll(0):
+        return False
+    try:
+        return s.recv(4096) == b""
+    except OSError:
+        return True
+
+
+class SlowClients(ApiTest):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="slow",
+                              extra=["--request_timeout_seconds", "2",
+                                     "--max_connections_per_address", "64",
+                                     "--max_connections", "1000"])
+        cls.server.wait_healthy()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def health_ms(self, n=20):
+        """GET /healthz from 127.0.0.1 n times: (all 200?, max ms)."""
+        import time
+        worst, ok = 0.0, True
+        for _ in range(n):
+            t0 = time.monotonic()
+            r = t.http_request("GET", "/healthz", port=self.server.port,
+                               timeout=10)
+            worst = max(worst, (time.monotonic() - t0) * 1000)
+            ok = ok and r.status == 200
+        return ok, worst
+
+    def test_5000_slow_connections_from_one_address_leave_others_served(self):
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < 5200 and hard >= 5200:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192),
+                                                        hard))
+        elif soft < 5200:
+            self.skipTest("needs 5,200 file descriptors (ulimit -n %d)"
+                          % hard)
+        socks, refused = [], 0
+        try:
+            for _ in range(5000):
+                try:
+                    socks.append(slow_socket(self.server.port,
+                                             "127.0.0.3"))
+                except OSError:
+                    refused += 1
+            ok, worst = self.health_ms()
+            self.assertTrue(ok, "another address is still answered")
+            self.assertLess(worst, 2000, "and promptly (worst %.0f ms)"
+                            % worst)
+            open_ = [s for s in socks if not closed_by_peer(s)]
+            print("\n      5,000 slow connections from 127.0.0.3: %d still "
+                  "open, /healthz from 127.0.0.1 worst %.0f ms"
+                  % (len(open_), worst), end=" ")
+            self.assertLessEqual(len(open_), 64 + 5)
+        finally:
+            for s in socks:
+                s.close()
+
+    def test_a_request_trickling_in_is_cut_at_the_total_deadline(self):
+        # One byte every 0.3 s never trips an idle timeout; the 2 s
+        # deadline for headers and body does.
+        import time
+        s = slow_socket(self.server.port, "127.0.0.4", b"G")
+        t0 = time.monotonic()
+        try:
+            closed_after = None
+            for b in b"ET /healthz HTTP/1.1\r\n" + b"X-Slow: a\r\n" * 100:
+                if closed_by_peer(s):
+                    closed_after = time.monotonic() - t0
+                    break
+                try:
+                    s.send(bytes([b]))
+                except OSError:
+                    closed_after = time.monotonic() - t0
+                    break
+                time.sleep(0.3)   # the attacker's pace, not a wait
+                if time.monotonic() - t0 > 15:
+                    break
+            self.assertIsNotNone(closed_after, "still open after 15 s")
+            self.assertGreaterEqual(closed_after, 1.8)
+            self.assertLess(closed_after, 6)
+        finally:
+            s.close()
+
+
+class Framing(ApiTest):
+
+    def exchange(self, head):
+        return t.raw_exchange(head.replace(b"\n", b"\r\n"))
+
+    def test_content_length_with_transfer_encoding_is_400(self):
+        body = b'{"username":"x","password":"y"}'
+        r = self.exchange(
+            b"POST /api/v1/session HTTP/1.1\nHost: x\n"
+            b"Content-Type: application/json\n"
+            b"Content-Length: %d\nTransfer-Encoding: chunked\n\n"
+            % len(body) + b"%x\n" % len(body) + body + b"\n0\n\n")
+        self.assertIsNotNone(r)
+        self.assertEqual(r.status, 400, r)
+
+    def test_two_content_lengths_are_400(self):
+        body = b'{"username":"x","password":"y"}'
+        r = self.exchange(
+            b"POST /api/v1/session HTTP/1.1\nHost: x\n"
+            b"Content-Type: application/json\n"
+            b"Content-Length: %d\nContent-Length: 5\n\n" % len(body) + body)
+        self.assertIsNotNone(r)
+        self.assertEqual(r.status, 400, r)
+
+    def test_two_transfer_encodings_are_400(self):
+        r = self.exchange(
+            b"POST /api/v1/session HTTP/1.1\nHost: x\n"
+            b"Content-Type: application/json\n"
+            b"Transfer-Encoding: chunked\nTransfer-Encoding: chunked\n\n"
+            b"2\n{}\n0\n\n")
+        self.assertIsNotNone(r)
+        self.assertEqual(r.status, 400, r)
