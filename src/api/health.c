@@ -5,19 +5,14 @@
 #include <sodium.h>
 
 #include "api/api.h"
-#include "db/db.h"
 #include "store/store.h"
 #include "util/config.h"
 
 void api_healthz(struct req *r)
 {
 	struct db *db = store_conn();
-	struct db_stmt *st = db ? db_prepare(db, "SELECT 1") : NULL;
-	int ok = st && db_step(st) == DB_ROW;
 
-	if (st)
-		db_reset(st);
-	if (!ok) {
+	if (!db || store_ping(db) < 0) {
 		reply_json(r, 503,
 			   json_pack("{s:s}", "status", "unavailable"));
 		return;

@@ -11,17 +11,13 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "domain/mass_failure_json.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
 #include "store/points.h"
 #include "store/users.h"
 #include "util/buf.h"
 #include "util/strnum.h"
-
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-#define MAIL_DETAIL_MAX	   4096
 
 /* A JEFE with no other role sees only the alerts of own points. */
 static int scoped_to_points(const struct actor *a)
@@ -42,106 +38,21 @@ static int path_id(struct req *r, const char *what, int64_t *id)
 	return -1;
 }
 
-static int query_limit(struct req *r, int64_t *limit, int64_t *offset,
-		       struct inop_err *e)
-{
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
-
-	*limit = LIST_LIMIT_DEFAULT;
-	*offset = 0;
-	if (l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, limit) < 0)
-		return err_validation(e, "limit",
-				      "'limit' debe ser un número entre 1 y "
-				      "%d",
-				      LIST_LIMIT_MAX);
-	if (o && *o && strnum_i64(o, 0, INT32_MAX, offset) < 0)
-		return err_validation(e, "offset",
-				      "'offset' debe ser un número positivo");
-	return 0;
-}
-
-/* ---------- the mails (N2) ---------- */
-
-/* "03/11/2026 09:15" in Lima. */
-static void human_time(int64_t t, char out[20])
-{
-	char s[26];
-
-	cal_format_lima(t, s);
-	snprintf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
-}
-
-static void app_names(const struct catalog *cat, const struct codes *apps,
-		      struct buf *out)
-{
-	for (size_t i = 0; i < apps->n; i++) {
-		const struct cat_item *it =
-			catalog_find(cat, "application", NULL, apps->v[i]);
-
-		buf_appendf(out, "%s%s", i ? ", " : "",
-			    it ? it->name : apps->v[i]);
-	}
-}
+/* ---------- the mails (N2: texts in mail/event_mail.c) ---------- */
 
 static int mail_alert(struct db *db, const struct mf_alert *a, void *ctx,
 		      struct inop_err *e)
 {
-	const struct catalog *cat = ctx;
-	char ref[600], when[20];
-	struct buf d;
-	struct notify_args args = {.ref = ref, .link = "/#/fallas"};
-	int rc;
-
-	buf_init(&d, MAIL_DETAIL_MAX);
-	snprintf(ref, sizeof(ref), "alerta N.º %lld (%s)", (long long)a->id,
-		 a->point.id ? a->point.name : "monitoreo");
-	human_time(a->observed_at, when);
-	if (a->point.id)
-		buf_appendf(&d, "Punto: %s (%s). Alertado por: %s. ",
-			    a->point.name, a->point.code, a->raised_by);
-	else
-		buf_appends(&d, "Origen: monitoreo (Alertmanager). ");
-	buf_appends(&d, "Aplicativos: ");
-	app_names(cat, &a->applications, &d);
-	buf_appendf(&d, ". Observada: %s (hora de Lima).", when);
-	if (a->description[0])
-		buf_appendf(&d, " Descripción: %s", a->description);
-	args.detail = d.s;
-	rc = notify(db, NOTIFY_ALERT_RAISED, &args, a->raised_at);
-	buf_release(&d);
-	return rc < 0 ? err_internal(e) : 0;
+	return mail_alert_raised(db, ctx, a) < 0 ? err_internal(e) : 0;
 }
 
 static int mail_confirmed(struct db *db, const struct catalog *cat,
 			  const struct mass_failure *mf, int64_t now,
 			  struct inop_err *e)
 {
-	char link[48], when[20];
-	const struct cat_item *cause =
-		catalog_find(cat, "cause", "FALLA_MASIVA", mf->cause);
-	struct buf d, ref;
-	struct notify_args args = {.link = link};
-	int rc;
-
-	buf_init(&d, MAIL_DETAIL_MAX);
-	buf_init(&ref, MAIL_DETAIL_MAX);
-	buf_appendf(&ref, "N.º %lld (", (long long)mf->id);
-	app_names(cat, &mf->applications, &ref);
-	buf_appends(&ref, ")");
-	args.ref = ref.s;
-	snprintf(link, sizeof(link), "/#/fallas/%lld", (long long)mf->id);
-	human_time(mf->started_at, when);
-	buf_appends(&d, "Aplicativos: ");
-	app_names(cat, &mf->applications, &d);
-	buf_appendf(&d, ". Inicio: %s (hora de Lima). Motivo: %s.", when,
-		    cause ? cause->name : mf->cause);
-	if (mf->description[0])
-		buf_appendf(&d, " Descripción: %s", mf->description);
-	args.detail = d.s;
-	rc = notify(db, NOTIFY_MASS_FAILURE_CONFIRMED, &args, now);
-	buf_release(&d);
-	buf_release(&ref);
-	return rc < 0 ? err_internal(e) : 0;
+	return mail_mass_failure_confirmed(db, cat, mf, now) < 0
+		       ? err_internal(e)
+		       : 0;
 }
 
 static int mail_declared(struct db *db, const struct mass_failure *mf,
@@ -238,7 +149,7 @@ void api_alerts_list(struct req *r)
 
 	if (!db)
 		return;
-	if (query_limit(r, &f.limit, &f.offset, &e) < 0)
+	if (api_page(r, API_LIMIT_DEFAULT, &f.limit, &f.offset, &e) < 0)
 		goto fail;
 	for (int i = 0; status && *status && statuses[i]; i++)
 		if (strcmp(status, statuses[i]) == 0)
@@ -545,7 +456,7 @@ void api_mass_failures_list(struct req *r)
 		reply_error(r, &e);
 		return;
 	}
-	if (query_limit(r, &limit, &offset, &e) < 0) {
+	if (api_page(r, API_LIMIT_DEFAULT, &limit, &offset, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -733,7 +644,7 @@ static json_t *open_failures(struct db *db, int64_t now)
 	int64_t total;
 	json_t *items;
 
-	if (store_mf_list(db, "CONFIRMED", LIST_LIMIT_MAX, &list, &n, &total) <
+	if (store_mf_list(db, "CONFIRMED", API_LIMIT_MAX, &list, &n, &total) <
 	    0) {
 		free(list);
 		return NULL;
@@ -802,7 +713,7 @@ void api_monitoring(struct req *r)
 
 	if (!db)
 		return;
-	if (query_limit(r, &limit, &offset, &e) < 0) {
+	if (api_page(r, API_LIMIT_DEFAULT, &limit, &offset, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}

@@ -19,9 +19,6 @@
 #include "util/log.h"
 #include "util/strnum.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
 static json_t *opt_str(const char *s)
 {
 	return s && *s ? json_string(s) : json_null();
@@ -228,11 +225,9 @@ void api_reports_create(struct req *r)
 void api_reports_list(struct req *r)
 {
 	const char *status = http_query(r, "status");
-	const char *lim = http_query(r, "limit"),
-		   *off = http_query(r, "offset");
 	enum report_status st;
 	struct report_info *list = NULL;
-	int64_t limit = LIST_LIMIT_DEFAULT, offset = 0, total;
+	int64_t limit, offset, total;
 	struct inop_err e;
 	size_t n;
 	json_t *items;
@@ -246,14 +241,7 @@ void api_reports_list(struct req *r)
 		reply_error(r, &e);
 		return;
 	}
-	if (lim && *lim && strnum_i64(lim, 1, LIST_LIMIT_MAX, &limit) < 0) {
-		err_validation(&e, "limit", "'limit' va de 1 a %d",
-			       LIST_LIMIT_MAX);
-		reply_error(r, &e);
-		return;
-	}
-	if (off && *off && strnum_i64(off, 0, INT32_MAX, &offset) < 0) {
-		err_validation(&e, "offset", "'offset' debe ser 0 o más");
+	if (api_page(r, API_LIMIT_DEFAULT, &limit, &offset, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -556,21 +544,12 @@ static int deadline_query(struct req *r, int *overdue_only, int64_t *limit,
 			  int64_t *offset)
 {
 	const char *ov = http_query(r, "overdue");
-	const char *lim = http_query(r, "limit"),
-		   *off = http_query(r, "offset");
 	struct inop_err e;
 
 	*overdue_only = ov && strcmp(ov, "true") == 0;
-	*limit = 100;
-	*offset = 0;
 	if (ov && *ov && strcmp(ov, "true") != 0 && strcmp(ov, "false") != 0)
 		err_validation(&e, "overdue", "'overdue' es true o false");
-	else if (lim && *lim && strnum_i64(lim, 1, LIST_LIMIT_MAX, limit) < 0)
-		err_validation(&e, "limit", "'limit' va de 1 a %d",
-			       LIST_LIMIT_MAX);
-	else if (off && *off && strnum_i64(off, 0, INT32_MAX, offset) < 0)
-		err_validation(&e, "offset", "'offset' debe ser 0 o más");
-	else
+	else if (api_page(r, 100, limit, offset, &e) == 0)
 		return 0;
 	reply_error(r, &e);
 	return -1;

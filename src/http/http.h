@@ -6,6 +6,7 @@
 
 #include "domain/catalog.h"
 #include "domain/roles.h"
+#include "util/arena.h"
 #include "util/err.h"
 
 /*
@@ -15,8 +16,9 @@
 
 #define HTTP_BODY_MAX	 (1u << 20) /* 1 MiB: larger bodies get 413 */
 #define HTTP_PARAMS_MAX	 4
-#define HTTP_HEADERS_MAX 4   /* extra reply headers */
-#define HTTP_HEADER_LEN	 512 /* each name and value, with its NUL */
+#define HTTP_HEADERS_MAX 4	     /* extra reply headers */
+#define HTTP_HEADER_LEN	 512	     /* each name and value, with its NUL */
+#define HTTP_ARENA_MAX	 (64u << 20) /* what one request may allocate */
 
 struct actor;
 /*
@@ -49,6 +51,7 @@ struct req {
 	char token_hash[65]; /* of the session used, if any */
 	char csrf[65];	     /* the CSRF token of that session */
 	int64_t now;	     /* UTC seconds at arrival */
+	struct arena arena;  /* the request's memory, freed after the reply */
 
 	/* The reply, set once by reply_*(). */
 	int status;

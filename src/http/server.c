@@ -196,11 +196,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	r.path = url;
 	r.conn = c;
 	r.now = (int64_t)time(NULL);
+	arena_init(&r.arena, HTTP_ARENA_MAX);
 	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
 				cs->too_large);
 	ret = queue(c, &r);
 	free(r.out);
 	json_decref(r.body);
+	arena_release(&r.arena);
 	metrics_record(route, r.status, elapsed_us(&cs->start));
 	return ret;
 }
