@@ -16,10 +16,10 @@
 #include "util/rcache.h"
 #include "util/strnum.h"
 
-/* A JEFE with no other role sees only the events of own points. */
+/* A JEFE sees only the events of own points (domain/roles.h). */
 static int scoped_to_points(const struct actor *a)
 {
-	return a->roles == ROLE_JEFE;
+	return roles_point_scoped(a->roles);
 }
 
 static int parse_event(struct req *r, struct event *ev, struct inop_err *e)

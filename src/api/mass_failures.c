@@ -19,10 +19,10 @@
 #include "util/buf.h"
 #include "util/strnum.h"
 
-/* A JEFE with no other role sees only the alerts of own points. */
+/* A JEFE sees only the alerts of own points (domain/roles.h). */
 static int scoped_to_points(const struct actor *a)
 {
-	return a->roles == ROLE_JEFE;
+	return roles_point_scoped(a->roles);
 }
 
 /* The numeric id of the path, or a 404 reply (then -1). */

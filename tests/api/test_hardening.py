@@ -490,3 +490,40 @@ class Framing(ApiTest):
             b"2\n{}\n0\n\n")
         self.assertIsNotNone(r)
         self.assertEqual(r.status, 400, r)
+
+
+# --------------------------------------------------------------------------
+# Point scope: JEFE plus a role without wider sight
+
+class JefeScopeWithOtherRoles(ApiTest):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pa = t.create_point()["code"]
+        cls.pb = t.create_point()["code"]
+        jb = t.user_client(["JEFE"], [cls.pb])
+        cls.eb = jb.post("/api/v1/events", event_payload(cls.pb)).json
+
+    def assertScoped(self, client):
+        r = client.get("/api/v1/events?limit=500")
+        self.assertStatus(r, 200)
+        self.assertNotIn(self.eb["number"],
+                         [e["number"] for e in r.json["items"]])
+        for e in r.json["items"]:
+            self.assertEqual(e["point"]["code"], self.pa)
+        for path in ("/api/v1/events/%s", "/api/v1/events/%s/critical",
+                     "/api/v1/events/%s/evaluation"):
+            r = client.get(path % self.eb["id"])
+            self.assertIn(r.status, (403, 404), "%s: %r" % (path, r))
+            self.assertNotIn(self.pb, r.body.decode())
+
+    def test_jefe_with_online_or_reclamos_sees_only_own_points(self):
+        for extra in (["ONLINE"], ["RECLAMOS"], ["ONLINE", "RECLAMOS"]):
+            with self.subTest(roles=["JEFE"] + extra):
+                self.assertScoped(t.user_client(["JEFE"] + extra, [self.pa]))
+
+    def test_jefe_with_a_role_of_wide_sight_sees_every_point(self):
+        for extra in ("CONTROL", "SOPORTE", "FALLAS"):
+            c = t.user_client(["JEFE", extra], [self.pa])
+            r = c.get("/api/v1/events/%s" % self.eb["id"])
+            self.assertStatus(r, 200, extra)
