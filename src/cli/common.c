@@ -212,7 +212,10 @@ int cmd_help(int argc, char **argv)
 	      "audit_signing_key_file, audit_public_key, "
 	      "audit_checkpoint_dir,\n"
 	      "threads, max_connections, max_connections_per_address,\n"
-	      "request_timeout_seconds, idle_timeout_seconds,\n"
+	      "request_timeout_seconds, idle_timeout_seconds, "
+	      "trusted_proxies,\n"
+	      "login_failures_per_address, login_hash_concurrency, "
+	      "login_queue,\n"
 	      "session_idle_minutes.\n"
 	      "'inop COMMAND --help' explains each command.\n",
 	      stdout);

@@ -69,6 +69,7 @@ enum route_flags {
 	ROUTE_JSON = 1u << 1,	  /* body must be a JSON object */
 	ROUTE_RAW = 1u << 2,	  /* not under /api: no JSON 401 */
 	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
+	ROUTE_SLOW = 1u << 4, /* hashes a password: runs in the slow lane */
 };
 
 /*
@@ -97,6 +98,11 @@ const char *http_header(struct req *r, const char *name);
  * that is the proxy.
  */
 int http_client_ip(struct req *r, char *out, size_t n);
+/*
+ * The client's address for throttling: the peer's, or, when the peer is
+ * one of trusted_proxies, the last address of its X-Forwarded-For.
+ */
+int http_client_addr(struct req *r, char *out, size_t n);
 /* 1 when the connection comes from a loopback address. */
 int http_client_is_loopback(struct req *r);
 

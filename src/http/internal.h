@@ -62,6 +62,23 @@ uint64_t conns_rx_bytes(int fd);
 /* Connections shut down for exceeding the request deadline. */
 long conns_timeouts(void);
 
+/*
+ * The slow lane (slow.c): `threads` threads run jobs in order.
+ * slow_reserve takes a place for run(arg), or NULL when `queue_max` jobs
+ * already wait (or stopping); slow_push queues it (it cannot fail, so a
+ * connection can be suspended between the two).  slow_stop runs what is
+ * queued, then joins the threads.
+ */
+struct slow_job;
+int slow_start(int threads, int queue_max);
+struct slow_job *slow_reserve(void (*run)(void *arg), void *arg);
+void slow_push(struct slow_job *j);
+void slow_stop(void);
+
+/* The flags of the route `method path` would take, 0 when none. */
+unsigned router_route_flags(const struct route *routes, size_t n,
+			    const char *method, const char *path);
+
 void metrics_init(const struct route *routes, size_t n);
 void metrics_record(int route, int status, int64_t micros);
 

@@ -195,3 +195,13 @@ int router_match_path(const char *pattern, const char *path,
 		params[i] = ok ? r.param[i] : NULL;
 	return ok;
 }
+
+unsigned router_route_flags(const struct route *routes, size_t n,
+			    const char *method, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    path_match(routes[i].path, path, NULL))
+			return routes[i].flags;
+	return 0;
+}

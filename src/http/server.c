@@ -32,6 +32,14 @@ struct conn_state {
 	struct timespec start;
 	void *conn;  /* the connection's entry in conns.c */
 	int refused; /* answered before its body: never dispatched */
+	/* The slow lane: the request runs on its thread, its connection
+	 * suspended; the reply waits here until libmicrohttpd calls again. */
+	enum { SLOW_NO, SLOW_QUEUED, SLOW_DONE } slow;
+	struct server *srv;
+	struct MHD_Connection *c;
+	const char *method, *url;
+	struct req r;
+	int route;
 };
 
 struct server {
@@ -138,6 +146,81 @@ static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c,
 	return ret;
 }
 
+/* Routes and runs the request: the reply is left in cs->r. */
+static void run_request(struct server *srv, struct MHD_Connection *c,
+			struct conn_state *cs, const char *method,
+			const char *url)
+{
+	struct req *r = &cs->r;
+
+	memset(r, 0, sizeof(*r));
+	r->app = srv->app;
+	r->method = method;
+	r->path = url;
+	r->conn = c;
+	r->now = (int64_t)time(NULL);
+	arena_init(&r->arena, HTTP_ARENA_MAX);
+	cs->route = router_dispatch(srv->routes, srv->n_routes, r, &cs->body,
+				    cs->too_large);
+}
+
+static enum MHD_Result reply_and_release(struct MHD_Connection *c,
+					 struct conn_state *cs)
+{
+	struct req *r = &cs->r;
+	enum MHD_Result ret = queue(c, r);
+
+	free(r->out);
+	r->out = NULL;
+	json_decref(r->body);
+	r->body = NULL;
+	arena_release(&r->arena);
+	metrics_record(cs->route, r->status, elapsed_us(&cs->start));
+	return ret;
+}
+
+static void slow_run(void *arg)
+{
+	struct conn_state *cs = arg;
+
+	run_request(cs->srv, cs->c, cs, cs->method, cs->url);
+	cs->slow = SLOW_DONE;
+	MHD_resume_connection(cs->c);
+}
+
+static enum MHD_Result to_slow_lane(struct server *srv,
+				    struct MHD_Connection *c,
+				    struct conn_state *cs, const char *method,
+				    const char *url)
+{
+	struct slow_job *job = slow_reserve(slow_run, cs);
+	struct inop_err e;
+
+	if (job) {
+		cs->srv = srv;
+		cs->c = c;
+		cs->method = method;
+		cs->url = url;
+		cs->slow = SLOW_QUEUED;
+		MHD_suspend_connection(c);
+		slow_push(job);
+		return MHD_YES;
+	}
+	memset(&cs->r, 0, sizeof(cs->r));
+	cs->r.app = srv->app;
+	cs->r.method = method;
+	cs->r.path = url;
+	cs->r.conn = c;
+	arena_init(&cs->r.arena, HTTP_ARENA_MAX);
+	cs->route = -1;
+	err_set(&e, 503, "BUSY", NULL,
+		"Demasiadas solicitudes de inicio de sesión en curso: "
+		"reintente en unos segundos");
+	reply_error(&cs->r, &e);
+	reply_header(&cs->r, "Retry-After", "2");
+	return reply_and_release(c, cs);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 				 const char *url, const char *method,
 				 const char *version, const char *upload,
@@ -146,9 +229,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	struct server *srv = cls;
 	struct conn_state *cs = *con_cls;
 	const union MHD_ConnectionInfo *ci;
-	struct req r;
-	enum MHD_Result ret;
-	int route;
 
 	(void)version;
 	if (!cs) {
@@ -189,22 +269,16 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (cs->slow == SLOW_DONE)
+		return reply_and_release(c, cs);
+	if (cs->slow == SLOW_QUEUED)
+		return MHD_YES; /* resumed early: still running */
 	conns_request_dispatched(cs->conn);
-	memset(&r, 0, sizeof(r));
-	r.app = srv->app;
-	r.method = method;
-	r.path = url;
-	r.conn = c;
-	r.now = (int64_t)time(NULL);
-	arena_init(&r.arena, HTTP_ARENA_MAX);
-	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
-				cs->too_large);
-	ret = queue(c, &r);
-	free(r.out);
-	json_decref(r.body);
-	arena_release(&r.arena);
-	metrics_record(route, r.status, elapsed_us(&cs->start));
-	return ret;
+	if (router_route_flags(srv->routes, srv->n_routes, method, url) &
+	    ROUTE_SLOW)
+		return to_slow_lane(srv, c, cs, method, url);
+	run_request(srv, c, cs, method, url);
+	return reply_and_release(c, cs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -333,6 +407,7 @@ static rlim_t raise_nofile(void)
 struct limits {
 	unsigned total, per_address, idle_s;
 	int64_t request_ms;
+	int slow_threads, slow_queue;
 };
 
 static void limits_of(const struct app *app, struct limits *l)
@@ -346,6 +421,8 @@ static void limits_of(const struct app *app, struct limits *l)
 	l->per_address = c ? (unsigned)c->max_connections_per_address : 64;
 	l->request_ms = (c ? c->request_timeout_seconds : 30) * 1000LL;
 	l->idle_s = c ? (unsigned)c->idle_timeout_seconds : 60;
+	l->slow_threads = c ? c->login_hash_concurrency : 1;
+	l->slow_queue = c ? c->login_queue : 64;
 	if (l->total > cap) {
 		log_error("max_connections %u lowered to %u: only %llu file "
 			  "descriptors (ulimit -n)",
@@ -373,6 +450,8 @@ static void stop_daemon(struct MHD_Daemon *d)
 		log_error("stopping: %d request(s) still unanswered after "
 			  "10 s",
 			  left);
+	/* Before the daemon goes: each queued job resumes its connection. */
+	slow_stop();
 	MHD_stop_daemon(d);
 	conns_finish();
 }
@@ -386,7 +465,7 @@ int http_serve(struct app *app, const char *listen, int threads,
 	socklen_t sa_len;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_TURBO |
-			 MHD_USE_ITC;
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_Daemon *d;
 	struct limits lim;
 
@@ -399,7 +478,8 @@ int http_serve(struct app *app, const char *listen, int threads,
 	(void)sa_len;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	if (conns_start(lim.request_ms) < 0)
+	if (conns_start(lim.request_ms) < 0 ||
+	    slow_start(lim.slow_threads, lim.slow_queue) < 0)
 		return -1;
 	d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_SOCK_ADDR,
@@ -413,6 +493,7 @@ int http_serve(struct app *app, const char *listen, int threads,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on '%s'", listen);
+		slow_stop();
 		conns_finish();
 		return -1;
 	}

@@ -46,6 +46,7 @@ static const struct {
 	TEXT(alertmanager_token, K_TOKEN),
 	TEXT(alertmanager_token_file, K_TEXT),
 	TEXT(metrics_token, K_TOKEN),
+	TEXT(trusted_proxies, K_TEXT),
 	TEXT(audit_signing_key_file, K_TEXT),
 	TEXT(audit_public_key, K_HEX32),
 	TEXT(audit_checkpoint_dir, K_TEXT),
@@ -58,6 +59,9 @@ static const struct {
 	INT(max_connections_per_address),
 	INT(request_timeout_seconds),
 	INT(idle_timeout_seconds),
+	INT(login_hash_concurrency),
+	INT(login_queue),
+	INT(login_failures_per_address),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
 #undef TEXT
@@ -76,6 +80,9 @@ void config_defaults(struct config *c)
 	c->max_connections_per_address = 64;
 	c->request_timeout_seconds = 30;
 	c->idle_timeout_seconds = 60;
+	c->login_hash_concurrency = 1;
+	c->login_queue = 64;
+	c->login_failures_per_address = 20;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
 }

@@ -19,7 +19,8 @@ struct config {
 	char smtp_tls[16]; /* "", none, starttls, tls */
 	char alertmanager_token[129];
 	char alertmanager_token_file[1024];
-	char metrics_token[129]; /* "": /metrics from loopback only */
+	char metrics_token[129];   /* "": /metrics from loopback only */
+	char trusted_proxies[512]; /* their X-Forwarded-For is believed */
 	/* Signed audit checkpoints (store/checkpoint.h). */
 	char audit_signing_key_file[1024]; /* Ed25519 seed, 0600 */
 	char audit_public_key[65];	   /* its public key, hex */
@@ -33,6 +34,9 @@ struct config {
 	int max_connections_per_address; /* from one client address */
 	int request_timeout_seconds;	 /* headers + body of a request */
 	int idle_timeout_seconds;	 /* a connection with nothing to do */
+	int login_hash_concurrency;	 /* Argon2id hashes at once */
+	int login_queue;		 /* logins waiting for one */
+	int login_failures_per_address;	 /* in 15 minutes, then 429 */
 	int session_idle_minutes;
 	int smtp_retry_seconds; /* first back-off of the mail sender */
 };

@@ -6,6 +6,7 @@ Each test reproduces the attack and fails without its fix.
 import csv
 import datetime as dt
 import hashlib
+import http.client
 import io
 import os
 import re
@@ -527,3 +528,137 @@ class JefeScopeWithOtherRoles(ApiTest):
             c = t.user_client(["JEFE", extra], [self.pa])
             r = c.get("/api/v1/events/%s" % self.eb["id"])
             self.assertStatus(r, 200, extra)
+
+
+# --------------------------------------------------------------------------
+# Login abuse: spraying, lockout of the owner, a flood of Argon2id
+
+def login_from(port, source, username, password):
+    """POST /api/v1/session from a local source address -> (status, json)."""
+    import json
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                      source_address=(source, 0))
+    try:
+        conn.request("POST", "/api/v1/session",
+                     json.dumps({"username": username,
+                                 "password": password}),
+                     {"Content-Type": "application/json"})
+        r = conn.getresponse()
+        body = r.read()
+        return r.status, json.loads(body or b"null")
+    finally:
+        conn.close()
+
+
+class LoginAbuse(ApiTest):
+    """On a server of its own with the default limits (the suite's server
+    allows more failures per address: every test logs in from 127.0.0.1);
+    each test uses source addresses of its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="login")
+        cls.server.wait_healthy()
+        def user():
+            name, password, _ = t.create_user(["CONTROL"])
+            return {"username": name, "password": password}
+        cls.user = user()
+        cls.users = [user() for _ in range(3)]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def login(self, source, username, password):
+        return login_from(self.server.port, source, username, password)
+
+    def test_spraying_many_usernames_from_one_address_is_throttled(self):
+        # 300 usernames x 4 passwords used to pass untouched: each name
+        # stayed under its own 5 failures.
+        src, statuses = "127.0.0.5", []
+        for i in range(30):
+            st, _ = self.login(src, "rociado%d%s" % (i, t.CTX.run_id),
+                               "Primavera2026!")
+            statuses.append(st)
+        self.assertEqual(statuses[:20], [401] * 20)
+        self.assertEqual(set(statuses[20:]), {429})
+        # The address is refused whatever it tries now...
+        u = self.users[0]
+        st, body = self.login(src, u["username"], u["password"])
+        self.assertEqual(st, 429, body)
+        self.assertEqual(body["error"]["code"], "TOO_MANY_ATTEMPTS")
+        # ...another address is not.
+        st, _ = self.login("127.0.0.9", u["username"], u["password"])
+        self.assertEqual(st, 200)
+
+    def test_a_locked_username_still_logs_in_from_another_address(self):
+        u = self.users[1]
+        for _ in range(5):
+            st, _ = self.login("127.0.0.6", u["username"], "adivinanza-1")
+            self.assertEqual(st, 401)
+        st, body = self.login("127.0.0.6", u["username"], u["password"])
+        self.assertEqual(st, 429, "the guessing address stays locked")
+        st, body = self.login("127.0.0.7", u["username"], u["password"])
+        self.assertEqual(st, 200, "the owner elsewhere is not: %r" % body)
+
+    def test_unknown_usernames_add_no_rows(self):
+        if "://" in t.CTX.db:
+            self.skipTest("reads the SQLite file")
+        for i in range(15):
+            self.login("127.0.0.8", "nadie%d-%s" % (i, os.urandom(4).hex()),
+                       "x")
+        con = sqlite3.connect(t.CTX.db)
+        rows = con.execute("SELECT throttle_key FROM login_throttle WHERE "
+                           "throttle_key LIKE '%127.0.0.8%'").fetchall()
+        con.close()
+        self.assertEqual([r[0] for r in rows], ["a|127.0.0.8"])
+
+    def test_a_login_flood_neither_stalls_other_requests_nor_bloats(self):
+        import threading
+        import time
+        u, port = self.user, self.server.port
+        token = login_from(port, "127.0.0.10", u["username"],
+                           u["password"])[1]["token"]
+        stop, logins = threading.Event(), [0]
+
+        def flood(i):
+            while not stop.is_set():
+                st, _ = login_from(port, "127.0.0.11", u["username"],
+                                   u["password"])
+                if st == 200:
+                    logins[0] += 1
+
+        def rss_kb():
+            with open("/proc/%d/status" % self.server.proc.pid) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+            return 0
+        threads = [threading.Thread(target=flood, args=(i,))
+                   for i in range(16)]
+        for th in threads:
+            th.start()
+        lat, rss = [], []
+        try:
+            end = time.monotonic() + 8
+            while time.monotonic() < end:
+                t0 = time.monotonic()
+                r = t.http_request("GET", "/api/v1/events?limit=50",
+                                   port=port, headers={
+                                       "Authorization": "Bearer " + token})
+                lat.append((time.monotonic() - t0) * 1000)
+                self.assertEqual(r.status, 200)
+                rss.append(rss_kb())
+        finally:
+            stop.set()
+            for th in threads:
+                th.join()
+        lat.sort()
+        p99 = lat[int(len(lat) * 0.99) - 1]
+        print("\n      login flood (16 clients, %d logins in 8 s): events "
+              "list p50 %.1f ms, p99 %.1f ms over %d requests; RSS max "
+              "%.0f MB" % (logins[0], lat[len(lat) // 2], p99, len(lat),
+                           max(rss) / 1024), end=" ")
+        self.assertGreater(logins[0], 0)
+        self.assertLess(p99, 50)
+        self.assertLess(max(rss), 100 * 1024)
