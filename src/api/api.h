@@ -69,6 +69,15 @@ struct rule_ctx;
  * another point's event) or 500, and returns -1; 0 when loaded.
  */
 int api_event_load(struct req *r, struct db *db, struct event *ev);
+/*
+ * Point scope: a JEFE sees only the events, alerts and critical
+ * transactions of the points assigned to them, unless another role grants
+ * wider sight on purpose (roles_point_scoped, domain/roles.h).
+ */
+int api_scoped_to_points(const struct actor *a);
+/* The numeric id of the path (":id"), or a 404 about `what` replied. */
+int api_path_id(struct req *r, const char *what, int64_t *id);
+
 /* The event of the path, in the arena: NULL when a reply was set. */
 struct event *api_event(struct req *r, struct db *db);
 /*
@@ -98,6 +107,11 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
  * before, after}], "total"}. */
 void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id);
 
+struct mass_failure;
+/* M2: the failure fields of a body (applications, started_at, cause,
+ * description: each optional here), into a zeroed *mf. */
+int api_failure_parse(json_t *b, struct mass_failure *mf, struct inop_err *e);
+
 struct mf_alert;
 struct actor;
 /*
@@ -115,6 +129,7 @@ json_t *user_to_json(const struct user *u);
 /* Handlers, one file per resource. */
 void api_healthz(struct req *r);
 void api_metrics(struct req *r);
+void api_openapi(struct req *r);
 void api_catalog(struct req *r);
 void api_session_create(struct req *r);
 void api_session_get(struct req *r);

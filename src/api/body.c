@@ -180,6 +180,23 @@ int api_page(struct req *r, int64_t dflt, int64_t *limit, int64_t *offset,
 		       : 0;
 }
 
+int api_scoped_to_points(const struct actor *a)
+{
+	return roles_point_scoped(a->roles);
+}
+
+int api_path_id(struct req *r, const char *what, int64_t *id)
+{
+	struct inop_err e;
+
+	if (strnum_i64(r->param[0], 1, INT64_MAX, id) == 0)
+		return 0;
+	err_set(&e, 404, "NOT_FOUND", NULL, "No existe %s '%s'", what,
+		r->param[0]);
+	reply_error(r, &e);
+	return -1;
+}
+
 struct db *api_db(struct req *r)
 {
 	struct db *db = store_conn();

@@ -16,12 +16,6 @@
 #include "util/rcache.h"
 #include "util/strnum.h"
 
-/* A JEFE sees only the events of own points (domain/roles.h). */
-static int scoped_to_points(const struct actor *a)
-{
-	return roles_point_scoped(a->roles);
-}
-
 static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 {
 	json_t *b = r->body;
@@ -284,7 +278,7 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 	if (f->point && !*f->point)
 		f->point = NULL;
 	f->reportable = rep ? strcmp(rep, "true") == 0 : -1;
-	if (scoped_to_points(&r->actor))
+	if (api_scoped_to_points(&r->actor))
 		f->jefe_user_id = r->actor.id;
 	return 0;
 }
@@ -387,7 +381,7 @@ int api_event_load(struct req *r, struct db *db, struct event *ev)
 		reply_error(r, &e);
 		return -1;
 	}
-	if (!scoped_to_points(&r->actor))
+	if (!api_scoped_to_points(&r->actor))
 		return 0;
 	rc = store_user_has_point(db, r->actor.id, ev->point.id);
 	if (rc < 0) {

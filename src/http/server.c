@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -62,6 +63,41 @@ static int64_t elapsed_us(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1000;
 }
 
+/*
+ * The X-Request-Id a proxy sent (nginx's $request_id), when it is a short
+ * token, else 16 random hex digits; echoed in the reply and the log line.
+ */
+static void request_id(struct MHD_Connection *c, char out[40])
+{
+	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "abcdefghijklmnopqrstuvwxyz0123456789-_.:";
+	const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     "X-Request-Id");
+	size_t n = in ? strlen(in) : 0;
+	unsigned char rnd[8];
+
+	if (n >= 1 && n < 40 && strspn(in, ok) == n) {
+		memcpy(out, in, n + 1);
+		return;
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(out, 40, rnd, sizeof(rnd));
+}
+
+static void log_request(const struct req *r, int64_t micros)
+{
+	char path[700], user[140];
+
+	log_value(path, sizeof(path), r->path);
+	log_value(user, sizeof(user),
+		  r->authenticated ? r->actor.username : "-");
+	log_kv("info", "request",
+	       "request_id=%s method=%s path=%s status=%d duration_ms=%.3f "
+	       "user=%s",
+	       r->request_id, r->method, path, r->status,
+	       (double)micros / 1000.0, user);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 {
 	struct MHD_Response *resp;
@@ -81,6 +117,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (api)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i][0],
 					r->headers[i][1]);
@@ -139,6 +176,7 @@ static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c,
 	r.path = url;
 	r.conn = c;
 	r.close = 1;
+	request_id(c, r.request_id);
 	err_set(&e, status, code, NULL, "%s", msg);
 	reply_error(&r, &e);
 	ret = queue(c, &r);
@@ -160,6 +198,7 @@ static void run_request(struct server *srv, struct MHD_Connection *c,
 	r->conn = c;
 	r->now = (int64_t)time(NULL);
 	arena_init(&r->arena, HTTP_ARENA_MAX);
+	request_id(c, r->request_id);
 	cs->route = router_dispatch(srv->routes, srv->n_routes, r, &cs->body,
 				    cs->too_large);
 }
@@ -169,13 +208,16 @@ static enum MHD_Result reply_and_release(struct MHD_Connection *c,
 {
 	struct req *r = &cs->r;
 	enum MHD_Result ret = queue(c, r);
+	int64_t micros;
 
 	free(r->out);
 	r->out = NULL;
 	json_decref(r->body);
 	r->body = NULL;
 	arena_release(&r->arena);
-	metrics_record(cs->route, r->status, elapsed_us(&cs->start));
+	micros = elapsed_us(&cs->start);
+	metrics_record(cs->route, r->status, micros);
+	log_request(r, micros);
 	return ret;
 }
 
@@ -212,6 +254,7 @@ static enum MHD_Result to_slow_lane(struct server *srv,
 	cs->r.path = url;
 	cs->r.conn = c;
 	arena_init(&cs->r.arena, HTTP_ARENA_MAX);
+	request_id(c, cs->r.request_id);
 	cs->route = -1;
 	err_set(&e, 503, "BUSY", NULL,
 		"Demasiadas solicitudes de inicio de sesión en curso: "
@@ -431,7 +474,7 @@ static void limits_of(const struct app *app, struct limits *l)
 	}
 }
 
-static void stop_daemon(struct MHD_Daemon *d)
+static void stop_daemon(struct app *app, struct MHD_Daemon *d)
 {
 	MHD_socket lfd;
 	int in_flight, left;
@@ -441,6 +484,8 @@ static void stop_daemon(struct MHD_Daemon *d)
 	if (lfd != MHD_INVALID_SOCKET) {
 		drain_backlog(d, lfd);
 		close(lfd);
+		if (lfd == app->listen_fd)
+			app->listen_fd = -1; /* closed: not the caller's now */
 	}
 	log_info("stopping: not accepting; finishing %d request(s) in "
 		 "flight",
@@ -454,6 +499,30 @@ static void stop_daemon(struct MHD_Daemon *d)
 	slow_stop();
 	MHD_stop_daemon(d);
 	conns_finish();
+}
+
+int http_bind(const char *addr)
+{
+	struct sockaddr_storage sa;
+	socklen_t sa_len;
+	int fd, on = 1;
+
+	if (parse_listen(addr, &sa, &sa_len) < 0) {
+		log_error("invalid listen address '%s'", addr);
+		return -1;
+	}
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&sa, sa_len) < 0 ||
+	    listen(fd, 1024) < 0) {
+		log_error("cannot listen on '%s'", addr);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int http_serve(struct app *app, const char *listen, int threads,
@@ -483,9 +552,12 @@ int http_serve(struct app *app, const char *listen, int threads,
 		return -1;
 	d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		&srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
+		(struct sockaddr *)&sa, MHD_OPTION_LISTEN_SOCKET,
+		(MHD_socket)(app->listen_fd > 0 ? app->listen_fd
+						: MHD_INVALID_SOCKET),
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, lim.idle_s,
 		MHD_OPTION_CONNECTION_LIMIT, lim.total,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
@@ -501,8 +573,10 @@ int http_serve(struct app *app, const char *listen, int threads,
 		 "%u per address, %lld s for a request's headers and body",
 		 listen, threads, lim.total, lim.per_address,
 		 (long long)(lim.request_ms / 1000));
+	if (app->on_ready)
+		app->on_ready();
 	while (!*stop)
 		usleep(5 * 1000);
-	stop_daemon(d);
+	stop_daemon(app, d);
 	return 0;
 }

@@ -54,6 +54,7 @@ static const struct {
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
+	TEXT(user, K_TEXT),
 	INT(threads),
 	INT(max_connections),
 	INT(max_connections_per_address),
