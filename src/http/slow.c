@@ -10,6 +10,9 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "http/internal.h"
 #include "util/log.h"
@@ -33,6 +36,10 @@ static void *worker(void *arg)
 	struct slow_job *j;
 
 	(void)arg;
+	/* Hashing yields the CPU to the requests of everyone else (and to
+	 * the database on the same machine): a login may wait, an event
+	 * list should not.  Linux: the nice value of this thread alone. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	for (;;) {
 		pthread_mutex_lock(&slow.lock);
 		/* Stopping: the reserved places are pushed soon; wait for
