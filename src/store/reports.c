@@ -9,6 +9,7 @@
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 
 #define REPORT_SELECT                                                         \
@@ -293,16 +294,21 @@ static int insert_report(struct db *db, struct report_info *r, int64_t uid,
 	return db_get_int(st, &r->id) == 1 ? 0 : -1;
 }
 
-int store_report_create(struct db *db, struct report_info *info,
-			const struct actor *who, int64_t now,
-			struct inop_err *err)
+struct create_job {
+	struct report_info *info;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int create_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct create_job *j = arg;
+	struct report_info *info = j->info;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
 	struct members m = {0};
 	json_t *after;
-	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (insert_report(db, info, who->id, now) < 0 ||
 	    members_load(db, info, &m) < 0 ||
 	    members_save(db, info->id, &m) < 0 ||
@@ -313,15 +319,25 @@ int store_report_create(struct db *db, struct report_info *info,
 			  info->from, "to", info->to, "events",
 			  (json_int_t)m.n);
 	if (audit_append_json(db, "report", info->id, "report.create", NULL,
-			      after, who->username, now) < 0 ||
-	    db_commit(db) < 0)
+			      after, who->username, now) < 0)
 		goto fail;
 	members_release(&m);
-	rc = store_report_get(db, info->id, info);
-	return rc == 1 ? 0 : err_internal(err);
+	return 0;
 fail:
 	members_release(&m);
-	return store_fail(db, err);
+	return store_body_fail(db, err);
+}
+
+int store_report_create(struct db *db, struct report_info *info,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct create_job j = {.info = info, .who = who, .now = now};
+
+	if (store_write(db, create_body, &j, err) < 0)
+		return -1;
+	return store_report_get(db, info->id, info) == 1 ? 0
+							 : err_internal(err);
 }
 
 int store_report_get(struct db *db, int64_t id, struct report_info *info)
@@ -604,9 +620,8 @@ static int load_checked(struct db *db, int64_t id,
 	int rc = store_report_get(db, id, r);
 
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 404, "NOT_FOUND", NULL,
 			       "No existe el reporte %lld", (long long)id);
 	}
@@ -618,32 +633,30 @@ static int load_checked(struct db *db, int64_t id,
 				 .sent_on = c->sent_on,
 				 .today = c->today};
 	if (report_transition_check(&m, err) < 0) {
-		db_rollback(db);
 		return -1;
 	}
 	return 0;
 }
 
-int store_report_transition(struct db *db, int64_t id,
-			    const struct report_change *change,
-			    const struct actor *who, int64_t now,
-			    struct report_info *after, struct inop_err *err)
+struct transition_job {
+	int64_t id;
+	struct report_change *c;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int transition_body(struct db *db, void *arg, struct inop_err *err)
 {
-	struct report_change cc = *change, *c = &cc;
+	struct transition_job *j = arg;
+	int64_t id = j->id, now = j->now;
+	const struct report_change *c = j->c;
+	const struct actor *who = j->who;
 	struct report_info r;
 	enum report_status from;
 	struct report_move m;
 	const char *role;
-	char today[11];
 	int rc;
 
-	/* Sent today unless told otherwise. */
-	if (!c->sent_on[0]) {
-		cal_format_date(c->today, today);
-		c->sent_on = today;
-	}
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (load_checked(db, id, c, who, &r, err) < 0)
 		return -1;
 	m = (struct report_move){
@@ -651,18 +664,16 @@ int store_report_transition(struct db *db, int64_t id,
 	role = report_transition_role(&m);
 	rc = set_status(db, id, r.status, c->to, now);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 409, "INVALID_TRANSITION", "to",
 			       "Otro usuario cambió el reporte a la vez: "
 			       "vuelva a cargarlo");
 	}
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	from = r.status;
 	r.status = c->to;
 	rc = apply(db, &r, c, now);
 	if (rc == DB_CONSTRAINT) {
-		db_rollback(db);
 		return err_set(err, 409, "ALREADY_REPORTED", NULL,
 			       "Un evento del reporte ya fue enviado en otro "
 			       "reporte");
@@ -672,8 +683,26 @@ int store_report_transition(struct db *db, int64_t id,
 			 report_status_code(c->to), role, c, r.hash, who,
 			 now) < 0 ||
 	    transition_audit(db, &r, from, c, role, who, now) < 0 ||
-	    (c->after && c->after(db, &r, from, c, now) < 0) ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
+	    (c->after && c->after(db, &r, from, c, now) < 0))
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_report_transition(struct db *db, int64_t id,
+			    const struct report_change *change,
+			    const struct actor *who, int64_t now,
+			    struct report_info *after, struct inop_err *err)
+{
+	struct report_change c = *change;
+	struct transition_job j = {.id = id, .c = &c, .who = who, .now = now};
+	char today[11];
+
+	/* Sent today unless told otherwise. */
+	if (!c.sent_on[0]) {
+		cal_format_date(c.today, today);
+		c.sent_on = today;
+	}
+	if (store_write(db, transition_body, &j, err) < 0)
+		return -1;
 	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
 }
