@@ -70,8 +70,9 @@ struct rule_ctx;
  */
 int api_event_load(struct req *r, struct db *db, struct event *ev);
 /*
- * Point scope: a JEFE with no other role sees only the events, alerts and
- * critical transactions of the points assigned to them.
+ * Point scope: a JEFE sees only the events, alerts and critical
+ * transactions of the points assigned to them, unless another role grants
+ * wider sight on purpose (roles_point_scoped, domain/roles.h).
  */
 int api_scoped_to_points(const struct actor *a);
 /* The numeric id of the path (":id"), or a 404 about `what` replied. */
@@ -101,6 +102,9 @@ struct db;
 int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 			  const char *reason, const char *justification,
 			  int64_t ended_at, struct inop_err *e);
+
+/* T1: the event's critical transactions as a JSON array, or NULL. */
+json_t *api_critical_json(struct db *db, int64_t event_id);
 
 /* The audit trail of one entity: {"items":[{id, at, actor, action,
  * before, after}], "total"}. */

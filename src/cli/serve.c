@@ -180,6 +180,7 @@ int serve_run(const struct config *cfg)
 			  .session_lookup = session_lookup,
 			  .on_ready = on_ready};
 	struct inop_err err;
+	char msg[1200];
 	struct sigaction sa;
 	pthread_t reload_thread;
 	sigset_t hup;
@@ -225,6 +226,10 @@ int serve_run(const struct config *cfg)
 		fprintf(stderr, "inop: cannot set up the mail sender\n");
 		return 1;
 	}
+	if (checkpoint_setup(cfg, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "inop: %s\n", msg);
+		return 1;
+	}
 	if (jobs_start(cfg->db, 1) < 0) {
 		fprintf(stderr, "inop: cannot start the background jobs\n");
 		return 1;
@@ -249,7 +254,8 @@ int serve_run(const struct config *cfg)
 	store_conn_release();
 	catalog_release(&app.catalog);
 	render_release();
-	close(app.listen_fd);
+	if (app.listen_fd >= 0) /* http_serve closes it when it stops */
+		close(app.listen_fd);
 	notify_setup(cfg);
 	while (s_n_versions > 0)
 		free(s_versions[--s_n_versions]);

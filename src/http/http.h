@@ -39,7 +39,7 @@ struct app {
 	char alertmanager_token[129]; /* "": the webhook is disabled */
 	http_session_fn session_lookup;
 	int64_t stream_max; /* cap of a ROUTE_STREAM body (import_max_bytes) */
-	int listen_fd;	    /* > 0: bound by http_bind() */
+	int listen_fd;	    /* > 0: bound by http_bind(); -1 once closed */
 	void (*on_ready)(void); /* called once accepting */
 };
 
@@ -68,6 +68,7 @@ struct req {
 	const char *content_type;
 	char headers[HTTP_HEADERS_MAX][2][HTTP_HEADER_LEN]; /* extra pairs */
 	int n_headers;
+	int close;  /* the connection closes after this reply */
 	void *conn; /* opaque: the libmicrohttpd connection */
 };
 
@@ -76,6 +77,7 @@ enum route_flags {
 	ROUTE_JSON = 1u << 1,	  /* body must be a JSON object */
 	ROUTE_RAW = 1u << 2,	  /* not under /api: no JSON 401 */
 	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
+	ROUTE_SLOW = 1u << 4, /* hashes a password: runs in the slow lane */
 	/*
 	 * A large body (imports): not held in memory nor capped at
 	 * HTTP_BODY_MAX but spooled, as it arrives, to an unlinked temporary
@@ -83,7 +85,7 @@ enum route_flags {
 	 * req.upload.  The spool disappears with the request, so a killed
 	 * server leaves nothing of it.
 	 */
-	ROUTE_STREAM = 1u << 4,
+	ROUTE_STREAM = 1u << 5,
 };
 
 /*
@@ -105,6 +107,20 @@ struct route {
 const char *http_query(struct req *r, const char *key);
 /* A request header, or NULL. */
 const char *http_header(struct req *r, const char *name);
+
+/*
+ * The client's address as text (numeric IPv4 or IPv6) in out; 0, or -1
+ * (out "") when unknown.  The peer of the TCP connection: behind a proxy
+ * that is the proxy.
+ */
+int http_client_ip(struct req *r, char *out, size_t n);
+/*
+ * The client's address for throttling: the peer's, or, when the peer is
+ * one of trusted_proxies, the last address of its X-Forwarded-For.
+ */
+int http_client_addr(struct req *r, char *out, size_t n);
+/* 1 when the connection comes from a loopback address. */
+int http_client_is_loopback(struct req *r);
 
 /* Replies: each takes ownership of what it is given. */
 void reply_json(struct req *r, int status, json_t *body);

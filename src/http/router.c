@@ -141,16 +141,6 @@ static int parse_body(struct req *r, struct buf *body)
 	return 0;
 }
 
-unsigned router_flags(const struct route *routes, size_t n, const char *method,
-		      const char *path)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(routes[i].method, method) == 0 &&
-		    path_match(routes[i].path, path, NULL))
-			return routes[i].flags;
-	return 0;
-}
-
 int router_stream_allowed(const struct route *routes, size_t n, struct req *r)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -210,4 +200,27 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 	if (!r->status)
 		fail(r, 500, "INTERNAL", NULL, "Error interno del servidor");
 	return (int)i;
+}
+
+int router_match_path(const char *pattern, const char *path,
+		      const char *params[HTTP_PARAMS_MAX])
+{
+	struct req r;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	ok = path_match(pattern, path, &r);
+	for (int i = 0; params && i < HTTP_PARAMS_MAX; i++)
+		params[i] = ok ? r.param[i] : NULL;
+	return ok;
+}
+
+unsigned router_route_flags(const struct route *routes, size_t n,
+			    const char *method, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    path_match(routes[i].path, path, NULL))
+			return routes[i].flags;
+	return 0;
 }

@@ -76,6 +76,12 @@ static const struct trigger {
 	{NOTIFY_COMPLAINT_RECEIVED, "complaint.received", TO_ARGS_TO,
 	 "Reclamo registrado:",
 	 "Recibimos su reclamo y lo trasladamos a la empresa operadora."},
+	{NOTIFY_AUDIT_CHECKPOINT, "audit.checkpoint", TO_MAILBOX_CONTROL,
+	 "[Inop] Punto de control firmado de la auditoría:",
+	 "Conserve este correo: el punto de control firmado prueba qué "
+	 "registros de auditoría existían hoy. Con él, 'inop audit verify "
+	 "--checkpoint' detecta si alguien reescribe o recorta la auditoría "
+	 "después (el texto entre las líneas, guardado como archivo)."},
 };
 
 static const struct config *notify_cfg;

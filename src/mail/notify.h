@@ -26,6 +26,7 @@ enum notify_trigger {
 	NOTIFY_REPORT_APPROVED,	    /* -> users of args.role (REGULATORIO) */
 	NOTIFY_REPORT_RETURNED,	    /* -> users of args.role (CONTROL) */
 	NOTIFY_COMPLAINT_RECEIVED,  /* -> args.to (the customer) */
+	NOTIFY_AUDIT_CHECKPOINT,    /* -> mailbox_control, daily */
 };
 
 struct notify_args {

@@ -14,6 +14,7 @@
 
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -100,32 +101,35 @@ static int bump_version(struct db *db)
 	return store_counter_next(db, CALENDAR_COUNTER, &v);
 }
 
-int store_extra_day_add(struct db *db, struct extra_day *d,
-			const struct actor *who, int64_t now,
-			struct inop_err *err)
+struct day_job {
+	struct extra_day *d;
+	const char *date;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int day_add_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct day_job *j = arg;
+	struct extra_day *d = j->d;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
 	struct db_stmt *st;
 	int rc;
 
-	d->created_at = now;
-	/* Both hold 64 bytes: the copy cannot be cut. */
-	(void)str_copy(d->created_by, sizeof(d->created_by), who->username);
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "INSERT INTO calendar_extra_days (day, name, "
 			    "created_at, created_by) VALUES (?, ?, ?, ?) "
 			    "ON CONFLICT (day) DO NOTHING RETURNING day");
 	if (!st)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	db_bind_text(st, 1, d->date);
 	db_bind_text(st, 2, d->name);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, who->id);
 	rc = db_get_one(st, NULL, NULL);
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 409, "DUPLICATE_DAY", "date",
 			       "El %s ya es un día no laborable adicional",
 			       d->date);
@@ -133,9 +137,21 @@ int store_extra_day_add(struct db *db, struct extra_day *d,
 	rc = day_audit(db, "calendar.extra_day.add", NULL,
 		       day_json(d->date, d->name), d->date, who->username,
 		       now);
-	if (rc < 0 || bump_version(db) < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
+	if (rc < 0 || bump_version(db) < 0)
+		return store_body_fail(db, err);
 	return 0;
+}
+
+int store_extra_day_add(struct db *db, struct extra_day *d,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct day_job j = {.d = d, .who = who, .now = now};
+
+	d->created_at = now;
+	/* Both hold 64 bytes: the copy cannot be cut. */
+	(void)str_copy(d->created_by, sizeof(d->created_by), who->username);
+	return store_write(db, day_add_body, &j, err);
 }
 
 /* The name of a removed day (RETURNING name). */
@@ -146,36 +162,44 @@ static void day_name_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 0, d->name, sizeof(d->name));
 }
 
-int store_extra_day_remove(struct db *db, const char *date,
-			   const struct actor *who, int64_t now,
-			   struct inop_err *err)
+static int day_remove_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct day_job *j = arg;
+	const char *date = j->date;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
 	struct db_stmt *st;
 	struct extra_day gone;
 	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "DELETE FROM calendar_extra_days WHERE day = ? "
 			    "RETURNING name");
 	if (!st)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	db_bind_text(st, 1, date);
 	rc = db_get_one(st, day_name_from_row, &gone);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 404, "NOT_FOUND", "date",
 			       "El %s no es un día no laborable adicional",
 			       date);
 	}
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	rc = day_audit(db, "calendar.extra_day.remove",
 		       day_json(date, gone.name), NULL, date, who->username,
 		       now);
-	if (rc < 0 || bump_version(db) < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
+	if (rc < 0 || bump_version(db) < 0)
+		return store_body_fail(db, err);
 	return 0;
+}
+
+int store_extra_day_remove(struct db *db, const char *date,
+			   const struct actor *who, int64_t now,
+			   struct inop_err *err)
+{
+	struct day_job j = {.date = date, .who = who, .now = now};
+
+	return store_write(db, day_remove_body, &j, err);
 }
 
 /* The database's calendar version: 0 before the first change. */

@@ -1,4 +1,4 @@
-/* The official reports: building, approval, snapshot, deadlines (O1-O3). */
+/* The official reports: building, approval, snapshot (O1-O2). */
 #include "store/reports.h"
 
 #include <jansson.h>
@@ -9,6 +9,7 @@
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 
 #define REPORT_SELECT                                                         \
@@ -311,16 +312,21 @@ static int insert_report(struct db *db, struct report_info *r, int64_t uid,
 	return db_get_int(st, &r->id) == 1 ? 0 : -1;
 }
 
-int store_report_create(struct db *db, struct report_info *info,
-			const struct actor *who, int64_t now,
-			struct inop_err *err)
+struct create_job {
+	struct report_info *info;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int create_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct create_job *j = arg;
+	struct report_info *info = j->info;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
 	struct members m = {0};
 	json_t *after;
-	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (insert_report(db, info, who->id, now) < 0 ||
 	    members_load(db, info, &m) < 0 ||
 	    members_save(db, info->id, &m) < 0 ||
@@ -331,15 +337,25 @@ int store_report_create(struct db *db, struct report_info *info,
 			  info->from, "to", info->to, "events",
 			  (json_int_t)m.n);
 	if (audit_append_json(db, "report", info->id, "report.create", NULL,
-			      after, who->username, now) < 0 ||
-	    db_commit(db) < 0)
+			      after, who->username, now) < 0)
 		goto fail;
 	members_release(&m);
-	rc = store_report_get(db, info->id, info);
-	return rc == 1 ? 0 : err_internal(err);
+	return 0;
 fail:
 	members_release(&m);
-	return store_fail(db, err);
+	return store_body_fail(db, err);
+}
+
+int store_report_create(struct db *db, struct report_info *info,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct create_job j = {.info = info, .who = who, .now = now};
+
+	if (store_write(db, create_body, &j, err) < 0)
+		return -1;
+	return store_report_get(db, info->id, info) == 1 ? 0
+							 : err_internal(err);
 }
 
 int store_report_get(struct db *db, int64_t id, struct report_info *info)
@@ -622,9 +638,8 @@ static int load_checked(struct db *db, int64_t id,
 	int rc = store_report_get(db, id, r);
 
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 404, "NOT_FOUND", NULL,
 			       "No existe el reporte %lld", (long long)id);
 	}
@@ -636,32 +651,30 @@ static int load_checked(struct db *db, int64_t id,
 				 .sent_on = c->sent_on,
 				 .today = c->today};
 	if (report_transition_check(&m, err) < 0) {
-		db_rollback(db);
 		return -1;
 	}
 	return 0;
 }
 
-int store_report_transition(struct db *db, int64_t id,
-			    const struct report_change *change,
-			    const struct actor *who, int64_t now,
-			    struct report_info *after, struct inop_err *err)
+struct transition_job {
+	int64_t id;
+	struct report_change *c;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int transition_body(struct db *db, void *arg, struct inop_err *err)
 {
-	struct report_change cc = *change, *c = &cc;
+	struct transition_job *j = arg;
+	int64_t id = j->id, now = j->now;
+	const struct report_change *c = j->c;
+	const struct actor *who = j->who;
 	struct report_info r;
 	enum report_status from;
 	struct report_move m;
 	const char *role;
-	char today[11];
 	int rc;
 
-	/* Sent today unless told otherwise. */
-	if (!c->sent_on[0]) {
-		cal_format_date(c->today, today);
-		c->sent_on = today;
-	}
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (load_checked(db, id, c, who, &r, err) < 0)
 		return -1;
 	m = (struct report_move){
@@ -669,18 +682,16 @@ int store_report_transition(struct db *db, int64_t id,
 	role = report_transition_role(&m);
 	rc = set_status(db, id, r.status, c->to, now);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 409, "INVALID_TRANSITION", "to",
 			       "Otro usuario cambió el reporte a la vez: "
 			       "vuelva a cargarlo");
 	}
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	from = r.status;
 	r.status = c->to;
 	rc = apply(db, &r, c, now);
 	if (rc == DB_CONSTRAINT) {
-		db_rollback(db);
 		return err_set(err, 409, "ALREADY_REPORTED", NULL,
 			       "Un evento del reporte ya fue enviado en otro "
 			       "reporte");
@@ -690,95 +701,26 @@ int store_report_transition(struct db *db, int64_t id,
 			 report_status_code(c->to), role, c, r.hash, who,
 			 now) < 0 ||
 	    transition_audit(db, &r, from, c, role, who, now) < 0 ||
-	    (c->after && c->after(db, &r, from, c, now) < 0) ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
-	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
+	    (c->after && c->after(db, &r, from, c, now) < 0))
+		return store_body_fail(db, err);
+	return 0;
 }
 
-/* ---------- deadlines ---------- */
-
-#define DEADLINE_WHERE                                                        \
-	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND NOT EXISTS "      \
-	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
-#define DEADLINE_BEFORE " AND e.ended_at < ?"
-
-static void deadline_where(struct buf *sql, const void *ctx)
+int store_report_transition(struct db *db, int64_t id,
+			    const struct report_change *change,
+			    const struct actor *who, int64_t now,
+			    struct report_info *after, struct inop_err *err)
 {
-	const int64_t *before = ctx;
+	struct report_change c = *change;
+	struct transition_job j = {.id = id, .c = &c, .who = who, .now = now};
+	char today[11];
 
-	buf_appends(sql,
-		    *before ? DEADLINE_WHERE DEADLINE_BEFORE : DEADLINE_WHERE);
-}
-
-static int deadline_bind(struct db_stmt *st, const void *ctx)
-{
-	const int64_t *before = ctx;
-
-	if (!*before)
-		return 1;
-	db_bind_int(st, 1, *before);
-	return 2;
-}
-
-int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
-		    int64_t offset, struct event **out, size_t *n,
-		    int64_t *total)
-{
-	struct db_page page = {.order = "e.ended_at, e.id",
-			       .bind = deadline_bind,
-			       .ctx = &ended_before,
-			       .limit = limit,
-			       .offset = offset};
-
-	return store_events_page(db, &page, deadline_where, out, n, total);
-}
-
-int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
-			      event_each_fn fn, void *ctx)
-{
-	int64_t args[2] = {from, to};
-
-	return store_events_each(db,
-				 DEADLINE_WHERE " AND e.ended_at >= ? AND "
-						"e.ended_at < ? ORDER BY "
-						"e.ended_at, e.id",
-				 args, 2, fn, ctx);
-}
-
-struct pending {
-	int64_t report_id;
-	enum report_status status;
-};
-
-static void pending_from_row(struct db_stmt *st, void *elem)
-{
-	struct pending *p = elem;
-
-	p->report_id = db_col_int(st, 0);
-	if (report_status_parse(db_col_text(st, 1), &p->status) < 0)
-		p->status = REPORT_BORRADOR;
-}
-
-int store_event_pending_report(struct db *db, int64_t event_id,
-			       int64_t *report_id, enum report_status *status)
-{
-	/* A report under approval first: it is the one that will send it. */
-	struct db_stmt *st = db_prepare(
-		db, "SELECT r.id, r.status FROM report_events re JOIN reports "
-		    "r ON r.id = re.report_id WHERE re.event_id = ? AND "
-		    "r.status <> 'ENVIADO' ORDER BY CASE r.status WHEN "
-		    "'BORRADOR' THEN 1 ELSE 0 END, r.id DESC LIMIT 1");
-	struct pending p;
-	int rc;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, event_id);
-	rc = db_get_one(st, pending_from_row, &p);
-	if (rc == 1) {
-		*report_id = p.report_id;
-		*status = p.status;
+	/* Sent today unless told otherwise. */
+	if (!c.sent_on[0]) {
+		cal_format_date(c.today, today);
+		c.sent_on = today;
 	}
-	return rc;
+	if (store_write(db, transition_body, &j, err) < 0)
+		return -1;
+	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
 }
