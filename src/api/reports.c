@@ -15,6 +15,7 @@
 #include "store/calendar.h"
 #include "store/evaluation.h"
 #include "store/events.h"
+#include "store/report_charts.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -457,6 +458,20 @@ static struct impact_chart *load_charts(struct req *r, struct db *db,
 	return c;
 }
 
+/* A frozen chart names its procedure by code: the row's name instead. */
+static void name_procedures(struct impact_chart *c, size_t n,
+			    const struct report_row *rows, size_t n_rows)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < n_rows; k++)
+			if (strcmp(c[i].number, rows[k].number) == 0) {
+				str_copy(c[i].procedure,
+					 sizeof(c[i].procedure),
+					 rows[k].procedure);
+				break;
+			}
+}
+
 void api_reports_export(struct req *r)
 {
 	struct impact_chart *charts = NULL;
@@ -488,9 +503,18 @@ void api_reports_export(struct req *r)
 	memcpy(doc.to, f.info.to, sizeof(doc.to));
 	memcpy(doc.hash, f.info.hash, sizeof(doc.hash));
 	if (strcmp(format, "pdf") == 0) {
-		charts = load_charts(r, db, f.rows, f.n_rows, &doc.n_charts);
-		if (!charts)
-			goto internal;
+		if (f.info.frozen_at) {
+			if (store_report_charts_load(db, f.info.id, &charts,
+						     &doc.n_charts) < 0)
+				goto internal;
+			name_procedures(charts, doc.n_charts, f.rows,
+					f.n_rows);
+		} else {
+			charts = load_charts(r, db, f.rows, f.n_rows,
+					     &doc.n_charts);
+			if (!charts)
+				goto internal;
+		}
 		doc.charts = charts;
 	}
 	if (render(format, &doc, &data, &len) < 0) {

@@ -193,3 +193,55 @@ json_t *e4_to_json(const struct e34 *e)
 			 series_json(json_object(), &e->complaints, first),
 			 "ldr", series_json(json_object(), &e->ldr, first));
 }
+
+json_t *impact_to_json(const struct impact_chart *c)
+{
+	json_t *day = json_array(), *mean = json_array();
+
+	for (int b = 0; b < IMPACT_BUCKETS; b++) {
+		json_array_append_new(day, json_real(c->day[b]));
+		json_array_append_new(mean, json_real(c->mean[b]));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:[i, i], s:o, s:o}",
+			 "number", c->number, "point", c->point, "procedure",
+			 c->procedure, "date", c->date, "has_day", c->has_day,
+			 "mean_days", c->mean_days, "span", c->span_lo,
+			 c->span_hi, "day", day, "mean", mean);
+}
+
+static int copy_str(json_t *o, const char *key, char *out, size_t n)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (!s || strlen(s) >= n)
+		return -1;
+	memcpy(out, s, strlen(s) + 1);
+	return 0;
+}
+
+int impact_from_json(json_t *o, struct impact_chart *c)
+{
+	json_t *day = json_object_get(o, "day"),
+	       *mean = json_object_get(o, "mean");
+	json_t *span = json_object_get(o, "span");
+
+	memset(c, 0, sizeof(*c));
+	if (copy_str(o, "number", c->number, sizeof(c->number)) < 0 ||
+	    copy_str(o, "point", c->point, sizeof(c->point)) < 0 ||
+	    copy_str(o, "procedure", c->procedure, sizeof(c->procedure)) < 0 ||
+	    copy_str(o, "date", c->date, sizeof(c->date)) < 0 ||
+	    json_array_size(day) != IMPACT_BUCKETS ||
+	    json_array_size(mean) != IMPACT_BUCKETS ||
+	    json_array_size(span) != 2)
+		return -1;
+	c->has_day = json_is_true(json_object_get(o, "has_day"));
+	c->mean_days =
+		(int)json_integer_value(json_object_get(o, "mean_days"));
+	c->span_lo = (int)json_integer_value(json_array_get(span, 0));
+	c->span_hi = (int)json_integer_value(json_array_get(span, 1));
+	for (int b = 0; b < IMPACT_BUCKETS; b++) {
+		c->day[b] = json_number_value(json_array_get(day, b));
+		c->mean[b] = json_number_value(json_array_get(mean, b));
+	}
+	return 0;
+}

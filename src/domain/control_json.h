@@ -33,6 +33,14 @@ json_t *processes_to_json(const struct processes_request *r, int64_t now);
 json_t *e3_to_json(const struct e34 *e);
 json_t *e4_to_json(const struct e34 *e);
 
+/*
+ * The impact chart as JSON and back (frozen with a report):
+ * {number, point, procedure, date, has_day, mean_days, span:[lo, hi],
+ * day:[96], mean:[96]}.  impact_from_json: 0, or -1 when malformed.
+ */
+json_t *impact_to_json(const struct impact_chart *c);
+int impact_from_json(json_t *o, struct impact_chart *c);
+
 /* V1: [{code, passed, status, detail}] */
 json_t *checks_to_json(const struct check *checks, int n);
 

@@ -8,6 +8,7 @@
 #include "store/audit.h"
 #include "store/evaluation.h"
 #include "store/events.h"
+#include "store/report_charts.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
@@ -526,7 +527,8 @@ static int freeze(struct db *db, struct report_info *r,
 	 * the other yet (SQLite's writer lock already orders them).
 	 */
 	if (store_counter_next(db, "report-freeze", &turn) < 0 ||
-	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0)
+	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0 ||
+	    store_report_charts_freeze(db, r->id, m.ids, m.n, now) < 0)
 		goto out;
 	snap = report_snapshot(r->id, r->from, r->to, now, m.rows, m.n,
 			       r->hash);
@@ -548,7 +550,11 @@ out:
 
 static int unfreeze(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_prepare(
+	struct db_stmt *st;
+
+	if (store_report_charts_drop(db, id) < 0)
+		return -1;
+	st = db_prepare(
 		db,
 		"UPDATE reports SET snapshot = NULL, snapshot_hash = NULL, "
 		"frozen_at = NULL WHERE id = ?");

@@ -556,17 +556,23 @@ class ImportReportTest(ApiTest):
                               {"to": "EN_REVISION"})
         self.assertStatus(r, 200)
         frozen = row()
-        r = self.control.get("/api/v1/reports/%s/export?format=pdf"
-                             % rep["id"])
-        self.assertStatus(r, 200)
-        p = subprocess.run(["pdftotext", "-", "-"], input=r.body,
-                           capture_output=True, timeout=60)
-        text = p.stdout.decode()
+
+        def pdf():
+            r = self.control.get("/api/v1/reports/%s/export?format=pdf"
+                                 % rep["id"])
+            self.assertStatus(r, 200)
+            return subprocess.run(["pdftotext", "-", "-"], input=r.body,
+                                  capture_output=True,
+                                  timeout=60).stdout.decode()
+        text = pdf()
         self.assertIn("Anexo: impacto en el canal por evento", text)
         self.assertIn("cada 15 minutos", text)
+        self.assertIn(ev["number"], text.split("Anexo")[1])
         self.assertStatus(self.control.request(
             "DELETE", "/api/v1/imports/%d" % imp.json["id"]), 200)
+        # frozen: the columns and the annex's charts stay as they were
         self.assertEqual(row(), frozen)
+        self.assertEqual(pdf(), text)
         self.assertIsNone(self.evaluation(ev)["e3"]["count"])
 
 

@@ -44,3 +44,12 @@ CREATE TABLE day_totals (
   total INTEGER NOT NULL,
   PRIMARY KEY (kind, day, code, import_id)
 ) WITHOUT ROWID;
+
+-- The impact charts of a report frozen at EN_REVISION (the PDF annex), so
+-- that a frozen report's PDF does not follow later imports or withdrawals.
+CREATE TABLE report_charts (
+  report_id INTEGER NOT NULL REFERENCES reports(id),
+  position INTEGER NOT NULL,
+  chart TEXT NOT NULL, -- JSON: render/chart.c's struct impact_chart
+  PRIMARY KEY (report_id, position)
+);
