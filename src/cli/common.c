@@ -204,7 +204,8 @@ int cmd_help(int argc, char **argv)
 	      "smtp_retry_seconds, mailbox_fallas,\nmailbox_control, "
 	      "mailbox_contingency_cc, procesos_backups,\n"
 	      "alertmanager_token, alertmanager_token_file, threads,\n"
-	      "session_idle_minutes.\n"
+	      "session_idle_minutes, complaints_token_file,\n"
+	      "complaints_per_minute, complaints_burst.\n"
 	      "'inop COMMAND --help' explains each command.\n",
 	      stdout);
 	return 0;

@@ -12,6 +12,7 @@
 #include "store/users.h"
 #include "store/writer.h"
 #include "util/log.h"
+#include "util/ratelimit.h"
 
 static volatile int stop_flag;
 
@@ -46,6 +47,20 @@ int serve_run(const struct config *cfg)
 	    read_secret_file(cfg->alertmanager_token_file,
 			     app.alertmanager_token,
 			     sizeof(app.alertmanager_token)) < 0)
+		return 1;
+	if (cfg->complaints_token_file[0] &&
+	    (read_secret_file(cfg->complaints_token_file, app.complaints_token,
+			      sizeof(app.complaints_token)) < 0 ||
+	     strlen(app.complaints_token) < 16)) {
+		fprintf(stderr,
+			"inop: '%s': the complaints platform token "
+			"must be at least 16 characters\n",
+			cfg->complaints_token_file);
+		return 1;
+	}
+	app.complaints_limit = ratelimit_new(4096, cfg->complaints_per_minute,
+					     cfg->complaints_burst);
+	if (!app.complaints_limit)
 		return 1;
 	app.session_idle_s = (int64_t)cfg->session_idle_minutes * 60;
 	db = cli_open_db(cfg);
@@ -82,6 +97,7 @@ int serve_run(const struct config *cfg)
 	store_writer_stop();
 	store_conn_release();
 	catalog_release(&app.catalog);
+	ratelimit_free(app.complaints_limit);
 	render_release();
 	if (rc == 0)
 		log_info("stopped");

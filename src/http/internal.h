@@ -14,6 +14,11 @@
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large);
 
+/* The body cap of the route matching method and path (HTTP_BODY_MAX
+ * when none matches or it sets none). */
+size_t router_body_max(const struct route *routes, size_t n,
+		       const char *method, const char *path);
+
 /* A cookie of the request, or NULL. */
 const char *http_cookie(struct req *r, const char *name);
 

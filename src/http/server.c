@@ -77,6 +77,26 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	return ret;
 }
 
+/* The peer's address as text: "192.0.2.7", "2001:db8::1". */
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	out[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+			  &((const struct sockaddr_in *)(const void *)sa)
+				   ->sin_addr,
+			  out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)sa)
+				   ->sin6_addr,
+			  out, (socklen_t)n);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 				 const char *url, const char *method,
 				 const char *version, const char *upload,
@@ -93,7 +113,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		cs = calloc(1, sizeof(*cs));
 		if (!cs)
 			return MHD_NO;
-		buf_init(&cs->body, HTTP_BODY_MAX);
+		buf_init(&cs->body, router_body_max(srv->routes, srv->n_routes,
+						    method, url));
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = cs;
@@ -114,6 +135,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	r.path = url;
 	r.conn = c;
 	r.now = (int64_t)time(NULL);
+	client_addr(c, r.client_addr, sizeof(r.client_addr));
 	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
 				cs->too_large);
 	ret = queue(c, &r);

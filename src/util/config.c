@@ -44,6 +44,7 @@ static const struct {
 	TEXT(smtp_tls, K_TLS),
 	TEXT(alertmanager_token, K_TOKEN),
 	TEXT(alertmanager_token_file, K_TEXT),
+	TEXT(complaints_token_file, K_TEXT),
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
@@ -51,6 +52,8 @@ static const struct {
 	INT(threads),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
+	INT(complaints_per_minute),
+	INT(complaints_burst),
 #undef TEXT
 #undef INT
 };
@@ -65,6 +68,8 @@ void config_defaults(struct config *c)
 	c->threads = 4;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
+	c->complaints_per_minute = 6;
+	c->complaints_burst = 10;
 }
 
 static int find_key(const char *key)

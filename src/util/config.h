@@ -18,13 +18,16 @@ struct config {
 	char smtp_tls[16]; /* "", none, starttls, tls */
 	char alertmanager_token[129];
 	char alertmanager_token_file[1024];
+	char complaints_token_file[1024]; /* the regulator's platform */
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
 	int threads;
 	int session_idle_minutes;
-	int smtp_retry_seconds; /* first back-off of the mail sender */
+	int smtp_retry_seconds;	   /* first back-off of the mail sender */
+	int complaints_per_minute; /* public intake, per client address */
+	int complaints_burst;
 };
 
 void config_defaults(struct config *c);
