@@ -46,6 +46,7 @@ MODULES = [
     "test_security",
     "test_concurrency",
     "test_mail",
+    "test_complaints",
     "test_cli",
 ]
 
