@@ -133,6 +133,16 @@ int db_get_one(struct db_stmt *st, db_row_fn from_row, void *out)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+static void int_from_row(struct db_stmt *st, void *out)
+{
+	*(int64_t *)out = db_col_int(st, 0);
+}
+
+int db_get_int(struct db_stmt *st, int64_t *out)
+{
+	return db_get_one(st, int_from_row, out);
+}
+
 int db_run(struct db_stmt *st)
 {
 	int rc = db_step(st);

@@ -77,6 +77,8 @@ typedef void (*db_row_fn)(struct db_stmt *st, void *elem);
  * from_row is not NULL), 0 when none, -1 on error.
  */
 int db_get_one(struct db_stmt *st, db_row_fn from_row, void *out);
+/* db_get_one of the integer in column 0 (a COUNT, a RETURNING id). */
+int db_get_int(struct db_stmt *st, int64_t *out);
 /* Runs a statement that returns no row (or whose rows do not matter):
  * 0 when it completed, or its DB_* failure code. */
 int db_run(struct db_stmt *st);

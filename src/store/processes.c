@@ -9,7 +9,7 @@
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "store/audit.h"
-#include "store/control.h"
+#include "store/events.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
@@ -103,8 +103,9 @@ int store_processes_insert(struct db *db, const struct event *ev,
 	db_reset(st);
 	if (rc != DB_ROW)
 		return -1;
-	return control_audit(db, ev->id, "event.processes_request", NULL,
-			     processes_to_json(r, 0), who->username, now);
+	return audit_append_json(db, "event", ev->id,
+				 "event.processes_request", NULL,
+				 processes_to_json(r, 0), who->username, now);
 }
 
 int store_processes_rule(struct db *db, struct event *ev,
@@ -135,9 +136,11 @@ int store_processes_rule(struct db *db, struct event *ev,
 	snprintf(r->reason, sizeof(r->reason), "%s", reason);
 	r->ruled_at = now;
 	snprintf(r->ruled_by, sizeof(r->ruled_by), "%s", who->username);
-	if (control_audit(db, ev->id, "event.processes_ruling", before,
-			  processes_to_json(r, 0), who->username, now) < 0)
+	if (audit_append_json(db, "event", ev->id, "event.processes_ruling",
+			      before, processes_to_json(r, 0), who->username,
+			      now) < 0)
 		return -1;
+	/* V3: a NO_PROCEDE ruling takes the event out of the report. */
 	if (strcmp(ruling, "NO_PROCEDE") != 0 || ev->ruled_out)
 		return 0;
 	return store_event_rule_out(db, ev, "PROCESOS", reason,
@@ -268,12 +271,12 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 			   struct processes_person **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT u.username, u.name, u.email, a.starts_at, "
-		    "a.ends_at FROM users u LEFT JOIN processes_absences a ON "
-		    "a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
-		    "NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
-		    "u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
-		    "a.starts_at DESC");
+		db,
+		"SELECT u.username, u.name, u.email, a.starts_at, "
+		"a.ends_at FROM users u LEFT JOIN processes_absences a ON "
+		"a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
+		"NULL OR a.ends_at > ?) WHERE u.active = 1 AND (u.role_mask "
+		"& ?) <> 0 ORDER BY u.username, a.starts_at DESC");
 	struct processes_person *list = NULL, *grown, *p;
 	size_t count = 0;
 	int rc;
@@ -284,6 +287,7 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 		return -1;
 	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, ROLE_PROCESOS);
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *user = db_col_text(st, 0);
 
@@ -501,8 +505,9 @@ static int escalate_one(struct db *db, int64_t id, const char *backups,
 	snprintf(r->escalation_reason, sizeof(r->escalation_reason), "%s",
 		 escalation_code(e));
 	snprintf(r->escalated_to, sizeof(r->escalated_to), "%s", backups);
-	if (control_audit(db, r->event_id, "event.processes_escalate", before,
-			  processes_to_json(r, 0), "inop-timer", now) < 0)
+	if (audit_append_json(db, "event", r->event_id,
+			      "event.processes_escalate", before,
+			      processes_to_json(r, 0), "inop-timer", now) < 0)
 		return -1;
 	return 1;
 }
