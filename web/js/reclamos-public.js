@@ -37,7 +37,7 @@ async function call(method, path, body) {
 }
 
 function input(name, attrs = {}) {
-  return h('input', { name, ...attrs });
+  return h('input', { name, type: 'text', ...attrs });
 }
 
 function buildForm(matters) {

@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { href } from '../router.js';
 import {
-  h, field, notice, submitting, setFlash, timeEl, fmtDate,
+  h, append, field, notice, submitting, setFlash, timeEl, fmtDate,
 } from '../ui.js';
 import { STATUS_NAMES, statusBadge } from './complaints.js';
 
@@ -19,13 +19,13 @@ function row(label, ...value) {
 export async function render(view, ctx) {
   const c = await api.get(`/complaints/${encodeURIComponent(ctx.params.id)}`);
   ctx.setTitle(`Reclamo ${c.code}`);
-  view.append(
+  append(view, [
     h('p', {}, h('a', { href: href('/reclamos') }, '← Bandeja de reclamos')),
     h('div', { class: 'page-head' }, h('h1', {}, `Reclamo ${c.code}`), h('span', { class: 'head-badges' }, statusBadge(c))),
     c.overdue ? notice('warning', `La fecha máxima de respuesta (${fmtDate(c.due_date)}) ya pasó.`) : null,
     details(c), documents(c),
     c.next.length ? moveForm(c, c.next[0], ctx) : null,
-    history(c));
+    history(c)]);
 }
 
 function details(c) {
