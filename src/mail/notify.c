@@ -1,6 +1,7 @@
 #include "mail/notify.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/outbox.h"
@@ -137,13 +138,15 @@ static int html_lines(struct buf *html, const char *detail)
 
 	while (*detail) {
 		size_t n = strcspn(detail, "\n");
-		char line[2048];
+		char *line = n ? strndup(detail, n) : NULL;
 
-		if (n) {
-			snprintf(line, sizeof(line), "%.*s", (int)n, detail);
+		if (n && !line)
+			return -1;
+		if (line) {
 			rc |= buf_appends(html, "<p>");
 			rc |= html_txt(html, line);
 			rc |= buf_appends(html, "</p>");
+			free(line);
 		}
 		detail += n + (detail[n] == '\n');
 	}

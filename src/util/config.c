@@ -212,6 +212,33 @@ int config_load_file(struct config *c, const char *path, char *msg, size_t n)
 	return rc;
 }
 
+/* The platform's token file: readable, its first line a usable bearer
+ * token (the same rule as alertmanager_token).  0 or -1 + msg. */
+static int token_file_ok(const char *key, const char *path, char *msg,
+			 size_t n)
+{
+	FILE *f = fopen(path, "r");
+	char line[256] = "";
+
+	if (!f) {
+		snprintf(msg, n, "'%s': cannot open '%s': %s", key, path,
+			 strerror(errno));
+		return -1;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!check_value(K_TOKEN, line)) {
+		snprintf(msg, n,
+			 "'%s': the first line of '%s' must be a token of at "
+			 "least 16 characters without spaces",
+			 key, path);
+		return -1;
+	}
+	return 0;
+}
+
 int config_validate(const struct config *c, char *msg, size_t n)
 {
 	if (!c->db[0]) {
@@ -230,6 +257,10 @@ int config_validate(const struct config *c, char *msg, size_t n)
 			 "'smtp_url'");
 		return -1;
 	}
+	if (c->complaints_token_file[0] &&
+	    token_file_ok("complaints_token_file", c->complaints_token_file,
+			  msg, n) < 0)
+		return -1;
 	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {
 		snprintf(msg, n,
 			 "give 'alertmanager_token' or "

@@ -362,6 +362,22 @@ class Q1Intake(ComplaintTest):
                              201)
 
 
+    def test_q1_check_config_checks_the_platform_token_file(self):
+        short = t.write_secret(os.path.join(ENV["work"], "short-token"), "corto")
+        good = t.write_secret(os.path.join(ENV["work"], "good-token"), TOKEN)
+        for token_file, rc in ((short, 1), (good, 0),
+                               (os.path.join(ENV["work"], "none"), 1)):
+            conf = os.path.join(ENV["work"], "c.conf")
+            with open(conf, "w") as f:
+                f.write("db = x.db\ncomplaints_token_file = %s\n"
+                        "complaints_per_minute = 6\ncomplaints_burst = 10\n"
+                        % token_file)
+            p = t.run_inop(["check-config", "--config", conf])
+            self.assertEqual(p.returncode, rc, p.stderr)
+            if rc:
+                self.assertIn(b"complaints_token_file", p.stderr)
+
+
 class Q2Codes(ComplaintTest):
 
     def test_q2_codes_are_gapless_in_the_lima_year_under_concurrency(self):
