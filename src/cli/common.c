@@ -156,7 +156,8 @@ int cmd_check_config(int argc, char **argv)
 	}
 	if (cli_parse(argc, argv, NULL, &cfg, &o) < 0)
 		return 1;
-	if (config_validate(&cfg, msg, sizeof(msg)) < 0) {
+	if (config_validate(&cfg, msg, sizeof(msg)) < 0 ||
+	    config_check_files(&cfg, msg, sizeof(msg)) < 0) {
 		fprintf(stderr, "inop: %s: %s\n", argv[1], msg);
 		return 1;
 	}
@@ -172,11 +173,12 @@ int cmd_help(int argc, char **argv)
 	      "applications (OSIPTEL), its workflow, API and web UI.\n\n"
 	      "usage: inop COMMAND [--option value ...]\n\n"
 	      "commands:\n"
-	      "  init --db PATH --admin-password-file FILE\n"
+	      "  init --db PATH [--admin-password-file FILE]\n"
 	      "        create or migrate the database, seed the catalogues\n"
 	      "        and the user 'admin'\n"
 	      "  serve --db PATH --listen HOST:PORT\n"
-	      "        serve the API and the web UI until SIGTERM/SIGINT\n"
+	      "        serve the API and the web UI until SIGTERM/SIGINT;\n"
+	      "        SIGHUP re-reads the configuration\n"
 	      "  demo [--db PATH] [--listen HOST:PORT]\n"
 	      "        fill a database with demo points, users and events,\n"
 	      "        then serve it\n"
@@ -192,21 +194,27 @@ int cmd_help(int argc, char **argv)
 	      "  copy --from DB --to DB\n"
 	      "        copy a whole register into a new database (SQLite or\n"
 	      "        PostgreSQL), ids, numbers and audit chain unchanged\n"
+	      "  backup --db PATH --to FILE|DIR [--keep N]\n"
+	      "        a checked copy of a SQLite register while it serves,\n"
+	      "        named by its audit head hash in a directory\n"
+	      "  restore --from FILE --db PATH\n"
+	      "        put a backup back into a new file, only if it "
+	      "verifies\n"
 	      "  jobs run --db PATH [--now RFC3339]\n"
 	      "        run the background jobs once (mail, timers)\n"
 	      "  check-config --config FILE\n"
 	      "  version\n"
 	      "  help\n\n"
-	      "Every configuration key can be given in a file (--config "
-	      "FILE,\n'key = value' lines) or as --key VALUE, which wins: "
-	      "db, listen,\nbase_url, smtp_url, smtp_from, smtp_user, "
-	      "smtp_password_file,\nsmtp_tls (none|starttls|tls), "
-	      "smtp_retry_seconds, mailbox_fallas,\nmailbox_control, "
-	      "mailbox_contingency_cc, procesos_backups,\n"
-	      "alertmanager_token, alertmanager_token_file, threads,\n"
-	      "session_idle_minutes, complaints_token_file,\n"
-	      "complaints_per_minute, complaints_burst.\n"
-	      "'inop COMMAND --help' explains each command.\n",
+	      "configuration keys (a file of 'key = value' lines given with\n"
+	      "--config FILE, or --key VALUE, which wins):\n"
+	      "  db listen base_url threads session_idle_minutes user\n"
+	      "  smtp_url smtp_from smtp_user smtp_password_file smtp_tls\n"
+	      "  smtp_retry_seconds mailbox_fallas mailbox_control\n"
+	      "  mailbox_contingency_cc procesos_backups alertmanager_token\n"
+	      "  alertmanager_token_file complaints_token_file\n"
+	      "  complaints_per_minute complaints_burst\n\n"
+	      "'inop COMMAND --help' explains each command; 'man inop' "
+	      "explains\nevery command and key.\n",
 	      stdout);
 	return 0;
 }

@@ -224,3 +224,12 @@ int db_page(struct db *db, const struct db_page *p, void **out, size_t *n,
 	db_bind_int(st, i + 1, p->offset);
 	return db_list(st, p->elem_size, p->from_row, out, n);
 }
+
+int db_backup_to(struct db *db, const char *path, struct inop_err *err)
+{
+	if (!db->ops->backup_to)
+		return err_set(err, 500, "UNSUPPORTED", NULL,
+			       "%s no tiene copia en línea: use pg_dump",
+			       db->ops->engine);
+	return db->ops->backup_to(db, path, err);
+}

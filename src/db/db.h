@@ -115,4 +115,13 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 
+/*
+ * Writes a copy of the whole database into the new file `path` with
+ * SQLite's online backup API: one read transaction, so the copy is one
+ * consistent snapshot while other connections keep writing (WAL).  An
+ * existing file at `path` is overwritten.  PostgreSQL has no such call
+ * here (use pg_dump, docs/operations.md): -1 with `err`.
+ */
+int db_backup_to(struct db *db, const char *path, struct inop_err *err);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "domain/catalog.h"
 #include "domain/roles.h"
+#include "util/arena.h"
 #include "util/err.h"
 
 /*
@@ -17,8 +18,9 @@
 /* The most a route may raise its own cap to (struct route.body_max). */
 #define HTTP_BODY_ROUTE_MAX (32u << 20)
 #define HTTP_PARAMS_MAX	    4
-#define HTTP_HEADERS_MAX    4	/* extra reply headers */
-#define HTTP_HEADER_LEN	    512 /* each name and value, with its NUL */
+#define HTTP_HEADERS_MAX    4		/* extra reply headers */
+#define HTTP_HEADER_LEN	    512		/* each name and value, with its NUL */
+#define HTTP_ARENA_MAX	    (64u << 20) /* what one request may allocate */
 
 struct actor;
 /*
@@ -42,6 +44,8 @@ struct app {
 	 * none).  Thread-safe; the one mutable thing shared. */
 	struct ratelimit *complaints_limit;
 	http_session_fn session_lookup;
+	int listen_fd;		/* > 0: bound by http_bind() */
+	void (*on_ready)(void); /* called once accepting */
 };
 
 struct req {
@@ -58,6 +62,8 @@ struct req {
 	char token_hash[65]; /* of the session used, if any */
 	char csrf[65];	     /* the CSRF token of that session */
 	int64_t now;	     /* UTC seconds at arrival */
+	struct arena arena;  /* the request's memory, freed after the reply */
+	char request_id[40]; /* X-Request-Id: the caller's, or a new one */
 
 	/* The reply, set once by reply_*(). */
 	int status;
@@ -125,6 +131,13 @@ void http_token_hash(const char *token, char out[65]);
 int http_serve(struct app *app, const char *listen, int threads,
 	       const struct route *routes, size_t n_routes,
 	       volatile int *stop);
+
+/*
+ * Binds and listens on `listen` (HOST:PORT) and returns the socket, for
+ * app.listen_fd: so that a server started as root can bind first and
+ * drop its privileges before anything else.  -1 on failure (logged).
+ */
+int http_bind(const char *addr);
 
 /* Prometheus text of the request counters and latencies (malloc'd). */
 char *http_metrics_text(void);

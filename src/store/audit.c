@@ -222,3 +222,8 @@ int audit_verify(struct db *db, FILE *out, int64_t *records)
 	*records = n;
 	return problems;
 }
+
+int audit_head_hash(struct db *db, int64_t *last_id, char hash[65])
+{
+	return audit_head(db, 0, last_id, hash);
+}

@@ -296,3 +296,10 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 	db_reset(st);
 	return 0;
 }
+
+int store_ping(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1");
+
+	return st && db_get_one(st, NULL, NULL) == 1 ? 0 : -1;
+}

@@ -46,6 +46,9 @@ int store_counter_next(struct db *db, const char *name, int64_t *value);
 int store_register_bump(struct db *db);
 int store_register_version(struct db *db, int64_t *version);
 
+/* The database answers (health check): 0, or -1. */
+int store_ping(struct db *db);
+
 /* Helper: rolls back, logs and fills a 500 in err; returns -1. */
 int store_fail(struct db *db, struct inop_err *err);
 

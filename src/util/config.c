@@ -49,6 +49,7 @@ static const struct {
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
+	TEXT(user, K_TEXT),
 	INT(threads),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
@@ -239,6 +240,15 @@ static int token_file_ok(const char *key, const char *path, char *msg,
 	return 0;
 }
 
+int config_check_files(const struct config *c, char *msg, size_t n)
+{
+	if (c->complaints_token_file[0] &&
+	    token_file_ok("complaints_token_file", c->complaints_token_file,
+			  msg, n) < 0)
+		return -1;
+	return 0;
+}
+
 int config_validate(const struct config *c, char *msg, size_t n)
 {
 	if (!c->db[0]) {
@@ -257,10 +267,6 @@ int config_validate(const struct config *c, char *msg, size_t n)
 			 "'smtp_url'");
 		return -1;
 	}
-	if (c->complaints_token_file[0] &&
-	    token_file_ok("complaints_token_file", c->complaints_token_file,
-			  msg, n) < 0)
-		return -1;
 	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {
 		snprintf(msg, n,
 			 "give 'alertmanager_token' or "

@@ -23,6 +23,7 @@ struct config {
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
+	char user[64]; /* serve started as root drops to this user */
 	int threads;
 	int session_idle_minutes;
 	int smtp_retry_seconds;	   /* first back-off of the mail sender */
@@ -43,5 +44,13 @@ int config_set(struct config *c, const char *key, const char *value,
 int config_load_file(struct config *c, const char *path, char *msg, size_t n);
 /* Checks the whole configuration is usable.  0 or -1 + msg. */
 int config_validate(const struct config *c, char *msg, size_t n);
+/*
+ * For check-config: the files the configuration names hold what they
+ * must (complaints_token_file: a token of at least 16 characters).  Not
+ * part of config_validate: a reload (SIGHUP) runs after privileges are
+ * dropped, when a 0600 secret of root's is no longer readable.  0 or -1
+ * + msg.
+ */
+int config_check_files(const struct config *c, char *msg, size_t n);
 
 #endif
