@@ -21,9 +21,8 @@
 #include "util/str.h"
 #include "util/strnum.h"
 
-#define JSON_BODY_MAX  (64u * 1024) /* a complaint without documents */
-#define PARTS_MAX      16
-#define LIST_LIMIT_MAX 200
+#define JSON_BODY_MAX (64u * 1024) /* a complaint without documents */
+#define PARTS_MAX     16
 
 static void fail(struct req *r, int status, const char *code,
 		 const char *field, const char *message)
@@ -217,19 +216,17 @@ void api_complaints_create(struct req *r)
 
 	if (platform < 0)
 		return;
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		reply_internal(r);
+	c = api_alloc(r, sizeof(*c));
+	if (!c)
 		return;
-	}
 	if (parse_intake(r, c, platform, &e) < 0) {
 		reply_error(r, &e);
-		goto out;
+		return;
 	}
 	db = api_db(r);
 	cal = db ? api_calendar(r) : NULL;
 	if (!cal)
-		goto out;
+		return;
 	rx = (struct complaint_receive){.c = c,
 					.cal = cal,
 					.actor = platform ? "plataforma"
@@ -243,8 +240,6 @@ void api_complaints_create(struct req *r)
 		reply_json(r, rx.existing ? 200 : 201,
 			   complaint_public_json(c));
 	store_calendar_release(cal);
-out:
-	free(c);
 }
 
 /* ---------- matters ---------- */
@@ -315,20 +310,6 @@ void api_complaint_matters_update(struct req *r)
 
 /* ---------- the tray ---------- */
 
-static int query_int(struct req *r, const char *key, int64_t lo, int64_t hi,
-		     int64_t *out, struct inop_err *e)
-{
-	const char *v = http_query(r, key);
-
-	if (!v)
-		return 0;
-	if (strnum_i64(v, lo, hi, out) < 0)
-		return err_set(e, 400, "BAD_QUERY", key,
-			       "'%s' debe ser un número entre %lld y %lld",
-			       key, (long long)lo, (long long)hi);
-	return 0;
-}
-
 static int list_filter(struct req *r, struct complaint_filter *f,
 		       struct inop_err *e)
 {
@@ -338,19 +319,16 @@ static int list_filter(struct req *r, struct complaint_filter *f,
 	f->status = http_query(r, "status");
 	f->matter = http_query(r, "matter");
 	f->now = r->now;
-	f->limit = 50;
+	if (f->status && !f->status[0])
+		f->status = NULL;
 	if (f->status && complaint_status_parse(f->status, &s) < 0)
-		return err_set(e, 400, "BAD_QUERY", "status",
-			       "'status' debe ser RECIBIDO, EN_PROCESO o "
-			       "RESUELTO");
+		return err_validation(e, "status",
+				      "'status' debe ser RECIBIDO, EN_PROCESO "
+				      "o RESUELTO");
 	if (f->matter && !f->matter[0])
 		f->matter = NULL;
 	f->overdue = overdue && strcmp(overdue, "true") == 0;
-	return query_int(r, "limit", 1, LIST_LIMIT_MAX, &f->limit, e) < 0 ||
-			       query_int(r, "offset", 0, INT64_MAX / 2,
-					 &f->offset, e) < 0
-		       ? -1
-		       : 0;
+	return api_page(r, API_LIMIT_DEFAULT, &f->limit, &f->offset, e);
 }
 
 void api_complaints_list(struct req *r)
@@ -440,49 +418,42 @@ static int load(struct req *r, struct db *db, struct complaint *c)
 
 void api_complaints_get(struct req *r)
 {
-	struct complaint *c = malloc(sizeof(*c));
+	struct complaint *c = api_alloc(r, sizeof(*c));
 	struct db *db = c ? api_db(r) : NULL;
 
-	if (!c)
-		reply_internal(r);
 	if (db && load(r, db, c) == 0)
 		reply_complaint(r, db, c);
-	free(c);
 }
 
 void api_complaints_transition(struct req *r)
 {
-	struct complaint *c = malloc(sizeof(*c));
+	struct complaint *c = api_alloc(r, sizeof(*c));
 	char to[16], note[4 * COMPLAINT_NOTE_CHARS + 1];
 	struct db *db;
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	if (body_str(r->body, "to", 1, to, sizeof(to), &e) < 0 ||
 	    body_text(r->body, "note", 0, COMPLAINT_NOTE_CHARS, note,
 		      sizeof(note), &e) < 0) {
 		reply_error(r, &e);
-		goto out;
+		return;
 	}
 	db = api_db(r);
 	if (!db)
-		goto out;
+		return;
 	if (store_complaint_transition(
 		    db, r->param[0], to, note, r->actor.username, r->now,
 		    complaint_mail_resolved, NULL, c, &e) < 0)
 		reply_error(r, &e);
 	else
 		reply_complaint(r, db, c);
-out:
-	free(c);
 }
 
 void api_complaints_document(struct req *r)
 {
-	struct complaint *c = malloc(sizeof(*c));
+	struct complaint *c = api_alloc(r, sizeof(*c));
 	struct complaint_doc d;
 	unsigned char *data = NULL;
 	char disposition[COMPLAINT_FILENAME_MAX + 32];
@@ -491,10 +462,8 @@ void api_complaints_document(struct req *r)
 	int64_t doc_id;
 	int rc;
 
-	if (!c)
-		reply_internal(r);
 	if (!db || load(r, db, c) < 0)
-		goto out;
+		return;
 	if (strnum_i64(r->param[1], 1, INT64_MAX, &doc_id) < 0 ||
 	    (rc = store_complaint_document(db, c->id, doc_id, &d, &data)) ==
 		    0) {
@@ -515,17 +484,13 @@ void api_complaints_document(struct req *r)
 	data = NULL;
 out:
 	free(data);
-	free(c);
 }
 
 void api_complaints_audit(struct req *r)
 {
-	struct complaint *c = malloc(sizeof(*c));
+	struct complaint *c = api_alloc(r, sizeof(*c));
 	struct db *db = c ? api_db(r) : NULL;
 
-	if (!c)
-		reply_internal(r);
 	if (db && load(r, db, c) == 0)
 		reply_audit(r, db, "complaint", c->id);
-	free(c);
 }

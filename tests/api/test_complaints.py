@@ -573,7 +573,7 @@ class Q5Tray(ComplaintTest):
         self.assertTrue(all(c["status"] == "EN_PROCESO"
                             for c in r.json["items"]))
         self.assertError(ENV["reclamos1"].get(
-            "/api/v1/complaints?status=ABIERTO"), 400)
+            "/api/v1/complaints?status=ABIERTO"), 422, "VALIDATION", "status")
         r = ENV["reclamos1"].get("/api/v1/complaints?limit=1&offset=1")
         self.assertEqual(len(r.json["items"]), 1)
         self.assertGreater(r.json["total"], 1)
