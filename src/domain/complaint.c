@@ -272,7 +272,7 @@ static void clean_name(const char *name, const char *type, char *out,
 int complaint_doc_accept(struct complaint_doc *d, const char *name,
 			 struct inop_err *err)
 {
-	const char *type = complaint_sniff(d->data, d->len);
+	const char *type;
 
 	if (d->len == 0)
 		return err_validation(err, "documents",
@@ -281,6 +281,7 @@ int complaint_doc_accept(struct complaint_doc *d, const char *name,
 	if (d->len > COMPLAINT_DOC_BYTES_MAX)
 		return err_set(err, 413, "DOCUMENT_TOO_LARGE", "documents",
 			       "Cada documento admite hasta 5 MiB");
+	type = complaint_sniff(d->data, d->len);
 	if (!type)
 		return err_validation(err, "documents",
 				      "Solo se aceptan documentos PDF, JPEG o "
