@@ -101,10 +101,12 @@ static void row(struct pen *p, const char *label, const char *value)
 	PangoLayout *l =
 		layout(p->cr, CONTENT_W - LABEL_W, FONT, value ? value : "");
 	int n = pango_layout_get_line_count(l);
+	double top, label_h;
 
 	if (p->y > PAGE_H - MARGIN - 30)
 		new_page(p);
-	text_at(p->cr, MARGIN, p->y, LABEL_W - 6, FONT_B, label);
+	top = p->y;
+	label_h = text_at(p->cr, MARGIN, p->y, LABEL_W - 6, FONT_B, label);
 	for (int i = 0; i < n; i++) {
 		PangoLayoutLine *line = pango_layout_get_line_readonly(l, i);
 		PangoRectangle ink, log;
@@ -121,18 +123,28 @@ static void row(struct pen *p, const char *label, const char *value)
 	}
 	if (n == 0)
 		p->y += 12;
+	/* A label on two lines is taller than a one-line value. */
+	if (p->y < top + label_h)
+		p->y = top + label_h;
 	p->y += 5;
 	g_object_unref(l);
+}
+
+/* "01/12/2026 10:00" (Lima) */
+static void lima_when(int64_t t, char out[20])
+{
+	char s[26];
+
+	cal_format_lima(t, s);
+	snprintf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
 }
 
 static void header(struct pen *p)
 {
 	const struct complaint *c = p->c;
-	char when[26], due[11], line[256];
+	char when[20], due[11], line[256];
 
-	cal_format_lima(c->received_at, when);
-	when[16] = '\0';
-	when[10] = ' ';
+	lima_when(c->received_at, when);
 	snprintf(due, sizeof(due), "%.2s/%.2s/%.4s", c->due_date + 8,
 		 c->due_date + 5, c->due_date);
 	p->y += text_at(p->cr, MARGIN, p->y, CONTENT_W, FONT_TITLE,
@@ -150,11 +162,9 @@ static void header(struct pen *p)
 static void body(struct pen *p)
 {
 	const struct complaint *c = p->c;
-	char when[26], due[64], docs[COMPLAINT_DOCS_MAX * 140 + 16] = "";
+	char when[20], due[64], docs[COMPLAINT_DOCS_MAX * 140 + 16] = "";
 
-	cal_format_lima(c->received_at, when);
-	when[16] = '\0';
-	when[10] = ' ';
+	lima_when(c->received_at, when);
 	section(p, "Reclamo");
 	row(p, "Código", c->code);
 	row(p, "Recibido (Lima)", when);

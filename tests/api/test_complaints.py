@@ -502,7 +502,7 @@ class Q4Mail(ComplaintTest):
                      "ana.perez@cliente.pe", "Línea móvil 987654321",
                      "Facturación (monto reclamado hasta 0,5 UIT)",
                      "Cobro indebido en el recibo de noviembre.", due,
-                     received.strftime("%Y-%m-%d %H:%M"), "recibo.pdf",
+                     received.strftime("%d/%m/%Y %H:%M"), "recibo.pdf",
                      "foto.png", "no suspende"):
             self.assertIn(want, form)
 
