@@ -11,6 +11,7 @@
 #include "domain/event_json.h"
 #include "domain/mass_failure_json.h"
 #include "mail/event_mail.h"
+#include "store/alerts.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
 #include "store/points.h"

@@ -11,6 +11,7 @@
 #include "domain/event_json.h"
 #include "store/calendar.h"
 #include "store/events.h"
+#include "store/deadlines.h"
 #include "store/reports.h"
 #include "store/store.h"
 

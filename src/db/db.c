@@ -154,6 +154,12 @@ int db_run(struct db_stmt *st)
 int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	    void **out, size_t *n)
 {
+	return db_list_owned(st, elem_size, from_row, NULL, out, n);
+}
+
+int db_list_owned(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
+		  db_elem_release_fn release, void **out, size_t *n)
+{
 	char *list = NULL, *grown;
 	size_t count = 0, cap = 0;
 	int rc;
@@ -174,6 +180,8 @@ int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	}
 	db_reset(st);
 	if (rc != DB_DONE) {
+		for (size_t i = 0; release && i < count; i++)
+			release(list + i * elem_size);
 		free(list);
 		list = NULL;
 		count = 0;

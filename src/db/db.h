@@ -90,6 +90,11 @@ int db_run(struct db_stmt *st);
  */
 int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	    void **out, size_t *n);
+/* db_list of elements that own memory: on error `release` is called on
+ * each element read before the array is freed. */
+typedef void (*db_elem_release_fn)(void *elem);
+int db_list_owned(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
+		  db_elem_release_fn release, void **out, size_t *n);
 
 /*
  * A page of a filtered list: `SELECT COUNT(*) <from>` for *total, then

@@ -12,6 +12,7 @@
 #include "store/jobs.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define LEASE_S 300 /* a crashed node's lease expires after this */
 
@@ -87,7 +88,11 @@ int jobs_start(const char *db_url, int tick_s)
 	randombytes_buf(rnd, sizeof(rnd));
 	snprintf(jobs_node, sizeof(jobs_node), "%s-%d-%02x%02x%02x%02x", host,
 		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
-	snprintf(jobs_db_url, sizeof(jobs_db_url), "%s", db_url);
+	if (str_copy(jobs_db_url, sizeof(jobs_db_url), db_url) < 0) {
+		log_error("database URL longer than %zu bytes",
+			  sizeof(jobs_db_url) - 1);
+		return -1;
+	}
 	jobs_tick_s = tick_s > 0 ? tick_s : 1;
 	jobs_stopping = 0;
 	if (pthread_create(&jobs_thread, NULL, jobs_main, NULL) != 0)

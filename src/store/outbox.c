@@ -1,6 +1,5 @@
 #include "store/outbox.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +29,11 @@ static int attachments_insert(struct db *db, int64_t outbox_id,
 	return 0;
 }
 
+static void id_from_row(struct db_stmt *st, void *elem)
+{
+	*(int64_t *)elem = db_col_int(st, 0);
+}
+
 int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 			int64_t now)
 {
@@ -52,13 +56,11 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 	db_bind_text(st, 7, m->link);
 	db_bind_int(st, 8, now);
 	db_bind_int(st, 9, now);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		id = db_col_int(st, 0);
-	db_reset(st);
-	if (rc == DB_ROW && m->n_att)
+	/* No row: the dedupe key was queued before; nothing to attach. */
+	rc = db_get_one(st, id_from_row, &id);
+	if (rc == 1 && m->n_att)
 		return attachments_insert(db, id, m);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 static void attachment_from_row(struct db_stmt *st, void *elem)
@@ -71,13 +73,19 @@ static void attachment_from_row(struct db_stmt *st, void *elem)
 	a->source_id = db_col_int(st, 3);
 }
 
+static void attachment_release(void *elem)
+{
+	struct outbox_attachment_row *a = elem;
+
+	free(a->filename);
+	free(a->content_type);
+	free(a->source);
+}
+
 void outbox_attachment_rows_free(struct outbox_attachment_row *rows, size_t n)
 {
-	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].filename);
-		free(rows[i].content_type);
-		free(rows[i].source);
-	}
+	for (size_t i = 0; rows && i < n; i++)
+		attachment_release(&rows[i]);
 	free(rows);
 }
 
@@ -92,8 +100,8 @@ int store_outbox_attachments(struct db *db, int64_t outbox_id,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, outbox_id);
-	if (db_list(st, sizeof(**rows), attachment_from_row, (void **)rows,
-		    n) < 0)
+	if (db_list_owned(st, sizeof(**rows), attachment_from_row,
+			  attachment_release, (void **)rows, n) < 0)
 		return -1;
 	for (size_t i = 0; i < *n; i++)
 		if (!(*rows)[i].filename || !(*rows)[i].content_type ||
@@ -264,7 +272,6 @@ static int attempt_insert(struct db *db, int64_t id, const char *node, int ok,
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO outbox_attempts (outbox_id, at, node, ok, "
 		    "detail) VALUES (?, ?, ?, ?, ?)");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -273,9 +280,7 @@ static int attempt_insert(struct db *db, int64_t id, const char *node, int ok,
 	db_bind_text(st, 3, node);
 	db_bind_int(st, 4, ok);
 	db_bind_text(st, 5, detail);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* 1 changed, 0 not held by node (any more), -1 error. */
@@ -287,7 +292,6 @@ static int outcome_update(struct db *db, int64_t id, const char *node, int ok,
 		    "sent_at = ?, next_attempt_at = ?, last_error = ?, "
 		    "lease_owner = NULL, lease_until = NULL WHERE id = ? AND "
 		    "lease_owner = ? AND status = 'PENDING' RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -298,9 +302,7 @@ static int outcome_update(struct db *db, int64_t id, const char *node, int ok,
 	db_bind_text(st, 4, ok ? NULL : detail);
 	db_bind_int(st, 5, id);
 	db_bind_text(st, 6, node);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
@@ -326,7 +328,6 @@ int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
 int store_outbox_release(struct db *db, int64_t id, const char *node)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if (db_begin(db) < 0)
 		return -1;
@@ -339,9 +340,7 @@ int store_outbox_release(struct db *db, int64_t id, const char *node)
 	}
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, node);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE || db_commit(db) < 0) {
+	if (db_run(st) != DB_DONE || db_commit(db) < 0) {
 		db_rollback(db);
 		return -1;
 	}
