@@ -79,6 +79,39 @@ static int intake_source(struct req *r)
 
 /* ---------- reading the body ---------- */
 
+/* A file part: one more document, checked by its bytes.  0 or -1. */
+static int add_document(struct complaint *c, const struct multipart_part *p,
+			struct inop_err *err)
+{
+	struct complaint_doc *d;
+
+	if (p->len == 0 && !p->filename[0])
+		return 0; /* a file input left empty */
+	if (c->n_docs == COMPLAINT_DOCS_MAX)
+		return err_validation(err, "documents",
+				      "Puede adjuntar hasta %d documentos",
+				      COMPLAINT_DOCS_MAX);
+	d = &c->docs[c->n_docs++];
+	d->data = (const unsigned char *)p->data;
+	d->len = p->len;
+	return complaint_doc_accept(d, p->filename, err);
+}
+
+/* A text part as a string of `fields` (json_stringn refuses what is not
+ * UTF-8).  0 or -1. */
+static int add_field(json_t *fields, const struct multipart_part *p,
+		     struct inop_err *err)
+{
+	json_t *v = json_stringn(p->data, p->len);
+
+	if (!v)
+		return err_validation(err, p->name,
+				      "El campo '%s' no es texto UTF-8",
+				      p->name);
+	json_object_set_new(fields, p->name, v);
+	return 0;
+}
+
 /* The multipart text fields as a JSON object (so both forms share the
  * field checks), the files as documents.  0, or -1 with err. */
 static int from_multipart(struct req *r, json_t **fields, struct complaint *c,
@@ -100,39 +133,11 @@ static int from_multipart(struct req *r, json_t **fields, struct complaint *c,
 			"válido");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct multipart_part *p = &parts[i];
-
-		if (p->is_file) {
-			struct complaint_doc *d;
-
-			if (p->len == 0 && !p->filename[0])
-				continue; /* an empty file input */
-			if (c->n_docs == COMPLAINT_DOCS_MAX) {
-				err_validation(err, "documents",
-					       "Puede adjuntar hasta %d "
-					       "documentos",
-					       COMPLAINT_DOCS_MAX);
-				goto out;
-			}
-			d = &c->docs[c->n_docs++];
-			d->data = (const unsigned char *)p->data;
-			d->len = p->len;
-			if (complaint_doc_accept(d, p->filename, err) < 0)
-				goto out;
-			continue;
-		}
-		/* Not UTF-8: json_stringn says no. */
-		json_t *v = json_stringn(p->data, p->len);
-
-		if (!v) {
-			err_validation(err, p->name,
-				       "El campo '%s' no es texto UTF-8",
-				       p->name);
+	for (size_t i = 0; i < n; i++)
+		if ((parts[i].is_file
+			     ? add_document(c, &parts[i], err)
+			     : add_field(*fields, &parts[i], err)) < 0)
 			goto out;
-		}
-		json_object_set_new(*fields, p->name, v);
-	}
 	rc = 0;
 out:
 	free(parts);
