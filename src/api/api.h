@@ -102,6 +102,9 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 			  const char *reason, const char *justification,
 			  int64_t ended_at, struct inop_err *e);
 
+/* T1: the event's critical transactions as a JSON array, or NULL. */
+json_t *api_critical_json(struct db *db, int64_t event_id);
+
 /* The audit trail of one entity: {"items":[{id, at, actor, action,
  * before, after}], "total"}. */
 void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id);

@@ -281,25 +281,19 @@ static json_t *alerts_json(struct db *db, int64_t event_id)
 
 void api_events_alerts_list(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct db *db = api_db(r);
-	json_t *items;
+	struct event *ev = db ? api_event(r, db) : NULL;
+	json_t *items = ev ? alerts_json(db, ev->id) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
-		items = alerts_json(db, ev->id);
-		if (!items)
-			reply_internal(r);
-		else
-			reply_json(
-				r, 200,
-				json_pack("{s:I, s:o}", "total",
-					  (json_int_t)json_array_size(items),
-					  "items", items));
-	}
-	free(ev);
+	if (!ev)
+		return;
+	if (!items)
+		reply_internal(r);
+	else
+		reply_json(r, 200,
+			   json_pack("{s:I, s:o}", "total",
+				     (json_int_t)json_array_size(items),
+				     "items", items));
 }
 
 /* ---------- C4: ruling an event out ---------- */
@@ -364,23 +358,6 @@ static json_t *exclusion_json(struct db *db, int64_t event_id, int *fail)
 	return o;
 }
 
-static json_t *critical_json(struct db *db, int64_t event_id)
-{
-	struct critical_tx *list;
-	size_t n;
-	json_t *a;
-
-	if (store_critical_list(db, event_id, &list, &n) < 0) {
-		free(list);
-		return NULL;
-	}
-	a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, critical_to_json(&list[i]));
-	free(list);
-	return a;
-}
-
 /* GET /events/:id/control: critical transactions, the Procesos request,
  * alerts and the ruling-out, in one answer for the event page. */
 void api_events_control(struct req *r)
@@ -399,7 +376,7 @@ void api_events_control(struct req *r)
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
 	rc = store_processes_get(db, b->ev.id, &b->req);
-	crit = critical_json(db, b->ev.id);
+	crit = api_critical_json(db, b->ev.id);
 	alerts = alerts_json(db, b->ev.id);
 	excl = exclusion_json(db, b->ev.id, &fail);
 	if (rc < 0 || !crit || !alerts || fail) {

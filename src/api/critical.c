@@ -115,25 +115,34 @@ void api_critical_reference(struct req *r)
 		change(r, decide_reference, c, 200);
 }
 
+json_t *api_critical_json(struct db *db, int64_t event_id)
+{
+	struct critical_tx *list;
+	size_t n;
+	json_t *a;
+
+	if (store_critical_list(db, event_id, &list, &n) < 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, critical_to_json(&list[i]));
+	free(list);
+	return a;
+}
+
 void api_critical_list(struct req *r)
 {
-	struct critical_tx *list = NULL;
-	size_t n = 0;
-	json_t *items;
 	struct db *db = api_db(r);
 	struct event *ev = db ? api_event(r, db) : NULL;
+	json_t *items = ev ? api_critical_json(db, ev->id) : NULL;
 
 	if (!ev)
 		return;
-	if (store_critical_list(db, ev->id, &list, &n) < 0) {
+	if (!items)
 		reply_internal(r);
-		return;
-	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, critical_to_json(&list[i]));
-	free(list);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", items, "total",
-			     (json_int_t)n));
+	else
+		reply_json(r, 200,
+			   json_pack("{s:I, s:o}", "total",
+				     (json_int_t)json_array_size(items),
+				     "items", items));
 }

@@ -19,21 +19,6 @@
 #include "util/log.h"
 #include "util/strnum.h"
 
-static json_t *opt_str(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *opt_time(int64_t t)
-{
-	char s[26];
-
-	if (!t)
-		return json_null();
-	cal_format_lima(t, s);
-	return json_string(s);
-}
-
 /* The fields every report answer has (the list's items). */
 static json_t *report_summary(const struct report_info *r)
 {
@@ -46,16 +31,17 @@ static json_t *report_summary(const struct report_info *r)
 			    json_string(report_status_name(r->status)));
 	json_object_set_new(o, "from", json_string(r->from));
 	json_object_set_new(o, "to", json_string(r->to));
-	json_object_set_new(o, "created_at", opt_time(r->created_at));
+	json_object_set_new(o, "created_at", json_opt_time(r->created_at));
 	json_object_set_new(o, "created_by", json_string(r->created_by));
-	json_object_set_new(o, "updated_at", opt_time(r->updated_at));
+	json_object_set_new(o, "updated_at", json_opt_time(r->updated_at));
 	json_object_set_new(o, "frozen",
 			    json_boolean(report_is_frozen(r->status)));
-	json_object_set_new(o, "frozen_at", opt_time(r->frozen_at));
-	json_object_set_new(o, "snapshot_hash", opt_str(r->hash));
-	json_object_set_new(o, "sent_on", opt_str(r->sent_on));
-	json_object_set_new(o, "sent_reference", opt_str(r->sent_reference));
-	json_object_set_new(o, "sent_at", opt_time(r->sent_at));
+	json_object_set_new(o, "frozen_at", json_opt_time(r->frozen_at));
+	json_object_set_new(o, "snapshot_hash", json_opt_str(r->hash));
+	json_object_set_new(o, "sent_on", json_opt_str(r->sent_on));
+	json_object_set_new(o, "sent_reference",
+			    json_opt_str(r->sent_reference));
+	json_object_set_new(o, "sent_at", json_opt_time(r->sent_at));
 	json_object_set_new(o, "total_events", json_integer(r->n_events));
 	return o;
 }
@@ -70,11 +56,11 @@ static json_t *trail_json(const struct report_step *t, size_t n)
 		json_array_append_new(
 			a,
 			json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
-				  "from", opt_str(t[i].from), "to", t[i].to,
-				  "at", at, "by", t[i].username, "by_name",
-				  t[i].name, "role", t[i].role, "comment",
-				  opt_str(t[i].comment), "reference",
-				  opt_str(t[i].reference)));
+				  "from", json_opt_str(t[i].from), "to",
+				  t[i].to, "at", at, "by", t[i].username,
+				  "by_name", t[i].name, "role", t[i].role,
+				  "comment", json_opt_str(t[i].comment),
+				  "reference", json_opt_str(t[i].reference)));
 	}
 	return a;
 }
@@ -343,44 +329,14 @@ void api_reports_transition(struct req *r)
 	free(t);
 }
 
-static json_t *json_or_null(const char *s)
-{
-	json_t *v = s ? json_loads(s, 0, NULL) : NULL;
-
-	return v ? v : json_null();
-}
-
 /* A1: the audit records of one report, oldest first. */
 void api_reports_audit(struct req *r)
 {
 	struct report_info info;
-	struct audit_item *items = NULL;
-	size_t n = 0;
-	char at[26];
-	json_t *list;
 	struct db *db = api_db(r);
 
-	if (!db || load_report(r, db, &info) < 0)
-		return;
-	if (store_audit_of(db, "report", info.id, &items, &n) < 0) {
-		reply_internal(r);
-		return;
-	}
-	list = json_array();
-	for (size_t i = 0; i < n; i++) {
-		cal_format_lima(items[i].at, at);
-		json_array_append_new(
-			list,
-			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
-				  (json_int_t)items[i].id, "at", at, "actor",
-				  items[i].actor, "action", items[i].action,
-				  "before", json_or_null(items[i].before_json),
-				  "after", json_or_null(items[i].after_json)));
-	}
-	audit_items_free(items, n);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", list, "total",
-			     (json_int_t)n));
+	if (db && load_report(r, db, &info) == 0)
+		reply_audit(r, db, "report", info.id);
 }
 
 /* ---------- exports ---------- */
