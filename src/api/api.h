@@ -198,5 +198,13 @@ void api_reports_transition(struct req *r);
 void api_reports_export(struct req *r);
 void api_reports_audit(struct req *r);
 void api_deadlines(struct req *r);
+void api_complaints_create(struct req *r);
+void api_complaint_matters_list(struct req *r);
+void api_complaint_matters_update(struct req *r);
+void api_complaints_list(struct req *r);
+void api_complaints_get(struct req *r);
+void api_complaints_transition(struct req *r);
+void api_complaints_document(struct req *r);
+void api_complaints_audit(struct req *r);
 
 #endif

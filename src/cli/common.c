@@ -156,7 +156,8 @@ int cmd_check_config(int argc, char **argv)
 	}
 	if (cli_parse(argc, argv, NULL, &cfg, &o) < 0)
 		return 1;
-	if (config_validate(&cfg, msg, sizeof(msg)) < 0) {
+	if (config_validate(&cfg, msg, sizeof(msg)) < 0 ||
+	    config_check_files(&cfg, msg, sizeof(msg)) < 0) {
 		fprintf(stderr, "inop: %s: %s\n", argv[1], msg);
 		return 1;
 	}
@@ -226,6 +227,8 @@ int cmd_help(int argc, char **argv)
 	      "  request_timeout_seconds idle_timeout_seconds\n"
 	      "  login_failures_per_address login_hash_concurrency "
 	      "login_queue\n"
+	      "  complaints_token_file complaints_per_minute "
+	      "complaints_burst\n"
 	      "  import_max_bytes\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",

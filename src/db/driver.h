@@ -21,8 +21,8 @@ struct db_ops {
 	int (*step)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
-	int (*col_is_null)(struct db_stmt *st, int col);
 	const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
+	int (*col_is_null)(struct db_stmt *st, int col);
 	/* Bulk load (db_copy_*); NULL: db.c steps a prepared INSERT. */
 	struct db_copy *(*copy_begin)(struct db *db, const char *table,
 				      const char *cols, int ncols);

@@ -14,11 +14,13 @@
  * Handlers (src/api/) see only this header: a struct req in, a reply out.
  */
 
-#define HTTP_BODY_MAX	 (1u << 20) /* 1 MiB: larger bodies get 413 */
-#define HTTP_PARAMS_MAX	 4
-#define HTTP_HEADERS_MAX 4	     /* extra reply headers */
-#define HTTP_HEADER_LEN	 512	     /* each name and value, with its NUL */
-#define HTTP_ARENA_MAX	 (64u << 20) /* what one request may allocate */
+#define HTTP_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
+/* The most a route may raise its own cap to (struct route.body_max). */
+#define HTTP_BODY_ROUTE_MAX (32u << 20)
+#define HTTP_PARAMS_MAX	    4
+#define HTTP_HEADERS_MAX    4		/* extra reply headers */
+#define HTTP_HEADER_LEN	    512		/* each name and value, with its NUL */
+#define HTTP_ARENA_MAX	    (64u << 20) /* what one request may allocate */
 
 struct actor;
 /*
@@ -37,6 +39,10 @@ struct app {
 	int secure_cookie; /* base_url is https */
 	int64_t session_idle_s;
 	char alertmanager_token[129]; /* "": the webhook is disabled */
+	char complaints_token[129];   /* "": no platform deliveries */
+	/* Q1 abuse: the public intake's limiter per client address (NULL:
+	 * none).  Thread-safe; the one mutable thing shared. */
+	struct ratelimit *complaints_limit;
 	http_session_fn session_lookup;
 	int64_t stream_max; /* cap of a ROUTE_STREAM body (import_max_bytes) */
 	int listen_fd;	    /* > 0: bound by http_bind(); -1 once closed */
@@ -53,7 +59,10 @@ struct req {
 	 * from its start; NULL for other routes. */
 	void *upload; /* FILE * */
 	int64_t upload_len;
-	struct actor actor; /* valid when authenticated */
+	const char *raw; /* the body's bytes as received (NUL after) */
+	size_t raw_len;
+	char client_addr[64]; /* http_client_addr(): "" when unknown */
+	struct actor actor;   /* valid when authenticated */
 	int authenticated;
 	char token_hash[65]; /* of the session used, if any */
 	char csrf[65];	     /* the CSRF token of that session */
@@ -101,6 +110,11 @@ struct route {
 	void (*handler)(struct req *r);
 	unsigned roles;
 	unsigned flags;
+	/* Largest body accepted (413 above it), at most HTTP_BODY_ROUTE_MAX;
+	 * 0 means HTTP_BODY_MAX.  The body is buffered whole before the
+	 * handler runs, so raise it only for routes that need it (the
+	 * complaint intake with its documents). */
+	size_t body_max;
 };
 
 /* A query-string argument, or NULL. */

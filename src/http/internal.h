@@ -21,6 +21,10 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
  */
 int router_match_path(const char *pattern, const char *path,
 		      const char *params[HTTP_PARAMS_MAX]);
+/* The body cap of the route matching method and path (HTTP_BODY_MAX
+ * when none matches or it sets none). */
+size_t router_body_max(const struct route *routes, size_t n,
+		       const char *method, const char *path);
 
 /*
  * Before a ROUTE_STREAM body is received: 1 when `r` (method, path, conn,

@@ -250,6 +250,8 @@ static void run_request(struct server *srv, struct MHD_Connection *c,
 	r->now = (int64_t)time(NULL);
 	arena_init(&r->arena, HTTP_ARENA_MAX);
 	request_id(c, r->request_id);
+	/* The client as throttles see it (trusted_proxies honoured). */
+	http_client_addr(r, r->client_addr, sizeof(r->client_addr));
 	if (cs->spool && !cs->too_large) {
 		fflush(cs->spool);
 		rewind(cs->spool);
@@ -335,7 +337,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		cs = calloc(1, sizeof(*cs));
 		if (!cs)
 			return MHD_NO;
-		buf_init(&cs->body, HTTP_BODY_MAX);
+		buf_init(&cs->body, router_body_max(srv->routes, srv->n_routes,
+						    method, url));
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
 		ci = MHD_get_connection_info(
 			c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -350,7 +353,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		if (ambiguous_framing(c))
 			return refuse(srv, c, method, url, 400, "BAD_FRAMING",
 				      "Solicitud ambigua: Content-Length y "
-				      "Transfer-Encoding juntos o repetidos");
+				      "Transfer-Encoding juntos o "
+				      "repetidos");
 		if ((router_route_flags(srv->routes, srv->n_routes, method,
 					url) &
 		     ROUTE_STREAM) &&
@@ -360,8 +364,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		cs->refused = 0;
 		return MHD_YES;
 	}
-	/* libmicrohttpd may still deliver the body of a request answered
-	 * early: it must not run the handler (and commit) after all. */
+	/* libmicrohttpd may still deliver the body of a request
+	 * answered early: it must not run the handler (and commit)
+	 * after all. */
 	if (cs->refused) {
 		*upload_size = 0;
 		return MHD_YES;
@@ -429,8 +434,9 @@ static void on_connection(void *cls, struct MHD_Connection *c,
 }
 
 /*
- * "HOST:PORT", "[IPv6]:PORT", "*:PORT" or ":PORT" (every IPv4 address);
- * HOST may be a name, resolved once here.  0 with *sa filled, or -1.
+ * "HOST:PORT", "[IPv6]:PORT", "*:PORT" or ":PORT" (every IPv4
+ * address); HOST may be a name, resolved once here.  0 with *sa
+ * filled, or -1.
  */
 static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 			socklen_t *sa_len)
@@ -472,8 +478,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 /*
  * The listening socket is closed at once; connections the kernel had
  * already accepted into the backlog are taken over here: those whose
- * request had started arriving are handed to libmicrohttpd (and counted
- * as in flight), the others closed.
+ * request had started arriving are handed to libmicrohttpd (and
+ * counted as in flight), the others closed.
  */
 static void drain_backlog(struct MHD_Daemon *d, int lfd)
 {
@@ -537,7 +543,8 @@ static void limits_of(const struct app *app, struct limits *l)
 	l->slow_threads = c ? c->login_hash_concurrency : 1;
 	l->slow_queue = c ? c->login_queue : 64;
 	if (l->total > cap) {
-		log_error("max_connections %u lowered to %u: only %llu file "
+		log_error("max_connections %u lowered to %u: only "
+			  "%llu file "
 			  "descriptors (ulimit -n)",
 			  l->total, cap, (unsigned long long)nofile);
 		l->total = cap;
@@ -562,10 +569,12 @@ static void stop_daemon(struct app *app, struct MHD_Daemon *d)
 		 in_flight);
 	left = conns_wait(10000);
 	if (left)
-		log_error("stopping: %d request(s) still unanswered after "
+		log_error("stopping: %d request(s) still unanswered "
+			  "after "
 			  "10 s",
 			  left);
-	/* Before the daemon goes: each queued job resumes its connection. */
+	/* Before the daemon goes: each queued job resumes its
+	 * connection. */
 	slow_stop();
 	MHD_stop_daemon(d);
 	conns_finish();
@@ -639,8 +648,10 @@ int http_serve(struct app *app, const char *listen, int threads,
 		conns_finish();
 		return -1;
 	}
-	log_info("listening on %s with %d threads; at most %u connections, "
-		 "%u per address, %lld s for a request's headers and body",
+	log_info("listening on %s with %d threads; at most %u "
+		 "connections, "
+		 "%u per address, %lld s for a request's headers and "
+		 "body",
 		 listen, threads, lim.total, lim.per_address,
 		 (long long)(lim.request_ms / 1000));
 	if (app->on_ready)

@@ -51,6 +51,7 @@ static const struct {
 	TEXT(audit_signing_key_file, K_TEXT),
 	TEXT(audit_public_key, K_HEX32),
 	TEXT(audit_checkpoint_dir, K_TEXT),
+	TEXT(complaints_token_file, K_TEXT),
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
@@ -66,6 +67,8 @@ static const struct {
 	INT(login_failures_per_address),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
+	INT(complaints_per_minute),
+	INT(complaints_burst),
 #define BYTES(k)                                                              \
 	{                                                                     \
 #k, K_BYTES, offsetof(struct config, k), sizeof(long long)    \
@@ -93,6 +96,8 @@ void config_defaults(struct config *c)
 	c->login_failures_per_address = 20;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
+	c->complaints_per_minute = 6;
+	c->complaints_burst = 10;
 	c->import_max_bytes = 4LL << 30; /* 4 GiB */
 }
 
@@ -291,6 +296,42 @@ int config_load_file(struct config *c, const char *path, char *msg, size_t n)
 	rc = config_load_stream(c, f, path, msg, n);
 	fclose(f);
 	return rc;
+}
+
+/* The platform's token file: readable, its first line a usable bearer
+ * token (the same rule as alertmanager_token).  0 or -1 + msg. */
+static int token_file_ok(const char *key, const char *path, char *msg,
+			 size_t n)
+{
+	FILE *f = fopen(path, "r");
+	char line[256] = "";
+
+	if (!f) {
+		snprintf(msg, n, "'%s': cannot open '%s': %s", key, path,
+			 strerror(errno));
+		return -1;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!check_value(K_TOKEN, line)) {
+		snprintf(msg, n,
+			 "'%s': the first line of '%s' must be a token of at "
+			 "least 16 characters without spaces",
+			 key, path);
+		return -1;
+	}
+	return 0;
+}
+
+int config_check_files(const struct config *c, char *msg, size_t n)
+{
+	if (c->complaints_token_file[0] &&
+	    token_file_ok("complaints_token_file", c->complaints_token_file,
+			  msg, n) < 0)
+		return -1;
+	return 0;
 }
 
 int config_validate(const struct config *c, char *msg, size_t n)

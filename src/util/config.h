@@ -25,6 +25,7 @@ struct config {
 	char audit_signing_key_file[1024]; /* Ed25519 seed, 0600 */
 	char audit_public_key[65];	   /* its public key, hex */
 	char audit_checkpoint_dir[1024];   /* where serve writes them */
+	char complaints_token_file[1024];  /* the regulator's platform */
 	char mailbox_fallas[256];
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
@@ -39,7 +40,9 @@ struct config {
 	int login_queue;		 /* logins waiting for one */
 	int login_failures_per_address;	 /* in 15 minutes, then 429 */
 	int session_idle_minutes;
-	int smtp_retry_seconds;	    /* first back-off of the mail sender */
+	int smtp_retry_seconds;	   /* first back-off of the mail sender */
+	int complaints_per_minute; /* public intake, per client address */
+	int complaints_burst;
 	long long import_max_bytes; /* cap of one imported file (I1-I3) */
 };
 
@@ -59,5 +62,13 @@ int config_load_stream(struct config *c, FILE *f, const char *name, char *msg,
 		       size_t n);
 /* Checks the whole configuration is usable.  0 or -1 + msg. */
 int config_validate(const struct config *c, char *msg, size_t n);
+/*
+ * For check-config: the files the configuration names hold what they
+ * must (complaints_token_file: a token of at least 16 characters).  Not
+ * part of config_validate: a reload (SIGHUP) runs after privileges are
+ * dropped, when a 0600 secret of root's is no longer readable.  0 or -1
+ * + msg.
+ */
+int config_check_files(const struct config *c, char *msg, size_t n);
 
 #endif

@@ -48,6 +48,7 @@ MODULES = [
     "test_hardening",
     "test_concurrency",
     "test_mail",
+    "test_complaints",
     "test_cli",
     "test_operations",
 ]
