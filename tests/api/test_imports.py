@@ -365,23 +365,6 @@ class ImportTest(ApiTest):
         m, ch = mean_change(lw[1:7], lw[7])
         self.assertAlmostEqual(e4["ldr"]["mean"], m, places=2)
 
-    def test_e4_complaints_received_by_inop_count_with_reclamos(self):
-        """E4: RECLAMOS interactions plus the complaints Inop received
-        (issue 13's intake) on the event's day."""
-        ev = self.event(self.points[2], lima(day(0), 0, 1),
-                        lima(day(0), 0, 2))
-        before = self.evaluation(ev)["e4"]["complaints"]["count"] or 0
-        r = t.ANON.post("/api/v1/complaints", {
-            "customer_name": "Ana María Pérez Ñique",
-            "document_type": "DNI", "document": "45678912",
-            "email": "ana.perez@cliente.pe", "service": "Línea 987654321",
-            "matter": "CALIDAD",
-            "description": "Sin señal en mi domicilio desde el lunes."})
-        self.assertStatus(r, 201)
-        e4 = self.evaluation(ev)["e4"]
-        self.assertEqual(e4["complaints"]["count"], before + 1)
-        self.assertEqual(e4["date"], day(0))
-
     def test_e3_social_posts_public_inbox_file_and_typed_in(self):
         d, d1 = day(2), day(3)
         text = ("fecha_hora,red,tipo\n"
