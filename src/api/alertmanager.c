@@ -19,6 +19,7 @@
 #include "calendar/cal.h"
 #include "domain/mass_failure.h"
 #include "store/store.h"
+#include "util/str.h"
 
 #define DESCRIPTION_BYTES 1000
 
@@ -103,7 +104,7 @@ static void alert_apps(const struct catalog *cat, json_t *labels,
 			size_t n = strcspn(v, ",");
 			const char *code;
 
-			snprintf(one, sizeof(one), "%.*s", (int)n, v);
+			(void)str_printf(one, sizeof(one), "%.*s", (int)n, v);
 			code = app_code(cat, one);
 			if (code)
 				codes_add(apps, code);
@@ -136,8 +137,9 @@ static void alert_text(json_t *al, json_t *labels, char *out, size_t max)
 
 	if (!text)
 		text = json_string_value(json_object_get(ann, "description"));
-	snprintf(buf, sizeof(buf), "Alertmanager: %s%s%s",
-		 name ? name : "alerta", text ? ". " : "", text ? text : "");
+	(void)str_printf(buf, sizeof(buf), "Alertmanager: %s%s%s",
+			 name ? name : "alerta", text ? ". " : "",
+			 text ? text : "");
 	copy_utf8(out, max, buf);
 }
 
@@ -162,7 +164,7 @@ static void alert_key(json_t *al, json_t *labels, char *out, size_t n)
 		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 		fp = hex;
 	}
-	snprintf(out, n, "%s@%.40s", fp, starts ? starts : "");
+	(void)str_printf(out, n, "%s@%.40s", fp, starts ? starts : "");
 	free(dump);
 }
 
@@ -191,7 +193,7 @@ static int one_alert(struct req *r, struct db *db, json_t *al,
 		t->ignored++;
 		return 0;
 	}
-	snprintf(a->source, sizeof(a->source), "ALERTMANAGER");
+	(void)str_copy(a->source, sizeof(a->source), "ALERTMANAGER");
 	if (!starts || cal_parse_rfc3339(starts, &a->observed_at) < 0 ||
 	    a->observed_at > r->now || a->observed_at < r->now - 86400 * 30)
 		a->observed_at = r->now;

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 static json_t *opt_str(const char *s)
 {
@@ -395,8 +396,8 @@ static int xlsx_bytes(const struct report_doc *doc, char **out, size_t *len)
 	size_t got;
 	int fd, rc = -1;
 
-	snprintf(path, sizeof(path), "%s/inop-report-XXXXXX",
-		 dir && *dir ? dir : "/tmp");
+	(void)str_printf(path, sizeof(path), "%s/inop-report-XXXXXX",
+			 dir && *dir ? dir : "/tmp");
 	fd = mkstemp(path);
 	if (fd < 0)
 		return -1;
@@ -499,9 +500,10 @@ void api_reports_export(struct req *r)
 			  (long long)f.info.id, format);
 		goto internal;
 	}
-	snprintf(disposition, sizeof(disposition),
-		 "attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
-		 (long long)f.info.id, format);
+	(void)str_printf(
+		disposition, sizeof(disposition),
+		"attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
+		(long long)f.info.id, format);
 	reply_header(r, "Content-Disposition", disposition);
 	reply_bytes(r, 200, content_type(format), data, len);
 	full_release(&f);

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "store/users.h"
 #include "util/password.h"
+#include "util/str.h"
 
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_WINDOW_S	   (15 * 60)
@@ -48,10 +49,11 @@ static void set_cookie(struct req *r, const char *token, int max_age)
 {
 	char cookie[256];
 
-	snprintf(cookie, sizeof(cookie),
-		 "inop_session=%s; Path=/; HttpOnly; SameSite=Strict; "
-		 "Max-Age=%d%s",
-		 token, max_age, r->app->secure_cookie ? "; Secure" : "");
+	(void)str_printf(cookie, sizeof(cookie),
+			 "inop_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+			 "Max-Age=%d%s",
+			 token, max_age,
+			 r->app->secure_cookie ? "; Secure" : "");
 	reply_header(r, "Set-Cookie", cookie);
 }
 

@@ -19,6 +19,7 @@
 #include "store/writer.h"
 #include "util/log.h"
 #include "util/sdnotify.h"
+#include "util/str.h"
 
 #define RELOADS_MAX 64
 
@@ -190,8 +191,8 @@ int serve_run(const struct config *cfg)
 	if (app.listen_fd < 0)
 		return 1;
 	app.secure_cookie = strncmp(cfg->base_url, "https://", 8) == 0;
-	snprintf(app.alertmanager_token, sizeof(app.alertmanager_token), "%s",
-		 cfg->alertmanager_token);
+	(void)str_copy(app.alertmanager_token, sizeof(app.alertmanager_token),
+		       cfg->alertmanager_token);
 	if (cfg->alertmanager_token_file[0] &&
 	    read_secret_file(cfg->alertmanager_token_file,
 			     app.alertmanager_token,

@@ -1,4 +1,5 @@
 #include "domain/catalog.h"
+#include "util/str.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -15,11 +16,11 @@ int catalog_add(struct catalog *c, const char *kind, const char *code,
 		return -1;
 	c->items = items;
 	it = &items[c->n++];
-	snprintf(it->kind, sizeof(it->kind), "%s", kind);
-	snprintf(it->code, sizeof(it->code), "%s", code);
-	snprintf(it->name, sizeof(it->name), "%s", name ? name : code);
-	snprintf(it->parent, sizeof(it->parent), "%s", parent ? parent : "");
-	snprintf(it->extra, sizeof(it->extra), "%s", extra ? extra : "");
+	(void)str_copy(it->kind, sizeof(it->kind), kind);
+	(void)str_copy(it->code, sizeof(it->code), code);
+	(void)str_copy(it->name, sizeof(it->name), name ? name : code);
+	(void)str_copy(it->parent, sizeof(it->parent), parent ? parent : "");
+	(void)str_copy(it->extra, sizeof(it->extra), extra ? extra : "");
 	return 0;
 }
 

@@ -96,7 +96,8 @@ static void human_time(int64_t t, char out[20])
 	char s[26];
 
 	cal_format_lima(t, s);
-	snprintf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
+	(void)str_printf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s,
+			 s + 11);
 }
 
 static void app_names(const struct catalog *cat, const struct codes *apps,

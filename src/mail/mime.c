@@ -1,4 +1,5 @@
 #include "mail/mime.h"
+#include "util/str.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -193,8 +194,8 @@ int mime_compose(const struct mime_mail *m, struct buf *out)
 	int rc = 0;
 
 	/* "=_" never occurs in base64, so the bodies cannot contain it. */
-	snprintf(boundary, sizeof(boundary), "=_inop_%lld_%lld",
-		 (long long)m->id, (long long)m->created_at);
+	(void)str_printf(boundary, sizeof(boundary), "=_inop_%lld_%lld",
+			 (long long)m->id, (long long)m->created_at);
 	rc |= append_headers(m, boundary, out);
 	rc |= buf_appends(out, "This is a MIME message.\r\n\r\n");
 	rc |= append_part(out, boundary, "text/plain", m->body_text);

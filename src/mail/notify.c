@@ -7,6 +7,7 @@
 #include "util/buf.h"
 #include "util/html.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define MAIL_BODY_MAX (64 * 1024)
 #define RCPT_PER_MAIL 50
@@ -179,7 +180,8 @@ static int queue_chunks(struct db *db, struct outbox_mail *m, const char *to,
 			to += n + (to[n] == ',');
 		}
 		if (key && k > 0) {
-			snprintf(part_key, sizeof(part_key), "%s#%d", key, k);
+			(void)str_printf(part_key, sizeof(part_key), "%s#%d",
+					 key, k);
 			m->dedupe_key = part_key;
 		}
 		m->recipients = part.s;
@@ -215,11 +217,11 @@ int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
 			 a->ref ? a->ref : "-");
 		goto out;
 	}
-	snprintf(subject, sizeof(subject), "%s %s", tr->subject,
-		 a->ref ? a->ref : "");
-	snprintf(url, sizeof(url), "%s%s",
-		 notify_cfg ? notify_cfg->base_url : "",
-		 a->link ? a->link : "/");
+	(void)str_printf(subject, sizeof(subject), "%s %s", tr->subject,
+			 a->ref ? a->ref : "");
+	(void)str_printf(url, sizeof(url), "%s%s",
+			 notify_cfg ? notify_cfg->base_url : "",
+			 a->link ? a->link : "/");
 	rc = compose(tr, a, url, &text, &html);
 	if (rc == 0) {
 		m = (struct outbox_mail){.trigger = tr->code,

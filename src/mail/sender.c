@@ -12,6 +12,7 @@
 #include "store/outbox.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define BATCH		  10 /* mails claimed at once */
 #define SEND_TIMEOUT_S	  60 /* one SMTP transaction */
@@ -56,10 +57,11 @@ static void tls_setup(const struct config *c)
 	int smtps = strncmp(c->smtp_url, "smtps://", 8) == 0;
 
 	if (strcmp(c->smtp_tls, "tls") == 0 && !smtps) {
-		snprintf(s_url, sizeof(s_url), "smtps://%s", c->smtp_url + 7);
+		(void)str_printf(s_url, sizeof(s_url), "smtps://%s",
+				 c->smtp_url + 7);
 		smtps = 1;
 	} else {
-		snprintf(s_url, sizeof(s_url), "%s", c->smtp_url);
+		(void)str_copy(s_url, sizeof(s_url), c->smtp_url);
 	}
 	s_use_ssl = smtps || strcmp(c->smtp_tls, "starttls") == 0
 			    ? (long)CURLUSESSL_ALL
@@ -79,8 +81,8 @@ int sender_setup(const struct config *cfg)
 	tls_setup(cfg);
 	gethostname(host, sizeof(host) - 1);
 	randombytes_buf(rnd, sizeof(rnd));
-	snprintf(s_node, sizeof(s_node), "%s-%d-%02x%02x%02x%02x", host,
-		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	(void)str_printf(s_node, sizeof(s_node), "%s-%d-%02x%02x%02x%02x",
+			 host, (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -1;
 	return 0;
@@ -112,7 +114,8 @@ static struct curl_slist *rcpt_list(const char *recipients)
 	while (*recipients) {
 		size_t n = strcspn(recipients, ",");
 
-		snprintf(one, sizeof(one), "<%.*s>", (int)n, recipients);
+		(void)str_printf(one, sizeof(one), "<%.*s>", (int)n,
+				 recipients);
 		grown = curl_slist_append(list, one);
 		if (!grown) {
 			curl_slist_free_all(list);
@@ -135,7 +138,7 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 
 	if (!rcpt)
 		return CURLE_OUT_OF_MEMORY;
-	snprintf(from, sizeof(from), "<%s>", s_cfg->smtp_from);
+	(void)str_printf(from, sizeof(from), "<%s>", s_cfg->smtp_from);
 	err[0] = '\0';
 	curl_easy_reset(c); /* keeps the connection for the next mail */
 	curl_easy_setopt(c, CURLOPT_URL, s_url);
@@ -159,7 +162,7 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
 	curl_slist_free_all(rcpt);
 	if (rc != CURLE_OK && !err[0])
-		snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		(void)str_copy(err, CURL_ERROR_SIZE, curl_easy_strerror(rc));
 	return rc;
 }
 
@@ -202,15 +205,16 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 	int lost;
 
 	buf_init(&msg, MESSAGE_MAX);
-	snprintf(err, sizeof(err), "message too large");
+	(void)str_copy(err, sizeof(err), "message too large");
 	if (mime_compose(&mm, &msg) == 0)
 		rc = smtp_send(c, m->recipients, &msg, err);
 	buf_release(&msg);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)
-		snprintf(detail, sizeof(detail), "sent (%ld)", code);
+		(void)str_printf(detail, sizeof(detail), "sent (%ld)", code);
 	else
-		snprintf(detail, sizeof(detail), "%s (%ld)", err, code);
+		(void)str_printf(detail, sizeof(detail), "%s (%ld)", err,
+				 code);
 	retry_at = m->attempts + 1 >= ATTEMPTS_MAX
 			   ? 0
 			   : now + retry_delay(m->attempts);

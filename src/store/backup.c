@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store/audit.h"
+#include "util/str.h"
 
 #define NAME_PREFIX "inop-"
 #define NAME_SUFFIX ".db"
@@ -78,10 +79,10 @@ static void sync_dir_of(const char *path)
 	char *slash;
 	int fd;
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	(void)str_copy(dir, sizeof(dir), path);
 	slash = strrchr(dir, '/');
 	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
+		(void)str_copy(dir, sizeof(dir), ".");
 	else if (slash == dir)
 		dir[1] = '\0';
 	else
@@ -119,11 +120,11 @@ static void remove_sqlite_files(const char *path)
 	char side[1200];
 
 	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
+	(void)str_printf(side, sizeof(side), "%s-wal", path);
 	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
+	(void)str_printf(side, sizeof(side), "%s-shm", path);
 	unlink(side);
-	snprintf(side, sizeof(side), "%s-journal", path);
+	(void)str_printf(side, sizeof(side), "%s-journal", path);
 	unlink(side);
 }
 
@@ -154,10 +155,11 @@ int backup_write(struct db *src, const char *dest_path, FILE *out,
 	memset(info, 0, sizeof(*info));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (is_dir(dest_path))
-		snprintf(tmp, sizeof(tmp), "%s/.inop-backup-%ld.partial",
-			 dest_path, (long)getpid());
+		(void)str_printf(tmp, sizeof(tmp),
+				 "%s/.inop-backup-%ld.partial", dest_path,
+				 (long)getpid());
 	else
-		snprintf(tmp, sizeof(tmp), "%s.partial", dest_path);
+		(void)str_printf(tmp, sizeof(tmp), "%s.partial", dest_path);
 	remove_sqlite_files(tmp);
 	if (db_backup_to(src, tmp, &err) < 0) {
 		fprintf(out, "copy failed: %s\n", err.message);
@@ -228,7 +230,8 @@ int backup_prune(const char *dir, int keep, FILE *out)
 		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		if (keep >= 0 && i + (size_t)keep < n) {
-			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			(void)str_printf(path, sizeof(path), "%s/%s", dir,
+					 names[i]);
 			if (unlink(path) == 0) {
 				fprintf(out, "removed old backup '%s'\n",
 					path);

@@ -1,4 +1,5 @@
 #include "util/log.h"
+#include "util/str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ size_t log_value(char *out, size_t n, const char *s)
 	if (n == 0)
 		return 0;
 	if (!quote) {
-		snprintf(out, n, "%s", s);
+		(void)str_copy(out, n, s);
 		return strlen(out);
 	}
 	out[o++] = '"';
