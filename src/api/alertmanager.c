@@ -104,8 +104,11 @@ static void alert_apps(const struct catalog *cat, json_t *labels,
 			size_t n = strcspn(v, ",");
 			const char *code;
 
-			(void)str_printf(one, sizeof(one), "%.*s", (int)n, v);
-			code = app_code(cat, one);
+			/* a cut value names no application */
+			code = str_printf(one, sizeof(one), "%.*s", (int)n,
+					  v) == 0
+				       ? app_code(cat, one)
+				       : NULL;
 			if (code)
 				codes_add(apps, code);
 			v += n + (v[n] == ',');
@@ -137,6 +140,7 @@ static void alert_text(json_t *al, json_t *labels, char *out, size_t max)
 
 	if (!text)
 		text = json_string_value(json_object_get(ann, "description"));
+	/* display text, cut again to max just below: a cut is fine */
 	(void)str_printf(buf, sizeof(buf), "Alertmanager: %s%s%s",
 			 name ? name : "alerta", text ? ". " : "",
 			 text ? text : "");
@@ -164,6 +168,7 @@ static void alert_key(json_t *al, json_t *labels, char *out, size_t n)
 		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 		fp = hex;
 	}
+	/* 64 + '@' + 40 < sizeof(a->fingerprint): no cut */
 	(void)str_printf(out, n, "%s@%.40s", fp, starts ? starts : "");
 	free(dump);
 }

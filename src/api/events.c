@@ -477,6 +477,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 		return -1;
 	ev->open = 0;
 	ev->ended_at = ended_at;
+	/* the sources are fields of the same sizes: no cut */
 	(void)str_copy(ev->closure_reason, sizeof(ev->closure_reason), reason);
 	(void)str_copy(ev->justification, sizeof(ev->justification),
 		       justification ? justification : "");

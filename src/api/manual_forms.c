@@ -42,6 +42,7 @@ static json_t *form_json(const struct manual_form *f)
 	json_t *o = manual_form_to_json(f);
 	char url[160];
 
+	/* the serial is < 64 bytes: no cut */
 	(void)str_printf(url, sizeof(url), "/api/v1/manual-forms/%s/pdf",
 			 f->serial);
 	json_object_set_new(o, "pdf", json_string(url));
@@ -161,6 +162,7 @@ static void reply_pdf(struct req *r, struct db *db,
 		reply_internal(r);
 		return;
 	}
+	/* the serial is < 64 bytes: no cut */
 	(void)str_printf(disposition, sizeof(disposition),
 			 "attachment; filename=\"%s.pdf\"", f->serial);
 	reply_header(r, "Content-Disposition", disposition);

@@ -180,6 +180,7 @@ static int decide_event(struct db *db, struct event *ev, void *arg,
 	if (e->status != 500) {
 		char msg[sizeof(e->message) + 40];
 
+		/* msg is sized for the number and the message: no cut */
 		(void)str_printf(msg, sizeof(msg), "Evento %s: %s", ev->number,
 				 e->message);
 		/* Cut at the message's size: a long text loses its end. */

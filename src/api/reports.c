@@ -396,8 +396,9 @@ static int xlsx_bytes(const struct report_doc *doc, char **out, size_t *len)
 	size_t got;
 	int fd, rc = -1;
 
-	(void)str_printf(path, sizeof(path), "%s/inop-report-XXXXXX",
-			 dir && *dir ? dir : "/tmp");
+	if (str_printf(path, sizeof(path), "%s/inop-report-XXXXXX",
+		       dir && *dir ? dir : "/tmp") < 0)
+		return -1; /* a cut TMPDIR would be another directory */
 	fd = mkstemp(path);
 	if (fd < 0)
 		return -1;

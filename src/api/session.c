@@ -49,6 +49,7 @@ static void set_cookie(struct req *r, const char *token, int max_age)
 {
 	char cookie[256];
 
+	/* the token is fixed-length: no cut */
 	(void)str_printf(cookie, sizeof(cookie),
 			 "inop_session=%s; Path=/; HttpOnly; SameSite=Strict; "
 			 "Max-Age=%d%s",

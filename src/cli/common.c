@@ -58,6 +58,7 @@ int cli_parse(int argc, char **argv, const char *const *extra,
 			o->value[o->n++] = argv[i + 1];
 			continue;
 		}
+		/* where: for messages only, a cut is acceptable */
 		(void)str_printf(where, sizeof(where), "--%s", name);
 		if (config_set(cfg, name, argv[i + 1], where, msg,
 			       sizeof(msg)) < 0) {

@@ -85,6 +85,7 @@ static int add_points(struct db *db, time_t now)
 	     i++) {
 		struct point p = {0};
 
+		/* the demo's literals fit their fields (here and below) */
 		(void)str_copy(p.ref.code, sizeof(p.ref.code),
 			       demo_points[i].code);
 		(void)str_copy(p.ref.name, sizeof(p.ref.name),

@@ -81,6 +81,8 @@ void db_col_copy(struct db_stmt *st, int col, char *out, size_t n)
 {
 	const char *s = db_col_text(st, col);
 
+	/* out is sized for the column's validated limit: a cut is not
+	 * expected, and kept as the historical behaviour if it happens */
 	(void)str_copy(out, n, s ? s : "");
 }
 

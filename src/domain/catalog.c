@@ -16,11 +16,16 @@ int catalog_add(struct catalog *c, const char *kind, const char *code,
 		return -1;
 	c->items = items;
 	it = &items[c->n++];
-	(void)str_copy(it->kind, sizeof(it->kind), kind);
-	(void)str_copy(it->code, sizeof(it->code), code);
+	/* a cut code would name another item: refused; a cut name is shown */
 	(void)str_copy(it->name, sizeof(it->name), name ? name : code);
-	(void)str_copy(it->parent, sizeof(it->parent), parent ? parent : "");
-	(void)str_copy(it->extra, sizeof(it->extra), extra ? extra : "");
+	if (str_copy(it->kind, sizeof(it->kind), kind) < 0 ||
+	    str_copy(it->code, sizeof(it->code), code) < 0 ||
+	    str_copy(it->parent, sizeof(it->parent), parent ? parent : "") <
+		    0 ||
+	    str_copy(it->extra, sizeof(it->extra), extra ? extra : "") < 0) {
+		c->n--;
+		return -1;
+	}
 	return 0;
 }
 

@@ -64,6 +64,7 @@ static void span_text(int64_t s, char *out, size_t n)
 {
 	int64_t m = s > 0 ? s / 60 : 0;
 
+	/* display text: a cut is acceptable */
 	if (m >= 60)
 		(void)str_printf(out, n, "%lld h %02lld min",
 				 (long long)(m / 60), (long long)(m % 60));

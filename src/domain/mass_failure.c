@@ -94,6 +94,7 @@ int alert_discard(struct mf_alert *a, const char *reason, const char *who,
 				      "Indique por qué se descarta la alerta");
 	a->status = ALERT_DISCARDED;
 	a->decided_at = now;
+	/* the callers pass fields of the same sizes: no cut */
 	(void)str_copy(a->decided_by, sizeof(a->decided_by), who);
 	(void)str_copy(a->discard_reason, sizeof(a->discard_reason), reason);
 	return 0;
@@ -202,6 +203,7 @@ int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 	mf->open = 0;
 	mf->ended_at = ended_at;
 	mf->closed_at = now;
+	/* the callers pass fields of the same sizes: no cut */
 	(void)str_copy(mf->closure_reason, sizeof(mf->closure_reason), reason);
 	(void)str_copy(mf->justification, sizeof(mf->justification),
 		       justification ? justification : "");

@@ -36,7 +36,8 @@ int point_check(const struct catalog *cat, struct point_ref *p,
 				      "Tipo de punto desconocido: '%s' (CAC, "
 				      "ACD o CALL_CENTER)",
 				      p->type);
-	(void)str_copy(p->channel, sizeof(p->channel), type->extra);
+	(void)str_copy(p->channel, sizeof(p->channel),
+		       type->extra); /* 24/24 */
 	if (strcmp(p->type, "CALL_CENTER") == 0 && lines->n == 0)
 		return err_validation(err, "lines",
 				      "Indique la línea del call center (123 "

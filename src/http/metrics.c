@@ -32,6 +32,7 @@ static size_t n_stats;
 void metrics_init(const struct route *routes, size_t n)
 {
 	n_stats = n < METRICS_ROUTES_MAX ? n : METRICS_ROUTES_MAX;
+	/* labels only: a cut is acceptable */
 	for (size_t i = 0; i < n_stats; i++)
 		(void)str_printf(stats[i].label, sizeof(stats[i].label),
 				 "%s %s", routes[i].method, routes[i].path);

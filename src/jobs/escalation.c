@@ -25,6 +25,8 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 				.to = r->escalated_to,
 				.dedupe_key = key};
 
+	/* link and key: a number of < 24 bytes, no cut; detail: mail text,
+	 * a cut is acceptable */
 	(void)str_printf(link, sizeof(link), "/#/eventos/%s", r->event_number);
 	(void)str_printf(key, sizeof(key), "processes.escalation:%lld",
 			 (long long)r->id);

@@ -180,6 +180,7 @@ static int queue_chunks(struct db *db, struct outbox_mail *m, const char *to,
 			to += n + (to[n] == ',');
 		}
 		if (key && k > 0) {
+			/* the callers' keys are < 64 bytes: no cut */
 			(void)str_printf(part_key, sizeof(part_key), "%s#%d",
 					 key, k);
 			m->dedupe_key = part_key;
@@ -217,6 +218,8 @@ int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
 			 a->ref ? a->ref : "-");
 		goto out;
 	}
+	/* subject: display text, a cut is fine; url: base_url (< 256) and a
+	 * short link, no cut */
 	(void)str_printf(subject, sizeof(subject), "%s %s", tr->subject,
 			 a->ref ? a->ref : "");
 	(void)str_printf(url, sizeof(url), "%s%s",

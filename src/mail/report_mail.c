@@ -26,6 +26,7 @@ int report_mail_transition(struct db *db, const struct report_info *r,
 	char ref[48], link[48], detail[REPORT_COMMENT_MAX * 4 + 512];
 	char d1[11], d2[11];
 
+	/* ref and link: a number, no cut; detail: mail text, a cut is fine */
 	(void)str_printf(ref, sizeof(ref), "Reporte N.º %lld",
 			 (long long)r->id);
 	(void)str_printf(link, sizeof(link), "/#/reportes/%lld",
@@ -97,6 +98,7 @@ static int due_keep(const struct event *ev, void *arg)
 	e->id = ev->id;
 	e->due = due;
 	(void)str_copy(e->number, sizeof(e->number), ev->number);
+	/* display text: a cut is fine */
 	(void)str_printf(e->point, sizeof(e->point), "%s (%s)", ev->point.name,
 			 ev->point.code);
 	return 0;
@@ -107,6 +109,7 @@ static int due_mail(struct db *db, const struct due_event *e, int64_t now)
 	char link[64], key[48], due[11], detail[1024];
 	struct notify_args a;
 
+	/* link and key: a number, no cut; detail: mail text, a cut is fine */
 	(void)str_printf(link, sizeof(link), "/#/eventos/%s", e->number);
 	(void)str_printf(key, sizeof(key), "report.due:%lld",
 			 (long long)e->id);

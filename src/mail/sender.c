@@ -56,6 +56,7 @@ static void tls_setup(const struct config *c)
 {
 	int smtps = strncmp(c->smtp_url, "smtps://", 8) == 0;
 
+	/* s_url and from[] have room for smtp_url/smtp_from and 2 more */
 	if (strcmp(c->smtp_tls, "tls") == 0 && !smtps) {
 		(void)str_printf(s_url, sizeof(s_url), "smtps://%s",
 				 c->smtp_url + 7);
@@ -81,6 +82,7 @@ int sender_setup(const struct config *cfg)
 	tls_setup(cfg);
 	gethostname(host, sizeof(host) - 1);
 	randombytes_buf(rnd, sizeof(rnd));
+	/* 47 + '-' + pid + '-' + 8: no cut */
 	(void)str_printf(s_node, sizeof(s_node), "%s-%d-%02x%02x%02x%02x",
 			 host, (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -114,9 +116,11 @@ static struct curl_slist *rcpt_list(const char *recipients)
 	while (*recipients) {
 		size_t n = strcspn(recipients, ",");
 
-		(void)str_printf(one, sizeof(one), "<%.*s>", (int)n,
-				 recipients);
-		grown = curl_slist_append(list, one);
+		/* a cut address would be another mailbox: fail the mail */
+		grown = str_printf(one, sizeof(one), "<%.*s>", (int)n,
+				   recipients) == 0
+				? curl_slist_append(list, one)
+				: NULL;
 		if (!grown) {
 			curl_slist_free_all(list);
 			return NULL;
@@ -162,7 +166,8 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
 	curl_slist_free_all(rcpt);
 	if (rc != CURLE_OK && !err[0])
-		(void)str_copy(err, CURL_ERROR_SIZE, curl_easy_strerror(rc));
+		(void)str_copy(err, CURL_ERROR_SIZE, /* a cut text is fine */
+			       curl_easy_strerror(rc));
 	return rc;
 }
 
@@ -210,6 +215,7 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 		rc = smtp_send(c, m->recipients, &msg, err);
 	buf_release(&msg);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	/* detail has room for err and the code */
 	if (rc == CURLE_OK)
 		(void)str_printf(detail, sizeof(detail), "sent (%ld)", code);
 	else

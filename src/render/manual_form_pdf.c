@@ -18,6 +18,8 @@
 #include "util/buf.h"
 #include "util/str.h"
 
+/* Text for the page: where str_printf/str_copy cut, the cut is shown. */
+
 #define PAGE_W	    595.28 /* A4 in points */
 #define PAGE_H	    841.89
 #define MARGIN	    34.0

@@ -17,6 +17,8 @@
 #include "calendar/cal.h"
 #include "util/str.h"
 
+/* Text for the page: where str_printf/str_copy cut, the cut is shown. */
+
 #define PAGE_W	  841.89 /* A4 landscape, points */
 #define PAGE_H	  595.28
 #define MARGIN	  28.0

@@ -12,6 +12,8 @@
 #include "calendar/cal.h"
 #include "util/str.h"
 
+/* Text for the page: where str_printf/str_copy cut, the cut is shown. */
+
 #define TITLE_ROW      0
 #define HEADER_ROW     4
 #define LIMA_OFFSET_S  (-5 * 3600)

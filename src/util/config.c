@@ -141,6 +141,7 @@ int config_set(struct config *c, const char *key, const char *value,
 	int64_t num;
 	char *field;
 
+	/* msg: text for the operator, a cut is acceptable (here and below) */
 	if (i < 0) {
 		(void)str_printf(msg, n, "%s: unknown key '%s'", where, key);
 		return -1;
@@ -163,7 +164,7 @@ int config_set(struct config *c, const char *key, const char *value,
 				 where, key, value);
 		return -1;
 	}
-	(void)str_copy(field, keys[i].size, value);
+	(void)str_copy(field, keys[i].size, value); /* length checked above */
 	return 0;
 }
 
@@ -195,6 +196,7 @@ int config_load_file(struct config *c, const char *path, char *msg, size_t n)
 		char *s = trim(line), *eq;
 
 		lineno++;
+		/* where: for messages only, a cut is acceptable */
 		(void)str_printf(where, sizeof(where), "%s:%d", path, lineno);
 		if (!*s || *s == '#')
 			continue;
