@@ -73,9 +73,9 @@ static const char *app_code(const struct catalog *cat, const char *label)
 	for (i = 0; i < sizeof(norm) - 1 && label[i]; i++) {
 		unsigned char c = (unsigned char)label[i];
 
-		norm[i] = (c == '-' || c == ' ' || c == '.')
-				  ? '_'
-				  : (char)toupper(c);
+		norm[i] = (char)((c == '-' || c == ' ' || c == '.')
+					 ? '_'
+					 : toupper(c));
 	}
 	norm[i] = '\0';
 	for (size_t k = 0; k < cat->n; k++) {

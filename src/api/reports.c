@@ -202,7 +202,7 @@ static int body_date(json_t *b, const char *key, struct cal_date *d,
 void api_reports_create(struct req *r)
 {
 	struct full f = {0};
-	struct cal_date from, to;
+	struct cal_date from = {0}, to = {0};
 	struct inop_err e;
 	struct db *db;
 

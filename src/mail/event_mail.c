@@ -12,7 +12,7 @@
 /* "/#/eventos/INOP-2026-000012": the event's page. */
 static void event_link(const struct event *ev, char out[64])
 {
-	str_printf(out, 64, "/#/eventos/%s", ev->number);
+	(void)str_printf(out, 64, "/#/eventos/%s", ev->number); /* 11 + 23 */
 }
 
 static int queue(struct db *db, enum notify_trigger t, const struct event *ev,
@@ -159,7 +159,8 @@ int mail_mass_failure_confirmed(struct db *db, const struct catalog *cat,
 	app_names(cat, &mf->applications, &ref);
 	buf_appends(&ref, ")");
 	args.ref = ref.s;
-	str_printf(link, sizeof(link), "/#/fallas/%lld", (long long)mf->id);
+	(void)str_printf(link, sizeof(link), "/#/fallas/%lld", /* a number */
+			 (long long)mf->id);
 	human_time(mf->started_at, when);
 	buf_appends(&d, "Aplicativos: ");
 	app_names(cat, &mf->applications, &d);

@@ -257,11 +257,12 @@ static int layout_glyphs(PangoLayout *l, struct glyph **out, size_t *n)
 			(PangoCairoFont *)run->item->analysis.font);
 		grown = realloc(v, (count + (size_t)run->glyphs->num_glyphs) *
 					   sizeof(*v));
+		if (grown)
+			v = grown; /* v moved: the old block is gone */
 		if (!grown || !font) {
 			rc = -1;
 			break;
 		}
-		v = grown;
 		x = r.x;
 		for (int i = 0; i < run->glyphs->num_glyphs; i++) {
 			PangoGlyphInfo *g = &run->glyphs->glyphs[i];
@@ -376,7 +377,7 @@ static void show_fixed(struct pdf *p, struct fixed *f, double x, double y)
 		return;
 	}
 	batch_add(p, f->glyphs, f->n, x, y);
-}
+} /* NOLINT(clang-analyzer-unix.Malloc): f->glyphs, freed by fixed_free() */
 
 /* ---------- cells ---------- */
 

@@ -630,7 +630,7 @@ int store_report_transition(struct db *db, int64_t id,
 			    struct report_info *after, struct inop_err *err)
 {
 	struct report_change cc = *change, *c = &cc;
-	struct report_info r;
+	struct report_info r = {0}; /* the analyzer cannot see err_set's -1 */
 	enum report_status from;
 	struct report_move m;
 	const char *role;
