@@ -13,7 +13,7 @@ pkgs=(
 )
 if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
   pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
-         poppler-utils unzip cppcheck chromium
+         poppler-utils unzip cppcheck clang-tidy chromium
          mandoc systemd dpkg-dev fakeroot)
 fi
 

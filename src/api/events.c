@@ -288,15 +288,14 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
  * does not fit (then the reply is not cached). */
 static int list_key(const struct event_filter *f, char *key, size_t n)
 {
-	int w = snprintf(key, n,
-			 "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
-			 (long long)f->jefe_user_id,
-			 f->status ? f->status : "", f->point ? f->point : "",
-			 f->procedure ? f->procedure : "", (long long)f->from,
-			 (long long)f->to, f->reportable, (long long)f->limit,
-			 (long long)f->offset, (long long)f->mass_failure_id);
-
-	return w > 0 && (size_t)w < n;
+	return str_printf(key, n,
+			  "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
+			  (long long)f->jefe_user_id,
+			  f->status ? f->status : "", f->point ? f->point : "",
+			  f->procedure ? f->procedure : "", (long long)f->from,
+			  (long long)f->to, f->reportable, (long long)f->limit,
+			  (long long)f->offset,
+			  (long long)f->mass_failure_id) == 0;
 }
 
 /*

@@ -219,12 +219,11 @@ static void names_join(const struct catalog *cat, const char *kind,
 
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n && len < size; i++) {
-		int n = snprintf(out + len, size - len, "%s%s", i ? "; " : "",
-				 cat_name(cat, kind, c->v[i]));
-
-		if (n < 0)
+		/* display text: a cut name ends the list */
+		if (str_printf(out + len, size - len, "%s%s", i ? "; " : "",
+			       cat_name(cat, kind, c->v[i])) < 0)
 			break;
-		len += (size_t)n;
+		len += strlen(out + len);
 	}
 	utf8_truncate(out, size);
 }

@@ -55,8 +55,7 @@ int static_serve(struct req *r)
 		(void)str_copy(path, sizeof(path), "web/index.html");
 	else if (strncmp(r->path, "/assets/", 8) == 0 &&
 		 !strstr(r->path, "..") &&
-		 (size_t)snprintf(path, sizeof(path), "web/%s", r->path + 8) <
-			 sizeof(path))
+		 str_printf(path, sizeof(path), "web/%s", r->path + 8) == 0)
 		;
 	else
 		return 0;
