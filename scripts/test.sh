@@ -20,9 +20,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINOP_WERROR=ON >/dev/nul
 
 echo "== static analysis (clang-tidy, checks in .clang-tidy) =="
 # build/compile_commands.json comes from the configure above.  The files
-# in parallel (run-clang-tidy, Debian's clang-tidy package): 7 minutes on
-# a loaded 2-core machine; the timeout keeps a stuck analysis from hanging
-# CI.
+# in parallel (run-clang-tidy, Debian's clang-tidy package): 100 s of CPU
+# in all, 3.5 to 7 minutes measured on a busy 2-core machine; the timeout
+# keeps a stuck analysis from hanging CI.
 tidy_start=$SECONDS
 timeout 1800 run-clang-tidy -j"$jobs" -quiet -p build "$PWD/src/"
 echo "clang-tidy: $((SECONDS - tidy_start)) s"
