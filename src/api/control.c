@@ -129,7 +129,7 @@ void api_events_impact(struct req *r)
 	it = catalog_find(&r->app->catalog, "procedure", NULL,
 			  b->ev.procedure);
 	if (it)
-		str_copy(c->procedure, sizeof(c->procedure), it->name);
+		(void)str_copy(c->procedure, sizeof(c->procedure), it->name);
 	if (chart_impact_svg(c, &out) < 0) {
 		reply_internal(r);
 		goto out;

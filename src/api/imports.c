@@ -230,7 +230,7 @@ void api_social_posts_create(struct req *r)
 	    (json_object_get(r->body, "count") &&
 	     body_int(r->body, "count", &count, &e) < 0))
 		goto fail;
-	if (strcmp(kind, "PUBLICO") && strcmp(kind, "INBOX")) {
+	if (strcmp(kind, "PUBLICO") != 0 && strcmp(kind, "INBOX") != 0) {
 		err_validation(&e, "kind", "kind debe ser PUBLICO o INBOX");
 		goto fail;
 	}

@@ -447,8 +447,8 @@ static struct impact_chart *load_charts(struct req *r, struct db *db,
 			c = NULL;
 			break;
 		}
-		str_copy(k->procedure, sizeof(k->procedure),
-			 rows[i].procedure);
+		(void)str_copy(k->procedure, sizeof(k->procedure),
+			       rows[i].procedure);
 		if (k->has_day || k->mean_days)
 			(*kept)++;
 	}
@@ -467,9 +467,9 @@ static void name_procedures(struct impact_chart *c, size_t n,
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < n_rows; k++)
 			if (strcmp(c[i].number, rows[k].number) == 0) {
-				str_copy(c[i].procedure,
-					 sizeof(c[i].procedure),
-					 rows[k].procedure);
+				(void)str_copy(c[i].procedure,
+					       sizeof(c[i].procedure),
+					       rows[k].procedure);
 				break;
 			}
 }

@@ -59,8 +59,8 @@ static void progress_show(struct progress *p, const struct import *im,
 		bar[i] = i < (int)(frac * 30) ? '#' : '.';
 	bar[30] = '\0';
 	fprintf(stderr, "\r[%s] %3.0f%%  %lld filas  %.1f MB/s  ETA %.0f s ",
-		bar, frac * 100, (long long)(im->rows + im->bad_rows), mbs,
-		frac > 0 && frac < 1 ? t / frac - t : 0.0);
+		bar, frac * 100, (long long)im->rows + (long long)im->bad_rows,
+		mbs, frac > 0 && frac < 1 ? t / frac - t : 0.0);
 	if (last)
 		fputc('\n', stderr);
 }

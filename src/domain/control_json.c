@@ -128,7 +128,7 @@ static json_t *day_json(int64_t day)
 	struct cal_date d = cal_from_day_number((int32_t)day);
 	char s[16];
 
-	snprintf(s, sizeof(s), "%04d-%02d-%02d", d.y, d.m, d.d);
+	(void)snprintf(s, sizeof(s), "%04d-%02d-%02d", d.y, d.m, d.d);
 	return json_string(s);
 }
 

@@ -304,12 +304,13 @@ static int not_reported(const struct event *ev)
 static void series_brief(const struct e_series *s, char *out, size_t n)
 {
 	if (!s->has[E_DAYS - 1])
-		snprintf(out, n, "sin datos");
+		(void)snprintf(out, n, "sin datos");
 	else if (!s->has_change)
-		snprintf(out, n, "%lld", (long long)s->c[E_DAYS - 1]);
+		(void)snprintf(out, n, "%lld", (long long)s->c[E_DAYS - 1]);
 	else
-		snprintf(out, n, "%lld (media %.2f; %+.1f %%)",
-			 (long long)s->c[E_DAYS - 1], s->mean, s->change_pct);
+		(void)snprintf(out, n, "%lld (media %.2f; %+.1f %%)",
+			       (long long)s->c[E_DAYS - 1], s->mean,
+			       s->change_pct);
 }
 
 static void check_impact(const struct event *ev, const struct check_facts *f,

@@ -176,7 +176,7 @@ bad(struct import *im, int64_t line, const char *fmt, ...)
 
 		e->line = line;
 		va_start(ap, fmt);
-		vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
+		(void)vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
 		va_end(ap);
 	}
 	if (im->bad_rows == 1) /* nothing of the file will be kept */
@@ -191,7 +191,7 @@ static const char *shown(const char *s, size_t n)
 	size_t o = 0;
 
 	for (size_t i = 0; i < n && o < sizeof(out) - 4; i++)
-		out[o++] = (s[i] >= 0x20 && s[i] < 0x7F) ? s[i] : '?';
+		out[o++] = (char)((s[i] >= 0x20 && s[i] < 0x7F) ? s[i] : '?');
 	if (n > sizeof(out) - 4)
 		out[o++] = '.', out[o++] = '.', out[o++] = '.';
 	out[o] = '\0';
@@ -407,7 +407,7 @@ static int gz_fail(struct import *im)
 
 static int feed_gz(struct import *im, const void *buf, size_t len)
 {
-	im->z.next_in = (unsigned char *)(uintptr_t)buf;
+	im->z.next_in = (Bytef *)buf; /* zlib reads it only */
 	im->z.avail_in = (uInt)len;
 	while (im->z.avail_in > 0 && !im->z_end) {
 		int rc;

@@ -56,46 +56,53 @@ size_t series_encode(const uint32_t counts[SERIES_DAY_MINUTES],
 	return pos;
 }
 
-/* Walks a chunk: calls back each (minute, count).  0 or -1. */
-#define SERIES_WALK(p, n, m, c, body)                                         \
-	do {                                                                  \
-		size_t pos_ = 0;                                              \
-		int64_t m = -1;                                               \
-		uint64_t v_, c;                                               \
-		while (pos_ < (n)) {                                          \
-			if (get_varint((p), (n), &pos_, &v_) < 0)             \
-				return -1;                                    \
-			m += (int64_t)(v_ >> 1) + 1;                          \
-			c = 1;                                                \
-			if (v_ & 1) {                                         \
-				if (get_varint((p), (n), &pos_, &c) < 0)      \
-					return -1;                            \
-				c += 2;                                       \
-			}                                                     \
-			if (m >= SERIES_DAY_MINUTES)                          \
-				return -1;                                    \
-			body;                                                 \
-		}                                                             \
-	} while (0)
+/*
+ * The next busy minute of a chunk: 1 with *m (advanced from the previous
+ * minute, -1 at the start) and *c set, 0 at the end, -1 if malformed.
+ */
+static int next_minute(const unsigned char *p, size_t n, size_t *pos,
+		       int64_t *m, uint64_t *c)
+{
+	uint64_t v;
+
+	if (*pos >= n)
+		return 0;
+	if (get_varint(p, n, pos, &v) < 0)
+		return -1;
+	*m += (int64_t)(v >> 1) + 1;
+	*c = 1;
+	if (v & 1) {
+		if (get_varint(p, n, pos, c) < 0)
+			return -1;
+		*c += 2;
+	}
+	return *m < SERIES_DAY_MINUTES ? 1 : -1;
+}
 
 int series_decode(const unsigned char *p, size_t n,
 		  uint32_t counts[SERIES_DAY_MINUTES])
 {
-	SERIES_WALK(p, n, m, c, counts[m] += (uint32_t)c);
-	return 0;
+	size_t pos = 0;
+	int64_t m = -1;
+	uint64_t c;
+	int rc;
+
+	while ((rc = next_minute(p, n, &pos, &m, &c)) == 1)
+		counts[m] += (uint32_t)c;
+	return rc;
 }
 
 int64_t series_sum(const unsigned char *p, size_t n, int lo, int hi)
 {
-	int64_t sum = 0;
+	size_t pos = 0;
+	int64_t m = -1, sum = 0;
+	uint64_t c;
+	int rc;
 
-	SERIES_WALK(p, n, m, c, {
-		if (m >= hi)
-			break;
+	while ((rc = next_minute(p, n, &pos, &m, &c)) == 1 && m < hi)
 		if (m >= lo)
 			sum += (int64_t)c;
-	});
-	return sum;
+	return rc < 0 ? -1 : sum;
 }
 
 void agg_init(struct agg *a)

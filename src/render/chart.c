@@ -70,21 +70,21 @@ static void axes(cairo_t *cr, double x0, double y0, double pw, double ph,
 	char label[32];
 
 	cairo_set_line_width(cr, 0.5);
-	for (double v = 0; v <= top + 1e-9; v += step) {
-		double y = y0 + ph - v / top * ph;
+	for (int k = 0; k * step <= top + 1e-9; k++) {
+		double v = k * step, y = y0 + ph - v / top * ph;
 
 		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
 		cairo_move_to(cr, x0, y);
 		cairo_line_to(cr, x0 + pw, y);
 		cairo_stroke(cr);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		snprintf(label, sizeof(label), "%g", v);
+		(void)snprintf(label, sizeof(label), "%g", v);
 		text(cr, label, x0 - 4, y - 6, 1, FONT " 7");
 	}
 	for (int hr = 0; hr <= 24; hr += 3) {
 		double x = x0 + pw * hr / 24.0;
 
-		snprintf(label, sizeof(label), "%02d:00", hr);
+		(void)snprintf(label, sizeof(label), "%02d:00", hr);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
 		text(cr, label, x, y0 + ph + 4, 2, FONT " 7");
 	}
@@ -148,10 +148,10 @@ static void legend(cairo_t *cr, const struct impact_chart *c, double x,
 	cairo_stroke(cr);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 	if (c->mean_days)
-		snprintf(s, sizeof(s), "Media de %d día(s) previo(s)",
-			 c->mean_days);
+		(void)snprintf(s, sizeof(s), "Media de %d día(s) previo(s)",
+			       c->mean_days);
 	else
-		snprintf(s, sizeof(s), "Días previos: sin datos");
+		(void)snprintf(s, sizeof(s), "Días previos: sin datos");
 	text(cr, s, x + 169, y, 0, FONT " 7.5");
 	cairo_set_source_rgb(cr, COLOR_EVT);
 	cairo_rectangle(cr, x + 330, y + 3, 10, 8);
@@ -173,9 +173,10 @@ void chart_impact_draw(cairo_t *cr, double x, double y, double w, double h,
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_rectangle(cr, x, y, w, h);
 	cairo_fill(cr);
-	snprintf(title, sizeof(title),
-		 "%s · %s · %s — interacciones cada 15 minutos (hora de Lima)",
-		 c->number, c->point, c->procedure);
+	(void)snprintf(
+		title, sizeof(title),
+		"%s · %s · %s — interacciones cada 15 minutos (hora de Lima)",
+		c->number, c->point, c->procedure);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 	text(cr, title, x + PAD_L, y + 4, 0, FONT " Bold 8.5");
 	legend(cr, c, x + PAD_L, y + 20);
@@ -186,8 +187,8 @@ void chart_impact_draw(cairo_t *cr, double x, double y, double w, double h,
 	axes(cr, x0, y0, pw, ph, top, step);
 	series(cr, c, x0, y0, pw, ph, top);
 	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-	snprintf(title, sizeof(title), "%.2s/%.2s/%.4s (hora de Lima)",
-		 c->date + 8, c->date + 5, c->date);
+	(void)snprintf(title, sizeof(title), "%.2s/%.2s/%.4s (hora de Lima)",
+		       c->date + 8, c->date + 5, c->date);
 	text(cr, title, x0 + pw / 2, y0 + ph + 16, 2, FONT " 7.5");
 	cairo_restore(cr);
 }

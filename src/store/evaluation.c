@@ -143,9 +143,10 @@ int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
 	    store_series_days(db, 'I', ev->point.id, ev->procedure,
 			      day - (E_DAYS - 1), E_DAYS, counts, has) == 0) {
 		evaluation_impact(ev, now, counts, has, c);
-		str_copy(c->number, sizeof(c->number), ev->number);
-		str_copy(c->point, sizeof(c->point), ev->point.code);
-		str_copy(c->procedure, sizeof(c->procedure), ev->procedure);
+		(void)str_copy(c->number, sizeof(c->number), ev->number);
+		(void)str_copy(c->point, sizeof(c->point), ev->point.code);
+		(void)str_copy(c->procedure, sizeof(c->procedure),
+			       ev->procedure);
 		cal_format_date(cal_from_day_number(day), c->date);
 		rc = 0;
 	}

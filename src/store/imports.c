@@ -268,10 +268,11 @@ int store_import_save(struct db *db, const struct import *im,
 	struct save_job j = {im, source, actor, now, out};
 
 	memset(out, 0, sizeof(*out));
-	str_copy(out->kind, sizeof(out->kind), import_kind_name(im->kind));
-	str_copy(out->source, sizeof(out->source), source);
-	str_copy(out->sha256, sizeof(out->sha256), im->sha256);
-	str_copy(out->imported_by, sizeof(out->imported_by), actor);
+	(void)str_copy(out->kind, sizeof(out->kind),
+		       import_kind_name(im->kind));
+	(void)str_copy(out->source, sizeof(out->source), source);
+	(void)str_copy(out->sha256, sizeof(out->sha256), im->sha256);
+	(void)str_copy(out->imported_by, sizeof(out->imported_by), actor);
 	out->rows = im->rows;
 	out->bytes = im->bytes_in;
 	out->series_bytes = (int64_t)im->out.len;
@@ -322,7 +323,8 @@ static int withdraw_body(struct db *db, void *arg, struct inop_err *err)
 	if (db_run(st))
 		return store_body_fail(db, err);
 	j->out->withdrawn_at = j->now;
-	str_copy(j->out->withdrawn_by, sizeof(j->out->withdrawn_by), j->actor);
+	(void)str_copy(j->out->withdrawn_by, sizeof(j->out->withdrawn_by),
+		       j->actor);
 	if (audit_append_json(
 		    db, "import", j->id, "withdraw", import_audit_json(j->out),
 		    json_pack("{s:b}", "withdrawn", 1), j->actor, j->now) < 0)

@@ -41,7 +41,8 @@ int store_report_charts_freeze(struct db *db, int64_t report_id,
 	char key[24];
 
 	for (size_t i = 0; rc == 0 && ev && c && i < n; i++) {
-		snprintf(key, sizeof(key), "%lld", (long long)event_ids[i]);
+		(void)snprintf(key, sizeof(key), "%lld",
+			       (long long)event_ids[i]);
 		if (store_event_get(db, key, ev) != 1 ||
 		    store_evaluation_impact(db, ev, now, c) < 0)
 			rc = -1;

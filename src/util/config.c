@@ -201,14 +201,14 @@ static int set_bytes(long long *out, const char *key, const char *value,
 			num[len - 1] = '\0';
 		if (strnum_i64(num, 1, (1LL << 40), &v) == 0 &&
 		    v * mult >= 1024 && v * mult <= (1LL << 40)) {
-			*out = (long long)(v * mult);
+			*out = v * mult;
 			return 0;
 		}
 	}
-	snprintf(msg, n,
-		 "%s: '%s' must be a size between 1K and 1024G "
-		 "(bytes, or with a K, M or G suffix)",
-		 where, key);
+	(void)snprintf(msg, n,
+		       "%s: '%s' must be a size between 1K and 1024G "
+		       "(bytes, or with a K, M or G suffix)",
+		       where, key);
 	return -1;
 }
 
