@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/e1.h"
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "domain/evaluation.h"
@@ -37,22 +38,6 @@ static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 	return 0;
 }
 
-static json_t *e1_json(struct db *db, const struct event *ev, int64_t now)
-{
-	struct time_span span;
-	int found = 0;
-
-	if (ev->mass_failure_id)
-		found = store_mass_failure_span(db, ev->mass_failure_id,
-						&span);
-	return json_pack(
-		"{s:s, s:o}", "result",
-		e1_code(evaluation_e1(ev, found == 1 ? &span : NULL, now)),
-		"mass_failure_id",
-		ev->mass_failure_id ? json_integer(ev->mass_failure_id)
-				    : json_null());
-}
-
 static json_t *e2_json(const struct event *ev, int64_t now)
 {
 	struct e2_result e2;
@@ -70,6 +55,7 @@ void api_events_evaluation(struct req *r)
 {
 	struct eval_buf *b = malloc(sizeof(*b));
 	struct db *db = api_db(r);
+	json_t *e1;
 	char at[26];
 
 	if (!b || !db) {
@@ -80,26 +66,27 @@ void api_events_evaluation(struct req *r)
 	}
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
-	if (compute_checks(db, r, b) < 0) {
+	e1 = compute_checks(db, r, b) < 0 ? NULL
+					  : api_e1_json(db, &b->ev, r->now);
+	if (!e1) {
 		reply_internal(r);
 		goto out;
 	}
 	cal_format_lima(r->now, at);
-	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:o, s:o, s:n, s:n, s:o, s:o}",
-			     "event", b->ev.number, "evaluated_at", at, "e1",
-			     e1_json(db, &b->ev, r->now), "e2",
-			     e2_json(&b->ev, r->now), "e3", "e4", "notes",
-			     json_pack("{s:s, s:s}", "e3",
-				       "Impacto en el canal y redes sociales: "
-				       "se calcula con las tipificaciones y "
-				       "publicaciones importadas (aún no "
-				       "disponible)",
-				       "e4",
-				       "Reclamos y LDR: se calcula con los "
-				       "datos importados (aún no disponible)"),
-			     "checks",
-			     checks_to_json(b->checks, CHECK_COUNT)));
+	reply_json(
+		r, 200,
+		json_pack("{s:s, s:s, s:o, s:o, s:n, s:n, s:o, s:o}", "event",
+			  b->ev.number, "evaluated_at", at, "e1", e1, "e2",
+			  e2_json(&b->ev, r->now), "e3", "e4", "notes",
+			  json_pack("{s:s, s:s}", "e3",
+				    "Impacto en el canal y redes sociales: "
+				    "se calcula con las tipificaciones y "
+				    "publicaciones importadas (aún no "
+				    "disponible)",
+				    "e4",
+				    "Reclamos y LDR: se calcula con los "
+				    "datos importados (aún no disponible)"),
+			  "checks", checks_to_json(b->checks, CHECK_COUNT)));
 out:
 	free(b);
 }

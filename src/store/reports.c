@@ -71,13 +71,6 @@ struct crit {
 	int total, missing;
 };
 
-/* E1: the span of one mass failure, looked up once per report. */
-struct mf {
-	int64_t id;
-	int found;
-	struct time_span span;
-};
-
 struct members {
 	int64_t *ids;
 	size_t n, cap;
@@ -89,38 +82,9 @@ struct members {
 	size_t n_crit;
 	struct db *db;
 	int64_t now;
-	struct mf *mf;
+	struct e1_failure *mf; /* E1: the failures since the period's start */
 	size_t n_mf;
 };
-
-/* The span of the event's mass failure: NULL when none is known. */
-static int mf_span(struct members *m, const struct event *ev,
-		   const struct time_span **out)
-{
-	struct mf *grown;
-	size_t i;
-
-	*out = NULL;
-	if (!ev->mass_failure_id)
-		return 0;
-	for (i = 0; i < m->n_mf && m->mf[i].id != ev->mass_failure_id; i++)
-		;
-	if (i == m->n_mf) {
-		grown = realloc(m->mf, (m->n_mf + 1) * sizeof(*grown));
-		if (!grown)
-			return -1;
-		m->mf = grown;
-		m->mf[i].id = ev->mass_failure_id;
-		m->mf[i].found = store_mass_failure_span(
-			m->db, ev->mass_failure_id, &m->mf[i].span);
-		if (m->mf[i].found < 0)
-			return -1;
-		m->n_mf++;
-	}
-	if (m->mf[i].found)
-		*out = &m->mf[i].span;
-	return 0;
-}
 
 static const struct crit *crit_find(const struct members *m, int64_t id)
 {
@@ -189,10 +153,9 @@ static int members_add(const struct event *ev, void *arg)
 	m->ids[m->n] = ev->id;
 	if (m->cat) {
 		const struct crit *c = crit_find(m, ev->id);
-		const struct time_span *span;
+		const struct time_span *span =
+			e1_window(ev, m->mf, m->n_mf, m->now);
 
-		if (mf_span(m, ev, &span) < 0)
-			return -1;
 		report_row_from_event(m->cat, m->cal, ev, span, m->now,
 				      &m->rows[m->n]);
 		report_row_critical(&m->rows[m->n], c ? c->total : 0,
@@ -218,7 +181,9 @@ static int members_load(struct db *db, const struct report_info *r,
 	int64_t args[3];
 
 	if (period_bounds(r, args) < 0 ||
-	    (m->cat && crit_load(db, args, m) < 0))
+	    (m->cat && crit_load(db, args, m) < 0) ||
+	    (m->cat &&
+	     store_e1_failures(db, args[0], m->now, &m->mf, &m->n_mf) < 0))
 		return -1;
 	args[2] = r->id;
 	return store_events_each(db, MEMBERS_WHERE, args, 3, members_add, m);

@@ -893,6 +893,33 @@ function defineTests(base, data) {
     assert(await page.locator(`tr[data-date="${friday}"]`).count() === 0, 'el día sigue en la lista');
   });
 
+  test('E1 para todo evento: un evento no previsto dentro de una falla masiva, en la bandeja de Procesos y en el evento', async (page) => {
+    const fallas = await data.anon.login('fallas', PASSWORD);
+    const sur = await data.anon.login('jefe.sur', PASSWORD);
+    const control = await data.anon.login('control', PASSWORD);
+    const mf = await fallas.ok('POST', '/mass-failures', {
+      applications: ['SGA'], started_at: limaNow(-90), cause: 'INCONVENIENTE_CONECTIVIDAD',
+      description: 'SGA sin conexión en todo el país',
+    }, 201);
+    const ev = await sur.ok('POST', '/events', {
+      point: 'ACD-TRUJ-02', procedure: 'RECLAMOS', requests: ['RECLAMO'], applications: ['SGA'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-30), attest_total: true,
+    }, 201);
+    await control.ok('POST', `/events/${ev.id}/processes-request`, {}, 201);
+    try {
+      await login(page, base, 'procesos');
+      await page.locator('#app-nav').getByRole('link', { name: 'Procesos' }).click();
+      const row = page.locator(`tr[data-event="${ev.number}"]`);
+      await expectText(row.locator('[data-e1]'), new RegExp(`Dentro de horario de falla masiva.*Falla masiva N.º ${mf.id}`), 'E1 en la bandeja');
+      await shot(page, 'procesos-e1');
+      await row.locator('a.event-number').click();
+      await expectText(page.locator('#checks-title-panel [data-e1]'), new RegExp(`Dentro de horario de falla masiva.*Falla masiva N.º ${mf.id}`), 'E1 en el evento');
+    } finally {
+      const soporte = await data.anon.login('soporte', PASSWORD);
+      await soporte.ok('POST', `/mass-failures/${mf.id}/close`, { ended_at: limaNow(), closure_reason: 'INCONVENIENTE_CONECTIVIDAD' }, 200);
+    }
+  });
+
   test('Cerrar sesión vuelve al ingreso', async (page) => {
     await login(page, base, 'jefe.lima');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();

@@ -63,18 +63,58 @@ static void event_at(struct event *ev, const char *scenario, int64_t start,
 
 /* ---------- E1 ---------- */
 
-static void test_e1_not_applicable_outside_mass_failures(void **state)
+/* A failure of `app` over [start, end]. */
+static void failure_at(struct e1_failure *f, int64_t id, const char *app,
+		       int64_t start, int64_t end)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	codes_add(&f->applications, app);
+	f->span = (struct time_span){start, end};
+}
+
+static void test_e1_unforeseen_event_inside_a_failure_is_dentro(void **state)
 {
 	struct event ev;
-	struct time_span mf = {NOW - 10 * H, 0};
+	struct e1_failure f[2];
 
 	(void)state;
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 2 * H, NOW - H,
 		 "SIN_FLUIDO_ELECTRICO");
-	assert_int_equal(evaluation_e1(&ev, &mf, NOW), E1_NO_APLICA);
-	event_at(&ev, "PRUEBA", NOW - H, 0, NULL);
-	assert_int_equal(evaluation_e1(&ev, NULL, NOW), E1_NO_APLICA);
-	assert_string_equal(e1_code(E1_NO_APLICA), "NO_APLICA");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	failure_at(&f[0], 1, "SGA", NOW - 10 * H, 0);
+	failure_at(&f[1], 2, "SIAC_UNICO", NOW - 3 * H, 0);
+	assert_false(e1_failure_counts(&ev, &f[0], NOW));
+	assert_true(e1_failure_counts(&ev, &f[1], NOW));
+	assert_ptr_equal(e1_window(&ev, f, 2, NOW), &f[1].span);
+	assert_int_equal(evaluation_e1(&ev, e1_window(&ev, f, 2, NOW), NOW),
+			 E1_DENTRO);
+}
+
+static void
+test_e1_unforeseen_event_outside_every_failure_is_fuera(void **state)
+{
+	struct event ev;
+	struct e1_failure f[2];
+
+	(void)state;
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 4 * H, NOW - H,
+		 "SIN_FLUIDO_ELECTRICO");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	/* overlaps but started after the event: listed, yet FUERA */
+	failure_at(&f[0], 1, "SIAC_UNICO", NOW - 3 * H, NOW - 2 * H);
+	/* ended before the event started: not even listed */
+	failure_at(&f[1], 2, "SIAC_UNICO", NOW - 9 * H, NOW - 5 * H);
+	assert_true(e1_failure_counts(&ev, &f[0], NOW));
+	assert_false(e1_failure_counts(&ev, &f[1], NOW));
+	assert_null(e1_window(&ev, f, 2, NOW));
+	assert_int_equal(evaluation_e1(&ev, NULL, NOW), E1_FUERA);
+	/* a mass-failure event weighs its own failure only */
+	event_at(&ev, "FALLA_MASIVA", NOW - 2 * H, NOW - H, "INTERMITENCIA");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	ev.mass_failure_id = 2;
+	failure_at(&f[0], 1, "SIAC_UNICO", NOW - 3 * H, 0);
+	assert_null(e1_window(&ev, f, 1, NOW));
 }
 
 static void test_e1_inside_a_closed_failure_is_dentro(void **state)
@@ -642,7 +682,8 @@ static void test_k2_delay_is_registered_minus_started(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_e1_not_applicable_outside_mass_failures),
+		T(test_e1_unforeseen_event_inside_a_failure_is_dentro),
+		T(test_e1_unforeseen_event_outside_every_failure_is_fuera),
 		T(test_e1_inside_a_closed_failure_is_dentro),
 		T(test_e1_starting_before_or_ending_after_is_fuera),
 		T(test_e1_an_open_failure_runs_to_now),

@@ -297,7 +297,7 @@ static void test_o4_row_evaluation_e1_e4(void **state)
 	(void)state;
 	event_fill(ev, lima(2026, 11, 3, 9, 0), lima(2026, 11, 3, 10, 0));
 	report_row_evaluation(ev, NULL, now, &row);
-	assert_string_equal(row.e1, "NO_APLICA");
+	assert_string_equal(row.e1, "FUERA"); /* E1 for every event */
 	assert_int_equal(row.minutes, 60);
 	assert_false(row.over_1h); /* exactly one hour is not over it */
 	assert_string_equal(row.e3, REPORT_NO_DATA);
@@ -402,7 +402,7 @@ static void test_o4_csv_is_rfc4180(void **state)
 				       "Lima,Consultas,\"Migración"));
 	assert_non_null(strstr(b.s, ",2026-11-03T09:15:00-05:00,"
 				    "2026-11-03T09:45:00-05:00,30,"));
-	assert_non_null(strstr(b.s, ",NO_APLICA,No,sin datos,sin datos\r\n"));
+	assert_non_null(strstr(b.s, ",FUERA,No,sin datos,sin datos\r\n"));
 	assert_int_equal(b.s[b.len - 1], '\n');
 	buf_release(&b);
 	free(ev);

@@ -9,6 +9,7 @@ import { catalog, name } from '../catalog.js';
 import {
   CHECK_NAMES, RULING_NAMES, checkBadge, clockText, fmtMinutes, processesBadge,
 } from '../control-view.js';
+import { href } from '../router.js';
 import { hasRole, isJefeOf } from '../session.js';
 import {
   h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
@@ -86,11 +87,20 @@ function ruleOutForm(ev, ctx) {
 
 /* ---------- V1, E1, E2 ---------- */
 
-const E1_TEXT = {
-  DENTRO: 'Dentro del horario de la falla masiva',
-  FUERA: 'Fuera del horario de la falla masiva',
-  NO_APLICA: 'No aplica: no es un evento por falla masiva',
+export const E1_TEXT = {
+  DENTRO: 'Dentro de horario de falla masiva',
+  FUERA: 'Fuera de horario de falla masiva',
 };
+
+/* E1 for every event: the result and the overlapping failures. */
+export function e1View(e1) {
+  const failures = e1.mass_failures || [];
+  return h('span', { 'data-e1': e1.result }, E1_TEXT[e1.result] || e1.result,
+    failures.length ? h('span', { class: 'muted' }, ' — ', failures.map((f, i) => [i ? ', ' : '',
+      h('a', { href: href(`/fallas/${f.id}`) }, `Falla masiva N.º ${f.id}`),
+      ` (${fmtDateTime(f.started_at)} – ${f.ended_at ? fmtDateTime(f.ended_at) : 'sigue abierta'})`]))
+      : h('span', { class: 'muted' }, ' — ninguna falla masiva de sus aplicativos en su horario'));
+}
 
 function evaluationPanel(ev, evaluation) {
   const rows = evaluation.checks.map((c) => h('tr', { 'data-check': c.code },
@@ -106,7 +116,7 @@ function evaluationPanel(ev, evaluation) {
         h('th', { scope: 'col' }, 'Resultado'), h('th', { scope: 'col' }, 'Detalle'))),
       h('tbody', {}, rows))),
     h('dl', { class: 'dl evaluation' },
-      row('Ventana de falla masiva (E1)', E1_TEXT[evaluation.e1.result] || evaluation.e1.result),
+      row('Ventana de falla masiva (E1)', e1View(evaluation.e1)),
       row('Duración (E2)', duration),
       row('Motivo de cierre (E2)', e2.closure_reason ? name('reason', e2.closure_reason) : 'Sigue abierto'),
       row('Impacto en el canal y redes (E3)', h('span', { class: 'muted' }, evaluation.notes.e3)),
