@@ -18,6 +18,7 @@
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/processes.h"
+#include "store/reports.h"
 #include "store/store.h"
 
 /* What one event's evaluation needs: large, so it lives on the heap. */
@@ -294,8 +295,13 @@ static int decide_rule_out(struct db *db, struct event *ev, void *arg,
 			   struct inop_err *e)
 {
 	struct rule_out *c = arg;
+	int64_t report_id;
 
 	if (rule_out_check(ev, c->reason, e) < 0)
+		return -1;
+	if (store_event_frozen_report(db, ev->id, &report_id) < 0)
+		return err_internal(e);
+	if (rule_out_report_check(ev, report_id, e) < 0)
 		return -1;
 	if (store_event_rule_out(db, ev, "CONTROL", c->reason,
 				 "event.rule_out", &c->r->actor,

@@ -15,6 +15,7 @@
 #include "store/control.h"
 #include "store/events.h"
 #include "store/processes.h"
+#include "store/reports.h"
 #include "util/config.h"
 #include "util/strnum.h"
 
@@ -49,14 +50,21 @@ static int decide_ruling(struct db *db, struct event *ev, void *arg,
 {
 	struct processes_change *c = arg;
 	int rc = store_processes_get(db, ev->id, &c->req);
+	int64_t report_id = 0;
 
 	if (rc < 0)
 		return err_internal(e);
 	if (processes_ruling_check(rc ? &c->req : NULL, c->ruling, c->reason,
 				   e) < 0)
 		return -1;
+	if (strcmp(c->ruling, "NO_PROCEDE") == 0 && !ev->ruled_out &&
+	    store_event_frozen_report(db, ev->id, &report_id) < 0)
+		return err_internal(e);
+	if (rule_out_report_check(ev, report_id, e) < 0)
+		return -1;
 	if (store_processes_rule(db, ev, &c->req, c->ruling, c->reason,
-				 &c->r->actor, c->r->now) < 0)
+				 &c->r->actor, c->r->now) < 0 ||
+	    mail_processes_ruling(db, ev, &c->req, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }

@@ -85,14 +85,18 @@ struct full {
 	size_t n_rows;
 	struct report_step *trail;
 	size_t n_trail;
+	struct report_number *pending; /* O1: waiting for the ruling */
+	size_t n_pending;
 };
 
 static void full_release(struct full *f)
 {
 	free(f->rows);
 	free(f->trail);
+	free(f->pending);
 	f->rows = NULL;
 	f->trail = NULL;
+	f->pending = NULL;
 }
 
 static int full_load(struct req *r, struct db *db, struct full *f)
@@ -105,7 +109,8 @@ static int full_load(struct req *r, struct db *db, struct full *f)
 	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, r->now,
 			       &f->rows, &f->n_rows);
 	store_calendar_release(cal);
-	if (rc < 0)
+	if (rc < 0 || store_report_pending_ruling(db, &f->info, &f->pending,
+						  &f->n_pending) < 0)
 		return -1;
 	return store_report_trail(db, f->info.id, &f->trail, &f->n_trail);
 }
@@ -125,6 +130,11 @@ static json_t *report_full(const struct full *f, unsigned roles, int with_rows)
 	json_object_set_new(o, "total_events",
 			    json_integer((json_int_t)f->n_rows));
 	json_object_set_new(o, "events", numbers);
+	numbers = json_array();
+	for (size_t i = 0; i < f->n_pending; i++)
+		json_array_append_new(numbers,
+				      json_string(f->pending[i].number));
+	json_object_set_new(o, "pending_ruling", numbers);
 	if (with_rows)
 		json_object_set_new(o, "rows", rows);
 	else

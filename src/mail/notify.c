@@ -58,6 +58,10 @@ static const struct trigger {
 	 "[Inop] Dictamen de Procesos pendiente:",
 	 "La solicitud de dictamen no fue atendida por el responsable y se "
 	 "le deriva."},
+	{NOTIFY_PROCESOS_RULING, "processes.ruling", TO_MAILBOX_CONTROL,
+	 "[Inop] Dictamen de Procesos:",
+	 "Mejora de Procesos respondió si procede reportar el evento a "
+	 "OSIPTEL."},
 	{NOTIFY_REPORT_AWAITING, "report.awaiting", TO_ARGS_ROLE,
 	 "[Inop] Reporte de inoperatividad por aprobar:",
 	 "Un reporte de inoperatividad espera su aprobación."},

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #define REPORT_SELECT                                                         \
 	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, "   \
@@ -20,14 +21,23 @@
 #define REPORT_FROM "FROM reports r JOIN users u ON u.id = r.created_by "
 
 /* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
-#define MEMBERS_WHERE                                                         \
+#define PERIOD_WHERE                                                          \
 	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND "                 \
 	"e.started_at >= ? AND e.started_at < ? AND NOT EXISTS (SELECT 1 "    \
 	"FROM reported_events x WHERE x.event_id = e.id) AND NOT EXISTS "     \
 	"(SELECT 1 FROM report_events re JOIN reports r ON r.id = "           \
 	"re.report_id WHERE re.event_id = e.id AND r.id <> ? AND "            \
 	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                    \
-	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
+	"'APROBADO_DIRECTOR')) "
+/* event_awaits_ruling() in SQL: in person and no PROCEDE ruling. */
+#define AWAITS_RULING                                                         \
+	"(p.channel = 'PRESENCIAL' AND NOT EXISTS (SELECT 1 FROM "            \
+	"processes_requests q WHERE q.event_id = e.id AND q.ruling = "        \
+	"'PROCEDE'))"
+#define MEMBERS_WHERE                                                         \
+	PERIOD_WHERE "AND NOT " AWAITS_RULING " ORDER BY e.started_at, e.id"
+#define PENDING_WHERE                                                         \
+	PERIOD_WHERE "AND " AWAITS_RULING " ORDER BY e.started_at, e.id"
 
 static void info_from_row(struct db_stmt *st, void *elem)
 {
@@ -670,4 +680,67 @@ int store_report_transition(struct db *db, int64_t id,
 	if (store_write(db, transition_body, &j, err) < 0)
 		return -1;
 	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
+}
+
+/* ---------- O1: waiting for the ruling; no ruling out once frozen ----------
+ */
+
+struct numbers {
+	struct report_number *v;
+	size_t n, cap;
+};
+
+static int numbers_add(const struct event *ev, void *arg)
+{
+	struct numbers *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct report_number *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	(void)str_copy(l->v[l->n++].number, sizeof(l->v->number), ev->number);
+	return 0;
+}
+
+int store_report_pending_ruling(struct db *db, const struct report_info *r,
+				struct report_number **out, size_t *n)
+{
+	struct numbers l = {0};
+	int64_t args[3];
+
+	*out = NULL;
+	*n = 0;
+	if (period_bounds(r, args) < 0)
+		return -1;
+	args[2] = r->id;
+	if (store_events_each(db, PENDING_WHERE, args, 3, numbers_add, &l) <
+	    0) {
+		free(l.v);
+		return -1;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int store_event_frozen_report(struct db *db, int64_t event_id,
+			      int64_t *report_id)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT r.id FROM report_events re JOIN reports r ON r.id "
+		    "= re.report_id WHERE re.event_id = ? AND r.status <> "
+		    "'BORRADOR' ORDER BY r.id DESC LIMIT 1");
+	int rc;
+
+	*report_id = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	rc = db_get_int(st, report_id);
+	return rc < 0 ? -1 : 0;
 }

@@ -75,8 +75,11 @@ class ReportTest(ApiTest):
         cls.role = {r: t.role_client(r) for r in t.ROLES}
 
     def event(self, d, hour=10, minute=0, close=True,
-              reason="SIN_FLUIDO_ELECTRICO", minutes=75, procedure=None):
-        """Registers (and closes) an event started on Lima day d."""
+              reason="SIN_FLUIDO_ELECTRICO", minutes=75, procedure=None,
+              ruling="PROCEDE"):
+        """Registers (and closes) an event started on Lima day d; a closed
+        reportable one gets Procesos' `ruling` (O1: an in-person event
+        enters a report only with PROCEDE; None: no ruling asked)."""
         if not self.free:
             self.free.extend(self.points)
         p = self.free.pop(0)
@@ -94,7 +97,18 @@ class ReportTest(ApiTest):
             r = self.jefe.post("/api/v1/events/%s/close" % ev["id"], body)
             self.assertStatus(r, 200)
             ev = r.json
+            if ruling and ev["reportable"]:
+                self.rule(ev, ruling)
         return ev
+
+    def rule(self, ev, ruling, reason="Revisado con la hora de Fallas"):
+        """V3: CONTROL asks Procesos, PROCESOS answers `ruling`."""
+        r = self.role["CONTROL"].post(
+            "/api/v1/events/%s/processes-request" % ev["id"], {})
+        self.assertStatus(r, 201)
+        return self.role["PROCESOS"].post(
+            "/api/v1/events/%s/processes-ruling" % ev["id"],
+            {"ruling": ruling, "reason": reason})
 
     def build(self, d1, d2=None, status=201):
         r = self.role["CONTROL"].post("/api/v1/reports", {
@@ -184,6 +198,7 @@ class O1Build(ReportTest):
                            {"system_ref": "REC-2026-0000042"})
         self.assertStatus(r, 200)
         self.close_event(self.jefe, a["id"], ended_at=iso(lima_at(d, 11)))
+        self.rule(a, "PROCEDE")
         b = self.event(d, 12)
         rep = self.build(d)
         rows = {x["number"]: x for x in self.get(rep)["rows"]}
@@ -215,6 +230,8 @@ class O1Build(ReportTest):
             "ended_at": iso(lima_at(d, 12)),
             "closure_reason": "FALLA_MASIVA_APLICATIVO"})
         self.assertStatus(r, 200)
+        for ev in evs:
+            self.rule(ev, "PROCEDE")
         rows = {x["number"]: x for x in self.get(self.build(d))["rows"]}
         self.assertEqual(rows[evs[0]["number"]]["e1"], "DENTRO")
         self.assertEqual(rows[evs[1]["number"]]["e1"], "FUERA")
@@ -382,6 +399,7 @@ class O2Workflow(ReportTest):
         self.assertStatus(r, 201)
         self.close_event(self.jefe, late["id"], ended_at=iso(
             lima_at(d, 12)))
+        self.rule(late, "PROCEDE")
         after = self.get(rep)
         self.assertEqual(after["rows"], before["rows"])
         self.assertEqual(after["events"], before["events"])
@@ -548,6 +566,79 @@ class O4Exports(ReportTest):
         text = pdf_text(self.export(rep, "pdf").body)
         self.assertIn("BORRADOR", text)
         self.assertIn(ev["number"], text)
+
+
+class V3RulingDecidesReporting(ReportTest):
+    """O1/V3: an in-person event enters a report only with PROCEDE."""
+
+    def test_o1_in_person_event_without_procede_is_pending_ruling(self):
+        d = day(15)
+        waiting = self.event(d, 9, ruling=None)
+        ruled = self.event(d, 11)
+        asked = self.event(d, 13, ruling=None)
+        r = self.role["CONTROL"].post(
+            "/api/v1/events/%s/processes-request" % asked["id"], {})
+        self.assertStatus(r, 201)
+        rep = self.build(d)
+        self.assertEqual(rep["events"], [ruled["number"]])
+        self.assertEqual(rep["pending_ruling"],
+                         [waiting["number"], asked["number"]])
+        self.assertEqual(self.get(rep)["pending_ruling"],
+                         rep["pending_ruling"])
+        self.assertStatus(self.rule(waiting, "PROCEDE"), 200)
+        now = self.get(rep)
+        self.assertEqual(now["events"], [waiting["number"], ruled["number"]])
+        self.assertEqual(now["pending_ruling"], [asked["number"]])
+
+    def test_o1_telephone_event_needs_no_ruling(self):
+        d = day(15)
+        point = t.create_point("CALL_CENTER")["code"]
+        jefe = t.user_client(["JEFE"], [point])
+        start = lima_at(d, 16)
+        ev = self.register(jefe, event_payload(point, started_at=iso(start)))
+        r = jefe.post("/api/v1/events/%s/close" % ev["id"], {
+            "ended_at": iso(start + dt.timedelta(minutes=30)),
+            "closure_reason": "SIN_FLUIDO_ELECTRICO"})
+        self.assertStatus(r, 200)
+        rep = self.build(d)
+        self.assertIn(ev["number"], rep["events"])
+        self.assertNotIn(ev["number"], rep["pending_ruling"])
+
+    def test_o1_no_procede_event_is_neither_reported_nor_pending(self):
+        d = day(17)
+        ev = self.event(d, 10, ruling="NO_PROCEDE")
+        rep = self.build(d)
+        self.assertNotIn(ev["number"], rep["events"])
+        self.assertNotIn(ev["number"], rep["pending_ruling"])
+
+    def test_o1_ruling_out_an_event_in_a_report_under_review_is_409(self):
+        d = day(19)
+        ev = self.event(d, 10)
+        kept = self.event(d, 12)
+        rep = self.chain(self.build(d), "EN_REVISION")
+        path = "/api/v1/events/%s/rule-out"
+        r = self.role["CONTROL"].post(path % ev["id"],
+                                      {"reason": "No correspondía"})
+        self.assertError(r, 409, "IN_REPORT")
+        self.assertEqual(self.get(rep)["events"],
+                         [ev["number"], kept["number"]])
+        got = self.role["CONTROL"].get("/api/v1/events/%s" % ev["id"]).json
+        self.assertIs(got["reportable"], True)
+        # back in BORRADOR the content is open again: ruling out works
+        self.move(rep, "BORRADOR", "GERENTE", comment="Revisar")
+        r = self.role["CONTROL"].post(path % ev["id"],
+                                      {"reason": "No correspondía"})
+        self.assertStatus(r, 200)
+        self.assertEqual(self.get(rep)["events"], [kept["number"]])
+
+    def test_o3_board_shows_events_awaiting_the_ruling_at_risk(self):
+        d = day(17)
+        waiting = self.event(d, 14, ruling=None)
+        ruled = self.event(d, 15)
+        items = {i["number"]: i for i in self.role["CONTROL"].get(
+            "/api/v1/deadlines?limit=500").json["items"]}
+        self.assertIs(items[waiting["number"]]["awaiting_ruling"], True)
+        self.assertIs(items[ruled["number"]]["awaiting_ruling"], False)
 
 
 class O3Deadlines(ReportTest):

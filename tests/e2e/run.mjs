@@ -771,6 +771,13 @@ function defineTests(base, data) {
     await shot(page, 'evento-cerrado-por-falla');
   });
 
+  test('V3/O1: el dictamen decide el reporte; los plazos muestran en riesgo los eventos sin dictamen', async (page) => {
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/plazos`);
+    await expectText(page.locator('[data-testid=awaiting-ruling]'), /En riesgo: espera el dictamen de Procesos/, 'evento en riesgo');
+    await shot(page, 'plazos-espera-dictamen');
+  });
+
   test('Reporte a OSIPTEL: toda la cadena de aprobación hasta la descarga', async (page, context) => {
     const as = async (username) => {
       await context.clearCookies();
@@ -780,6 +787,14 @@ function defineTests(base, data) {
       await page.getByRole('button', { name: label }).click();
       await expectText(page.locator('.notice-success'), flash, `aviso tras «${label}»`);
     };
+    /* O1: in-person events enter only with Procesos' PROCEDE ruling */
+    const control = await data.anon.login('control', PASSWORD);
+    const procesos = await data.anon.login('procesos', PASSWORD);
+    const closed = await control.ok('GET', '/events?point=CAC-AREQ-01&status=CLOSED&limit=3', undefined, 200);
+    for (const ev of closed.items) {
+      await control.ok('POST', `/events/${ev.id}/processes-request`, {}, 201);
+      await procesos.ok('POST', `/events/${ev.id}/processes-ruling`, { ruling: 'PROCEDE', reason: 'Fuera de horario de falla masiva: procede' }, 200);
+    }
     /* CONTROL builds it for the last week */
     await as('control');
     await page.locator('#app-nav').getByRole('link', { name: 'Reportes' }).click();
@@ -791,6 +806,8 @@ function defineTests(base, data) {
     const first = (await page.locator('section[aria-labelledby=rows-title] tbody tr td:first-child a').first().textContent()).trim();
     assert(NUMBER_RE.test(first), `primer evento del reporte: ${first}`);
     await expectText(page.locator('.stepper [aria-current=step]'), /Borrador/, 'etapa actual');
+    /* the in-person events still without PROCEDE are listed apart */
+    await expectText(page.locator('[data-testid=pending-ruling]'), /Esperan el dictamen de Procesos: \d+/, 'eventos que esperan el dictamen');
     await shot(page, 'reporte-borrador');
     await step('Enviar a revisión', /enviado a revisión/);
     const hash = (await page.locator('[data-testid=snapshot-hash]').textContent()).trim();

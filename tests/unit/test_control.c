@@ -524,6 +524,34 @@ static void test_c4_ruled_out_event_is_not_reportable(void **state)
 	       "ALREADY_RULED_OUT", NULL);
 }
 
+static void
+test_o1_in_person_event_enters_a_report_only_with_procede(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
+	assert_true(event_awaits_ruling(&ev, NULL));
+	assert_true(event_awaits_ruling(&ev, ""));
+	assert_true(event_awaits_ruling(&ev, "NO_PROCEDE"));
+	assert_false(event_awaits_ruling(&ev, "PROCEDE"));
+	snprintf(ev.point.channel, sizeof(ev.point.channel), "TELEFONICO");
+	assert_false(event_awaits_ruling(&ev, NULL));
+}
+
+static void test_o1_ruling_out_an_event_in_a_frozen_report_is_409(void **state)
+{
+	struct event ev;
+	struct inop_err e;
+
+	(void)state;
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
+	assert_int_equal(rule_out_report_check(&ev, 0, &e), 0);
+	expect(rule_out_report_check(&ev, 7, &e), &e, 409, "IN_REPORT", NULL);
+}
+
 /* ---------- T1 ---------- */
 
 static void critical_valid(struct critical_tx *tx, struct rule_ctx *ctx)
@@ -704,6 +732,8 @@ int main(void)
 		T(test_v3_request_rules),
 		T(test_v3_ruling_rules),
 		T(test_c4_ruled_out_event_is_not_reportable),
+		T(test_o1_in_person_event_enters_a_report_only_with_procede),
+		T(test_o1_ruling_out_an_event_in_a_frozen_report_is_409),
 		T(test_t1_recording_rules),
 		T(test_t1_only_the_points_jefe_while_open),
 		T(test_t1_reference_added_later_once),

@@ -496,7 +496,24 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 	return 0;
 }
 
-/* Registers and closes an event started at `start`; returns its id. */
+/* O1: Procesos' PROCEDE ruling, without which an in-person event waits. */
+static void procede(struct fixture *f, int64_t id)
+{
+	struct db_stmt *st = db_prepare(
+		f->db, "INSERT INTO processes_requests (event_id, "
+		       "requested_at, requested_by, due_at, ruling, reason, "
+		       "ruled_at, ruled_by) VALUES (?, 1, ?, 2, 'PROCEDE', "
+		       "'Procede', 3, ?)");
+
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, f->control.id);
+	db_bind_int(st, 3, f->control.id);
+	assert_int_equal(db_run(st), DB_DONE);
+}
+
+/* Registers and closes an event started at `start` (with a PROCEDE
+ * ruling); returns its id. */
 static int64_t event_add(struct fixture *f, const char *procedure,
 			 int64_t start, const char *reason)
 {
@@ -524,6 +541,8 @@ static int64_t event_add(struct fixture *f, const char *procedure,
 						    (void *)reason, &f->jefe,
 						    start + 7200, ev, &e),
 				 0);
+	if (reason)
+		procede(f, id);
 	free(ev);
 	return id;
 }

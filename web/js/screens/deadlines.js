@@ -48,7 +48,8 @@ function table(items) {
   const HEAD = ['Evento', 'Punto de atención', 'Trámite', 'Fin (Lima)', 'Fecha límite', 'Días hábiles', 'Reporte'];
   const cell = (i, ...content) => h('td', { 'data-label': HEAD[i] }, h('div', {}, ...content));
   const rows = items.map((ev) => h('tr', { class: ev.overdue ? 'row-overdue' : null, 'data-number': ev.number },
-    cell(0, h('span', { class: 'nowrap' }, eventLink(ev))),
+    cell(0, h('span', { class: 'nowrap' }, eventLink(ev)),
+      ev.awaiting_ruling ? [h('br'), h('span', { class: 'badge badge-no', 'data-testid': 'awaiting-ruling' }, 'En riesgo: espera el dictamen de Procesos')] : null),
     cell(1, pointLabel(ev.point)),
     cell(2, name('procedure', ev.procedure)),
     cell(3, h('span', { class: 'nowrap' }, timeEl(ev.ended_at))),

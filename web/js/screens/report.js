@@ -26,6 +26,7 @@ export async function render(view, ctx) {
     downloads(rep),
     ...actions(rep, ctx),
     trail(rep),
+    pendingSection(rep),
     rowsSection(rep));
 }
 
@@ -147,6 +148,15 @@ function trail(rep) {
       h('thead', {}, h('tr', {}, ['Fecha y hora (Lima)', 'Usuario', 'Rol', 'Paso', 'Comentario / referencia']
         .map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))));
+}
+
+/* O1: in-person events of the period still without a PROCEDE ruling. */
+function pendingSection(rep) {
+  if (!rep.pending_ruling || !rep.pending_ruling.length) return null;
+  return h('section', { class: 'panel', 'aria-labelledby': 'pending-title', 'data-testid': 'pending-ruling' },
+    h('h2', { id: 'pending-title' }, `Esperan el dictamen de Procesos: ${rep.pending_ruling.length}`),
+    h('p', { class: 'hint' }, 'Eventos de puntos presenciales del periodo sin dictamen «Procede»: no entran al reporte hasta que Procesos dictamine que procede reportarlos.'),
+    h('ul', {}, rep.pending_ruling.map((n) => h('li', {}, h('a', { href: href(`/eventos/${encodeURIComponent(n)}`), class: 'event-number' }, n)))));
 }
 
 function rowsSection(rep) {
