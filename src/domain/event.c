@@ -186,8 +186,10 @@ int requests_merge(const struct catalog *cat, const struct rule_ctx *ctx,
 
 /*
  * C1: who may close what.  The point's JEFE closes unforeseen events and
- * anything as ERROR_USUARIO; SOPORTE closes mass-failure events (and tests
- * as ERROR_USUARIO); ADMIN, who alone registers tests, may close them.
+ * anything as ERROR_USUARIO; SOPORTE, in its daily review, closes any
+ * open event with a reason of its scenario (so mass-failure events, and
+ * any event found to be a mistake or a test as ERROR_USUARIO); ADMIN, who
+ * alone registers tests, may close them.
  */
 static int may_close(const struct rule_ctx *ctx, const struct event *ev,
 		     const char *reason)
@@ -197,9 +199,7 @@ static int may_close(const struct rule_ctx *ctx, const struct event *ev,
 
 	if (jefe && (is(ev->scenario, "EVENTO_NO_PREVISTO") || error_usuario))
 		return 1;
-	if ((ctx->roles & ROLE_SOPORTE) &&
-	    (is(ev->scenario, "FALLA_MASIVA") ||
-	     (is(ev->scenario, "PRUEBA") && error_usuario)))
+	if (ctx->roles & ROLE_SOPORTE)
 		return 1;
 	return (ctx->roles & ROLE_ADMIN) && is(ev->scenario, "PRUEBA") &&
 	       error_usuario;

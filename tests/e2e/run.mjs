@@ -937,6 +937,32 @@ function defineTests(base, data) {
     }
   });
 
+  test('C1: Soporte, en su revisión diaria, cierra desde el monitoreo un evento no previsto y uno por error', async (page) => {
+    const sur = await data.anon.login('jefe.sur', PASSWORD);
+    const open = async (procedure, request) => sur.ok('POST', '/events', {
+      point: 'ACD-TRUJ-02', procedure, requests: [request], applications: ['SIAC_UNICO'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-45), attest_total: true,
+    }, 201);
+    const power = await open('ALTAS', 'PORTABILIDAD');
+    const mistake = await open('BAJAS', 'BAJA_SERVICIO');
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Monitoreo' }).click();
+    const close = async (ev, reason, justification) => {
+      const row = page.locator(`tr[data-event="${ev.number}"]`);
+      await row.locator('[data-testid=close-event] summary').click();
+      await row.locator(`input[name=closure_reason][value=${reason}]`).check();
+      if (justification) await row.locator('textarea[name=justification]').fill(justification);
+      await row.getByRole('button', { name: 'Cerrar evento' }).click();
+      await expectText(page.locator('.notice-success'), new RegExp(`Evento ${ev.number} cerrado`), `cierre de ${ev.number}`);
+    };
+    await close(power, 'SIN_FLUIDO_ELECTRICO');
+    await shot(page, 'monitoreo-cierre-soporte');
+    await close(mistake, 'ERROR_USUARIO', 'Registro de prueba hecho por error en el punto');
+    assert(await page.locator(`tr[data-event="${power.number}"], tr[data-event="${mistake.number}"]`).count() === 0, 'los eventos cerrados siguen en el monitoreo');
+    const got = await sur.ok('GET', `/events/${mistake.id}`, undefined, 200);
+    assert(got.closure_reason === 'ERROR_USUARIO' && got.status === 'CLOSED', `cierre por error: ${JSON.stringify(got)}`);
+  });
+
   test('Cerrar sesión vuelve al ingreso', async (page) => {
     await login(page, base, 'jefe.lima');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();

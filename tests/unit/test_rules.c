@@ -366,10 +366,25 @@ static void test_c1_unforeseen_event_closed_by_point_jefe(void **state)
 		     NULL);
 	expect_close(&ev, ROLE_JEFE, 0, "SIN_FLUIDO_ELECTRICO", "", NOW, 403,
 		     "FORBIDDEN");
-	expect_close(&ev, ROLE_SOPORTE, 0, "SIN_FLUIDO_ELECTRICO", "", NOW,
-		     403, "FORBIDDEN");
 	expect_close(&ev, ROLE_CONTROL, 0, "ERROR_USUARIO",
 		     "registrado por error", NOW, 403, "FORBIDDEN");
+}
+
+/* C1: SOPORTE's daily review closes any open event, and any as a mistake. */
+static void test_c1_soporte_daily_review_closes_any_open_event(void **state)
+{
+	struct event ev;
+	struct rule_ctx ctx;
+
+	(void)state;
+	valid_event(&ev, &ctx);
+	expect_close(&ev, ROLE_SOPORTE, 0, "SIN_FLUIDO_ELECTRICO", "", NOW, 0,
+		     NULL);
+	expect_close(&ev, ROLE_SOPORTE, 0, "ERROR_USUARIO",
+		     "Registro de prueba del punto", NOW, 0, NULL);
+	/* still a reason of the event's scenario */
+	expect_close(&ev, ROLE_SOPORTE, 0, "FALLA_MASIVA_APLICATIVO", "", NOW,
+		     422, "REASON_NOT_ALLOWED");
 }
 
 static void test_c1_mass_failure_event_closed_by_soporte(void **state)
@@ -549,6 +564,8 @@ int main(void)
 		cmocka_unit_test(
 			test_c1_unforeseen_event_closed_by_point_jefe),
 		cmocka_unit_test(test_c1_mass_failure_event_closed_by_soporte),
+		cmocka_unit_test(
+			test_c1_soporte_daily_review_closes_any_open_event),
 		cmocka_unit_test(test_c1_prueba_closed_as_error_usuario),
 		cmocka_unit_test(
 			test_c2_reason_not_allowed_for_scenario_is_422),

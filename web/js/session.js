@@ -64,8 +64,9 @@ export function onlyJefe() {
 /*
  * The closure reasons this user may choose for an open event (SPEC C1, C2):
  * the point's JEFE closes unforeseen events with any of their reasons and
- * anything else as ERROR_USUARIO; SOPORTE closes mass failures, and tests
- * as ERROR_USUARIO; ADMIN closes tests as ERROR_USUARIO.
+ * anything else as ERROR_USUARIO; SOPORTE, in its daily review, closes any
+ * open event with a reason of its scenario (ERROR_USUARIO included);
+ * ADMIN closes tests as ERROR_USUARIO.
  */
 export function closableReasons(event) {
   const sc = scenarioOf(event.scenario);
@@ -76,7 +77,7 @@ export function closableReasons(event) {
   for (const r of all) {
     const eu = r === 'ERROR_USUARIO';
     if (jefe && (event.scenario === 'EVENTO_NO_PREVISTO' || eu)) ok.add(r);
-    if (hasRole('SOPORTE') && (event.scenario === 'FALLA_MASIVA' || (event.scenario === 'PRUEBA' && eu))) ok.add(r);
+    if (hasRole('SOPORTE')) ok.add(r);
     if (hasRole('ADMIN') && event.scenario === 'PRUEBA' && eu) ok.add(r);
   }
   return all.filter((r) => ok.has(r));

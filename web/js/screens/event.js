@@ -127,7 +127,8 @@ function addRequestsForm(ev, ctx) {
     h('summary', {}, h('h2', {}, 'Agregar solicitudes de otro cliente')), form);
 }
 
-function closeForm(ev, reasons, ctx) {
+/* The closure form (C1, C2); also offered on SOPORTE's monitoring screen. */
+export function closeForm(ev, reasons, ctx, { titleId = 'close-title', title = 'Cerrar el evento' } = {}) {
   const items = reasons.map((r) => ({ value: r, label: name('reason', r), hint: REASON_HELP[r], checked: reasons.length === 1 }));
   const ended = h('input', { type: 'datetime-local', name: 'ended_at', value: limaNowInput(), min: isoToLimaInput(ev.started_at), max: limaNowInput() });
   const just = h('textarea', { name: 'justification', rows: 3, maxlength: 2000 });
@@ -170,7 +171,7 @@ function closeForm(ev, reasons, ctx) {
       ctx.refresh();
     }
   });
-  return h('section', { class: 'panel', 'aria-labelledby': 'close-title' }, h('h2', { id: 'close-title' }, 'Cerrar el evento'), form);
+  return h('section', { class: 'panel', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), form);
 }
 
 function annotateForm(ev, ctx) {
