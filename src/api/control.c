@@ -34,8 +34,7 @@ static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 {
 	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0)
 		return -1;
-	evaluation_checks(&r->app->catalog, &b->ev, &b->facts, r->now,
-			  b->checks);
+	evaluation_checks(api_cat(r), &b->ev, &b->facts, r->now, b->checks);
 	return 0;
 }
 

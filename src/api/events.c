@@ -192,7 +192,7 @@ void api_events_create(struct req *r)
 	ctx.jefe_of_point = rc;
 	if (mass_failure_link(db, ev, &ctx.mass_failure_ok, &several) < 0)
 		goto internal;
-	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0) {
+	if (registration_check(api_cat(r), &ctx, ev, &e) < 0) {
 		if (several && strcmp(e.code, "NO_MASS_FAILURE") == 0)
 			several_failures(&e);
 		goto fail;
@@ -269,7 +269,7 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 			  &f->mass_failure_id, e) < 0)
 		return -1;
 	if (proc && *proc &&
-	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
+	    !catalog_find(api_cat(r), "procedure", NULL, proc))
 		return err_validation(e, "procedure",
 				      "Tipo de trámite desconocido: '%s'",
 				      proc);
@@ -461,7 +461,7 @@ static int decide_requests(struct db *db, struct event *ev, void *arg,
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0)
 		return -1;
-	return requests_merge(&c->r->app->catalog, &ctx, ev, &c->requests, e);
+	return requests_merge(api_cat(c->r), &ctx, ev, &c->requests, e);
 }
 
 int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
@@ -471,7 +471,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 	struct rule_ctx ctx;
 
 	if (api_rule_ctx(db, r, ev, &ctx, e) < 0 ||
-	    closure_check(&r->app->catalog, &ctx, ev, reason, justification,
+	    closure_check(api_cat(r), &ctx, ev, reason, justification,
 			  ended_at, e) < 0)
 		return -1;
 	ev->open = 0;

@@ -150,7 +150,7 @@ static void reply_pdf(struct req *r, struct db *db,
 	doc = (struct manual_form_doc){
 		.form = f,
 		.lines = &pt.lines,
-		.cat = &r->app->catalog,
+		.cat = api_cat(r),
 		.mailbox_fallas = r->app->cfg->mailbox_fallas,
 		.mailbox_cc = r->app->cfg->mailbox_contingency_cc,
 		.generated_at = r->now,

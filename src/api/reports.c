@@ -106,8 +106,8 @@ static int full_load(struct req *r, struct db *db, struct full *f)
 
 	if (store_calendar_acquire(db, &cal) < 0)
 		return -1;
-	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, r->now,
-			       &f->rows, &f->n_rows);
+	rc = store_report_rows(db, &f->info, api_cat(r), cal, r->now, &f->rows,
+			       &f->n_rows);
 	store_calendar_release(cal);
 	if (rc < 0 || store_report_pending_ruling(db, &f->info, &f->pending,
 						  &f->n_pending) < 0)
@@ -302,7 +302,7 @@ static int parse_transition(struct req *r, struct transition_body *t,
 	c->comment = t->comment;
 	c->reference = t->reference;
 	c->sent_on = t->date;
-	c->cat = &r->app->catalog;
+	c->cat = api_cat(r);
 	c->today = cal_lima_date(r->now);
 	c->after = report_mail_transition;
 	return 0;

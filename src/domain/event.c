@@ -97,6 +97,12 @@ static int check_scenario(const struct catalog *cat,
 				      "El motivo '%s' no corresponde al "
 				      "escenario %s",
 				      ev->cause, ev->scenario);
+	if (ev->cause[0] &&
+	    !catalog_cause_usable(cat, ev->scenario, ev->cause))
+		return err_validation(err, "cause",
+				      "El motivo '%s' fue retirado del "
+				      "catálogo",
+				      ev->cause);
 	if (is(ev->scenario, "EVENTO_NO_PREVISTO") && !ev->cause[0])
 		return err_validation(
 			err, "cause",
@@ -223,6 +229,12 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 			       "El motivo de cierre '%s' no corresponde al "
 			       "escenario %s",
 			       reason, ev->scenario);
+	if (!catalog_reason_usable(cat, ev->scenario, reason))
+		return err_set(err, 422, "REASON_NOT_ALLOWED",
+			       "closure_reason",
+			       "El motivo de cierre '%s' fue retirado del "
+			       "catálogo",
+			       reason);
 	if (!may_close(ctx, ev, reason))
 		return err_set(err, 403, "FORBIDDEN", "closure_reason",
 			       "Los eventos por falla masiva los cierra "

@@ -580,15 +580,19 @@ class V3RulingDecidesReporting(ReportTest):
             "/api/v1/events/%s/processes-request" % asked["id"], {})
         self.assertStatus(r, 201)
         rep = self.build(d)
-        self.assertEqual(rep["events"], [ruled["number"]])
-        self.assertEqual(rep["pending_ruling"],
+        mine = {waiting["number"], ruled["number"], asked["number"]}
+        self.assertEqual([n for n in rep["events"] if n in mine],
+                         [ruled["number"]])
+        self.assertEqual([n for n in rep["pending_ruling"] if n in mine],
                          [waiting["number"], asked["number"]])
         self.assertEqual(self.get(rep)["pending_ruling"],
                          rep["pending_ruling"])
         self.assertStatus(self.rule(waiting, "PROCEDE"), 200)
-        now = self.get(rep)
-        self.assertEqual(now["events"], [waiting["number"], ruled["number"]])
-        self.assertEqual(now["pending_ruling"], [asked["number"]])
+        got = self.get(rep)
+        self.assertEqual([n for n in got["events"] if n in mine],
+                         [waiting["number"], ruled["number"]])
+        self.assertEqual([n for n in got["pending_ruling"] if n in mine],
+                         [asked["number"]])
 
     def test_o1_telephone_event_needs_no_ruling(self):
         d = day(15)

@@ -963,6 +963,35 @@ function defineTests(base, data) {
     assert(got.closure_reason === 'ERROR_USUARIO' && got.status === 'CLOSED', `cierre por error: ${JSON.stringify(got)}`);
   });
 
+  test('Sección 4: Soporte agrega, renombra y retira un motivo de ocurrencia; el retirado ya no se ofrece', async (page) => {
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Motivos' }).click();
+    await page.getByLabel('Tipo de motivo').selectOption('causes');
+    await page.getByLabel('Escenario').selectOption('EVENTO_NO_PREVISTO');
+    const add = page.locator('form[aria-labelledby=cat-add-title]');
+    await add.getByLabel('Código').fill('CAIDA_ENLACE');
+    await add.locator('input[name=name]').fill('Caída del enlace');
+    await page.getByRole('button', { name: 'Agregar motivo' }).click();
+    await expectText(page.locator('.notice-success'), /Motivo «Caída del enlace» \(CAIDA_ENLACE\) agregado/, 'motivo agregado');
+    const row = page.locator('[data-scenario=EVENTO_NO_PREVISTO] table[data-kind=causes] tr[data-code=CAIDA_ENLACE]');
+    await row.getByLabel('Nombre de CAIDA_ENLACE').fill('Caída del enlace del punto');
+    await row.getByRole('button', { name: 'Guardar nombre' }).click();
+    await expectText(page.locator('.notice-success'), /CAIDA_ENLACE renombrado/, 'motivo renombrado');
+    await page.locator('[data-scenario=EVENTO_NO_PREVISTO] table[data-kind=causes] tr[data-code=CAIDA_ENLACE]').getByRole('button', { name: 'Retirar' }).click();
+    await expectText(page.locator('[data-scenario=EVENTO_NO_PREVISTO] tr[data-code=CAIDA_ENLACE]'), /Retirado/, 'motivo retirado');
+    await shot(page, 'motivos');
+    const cat = await (await data.anon.login('jefe.lima', PASSWORD)).ok('GET', '/catalog', undefined, 200);
+    const sc = cat.scenarios.find((s) => s.code === 'EVENTO_NO_PREVISTO');
+    assert(sc.causes.some((c) => c.code === 'CAIDA_ENLACE' && c.active === false && c.name === 'Caída del enlace del punto'), 'motivo retirado en el catálogo');
+    /* the registration form no longer offers it */
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await login(page, base, 'jefe.lima');
+    await page.goto(`${base}/#/registrar`);
+    await page.locator('input[name=scenario][value=EVENTO_NO_PREVISTO]').check();
+    await page.getByLabel('Motivo de ocurrencia').locator('option[value=CORTE_LUZ]').waitFor({ state: 'attached' });
+    assert(await page.getByLabel('Motivo de ocurrencia').locator('option[value=CAIDA_ENLACE]').count() === 0, 'el motivo retirado se sigue ofreciendo');
+  });
+
   test('Cerrar sesión vuelve al ingreso', async (page) => {
     await login(page, base, 'jefe.lima');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();

@@ -537,6 +537,65 @@ static void test_o3_report_due_is_end_day_plus_3_business_days(void **s)
 	assert_int_equal(event_report_due(&ev, NULL, &due), 0);
 }
 
+/* Section 4: a retired entry stays on old records, refused on new ones. */
+static void test_catalog_retired_entry_is_refused_on_new_records(void **state)
+{
+	struct cat_item *cause = (struct cat_item *)catalog_find(
+		&cat, "cause", "EVENTO_NO_PREVISTO", "CORTE_LUZ");
+	struct cat_item *reason = (struct cat_item *)catalog_find(
+		&cat, "closure_reason", "", "SIN_FLUIDO_ELECTRICO");
+
+	(void)state;
+	assert_non_null(cause);
+	assert_non_null(reason);
+	assert_true(
+		catalog_cause_usable(&cat, "EVENTO_NO_PREVISTO", "CORTE_LUZ"));
+	assert_false(catalog_cause_usable(&cat, "FALLA_MASIVA", "CORTE_LUZ"));
+	assert_true(catalog_reason_usable(&cat, "EVENTO_NO_PREVISTO",
+					  "SIN_FLUIDO_ELECTRICO"));
+	assert_false(catalog_reason_usable(&cat, "FALLA_MASIVA",
+					   "SIN_FLUIDO_ELECTRICO"));
+	cause->active = 0;
+	reason->active = 0;
+	assert_false(
+		catalog_cause_usable(&cat, "EVENTO_NO_PREVISTO", "CORTE_LUZ"));
+	assert_false(catalog_reason_usable(&cat, "EVENTO_NO_PREVISTO",
+					   "SIN_FLUIDO_ELECTRICO"));
+	/* still found by name for the old records */
+	assert_non_null(catalog_find(&cat, "cause", NULL, "CORTE_LUZ"));
+	cause->active = 1;
+	reason->active = 1;
+}
+
+static void test_catalog_entry_codes_are_new_and_well_formed(void **state)
+{
+	struct inop_err e;
+
+	(void)state;
+	assert_int_equal(catalog_entry_check(&cat, "cause", "CAIDA_ENLACE",
+					     "Caída del enlace",
+					     "EVENTO_NO_PREVISTO", &e),
+			 0);
+	assert_int_equal(catalog_entry_check(&cat, "cause", "CORTE_LUZ",
+					     "Otro nombre",
+					     "EVENTO_NO_PREVISTO", &e),
+			 -1);
+	assert_int_equal(e.status, 409);
+	assert_int_equal(catalog_entry_check(&cat, "cause", "minúsculas",
+					     "Nombre", "EVENTO_NO_PREVISTO",
+					     &e),
+			 -1);
+	assert_string_equal(e.field, "code");
+	assert_int_equal(catalog_entry_check(&cat, "closure_reason", "NUEVO",
+					     "N", "EVENTO_NO_PREVISTO", &e),
+			 -1);
+	assert_string_equal(e.field, "name");
+	assert_int_equal(catalog_entry_check(&cat, "closure_reason", "NUEVO",
+					     "Nuevo", "NO_EXISTE", &e),
+			 -1);
+	assert_string_equal(e.field, "scenario");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +635,10 @@ int main(void)
 		cmocka_unit_test(test_c4_reportable),
 		cmocka_unit_test(
 			test_o3_report_due_is_end_day_plus_3_business_days),
+		cmocka_unit_test(
+			test_catalog_retired_entry_is_refused_on_new_records),
+		cmocka_unit_test(
+			test_catalog_entry_codes_are_new_and_well_formed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -86,4 +86,8 @@ export const SCREENS = [
     path: '/admin/calendario', nav: 'Calendario', title: 'Calendario de días hábiles', roles: ['ADMIN'],
     load: () => import('./screens/admin-calendar.js'),
   },
+  {
+    path: '/admin/motivos', nav: 'Motivos', title: 'Motivos de ocurrencia y de cierre', roles: ['ADMIN', 'SOPORTE'],
+    load: () => import('./screens/admin-catalog.js'),
+  },
 ];

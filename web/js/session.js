@@ -6,7 +6,7 @@
  * the authority and its refusal is shown like any other error.
  */
 import { api, setCsrfToken } from './api.js';
-import { scenarioOf } from './catalog.js';
+import { catalog, scenarioOf } from './catalog.js';
 
 let user = null;
 
@@ -71,7 +71,9 @@ export function onlyJefe() {
 export function closableReasons(event) {
   const sc = scenarioOf(event.scenario);
   if (!sc || event.status !== 'OPEN') return [];
-  const all = sc.closure_reasons || [];
+  /* a retired reason stays on old events but is not offered */
+  const retired = new Set((catalog().closure_reasons || []).filter((r) => r.active === false).map((r) => r.code));
+  const all = (sc.closure_reasons || []).filter((r) => !retired.has(r));
   const ok = new Set();
   const jefe = isJefeOf(event.point.code);
   for (const r of all) {

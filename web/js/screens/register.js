@@ -309,7 +309,7 @@ class RegisterForm {
     if (sc && sc.causes && sc.causes.length) {
       const required = code === 'EVENTO_NO_PREVISTO';
       const select = h('select', { name: 'cause' }, option('', required ? 'Elija el motivo…' : 'Sin especificar', true),
-        sc.causes.map((x) => option(x.code, x.name, x.code === this.causeKeep)));
+        sc.causes.filter((x) => x.active !== false).map((x) => option(x.code, x.name, x.code === this.causeKeep)));
       parts.push(field('cause', 'Motivo de ocurrencia', select, {
         required,
         hint: required ? 'Qué ocurrió en el punto.' : 'Opcional: lo define Fallas al confirmar la falla masiva.',

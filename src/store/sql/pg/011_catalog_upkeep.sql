@@ -1,0 +1,5 @@
+-- Section 4 upkeep (issue 11): ADMIN and SOPORTE add, rename and retire
+-- causes and closure reasons.  Codes never change and nothing is deleted:
+-- a retired entry (active 0) stays on old records and is refused on new
+-- ones.  The counter 'catalog-version' tells every node to reload.
+ALTER TABLE catalog_items ADD COLUMN active INTEGER NOT NULL DEFAULT 1;

@@ -1,0 +1,160 @@
+"""Closer to the procedure (issue 11): the seed's rules that SPEC.md
+restates in section 4 (catalogue upkeep) and K2 (paper forms)."""
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import unittest
+
+import inoptest as t
+from inoptest import JefeTest, event_payload, iso, now
+
+CAT = "/api/v1/catalog"
+
+
+def unique_code(prefix):
+    return (prefix + "_" + t.unique("c")).upper().replace("-", "_")[:47]
+
+
+def audit_of(code):
+    """The audit records of catalogue code `code` (SQLite suite only)."""
+    if t.CTX.db.startswith("postgresql:") or not shutil.which("sqlite3"):
+        return None
+    out = subprocess.run(
+        ["sqlite3", "-json", t.CTX.db,
+         "SELECT actor, action, before_json, after_json FROM audit WHERE "
+         "entity = 'catalog' AND after_json LIKE '%\"" + code + "\"%' "
+         "ORDER BY id"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out or "[]")
+
+
+class CatalogueUpkeep(JefeTest):
+    """Section 4: SOPORTE and ADMIN add, rename and retire causes and
+    closure reasons; codes never change and nothing is deleted."""
+    POOL = 8
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.soporte = t.role_client("SOPORTE")
+
+    def add(self, what, code, name="Caída del enlace del punto",
+            scenario="EVENTO_NO_PREVISTO", client=None, status=201):
+        r = (client or self.soporte).post("%s/%s" % (CAT, what), {
+            "code": code, "name": name, "scenario": scenario})
+        self.assertEqual(r.status, status, repr(r))
+        return r
+
+    def patch(self, what, code, body, client=None, status=200):
+        r = (client or self.soporte).request(
+            "PATCH", "%s/%s/%s" % (CAT, what, code), body)
+        self.assertEqual(r.status, status, repr(r))
+        return r
+
+    def scenario(self, code="EVENTO_NO_PREVISTO"):
+        r = self.jefe.get(CAT)
+        self.assertEqual(r.status, 200, repr(r))
+        sc = [s for s in r.json["scenarios"] if s["code"] == code][0]
+        return sc, r.json
+
+    def test_catalog_soporte_adds_a_cause_usable_on_new_events(self):
+        code = unique_code("ENLACE")
+        r = self.add("causes", code)
+        self.assertEqual(r.json["code"], code)
+        self.assertIs(r.json["active"], True)
+        sc, _ = self.scenario()
+        self.assertIn({"code": code, "name": "Caída del enlace del punto",
+                       "active": True}, sc["causes"])
+        ev = self.register(self.jefe, event_payload(self.take_point(),
+                                                    cause=code))
+        self.assertEqual(ev["cause"], code)
+
+    def test_catalog_retired_cause_is_refused_on_new_events_kept_on_old(
+            self):
+        code = unique_code("TECHO")
+        self.add("causes", code, "Filtración del techo")
+        old = self.register(self.jefe, event_payload(self.take_point(),
+                                                     cause=code))
+        r = self.patch("causes", code, {"active": False})
+        self.assertIs(r.json["active"], False)
+        r = self.jefe.post("/api/v1/events",
+                           event_payload(self.take_point(), cause=code))
+        self.assertError(r, 422, "VALIDATION", "cause")
+        got = self.jefe.get("/api/v1/events/%s" % old["id"]).json
+        self.assertEqual(got["cause"], code)
+        sc, _ = self.scenario()
+        self.assertIn({"code": code, "name": "Filtración del techo",
+                       "active": False}, sc["causes"])
+        # brought back, it is usable again
+        self.patch("causes", code, {"active": True})
+        self.register(self.jefe, event_payload(self.take_point(),
+                                               cause=code))
+
+    def test_catalog_rename_keeps_the_code_and_is_audited(self):
+        code = unique_code("LLUVIA")
+        self.add("causes", code, "Lluvia intensa")
+        r = self.patch("causes", code, {"name": "Lluvias intensas"},
+                       client=t.admin())
+        self.assertEqual((r.json["code"], r.json["name"]),
+                         (code, "Lluvias intensas"))
+        sc, _ = self.scenario()
+        self.assertIn(code, [c["code"] for c in sc["causes"]])
+        self.assertIn("Lluvias intensas",
+                      [c["name"] for c in sc["causes"]])
+        rows = audit_of(code)
+        if rows is None:
+            self.skipTest("audit read with sqlite3 only")
+        self.assertEqual([x["action"] for x in rows],
+                         ["catalog.cause.add", "catalog.update"])
+        self.assertEqual(json.loads(rows[1]["before_json"])["name"],
+                         "Lluvia intensa")
+        self.assertEqual(rows[0]["actor"], self.soporte.username)
+
+    def test_catalog_closure_reason_added_then_retired(self):
+        code = unique_code("GRUPO")
+        self.add("closure-reasons", code, "Falla del grupo electrógeno")
+        sc, cat = self.scenario()
+        self.assertIn(code, sc["closure_reasons"])
+        self.assertIn({"code": code, "name": "Falla del grupo electrógeno",
+                       "active": True}, cat["closure_reasons"])
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        self.close_event(self.jefe, ev["id"], code)
+        self.patch("closure-reasons", code, {"active": False})
+        ev2 = self.register(self.jefe, event_payload(self.take_point()))
+        r = self.close_event(self.jefe, ev2["id"], code, expect=None)
+        self.assertError(r, 422, "REASON_NOT_ALLOWED", "closure_reason")
+        got = self.jefe.get("/api/v1/events/%s" % ev["id"]).json
+        self.assertEqual(got["closure_reason"], code)
+
+    def test_catalog_codes_never_change_duplicate_is_409_bad_is_422(self):
+        self.add("causes", "CORTE_LUZ", status=409)
+        self.add("closure-reasons", "ERROR_USUARIO", status=409)
+        for body, field in (
+                ({"code": "con espacios", "name": "x" * 5,
+                  "scenario": "EVENTO_NO_PREVISTO"}, "code"),
+                ({"code": unique_code("N"), "name": "",
+                  "scenario": "EVENTO_NO_PREVISTO"}, "name"),
+                ({"code": unique_code("S"), "name": "Nombre",
+                  "scenario": "NO_EXISTE"}, "scenario")):
+            with self.subTest(field=field):
+                r = self.soporte.post(CAT + "/causes", body)
+                self.assertError(r, 422, "VALIDATION", field)
+        self.patch("causes", "NO_EXISTE_NUNCA", {"name": "Otro"},
+                   status=404)
+
+    def test_catalog_only_admin_and_soporte_edit_403(self):
+        for role in ("JEFE", "CONTROL", "FALLAS"):
+            with self.subTest(role=role):
+                c = t.role_client(role)
+                r = c.post(CAT + "/causes", {
+                    "code": unique_code("X"), "name": "Nombre",
+                    "scenario": "EVENTO_NO_PREVISTO"})
+                self.assertError(r, 403)
+                r = c.request("PATCH", CAT + "/causes/CORTE_LUZ",
+                              {"name": "Otro"})
+                self.assertError(r, 403)
+
+
+if __name__ == "__main__":
+    unittest.main()
