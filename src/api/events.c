@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "store/points.h"
 #include "store/users.h"
+#include "util/config.h"
 #include "util/rcache.h"
 #include "util/strnum.h"
 
@@ -37,7 +38,10 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	    body_str(b, "manual_form_ref", 0, ev->manual_form_ref,
 		     sizeof(ev->manual_form_ref), e) < 0 ||
 	    body_text(b, "description", 0, EVENT_TEXT_MAX, ev->description,
-		      sizeof(ev->description), e) < 0)
+		      sizeof(ev->description), e) < 0 ||
+	    body_text(b, "late_justification", 0, EVENT_TEXT_MAX,
+		      ev->late_justification, sizeof(ev->late_justification),
+		      e) < 0)
 		return -1;
 	/* Only a mass-failure event links to a mass failure. */
 	if (strcmp(ev->scenario, "FALLA_MASIVA") != 0)
@@ -161,7 +165,11 @@ static void several_failures(struct inop_err *e)
 void api_events_create(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	struct rule_ctx ctx = {.roles = r->actor.roles, .now = r->now};
+	struct rule_ctx ctx = {
+		.roles = r->actor.roles,
+		.now = r->now,
+		.manual_max_age_s =
+			(int64_t)r->app->cfg->manual_max_age_days * 86400};
 	struct point p;
 	struct inop_err e;
 	int64_t open_id = 0;

@@ -17,6 +17,18 @@ static int is(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* K2: the window, and whether the event started before it. */
+static int64_t max_age(const struct rule_ctx *ctx)
+{
+	return ctx->manual_max_age_s ? ctx->manual_max_age_s
+				     : MANUAL_MAX_AGE_S;
+}
+
+static int too_old(const struct rule_ctx *ctx, const struct event *ev)
+{
+	return ev->started_at < ctx->now - max_age(ctx);
+}
+
 static int check_r1(const struct rule_ctx *ctx, const struct event *ev,
 		    struct inop_err *err)
 {
@@ -27,6 +39,10 @@ static int check_r1(const struct rule_ctx *ctx, const struct event *ev,
 				       "pueden registrar una prueba");
 		return 0;
 	}
+	/* K2: CONTROL regularises a paper form older than the window. */
+	if ((ctx->roles & ROLE_CONTROL) && is(ev->origin, "MANUAL") &&
+	    too_old(ctx, ev))
+		return 0;
 	if (!(ctx->roles & ROLE_JEFE) || !ctx->jefe_of_point)
 		return err_set(err, 403, "FORBIDDEN", "point",
 			       "Solo un jefe asignado al punto '%s' puede "
@@ -124,11 +140,21 @@ static int check_times(const struct rule_ctx *ctx, const struct event *ev,
 		return err_validation(err, "started_at",
 				      "La hora de inicio no puede estar en el "
 				      "futuro");
-	if (ev->started_at < ctx->now - MANUAL_MAX_AGE_S)
-		return err_validation(
-			err, "started_at",
-			"La hora de inicio no puede tener más de "
-			"30 días de antigüedad");
+	if (too_old(ctx, ev) && !is(ev->origin, "MANUAL"))
+		return err_validation(err, "started_at",
+				      "La hora de inicio no puede tener más "
+				      "de %lld días de antigüedad",
+				      (long long)(max_age(ctx) / 86400));
+	if (too_old(ctx, ev) && !(ctx->roles & ROLE_CONTROL))
+		return err_set(err, 422, "MANUAL_TOO_OLD", "started_at",
+			       "El formato manual tiene más de %lld días: "
+			       "lo regulariza Control con un sustento",
+			       (long long)(max_age(ctx) / 86400));
+	if (too_old(ctx, ev) && utf8_chars(ev->late_justification) < 10)
+		return err_validation(err, "late_justification",
+				      "Explique por qué el formato se "
+				      "regulariza tan tarde (al menos 10 "
+				      "caracteres)");
 	if (is(ev->origin, "MANUAL") && !ev->manual_form_ref[0])
 		return err_validation(err, "manual_form_ref",
 				      "Indique la referencia del formato "

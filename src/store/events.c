@@ -23,7 +23,7 @@
 	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "    \
 	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "    \
 	"e.description, e.registered_at, ru.username, cu.username, "          \
-	"e.ruled_out "
+	"e.ruled_out, e.late_justification "
 #define EVENT_FROM                                                            \
 	"FROM events e JOIN points p ON p.id = e.point_id "                   \
 	"JOIN users ru ON ru.id = e.registered_by "                           \
@@ -61,6 +61,8 @@ static void event_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 23, ev->registered_by, sizeof(ev->registered_by));
 	db_col_copy(st, 24, ev->closed_by, sizeof(ev->closed_by));
 	ev->ruled_out = (int)db_col_int(st, 25);
+	db_col_copy(st, 26, ev->late_justification,
+		    sizeof(ev->late_justification));
 	ev->reportable = event_reportable(ev);
 }
 
@@ -126,8 +128,8 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 		    "requests, applications, scenario, cause, "
 		    "mass_failure_id, started_at, status, origin, "
 		    "manual_form_ref, description, registered_at, "
-		    "registered_by, reportable) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) "
+		    "registered_by, reportable, late_justification) VALUES "
+		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?) "
 		    "ON CONFLICT (point_id, procedure) WHERE status = 'OPEN' "
 		    "DO NOTHING RETURNING id");
 	if (!st)
@@ -149,6 +151,9 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 	db_bind_int(st, 13, ev->registered_at);
 	db_bind_int(st, 14, user_id);
 	db_bind_int(st, 15, event_reportable(ev));
+	db_bind_text(st, 16,
+		     ev->late_justification[0] ? ev->late_justification
+					       : NULL);
 	rc = db_step(st);
 	if (rc == DB_ROW)
 		ev->id = db_col_int(st, 0);

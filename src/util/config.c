@@ -52,6 +52,7 @@ static const struct {
 	INT(threads),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
+	INT(manual_max_age_days),
 #undef TEXT
 #undef INT
 };
@@ -66,6 +67,7 @@ void config_defaults(struct config *c)
 	c->threads = 4;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
+	c->manual_max_age_days = 30;
 }
 
 static int find_key(const char *key)

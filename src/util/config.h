@@ -25,7 +25,8 @@ struct config {
 	char user[64]; /* serve started as root drops to this user */
 	int threads;
 	int session_idle_minutes;
-	int smtp_retry_seconds; /* first back-off of the mail sender */
+	int smtp_retry_seconds;	 /* first back-off of the mail sender */
+	int manual_max_age_days; /* K2: how far back a form is regularised */
 };
 
 void config_defaults(struct config *c);

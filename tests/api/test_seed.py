@@ -156,5 +156,82 @@ class CatalogueUpkeep(JefeTest):
                 self.assertError(r, 403)
 
 
+class K2LateForms(JefeTest):
+    """K2: how far back a form is regularised is configurable (default 30
+    days); an older form is regularised by CONTROL with a justification
+    instead of being refused."""
+    POOL = 4
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control = t.role_client("CONTROL")
+
+    def manual(self, client, p, serial, days, **kw):
+        started = now().replace(microsecond=0) - dt.timedelta(days=days)
+        return client.post("/api/v1/events", event_payload(
+            p, started_at=iso(started), origin="MANUAL",
+            manual_form_ref=serial, **kw))
+
+    def test_k2_older_form_is_regularised_by_control_with_justification(
+            self):
+        p = self.take_point()
+        serial = t.manual_form(p, self.jefe)
+        self.assertError(self.manual(self.jefe, p, serial, 35), 422,
+                         "MANUAL_TOO_OLD", "started_at")
+        self.assertError(self.manual(self.control, p, serial, 35), 422,
+                         "VALIDATION", "late_justification")
+        why = "El punto estuvo sin sistema y el formato llegó por valija"
+        r = self.manual(self.control, p, serial, 35, late_justification=why)
+        self.assertEqual(r.status, 201, repr(r))
+        ev = r.json
+        self.assertEqual(ev["origin"], "MANUAL")
+        self.assertEqual(ev["late_justification"], why)
+        self.assertEqual(t.username_of(ev["registered_by"]),
+                         self.control.username)
+        self.assertGreaterEqual(ev["regularisation_delay_minutes"],
+                                35 * 1440)
+        forms = self.jefe.get("/api/v1/manual-forms?point=%s" % p).json
+        self.assertEqual(forms["items"][0]["status"], "USADO")
+
+    def test_k2_control_does_not_register_forms_within_the_window_403(self):
+        p = self.take_point()
+        serial = t.manual_form(p, self.jefe)
+        self.assertError(self.manual(self.control, p, serial, 3,
+                                     late_justification="x" * 20), 403)
+        self.assertError(self.control.post(
+            "/api/v1/events", event_payload(p)), 403)
+
+    def test_k2_window_key_is_checked_by_check_config(self):
+        path = "%s/k2-window.conf" % t.CTX.tmp
+        for value, ok in (("45", True), ("0", False), ("treinta", False)):
+            with self.subTest(value=value):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write("db = x.db\nmanual_max_age_days = %s\n" % value)
+                p = t.run_inop(["check-config", "--config", path])
+                self.assertEqual(p.returncode == 0, ok, p.stderr)
+                if not ok:
+                    self.assertIn(b"%s:2" % path.encode(),
+                                  p.stdout + p.stderr)
+
+    def test_k2_paper_form_prints_no_resolution_number(self):
+        p = self.take_point()
+        r = t.admin().post("/api/v1/manual-forms", {"point": p})
+        self.assertEqual(r.status, 201, repr(r))
+        pdf = self.jefe.get(r.json["pdf"])
+        self.assertEqual(pdf.status, 200)
+        if not shutil.which("pdftotext"):
+            self.skipTest("pdftotext missing")
+        text = subprocess.run(["pdftotext", "-raw", "-", "-"],
+                              input=pdf.body, capture_output=True,
+                              check=True).stdout.decode()
+        text = " ".join(text.split())
+        self.assertIn("Formato Manual de Registro de Inoperatividad", text)
+        self.assertIn("dentro de los 30 días; pasado ese plazo lo "
+                      "regulariza Control con un sustento", text)
+        self.assertNotIn("127-2013", text)
+        self.assertNotIn("Res.", text)
+
+
 if __name__ == "__main__":
     unittest.main()

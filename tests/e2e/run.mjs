@@ -992,6 +992,22 @@ function defineTests(base, data) {
     assert(await page.getByLabel('Motivo de ocurrencia').locator('option[value=CAIDA_ENLACE]').count() === 0, 'el motivo retirado se sigue ofreciendo');
   });
 
+  test('K2: un formato manual más antiguo que el plazo lo regulariza Control con un sustento', async (page) => {
+    const form = await data.admin.ok('POST', '/manual-forms', { point: 'ACD-TRUJ-02' }, 201);
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/formatos`);
+    await page.locator(`tr[data-serial="${form.serial}"]`).getByRole('link', { name: 'Regularizar' }).click();
+    await page.getByRole('heading', { name: 'Regularizar formato manual' }).waitFor();
+    await fillRegistration(page, { procedure: 'CONSULTAS', requests: ['REPOSICION_CHIP'], applications: ['SIAC_UNICO'] });
+    await page.locator('input[name=started_at]').fill(limaNow(-40 * 1440).slice(0, 16));
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-field=late_justification] .field-error'), /al menos 10 caracteres/, 'falta el sustento');
+    await page.locator('textarea[name=late_justification]').fill('El formato llegó por valija desde Trujillo 40 días después');
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato regularizado por Control');
+    await shot(page, 'k2-control-regulariza');
+  });
+
   test('Cerrar sesión vuelve al ingreso', async (page) => {
     await login(page, base, 'jefe.lima');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();

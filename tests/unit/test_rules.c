@@ -537,6 +537,32 @@ static void test_o3_report_due_is_end_day_plus_3_business_days(void **s)
 	assert_int_equal(event_report_due(&ev, NULL, &due), 0);
 }
 
+/* K2: a form older than the window is regularised by CONTROL. */
+static void test_k2_older_form_is_regularised_by_control(void **state)
+{
+	struct event ev;
+	struct rule_ctx ctx;
+	struct inop_err e;
+
+	(void)state;
+	valid_event(&ev, &ctx);
+	snprintf(ev.origin, sizeof(ev.origin), "MANUAL");
+	snprintf(ev.manual_form_ref, sizeof(ev.manual_form_ref), "FM-1");
+	ev.started_at = NOW - 10 * 86400;
+	assert_int_equal(registration_check(&cat, &ctx, &ev, &e), 0);
+	ctx.manual_max_age_s = 7 * 86400; /* the window is configurable */
+	expect_refusal(&ev, &ctx, 422, "MANUAL_TOO_OLD", "started_at");
+	ctx.roles = ROLE_CONTROL;
+	ctx.jefe_of_point = 0;
+	expect_refusal(&ev, &ctx, 422, "VALIDATION", "late_justification");
+	snprintf(ev.late_justification, sizeof(ev.late_justification),
+		 "Llegó por valija");
+	assert_int_equal(registration_check(&cat, &ctx, &ev, &e), 0);
+	/* within the window, or live, it is the JEFE's */
+	ev.started_at = NOW - 86400;
+	expect_refusal(&ev, &ctx, 403, "FORBIDDEN", "point");
+}
+
 /* Section 4: a retired entry stays on old records, refused on new ones. */
 static void test_catalog_retired_entry_is_refused_on_new_records(void **state)
 {
@@ -635,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_c4_reportable),
 		cmocka_unit_test(
 			test_o3_report_due_is_end_day_plus_3_business_days),
+		cmocka_unit_test(test_k2_older_form_is_regularised_by_control),
 		cmocka_unit_test(
 			test_catalog_retired_entry_is_refused_on_new_records),
 		cmocka_unit_test(

@@ -30,7 +30,7 @@ export const SCREENS = [
   },
   {
     path: '/registrar/:point', parent: '/registrar', title: 'Registrar inoperatividad',
-    roles: ['JEFE', 'ADMIN'],
+    roles: ['JEFE', 'ADMIN', 'CONTROL'],
     load: () => import('./screens/register.js'),
   },
   {
