@@ -141,6 +141,9 @@ static json_t *report_full(const struct full *f, unsigned roles, int with_rows)
 		json_decref(rows);
 	json_object_set_new(o, "transitions",
 			    trail_json(f->trail, f->n_trail));
+	json_object_set_new(o, "handed_over_at",
+			    json_opt_time(report_handed_over_at(
+				    f->info.status, f->trail, f->n_trail)));
 	json_object_set_new(o, "next", next_json(&f->info, roles));
 	return o;
 }

@@ -591,3 +591,16 @@ out:
 	json_decref(o);
 	return rc;
 }
+
+int64_t report_handed_over_at(enum report_status status,
+			      const struct report_step *trail, size_t n)
+{
+	int64_t at = 0;
+
+	if (status != REPORT_APROBADO_DIRECTOR && status != REPORT_ENVIADO)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(trail[i].to, "APROBADO_DIRECTOR") == 0)
+			at = trail[i].at;
+	return at;
+}

@@ -176,6 +176,22 @@ struct report_step {
 	char reference[REPORT_REFERENCE_MAX * 4 + 1];
 };
 
+/*
+ * O3: when the report reached Regulatorio — the Director's approval hands
+ * it over, and that meets the 3-business-day deadline: the time of the
+ * last step into APROBADO_DIRECTOR while the report is APROBADO_DIRECTOR
+ * or ENVIADO; 0 before.  The date Regulatorio sends it to OSIPTEL is
+ * recorded apart (sent_on).
+ */
+int64_t report_handed_over_at(enum report_status status,
+			      const struct report_step *trail, size_t n);
+
+/* O3: the deadline as every screen, mail and export states it. */
+#define REPORT_DEADLINE_TEXT                                                   \
+	"Plazo: cada evento se entrega a Regulatorio (aprobación de "         \
+	"Dirección) a más tardar 3 días hábiles después del día en que " \
+	"terminó; la fecha de envío a OSIPTEL se registra aparte."
+
 /* Everything an export shows. */
 struct report_doc {
 	int64_t id;

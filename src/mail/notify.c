@@ -66,9 +66,9 @@ static const struct trigger {
 	 "[Inop] Reporte de inoperatividad por aprobar:",
 	 "Un reporte de inoperatividad espera su aprobación."},
 	{NOTIFY_REPORT_DUE, "report.due", TO_MAILBOX_CONTROL,
-	 "[Inop] Plazo de reporte vence en 1 día hábil:",
-	 "Un evento reportable aún no está en un reporte enviado y su plazo "
-	 "vence el próximo día hábil."},
+	 "[Inop] Plazo de entrega a Regulatorio vence en 1 día hábil:",
+	 "Un evento reportable aún no fue entregado a Regulatorio (aprobación "
+	 "de Dirección) y su plazo vence el próximo día hábil."},
 	{NOTIFY_REPORT_APPROVED, "report.approved", TO_ARGS_ROLE,
 	 "[Inop] Reporte aprobado, por enviar a OSIPTEL:",
 	 "Un reporte de inoperatividad fue aprobado por Dirección: envíelo a "

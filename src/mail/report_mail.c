@@ -108,9 +108,9 @@ static int due_mail(struct db *db, const struct due_event *e, int64_t now)
 	snprintf(key, sizeof(key), "report.due:%lld", (long long)e->id);
 	cal_format_date(e->due, due);
 	snprintf(detail, sizeof(detail),
-		 "Evento %s del punto %s: debe llegar a OSIPTEL a más tardar "
-		 "el "
-		 "%.2s/%.2s/%.4s y aún no está en un reporte enviado.",
+		 "Evento %s del punto %s: debe entregarse a Regulatorio "
+		 "(aprobación de Dirección) a más tardar el %.2s/%.2s/%.4s y "
+		 "aún no está en un reporte aprobado por Dirección.",
 		 e->number, e->point, due + 8, due + 5, due);
 	a = (struct notify_args){.ref = e->number,
 				 .link = link,

@@ -642,17 +642,18 @@ static void table_header(struct pdf *p)
 static void page_layouts_new(struct pdf *p)
 {
 	const struct report_doc *d = p->doc;
-	char line[256];
+	char line[512];
 	double h;
 
 	p->page_title.layout = layout_new(p->ctx, FONT " Bold 12");
 	pango_layout_set_text(p->page_title.layout, REPORT_TITLE, -1);
 	snprintf(line, sizeof(line),
 		 "Reporte N.º %lld · Periodo del %.2s/%.2s/%.4s al "
-		 "%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos",
+		 "%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos\n"
+		 "%s",
 		 (long long)d->id, d->from + 8, d->from + 5, d->from,
 		 d->to + 8, d->to + 5, d->to, report_status_name(d->status),
-		 d->n_rows);
+		 d->n_rows, REPORT_DEADLINE_TEXT);
 	p->page_meta.layout = pango_layout_copy(p->text);
 	pango_layout_set_text(p->page_meta.layout, line, -1);
 	if (d->hash[0])

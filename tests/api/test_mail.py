@@ -409,9 +409,11 @@ class N2ReportMails(MailTest):
             p = t.run_inop(["jobs", "run", "--db", ENV["db"]]
                            + server_args(ENV["sink"].port))
             self.assertEqual(p.returncode, 0, p.stderr)
-        m = self.one_mail(lambda m: m.subject == "[Inop] Plazo de reporte "
-                          "vence en 1 día hábil: " + due["number"],
-                          "deadline reminder")
+        # O3: the deadline is the hand-over to Regulatorio
+        m = self.one_mail(lambda m: m.subject == "[Inop] Plazo de entrega "
+                          "a Regulatorio vence en 1 día hábil: "
+                          + due["number"], "deadline reminder")
+        self.assertIn("entregarse a Regulatorio", m.text)
         self.assertEqual(m.rcpt, sorted(CONTROL_BOX))
         self.assertIn(t.add_business_days(end, 3).strftime("%d/%m/%Y"),
                       m.text)

@@ -685,3 +685,27 @@ class O3Deadlines(ReportTest):
         for ev in evs:
             self.assertNotIn(ev["number"], numbers)
         self.assertError(self.role["JEFE"].get("/api/v1/deadlines"), 403)
+
+    def test_o3_deadline_is_met_when_the_director_hands_over_to_regulatorio(
+            self):
+        d = day(26)
+        ev = self.event(d, 17, minute=30)
+        rep = self.chain(self.build(d), "APROBADO_GERENTE")
+        board = lambda: {i["number"] for i in self.role["CONTROL"].get(
+            "/api/v1/deadlines?limit=500").json["items"]}
+        self.assertIn(ev["number"], board())
+        self.assertIsNone(self.get(rep)["handed_over_at"])
+        self.move(rep, "APROBADO_DIRECTOR", "DIRECTOR")
+        got = self.get(rep)
+        self.assertIsNotNone(got["handed_over_at"])
+        self.assertIsNone(got["sent_on"])
+        # handed over: off the board before Regulatorio sends it
+        self.assertNotIn(ev["number"], board())
+        self.move(rep, "ENVIADO", "REGULATORIO", reference="Carta 9",
+                  date=t.lima_date(t.now()).isoformat())
+        sent = self.get(rep)
+        self.assertEqual(sent["handed_over_at"], got["handed_over_at"])
+        self.assertIsNotNone(sent["sent_on"])
+        self.assertIn("Regulatorio (aprobación de Dirección)",
+                      " ".join(pdf_text(self.export(sent, "pdf").body)
+                               .split()))

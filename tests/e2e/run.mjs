@@ -774,6 +774,8 @@ function defineTests(base, data) {
   test('V3/O1: el dictamen decide el reporte; los plazos muestran en riesgo los eventos sin dictamen', async (page) => {
     await login(page, base, 'control');
     await page.goto(`${base}/#/plazos`);
+    /* O3: the deadline is the hand-over to Regulatorio */
+    await expectText(page.locator('.view-body .lead'), /se entrega a Regulatorio \(con la aprobación de Dirección del reporte\) a más tardar 3 días hábiles/, 'plazo de entrega');
     await expectText(page.locator('[data-testid=awaiting-ruling]'), /En riesgo: espera el dictamen de Procesos/, 'evento en riesgo');
     await shot(page, 'plazos-espera-dictamen');
   });
@@ -842,6 +844,8 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Aprobar (Dirección)' }).waitFor();
     await shot(page, 'reporte-para-director');
     await step('Aprobar (Dirección)', /aprobado por Dirección/);
+    /* O3: the Director's approval hands it to Regulatorio: the deadline is met */
+    await expectText(page.locator('[data-testid=handed-over]'), /con la aprobación de Dirección; esto cumple el plazo/, 'entregado a Regulatorio');
     await as('regulatorio');
     await page.goto(`${base}/#/reportes/${id}`);
     await page.getByRole('button', { name: 'Marcar como enviado a OSIPTEL' }).click();

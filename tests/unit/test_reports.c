@@ -953,6 +953,28 @@ static void test_n2_report_due_counts_extra_days(void **state)
 	notify_setup(NULL);
 }
 
+/* O3: the deadline is met by the Director's approval (hand-over). */
+static void test_o3_handed_over_at_the_directors_approval(void **state)
+{
+	struct report_step t[3];
+
+	(void)state;
+	memset(t, 0, sizeof(t));
+	snprintf(t[0].to, sizeof(t[0].to), "EN_REVISION");
+	t[0].at = 10;
+	snprintf(t[1].to, sizeof(t[1].to), "APROBADO_GERENTE");
+	t[1].at = 20;
+	snprintf(t[2].to, sizeof(t[2].to), "APROBADO_DIRECTOR");
+	t[2].at = 30;
+	assert_int_equal(report_handed_over_at(REPORT_APROBADO_GERENTE, t, 2),
+			 0);
+	assert_int_equal(report_handed_over_at(REPORT_APROBADO_DIRECTOR, t, 3),
+			 30);
+	assert_int_equal(report_handed_over_at(REPORT_ENVIADO, t, 3), 30);
+	/* sent back to BORRADOR: not handed over any more */
+	assert_int_equal(report_handed_over_at(REPORT_BORRADOR, t, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -967,6 +989,8 @@ int main(void)
 		cmocka_unit_test(test_o1_period_is_ordered_and_at_most_a_year),
 		cmocka_unit_test(test_o4_row_has_the_columns_as_names),
 		cmocka_unit_test(test_o4_row_evaluation_e1_e4),
+		cmocka_unit_test(
+			test_o3_handed_over_at_the_directors_approval),
 		cmocka_unit_test(test_o3_report_due_counts_extra_days),
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),

@@ -44,7 +44,7 @@ export const SCREENS = [
     load: () => import('./screens/report.js'),
   },
   {
-    path: '/plazos', nav: 'Plazos', title: 'Plazos de reporte',
+    path: '/plazos', nav: 'Plazos', title: 'Plazos de entrega a Regulatorio',
     roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN', 'PROCESOS'],
     load: () => import('./screens/deadlines.js'),
   },

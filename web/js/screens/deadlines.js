@@ -19,9 +19,9 @@ export async function render(view, ctx) {
   const page = Math.max(1, parseInt(ctx.query.get('page') || '1', 10) || 1);
   const board = await api.get('/deadlines', { overdue: overdueOnly ? 'true' : '', limit: PAGE, offset: (page - 1) * PAGE });
   view.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Plazos de reporte a OSIPTEL'),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Plazos de entrega a Regulatorio'),
       hasRole('CONTROL') ? h('a', { class: 'btn btn-primary', href: href('/reportes') }, 'Crear un reporte') : null),
-    h('p', { class: 'lead' }, `Hoy es ${fmtDate(board.today)} (Lima). Cada evento reportable debe llegar a OSIPTEL a más tardar 3 días hábiles después del día en que terminó.`),
+    h('p', { class: 'lead' }, `Hoy es ${fmtDate(board.today)} (Lima). Cada evento reportable se entrega a Regulatorio (con la aprobación de Dirección del reporte) a más tardar 3 días hábiles después del día en que terminó; la fecha de envío a OSIPTEL se registra aparte.`),
     h('div', { class: 'kpis' },
       kpi(overdueOnly ? '—' : board.total, 'Eventos por reportar', href('/plazos')),
       kpi(board.overdue, 'Con el plazo vencido', href('/plazos', { overdue: 'true' }), board.overdue > 0)),

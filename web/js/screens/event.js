@@ -49,7 +49,7 @@ function list(items) {
 
 function reportableText(ev) {
   if (ev.status === 'OPEN') return 'Se decide al cerrar el evento';
-  if (ev.reportable) return h('span', {}, h('span', { class: 'badge badge-yes' }, 'Sí'), ev.report_due ? ` — reportar a OSIPTEL a más tardar el ${fmtDate(ev.report_due)}` : '');
+  if (ev.reportable) return h('span', {}, h('span', { class: 'badge badge-yes' }, 'Sí'), ev.report_due ? ` — entregar a Regulatorio (aprobación de Dirección) a más tardar el ${fmtDate(ev.report_due)}` : '');
   let why = 'descartado del reporte por Control o Procesos';
   if (ev.scenario === 'PRUEBA') why = 'es una prueba';
   else if (ev.closure_reason === 'ERROR_USUARIO') why = 'cerrado como error de usuario';

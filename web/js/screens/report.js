@@ -47,7 +47,8 @@ function summary(rep) {
       row('Estado', name('reportStatus', rep.status), ' — ', WAITING_FOR[rep.status]),
       row('Creado', rep.created_by, ' el ', timeEl(rep.created_at)),
       row('Contenido', frozen),
-      rep.sent_on ? row('Enviado a OSIPTEL', `${fmtDate(rep.sent_on)} — referencia ${rep.sent_reference}`) : []));
+      row('Entregado a Regulatorio (plazo)', rep.handed_over_at ? h('span', { 'data-testid': 'handed-over' }, timeEl(rep.handed_over_at), ' — con la aprobación de Dirección; esto cumple el plazo de 3 días hábiles') : 'Aún no: se entrega con la aprobación de Dirección'),
+      rep.sent_on ? row('Enviado a OSIPTEL (por Regulatorio)', `${fmtDate(rep.sent_on)} — referencia ${rep.sent_reference}`) : []));
 }
 
 function downloads(rep) {
