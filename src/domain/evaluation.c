@@ -67,6 +67,12 @@ const char *e1_code(enum e1_result r)
 	return r == E1_DENTRO ? "DENTRO" : "FUERA";
 }
 
+const char *e1_name(enum e1_result r)
+{
+	return r == E1_DENTRO ? "Dentro de horario de falla masiva"
+			      : "Fuera de horario de falla masiva";
+}
+
 void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
 {
 	int64_t s =

@@ -27,6 +27,7 @@ enum e1_result {
 /* A mass failure as E1 weighs it. */
 struct e1_failure {
 	int64_t id;
+	char cause[CODE_LEN];
 	struct codes applications;
 	struct time_span span;
 };
@@ -57,6 +58,8 @@ const struct time_span *e1_window(const struct event *ev,
 				  int64_t now);
 /* "DENTRO", "FUERA". */
 const char *e1_code(enum e1_result r);
+/* O4: "Dentro de horario de falla masiva", "Fuera de horario de …". */
+const char *e1_name(enum e1_result r);
 
 /* E2: duration and closure reason. */
 struct e2_result {

@@ -105,7 +105,7 @@ struct report_row {
 	char origin[128];
 	char critical[128]; /* T1 */
 	/* E1-E4 (SPEC section 10), see report_row_evaluation() */
-	char e1[32];
+	char e1[64];
 	int64_t minutes; /* E2 */
 	int over_1h;	 /* E2 */
 	char e3[128];
@@ -133,6 +133,13 @@ void report_row_from_event(const struct catalog *cat,
  * an open one runs to `now`), E2 (minutes, over one hour); E3 and E4
  * need imported interactions this build does not hold: REPORT_NO_DATA.
  */
+/*
+ * O4: a mass-failure event's cause is its failure's (`cause`, a code):
+ * sets the row's cause by its Spanish name when the event has none.
+ */
+void report_row_cause(const struct catalog *cat, const char *cause,
+		      struct report_row *row);
+
 void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 			   int64_t now, struct report_row *row);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "calendar/cal.h"
+#include "domain/roles.h"
 
 #define PAGE_W	  841.89 /* A4 landscape, points */
 #define PAGE_H	  595.28
@@ -749,7 +750,7 @@ static void trail_cell(const struct report_step *s, size_t col, char *out,
 		snprintf(out, n, "%s (%s)", s->name, s->username);
 		break;
 	case 2:
-		snprintf(out, n, "%s", s->role);
+		snprintf(out, n, "%s", role_name(s->role));
 		break;
 	case 3:
 		if (s->from[0])
@@ -843,6 +844,30 @@ static void trail(struct pdf *p)
 	}
 }
 
+/* O4: the "PDF para firma" has a signature line for each approver. */
+static void signatures(struct pdf *p)
+{
+	static const char *const who[] = {"Firma y sello — Gerencia",
+					  "Firma y sello — Dirección"};
+	double w = (PAGE_W - 2 * MARGIN) / 2 - 40;
+
+	if (p->y + 90 > bottom())
+		new_page(p);
+	p->y += 60;
+	for (int i = 0; i < 2; i++) {
+		double x = MARGIN + 20 + i * (w + 40);
+
+		if (p->drawing) {
+			cairo_set_line_width(p->cr, 0.6);
+			cairo_move_to(p->cr, x, p->y);
+			cairo_line_to(p->cr, x + w, p->y);
+			cairo_stroke(p->cr);
+		}
+		text_at(p, p->text, who[i], x, p->y + 4, w);
+	}
+	p->y += 24;
+}
+
 /* One pass over the whole document: measuring or drawing. */
 static void layout_document(struct pdf *p)
 {
@@ -850,6 +875,7 @@ static void layout_document(struct pdf *p)
 	new_page(p);
 	events_table(p);
 	trail(p);
+	signatures(p);
 	page_footer(p);
 	batch_flush(p);
 	if (p->drawing)

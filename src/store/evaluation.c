@@ -10,6 +10,7 @@ static void failure_from_row(struct db_stmt *st, void *elem)
 	struct e1_failure *f = elem;
 
 	f->id = db_col_int(st, 0);
+	db_col_copy(st, 4, f->cause, sizeof(f->cause));
 	f->applications.n = 0;
 	/* codes are catalogue codes: a failure holds at most six of them */
 	(void)codes_from_csv(&f->applications, db_col_text(st, 1));
@@ -21,9 +22,10 @@ int store_e1_failures(struct db *db, int64_t from, int64_t to,
 		      struct e1_failure **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT id, applications, started_at, ended_at FROM "
-		    "mass_failures WHERE started_at <= ? AND (ended_at IS "
-		    "NULL OR ended_at >= ?) ORDER BY started_at, id");
+		db,
+		"SELECT id, applications, started_at, ended_at, cause FROM "
+		"mass_failures WHERE started_at <= ? AND (ended_at IS "
+		"NULL OR ended_at >= ?) ORDER BY started_at, id");
 	void *list = NULL;
 	int rc;
 

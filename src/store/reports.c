@@ -170,6 +170,10 @@ static int members_add(const struct event *ev, void *arg)
 				      &m->rows[m->n]);
 		report_row_critical(&m->rows[m->n], c ? c->total : 0,
 				    c ? c->missing : 0);
+		for (size_t i = 0; ev->mass_failure_id && i < m->n_mf; i++)
+			if (m->mf[i].id == ev->mass_failure_id)
+				report_row_cause(m->cat, m->mf[i].cause,
+						 &m->rows[m->n]);
 	}
 	m->n++;
 	return 0;

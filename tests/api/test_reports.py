@@ -172,7 +172,8 @@ class O1Build(ReportTest):
         self.assertEqual(row["procedure"], "Consultas")
         self.assertEqual(row["minutes"], 75)
         self.assertIs(row["e2_over_1h"], True)
-        self.assertEqual(row["e1"], "FUERA")  # no failure 14 days ago
+        # no failure 14 days ago; by its Spanish name (O4)
+        self.assertEqual(row["e1"], "Fuera de horario de falla masiva")
         self.assertEqual(row["e3"], "sin datos")
         self.assertEqual(row["e4"], "sin datos")
         self.assertSameInstant(row["started_at"], inside[1]["started_at"])
@@ -233,9 +234,52 @@ class O1Build(ReportTest):
         for ev in evs:
             self.rule(ev, "PROCEDE")
         rows = {x["number"]: x for x in self.get(self.build(d))["rows"]}
-        self.assertEqual(rows[evs[0]["number"]]["e1"], "DENTRO")
-        self.assertEqual(rows[evs[1]["number"]]["e1"], "FUERA")
+        self.assertEqual(rows[evs[0]["number"]]["e1"],
+                         "Dentro de horario de falla masiva")
+        self.assertEqual(rows[evs[1]["number"]]["e1"],
+                         "Fuera de horario de falla masiva")
         self.assertEqual(rows[evs[0]["number"]]["scenario"], "Falla masiva")
+
+    def test_o4_report_reads_as_spanish_and_takes_the_failures_cause(self):
+        d = day(23)
+        fallas, soporte = self.role["FALLAS"], self.role["SOPORTE"]
+        r = fallas.post("/api/v1/mass-failures", {
+            "applications": ["SGA"], "started_at": iso(lima_at(d, 8)),
+            "cause": "INCONVENIENTE_CONECTIVIDAD",
+            "description": "SGA sin enlace"})
+        self.assertStatus(r, 201)
+        mf = r.json
+        if not self.free:
+            self.free.extend(self.points)
+        body = event_payload(self.free.pop(0), scenario="FALLA_MASIVA",
+                             cause=None, applications=["SGA"],
+                             started_at=iso(lima_at(d, 9)),
+                             mass_failure_id=mf["id"])
+        ev = self.register(self.jefe, body)
+        r = soporte.post("/api/v1/mass-failures/%s/close" % mf["id"], {
+            "ended_at": iso(lima_at(d, 11)),
+            "closure_reason": "INCONVENIENTE_CONECTIVIDAD"})
+        self.assertStatus(r, 200)
+        self.rule(ev, "PROCEDE")
+        rep = self.build(d)
+        row = {x["number"]: x for x in self.get(rep)["rows"]}[ev["number"]]
+        self.assertEqual(row["cause"], "Inconveniente de conectividad")
+        self.assertEqual(row["closure_reason"],
+                         "Inconveniente de conectividad")
+        self.assertEqual(row["scenario"], "Falla masiva")
+        self.assertEqual(row["origin"], "En línea")
+        self.assertEqual(row["e1"], "Dentro de horario de falla masiva")
+        rep = self.chain(rep, "APROBADO_GERENTE")
+        text = " ".join(pdf_text(self.export(rep, "pdf").body).split())
+        for want in ("Firma y sello — Gerencia", "Firma y sello — Dirección",
+                     "Control e", "Información", "E1: Dentro de horario",
+                     "Inconveniente de", "En línea"):
+            with self.subTest(want=want):
+                self.assertIn(want, text)
+        for code in ("FALLA_MASIVA", "INCONVENIENTE_CONECTIVIDAD",
+                     "DENTRO", "SISTEMA", "CONTROL", "GERENTE"):
+            with self.subTest(code=code):
+                self.assertNotIn(code, text)
 
     def test_o1_bad_periods_are_422(self):
         c = self.role["CONTROL"]
@@ -506,10 +550,13 @@ class O4Exports(ReportTest):
         self.assertIn(TITLE, text)
         for ev in evs:
             self.assertIn(ev["number"], text)
-        for role in ("CONTROL", "GERENTE", "DIRECTOR"):
+        # O4: roles by their Spanish names, never a code
+        for role, name in (("CONTROL", "Información"),
+                           ("GERENTE", "Gerencia"),
+                           ("DIRECTOR", "Dirección")):
             c = self.role[role]
             self.assertIn("%s (%s)" % (c.user["name"], c.username), text)
-            self.assertIn(role, text)
+            self.assertIn(name, text)
         self.assertIn("Aprobado por Gerencia", text)
         self.assertIn(rep["snapshot_hash"], text)
         self.assertRegex(text, r"Página 1 de 1")

@@ -603,6 +603,8 @@ function defineTests(base, data) {
     for (const want of [serial, 'Formato Manual de Registro de Inoperatividad', 'CAC Lima Centro (CAC-LIMA-01)', 'Transacciones críticas atendidas']) {
       assert(text.includes(want), `falta en el PDF: ${want}`);
     }
+    /* K2: no resolution number the seed does not give */
+    assert(!text.includes('127-2013'), 'el formato cita una resolución');
     const row = page.locator(`tr[data-serial="${serial}"]`);
     await expectText(row, /Sin usar/, 'formato sin usar');
     await shot(page, 'formatos-emitido');
@@ -871,8 +873,13 @@ function defineTests(base, data) {
       assert(head === magic, `${format}: empieza con ${JSON.stringify(head)}`);
     }
     const text = spawnSync('pdftotext', ['-layout', path.join(dir, `reporte-inoperatividad-${id}.pdf`), '-'], { encoding: 'utf8' }).stdout;
-    for (const want of ['Reporte de Eventos de Inoperatividad de los Sistemas de Atención', first, finalHash, 'Marta Salas (director)', 'Carta C-0451-2026/GR']) {
+    for (const want of ['Reporte de Eventos de Inoperatividad de los Sistemas de Atención', first, finalHash, 'Marta Salas (director)', 'Carta C-0451-2026/GR',
+      /* O4: Spanish names and signature lines for Gerencia and Dirección */
+      'Firma y sello — Gerencia', 'Firma y sello — Dirección', 'En línea', 'Fuera de horario', 'Dirección']) {
       assert(text.includes(want), `el PDF no dice ${want}`);
+    }
+    for (const code of ['EVENTO_NO_PREVISTO', 'SIN_FLUIDO_ELECTRICO', 'FUERA', 'SISTEMA', 'REGULATORIO']) {
+      assert(!text.includes(code), `el PDF muestra el código ${code}`);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });

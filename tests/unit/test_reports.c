@@ -278,7 +278,7 @@ static void test_o4_row_has_the_columns_as_names(void **state)
 	assert_string_equal(row.cause, "Corte de luz");
 	assert_string_equal(row.closure_reason,
 			    "Sin fluido eléctrico en punto de atención");
-	assert_string_equal(row.origin, "Sistema");
+	assert_string_equal(row.origin, "En línea");
 	/* Tue 3 Nov + 3 business days. */
 	assert_string_equal(row.report_due, "2026-11-06");
 	free(ev);
@@ -297,7 +297,8 @@ static void test_o4_row_evaluation_e1_e4(void **state)
 	(void)state;
 	event_fill(ev, lima(2026, 11, 3, 9, 0), lima(2026, 11, 3, 10, 0));
 	report_row_evaluation(ev, NULL, now, &row);
-	assert_string_equal(row.e1, "FUERA"); /* E1 for every event */
+	/* E1 for every event, by its Spanish name (O4) */
+	assert_string_equal(row.e1, "Fuera de horario de falla masiva");
 	assert_int_equal(row.minutes, 60);
 	assert_false(row.over_1h); /* exactly one hour is not over it */
 	assert_string_equal(row.e3, REPORT_NO_DATA);
@@ -310,11 +311,11 @@ static void test_o4_row_evaluation_e1_e4(void **state)
 	snprintf(ev->scenario, sizeof(ev->scenario), "FALLA_MASIVA");
 	ev->mass_failure_id = 7;
 	report_row_evaluation(ev, &around, now, &row);
-	assert_string_equal(row.e1, "DENTRO");
+	assert_string_equal(row.e1, "Dentro de horario de falla masiva");
 	report_row_evaluation(ev, &open, now, &row); /* started after it */
-	assert_string_equal(row.e1, "FUERA");
+	assert_string_equal(row.e1, "Fuera de horario de falla masiva");
 	report_row_evaluation(ev, NULL, now, &row);
-	assert_string_equal(row.e1, "FUERA");
+	assert_string_equal(row.e1, "Fuera de horario de falla masiva");
 	free(ev);
 }
 
@@ -402,7 +403,8 @@ static void test_o4_csv_is_rfc4180(void **state)
 				       "Lima,Consultas,\"Migración"));
 	assert_non_null(strstr(b.s, ",2026-11-03T09:15:00-05:00,"
 				    "2026-11-03T09:45:00-05:00,30,"));
-	assert_non_null(strstr(b.s, ",FUERA,No,sin datos,sin datos\r\n"));
+	assert_non_null(strstr(b.s, ",Fuera de horario de falla masiva,No,sin "
+				    "datos,sin datos\r\n"));
 	assert_int_equal(b.s[b.len - 1], '\n');
 	buf_release(&b);
 	free(ev);
