@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "store/catalog.h"
 #include "store/store.h"
+#include "util/config.h"
 
 /* The {"code","name"} items of one kind (and parent), in order. */
 static json_t *items(const struct catalog *c, const char *kind,
@@ -73,13 +74,19 @@ void api_catalog(struct req *r)
 	}
 	reply_json(
 		r, 200,
-		json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "procedures",
-			  procs, "applications", apps, "scenarios", scen,
-			  "not_regulated", items(c, "not_regulated", NULL),
-			  "closure_reasons", items(c, "closure_reason", NULL),
-			  "critical_transactions",
-			  items(c, "critical_transaction", NULL),
-			  "point_types", types));
+		json_pack(
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o}}",
+			"procedures", procs, "applications", apps, "scenarios",
+			scen, "not_regulated", items(c, "not_regulated", NULL),
+			"closure_reasons", items(c, "closure_reason", NULL),
+			"critical_transactions",
+			items(c, "critical_transaction", NULL), "point_types",
+			types, "documents", "critical_transactions",
+			r->app->cfg->critical_transactions_doc_url[0]
+				? json_string(
+					  r->app->cfg
+						  ->critical_transactions_doc_url)
+				: json_null()));
 }
 
 const struct catalog *api_cat(struct req *r)

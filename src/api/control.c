@@ -198,11 +198,11 @@ static json_t *alert_to_json(const struct operational_alert *a)
 			p++;
 	}
 	cal_format_lima(a->created_at, at);
-	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s}", "id",
+	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s}", "id",
 			 (json_int_t)a->id, "event_id",
 			 (json_int_t)a->event_id, "text", a->text,
 			 "recipients", to, "created_at", at, "created_by",
-			 a->created_by);
+			 a->created_by, "created_by_name", a->created_by_name);
 }
 
 static int blank(const char *s)
@@ -342,9 +342,10 @@ static json_t *exclusion_json(struct db *db, int64_t event_id, int *fail)
 	*fail = rc < 0;
 	if (rc == 1) {
 		cal_format_lima(x->created_at, at);
-		o = json_pack("{s:s, s:s, s:s, s:s}", "source", x->source,
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", x->source,
 			      "reason", x->reason, "created_at", at,
-			      "created_by", x->created_by);
+			      "created_by", x->created_by, "created_by_name",
+			      x->created_by_name);
 	}
 	free(x);
 	return o;

@@ -593,11 +593,14 @@ void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id)
 		cal_format_lima(items[i].at, at);
 		json_array_append_new(
 			list,
-			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
 				  (json_int_t)items[i].id, "at", at, "actor",
-				  items[i].actor, "action", items[i].action,
-				  "before", json_or_null(items[i].before_json),
-				  "after", json_or_null(items[i].after_json)));
+				  items[i].actor, "actor_name",
+				  items[i].actor_name ? items[i].actor_name
+						      : items[i].actor,
+				  "action", items[i].action, "before",
+				  json_or_null(items[i].before_json), "after",
+				  json_or_null(items[i].after_json)));
 	}
 	audit_items_free(items, n);
 	reply_json(r, 200,

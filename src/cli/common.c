@@ -210,7 +210,8 @@ int cmd_help(int argc, char **argv)
 	      "  smtp_url smtp_from smtp_user smtp_password_file smtp_tls\n"
 	      "  smtp_retry_seconds mailbox_fallas mailbox_control\n"
 	      "  mailbox_contingency_cc procesos_backups alertmanager_token\n"
-	      "  alertmanager_token_file manual_max_age_days\n\n"
+	      "  alertmanager_token_file manual_max_age_days\n"
+	      "  critical_transactions_doc_url\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",
 	      stdout);

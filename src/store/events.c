@@ -532,12 +532,14 @@ static void exclusion_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
 	ex->created_at = db_col_int(st, 2);
 	db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
+	db_col_copy(st, 4, ex->created_by_name, sizeof(ex->created_by_name));
 }
 
 int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
+		db, "SELECT x.source, x.reason, x.created_at, u.username, "
+		    "u.name FROM "
 		    "event_exclusions x JOIN users u ON u.id = x.created_by "
 		    "WHERE x.event_id = ?");
 
@@ -605,7 +607,8 @@ static void audit_item_from_row(struct db_stmt *st, void *elem)
 				  .actor = dup_col(st, 2),
 				  .action = dup_col(st, 3),
 				  .before_json = dup_col(st, 4),
-				  .after_json = dup_col(st, 5)};
+				  .after_json = dup_col(st, 5),
+				  .actor_name = dup_col(st, 6)};
 }
 
 static void audit_item_release(void *elem)
@@ -613,6 +616,7 @@ static void audit_item_release(void *elem)
 	struct audit_item *it = elem;
 
 	free(it->actor);
+	free(it->actor_name);
 	free(it->action);
 	free(it->before_json);
 	free(it->after_json);
@@ -623,8 +627,10 @@ int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 {
 	struct db_stmt *st = db_prepare(
 		db,
-		"SELECT id, at, actor, action, before_json, after_json "
-		"FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
+		"SELECT a.id, a.at, a.actor, a.action, a.before_json, "
+		"a.after_json, COALESCE(u.name, a.actor) FROM audit a LEFT "
+		"JOIN users u ON u.username = a.actor WHERE a.entity = ? AND "
+		"a.entity_id = ? ORDER BY a.id");
 	void *list;
 	int rc;
 

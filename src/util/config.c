@@ -53,6 +53,7 @@ static const struct {
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
 	INT(manual_max_age_days),
+	TEXT(critical_transactions_doc_url, K_URL_HTTP),
 #undef TEXT
 #undef INT
 };

@@ -233,5 +233,53 @@ class K2LateForms(JefeTest):
         self.assertNotIn("Res.", text)
 
 
+class SmallThings(JefeTest):
+    """Item 8 of issue 11: people's names in histories, alerts and
+    trails; the critical-transactions document link."""
+    POOL = 3
+
+    def test_names_event_history_shows_the_persons_name(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        self.close_event(self.jefe, ev["id"])
+        r = t.role_client("CONTROL").get("/api/v1/events/%s/audit"
+                                         % ev["id"])
+        self.assertEqual(r.status, 200, repr(r))
+        names = {i["actor_name"] for i in r.json["items"]}
+        self.assertEqual(names, {self.jefe.user["name"]})
+        self.assertNotIn(self.jefe.username, names)
+
+    def test_names_alerts_and_ruling_out_carry_the_persons_name(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        ev = self.close_event(self.jefe, ev["id"]).json
+        control = t.role_client("CONTROL")
+        r = control.post("/api/v1/events/%s/operational-alerts" % ev["id"],
+                         {"text": "Registre el mismo día, por favor."})
+        self.assertEqual(r.status, 201, repr(r))
+        r = control.post("/api/v1/events/%s/rule-out" % ev["id"],
+                         {"reason": "Duplicado del evento anterior"})
+        self.assertEqual(r.status, 200, repr(r))
+        got = control.get("/api/v1/events/%s/control" % ev["id"]).json
+        self.assertEqual(got["alerts"][0]["created_by_name"],
+                         control.user["name"])
+        self.assertEqual(got["exclusion"]["created_by_name"],
+                         control.user["name"])
+
+    def test_t1_document_link_is_null_unless_configured(self):
+        r = self.jefe.get(CAT)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertIn("critical_transactions", r.json["documents"])
+        self.assertIsNone(r.json["documents"]["critical_transactions"])
+
+    def test_t1_document_url_is_checked_by_check_config(self):
+        path = "%s/doc-url.conf" % t.CTX.tmp
+        for value, ok in (("https://intranet.example.pe/atc.pdf", True),
+                          ("ftp://intranet/atc.pdf", False)):
+            with self.subTest(value=value):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write("critical_transactions_doc_url = %s\n" % value)
+                p = t.run_inop(["check-config", "--config", path])
+                self.assertEqual(p.returncode == 0, ok, p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -25,6 +25,7 @@ const CHROMIUM = process.env.INOP_E2E_CHROMIUM || '/usr/bin/chromium';
 const ADMIN_PASSWORD = 'admin-e2e-password-2026';
 const PASSWORD = 'clave-e2e-segura-2026';
 const NUMBER_RE = /^INOP-\d{4}-\d{6}$/;
+const CRITICAL_DOC = 'https://intranet.example.pe/atencion-transacciones-criticas.pdf';
 
 /* ---------- arguments ---------- */
 
@@ -70,7 +71,8 @@ async function startServer(inop, tmp) {
   if (init.status !== 0) throw new Error(`inop init failed (${init.status}): ${init.stderr}${init.stdout}`);
   const port = await freePort();
   const log = fs.openSync(path.join(tmp, 'serve.log'), 'a');
-  const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
+  const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+    '--critical_transactions_doc_url', CRITICAL_DOC], { stdio: ['ignore', log, log] });
   const base = `http://127.0.0.1:${port}`;
   let exited = null;
   proc.on('exit', (code, signal) => { exited = { code, signal }; });
@@ -1017,6 +1019,40 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
     await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato regularizado por Control');
     await shot(page, 'k2-control-regulariza');
+  });
+
+  test('Ingreso: una carga nueva de la página de ingreso no deja errores en la consola', async (page) => {
+    await page.goto(`${base}/`);
+    await page.evaluate(() => localStorage.clear()); /* a browser that never logged in */
+    const errors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Ingresar a Inop' }).waitFor();
+    await page.getByLabel('Usuario').waitFor();
+    assert(errors.length === 0, `errores en la consola: ${errors.join(' | ')}`);
+    /* logged in, a reload keeps the session */
+    await login(page, base, 'jefe.lima');
+    await page.reload();
+    await page.locator('#user-box:not([hidden])').waitFor();
+  });
+
+  test('Un JEFE ve los pasos pendientes de Control como de Control; nombres de personas; documento de transacciones críticas', async (page) => {
+    const sur = await data.anon.login('jefe.sur', PASSWORD);
+    const closed = await sur.ok('GET', '/events?point=CAC-AREQ-01&status=CLOSED&limit=50', undefined, 200);
+    const ev = closed.items[closed.items.length - 1];
+    await login(page, base, 'jefe.sur');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    const ruling = page.locator('tr[data-check=PROCESOS_RULING]');
+    await expectText(ruling, /Pendiente de Control/, 'paso de Control');
+    assert(!/No cumple/.test(await ruling.textContent()), 'el paso de Control se muestra como «No cumple» al JEFE');
+    await expectText(ruling, /Paso a cargo de Control e Información/, 'detalle del paso de Control');
+    /* names, not usernames, in the history */
+    await expectText(page.locator('section', { has: page.locator('h2', { hasText: 'Historial' }) }).locator('tbody'), /Carlos Mamani/, 'nombre en el historial');
+    /* the operator's document from the critical-transactions section */
+    const doc = page.locator('[data-testid=critical-doc]');
+    await expectText(doc, /Atención de Transacciones Críticas/, 'enlace al documento');
+    assert(await doc.getAttribute('href') === CRITICAL_DOC, 'el enlace no apunta al documento configurado');
+    await shot(page, 'jefe-evento-cerrado-control');
   });
 
   test('Cerrar sesión vuelve al ingreso', async (page) => {

@@ -88,7 +88,7 @@ export function failureSummary(mf) {
 export function historyPanel(items) {
   const rows = items.map((it) => h('tr', {},
     h('td', { class: 'nowrap' }, timeEl(it.at, { seconds: true })),
-    h('td', {}, it.actor),
+    h('td', {}, it.actor_name || it.actor),
     h('td', {}, name('action', it.action)),
     h('td', {}, historyDetail(it))));
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },

@@ -20,18 +20,49 @@ function adopt(answer) {
   return user;
 }
 
+/*
+ * Whether this browser logged in and has not logged out: without it a
+ * fresh load shows the login at once instead of probing GET /session,
+ * whose expected 401 the browser would log as a console error.  The
+ * session itself stays in its HttpOnly cookie; this is only a hint.
+ */
+const HINT = 'inop.session';
+
+function hint(on) {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    /* storage disabled: the probe still works */
+  }
+}
+
+function hinted() {
+  try {
+    return localStorage.getItem(HINT) === '1';
+  } catch {
+    return true;
+  }
+}
+
 /* The current session's user, or null when not logged in. */
 export async function restoreSession() {
+  if (!hinted()) return null;
   try {
     return adopt(await api.get('/session', undefined, { noRetry: true }));
   } catch (err) {
-    if (err.status === 401) return null;
+    if (err.status === 401) {
+      hint(false);
+      return null;
+    }
     throw err;
   }
 }
 
 export async function login(username, password) {
-  return adopt(await api.post('/session', { username, password }, { noRetry: true }));
+  const u = adopt(await api.post('/session', { username, password }, { noRetry: true }));
+  hint(true);
+  return u;
 }
 
 export async function logout() {
@@ -40,6 +71,7 @@ export async function logout() {
   } finally {
     user = null;
     setCsrfToken(null);
+    hint(false);
   }
 }
 

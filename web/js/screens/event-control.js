@@ -10,7 +10,7 @@ import {
   CHECK_NAMES, RULING_NAMES, checkBadge, clockText, fmtMinutes, processesBadge,
 } from '../control-view.js';
 import { href } from '../router.js';
-import { hasRole, isJefeOf } from '../session.js';
+import { hasRole, isJefeOf, onlyJefe } from '../session.js';
 import {
   h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
   timeEl, fmtDateTime, limaNowInput, isoToLimaInput, limaInputToIso,
@@ -71,7 +71,7 @@ function exclusionNotice(x) {
   if (!x) return null;
   const who = x.source === 'PROCESOS' ? 'Procesos (dictamen «No procede»)' : 'Control';
   return notice('warning', h('strong', {}, `Descartado del reporte por ${who}: `), x.reason,
-    h('span', { class: 'muted' }, ` — ${x.created_by}, ${fmtDateTime(x.created_at)}`));
+    h('span', { class: 'muted' }, ` — ${x.created_by_name || x.created_by}, ${fmtDateTime(x.created_at)}`));
 }
 
 function ruleOutForm(ev, ctx) {
@@ -102,11 +102,25 @@ export function e1View(e1) {
       : h('span', { class: 'muted' }, ' — ninguna falla masiva de sus aplicativos en su horario'));
 }
 
+/*
+ * A JEFE reads Control's own pending steps (asking Procesos for the
+ * ruling) as Control's, not as a red "No cumple" that reads as the
+ * JEFE's fault.
+ */
+const CONTROL_STEPS = new Set(['PROCESOS_RULING']);
+
+function checkCell(c) {
+  if (onlyJefe() && CONTROL_STEPS.has(c.code) && c.status === 'FALLA') {
+    return h('span', { class: 'badge badge-closed', 'data-status': 'CONTROL' }, 'Pendiente de Control');
+  }
+  return checkBadge(c.status);
+}
+
 function evaluationPanel(ev, evaluation) {
   const rows = evaluation.checks.map((c) => h('tr', { 'data-check': c.code },
     h('td', {}, CHECK_NAMES[c.code] || c.code),
-    h('td', { class: 'nowrap' }, checkBadge(c.status)),
-    h('td', {}, c.detail)));
+    h('td', { class: 'nowrap' }, checkCell(c)),
+    h('td', {}, onlyJefe() && CONTROL_STEPS.has(c.code) && c.status === 'FALLA' ? `Paso a cargo de Control e Información: ${c.detail}` : c.detail)));
   const e2 = evaluation.e2;
   const duration = [fmtMinutes(e2.minutes), e2.ongoing ? ' (sigue abierto)' : '',
     e2.over_1h ? ' — más de 1 hora' : ' — 1 hora o menos'].join('');
@@ -180,11 +194,20 @@ function criticalForm(ev, ctx) {
   }, (tx) => `Transacción crítica registrada: ${name('critical', tx.type)}.`, ctx);
 }
 
+/* The operator's document, when its URL is configured. */
+function docLink() {
+  const url = (catalog().documents || {}).critical_transactions;
+  if (!url) return null;
+  return h('p', {}, 'Ver documento: ',
+    h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'critical-doc' }, 'Atención de Transacciones Críticas'));
+}
+
 function criticalPanel(ev, list, ctx) {
   const items = (catalog().critical_transactions || []).map((t) => t.name).join('; ');
   const missing = list.filter((t) => !t.system_ref).length;
   return panel('critical-title', 'Transacciones críticas',
     h('p', { class: 'hint' }, `Con el evento abierto se atienden obligatoriamente: ${items}. La referencia del sistema se agrega cuando el sistema vuelve.`),
+    docLink(),
     missing ? notice('warning', `${missing} transacción(es) crítica(s) sin referencia del sistema.`) : null,
     criticalTable(ev, list, ctx),
     ev.status === 'OPEN' && canRecordCritical(ev)
@@ -242,7 +265,7 @@ function alertsPanel(ev, alerts, ctx) {
   if (!alerts.length && !hasRole('CONTROL')) return null;
   const list = alerts.length
     ? h('ul', { class: 'alerts' }, alerts.map((a) => h('li', {},
-      h('strong', {}, fmtDateTime(a.created_at)), ` — ${a.created_by} a ${a.recipients.join(', ') || 'ningún jefe asignado'}: `, a.text)))
+      h('strong', {}, fmtDateTime(a.created_at)), ` — ${a.created_by_name || a.created_by} a ${a.recipients.join(', ') || 'ningún jefe asignado'}: `, a.text)))
     : h('p', { class: 'muted' }, 'Sin alertas enviadas.');
   let form = null;
   if (hasRole('CONTROL')) {

@@ -240,7 +240,7 @@ function changes(item) {
 function history(items) {
   const rows = items.map((it) => h('tr', {},
     h('td', { class: 'nowrap' }, timeEl(it.at, { seconds: true })),
-    h('td', {}, it.actor),
+    h('td', {}, it.actor_name || it.actor),
     h('td', {}, name('action', it.action)),
     h('td', {}, changes(it))));
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },
