@@ -209,6 +209,8 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	a->event_id = ev->id;
 	a->created_at = now;
 	(void)str_copy(a->created_by, sizeof(a->created_by), who->username);
+	(void)str_copy(a->created_by_name, sizeof(a->created_by_name),
+		       who->name);
 	return audit_append_json(db, "event", ev->id,
 				 "event.operational_alert", NULL,
 				 alert_json(a), who->username, now);
