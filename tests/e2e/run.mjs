@@ -461,7 +461,7 @@ function defineTests(base, data) {
     await shot(page, 'registro-varios-puntos');
   });
 
-  test('SOPORTE ve los eventos abiertos y no cierra eventos no previstos', async (page) => {
+  test('SOPORTE ve los eventos abiertos y, en su revisión diaria, puede cerrar eventos no previstos', async (page) => {
     await login(page, base, 'soporte');
     await expectText(page.locator('#open-events'), /monitoreo diario/, 'título de monitoreo');
     const nav = await page.locator('#app-nav a').allTextContents();
@@ -469,8 +469,9 @@ function defineTests(base, data) {
     await shot(page, 'home-soporte');
     await page.locator('.view-body tbody a').first().click();
     await page.locator('section[aria-labelledby=data-title]').waitFor();
-    assert(await page.locator('input[name=closure_reason]').count() === 0, 'SOPORTE puede cerrar un evento no previsto');
-    await expectText(page.locator('.view-body .notice-info'), /lo cierra el jefe del punto/, 'quién cierra');
+    /* C1 (issue 11): SOPORTE's daily review closes any open event */
+    await page.locator('section[aria-labelledby=close-title]').waitFor();
+    assert(await page.locator('input[name=closure_reason][value=ERROR_USUARIO]').count() === 1, 'SOPORTE no puede cerrar como error de usuario');
     await page.goto(`${base}/#/admin/usuarios`);
     await expectText(page.locator('.view .notice-error'), /Su rol no permite usar esta pantalla/, 'pantalla de ADMIN');
   });
@@ -646,7 +647,8 @@ function defineTests(base, data) {
     await page.getByLabel(/Referencia del sistema de la transacción/).fill('REC-2026-0000042');
     await page.getByRole('button', { name: 'Agregar referencia' }).click();
     await expectText(page.locator('tr[data-check=CRITICAL_REGULARISED]'), /Cumple/, 'control cumplido');
-    await expectText(page.locator('tr[data-check=PROCESOS_RULING]'), /No cumple/, 'falta el dictamen');
+    /* a JEFE reads Control's pending step as Control's (issue 11) */
+    await expectText(page.locator('tr[data-check=PROCESOS_RULING]'), /Pendiente de Control/, 'falta el dictamen');
     await shot(page, 'regularizado-evento');
     /* the register and the form list show it as regularised, with its delay */
     await page.goto(`${base}/#/eventos`);
