@@ -18,6 +18,7 @@
 #include "store/users.h"
 #include "util/buf.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 static int mail_alert(struct db *db, const struct mf_alert *a, void *ctx,
 		      struct inop_err *e)
@@ -41,7 +42,7 @@ static int parse_alert(struct req *r, struct mf_alert *a, struct inop_err *e)
 	json_t *b = r->body;
 
 	memset(a, 0, sizeof(*a));
-	snprintf(a->source, sizeof(a->source), "JEFE");
+	(void)str_copy(a->source, sizeof(a->source), "JEFE");
 	if (body_str(b, "point", 1, a->point.code, sizeof(a->point.code), e) <
 		    0 ||
 	    body_codes(b, "applications", 1, &a->applications, e) < 0 ||
@@ -263,8 +264,8 @@ static int confirm_new(struct db *db, struct confirm *c, struct mf_alert *a,
 	if (!c->has_start)
 		mf->started_at = a->observed_at;
 	if (!mf->description[0])
-		snprintf(mf->description, sizeof(mf->description), "%s",
-			 a->description);
+		(void)str_copy(mf->description, sizeof(mf->description),
+			       a->description);
 	if (alert_pending_check(a, e) < 0 ||
 	    mass_failure_check(api_cat(r), mf, r->now, e) < 0)
 		return -1;

@@ -16,6 +16,7 @@
 #include "util/config.h"
 #include "util/rcache.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 {
@@ -47,7 +48,7 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	if (strcmp(ev->scenario, "FALLA_MASIVA") != 0)
 		ev->mass_failure_id = 0;
 	if (!ev->origin[0])
-		snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
+		(void)str_copy(ev->origin, sizeof(ev->origin), "SISTEMA");
 	return 0;
 }
 
@@ -69,7 +70,7 @@ static void reply_duplicate(struct req *r, const struct inop_err *e,
 	char key[24];
 	json_t *err;
 
-	snprintf(key, sizeof(key), "%lld", (long long)open_id);
+	(void)str_printf(key, sizeof(key), "%lld", (long long)open_id);
 	err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message",
 			e->message, "field", e->field);
 	if (store_event_get(store_conn(), key, &open) == 1)
@@ -295,15 +296,14 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
  * does not fit (then the reply is not cached). */
 static int list_key(const struct event_filter *f, char *key, size_t n)
 {
-	int w = snprintf(key, n,
-			 "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
-			 (long long)f->jefe_user_id,
-			 f->status ? f->status : "", f->point ? f->point : "",
-			 f->procedure ? f->procedure : "", (long long)f->from,
-			 (long long)f->to, f->reportable, (long long)f->limit,
-			 (long long)f->offset, (long long)f->mass_failure_id);
-
-	return w > 0 && (size_t)w < n;
+	return str_printf(key, n,
+			  "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
+			  (long long)f->jefe_user_id,
+			  f->status ? f->status : "", f->point ? f->point : "",
+			  f->procedure ? f->procedure : "", (long long)f->from,
+			  (long long)f->to, f->reportable, (long long)f->limit,
+			  (long long)f->offset,
+			  (long long)f->mass_failure_id) == 0;
 }
 
 /*
@@ -484,11 +484,12 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 		return -1;
 	ev->open = 0;
 	ev->ended_at = ended_at;
-	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s", reason);
-	snprintf(ev->justification, sizeof(ev->justification), "%s",
-		 justification ? justification : "");
-	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
-		 r->actor.username);
+	/* the sources are fields of the same sizes: no cut */
+	(void)str_copy(ev->closure_reason, sizeof(ev->closure_reason), reason);
+	(void)str_copy(ev->justification, sizeof(ev->justification),
+		       justification ? justification : "");
+	(void)str_copy(ev->closed_by, sizeof(ev->closed_by),
+		       r->actor.username);
 	if (mail_event_closed(db, ev, r->now) < 0)
 		return err_internal(e);
 	return 0;

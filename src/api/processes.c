@@ -199,7 +199,7 @@ void api_processes_list(struct req *r)
 {
 	struct processes_row *list = NULL;
 	const char *status;
-	int64_t limit, offset, total;
+	int64_t limit = 0, offset = 0, total;
 	struct inop_err e;
 	size_t n = 0;
 	json_t *items;

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 /* The fields every report answer has (the list's items). */
 static json_t *report_summary(const struct report_info *r)
@@ -200,7 +201,7 @@ static int body_date(json_t *b, const char *key, struct cal_date *d,
 void api_reports_create(struct req *r)
 {
 	struct full f = {0};
-	struct cal_date from, to;
+	struct cal_date from = {0}, to = {0};
 	struct inop_err e;
 	struct db *db;
 
@@ -364,8 +365,9 @@ static int xlsx_bytes(const struct report_doc *doc, char **out, size_t *len)
 	size_t got;
 	int fd, rc = -1;
 
-	snprintf(path, sizeof(path), "%s/inop-report-XXXXXX",
-		 dir && *dir ? dir : "/tmp");
+	if (str_printf(path, sizeof(path), "%s/inop-report-XXXXXX",
+		       dir && *dir ? dir : "/tmp") < 0)
+		return -1; /* a cut TMPDIR would be another directory */
 	fd = mkstemp(path);
 	if (fd < 0)
 		return -1;
@@ -468,9 +470,10 @@ void api_reports_export(struct req *r)
 			  (long long)f.info.id, format);
 		goto internal;
 	}
-	snprintf(disposition, sizeof(disposition),
-		 "attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
-		 (long long)f.info.id, format);
+	(void)str_printf(
+		disposition, sizeof(disposition),
+		"attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
+		(long long)f.info.id, format);
 	reply_header(r, "Content-Disposition", disposition);
 	reply_bytes(r, 200, content_type(format), data, len);
 	full_release(&f);

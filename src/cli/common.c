@@ -7,6 +7,7 @@
 #include "domain/catalog.h"
 #include "store/store.h"
 #include "util/embed.h"
+#include "util/str.h"
 
 const char *opt_get(const struct opts *o, const char *name)
 {
@@ -57,7 +58,8 @@ int cli_parse(int argc, char **argv, const char *const *extra,
 			o->value[o->n++] = argv[i + 1];
 			continue;
 		}
-		snprintf(where, sizeof(where), "--%s", name);
+		/* where: for messages only, a cut is acceptable */
+		(void)str_printf(where, sizeof(where), "--%s", name);
 		if (config_set(cfg, name, argv[i + 1], where, msg,
 			       sizeof(msg)) < 0) {
 			fprintf(stderr, "inop: %s\n", msg);

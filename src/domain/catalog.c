@@ -1,4 +1,5 @@
 #include "domain/catalog.h"
+#include "util/str.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -18,11 +19,16 @@ int catalog_add(struct catalog *c, const char *kind, const char *code,
 		return -1;
 	c->items = items;
 	it = &items[c->n++];
-	snprintf(it->kind, sizeof(it->kind), "%s", kind);
-	snprintf(it->code, sizeof(it->code), "%s", code);
-	snprintf(it->name, sizeof(it->name), "%s", name ? name : code);
-	snprintf(it->parent, sizeof(it->parent), "%s", parent ? parent : "");
-	snprintf(it->extra, sizeof(it->extra), "%s", extra ? extra : "");
+	/* a cut code would name another item: refused; a cut name is shown */
+	(void)str_copy(it->name, sizeof(it->name), name ? name : code);
+	if (str_copy(it->kind, sizeof(it->kind), kind) < 0 ||
+	    str_copy(it->code, sizeof(it->code), code) < 0 ||
+	    str_copy(it->parent, sizeof(it->parent), parent ? parent : "") <
+		    0 ||
+	    str_copy(it->extra, sizeof(it->extra), extra ? extra : "") < 0) {
+		c->n--;
+		return -1;
+	}
 	it->active = 1;
 	return 0;
 }

@@ -3,6 +3,7 @@
  * event and the facts the store gathered about it.
  */
 #include "domain/evaluation.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -92,17 +93,20 @@ static void span_text(int64_t s, char *out, size_t n)
 {
 	int64_t m = s > 0 ? s / 60 : 0;
 
+	/* display text: a cut is acceptable */
 	if (m >= 60)
-		snprintf(out, n, "%lld h %02lld min", (long long)(m / 60),
-			 (long long)(m % 60));
+		(void)str_printf(out, n, "%lld h %02lld min",
+				 (long long)(m / 60), (long long)(m % 60));
 	else
-		snprintf(out, n, "%lld min", (long long)m);
+		(void)str_printf(out, n, "%lld min", (long long)m);
 }
 
 #define SET(c, st, ...)                                                       \
 	do {                                                                  \
 		(c)->status = (st);                                           \
-		snprintf((c)->detail, sizeof((c)->detail), __VA_ARGS__);      \
+		/* display text: a cut is acceptable */                       \
+		(void)str_printf((c)->detail, sizeof((c)->detail),            \
+				 __VA_ARGS__);                                \
 	} while (0)
 
 static void check_registrant(const struct event *ev,

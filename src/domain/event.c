@@ -11,6 +11,7 @@
 
 #include "domain/account.h"
 #include "domain/roles.h"
+#include "util/str.h"
 
 static int is(const char *a, const char *b)
 {
@@ -295,6 +296,6 @@ int event_number_format(char out[24], int year, int64_t seq)
 {
 	if (seq < 1 || seq > 999999 || year < 1970 || year > 9999)
 		return -1;
-	snprintf(out, 24, "INOP-%04d-%06lld", year, (long long)seq);
+	(void)str_printf(out, 24, "INOP-%04d-%06lld", year, (long long)seq);
 	return 0;
 }

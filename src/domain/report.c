@@ -11,6 +11,7 @@
 
 #include "domain/account.h"
 #include "domain/roles.h"
+#include "util/str.h"
 
 static const char *const status_codes[REPORT_STATUS_COUNT] = {
 	"BORRADOR",	     "EN_REVISION", "APROBADO_GERENTE",
@@ -218,12 +219,11 @@ static void names_join(const struct catalog *cat, const char *kind,
 
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n && len < size; i++) {
-		int n = snprintf(out + len, size - len, "%s%s", i ? "; " : "",
-				 cat_name(cat, kind, c->v[i]));
-
-		if (n < 0)
+		/* display text: a cut name ends the list */
+		if (str_printf(out + len, size - len, "%s%s", i ? "; " : "",
+			       cat_name(cat, kind, c->v[i])) < 0)
 			break;
-		len += (size_t)n;
+		len += strlen(out + len);
 	}
 	utf8_truncate(out, size);
 }
@@ -240,16 +240,16 @@ static const char *channel_name(const char *code)
 static void origin_text(const struct event *ev, char *out, size_t size)
 {
 	if (strcmp(ev->origin, "MANUAL") == 0)
-		snprintf(out, size, "Formato manual (%s)",
-			 ev->manual_form_ref);
+		(void)str_printf(out, size, "Formato manual (%s)",
+				 ev->manual_form_ref);
 	else
-		snprintf(out, size, "En línea");
+		(void)str_copy(out, size, "En línea");
 	utf8_truncate(out, size);
 }
 
 #define COPY(dst, src)                                                        \
 	do {                                                                  \
-		snprintf((dst), sizeof(dst), "%s", (src));                    \
+		(void)str_copy((dst), sizeof(dst), (src));                    \
 		utf8_truncate((dst), sizeof(dst));                            \
 	} while (0)
 
@@ -310,13 +310,14 @@ void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 void report_row_critical(struct report_row *row, int total, int missing)
 {
 	if (total == 0)
-		snprintf(row->critical, sizeof(row->critical), "Ninguna");
+		(void)str_copy(row->critical, sizeof(row->critical),
+			       "Ninguna");
 	else if (missing == 0)
-		snprintf(row->critical, sizeof(row->critical),
-			 "%d, regularizadas", total);
+		(void)str_printf(row->critical, sizeof(row->critical),
+				 "%d, regularizadas", total);
 	else
-		snprintf(row->critical, sizeof(row->critical),
-			 "%d, %d sin referencia", total, missing);
+		(void)str_printf(row->critical, sizeof(row->critical),
+				 "%d, %d sin referencia", total, missing);
 }
 
 /* ---------- columns ---------- */
@@ -450,7 +451,7 @@ static int get_str(json_t *v, char *out, size_t size)
 
 	if (!s)
 		return -1;
-	snprintf(out, size, "%s", s);
+	(void)str_copy(out, size, s);
 	return 0;
 }
 

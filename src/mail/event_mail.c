@@ -13,7 +13,7 @@
 /* "/#/eventos/INOP-2026-000012": the event's page. */
 static void event_link(const struct event *ev, char out[64])
 {
-	str_printf(out, 64, "/#/eventos/%s", ev->number);
+	(void)str_printf(out, 64, "/#/eventos/%s", ev->number); /* 11 + 23 */
 }
 
 static int queue(struct db *db, enum notify_trigger t, const struct event *ev,
@@ -121,7 +121,8 @@ static void human_time(int64_t t, char out[20])
 	char s[26];
 
 	cal_format_lima(t, s);
-	snprintf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
+	(void)str_printf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s,
+			 s + 11);
 }
 
 static void app_names(const struct catalog *cat, const struct codes *apps,
@@ -183,7 +184,8 @@ int mail_mass_failure_confirmed(struct db *db, const struct catalog *cat,
 	app_names(cat, &mf->applications, &ref);
 	buf_appends(&ref, ")");
 	args.ref = ref.s;
-	str_printf(link, sizeof(link), "/#/fallas/%lld", (long long)mf->id);
+	(void)str_printf(link, sizeof(link), "/#/fallas/%lld", /* a number */
+			 (long long)mf->id);
 	human_time(mf->started_at, when);
 	buf_appends(&d, "Aplicativos: ");
 	app_names(cat, &mf->applications, &d);

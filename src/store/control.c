@@ -165,14 +165,13 @@ static int point_jefes(struct db *db, int64_t point_id, char *out, size_t n)
 	db_bind_int(st, 2, ROLE_JEFE);
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *e = db_col_text(st, 0);
-		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "",
-				 e ? e : "");
 
-		if (w < 0 || (size_t)w >= n - len) {
+		if (str_printf(out + len, n - len, "%s%s", len ? "," : "",
+			       e ? e : "") < 0) {
 			out[len] = '\0'; /* keep the addresses that fit */
 			continue;
 		}
-		len += (size_t)w;
+		len += strlen(out + len);
 	}
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;

@@ -630,7 +630,7 @@ static int transition_body(struct db *db, void *arg, struct inop_err *err)
 	int64_t id = j->id, now = j->now;
 	const struct report_change *c = j->c;
 	const struct actor *who = j->who;
-	struct report_info r;
+	struct report_info r = {0}; /* the analyzer cannot see err_set's -1 */
 	enum report_status from;
 	struct report_move m;
 	const char *role;
