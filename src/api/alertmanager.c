@@ -190,7 +190,7 @@ static int one_alert(struct req *r, struct db *db, json_t *al,
 	int created;
 
 	memset(a, 0, sizeof(*a));
-	alert_apps(&r->app->catalog, labels, &a->applications);
+	alert_apps(api_cat(r), labels, &a->applications);
 	if (!status)
 		status = group_status;
 	if (!json_is_object(al) || !status || strcmp(status, "firing") != 0 ||

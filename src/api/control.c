@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/e1.h"
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "domain/evaluation.h"
@@ -18,6 +19,7 @@
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/processes.h"
+#include "store/reports.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -38,25 +40,8 @@ static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 	    store_evaluation_e34(db, &b->ev, r->now, &b->e34) < 0)
 		return -1;
 	b->facts.impact = &b->e34;
-	evaluation_checks(&r->app->catalog, &b->ev, &b->facts, r->now,
-			  b->checks);
+	evaluation_checks(api_cat(r), &b->ev, &b->facts, r->now, b->checks);
 	return 0;
-}
-
-static json_t *e1_json(struct db *db, const struct event *ev, int64_t now)
-{
-	struct time_span span;
-	int found = 0;
-
-	if (ev->mass_failure_id)
-		found = store_mass_failure_span(db, ev->mass_failure_id,
-						&span);
-	return json_pack(
-		"{s:s, s:o}", "result",
-		e1_code(evaluation_e1(ev, found == 1 ? &span : NULL, now)),
-		"mass_failure_id",
-		ev->mass_failure_id ? json_integer(ev->mass_failure_id)
-				    : json_null());
 }
 
 static json_t *e2_json(const struct event *ev, int64_t now)
@@ -76,6 +61,7 @@ void api_events_evaluation(struct req *r)
 {
 	struct eval_buf *b = malloc(sizeof(*b));
 	struct db *db = api_db(r);
+	json_t *e1;
 	char at[26];
 
 	if (!b || !db) {
@@ -86,15 +72,16 @@ void api_events_evaluation(struct req *r)
 	}
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
-	if (compute_checks(db, r, b) < 0) {
+	e1 = compute_checks(db, r, b) < 0 ? NULL
+					  : api_e1_json(db, &b->ev, r->now);
+	if (!e1) {
 		reply_internal(r);
 		goto out;
 	}
 	cal_format_lima(r->now, at);
 	reply_json(r, 200,
 		   json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "event",
-			     b->ev.number, "evaluated_at", at, "e1",
-			     e1_json(db, &b->ev, r->now), "e2",
+			     b->ev.number, "evaluated_at", at, "e1", e1, "e2",
 			     e2_json(&b->ev, r->now), "e3",
 			     e3_to_json(&b->e34), "e4", e4_to_json(&b->e34),
 			     "checks",
@@ -249,11 +236,11 @@ static json_t *alert_to_json(const struct operational_alert *a)
 			p++;
 	}
 	cal_format_lima(a->created_at, at);
-	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s}", "id",
+	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s}", "id",
 			 (json_int_t)a->id, "event_id",
 			 (json_int_t)a->event_id, "text", a->text,
 			 "recipients", to, "created_at", at, "created_by",
-			 a->created_by);
+			 a->created_by, "created_by_name", a->created_by_name);
 }
 
 static int blank(const char *s)
@@ -345,8 +332,13 @@ static int decide_rule_out(struct db *db, struct event *ev, void *arg,
 			   struct inop_err *e)
 {
 	struct rule_out *c = arg;
+	int64_t report_id;
 
 	if (rule_out_check(ev, c->reason, e) < 0)
+		return -1;
+	if (store_event_frozen_report(db, ev->id, &report_id) < 0)
+		return err_internal(e);
+	if (rule_out_report_check(ev, report_id, e) < 0)
 		return -1;
 	if (store_event_rule_out(db, ev, "CONTROL", c->reason,
 				 "event.rule_out", &c->r->actor,
@@ -388,9 +380,10 @@ static json_t *exclusion_json(struct db *db, int64_t event_id, int *fail)
 	*fail = rc < 0;
 	if (rc == 1) {
 		cal_format_lima(x->created_at, at);
-		o = json_pack("{s:s, s:s, s:s, s:s}", "source", x->source,
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", x->source,
 			      "reason", x->reason, "created_at", at,
-			      "created_by", x->created_by);
+			      "created_by", x->created_by, "created_by_name",
+			      x->created_by_name);
 	}
 	free(x);
 	return o;

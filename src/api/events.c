@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "store/points.h"
 #include "store/users.h"
+#include "util/config.h"
 #include "util/rcache.h"
 #include "util/strnum.h"
 #include "util/str.h"
@@ -38,7 +39,10 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	    body_str(b, "manual_form_ref", 0, ev->manual_form_ref,
 		     sizeof(ev->manual_form_ref), e) < 0 ||
 	    body_text(b, "description", 0, EVENT_TEXT_MAX, ev->description,
-		      sizeof(ev->description), e) < 0)
+		      sizeof(ev->description), e) < 0 ||
+	    body_text(b, "late_justification", 0, EVENT_TEXT_MAX,
+		      ev->late_justification, sizeof(ev->late_justification),
+		      e) < 0)
 		return -1;
 	/* Only a mass-failure event links to a mass failure. */
 	if (strcmp(ev->scenario, "FALLA_MASIVA") != 0)
@@ -162,7 +166,11 @@ static void several_failures(struct inop_err *e)
 void api_events_create(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	struct rule_ctx ctx = {.roles = r->actor.roles, .now = r->now};
+	struct rule_ctx ctx = {
+		.roles = r->actor.roles,
+		.now = r->now,
+		.manual_max_age_s =
+			(int64_t)r->app->cfg->manual_max_age_days * 86400};
 	struct point p;
 	struct inop_err e;
 	int64_t open_id = 0;
@@ -193,7 +201,7 @@ void api_events_create(struct req *r)
 	ctx.jefe_of_point = rc;
 	if (mass_failure_link(db, ev, &ctx.mass_failure_ok, &several) < 0)
 		goto internal;
-	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0) {
+	if (registration_check(api_cat(r), &ctx, ev, &e) < 0) {
 		if (several && strcmp(e.code, "NO_MASS_FAILURE") == 0)
 			several_failures(&e);
 		goto fail;
@@ -270,7 +278,7 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 			  &f->mass_failure_id, e) < 0)
 		return -1;
 	if (proc && *proc &&
-	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
+	    !catalog_find(api_cat(r), "procedure", NULL, proc))
 		return err_validation(e, "procedure",
 				      "Tipo de trámite desconocido: '%s'",
 				      proc);
@@ -461,7 +469,7 @@ static int decide_requests(struct db *db, struct event *ev, void *arg,
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0)
 		return -1;
-	return requests_merge(&c->r->app->catalog, &ctx, ev, &c->requests, e);
+	return requests_merge(api_cat(c->r), &ctx, ev, &c->requests, e);
 }
 
 int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
@@ -471,7 +479,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 	struct rule_ctx ctx;
 
 	if (api_rule_ctx(db, r, ev, &ctx, e) < 0 ||
-	    closure_check(&r->app->catalog, &ctx, ev, reason, justification,
+	    closure_check(api_cat(r), &ctx, ev, reason, justification,
 			  ended_at, e) < 0)
 		return -1;
 	ev->open = 0;
@@ -586,11 +594,14 @@ void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id)
 		cal_format_lima(items[i].at, at);
 		json_array_append_new(
 			list,
-			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
 				  (json_int_t)items[i].id, "at", at, "actor",
-				  items[i].actor, "action", items[i].action,
-				  "before", json_or_null(items[i].before_json),
-				  "after", json_or_null(items[i].after_json)));
+				  items[i].actor, "actor_name",
+				  items[i].actor_name ? items[i].actor_name
+						      : items[i].actor,
+				  "action", items[i].action, "before",
+				  json_or_null(items[i].before_json), "after",
+				  json_or_null(items[i].after_json)));
 	}
 	audit_items_free(items, n);
 	reply_json(r, 200,

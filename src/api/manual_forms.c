@@ -153,9 +153,10 @@ static void reply_pdf(struct req *r, struct db *db,
 	doc = (struct manual_form_doc){
 		.form = f,
 		.lines = &pt.lines,
-		.cat = &r->app->catalog,
+		.cat = api_cat(r),
 		.mailbox_fallas = r->app->cfg->mailbox_fallas,
 		.mailbox_cc = r->app->cfg->mailbox_contingency_cc,
+		.max_age_days = r->app->cfg->manual_max_age_days,
 		.generated_at = r->now,
 		.generated_by = r->actor.username};
 	if (render_manual_form_pdf(&doc, &pdf, &len) < 0) {

@@ -25,8 +25,7 @@ static int mail_declared(struct db *db, const struct mass_failure *mf,
 {
 	struct req *r = ctx;
 
-	return mail_mass_failure_confirmed(db, &r->app->catalog, mf, r->now) <
-			       0
+	return mail_mass_failure_confirmed(db, api_cat(r), mf, r->now) < 0
 		       ? err_internal(e)
 		       : 0;
 }
@@ -59,7 +58,7 @@ void api_mass_failures_create(struct req *r)
 		return;
 	}
 	if (api_failure_parse(r->body, mf, &e) < 0 ||
-	    mass_failure_check(&r->app->catalog, mf, r->now, &e) < 0 ||
+	    mass_failure_check(api_cat(r), mf, r->now, &e) < 0 ||
 	    store_mf_declare(db, mf, &r->actor, r->now, mail_declared, r, &e) <
 		    0)
 		reply_error(r, &e);
@@ -220,9 +219,8 @@ static int decide_close_failure(struct db *db, struct mass_failure *mf,
 	struct req *r = c->r;
 
 	(void)db;
-	return mass_failure_close(&r->app->catalog, mf, c->reason,
-				  c->justification, c->ended_at,
-				  r->actor.username, r->now, e);
+	return mass_failure_close(api_cat(r), mf, c->reason, c->justification,
+				  c->ended_at, r->actor.username, r->now, e);
 }
 
 /* After the failure is written: its events, with the same time/reason. */

@@ -231,6 +231,7 @@ int cmd_help(int argc, char **argv)
 	      "login_queue\n"
 	      "  complaints_token_file complaints_per_minute "
 	      "complaints_burst\n"
+	      "  manual_max_age_days critical_transactions_doc_url\n"
 	      "  import_max_bytes\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/account.h"
+#include "util/err.h"
+
 int catalog_add(struct catalog *c, const char *kind, const char *code,
 		const char *name, const char *parent, const char *extra)
 {
@@ -26,6 +29,71 @@ int catalog_add(struct catalog *c, const char *kind, const char *code,
 		c->n--;
 		return -1;
 	}
+	it->active = 1;
+	return 0;
+}
+
+int catalog_cause_usable(const struct catalog *c, const char *scenario,
+			 const char *code)
+{
+	const struct cat_item *it = catalog_find(c, "cause", scenario, code);
+
+	return it && it->active;
+}
+
+int catalog_reason_usable(const struct catalog *c, const char *scenario,
+			  const char *code)
+{
+	const struct cat_item *it =
+		catalog_find(c, "closure_reason", "", code);
+
+	return it && it->active &&
+	       catalog_find(c, "scenario_reason", scenario, code);
+}
+
+static int code_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || n > 47)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+int catalog_name_check(const char *name, struct inop_err *err)
+{
+	size_t n = name ? utf8_chars(name) : 0;
+
+	if (n < 2 || n > 120)
+		return err_validation(err, "name",
+				      "El nombre debe tener entre 2 y 120 "
+				      "caracteres");
+	return 0;
+}
+
+int catalog_entry_check(const struct catalog *c, const char *kind,
+			const char *code, const char *name,
+			const char *scenario, struct inop_err *err)
+{
+	if (!code || !code_ok(code))
+		return err_validation(err, "code",
+				      "El código usa mayúsculas, dígitos y "
+				      "guiones bajos (de 2 a 47 caracteres)");
+	if (catalog_name_check(name, err) < 0)
+		return -1;
+	if (!scenario || !catalog_find(c, "scenario", NULL, scenario))
+		return err_validation(err, "scenario",
+				      "Escenario desconocido: '%s'",
+				      scenario ? scenario : "");
+	if (catalog_find(c, kind, NULL, code))
+		return err_set(err, 409, "DUPLICATE_CODE", "code",
+			       "El código '%s' ya existe: los códigos no "
+			       "cambian ni se reutilizan",
+			       code);
 	return 0;
 }
 

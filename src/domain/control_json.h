@@ -41,6 +41,13 @@ json_t *e4_to_json(const struct e34 *e);
 json_t *impact_to_json(const struct impact_chart *c);
 int impact_from_json(json_t *o, struct impact_chart *c);
 
+/*
+ * E1: {result: DENTRO|FUERA, mass_failure_id, mass_failures: [{id,
+ * started_at, ended_at}]} — the failures of `f` that E1 weighs for `ev`.
+ */
+json_t *e1_to_json(const struct event *ev, const struct e1_failure *f,
+		   size_t n, int64_t now);
+
 /* V1: [{code, passed, status, detail}] */
 json_t *checks_to_json(const struct check *checks, int n);
 

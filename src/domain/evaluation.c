@@ -23,8 +23,6 @@ static int64_t end_or_now(int64_t end, int64_t now)
 enum e1_result evaluation_e1(const struct event *ev,
 			     const struct time_span *mass_failure, int64_t now)
 {
-	if (!is(ev->scenario, "FALLA_MASIVA"))
-		return E1_NO_APLICA;
 	if (!mass_failure)
 		return E1_FUERA;
 	if (ev->started_at >= mass_failure->start &&
@@ -34,16 +32,47 @@ enum e1_result evaluation_e1(const struct event *ev,
 	return E1_FUERA;
 }
 
+static int shares_application(const struct event *ev,
+			      const struct e1_failure *f)
+{
+	for (size_t i = 0; i < ev->applications.n; i++)
+		if (codes_contains(&f->applications, ev->applications.v[i]))
+			return 1;
+	return 0;
+}
+
+int e1_failure_counts(const struct event *ev, const struct e1_failure *f,
+		      int64_t now)
+{
+	int64_t ev_end = end_or_now(ev->ended_at, now);
+
+	if (is(ev->scenario, "FALLA_MASIVA") ? f->id != ev->mass_failure_id
+					     : !shares_application(ev, f))
+		return 0;
+	return f->span.start <= ev_end &&
+	       ev->started_at <= end_or_now(f->span.end, now);
+}
+
+const struct time_span *e1_window(const struct event *ev,
+				  const struct e1_failure *f, size_t n,
+				  int64_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (e1_failure_counts(ev, &f[i], now) &&
+		    evaluation_e1(ev, &f[i].span, now) == E1_DENTRO)
+			return &f[i].span;
+	return NULL;
+}
+
 const char *e1_code(enum e1_result r)
 {
-	switch (r) {
-	case E1_DENTRO:
-		return "DENTRO";
-	case E1_FUERA:
-		return "FUERA";
-	default:
-		return "NO_APLICA";
-	}
+	return r == E1_DENTRO ? "DENTRO" : "FUERA";
+}
+
+const char *e1_name(enum e1_result r)
+{
+	return r == E1_DENTRO ? "Dentro de horario de falla masiva"
+			      : "Fuera de horario de falla masiva";
 }
 
 void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)

@@ -121,7 +121,7 @@ int mass_failure_check(const struct catalog *cat,
 		return err_validation(err, "cause",
 				      "Indique el motivo de ocurrencia de la "
 				      "falla masiva");
-	if (!catalog_find(cat, "cause", "FALLA_MASIVA", mf->cause))
+	if (!catalog_cause_usable(cat, "FALLA_MASIVA", mf->cause))
 		return err_validation(err, "cause",
 				      "El motivo '%s' no corresponde a una "
 				      "falla masiva",
@@ -185,7 +185,7 @@ int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 		return err_set(err, 409, "ALREADY_CLOSED", NULL,
 			       "La falla masiva %lld ya está cerrada",
 			       (long long)mf->id);
-	if (!catalog_find(cat, "scenario_reason", "FALLA_MASIVA", reason))
+	if (!catalog_reason_usable(cat, "FALLA_MASIVA", reason))
 		return err_set(err, 422, "REASON_NOT_ALLOWED",
 			       "closure_reason",
 			       "El motivo de cierre '%s' no corresponde a una "

@@ -240,10 +240,10 @@ static const char *channel_name(const char *code)
 static void origin_text(const struct event *ev, char *out, size_t size)
 {
 	if (strcmp(ev->origin, "MANUAL") == 0)
-		(void)str_printf(out, size, "Manual (formato %s)",
+		(void)str_printf(out, size, "Formato manual (%s)",
 				 ev->manual_form_ref);
 	else
-		(void)str_copy(out, size, "Sistema");
+		(void)str_copy(out, size, "En línea");
 	utf8_truncate(out, size);
 }
 
@@ -286,12 +286,19 @@ void report_row_from_event(const struct catalog *cat,
 	report_row_evaluation(ev, mf, now, row);
 }
 
+void report_row_cause(const struct catalog *cat, const char *cause,
+		      struct report_row *row)
+{
+	if (!row->cause[0] && cause && cause[0])
+		COPY(row->cause, cat_name(cat, "cause", cause));
+}
+
 void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 			   int64_t now, struct report_row *row)
 {
 	struct e2_result e2;
 
-	COPY(row->e1, e1_code(evaluation_e1(ev, mf, now)));
+	COPY(row->e1, e1_name(evaluation_e1(ev, mf, now)));
 	evaluation_e2(ev, ev->ended_at, &e2);
 	row->minutes = e2.minutes;
 	row->over_1h = e2.over_1h;
@@ -655,4 +662,17 @@ out:
 	json_decref(keys);
 	json_decref(o);
 	return rc;
+}
+
+int64_t report_handed_over_at(enum report_status status,
+			      const struct report_step *trail, size_t n)
+{
+	int64_t at = 0;
+
+	if (status != REPORT_APROBADO_DIRECTOR && status != REPORT_ENVIADO)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(trail[i].to, "APROBADO_DIRECTOR") == 0)
+			at = trail[i].at;
+	return at;
 }

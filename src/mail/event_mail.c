@@ -1,6 +1,7 @@
 #include "mail/event_mail.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "calendar/cal.h"
 #include "mail/notify.h"
@@ -86,6 +87,30 @@ int mail_processes_request(struct db *db, const struct event *ev,
 		    q->note[0] ? " Nota de Control: " : "", q->note);
 	a.detail = d.s;
 	rc = notify(db, NOTIFY_PROCESOS_REQUEST, &a, now);
+	buf_release(&d);
+	return rc;
+}
+
+int mail_processes_ruling(struct db *db, const struct event *ev,
+			  const struct processes_request *q, int64_t now)
+{
+	char link[64];
+	struct notify_args a = {.ref = ev->number, .link = link};
+	struct buf d;
+	int rc;
+
+	event_link(ev, link);
+	buf_init(&d, DETAIL_MAX);
+	buf_appendf(&d, "Punto: %s (%s). Dictamen: %s. Motivo: %s.%s",
+		    ev->point.name, ev->point.code,
+		    strcmp(q->ruling, "PROCEDE") == 0 ? "Procede reportar"
+						      : "No procede reportar",
+		    q->reason,
+		    strcmp(q->ruling, "PROCEDE") == 0
+			    ? ""
+			    : " El evento queda descartado del reporte.");
+	a.detail = d.s;
+	rc = notify(db, NOTIFY_PROCESOS_RULING, &a, now);
 	buf_release(&d);
 	return rc;
 }

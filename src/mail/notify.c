@@ -65,13 +65,17 @@ static const struct trigger {
 	 "[Inop] Dictamen de Procesos pendiente:",
 	 "La solicitud de dictamen no fue atendida por el responsable y se "
 	 "le deriva."},
+	{NOTIFY_PROCESOS_RULING, "processes.ruling", TO_MAILBOX_CONTROL,
+	 "[Inop] Dictamen de Procesos:",
+	 "Mejora de Procesos respondió si procede reportar el evento a "
+	 "OSIPTEL."},
 	{NOTIFY_REPORT_AWAITING, "report.awaiting", TO_ARGS_ROLE,
 	 "[Inop] Reporte de inoperatividad por aprobar:",
 	 "Un reporte de inoperatividad espera su aprobación."},
 	{NOTIFY_REPORT_DUE, "report.due", TO_MAILBOX_CONTROL,
-	 "[Inop] Plazo de reporte vence en 1 día hábil:",
-	 "Un evento reportable aún no está en un reporte enviado y su plazo "
-	 "vence el próximo día hábil."},
+	 "[Inop] Plazo de entrega a Regulatorio vence en 1 día hábil:",
+	 "Un evento reportable aún no fue entregado a Regulatorio (aprobación "
+	 "de Dirección) y su plazo vence el próximo día hábil."},
 	{NOTIFY_REPORT_APPROVED, "report.approved", TO_ARGS_ROLE,
 	 "[Inop] Reporte aprobado, por enviar a OSIPTEL:",
 	 "Un reporte de inoperatividad fue aprobado por Dirección: envíelo a "

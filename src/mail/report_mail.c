@@ -117,9 +117,10 @@ static int due_mail(struct db *db, const struct due_event *e, int64_t now)
 	cal_format_date(e->due, due);
 	(void)str_printf(
 		detail, sizeof(detail),
-		"Evento %s del punto %s: debe llegar a OSIPTEL a más tardar "
-		"el "
-		"%.2s/%.2s/%.4s y aún no está en un reporte enviado.",
+		"Evento %s del punto %s: debe entregarse a Regulatorio "
+		"(aprobación de Dirección) a más tardar el "
+		"%.2s/%.2s/%.4s y aún no está en un reporte aprobado "
+		"por Dirección.",
 		e->number, e->point, due + 8, due + 5, due);
 	a = (struct notify_args){.ref = e->number,
 				 .link = link,

@@ -203,8 +203,8 @@ static void header(struct pen *p)
 		    "Formato Manual de Registro de Inoperatividad");
 	h += text_at(p->cr, MARGIN, p->y + h + 2, left_w, FONT_SMALL,
 		     "Registro correlativo de eventos de inoperatividad "
-		     "(OSIPTEL, Res. 127-2013-CD/OSIPTEL). Úselo solo cuando "
-		     "no se pueda registrar en Inop.");
+		     "exigido por OSIPTEL. Úselo solo cuando no se pueda "
+		     "registrar en Inop.");
 	p->y += (h + 2 > 40 ? h + 2 : 40) + 6;
 }
 
@@ -367,12 +367,14 @@ static void regularisation_block(struct pen *p)
 		"Cuando Inop vuelva a estar disponible, el jefe del punto "
 		"registra este formato en Inop como «Regularizar formato "
 		"manual» (origen MANUAL) con el N.º de formato %s y las "
-		"horas originales, dentro de los 30 días. Luego agrega las "
+		"horas originales, dentro de los %d días; pasado ese plazo lo "
+		"regulariza Control con un sustento. Luego agrega las "
 		"transacciones críticas con su referencia del sistema y "
 		"cierra el evento con la hora de fin. Cada número de formato "
 		"se usa una sola vez; los números no usados quedan a la "
 		"vista de Control.",
-		p->doc->form->serial);
+		p->doc->form->serial,
+		p->doc->max_age_days ? p->doc->max_age_days : 30);
 	para(p, FONT, line);
 }
 

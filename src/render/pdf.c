@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "calendar/cal.h"
+#include "domain/roles.h"
 #include "util/str.h"
 
 /* Text for the page: where str_printf/str_copy cut, the cut is shown. */
@@ -651,7 +652,7 @@ static void table_header(struct pdf *p)
 static void page_layouts_new(struct pdf *p)
 {
 	const struct report_doc *d = p->doc;
-	char line[256];
+	char line[512];
 	double h;
 
 	p->page_title.layout = layout_new(p->ctx, FONT " Bold 12");
@@ -659,9 +660,10 @@ static void page_layouts_new(struct pdf *p)
 	(void)str_printf(
 		line, sizeof(line),
 		"Reporte N.º %lld · Periodo del %.2s/%.2s/%.4s al "
-		"%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos",
+		"%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos\n%s",
 		(long long)d->id, d->from + 8, d->from + 5, d->from, d->to + 8,
-		d->to + 5, d->to, report_status_name(d->status), d->n_rows);
+		d->to + 5, d->to, report_status_name(d->status), d->n_rows,
+		REPORT_DEADLINE_TEXT);
 	p->page_meta.layout = pango_layout_copy(p->text);
 	pango_layout_set_text(p->page_meta.layout, line, -1);
 	if (d->hash[0])
@@ -757,7 +759,7 @@ static void trail_cell(const struct report_step *s, size_t col, char *out,
 		(void)str_printf(out, n, "%s (%s)", s->name, s->username);
 		break;
 	case 2:
-		(void)str_copy(out, n, s->role);
+		(void)str_copy(out, n, role_name(s->role));
 		break;
 	case 3:
 		if (s->from[0])
@@ -880,6 +882,30 @@ static void annex(struct pdf *p)
 	}
 }
 
+/* O4: the "PDF para firma" has a signature line for each approver. */
+static void signatures(struct pdf *p)
+{
+	static const char *const who[] = {"Firma y sello — Gerencia",
+					  "Firma y sello — Dirección"};
+	double w = (PAGE_W - 2 * MARGIN) / 2 - 40;
+
+	if (p->y + 90 > bottom())
+		new_page(p);
+	p->y += 60;
+	for (int i = 0; i < 2; i++) {
+		double x = MARGIN + 20 + i * (w + 40);
+
+		if (p->drawing) {
+			cairo_set_line_width(p->cr, 0.6);
+			cairo_move_to(p->cr, x, p->y);
+			cairo_line_to(p->cr, x + w, p->y);
+			cairo_stroke(p->cr);
+		}
+		text_at(p, p->text, who[i], x, p->y + 4, w);
+	}
+	p->y += 24;
+}
+
 /* One pass over the whole document: measuring or drawing. */
 static void layout_document(struct pdf *p)
 {
@@ -887,6 +913,7 @@ static void layout_document(struct pdf *p)
 	new_page(p);
 	events_table(p);
 	trail(p);
+	signatures(p);
 	annex(p);
 	page_footer(p);
 	batch_flush(p);

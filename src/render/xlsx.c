@@ -81,6 +81,7 @@ static void write_meta(lxw_worksheet *ws, const struct report_doc *doc,
 			       "Borrador: el contenido se congela al pasar a "
 			       "revisión");
 	worksheet_write_string(ws, 2, 0, line, f->meta);
+	worksheet_write_string(ws, 3, 0, REPORT_DEADLINE_TEXT, f->meta);
 }
 
 static void write_cell(lxw_worksheet *ws, lxw_row_t r, size_t c,

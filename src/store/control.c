@@ -208,6 +208,8 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	a->event_id = ev->id;
 	a->created_at = now;
 	(void)str_copy(a->created_by, sizeof(a->created_by), who->username);
+	(void)str_copy(a->created_by_name, sizeof(a->created_by_name),
+		       who->name);
 	return audit_append_json(db, "event", ev->id,
 				 "event.operational_alert", NULL,
 				 alert_json(a), who->username, now);
@@ -223,16 +225,19 @@ static void operational_alert_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 3, a->recipients, sizeof(a->recipients));
 	a->created_at = db_col_int(st, 4);
 	db_col_copy(st, 5, a->created_by, sizeof(a->created_by));
+	db_col_copy(st, 6, a->created_by_name, sizeof(a->created_by_name));
 }
 
 int store_operational_alerts_list(struct db *db, int64_t event_id,
 				  struct operational_alert **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT a.id, a.event_id, a.text, a.recipients, "
-		    "a.created_at, u.username FROM operational_alerts a JOIN "
-		    "users u ON u.id = a.created_by WHERE a.event_id = ? "
-		    "ORDER BY a.id");
+		db,
+		"SELECT a.id, a.event_id, a.text, a.recipients, "
+		"a.created_at, u.username, u.name FROM operational_alerts a "
+		"JOIN "
+		"users u ON u.id = a.created_by WHERE a.event_id = ? "
+		"ORDER BY a.id");
 	void *list;
 	int rc;
 

@@ -70,6 +70,8 @@ static const struct {
 	INT(smtp_retry_seconds),
 	INT(complaints_per_minute),
 	INT(complaints_burst),
+	INT(manual_max_age_days),
+	TEXT(critical_transactions_doc_url, K_URL_HTTP),
 #define BYTES(k)                                                              \
 	{                                                                     \
 #k, K_BYTES, offsetof(struct config, k), sizeof(long long)    \
@@ -100,6 +102,7 @@ void config_defaults(struct config *c)
 	c->smtp_retry_seconds = 30;
 	c->complaints_per_minute = 6;
 	c->complaints_burst = 10;
+	c->manual_max_age_days = 30;
 	c->import_max_bytes = 4LL << 30; /* 4 GiB */
 }
 

@@ -44,6 +44,7 @@ MODULES = [
     "test_reports",
     "test_imports",
     "test_calendar_extra",
+    "test_seed",
     "test_security",
     "test_hardening",
     "test_concurrency",
