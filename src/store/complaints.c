@@ -231,6 +231,27 @@ static int number(struct db *db, struct complaint *c, int64_t now)
 	return complaint_code_format(c->code, year, seq);
 }
 
+/* Lima day number of a UTC time (Lima is UTC-5 all year). */
+static int64_t lima_day(int64_t t)
+{
+	return (t - 5 * 3600) / 86400;
+}
+
+/* E4: one more complaint on the Lima day of `at`, in the intake's
+ * transaction (complaint_days, migration 021). */
+static int day_count_add(struct db *db, int64_t at)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO complaint_days (day, received) VALUES (?, 1) "
+		    "ON CONFLICT (day) DO UPDATE SET received = "
+		    "complaint_days.received + 1");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, lima_day(at));
+	return db_run(st) == DB_DONE ? 0 : -1;
+}
+
 static int receive_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct complaint_receive *rx = arg;
@@ -273,6 +294,7 @@ static int receive_body(struct db *db, void *arg, struct inop_err *err)
 		return err_set(err, 409, "EXTERNAL_REF_RACE", "external_ref",
 			       "El reclamo ya fue recibido");
 	if (rc != 0 || insert_docs(db, c) < 0 ||
+	    day_count_add(db, c->received_at) < 0 ||
 	    audit(db, "complaint.receive", NULL, c, rx->actor, rx->now) < 0)
 		return store_body_fail(db, err);
 	if (rx->after && rx->after(db, c, rx->ctx, err) < 0)
@@ -589,28 +611,38 @@ int store_complaint_matter_update(struct db *db,
 
 /* ---------- E4 ---------- */
 
+struct day_count {
+	int64_t day, received;
+};
+
+static void day_count_from_row(struct db_stmt *st, void *elem)
+{
+	struct day_count *d = elem;
+
+	d->day = db_col_int(st, 0);
+	d->received = db_col_int(st, 1);
+}
+
 int store_complaints_per_day(struct db *db, int64_t first_day_start_utc,
 			     int days, int64_t *counts)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT (received_at - ?) / 86400, COUNT(*) FROM "
-		    "complaints WHERE received_at >= ? AND received_at < ? "
-		    "GROUP BY (received_at - ?) / 86400");
-	int rc;
+		db, "SELECT day, received FROM complaint_days WHERE day >= ? "
+		    "AND day < ?");
+	int64_t first = lima_day(first_day_start_utc);
+	struct day_count *rows;
+	size_t n;
 
 	if (!st || days < 0)
 		return -1;
 	memset(counts, 0, sizeof(*counts) * (size_t)days);
-	db_bind_int(st, 1, first_day_start_utc);
-	db_bind_int(st, 2, first_day_start_utc);
-	db_bind_int(st, 3, first_day_start_utc + (int64_t)days * 86400);
-	db_bind_int(st, 4, first_day_start_utc);
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t d = db_col_int(st, 0);
-
-		if (d >= 0 && d < days)
-			counts[d] = db_col_int(st, 1);
-	}
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	db_bind_int(st, 1, first);
+	db_bind_int(st, 2, first + days);
+	if (db_list(st, sizeof(*rows), day_count_from_row, (void **)&rows,
+		    &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		counts[rows[i].day - first] = rows[i].received;
+	free(rows);
+	return 0;
 }

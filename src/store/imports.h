@@ -69,9 +69,8 @@ int store_day_totals(struct db *db, char kind, const char *code,
 
 /*
  * E4: adds the complaints Inop received on each of the `days` Lima days
- * from first_day into counts (marking has[]).  THE place where issue 13's
- * store_complaints_per_day() is to be summed in; adds nothing until then
- * (see the comment in it).  0 or -1.
+ * from first_day into counts (marking has[]), from the per-day totals the
+ * intake keeps (store_complaints_per_day).  0 or -1.
  */
 int store_e4_add_complaints(struct db *db, int32_t first_day, int days,
 			    int64_t *counts, int *has);

@@ -620,3 +620,41 @@ class Q5Tray(ComplaintTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class E4Complaints(ComplaintTest):
+    """E4 counts the complaints Inop received on the event's Lima day."""
+
+    def test_e4_counts_complaints_received_on_the_events_day(self):
+        admin = ENV["admin"]
+        r = admin.post("/api/v1/points", t.point_body())
+        self.assertEqual(r.status, 201, repr(r))
+        point = r.json["code"]
+        r = admin.post("/api/v1/users", {
+            "username": t.unique("jefe").lower(), "password": PASSWORD,
+            "name": "Jefe E4", "email": "jefe.e4@inop-test.pe",
+            "roles": ["JEFE"], "points": [point]})
+        self.assertEqual(r.status, 201, repr(r))
+        jefe = tm.login_at(ENV["port"], r.json["username"], PASSWORD)
+        first = self.receive()
+        # The event starts when the first complaint arrived, so both
+        # fall on the same Lima day whatever the clock.
+        r = jefe.post("/api/v1/events", t.event_payload(
+            point, started_at=first["received_at"]))
+        self.assertEqual(r.status, 201, repr(r))
+        ev = r.json
+
+        def e4():
+            r = ENV["control1"].get("/api/v1/events/%s/evaluation" %
+                                    ev["id"])
+            self.assertEqual(r.status, 200, repr(r))
+            return r.json["e4"]
+
+        before = e4()
+        self.assertEqual(before["date"], first["received_at"][:10])
+        self.assertGreaterEqual(before["complaints"]["count"], 1)
+        second = self.receive()
+        after = e4()
+        same_day = second["received_at"][:10] == first["received_at"][:10]
+        self.assertEqual(after["complaints"]["count"],
+                         before["complaints"]["count"] + int(same_day))
