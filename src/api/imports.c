@@ -82,7 +82,7 @@ static void import_run(struct req *r, struct db *db, enum import_kind kind)
 	struct import_point *pts = NULL;
 	size_t npts = 0;
 	struct import im;
-	struct import_rec rec;
+	struct import_rec rec = {0};
 	struct inop_err e;
 	int rc;
 
@@ -166,7 +166,7 @@ void api_imports_list(struct req *r)
 
 void api_imports_withdraw(struct req *r)
 {
-	struct import_rec rec;
+	struct import_rec rec = {0};
 	struct inop_err e;
 	int64_t id;
 	struct db *db;
@@ -191,7 +191,7 @@ void api_imports_withdraw(struct req *r)
 
 void api_imports_audit(struct req *r)
 {
-	struct import_rec rec;
+	struct import_rec rec = {0};
 	struct inop_err e;
 	struct db *db = api_db(r);
 	char *end;
@@ -219,7 +219,7 @@ void api_social_posts_create(struct req *r)
 	int64_t at, count = 1;
 	uint32_t minute;
 	struct import im;
-	struct import_rec rec;
+	struct import_rec rec = {0};
 	struct inop_err e;
 	struct db *db;
 

@@ -121,7 +121,7 @@ static int run(struct db *db, enum import_kind kind, FILE *f, int64_t size,
 	size_t npts = 0;
 	struct import im;
 	struct progress p = {.on = isatty(2), .size = size};
-	struct import_rec rec;
+	struct import_rec rec = {0};
 	struct inop_err e;
 	int rc = 1;
 
