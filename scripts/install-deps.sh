@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every build, run and test dependency of Inop from Debian's
 # packages (and playwright-core from npm for the browser tests).
-# Idempotent: packages already present are skipped by apt-get.
+# Idempotent: each package is looked up with dpkg-query, and apt-get runs
+# only when one is missing (as root, or through sudo).
 set -euo pipefail
 
 pkgs=(
@@ -13,7 +14,7 @@ pkgs=(
 )
 if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
   pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
-         poppler-utils unzip cppcheck chromium)
+         poppler-utils unzip cppcheck clang-format chromium)
 fi
 
 missing=()

@@ -8,7 +8,15 @@ cd "$(dirname "$0")/.."
 INOP_TEST_DEPS=1 ./scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+echo "== style (clang-format) =="
+# The repository's .clang-format, as Debian 12's clang-format 14 applies it.
+shopt -s globstar
+clang-format --dry-run -Werror src/**/*.[ch] tests/unit/*.[ch]
+
 echo "== static analysis (cppcheck) =="
+# Inop is C17, but Debian 12's cppcheck 2.10 knows only c89, c99 and c11
+# (cppcheck --help) and silently ignores other --std values.  C17 is C11
+# with defect fixes and no new features, so c11 checks the same language.
 cppcheck --enable=warning,performance,portability --std=c11 --quiet \
          --error-exitcode=1 -I src src
 
