@@ -268,7 +268,8 @@ void api_events_alerts_create(struct req *r)
 		      sizeof(c->a.text), &e) < 0 ||
 	    (blank(c->a.text) &&
 	     err_validation(&e, "text", "Describa el error operativo") < 0) ||
-	    store_event_locked(db, r->param[0], decide_alert, c, ev, &e) < 0) {
+	    store_event_change(db, r->param[0], NULL, decide_alert, c,
+			       &r->actor, r->now, ev, &e) < 0) {
 		reply_error(r, &e);
 		goto out;
 	}
@@ -356,8 +357,8 @@ void api_events_rule_out(struct req *r)
 		goto out;
 	if (body_text(r->body, "reason", 1, EVENT_TEXT_MAX, c->reason,
 		      sizeof(c->reason), &e) < 0 ||
-	    store_event_locked(db, r->param[0], decide_rule_out, c, ev, &e) <
-		    0)
+	    store_event_change(db, r->param[0], NULL, decide_rule_out, c,
+			       &r->actor, r->now, ev, &e) < 0)
 		reply_error(r, &e);
 	else
 		reply_json(r, 200, event_to_json(ev, NULL));

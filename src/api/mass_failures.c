@@ -659,9 +659,8 @@ static int close_events(struct db *db, struct close *c, int64_t mf_id,
 		rc = err_internal(e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
-		rc = store_event_change_tx(db, key, "event.close",
-					   decide_event, c, &c->r->actor,
-					   c->r->now, ev, e);
+		rc = store_event_change(db, key, "event.close", decide_event,
+					c, &c->r->actor, c->r->now, ev, e);
 	}
 	c->closed_events = rc == 0 ? n : 0;
 	free(ids);

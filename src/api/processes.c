@@ -82,7 +82,7 @@ static int decide_ruling(struct db *db, struct event *ev, void *arg,
 	return 0;
 }
 
-static void change(struct req *r, event_locked_fn fn,
+static void change(struct req *r, event_decide_fn fn,
 		   struct processes_change *c, int status)
 {
 	struct event *ev = malloc(sizeof(*ev));
@@ -93,7 +93,8 @@ static void change(struct req *r, event_locked_fn fn,
 		if (db)
 			reply_internal(r);
 	} else if (api_event_load(r, db, ev) == 0) {
-		if (store_event_locked(db, r->param[0], fn, c, ev, &e) < 0)
+		if (store_event_change(db, r->param[0], NULL, fn, c, &r->actor,
+				       r->now, ev, &e) < 0)
 			reply_error(r, &e);
 		else
 			reply_json(r, status,

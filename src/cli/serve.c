@@ -9,6 +9,7 @@
 #include "render/manual_form_pdf.h"
 #include "mail/sender.h"
 #include "store/store.h"
+#include "store/users.h"
 #include "store/writer.h"
 #include "util/log.h"
 
@@ -20,9 +21,19 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
+/* The store's session lookup on this thread's connection: http's hook. */
+static int session_lookup(const char *token_hash, int64_t now, int64_t idle_s,
+			  struct actor *out)
+{
+	struct db *db = store_conn();
+
+	return db ? store_session_lookup(db, token_hash, now, idle_s, out)
+		  : -1;
+}
+
 int serve_run(const struct config *cfg)
 {
-	struct app app = {.cfg = cfg};
+	struct app app = {.cfg = cfg, .session_lookup = session_lookup};
 	struct inop_err err;
 	struct sigaction sa;
 	struct db *db;

@@ -1,8 +1,10 @@
 /* db.h: chooses the driver by the URL, then dispatches. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/driver.h"
+#include "util/buf.h"
 
 int db_open(const char *url, struct db **out, struct inop_err *err)
 {
@@ -109,4 +111,106 @@ int db_commit(struct db *db)
 int db_rollback(struct db *db)
 {
 	return db->ops->rollback(db);
+}
+
+int db_get_one(struct db_stmt *st, db_row_fn from_row, void *out)
+{
+	int rc = db_step(st);
+
+	if (rc == DB_ROW && from_row)
+		from_row(st, out);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static void int_from_row(struct db_stmt *st, void *out)
+{
+	*(int64_t *)out = db_col_int(st, 0);
+}
+
+int db_get_int(struct db_stmt *st, int64_t *out)
+{
+	return db_get_one(st, int_from_row, out);
+}
+
+int db_run(struct db_stmt *st)
+{
+	int rc = db_step(st);
+
+	db_reset(st);
+	return rc == DB_ROW ? DB_DONE : rc;
+}
+
+int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
+	    void **out, size_t *n)
+{
+	char *list = NULL, *grown;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(list, cap * elem_size);
+			if (!grown) {
+				rc = DB_FAIL;
+				break;
+			}
+			list = grown;
+		}
+		memset(list + count * elem_size, 0, elem_size);
+		from_row(st, list + count * elem_size);
+		count++;
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		free(list);
+		list = NULL;
+		count = 0;
+	}
+	*out = list;
+	*n = count;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static struct db_stmt *page_prepare(struct db *db, const struct db_page *p,
+				    int count)
+{
+	struct buf sql;
+	struct db_stmt *st = NULL;
+
+	buf_init(&sql, 64 * 1024);
+	if (count ? buf_appendf(&sql, "SELECT COUNT(*) %s", p->from) == 0
+		  : buf_appendf(&sql, "%s %s ORDER BY %s LIMIT ? OFFSET ?",
+				p->cols, p->from, p->order) == 0)
+		st = db_prepare(db, sql.s);
+	buf_release(&sql);
+	return st;
+}
+
+int db_page(struct db *db, const struct db_page *p, void **out, size_t *n,
+	    int64_t *total)
+{
+	struct db_stmt *st = page_prepare(db, p, 1);
+	int i;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	if (p->bind)
+		p->bind(st, p->ctx);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return -1;
+	}
+	*total = db_col_int(st, 0);
+	db_reset(st);
+	st = page_prepare(db, p, 0);
+	if (!st)
+		return -1;
+	i = p->bind ? p->bind(st, p->ctx) : 1;
+	db_bind_int(st, i, p->limit);
+	db_bind_int(st, i + 1, p->offset);
+	return db_list(st, p->elem_size, p->from_row, out, n);
 }

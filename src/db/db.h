@@ -56,6 +56,53 @@ const char *db_col_name(struct db_stmt *st, int col);
 /* Releases the statement's locks and results; db_prepare also does this. */
 void db_reset(struct db_stmt *st);
 
+/*
+ * Row helpers: the shapes every repository repeats, written once.  Each
+ * takes a prepared statement with its parameters bound, steps it, and
+ * resets it before returning.
+ *
+ * `from_row` copies the current row into the element it is given.
+ */
+typedef void (*db_row_fn)(struct db_stmt *st, void *elem);
+
+/*
+ * At most one row: 1 when there was a row (copied into `out` when
+ * from_row is not NULL), 0 when none, -1 on error.
+ */
+int db_get_one(struct db_stmt *st, db_row_fn from_row, void *out);
+/* db_get_one of the integer in column 0 (a COUNT, a RETURNING id). */
+int db_get_int(struct db_stmt *st, int64_t *out);
+/* Runs a statement that returns no row (or whose rows do not matter):
+ * 0 when it completed, or its DB_* failure code. */
+int db_run(struct db_stmt *st);
+
+/*
+ * Every row into a malloc'd array of `elem_size` elements grown
+ * geometrically; *out is NULL when there are none.  0, or -1 on error
+ * (then *out is NULL and *n 0).  free() the array.
+ */
+int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
+	    void **out, size_t *n);
+
+/*
+ * A page of a filtered list: `SELECT COUNT(*) <from>` for *total, then
+ * `<cols> <from> ORDER BY <order> LIMIT ? OFFSET ?` into a malloc'd array
+ * as db_list.  `bind` binds the parameters of `from` from index 1 and
+ * returns the next index (NULL: `from` has none).  0 or -1.
+ */
+struct db_page {
+	const char *cols;  /* "SELECT e.id, ..." */
+	const char *from;  /* "FROM events e JOIN ... WHERE ..." */
+	const char *order; /* "e.started_at DESC, e.id DESC" */
+	int (*bind)(struct db_stmt *st, const void *ctx);
+	const void *ctx;
+	int64_t limit, offset;
+	size_t elem_size;
+	db_row_fn from_row;
+};
+int db_page(struct db *db, const struct db_page *p, void **out, size_t *n,
+	    int64_t *total);
+
 /* A write transaction: on SQLite the write lock is taken at once. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);

@@ -13,8 +13,20 @@
  * Handlers (src/api/) see only this header: a struct req in, a reply out.
  */
 
-#define HTTP_BODY_MAX	(1u << 20) /* 1 MiB: larger bodies get 413 */
-#define HTTP_PARAMS_MAX 4
+#define HTTP_BODY_MAX	 (1u << 20) /* 1 MiB: larger bodies get 413 */
+#define HTTP_PARAMS_MAX	 4
+#define HTTP_HEADERS_MAX 4   /* extra reply headers */
+#define HTTP_HEADER_LEN	 512 /* each name and value, with its NUL */
+
+struct actor;
+/*
+ * Finds the session whose token hashes to `token_hash`, touching its last
+ * use: 1 with *out filled, 0 when there is none or it was idle longer than
+ * idle_s, -1 on error.  Supplied by whoever starts the server (serve
+ * wires the store's), so http/ knows nothing of the store.
+ */
+typedef int (*http_session_fn)(const char *token_hash, int64_t now,
+			       int64_t idle_s, struct actor *out);
 
 /* What the whole server shares; read-only once serving starts. */
 struct app {
@@ -23,6 +35,7 @@ struct app {
 	int secure_cookie; /* base_url is https */
 	int64_t session_idle_s;
 	char alertmanager_token[129]; /* "": the webhook is disabled */
+	http_session_fn session_lookup;
 };
 
 struct req {
@@ -42,7 +55,7 @@ struct req {
 	char *out; /* malloc'd */
 	size_t out_len;
 	const char *content_type;
-	char headers[3][2][512]; /* extra name/value pairs */
+	char headers[HTTP_HEADERS_MAX][2][HTTP_HEADER_LEN]; /* extra pairs */
 	int n_headers;
 	void *conn; /* opaque: the libmicrohttpd connection */
 };
@@ -79,8 +92,11 @@ void reply_json(struct req *r, int status, json_t *body);
 void reply_error(struct req *r, const struct inop_err *e);
 void reply_bytes(struct req *r, int status, const char *content_type,
 		 char *data, size_t len);
-/* Adds a header to the reply (at most 3). */
-void reply_header(struct req *r, const char *name, const char *value);
+/*
+ * Adds a header to the reply.  -1, logged and nothing added, when there
+ * are already HTTP_HEADERS_MAX or a name or value does not fit.
+ */
+int reply_header(struct req *r, const char *name, const char *value);
 
 /* The CSRF token belonging to a session token (hex, 64 chars + NUL). */
 void http_csrf_token(const char *session_token, char out[65]);

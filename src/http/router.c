@@ -5,9 +5,8 @@
 
 #include "domain/roles.h"
 #include "http/internal.h"
-#include "store/store.h"
-#include "store/users.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define SESSION_COOKIE "inop_session"
 
@@ -55,17 +54,19 @@ static int method_not_allowed(const struct route *routes, size_t n,
 			      struct req *r)
 {
 	char allow[64] = "";
+	size_t len = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (!path_match(routes[i].path, r->path, NULL))
 			continue;
-		if (allow[0])
-			strncat(allow, ", ",
-				sizeof(allow) - strlen(allow) - 1);
-		strncat(allow, routes[i].method,
-			sizeof(allow) - strlen(allow) - 1);
+		if (str_printf(allow + len, sizeof(allow) - len, "%s%s",
+			       len ? ", " : "", routes[i].method) < 0) {
+			allow[len] = '\0'; /* cannot happen: 4 methods fit */
+			break;
+		}
+		len = strlen(allow);
 	}
-	if (!allow[0])
+	if (!len)
 		return 0;
 	reply_header(r, "Allow", allow);
 	fail(r, 405, "METHOD_NOT_ALLOWED", NULL,
@@ -92,7 +93,6 @@ static int is_safe_method(const char *m)
 
 static int authenticate(struct req *r)
 {
-	struct db *db = store_conn();
 	const char *token, *csrf;
 	char want[65];
 	int via_cookie, rc;
@@ -101,12 +101,9 @@ static int authenticate(struct req *r)
 	if (!token || !*token || strlen(token) > 128)
 		return fail(r, 401, "UNAUTHENTICATED", NULL,
 			    "Inicie sesión para continuar");
-	if (!db)
-		return fail(r, 500, "INTERNAL", NULL,
-			    "Error interno del servidor");
 	http_token_hash(token, r->token_hash);
-	rc = store_session_lookup(db, r->token_hash, r->now,
-				  r->app->session_idle_s, &r->actor);
+	rc = r->app->session_lookup(r->token_hash, r->now,
+				    r->app->session_idle_s, &r->actor);
 	if (rc < 0)
 		return fail(r, 500, "INTERNAL", NULL,
 			    "Error interno del servidor");

@@ -5,10 +5,10 @@
  * next calls deliver the body, the last one dispatches.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,85 +40,6 @@ static const char security_csp[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; "
 	"img-src 'self' data:; connect-src 'self'; object-src 'none'; "
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-const char *http_query(struct req *r, const char *key)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-					   key);
-}
-
-const char *http_header(struct req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-const char *http_cookie(struct req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
-}
-
-void reply_bytes(struct req *r, int status, const char *content_type,
-		 char *data, size_t len)
-{
-	free(r->out);
-	r->status = status;
-	r->content_type = content_type;
-	r->out = data;
-	r->out_len = len;
-}
-
-void reply_json(struct req *r, int status, json_t *body)
-{
-	char *s = json_dumps(body, JSON_COMPACT);
-
-	json_decref(body);
-	if (!s) {
-		s = strdup("{}");
-		status = 500;
-	}
-	reply_bytes(r, status, "application/json; charset=utf-8", s,
-		    strlen(s));
-}
-
-void reply_error(struct req *r, const struct inop_err *e)
-{
-	json_t *err = json_pack(
-		"{s:s, s:s, s:o}", "code", e->code, "message", e->message,
-		"field", e->field[0] ? json_string(e->field) : json_null());
-
-	reply_json(r, e->status, json_pack("{s:o}", "error", err));
-}
-
-void reply_header(struct req *r, const char *name, const char *value)
-{
-	if (r->n_headers >= 3)
-		return;
-	snprintf(r->headers[r->n_headers][0], 512, "%s", name);
-	snprintf(r->headers[r->n_headers][1], 512, "%s", value);
-	r->n_headers++;
-}
-
-static void hash_hex(const char *s, const char *key, char out[65])
-{
-	unsigned char bin[32];
-
-	crypto_generichash(bin, sizeof(bin), (const unsigned char *)s,
-			   strlen(s), (const unsigned char *)key,
-			   key ? strlen(key) : 0);
-	sodium_bin2hex(out, 65, bin, sizeof(bin));
-}
-
-void http_token_hash(const char *token, char out[65])
-{
-	hash_hex(token, NULL, out);
-}
-
-void http_csrf_token(const char *session_token, char out[65])
-{
-	/* Derived, so nothing more is stored; unknowable without the
-	 * HttpOnly cookie. */
-	hash_hex(session_token, "inop-csrf-token!", out);
-}
 
 static int64_t elapsed_us(const struct timespec *start)
 {
@@ -218,26 +139,44 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&srv->in_flight, 1);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa)
+/*
+ * "HOST:PORT", "[IPv6]:PORT", "*:PORT" or ":PORT" (every IPv4 address);
+ * HOST may be a name, resolved once here.  0 with *sa filled, or -1.
+ */
+static int parse_listen(const char *listen, struct sockaddr_storage *sa,
+			socklen_t *sa_len)
 {
 	const char *colon = strrchr(listen, ':');
-	char host[64];
+	struct addrinfo hints, *res = NULL;
+	char host[256];
+	size_t hlen;
 	int64_t port;
 
-	if (!colon || (size_t)(colon - listen) >= sizeof(host) ||
-	    strnum_i64(colon + 1, 1, 65535, &port) < 0)
+	if (!colon || strnum_i64(colon + 1, 1, 65535, &port) < 0)
 		return -1;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (!host[0] || strcmp(host, "*") == 0)
-		sa->sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (strcmp(host, "localhost") == 0)
-		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+	hlen = (size_t)(colon - listen);
+	if (hlen >= 2 && listen[0] == '[' && listen[hlen - 1] == ']') {
+		listen++;
+		hlen -= 2;
+	}
+	if (hlen >= sizeof(host))
 		return -1;
+	memcpy(host, listen, hlen);
+	host[hlen] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if (!host[0] || strcmp(host, "*") == 0) {
+		hints.ai_family = AF_INET;
+		hints.ai_flags |= AI_PASSIVE;
+	}
+	if (getaddrinfo(host[0] && strcmp(host, "*") ? host : NULL, colon + 1,
+			&hints, &res) != 0 ||
+	    !res)
+		return -1;
+	memcpy(sa, res->ai_addr, res->ai_addrlen);
+	*sa_len = res->ai_addrlen;
+	freeaddrinfo(res);
 	return 0;
 }
 
@@ -246,23 +185,26 @@ int http_serve(struct app *app, const char *listen, int threads,
 {
 	struct server srv = {
 		.app = app, .routes = routes, .n_routes = n_routes};
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
+	socklen_t sa_len;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_TURBO;
 	struct MHD_Daemon *d;
 	int waited_ms = 0;
 
-	if (parse_listen(listen, &sa) < 0) {
+	if (parse_listen(listen, &sa, &sa_len) < 0) {
 		log_error("invalid listen address '%s'", listen);
 		return -1;
 	}
 	metrics_init(routes, n_routes);
+	(void)sa_len;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
-			MHD_USE_TURBO,
-		ntohs(sa.sin_port), NULL, NULL, on_access, &srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-		MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+		flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		&srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!d) {

@@ -1,6 +1,8 @@
 #include "store/audit.h"
 
+#include <jansson.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,6 +117,30 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	db_bind_int(st, 1, rec.id);
 	db_bind_text(st, 2, hash);
 	return db_step(st) == DB_DONE ? 0 : -1;
+}
+
+int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
+		      const char *action, json_t *before, json_t *after,
+		      const char *actor, int64_t now)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS)
+			 : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
+			: NULL;
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
+				.entity = entity,
+				.entity_id = entity_id,
+				.before_json = b,
+				.after_json = a};
+	int rc = (before && !b) || (after && !a) ? -1 : audit_append(db, &rec);
+
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
 }
 
 static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],

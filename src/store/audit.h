@@ -34,6 +34,17 @@ void audit_hash(const char *prev_hash, const struct audit_rec *rec,
 int audit_append(struct db *db, const struct audit_rec *rec);
 
 /*
+ * The one way a change records itself: appends a record about
+ * (entity, entity_id) with the JSON values serialised compactly with
+ * sorted keys.  Takes ownership of before/after (either may be NULL).
+ * Inside the change's write transaction.  0 or -1.
+ */
+struct json_t;
+int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
+		      const char *action, struct json_t *before,
+		      struct json_t *after, const char *actor, int64_t now);
+
+/*
  * Checks the whole chain.  Prints each problem to `out` (English, one line
  * each) and returns the number of problems (0: intact), or -1 when the
  * log cannot be read.

@@ -7,103 +7,11 @@
 
 #include "domain/control_json.h"
 #include "store/audit.h"
-#include "store/events.h"
 #include "store/processes.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/log.h"
 #include "util/strnum.h"
-
-/* Appends an audit record about event `ev_id`; takes the JSON values. */
-int control_audit(struct db *db, int64_t ev_id, const char *action,
-		  json_t *before, json_t *after, const char *actor,
-		  int64_t now)
-{
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS)
-			 : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
-			: NULL;
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "event",
-				.entity_id = ev_id,
-				.before_json = b,
-				.after_json = a};
-	int rc = audit_append(db, &rec);
-
-	free(b);
-	free(a);
-	json_decref(before);
-	json_decref(after);
-	return rc;
-}
-
-/*
- * Takes the event's row lock before reading it, so that two changes of
- * one event on two nodes run one after the other (a no-op UPDATE holds
- * the lock until commit on PostgreSQL; SQLite writes one at a time).
- */
-static int lock_event(struct db *db, const char *key)
-{
-	struct db_stmt *st;
-	int64_t id;
-	int rc;
-
-	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
-		st = db_prepare(db, "UPDATE events SET status = status WHERE "
-				    "id = ?");
-		if (st)
-			db_bind_int(st, 1, id);
-	} else {
-		st = db_prepare(db, "UPDATE events SET status = status WHERE "
-				    "number = ?");
-		if (st)
-			db_bind_text(st, 1, key);
-	}
-	if (!st)
-		return -1;
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
-}
-
-struct locked_job {
-	const char *key;
-	event_locked_fn fn;
-	void *ctx;
-	struct event *ev;
-};
-
-static int locked_body(struct db *db, void *arg, struct inop_err *err)
-{
-	struct locked_job *j = arg;
-	int rc = lock_event(db, j->key);
-
-	if (rc < 0)
-		return store_body_fail(db, err);
-	rc = store_event_get(db, j->key, j->ev);
-	if (rc < 0)
-		return store_body_fail(db, err);
-	if (rc == 0)
-		return err_set(err, 404, "NOT_FOUND", NULL,
-			       "No existe el evento '%s'", j->key);
-	if (j->fn(db, j->ev, j->ctx, err) < 0) {
-		/* A refusal keeps its status; a failed write is logged. */
-		if (err->status >= 500)
-			log_error("database: %s", db_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-int store_event_locked(struct db *db, const char *key, event_locked_fn fn,
-		       void *ctx, struct event *ev, struct inop_err *err)
-{
-	struct locked_job j = {.key = key, .fn = fn, .ctx = ctx, .ev = ev};
-
-	return store_write(db, locked_body, &j, err);
-}
 
 /* ---------- T1: critical transactions ---------- */
 
@@ -168,8 +76,9 @@ int store_critical_insert(struct db *db, const struct event *ev,
 	db_reset(st);
 	if (rc != DB_ROW)
 		return -1;
-	return control_audit(db, ev->id, "event.critical_record", NULL,
-			     critical_to_json(tx), who->username, now);
+	return audit_append_json(db, "event", ev->id, "event.critical_record",
+				 NULL, critical_to_json(tx), who->username,
+				 now);
 }
 
 int store_critical_get(struct db *db, int64_t event_id, int64_t id,
@@ -219,8 +128,9 @@ int store_critical_set_ref(struct db *db, const struct event *ev,
 	tx->system_ref_at = now;
 	snprintf(tx->system_ref_by, sizeof(tx->system_ref_by), "%s",
 		 who->username);
-	return control_audit(db, ev->id, "event.critical_reference", before,
-			     critical_to_json(tx), who->username, now);
+	return audit_append_json(db, "event", ev->id,
+				 "event.critical_reference", before,
+				 critical_to_json(tx), who->username, now);
 }
 
 int store_critical_list(struct db *db, int64_t event_id,
@@ -321,8 +231,9 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	a->event_id = ev->id;
 	a->created_at = now;
 	snprintf(a->created_by, sizeof(a->created_by), "%s", who->username);
-	return control_audit(db, ev->id, "event.operational_alert", NULL,
-			     alert_json(a), who->username, now);
+	return audit_append_json(db, "event", ev->id,
+				 "event.operational_alert", NULL,
+				 alert_json(a), who->username, now);
 }
 
 int store_operational_alerts_list(struct db *db, int64_t event_id,
@@ -365,79 +276,7 @@ int store_operational_alerts_list(struct db *db, int64_t event_id,
 	return rc == DB_DONE ? 0 : -1;
 }
 
-/* ---------- C4: ruling out ---------- */
-
-int store_event_rule_out(struct db *db, struct event *ev, const char *source,
-			 const char *reason, const char *action,
-			 const struct actor *who, int64_t now)
-{
-	struct db_stmt *st;
-	json_t *before = json_pack("{s:b, s:b}", "ruled_out", ev->ruled_out,
-				   "reportable", event_reportable(ev));
-	int rc;
-
-	ev->ruled_out = 1;
-	ev->reportable = event_reportable(ev);
-	/* The event reads differently now (reportable, ruled_out). */
-	if (store_register_bump(db) < 0)
-		goto fail;
-	st = db_prepare(db, "UPDATE events SET ruled_out = 1, reportable = ? "
-			    "WHERE id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 1, ev->reportable);
-	db_bind_int(st, 2, ev->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
-		goto fail;
-	st = db_prepare(db, "INSERT INTO event_exclusions (event_id, source, "
-			    "reason, created_at, created_by) VALUES (?, ?, ?, "
-			    "?, ?)");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 1, ev->id);
-	db_bind_text(st, 2, source);
-	db_bind_text(st, 3, reason);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, who->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
-		goto fail;
-	return control_audit(db, ev->id, action, before,
-			     json_pack("{s:b, s:b, s:s, s:s}", "ruled_out", 1,
-				       "reportable", ev->reportable, "source",
-				       source, "reason", reason),
-			     who->username, now);
-fail:
-	json_decref(before);
-	return -1;
-}
-
-int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
-{
-	struct db_stmt *st = db_prepare(
-		db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
-		    "event_exclusions x JOIN users u ON u.id = x.created_by "
-		    "WHERE x.event_id = ?");
-	int rc;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, event_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		db_col_copy(st, 0, ex->source, sizeof(ex->source));
-		db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
-		ex->created_at = db_col_int(st, 2);
-		db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
-	}
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
-/* ---------- V1: facts and the failing checks in SQL ---------- */
+/* ---------- V1: the facts of one event ---------- */
 
 int store_check_facts(struct db *db, const struct event *ev,
 		      struct check_facts *facts, struct processes_request *req)
@@ -478,58 +317,4 @@ int store_check_facts(struct db *db, const struct event *ev,
 		return -1;
 	facts->processes = rc ? req : NULL;
 	return 0;
-}
-
-/*
- * Each condition mirrors one check function of domain/evaluation.c and
- * is true exactly when that check is CHECK_FAIL; test_control checks
- * both agree on every kind of event.
- */
-static const char *const failing_sql[CHECK_COUNT] = {
-	/* CHECK_REGISTERED_BY_JEFE */
-	"(e.scenario <> 'PRUEBA' AND NOT EXISTS (SELECT 1 FROM users u "
-	"JOIN user_points up ON up.user_id = u.id WHERE u.id = "
-	"e.registered_by AND up.point_id = e.point_id AND (',' || u.roles "
-	"|| ',') LIKE '%,JEFE,%'))",
-	/* CHECK_CLOSURE_REASON_FITS */
-	"(e.status = 'CLOSED' AND NOT EXISTS (SELECT 1 FROM catalog_items c "
-	"WHERE c.kind = 'scenario_reason' AND c.parent = e.scenario AND "
-	"c.code = e.closure_reason))",
-	/* CHECK_NOT_ERROR_OR_TEST */
-	"(e.scenario = 'PRUEBA' OR e.closure_reason = 'ERROR_USUARIO')",
-	/* CHECK_CRITICAL_REGULARISED */
-	"(e.status = 'CLOSED' AND EXISTS (SELECT 1 FROM "
-	"critical_transactions ct WHERE ct.event_id = e.id AND "
-	"ct.system_ref IS NULL))",
-	/* CHECK_PROCESOS_RULING: required, no ruling, and overdue or never
-	 * asked for a closed event.  Binds now. */
-	"(p.channel = 'PRESENCIAL' AND e.scenario <> 'PRUEBA' AND "
-	"e.ruled_out = 0 AND COALESCE(e.closure_reason, '') NOT IN "
-	"('ERROR_USUARIO', 'INTERMITENCIA') AND NOT EXISTS (SELECT 1 FROM "
-	"processes_requests pr WHERE pr.event_id = e.id AND (pr.ruling IS "
-	"NOT NULL OR (pr.escalated_at IS NULL AND pr.due_at > ?))) AND "
-	"(e.status = 'CLOSED' OR EXISTS (SELECT 1 FROM processes_requests "
-	"pr WHERE pr.event_id = e.id)))",
-};
-
-void control_failing_where(struct buf *sql, int check)
-{
-	if (check >= 0 && check < CHECK_COUNT) {
-		buf_appends(sql, failing_sql[check]);
-		return;
-	}
-	buf_appends(sql, "(");
-	for (int i = 0; i < CHECK_COUNT; i++) {
-		if (i)
-			buf_appends(sql, " OR ");
-		buf_appends(sql, failing_sql[i]);
-	}
-	buf_appends(sql, ")");
-}
-
-int control_failing_bind(struct db_stmt *st, int i, int check, int64_t now)
-{
-	if (check < 0 || check == CHECK_PROCESOS_RULING)
-		db_bind_int(st, i++, now);
-	return i;
 }

@@ -8,7 +8,7 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "store/audit.h"
-#include "store/control.h"
+#include "store/evaluation.h"
 #include "store/manual_forms.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -58,36 +58,23 @@ static void event_from_row(struct db_stmt *st, struct event *ev)
 	ev->reportable = event_reportable(ev);
 }
 
-static char *event_audit_json(const struct event *ev)
+/* The event as its audit records hold it. */
+static json_t *event_audit_json(const struct event *ev)
 {
 	json_t *o = event_to_json(ev, NULL);
-	char *s;
 
 	/* report_due depends on the calendar of the day: not part of it. */
 	json_object_del(o, "report_due");
-	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	return s;
+	return o;
 }
 
 static int event_audit(struct db *db, const char *action,
 		       const struct event *before, const struct event *after,
 		       const char *actor, int64_t now)
 {
-	char *b = before ? event_audit_json(before) : NULL;
-	char *a = after ? event_audit_json(after) : NULL;
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "event",
-				.entity_id = after ? after->id : before->id,
-				.before_json = b,
-				.after_json = a};
-	int rc = audit_append(db, &rec);
-
-	free(b);
-	free(a);
-	return rc;
+	return audit_append_json(db, "event", after->id, action,
+				 before ? event_audit_json(before) : NULL,
+				 event_audit_json(after), actor, now);
 }
 
 /* The OPEN event of (point, procedure): 1 with *id set, 0 none, -1. */
@@ -283,7 +270,7 @@ static void filter_sql(struct buf *sql, const struct event_filter *f)
 				 "user_points WHERE user_id = ?)");
 	if (f->failing) {
 		buf_appends(sql, " AND ");
-		control_failing_where(sql, f->failing_check);
+		store_failing_where(sql, f->failing_check);
 	}
 	if (f->mass_failure_id > 0)
 		buf_appends(sql, " AND e.mass_failure_id = ?");
@@ -308,7 +295,7 @@ static int filter_bind(struct db_stmt *st, const struct event_filter *f)
 	if (f->jefe_user_id > 0)
 		db_bind_int(st, i++, f->jefe_user_id);
 	if (f->failing)
-		i = control_failing_bind(st, i, f->failing_check, f->now);
+		i = store_failing_bind(st, i, f->failing_check, f->now);
 	if (f->mass_failure_id > 0)
 		db_bind_int(st, i++, f->mass_failure_id);
 	return i;
@@ -446,7 +433,6 @@ static int lock_row(struct db *db, const char *key)
 {
 	struct db_stmt *st;
 	int64_t id;
-	int rc;
 
 	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
 		st = db_prepare(db, "UPDATE events SET status = status WHERE "
@@ -459,11 +445,7 @@ static int lock_row(struct db *db, const char *key)
 		if (st)
 			db_bind_text(st, 1, key);
 	}
-	if (!st)
-		return -1;
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return st && db_run(st) == DB_DONE ? 0 : -1;
 }
 
 struct change_job {
@@ -474,46 +456,36 @@ struct change_job {
 	const struct actor *who;
 	int64_t now;
 	struct event *ev;
+	struct event before;
 };
-
-int store_event_change_tx(struct db *db, const char *key, const char *action,
-			  event_decide_fn decide, void *ctx,
-			  const struct actor *who, int64_t now,
-			  struct event *ev, struct inop_err *err)
-{
-	struct event *before = malloc(sizeof(*before));
-	int rc;
-
-	if (!before)
-		return err_internal(err);
-	rc = lock_row(db, key) < 0 ? -1 : store_event_get(db, key, ev);
-	if (rc < 0)
-		rc = store_body_fail(db, err);
-	else if (rc == 0)
-		rc = err_set(err, 404, "NOT_FOUND", NULL,
-			     "No existe el evento '%s'", key);
-	else {
-		*before = *ev;
-		rc = decide(db, ev, ctx, err);
-	}
-	if (rc == 0) {
-		ev->reportable = event_reportable(ev);
-		if (write_row(db, ev, now) < 0 ||
-		    store_register_bump(db) < 0 ||
-		    event_audit(db, action, before, ev, who->username, now) <
-			    0)
-			rc = store_body_fail(db, err);
-	}
-	free(before);
-	return rc;
-}
 
 static int change_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct change_job *j = arg;
+	struct event *ev = j->ev;
+	int rc = lock_row(db, j->key) < 0 ? -1
+					  : store_event_get(db, j->key, ev);
 
-	return store_event_change_tx(db, j->key, j->action, j->decide, j->ctx,
-				     j->who, j->now, j->ev, err);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el evento '%s'", j->key);
+	j->before = *ev;
+	if (j->decide(db, ev, j->ctx, err) < 0) {
+		/* A refusal keeps its status; a failed write is logged. */
+		if (err->status >= 500)
+			log_error("database: %s", db_errmsg(db));
+		return -1;
+	}
+	if (!j->action) /* decide wrote its own rows and records */
+		return 0;
+	ev->reportable = event_reportable(ev);
+	if (write_row(db, ev, j->now) < 0 || store_register_bump(db) < 0 ||
+	    event_audit(db, j->action, &j->before, ev, j->who->username,
+			j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
 }
 
 int store_event_change(struct db *db, const char *key, const char *action,
@@ -521,7 +493,7 @@ int store_event_change(struct db *db, const char *key, const char *action,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err)
 {
-	struct change_job *j = malloc(sizeof(*j));
+	struct change_job *j = malloc(sizeof(*j)); /* two events: big */
 	int rc;
 
 	if (!j)
@@ -538,6 +510,78 @@ int store_event_change(struct db *db, const char *key, const char *action,
 	return rc;
 }
 
+/* C4: ruling out. */
+
+int store_event_rule_out(struct db *db, struct event *ev, const char *source,
+			 const char *reason, const char *action,
+			 const struct actor *who, int64_t now)
+{
+	struct db_stmt *st;
+	json_t *before = json_pack("{s:b, s:b}", "ruled_out", ev->ruled_out,
+				   "reportable", event_reportable(ev));
+	int rc;
+
+	ev->ruled_out = 1;
+	ev->reportable = event_reportable(ev);
+	/* The event reads differently now (reportable, ruled_out). */
+	if (store_register_bump(db) < 0)
+		goto fail;
+	st = db_prepare(db, "UPDATE events SET ruled_out = 1, reportable = ? "
+			    "WHERE id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, ev->reportable);
+	db_bind_int(st, 2, ev->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto fail;
+	st = db_prepare(db, "INSERT INTO event_exclusions (event_id, source, "
+			    "reason, created_at, created_by) VALUES (?, ?, ?, "
+			    "?, ?)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, ev->id);
+	db_bind_text(st, 2, source);
+	db_bind_text(st, 3, reason);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, who->id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto fail;
+	return audit_append_json(db, "event", ev->id, action, before,
+				 json_pack("{s:b, s:b, s:s, s:s}", "ruled_out",
+					   1, "reportable", ev->reportable,
+					   "source", source, "reason", reason),
+				 who->username, now);
+fail:
+	json_decref(before);
+	return -1;
+}
+
+int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
+		    "event_exclusions x JOIN users u ON u.id = x.created_by "
+		    "WHERE x.event_id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		db_col_copy(st, 0, ex->source, sizeof(ex->source));
+		db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
+		ex->created_at = db_col_int(st, 2);
+		db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
+	}
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
 struct annotate_job {
 	const struct event *ev;
 	const char *text;
@@ -550,10 +594,6 @@ static int annotate_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct annotate_job *j = arg;
 	struct db_stmt *st;
-	struct audit_rec rec;
-	json_t *o;
-	char *after;
-	int rc;
 
 	st = db_prepare(db, "INSERT INTO event_annotations (event_id, text, "
 			    "created_at, created_by) VALUES (?, ?, ?, ?) "
@@ -564,25 +604,14 @@ static int annotate_body(struct db *db, void *arg, struct inop_err *err)
 	db_bind_text(st, 2, j->text);
 	db_bind_int(st, 3, j->now);
 	db_bind_int(st, 4, j->who->id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*j->id = db_col_int(st, 0);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_int(st, j->id) != 1 ||
+	    audit_append_json(db, "event", j->ev->id, "event.annotate", NULL,
+			      json_pack("{s:I, s:s, s:s}", "annotation_id",
+					(json_int_t)*j->id, "event",
+					j->ev->number, "text", j->text),
+			      j->who->username, j->now) < 0)
 		return store_body_fail(db, err);
-	o = json_pack("{s:I, s:s, s:s}", "annotation_id", (json_int_t)*j->id,
-		      "event", j->ev->number, "text", j->text);
-	after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	rec = (struct audit_rec){.at = j->now,
-				 .actor = j->who->username,
-				 .action = "event.annotate",
-				 .entity = "event",
-				 .entity_id = j->ev->id,
-				 .after_json = after};
-	rc = audit_append(db, &rec);
-	free(after);
-	return rc < 0 ? store_body_fail(db, err) : 0;
+	return 0;
 }
 
 int store_event_annotate(struct db *db, const struct event *ev,

@@ -60,11 +60,17 @@ int store_events_each(struct db *db, const char *where, const int64_t *args,
 		      size_t n_args, event_each_fn fn, void *ctx);
 
 /*
- * Changes one event in one transaction: loads it (under the write lock),
- * lets `decide` check the rules and change it, writes it back with an
- * audit record `action` holding before and after.  `decide` returns 0 to
- * go on, -1 (err set) to refuse; nothing is written then.  404 when the
- * event does not exist.  *ev holds the event as written.
+ * Every change of one event goes through here.  In one write transaction
+ * (store_write(); called from inside a running body it joins that body's
+ * transaction, as M3 does for each event of a failure) it takes the
+ * event's row lock, loads it (404 when it does not exist) and lets
+ * `decide` check the rules and change it.  With `action` set, the event
+ * is then written back, the register version bumped and an audit record
+ * `action` holding before and after appended; with `action` NULL,
+ * `decide` writes its own rows and audit records (critical transactions,
+ * alerts, rulings).  `decide` returns -1 with err set to refuse (its
+ * status kept: 403, 409, 422; 500 for a failed write): nothing is written
+ * then.  *ev holds the event as written.
  */
 typedef int (*event_decide_fn)(struct db *db, struct event *ev, void *ctx,
 			       struct inop_err *err);
@@ -72,14 +78,24 @@ int store_event_change(struct db *db, const char *key, const char *action,
 		       event_decide_fn decide, void *ctx,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err);
+
+/* C4: why an event was ruled out. */
+struct exclusion {
+	char source[16]; /* CONTROL | PROCESOS */
+	char reason[EVENT_TEXT_BYTES];
+	int64_t created_at;
+	char created_by[64];
+};
 /*
- * The same inside the caller's transaction (M3 closes many events in
- * one): nothing is rolled back here; on -1 the caller rolls back.
+ * In a transaction: rules `ev` out (events.ruled_out = 1, reportable
+ * recomputed, the register version bumped) and records why, with the
+ * audit record `action`.  ev is updated.
  */
-int store_event_change_tx(struct db *db, const char *key, const char *action,
-			  event_decide_fn decide, void *ctx,
-			  const struct actor *who, int64_t now,
-			  struct event *ev, struct inop_err *err);
+int store_event_rule_out(struct db *db, struct event *ev, const char *source,
+			 const char *reason, const char *action,
+			 const struct actor *who, int64_t now);
+/* 1 found (ex filled), 0 none, -1 error. */
+int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex);
 
 /* C3: a CONTROL annotation on an event, audited.  Sets *id. */
 int store_event_annotate(struct db *db, const struct event *ev,

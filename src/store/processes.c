@@ -9,7 +9,7 @@
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "store/audit.h"
-#include "store/control.h"
+#include "store/events.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
@@ -103,8 +103,9 @@ int store_processes_insert(struct db *db, const struct event *ev,
 	db_reset(st);
 	if (rc != DB_ROW)
 		return -1;
-	return control_audit(db, ev->id, "event.processes_request", NULL,
-			     processes_to_json(r, 0), who->username, now);
+	return audit_append_json(db, "event", ev->id,
+				 "event.processes_request", NULL,
+				 processes_to_json(r, 0), who->username, now);
 }
 
 int store_processes_rule(struct db *db, struct event *ev,
@@ -135,9 +136,11 @@ int store_processes_rule(struct db *db, struct event *ev,
 	snprintf(r->reason, sizeof(r->reason), "%s", reason);
 	r->ruled_at = now;
 	snprintf(r->ruled_by, sizeof(r->ruled_by), "%s", who->username);
-	if (control_audit(db, ev->id, "event.processes_ruling", before,
-			  processes_to_json(r, 0), who->username, now) < 0)
+	if (audit_append_json(db, "event", ev->id, "event.processes_ruling",
+			      before, processes_to_json(r, 0), who->username,
+			      now) < 0)
 		return -1;
+	/* V3: a NO_PROCEDE ruling takes the event out of the report. */
 	if (strcmp(ruling, "NO_PROCEDE") != 0 || ev->ruled_out)
 		return 0;
 	return store_event_rule_out(db, ev, "PROCESOS", reason,
@@ -501,8 +504,9 @@ static int escalate_one(struct db *db, int64_t id, const char *backups,
 	snprintf(r->escalation_reason, sizeof(r->escalation_reason), "%s",
 		 escalation_code(e));
 	snprintf(r->escalated_to, sizeof(r->escalated_to), "%s", backups);
-	if (control_audit(db, r->event_id, "event.processes_escalate", before,
-			  processes_to_json(r, 0), "inop-timer", now) < 0)
+	if (audit_append_json(db, "event", r->event_id,
+			      "event.processes_escalate", before,
+			      processes_to_json(r, 0), "inop-timer", now) < 0)
 		return -1;
 	return 1;
 }

@@ -12,7 +12,7 @@
 /*
  * V3: Procesos requests, rulings, absences and the 24-hour escalation.
  * Functions marked "in a transaction" must run inside the write
- * transaction of store_event_locked() (store/control.h); they write their
+ * transaction of store_event_change() (store/events.h); they write their
  * audit records (entity "event").
  */
 

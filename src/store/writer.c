@@ -23,6 +23,20 @@ static struct job *q_head, *q_tail;
 static int q_stopping, q_running;
 static pthread_t q_thread;
 static struct db *q_db;
+/* Set while this thread runs a body: a store_write() from inside it
+ * joins that body's transaction. */
+static __thread int in_body;
+
+static int run_body(store_body_fn body, struct db *db, void *ctx,
+		    struct inop_err *err)
+{
+	int rc;
+
+	in_body++;
+	rc = body(db, ctx, err);
+	in_body--;
+	return rc;
+}
 
 int store_body_fail(struct db *db, struct inop_err *err)
 {
@@ -36,7 +50,7 @@ static int write_alone(struct db *db, store_body_fn body, void *ctx,
 {
 	if (db_begin(db) < 0)
 		return store_body_fail(db, err);
-	if (body(db, ctx, err) < 0) {
+	if (run_body(body, db, ctx, err) < 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -54,7 +68,7 @@ static void run_one(struct job *j)
 		j->rc = store_body_fail(q_db, j->err);
 		return;
 	}
-	j->rc = j->body(q_db, j->ctx, j->err);
+	j->rc = run_body(j->body, q_db, j->ctx, j->err);
 	if (j->rc < 0)
 		db_exec(q_db, "ROLLBACK TO job");
 	db_exec(q_db, "RELEASE job");
@@ -115,6 +129,8 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 	struct job j = {.body = body, .ctx = ctx, .err = err};
 
 	err->code[0] = '\0';
+	if (in_body) /* nested: part of the change already running */
+		return run_body(body, db, ctx, err);
 	pthread_mutex_lock(&q_lock);
 	if (!q_running || q_stopping) {
 		pthread_mutex_unlock(&q_lock);

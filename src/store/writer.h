@@ -19,7 +19,10 @@
  * body runs in its own transaction on `db`.
  *
  * A body must use only the `db` it is given, must not begin, commit or
- * roll back, and must fill `err` when it returns -1.
+ * roll back, and must fill `err` when it returns -1.  A body may call
+ * store_write() with that `db`: the inner body then runs at once, inside
+ * the same transaction, and its -1 is the outer body's to return (M3
+ * closes a failure's events this way, each by store_event_change()).
  */
 typedef int (*store_body_fn)(struct db *db, void *ctx, struct inop_err *err);
 

@@ -21,6 +21,7 @@
 #include "jobs/jobs.h"
 #include "mail/notify.h"
 #include "store/control.h"
+#include "store/evaluation.h"
 #include "store/events.h"
 #include "store/manual_forms.h"
 #include "store/points.h"
@@ -207,8 +208,9 @@ static void request_ruling(struct fixture *f, int64_t id, int64_t now)
 	char key[24];
 
 	snprintf(key, sizeof(key), "%lld", (long long)id);
-	assert_int_equal(
-		store_event_locked(f->db, key, request_fn, &c, &ev, &e), 0);
+	assert_int_equal(store_event_change(f->db, key, NULL, request_fn, &c,
+					    &f->control, now, &ev, &e),
+			 0);
 }
 
 static int count_mail(struct db *db, const struct processes_request *r,
@@ -441,8 +443,9 @@ static void add_critical(struct fixture *f, int64_t id)
 	char key[24];
 
 	snprintf(key, sizeof(key), "%lld", (long long)id);
-	assert_int_equal(
-		store_event_locked(f->db, key, critical_fn, f, &ev, &e), 0);
+	assert_int_equal(store_event_change(f->db, key, NULL, critical_fn, f,
+					    &f->jefe, T0, &ev, &e),
+			 0);
 }
 
 /* One event of every kind the checks tell apart. */
