@@ -171,8 +171,7 @@ static int point_jefes(struct db *db, int64_t point_id, char *out, size_t n)
 	struct db_stmt *st = db_prepare(
 		db, "SELECT u.email FROM users u JOIN user_points up ON "
 		    "up.user_id = u.id WHERE up.point_id = ? AND u.active = 1 "
-		    "AND (',' || u.roles || ',') LIKE '%,JEFE,%' "
-		    "ORDER BY u.username");
+		    "AND (u.role_mask & ?) <> 0 ORDER BY u.username");
 	size_t len = 0;
 	int rc;
 
@@ -180,6 +179,7 @@ static int point_jefes(struct db *db, int64_t point_id, char *out, size_t n)
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, point_id);
+	db_bind_int(st, 2, ROLE_JEFE);
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *e = db_col_text(st, 0);
 		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "",
@@ -289,12 +289,12 @@ int store_check_facts(struct db *db, const struct event *ev,
 		db,
 		"SELECT 1 FROM users u JOIN user_points up ON up.user_id = "
 		"u.id WHERE u.id = (SELECT registered_by FROM events WHERE "
-		"id = ?) AND up.point_id = ? AND (',' || u.roles || ',') "
-		"LIKE '%,JEFE,%'");
+		"id = ?) AND up.point_id = ? AND (u.role_mask & ?) <> 0");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, ev->id);
 	db_bind_int(st, 2, ev->point.id);
+	db_bind_int(st, 3, ROLE_JEFE);
 	rc = db_step(st);
 	db_reset(st);
 	if (rc < 0)

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "domain/roles.h"
 #include "util/buf.h"
 
 int store_mass_failure_span(struct db *db, int64_t id, struct time_span *out)
@@ -31,11 +32,11 @@ int store_mass_failure_span(struct db *db, int64_t id, struct time_span *out)
  * both agree on every kind of event.
  */
 static const char *const failing_sql[CHECK_COUNT] = {
-	/* CHECK_REGISTERED_BY_JEFE */
+	/* CHECK_REGISTERED_BY_JEFE: binds ROLE_JEFE. */
 	"(e.scenario <> 'PRUEBA' AND NOT EXISTS (SELECT 1 FROM users u "
 	"JOIN user_points up ON up.user_id = u.id WHERE u.id = "
-	"e.registered_by AND up.point_id = e.point_id AND (',' || u.roles "
-	"|| ',') LIKE '%,JEFE,%'))",
+	"e.registered_by AND up.point_id = e.point_id AND (u.role_mask & ?) "
+	"<> 0))",
 	/* CHECK_CLOSURE_REASON_FITS */
 	"(e.status = 'CLOSED' AND NOT EXISTS (SELECT 1 FROM catalog_items c "
 	"WHERE c.kind = 'scenario_reason' AND c.parent = e.scenario AND "
@@ -74,6 +75,9 @@ void store_failing_where(struct buf *sql, int check)
 
 int store_failing_bind(struct db_stmt *st, int i, int check, int64_t now)
 {
+	/* In the order the conditions appear in failing_sql. */
+	if (check < 0 || check == CHECK_REGISTERED_BY_JEFE)
+		db_bind_int(st, i++, ROLE_JEFE);
 	if (check < 0 || check == CHECK_PROCESOS_RULING)
 		db_bind_int(st, i++, now);
 	return i;

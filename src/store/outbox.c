@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/roles.h"
+
 int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 			int64_t now)
 {
@@ -47,32 +49,32 @@ static int has_address(const struct buf *out, const char *addr)
 int store_role_emails(struct db *db, const char *role_code, int64_t point_id,
 		      struct buf *out)
 {
+	unsigned role = role_from_code(role_code);
 	struct db_stmt *st;
-	char pattern[48];
 	int rc;
 
+	if (!role)
+		return -1;
 	if (point_id > 0)
 		st = db_prepare(db, "SELECT u.email FROM users u WHERE "
-				    "u.active = 1 AND (',' || u.roles || ',') "
-				    "LIKE ? AND u.id IN (SELECT user_id FROM "
+				    "u.active = 1 AND (u.role_mask & ?) <> 0 "
+				    "AND u.id IN (SELECT user_id FROM "
 				    "user_points WHERE point_id = ?) "
 				    "ORDER BY u.email");
 	else if (point_id < 0)
-		st = db_prepare(db,
-				"SELECT u.email FROM users u WHERE "
-				"u.active = 1 AND (',' || u.roles || ',') "
-				"LIKE ? AND u.id IN (SELECT up.user_id FROM "
-				"user_points up JOIN points p ON p.id = "
-				"up.point_id WHERE p.active = 1) "
-				"ORDER BY u.email");
+		st = db_prepare(db, "SELECT u.email FROM users u WHERE "
+				    "u.active = 1 AND (u.role_mask & ?) <> 0 "
+				    "AND u.id IN (SELECT up.user_id FROM "
+				    "user_points up JOIN points p ON p.id = "
+				    "up.point_id WHERE p.active = 1) "
+				    "ORDER BY u.email");
 	else
 		st = db_prepare(db, "SELECT u.email FROM users u WHERE "
-				    "u.active = 1 AND (',' || u.roles || ',') "
-				    "LIKE ? ORDER BY u.email");
+				    "u.active = 1 AND (u.role_mask & ?) <> 0 "
+				    "ORDER BY u.email");
 	if (!st)
 		return -1;
-	snprintf(pattern, sizeof(pattern), "%%,%s,%%", role_code);
-	db_bind_text(st, 1, pattern);
+	db_bind_int(st, 1, role);
 	if (point_id > 0)
 		db_bind_int(st, 2, point_id);
 	while ((rc = db_step(st)) == DB_ROW) {

@@ -271,12 +271,12 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 			   struct processes_person **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT u.username, u.name, u.email, a.starts_at, "
-		    "a.ends_at FROM users u LEFT JOIN processes_absences a ON "
-		    "a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
-		    "NULL OR a.ends_at > ?) WHERE u.active = 1 AND (',' || "
-		    "u.roles || ',') LIKE '%,PROCESOS,%' ORDER BY u.username, "
-		    "a.starts_at DESC");
+		db,
+		"SELECT u.username, u.name, u.email, a.starts_at, "
+		"a.ends_at FROM users u LEFT JOIN processes_absences a ON "
+		"a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
+		"NULL OR a.ends_at > ?) WHERE u.active = 1 AND (u.role_mask "
+		"& ?) <> 0 ORDER BY u.username, a.starts_at DESC");
 	struct processes_person *list = NULL, *grown, *p;
 	size_t count = 0;
 	int rc;
@@ -287,6 +287,7 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 		return -1;
 	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, ROLE_PROCESOS);
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *user = db_col_text(st, 0);
 

@@ -30,39 +30,33 @@ static int user_point_link(struct db *db, int64_t user_id, const char *code,
 		return err_internal(err);
 	db_bind_int(st, 1, user_id);
 	db_bind_text(st, 2, code);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc == DB_DONE) {
+	rc = db_get_one(st, NULL, NULL);
+	if (rc == 0) {
 		/* Either unknown, or listed twice (then harmless). */
 		st = db_prepare(db, "SELECT 1 FROM points WHERE code = ?");
 		if (!st)
 			return err_internal(err);
 		db_bind_text(st, 1, code);
-		rc = db_step(st);
-		db_reset(st);
-		if (rc == DB_DONE)
+		rc = db_get_one(st, NULL, NULL);
+		if (rc == 0)
 			return err_validation(err, "points",
 					      "Punto desconocido: '%s'", code);
 	}
 	return rc == DB_ROW ? 0 : err_internal(err);
 }
 
-static char *user_audit_json(const struct user *u, const char *const *points,
-			     size_t n_points)
+static json_t *user_audit_json(const struct user *u, const char *const *points,
+			       size_t n_points)
 {
 	char roles[256];
-	json_t *o, *pts = json_array();
-	char *s;
+	json_t *pts = json_array();
 
 	for (size_t i = 0; i < n_points; i++)
 		json_array_append_new(pts, json_string(points[i]));
 	roles_to_csv(u->roles, roles, sizeof(roles));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "username", u->username,
-		      "name", u->name, "email", u->email, "roles", roles,
-		      "points", pts);
-	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	return s;
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "username", u->username,
+			 "name", u->name, "email", u->email, "roles", roles,
+			 "points", pts);
 }
 
 struct user_job {
@@ -78,13 +72,10 @@ static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 	struct user_job *j = arg;
 	struct user *u = j->u;
 	struct db_stmt *st;
-	struct audit_rec rec;
-	char roles[256], *after;
 	int rc;
 
-	roles_to_csv(u->roles, roles, sizeof(roles));
 	st = db_prepare(db, "INSERT INTO users (username, name, email, "
-			    "password_hash, roles, active, created_at) "
+			    "password_hash, role_mask, active, created_at) "
 			    "VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING id");
 	if (!st)
 		return store_body_fail(db, err);
@@ -92,7 +83,7 @@ static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 	db_bind_text(st, 2, u->name);
 	db_bind_text(st, 3, u->email);
 	db_bind_text(st, 4, u->password_hash);
-	db_bind_text(st, 5, roles);
+	db_bind_int(st, 5, u->roles);
 	db_bind_int(st, 6, j->now);
 	rc = db_step(st);
 	if (rc == DB_ROW)
@@ -106,16 +97,11 @@ static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 	for (size_t i = 0; i < j->n_points; i++)
 		if (user_point_link(db, u->id, j->points[i], err) < 0)
 			return -1;
-	after = user_audit_json(u, j->points, j->n_points);
-	rec = (struct audit_rec){.at = j->now,
-				 .actor = j->actor,
-				 .action = "user.create",
-				 .entity = "user",
-				 .entity_id = u->id,
-				 .after_json = after};
-	rc = audit_append(db, &rec);
-	free(after);
-	return rc < 0 ? store_body_fail(db, err) : 0;
+	if (audit_append_json(db, "user", u->id, "user.create", NULL,
+			      user_audit_json(u, j->points, j->n_points),
+			      j->actor, j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
 }
 
 int store_user_insert(struct db *db, struct user *u, const char *const *points,
@@ -152,68 +138,48 @@ static char *user_point_codes(struct db *db, int64_t user_id)
 	return buf_detach(&b, NULL);
 }
 
-static void user_from_row(struct db_stmt *st, struct user *u)
+#define USER_COLS                                                             \
+	"SELECT id, username, name, email, password_hash, role_mask, active " \
+	"FROM users "
+
+static void user_from_row(struct db_stmt *st, void *elem)
 {
+	struct user *u = elem;
+
 	memset(u, 0, sizeof(*u));
 	u->id = db_col_int(st, 0);
-	snprintf(u->username, sizeof(u->username), "%s", db_col_text(st, 1));
-	snprintf(u->name, sizeof(u->name), "%s", db_col_text(st, 2));
-	snprintf(u->email, sizeof(u->email), "%s", db_col_text(st, 3));
-	snprintf(u->password_hash, sizeof(u->password_hash), "%s",
-		 db_col_text(st, 4));
-	u->roles = roles_from_csv(db_col_text(st, 5));
+	db_col_copy(st, 1, u->username, sizeof(u->username));
+	db_col_copy(st, 2, u->name, sizeof(u->name));
+	db_col_copy(st, 3, u->email, sizeof(u->email));
+	db_col_copy(st, 4, u->password_hash, sizeof(u->password_hash));
+	u->roles = (unsigned)db_col_int(st, 5);
 	u->active = (int)db_col_int(st, 6);
 }
 
 int store_user_by_username(struct db *db, const char *username, struct user *u)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT id, username, name, email, password_hash, roles, "
-		    "active FROM users WHERE username = ?");
+	struct db_stmt *st = db_prepare(db, USER_COLS "WHERE username = ?");
 	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, username);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		user_from_row(st, u);
-	db_reset(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? 0 : -1;
-	u->points = user_point_codes(db, u->id);
-	return 1;
+	rc = db_get_one(st, user_from_row, u);
+	if (rc == 1)
+		u->points = user_point_codes(db, u->id);
+	return rc;
 }
 
 int store_users_list(struct db *db, struct user **out, size_t *n)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT id, username, name, email, password_hash, roles, "
-		    "active FROM users ORDER BY username");
-	struct user *list = NULL, *grown;
-	size_t count = 0;
-	int rc;
+	struct db_stmt *st = db_prepare(db, USER_COLS "ORDER BY username");
+	void *list;
 
-	if (!st)
+	if (!st || db_list(st, sizeof(**out), user_from_row, &list, n) < 0)
 		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		user_from_row(st, &list[count++]);
-	}
-	db_reset(st);
-	if (rc != DB_DONE) {
-		free(list);
-		return -1;
-	}
-	for (size_t i = 0; i < count; i++)
-		list[i].points = user_point_codes(db, list[i].id);
 	*out = list;
-	*n = count;
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].points = user_point_codes(db, (*out)[i].id);
 	return 0;
 }
 
@@ -222,15 +188,12 @@ int store_user_has_point(struct db *db, int64_t user_id, int64_t point_id)
 	struct db_stmt *st = db_prepare(
 		db, "SELECT 1 FROM user_points WHERE user_id = ? AND "
 		    "point_id = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, user_id);
 	db_bind_int(st, 2, point_id);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 int store_session_create(struct db *db, const char *token_hash,
@@ -239,7 +202,6 @@ int store_session_create(struct db *db, const char *token_hash,
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO sessions (token_hash, user_id, created_at, "
 		    "last_seen_at) VALUES (?, ?, ?, ?)");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -247,9 +209,7 @@ int store_session_create(struct db *db, const char *token_hash,
 	db_bind_int(st, 2, user_id);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, now);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 static int session_touch(struct db *db, const char *token_hash, int64_t now)
@@ -257,48 +217,52 @@ static int session_touch(struct db *db, const char *token_hash, int64_t now)
 	struct db_stmt *st = db_prepare(
 		db,
 		"UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, now);
 	db_bind_text(st, 2, token_hash);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
+}
+
+struct session_row {
+	struct actor *actor;
+	int64_t last_seen;
+};
+
+static void session_from_row(struct db_stmt *st, void *elem)
+{
+	struct session_row *r = elem;
+
+	memset(r->actor, 0, sizeof(*r->actor));
+	r->actor->id = db_col_int(st, 0);
+	db_col_copy(st, 1, r->actor->username, sizeof(r->actor->username));
+	db_col_copy(st, 2, r->actor->name, sizeof(r->actor->name));
+	r->actor->roles = (unsigned)db_col_int(st, 3);
+	r->last_seen = db_col_int(st, 4);
 }
 
 int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 			 int64_t idle_s, struct actor *out)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT u.id, u.username, u.name, u.roles, s.last_seen_at "
-		    "FROM sessions s JOIN users u ON u.id = s.user_id "
-		    "WHERE s.token_hash = ? AND u.active = 1");
-	int64_t last_seen;
+		db, "SELECT u.id, u.username, u.name, u.role_mask, "
+		    "s.last_seen_at FROM sessions s JOIN users u ON u.id = "
+		    "s.user_id WHERE s.token_hash = ? AND u.active = 1");
+	struct session_row row = {.actor = out};
 	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, token_hash);
-	rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return rc == DB_DONE ? 0 : -1;
-	}
-	memset(out, 0, sizeof(*out));
-	out->id = db_col_int(st, 0);
-	snprintf(out->username, sizeof(out->username), "%s",
-		 db_col_text(st, 1));
-	snprintf(out->name, sizeof(out->name), "%s", db_col_text(st, 2));
-	out->roles = roles_from_csv(db_col_text(st, 3));
-	last_seen = db_col_int(st, 4);
-	db_reset(st);
-	if (now - last_seen > idle_s) {
+	rc = db_get_one(st, session_from_row, &row);
+	if (rc != 1)
+		return rc;
+	if (now - row.last_seen > idle_s) {
 		store_session_delete(db, token_hash);
 		return 0;
 	}
-	if (now - last_seen > SESSION_TOUCH_S)
+	if (now - row.last_seen > SESSION_TOUCH_S)
 		session_touch(db, token_hash, now);
 	return 1;
 }
@@ -307,14 +271,11 @@ int store_session_delete(struct db *db, const char *token_hash)
 {
 	struct db_stmt *st =
 		db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, token_hash);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 int store_login_failures(struct db *db, const char *username, int64_t now,
@@ -323,23 +284,19 @@ int store_login_failures(struct db *db, const char *username, int64_t now,
 	struct db_stmt *st = db_prepare(
 		db, "SELECT failures FROM login_failures WHERE username = ? "
 		    "AND window_start > ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, username);
 	db_bind_int(st, 2, now - window_s);
-	rc = db_step(st);
-	*failures = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+	*failures = 0;
+	return db_get_int(st, failures) < 0 ? -1 : 0;
 }
 
 int store_login_result(struct db *db, const char *username, int ok,
 		       int64_t now, int64_t window_s)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if (ok) {
 		st = db_prepare(db, "DELETE FROM login_failures WHERE "
@@ -366,7 +323,5 @@ int store_login_result(struct db *db, const char *username, int ok,
 		db_bind_int(st, 3, now - window_s);
 		db_bind_int(st, 4, now - window_s);
 	}
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
