@@ -10,11 +10,12 @@ pkgs=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
   libcurl4-openssl-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev
   fonts-dejavu-core libcmocka-dev
-  sqlite3 python3 curl
+  sqlite3 python3 python3-yaml curl
 )
 if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
   pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
-         poppler-utils unzip cppcheck clang-format chromium)
+         poppler-utils unzip cppcheck clang-format chromium
+         mandoc systemd dpkg-dev fakeroot)
 fi
 
 missing=()

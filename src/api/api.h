@@ -6,6 +6,7 @@
 
 #include "domain/codes.h"
 #include "http/http.h"
+#include "store/events.h"
 
 /* The route table of the JSON API and the web UI (routes.c). */
 extern const struct route api_routes[];
@@ -29,6 +30,25 @@ int body_bool(json_t *body, const char *key, int *out, struct inop_err *err);
 int body_int(json_t *body, const char *key, int64_t *out,
 	     struct inop_err *err);
 
+/* The pages of a list: ?limit= 1..API_LIMIT_MAX, ?offset= >= 0. */
+#define API_LIMIT_DEFAULT 50
+#define API_LIMIT_MAX	  500
+/*
+ * ?limit= (default `dflt`) and ?offset= (default 0) of a list; -1 with a
+ * 422 naming the field when either is not a number in its range.
+ */
+int api_page(struct req *r, int64_t dflt, int64_t *limit, int64_t *offset,
+	     struct inop_err *e);
+/* The integer ?key= in [min, max] (dflt when absent), or a 422. */
+int api_query_int(struct req *r, const char *key, int64_t min, int64_t max,
+		  int64_t dflt, int64_t *out, struct inop_err *e);
+
+/*
+ * The handler prologue.  Memory a handler needs for its request comes
+ * from the request's arena (freed after the reply): zeroed, or NULL with a
+ * 500 replied.
+ */
+void *api_alloc(struct req *r, size_t size);
 /* The database of this thread, or a 500 reply (then NULL). */
 struct db *api_db(struct req *r);
 struct cal_calendar;
@@ -49,6 +69,24 @@ struct rule_ctx;
  * another point's event) or 500, and returns -1; 0 when loaded.
  */
 int api_event_load(struct req *r, struct db *db, struct event *ev);
+/*
+ * Point scope: a JEFE with no other role sees only the events, alerts and
+ * critical transactions of the points assigned to them.
+ */
+int api_scoped_to_points(const struct actor *a);
+/* The numeric id of the path (":id"), or a 404 about `what` replied. */
+int api_path_id(struct req *r, const char *what, int64_t *id);
+
+/* The event of the path, in the arena: NULL when a reply was set. */
+struct event *api_event(struct req *r, struct db *db);
+/*
+ * The event of the path (404/403 as api_event_load), changed through
+ * store_event_change() with action/decide/ctx: the event as written, or
+ * NULL when an error reply was set.
+ */
+struct event *api_event_change(struct req *r, struct db *db,
+			       const char *action, event_decide_fn decide,
+			       void *ctx);
 /* The rule context of the actor for `ev` (JEFE of its point?). */
 int api_rule_ctx(struct db *db, struct req *r, const struct event *ev,
 		 struct rule_ctx *ctx, struct inop_err *e);
@@ -64,9 +102,17 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 			  const char *reason, const char *justification,
 			  int64_t ended_at, struct inop_err *e);
 
+/* T1: the event's critical transactions as a JSON array, or NULL. */
+json_t *api_critical_json(struct db *db, int64_t event_id);
+
 /* The audit trail of one entity: {"items":[{id, at, actor, action,
  * before, after}], "total"}. */
 void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id);
+
+struct mass_failure;
+/* M2: the failure fields of a body (applications, started_at, cause,
+ * description: each optional here), into a zeroed *mf. */
+int api_failure_parse(json_t *b, struct mass_failure *mf, struct inop_err *e);
 
 struct mf_alert;
 struct actor;
@@ -85,6 +131,7 @@ json_t *user_to_json(const struct user *u);
 /* Handlers, one file per resource. */
 void api_healthz(struct req *r);
 void api_metrics(struct req *r);
+void api_openapi(struct req *r);
 void api_catalog(struct req *r);
 void api_session_create(struct req *r);
 void api_session_get(struct req *r);

@@ -7,6 +7,7 @@
 #include "store/calendar.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/strnum.h"
 
 int body_str(json_t *body, const char *key, int required, char *out,
 	     size_t size, struct inop_err *err)
@@ -141,6 +142,59 @@ void reply_internal(struct req *r)
 
 	err_internal(&e);
 	reply_error(r, &e);
+}
+
+void *api_alloc(struct req *r, size_t size)
+{
+	void *p = arena_alloc(&r->arena, size);
+
+	if (!p)
+		reply_internal(r);
+	return p;
+}
+
+int api_query_int(struct req *r, const char *key, int64_t min, int64_t max,
+		  int64_t dflt, int64_t *out, struct inop_err *e)
+{
+	const char *s = http_query(r, key);
+
+	*out = dflt;
+	if (!s || !*s)
+		return 0;
+	if (strnum_i64(s, min, max, out) < 0)
+		return err_validation(e, key,
+				      "'%s' debe ser un número entre %lld y "
+				      "%lld",
+				      key, (long long)min, (long long)max);
+	return 0;
+}
+
+int api_page(struct req *r, int64_t dflt, int64_t *limit, int64_t *offset,
+	     struct inop_err *e)
+{
+	return api_query_int(r, "limit", 1, API_LIMIT_MAX, dflt, limit, e) <
+				       0 ||
+			       api_query_int(r, "offset", 0, INT32_MAX, 0,
+					     offset, e) < 0
+		       ? -1
+		       : 0;
+}
+
+int api_scoped_to_points(const struct actor *a)
+{
+	return a->roles == ROLE_JEFE;
+}
+
+int api_path_id(struct req *r, const char *what, int64_t *id)
+{
+	struct inop_err e;
+
+	if (strnum_i64(r->param[0], 1, INT64_MAX, id) == 0)
+		return 0;
+	err_set(&e, 404, "NOT_FOUND", NULL, "No existe %s '%s'", what,
+		r->param[0]);
+	reply_error(r, &e);
+	return -1;
 }
 
 struct db *api_db(struct req *r)

@@ -12,15 +12,12 @@
 #include "domain/evaluation.h"
 #include "domain/event_json.h"
 #include "domain/processes.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/control.h"
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/processes.h"
 #include "store/store.h"
-
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
 
 /* What one event's evaluation needs: large, so it lives on the heap. */
 struct eval_buf {
@@ -236,47 +233,33 @@ static int decide_alert(struct db *db, struct event *ev, void *arg,
 			struct inop_err *e)
 {
 	struct alert_change *c = arg;
-	char link[64];
-	struct notify_args n = {.ref = ev->number,
-				.link = link,
-				.detail = c->a.text,
-				.point_id = ev->point.id};
 
-	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
 	if (store_alert_insert(db, ev, &c->a, &c->r->actor, c->r->now) < 0 ||
-	    notify(db, NOTIFY_OPERATIONAL_ERROR, &n, c->r->now) < 0)
+	    mail_operational_error(db, ev, c->a.text, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
 
 void api_events_alerts_create(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct alert_change *c = calloc(1, sizeof(*c));
+	struct alert_change *c = api_alloc(r, sizeof(*c));
+	struct db *db = c ? api_db(r) : NULL;
 	struct inop_err e;
-	struct db *db = api_db(r);
 
-	if (!ev || !c || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
+	if (!db)
+		return;
 	c->r = r;
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
 	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, c->a.text,
 		      sizeof(c->a.text), &e) < 0 ||
 	    (blank(c->a.text) &&
-	     err_validation(&e, "text", "Describa el error operativo") < 0) ||
-	    store_event_change(db, r->param[0], NULL, decide_alert, c,
-			       &r->actor, r->now, ev, &e) < 0) {
-		reply_error(r, &e);
-		goto out;
+	     err_validation(&e, "text", "Describa el error operativo") < 0)) {
+		/* The event's 404/403 come first, as for every change. */
+		if (api_event(r, db))
+			reply_error(r, &e);
+		return;
 	}
-	reply_json(r, 201, alert_to_json(&c->a));
-out:
-	free(ev);
-	free(c);
+	if (api_event_change(r, db, NULL, decide_alert, c))
+		reply_json(r, 201, alert_to_json(&c->a));
 }
 
 static json_t *alerts_json(struct db *db, int64_t event_id)
@@ -298,25 +281,19 @@ static json_t *alerts_json(struct db *db, int64_t event_id)
 
 void api_events_alerts_list(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct db *db = api_db(r);
-	json_t *items;
+	struct event *ev = db ? api_event(r, db) : NULL;
+	json_t *items = ev ? alerts_json(db, ev->id) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
-		items = alerts_json(db, ev->id);
-		if (!items)
-			reply_internal(r);
-		else
-			reply_json(
-				r, 200,
-				json_pack("{s:I, s:o}", "total",
-					  (json_int_t)json_array_size(items),
-					  "items", items));
-	}
-	free(ev);
+	if (!ev)
+		return;
+	if (!items)
+		reply_internal(r);
+	else
+		reply_json(r, 200,
+			   json_pack("{s:I, s:o}", "total",
+				     (json_int_t)json_array_size(items),
+				     "items", items));
 }
 
 /* ---------- C4: ruling an event out ---------- */
@@ -342,29 +319,23 @@ static int decide_rule_out(struct db *db, struct event *ev, void *arg,
 
 void api_events_rule_out(struct req *r)
 {
-	struct rule_out *c = calloc(1, sizeof(*c));
-	struct event *ev = malloc(sizeof(*ev));
+	struct rule_out *c = api_alloc(r, sizeof(*c));
+	struct db *db = c ? api_db(r) : NULL;
+	struct event *ev;
 	struct inop_err e;
-	struct db *db = api_db(r);
 
-	if (!c || !ev || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
+	if (!db)
+		return;
 	c->r = r;
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
 	if (body_text(r->body, "reason", 1, EVENT_TEXT_MAX, c->reason,
-		      sizeof(c->reason), &e) < 0 ||
-	    store_event_change(db, r->param[0], NULL, decide_rule_out, c,
-			       &r->actor, r->now, ev, &e) < 0)
-		reply_error(r, &e);
-	else
+		      sizeof(c->reason), &e) < 0) {
+		if (api_event(r, db))
+			reply_error(r, &e);
+		return;
+	}
+	ev = api_event_change(r, db, NULL, decide_rule_out, c);
+	if (ev)
 		reply_json(r, 200, event_to_json(ev, NULL));
-out:
-	free(c);
-	free(ev);
 }
 
 /* ---------- everything Control keeps about one event ---------- */
@@ -387,23 +358,6 @@ static json_t *exclusion_json(struct db *db, int64_t event_id, int *fail)
 	return o;
 }
 
-static json_t *critical_json(struct db *db, int64_t event_id)
-{
-	struct critical_tx *list;
-	size_t n;
-	json_t *a;
-
-	if (store_critical_list(db, event_id, &list, &n) < 0) {
-		free(list);
-		return NULL;
-	}
-	a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, critical_to_json(&list[i]));
-	free(list);
-	return a;
-}
-
 /* GET /events/:id/control: critical transactions, the Procesos request,
  * alerts and the ruling-out, in one answer for the event page. */
 void api_events_control(struct req *r)
@@ -422,7 +376,7 @@ void api_events_control(struct req *r)
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
 	rc = store_processes_get(db, b->ev.id, &b->req);
-	crit = critical_json(db, b->ev.id);
+	crit = api_critical_json(db, b->ev.id);
 	alerts = alerts_json(db, b->ev.id);
 	excl = exclusion_json(db, b->ev.id, &fail);
 	if (rc < 0 || !crit || !alerts || fail) {

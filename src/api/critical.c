@@ -51,38 +51,24 @@ static int decide_record(struct db *db, struct event *ev, void *arg,
 static void change(struct req *r, event_decide_fn fn,
 		   struct critical_change *c, int status)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct inop_err e;
 	struct db *db = api_db(r);
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
-		if (store_event_change(db, r->param[0], NULL, fn, c, &r->actor,
-				       r->now, ev, &e) < 0)
-			reply_error(r, &e);
-		else
-			reply_json(r, status, critical_to_json(&c->tx));
-	}
-	free(ev);
+	if (db && api_event_change(r, db, NULL, fn, c))
+		reply_json(r, status, critical_to_json(&c->tx));
 }
 
 void api_critical_create(struct req *r)
 {
-	struct critical_change *c = calloc(1, sizeof(*c));
+	struct critical_change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (parse_critical(r, &c->tx, &e) < 0)
 		reply_error(r, &e);
 	else
 		change(r, decide_record, c, 201);
-	free(c);
 }
 
 static int decide_reference(struct db *db, struct event *ev, void *arg,
@@ -116,48 +102,47 @@ static int decide_reference(struct db *db, struct event *ev, void *arg,
 
 void api_critical_reference(struct req *r)
 {
-	struct critical_change *c = calloc(1, sizeof(*c));
+	struct critical_change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (body_text(r->body, "system_ref", 1, CRITICAL_SYSTEM_REF_MAX,
 		      c->system_ref, sizeof(c->system_ref), &e) < 0)
 		reply_error(r, &e);
 	else
 		change(r, decide_reference, c, 200);
-	free(c);
+}
+
+json_t *api_critical_json(struct db *db, int64_t event_id)
+{
+	struct critical_tx *list;
+	size_t n;
+	json_t *a;
+
+	if (store_critical_list(db, event_id, &list, &n) < 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, critical_to_json(&list[i]));
+	free(list);
+	return a;
 }
 
 void api_critical_list(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct critical_tx *list = NULL;
-	size_t n = 0;
-	json_t *items;
 	struct db *db = api_db(r);
+	struct event *ev = db ? api_event(r, db) : NULL;
+	json_t *items = ev ? api_critical_json(db, ev->id) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
-	if (store_critical_list(db, ev->id, &list, &n) < 0) {
+	if (!ev)
+		return;
+	if (!items)
 		reply_internal(r);
-		goto out;
-	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, critical_to_json(&list[i]));
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", items, "total",
-			     (json_int_t)n));
-out:
-	free(list);
-	free(ev);
+	else
+		reply_json(r, 200,
+			   json_pack("{s:I, s:o}", "total",
+				     (json_int_t)json_array_size(items),
+				     "items", items));
 }

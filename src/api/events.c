@@ -6,7 +6,7 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/calendar.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
@@ -15,15 +15,6 @@
 #include "store/users.h"
 #include "util/rcache.h"
 #include "util/strnum.h"
-
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
-/* A JEFE with no other role sees only the events of own points. */
-static int scoped_to_points(const struct actor *a)
-{
-	return a->roles == ROLE_JEFE;
-}
 
 static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 {
@@ -87,20 +78,6 @@ static void reply_duplicate(struct req *r, const struct inop_err *e,
 	reply_json(r, 409, json_pack("{s:o}", "error", err));
 }
 
-/* N2: the mail of a change, queued in its transaction. */
-static int mail_event(struct db *db, enum notify_trigger t,
-		      const struct event *ev, const char *detail, int64_t now)
-{
-	char link[64];
-	struct notify_args a = {.ref = ev->number,
-				.link = link,
-				.detail = detail,
-				.point_id = ev->point.id};
-
-	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
-	return notify(db, t, &a, now);
-}
-
 /*
  * R6 at commit: the mass failure the event links to is still open (SOPORTE
  * may have closed it since the check), so M3 never leaves an event of it
@@ -132,23 +109,10 @@ static int mass_failure_still_open(struct db *db, const struct event *ev,
 static int mail_registered(struct db *db, const struct event *ev, void *ctx,
 			   struct inop_err *e)
 {
-	char detail[1100], mf[40] = "";
-
 	(void)ctx;
 	if (mass_failure_still_open(db, ev, e) < 0)
 		return -1;
-	if (ev->mass_failure_id)
-		snprintf(mf, sizeof(mf), " (falla masiva N.º %lld)",
-			 (long long)ev->mass_failure_id);
-	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Trámite: %s. Escenario: %s%s. Registrado "
-		 "por: %s.",
-		 ev->point.name, ev->point.code, ev->procedure, ev->scenario,
-		 mf, ev->registered_by);
-	if (mail_event(db, NOTIFY_EVENT_REGISTERED, ev, detail,
-		       ev->registered_at) < 0)
-		return err_internal(e);
-	return 0;
+	return mail_event_registered(db, ev) < 0 ? err_internal(e) : 0;
 }
 
 /*
@@ -271,22 +235,6 @@ static int query_date(struct req *r, const char *key, int next_day,
 	return 0;
 }
 
-static int query_int(struct req *r, const char *key, int64_t min, int64_t max,
-		     int64_t dflt, int64_t *out, struct inop_err *e)
-{
-	const char *s = http_query(r, key);
-
-	*out = dflt;
-	if (!s || !*s)
-		return 0;
-	if (strnum_i64(s, min, max, out) < 0)
-		return err_validation(e, key,
-				      "'%s' debe ser un número entre %lld y "
-				      "%lld",
-				      key, (long long)min, (long long)max);
-	return 0;
-}
-
 static int query_enum(struct req *r, const char *key,
 		      const char *const *allowed, const char **out,
 		      struct inop_err *e)
@@ -316,11 +264,9 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 	    query_enum(r, "reportable", bools, &rep, e) < 0 ||
 	    query_date(r, "from", 0, &f->from, e) < 0 ||
 	    query_date(r, "to", 1, &f->to, e) < 0 ||
-	    query_int(r, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
-		      &f->limit, e) < 0 ||
-	    query_int(r, "offset", 0, INT32_MAX, 0, &f->offset, e) < 0 ||
-	    query_int(r, "mass_failure", 1, INT64_MAX, 0, &f->mass_failure_id,
-		      e) < 0)
+	    api_page(r, API_LIMIT_DEFAULT, &f->limit, &f->offset, e) < 0 ||
+	    api_query_int(r, "mass_failure", 1, INT64_MAX, 0,
+			  &f->mass_failure_id, e) < 0)
 		return -1;
 	if (proc && *proc &&
 	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
@@ -332,7 +278,7 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 	if (f->point && !*f->point)
 		f->point = NULL;
 	f->reportable = rep ? strcmp(rep, "true") == 0 : -1;
-	if (scoped_to_points(&r->actor))
+	if (api_scoped_to_points(&r->actor))
 		f->jefe_user_id = r->actor.id;
 	return 0;
 }
@@ -435,7 +381,7 @@ int api_event_load(struct req *r, struct db *db, struct event *ev)
 		reply_error(r, &e);
 		return -1;
 	}
-	if (!scoped_to_points(&r->actor))
+	if (!api_scoped_to_points(&r->actor))
 		return 0;
 	rc = store_user_has_point(db, r->actor.id, ev->point.id);
 	if (rc < 0) {
@@ -452,18 +398,37 @@ int api_event_load(struct req *r, struct db *db, struct event *ev)
 	return 0;
 }
 
+struct event *api_event(struct req *r, struct db *db)
+{
+	struct event *ev = api_alloc(r, sizeof(*ev));
+
+	return ev && api_event_load(r, db, ev) == 0 ? ev : NULL;
+}
+
+struct event *api_event_change(struct req *r, struct db *db,
+			       const char *action, event_decide_fn decide,
+			       void *ctx)
+{
+	struct event *ev = api_event(r, db);
+	struct inop_err e;
+
+	if (!ev)
+		return NULL;
+	if (store_event_change(db, r->param[0], action, decide, ctx, &r->actor,
+			       r->now, ev, &e) < 0) {
+		reply_error(r, &e);
+		return NULL;
+	}
+	return ev;
+}
+
 void api_events_get(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct db *db = api_db(r);
+	struct event *ev = db ? api_event(r, db) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
+	if (ev)
 		reply_event(r, 200, ev);
-	}
-	free(ev);
 }
 
 struct change {
@@ -504,7 +469,6 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 			  int64_t ended_at, struct inop_err *e)
 {
 	struct rule_ctx ctx;
-	char detail[1024];
 
 	if (api_rule_ctx(db, r, ev, &ctx, e) < 0 ||
 	    closure_check(&r->app->catalog, &ctx, ev, reason, justification,
@@ -517,12 +481,7 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 		 justification ? justification : "");
 	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
 		 r->actor.username);
-	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Trámite: %s. Motivo de cierre: %s. Cerrado "
-		 "por: %s.",
-		 ev->point.name, ev->point.code, ev->procedure,
-		 ev->closure_reason, ev->closed_by);
-	if (mail_event(db, NOTIFY_EVENT_CLOSED, ev, detail, r->now) < 0)
+	if (mail_event_closed(db, ev, r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
@@ -539,53 +498,35 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 static void change_event(struct req *r, const char *action,
 			 event_decide_fn decide, struct change *c)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct inop_err e;
 	struct db *db = api_db(r);
+	struct event *ev =
+		db ? api_event_change(r, db, action, decide, c) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-		free(ev);
-		return;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
-	if (store_event_change(db, r->param[0], action, decide, c, &r->actor,
-			       r->now, ev, &e) < 0)
-		reply_error(r, &e);
-	else
+	if (ev)
 		reply_event(r, 200, ev);
-out:
-	free(ev);
 }
 
 void api_events_add_requests(struct req *r)
 {
-	struct change *c = calloc(1, sizeof(*c));
+	struct change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (body_codes(r->body, "requests", 1, &c->requests, &e) < 0)
 		reply_error(r, &e);
 	else
 		change_event(r, "event.add_requests", decide_requests, c);
-	free(c);
 }
 
 void api_events_close(struct req *r)
 {
-	struct change *c = calloc(1, sizeof(*c));
+	struct change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (body_time(r->body, "ended_at", 1, &c->ended_at, &e) < 0 ||
 	    body_str(r->body, "closure_reason", 1, c->reason,
@@ -595,38 +536,29 @@ void api_events_close(struct req *r)
 		reply_error(r, &e);
 	else
 		change_event(r, "event.close", decide_close, c);
-	free(c);
 }
 
 void api_events_annotate(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	char *text = malloc(EVENT_TEXT_BYTES);
+	char *text = api_alloc(r, EVENT_TEXT_BYTES);
+	struct db *db = text ? api_db(r) : NULL;
+	struct event *ev = db ? api_event(r, db) : NULL;
 	struct inop_err e;
 	int64_t id;
-	struct db *db = api_db(r);
 
-	if (!ev || !text || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
+	if (!ev)
+		return;
 	if (body_text(r->body, "text", 1, EVENT_TEXT_MAX, text,
 		      EVENT_TEXT_BYTES, &e) < 0 ||
 	    store_event_annotate(db, ev, text, &r->actor, r->now, &id, &e) <
 		    0) {
 		reply_error(r, &e);
-		goto out;
+		return;
 	}
 	reply_json(r, 201,
 		   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
 			     "event", ev->number, "text", text, "by",
 			     r->actor.username));
-out:
-	free(ev);
-	free(text);
 }
 
 static json_t *json_or_null(const char *s)
@@ -667,14 +599,9 @@ void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id)
 
 void api_events_audit(struct req *r)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct db *db = api_db(r);
+	struct event *ev = db ? api_event(r, db) : NULL;
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
+	if (ev)
 		reply_audit(r, db, "event", ev->id);
-	}
-	free(ev);
 }

@@ -17,9 +17,6 @@
 #include "util/config.h"
 #include "util/strnum.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
 /* CONTROL and ADMIN handle every point's forms; a JEFE those of own. */
 static int may_handle(struct req *r, struct db *db, int64_t point_id,
 		      const char *code, struct inop_err *e)
@@ -84,11 +81,9 @@ fail:
 static int list_filter(struct req *r, struct manual_form_filter *f,
 		       struct inop_err *e)
 {
-	const char *status = http_query(r, "status"),
-		   *l = http_query(r, "limit"), *o = http_query(r, "offset");
+	const char *status = http_query(r, "status");
 
 	memset(f, 0, sizeof(*f));
-	f->limit = LIST_LIMIT_DEFAULT;
 	f->point = http_query(r, "point");
 	if (f->point && !*f->point)
 		f->point = NULL;
@@ -102,10 +97,8 @@ static int list_filter(struct req *r, struct manual_form_filter *f,
 				status);
 		f->status = status;
 	}
-	if ((l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, &f->limit) < 0) ||
-	    (o && *o && strnum_i64(o, 0, INT32_MAX, &f->offset) < 0))
-		return err_validation(e, l && *l ? "limit" : "offset",
-				      "Paginación no válida");
+	if (api_page(r, API_LIMIT_DEFAULT, &f->limit, &f->offset, e) < 0)
+		return -1;
 	if (!(r->actor.roles & (ROLE_CONTROL | ROLE_ADMIN | ROLE_PROCESOS)))
 		f->jefe_user_id = r->actor.id;
 	return 0;

@@ -10,16 +10,14 @@
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "domain/processes.h"
-#include "mail/notify.h"
+#include "mail/event_mail.h"
 #include "store/control.h"
 #include "store/events.h"
 #include "store/processes.h"
 #include "util/config.h"
 #include "util/strnum.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-#define ABSENCE_MAX_S	   (366 * 86400)
+#define ABSENCE_MAX_S (366 * 86400)
 
 struct processes_change {
 	struct req *r;
@@ -27,26 +25,6 @@ struct processes_change {
 	char ruling[16];
 	char reason[PROCESSES_REASON_MAX * 4 + 1];
 };
-
-/* N2: the request goes to the PROCESOS users, in its transaction. */
-static int mail_request(struct db *db, const struct event *ev,
-			const struct processes_request *q, int64_t now)
-{
-	char link[64], due[26],
-		detail[sizeof(q->note) + sizeof(ev->point.name) +
-		       sizeof(ev->point.code) + 160];
-	struct notify_args a = {
-		.ref = ev->number, .link = link, .detail = detail};
-
-	snprintf(link, sizeof(link), "/#/eventos/%s", ev->number);
-	cal_format_lima(q->due_at, due);
-	snprintf(detail, sizeof(detail),
-		 "Punto: %s (%s). Responda a más tardar el %.10s a las %.5s "
-		 "(hora de Lima).%s%s",
-		 ev->point.name, ev->point.code, due, due + 11,
-		 q->note[0] ? " Nota de Control: " : "", q->note);
-	return notify(db, NOTIFY_PROCESOS_REQUEST, &a, now);
-}
 
 static int decide_request(struct db *db, struct event *ev, void *arg,
 			  struct inop_err *e)
@@ -60,7 +38,7 @@ static int decide_request(struct db *db, struct event *ev, void *arg,
 		return -1;
 	if (store_processes_insert(db, ev, &c->req, &c->r->actor, c->r->now) <
 		    0 ||
-	    mail_request(db, ev, &c->req, c->r->now) < 0)
+	    mail_processes_request(db, ev, &c->req, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
@@ -85,33 +63,19 @@ static int decide_ruling(struct db *db, struct event *ev, void *arg,
 static void change(struct req *r, event_decide_fn fn,
 		   struct processes_change *c, int status)
 {
-	struct event *ev = malloc(sizeof(*ev));
-	struct inop_err e;
 	struct db *db = api_db(r);
 
-	if (!ev || !db) {
-		if (db)
-			reply_internal(r);
-	} else if (api_event_load(r, db, ev) == 0) {
-		if (store_event_change(db, r->param[0], NULL, fn, c, &r->actor,
-				       r->now, ev, &e) < 0)
-			reply_error(r, &e);
-		else
-			reply_json(r, status,
-				   processes_to_json(&c->req, r->now));
-	}
-	free(ev);
+	if (db && api_event_change(r, db, NULL, fn, c))
+		reply_json(r, status, processes_to_json(&c->req, r->now));
 }
 
 void api_processes_request(struct req *r)
 {
-	struct processes_change *c = calloc(1, sizeof(*c));
+	struct processes_change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	/* The body is optional: {"note"} for Procesos. */
 	if (r->body && body_text(r->body, "note", 0, PROCESSES_NOTE_MAX,
@@ -119,18 +83,15 @@ void api_processes_request(struct req *r)
 		reply_error(r, &e);
 	else
 		change(r, decide_request, c, 201);
-	free(c);
 }
 
 void api_processes_ruling(struct req *r)
 {
-	struct processes_change *c = calloc(1, sizeof(*c));
+	struct processes_change *c = api_alloc(r, sizeof(*c));
 	struct inop_err e;
 
-	if (!c) {
-		reply_internal(r);
+	if (!c)
 		return;
-	}
 	c->r = r;
 	if (body_str(r->body, "ruling", 1, c->ruling, sizeof(c->ruling), &e) <
 		    0 ||
@@ -139,25 +100,19 @@ void api_processes_ruling(struct req *r)
 		reply_error(r, &e);
 	else
 		change(r, decide_ruling, c, 200);
-	free(c);
 }
 
 void api_processes_get(struct req *r)
 {
-	struct processes_change *c = calloc(1, sizeof(*c));
-	struct event *ev = malloc(sizeof(*ev));
+	struct processes_request *q = api_alloc(r, sizeof(*q));
+	struct db *db = q ? api_db(r) : NULL;
+	struct event *ev = db ? api_event(r, db) : NULL;
 	struct inop_err e;
-	struct db *db = api_db(r);
 	int rc;
 
-	if (!c || !ev || !db) {
-		if (db)
-			reply_internal(r);
-		goto out;
-	}
-	if (api_event_load(r, db, ev) < 0)
-		goto out;
-	rc = store_processes_get(db, ev->id, &c->req);
+	if (!ev)
+		return;
+	rc = store_processes_get(db, ev->id, q);
 	if (rc < 0) {
 		reply_internal(r);
 	} else if (rc == 0) {
@@ -167,11 +122,8 @@ void api_processes_get(struct req *r)
 			ev->number);
 		reply_error(r, &e);
 	} else {
-		reply_json(r, 200, processes_to_json(&c->req, r->now));
+		reply_json(r, 200, processes_to_json(q, r->now));
 	}
-out:
-	free(c);
-	free(ev);
 }
 
 /* ---------- the tray ---------- */
@@ -200,12 +152,9 @@ static int list_params(struct req *r, const char **status, int64_t *limit,
 {
 	static const char *const statuses[] = {"PENDIENTE", "VENCIDA",
 					       "RESUELTA", NULL};
-	const char *s = http_query(r, "status"), *l = http_query(r, "limit"),
-		   *o = http_query(r, "offset");
+	const char *s = http_query(r, "status");
 
 	*status = NULL;
-	*limit = LIST_LIMIT_DEFAULT;
-	*offset = 0;
 	for (int i = 0; s && *s && statuses[i]; i++)
 		if (strcmp(s, statuses[i]) == 0)
 			*status = statuses[i];
@@ -214,11 +163,7 @@ static int list_params(struct req *r, const char **status, int64_t *limit,
 				      "Estado no válido: '%s' (PENDIENTE, "
 				      "VENCIDA o RESUELTA)",
 				      s);
-	if ((l && *l && strnum_i64(l, 1, LIST_LIMIT_MAX, limit) < 0) ||
-	    (o && *o && strnum_i64(o, 0, INT32_MAX, offset) < 0))
-		return err_validation(e, l && *l ? "limit" : "offset",
-				      "Paginación no válida");
-	return 0;
+	return api_page(r, API_LIMIT_DEFAULT, limit, offset, e);
 }
 
 void api_processes_list(struct req *r)

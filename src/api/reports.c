@@ -19,24 +19,6 @@
 #include "util/log.h"
 #include "util/strnum.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX	   500
-
-static json_t *opt_str(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *opt_time(int64_t t)
-{
-	char s[26];
-
-	if (!t)
-		return json_null();
-	cal_format_lima(t, s);
-	return json_string(s);
-}
-
 /* The fields every report answer has (the list's items). */
 static json_t *report_summary(const struct report_info *r)
 {
@@ -49,16 +31,17 @@ static json_t *report_summary(const struct report_info *r)
 			    json_string(report_status_name(r->status)));
 	json_object_set_new(o, "from", json_string(r->from));
 	json_object_set_new(o, "to", json_string(r->to));
-	json_object_set_new(o, "created_at", opt_time(r->created_at));
+	json_object_set_new(o, "created_at", json_opt_time(r->created_at));
 	json_object_set_new(o, "created_by", json_string(r->created_by));
-	json_object_set_new(o, "updated_at", opt_time(r->updated_at));
+	json_object_set_new(o, "updated_at", json_opt_time(r->updated_at));
 	json_object_set_new(o, "frozen",
 			    json_boolean(report_is_frozen(r->status)));
-	json_object_set_new(o, "frozen_at", opt_time(r->frozen_at));
-	json_object_set_new(o, "snapshot_hash", opt_str(r->hash));
-	json_object_set_new(o, "sent_on", opt_str(r->sent_on));
-	json_object_set_new(o, "sent_reference", opt_str(r->sent_reference));
-	json_object_set_new(o, "sent_at", opt_time(r->sent_at));
+	json_object_set_new(o, "frozen_at", json_opt_time(r->frozen_at));
+	json_object_set_new(o, "snapshot_hash", json_opt_str(r->hash));
+	json_object_set_new(o, "sent_on", json_opt_str(r->sent_on));
+	json_object_set_new(o, "sent_reference",
+			    json_opt_str(r->sent_reference));
+	json_object_set_new(o, "sent_at", json_opt_time(r->sent_at));
 	json_object_set_new(o, "total_events", json_integer(r->n_events));
 	return o;
 }
@@ -73,11 +56,11 @@ static json_t *trail_json(const struct report_step *t, size_t n)
 		json_array_append_new(
 			a,
 			json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
-				  "from", opt_str(t[i].from), "to", t[i].to,
-				  "at", at, "by", t[i].username, "by_name",
-				  t[i].name, "role", t[i].role, "comment",
-				  opt_str(t[i].comment), "reference",
-				  opt_str(t[i].reference)));
+				  "from", json_opt_str(t[i].from), "to",
+				  t[i].to, "at", at, "by", t[i].username,
+				  "by_name", t[i].name, "role", t[i].role,
+				  "comment", json_opt_str(t[i].comment),
+				  "reference", json_opt_str(t[i].reference)));
 	}
 	return a;
 }
@@ -228,11 +211,9 @@ void api_reports_create(struct req *r)
 void api_reports_list(struct req *r)
 {
 	const char *status = http_query(r, "status");
-	const char *lim = http_query(r, "limit"),
-		   *off = http_query(r, "offset");
 	enum report_status st;
 	struct report_info *list = NULL;
-	int64_t limit = LIST_LIMIT_DEFAULT, offset = 0, total;
+	int64_t limit, offset, total;
 	struct inop_err e;
 	size_t n;
 	json_t *items;
@@ -246,14 +227,7 @@ void api_reports_list(struct req *r)
 		reply_error(r, &e);
 		return;
 	}
-	if (lim && *lim && strnum_i64(lim, 1, LIST_LIMIT_MAX, &limit) < 0) {
-		err_validation(&e, "limit", "'limit' va de 1 a %d",
-			       LIST_LIMIT_MAX);
-		reply_error(r, &e);
-		return;
-	}
-	if (off && *off && strnum_i64(off, 0, INT32_MAX, &offset) < 0) {
-		err_validation(&e, "offset", "'offset' debe ser 0 o más");
+	if (api_page(r, API_LIMIT_DEFAULT, &limit, &offset, &e) < 0) {
 		reply_error(r, &e);
 		return;
 	}
@@ -355,44 +329,14 @@ void api_reports_transition(struct req *r)
 	free(t);
 }
 
-static json_t *json_or_null(const char *s)
-{
-	json_t *v = s ? json_loads(s, 0, NULL) : NULL;
-
-	return v ? v : json_null();
-}
-
 /* A1: the audit records of one report, oldest first. */
 void api_reports_audit(struct req *r)
 {
 	struct report_info info;
-	struct audit_item *items = NULL;
-	size_t n = 0;
-	char at[26];
-	json_t *list;
 	struct db *db = api_db(r);
 
-	if (!db || load_report(r, db, &info) < 0)
-		return;
-	if (store_audit_of(db, "report", info.id, &items, &n) < 0) {
-		reply_internal(r);
-		return;
-	}
-	list = json_array();
-	for (size_t i = 0; i < n; i++) {
-		cal_format_lima(items[i].at, at);
-		json_array_append_new(
-			list,
-			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
-				  (json_int_t)items[i].id, "at", at, "actor",
-				  items[i].actor, "action", items[i].action,
-				  "before", json_or_null(items[i].before_json),
-				  "after", json_or_null(items[i].after_json)));
-	}
-	audit_items_free(items, n);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I}", "items", list, "total",
-			     (json_int_t)n));
+	if (db && load_report(r, db, &info) == 0)
+		reply_audit(r, db, "report", info.id);
 }
 
 /* ---------- exports ---------- */
@@ -521,100 +465,4 @@ void api_reports_export(struct req *r)
 internal:
 	full_release(&f);
 	reply_internal(r);
-}
-
-/* ---------- the deadline board (O3) ---------- */
-
-static json_t *deadline_item(struct db *db, const struct event *ev,
-			     const struct cal_calendar *cal,
-			     struct cal_date today)
-{
-	json_t *o = event_to_json(ev, cal);
-	struct cal_date due;
-	enum report_status st;
-	int64_t report_id;
-
-	if (event_report_due(ev, cal, &due)) {
-		json_object_set_new(o, "business_days_left",
-				    json_integer(cal_business_days_between(
-					    today, due, cal)));
-		json_object_set_new(o, "overdue",
-				    json_boolean(cal_day_number(today) >
-						 cal_day_number(due)));
-	}
-	if (store_event_pending_report(db, ev->id, &report_id, &st) == 1)
-		json_object_set_new(o, "report",
-				    json_pack("{s:I, s:s}", "id",
-					      (json_int_t)report_id, "status",
-					      report_status_code(st)));
-	else
-		json_object_set_new(o, "report", json_null());
-	return o;
-}
-
-static int deadline_query(struct req *r, int *overdue_only, int64_t *limit,
-			  int64_t *offset)
-{
-	const char *ov = http_query(r, "overdue");
-	const char *lim = http_query(r, "limit"),
-		   *off = http_query(r, "offset");
-	struct inop_err e;
-
-	*overdue_only = ov && strcmp(ov, "true") == 0;
-	*limit = 100;
-	*offset = 0;
-	if (ov && *ov && strcmp(ov, "true") != 0 && strcmp(ov, "false") != 0)
-		err_validation(&e, "overdue", "'overdue' es true o false");
-	else if (lim && *lim && strnum_i64(lim, 1, LIST_LIMIT_MAX, limit) < 0)
-		err_validation(&e, "limit", "'limit' va de 1 a %d",
-			       LIST_LIMIT_MAX);
-	else if (off && *off && strnum_i64(off, 0, INT32_MAX, offset) < 0)
-		err_validation(&e, "offset", "'offset' debe ser 0 o más");
-	else
-		return 0;
-	reply_error(r, &e);
-	return -1;
-}
-
-void api_deadlines(struct req *r)
-{
-	const struct cal_calendar *cal;
-	struct cal_date today = cal_lima_date(r->now);
-	struct event *list = NULL;
-	int64_t limit, offset, total, overdue, cutoff;
-	int overdue_only;
-	size_t n = 0;
-	char today_s[11];
-	json_t *items;
-	struct db *db;
-
-	if (deadline_query(r, &overdue_only, &limit, &offset) < 0)
-		return;
-	cal = api_calendar(r);
-	if (!cal)
-		return;
-	db = store_conn();
-	cutoff = cal_lima_day_start(report_overdue_cutoff(today, cal));
-	if (store_deadlines(db, cutoff, 1, 0, &list, &n, &overdue) < 0)
-		goto internal;
-	free(list);
-	list = NULL;
-	if (store_deadlines(db, overdue_only ? cutoff : 0, limit, offset,
-			    &list, &n, &total) < 0)
-		goto internal;
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items,
-				      deadline_item(db, &list[i], cal, today));
-	cal_format_date(today, today_s);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I, s:I, s:s}", "items", items, "total",
-			     (json_int_t)total, "overdue", (json_int_t)overdue,
-			     "today", today_s));
-	goto out;
-internal:
-	reply_internal(r);
-out:
-	free(list);
-	store_calendar_release(cal);
 }

@@ -12,6 +12,7 @@
 const struct route api_routes[] = {
 	{"GET", "/healthz", api_healthz, ANY, P | ROUTE_RAW},
 	{"GET", "/metrics", api_metrics, ANY, P | ROUTE_RAW},
+	{"GET", "/api/v1/openapi.json", api_openapi, ANY, 0},
 	{"POST", "/api/v1/session", api_session_create, ANY, P | J},
 	{"GET", "/api/v1/session", api_session_get, ANY, 0},
 	{"DELETE", "/api/v1/session", api_session_delete, ANY, 0},

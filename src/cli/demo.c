@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "store/alerts.h"
 #include "store/events.h"
 #include "store/mass_failures.h"
 #include "store/points.h"

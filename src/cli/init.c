@@ -17,6 +17,11 @@ static int ensure_admin(struct db *db, const char *password)
 	user_release(&u);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* present: left as it is */
+	if (!password) {
+		fprintf(stderr, "inop: there is no user 'admin' yet: give "
+				"--admin-password-file\n");
+		return -1;
+	}
 	if (strlen(password) < PASSWORD_MIN_CHARS) {
 		fprintf(stderr,
 			"inop: the admin password must have at least "
@@ -42,11 +47,11 @@ static int ensure_admin(struct db *db, const char *password)
 int cmd_init(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: inop init --db PATH --admin-password-file FILE\n"
+		"usage: inop init --db PATH [--admin-password-file FILE]\n"
 		"Creates or migrates the database, seeds the catalogues and "
 		"the\nuser 'admin' (role ADMIN) with the password in FILE.  "
 		"Run again\non an existing database it migrates and changes "
-		"nothing else.\n";
+		"nothing else\n(then the password file is not needed).\n";
 	static const char *const extra[] = {"admin-password-file", NULL};
 	struct config cfg;
 	struct opts o;
@@ -60,16 +65,12 @@ int cmd_init(int argc, char **argv)
 	if (cli_parse(argc, argv, extra, &cfg, &o) < 0)
 		return 2;
 	file = opt_get(&o, "admin-password-file");
-	if (!file) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	if (read_secret_file(file, password, sizeof(password)) < 0)
+	if (file && read_secret_file(file, password, sizeof(password)) < 0)
 		return 1;
 	db = cli_open_db(&cfg);
 	if (!db)
 		return 1;
-	rc = ensure_admin(db, password);
+	rc = ensure_admin(db, file ? password : NULL);
 	memset(password, 0, sizeof(password));
 	db_close(db);
 	if (rc < 0)

@@ -144,6 +144,12 @@ int db_run(struct db_stmt *st)
 int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	    void **out, size_t *n)
 {
+	return db_list_owned(st, elem_size, from_row, NULL, out, n);
+}
+
+int db_list_owned(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
+		  db_elem_release_fn release, void **out, size_t *n)
+{
 	char *list = NULL, *grown;
 	size_t count = 0, cap = 0;
 	int rc;
@@ -164,6 +170,8 @@ int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	}
 	db_reset(st);
 	if (rc != DB_DONE) {
+		for (size_t i = 0; release && i < count; i++)
+			release(list + i * elem_size);
 		free(list);
 		list = NULL;
 		count = 0;
@@ -213,4 +221,13 @@ int db_page(struct db *db, const struct db_page *p, void **out, size_t *n,
 	db_bind_int(st, i, p->limit);
 	db_bind_int(st, i + 1, p->offset);
 	return db_list(st, p->elem_size, p->from_row, out, n);
+}
+
+int db_backup_to(struct db *db, const char *path, struct inop_err *err)
+{
+	if (!db->ops->backup_to)
+		return err_set(err, 500, "UNSUPPORTED", NULL,
+			       "%s no tiene copia en línea: use pg_dump",
+			       db->ops->engine);
+	return db->ops->backup_to(db, path, err);
 }

@@ -83,6 +83,11 @@ int db_run(struct db_stmt *st);
  */
 int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	    void **out, size_t *n);
+/* db_list of elements that own memory: on error `release` is called on
+ * each element read before the array is freed. */
+typedef void (*db_elem_release_fn)(void *elem);
+int db_list_owned(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
+		  db_elem_release_fn release, void **out, size_t *n);
 
 /*
  * A page of a filtered list: `SELECT COUNT(*) <from>` for *total, then
@@ -107,5 +112,14 @@ int db_page(struct db *db, const struct db_page *p, void **out, size_t *n,
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+
+/*
+ * Writes a copy of the whole database into the new file `path` with
+ * SQLite's online backup API: one read transaction, so the copy is one
+ * consistent snapshot while other connections keep writing (WAL).  An
+ * existing file at `path` is overwritten.  PostgreSQL has no such call
+ * here (use pg_dump, docs/operations.md): -1 with `err`.
+ */
+int db_backup_to(struct db *db, const char *path, struct inop_err *err);
 
 #endif

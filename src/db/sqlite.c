@@ -259,6 +259,45 @@ static int lite_rollback(struct db *d)
 	return rc;
 }
 
+/*
+ * One sqlite3_backup_step(-1) copies every page inside a single read
+ * transaction of the source, so the copy is a snapshot of one commit; in
+ * WAL mode writers are not blocked meanwhile.  BUSY only happens while
+ * another connection changes the journal mode or checkpoints in
+ * exclusive mode: retried for DB_BUSY_TIMEOUT_MS.
+ */
+static int lite_backup_to(struct db *d, const char *path, struct inop_err *err)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int rc = SQLITE_ERROR, waited_ms = 0;
+
+	if (sqlite3_open_v2(path, &to,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK)
+		goto out;
+	b = sqlite3_backup_init(to, "main", LITE(d)->h, "main");
+	if (!b)
+		goto out;
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			sqlite3_sleep(20);
+			waited_ms += 20;
+		}
+	} while ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+		 waited_ms < DB_BUSY_TIMEOUT_MS);
+	sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_errcode(to);
+out:
+	if (rc != SQLITE_OK)
+		err_set(err, 500, "DB", NULL, "No se pudo copiar a '%s': %s",
+			path, to ? sqlite3_errmsg(to) : "sin memoria");
+	sqlite3_close(to);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 static const struct db_ops lite_ops = {
 	.engine = "sqlite",
 	.close = lite_close,
@@ -278,4 +317,5 @@ static const struct db_ops lite_ops = {
 	.begin = lite_begin,
 	.commit = lite_commit,
 	.rollback = lite_rollback,
+	.backup_to = lite_backup_to,
 };

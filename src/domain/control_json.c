@@ -3,21 +3,7 @@
 #include <string.h>
 
 #include "calendar/cal.h"
-
-static json_t *opt_str(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *opt_time(int64_t t)
-{
-	char s[26];
-
-	if (!t)
-		return json_null();
-	cal_format_lima(t, s);
-	return json_string(s);
-}
+#include "domain/event_json.h"
 
 json_t *critical_to_json(const struct critical_tx *tx)
 {
@@ -27,15 +13,17 @@ json_t *critical_to_json(const struct critical_tx *tx)
 	json_object_set_new(o, "event_id", json_integer(tx->event_id));
 	json_object_set_new(o, "type", json_string(tx->type));
 	json_object_set_new(o, "customer_ref", json_string(tx->customer_ref));
-	json_object_set_new(o, "attended_at", opt_time(tx->attended_at));
+	json_object_set_new(o, "attended_at", json_opt_time(tx->attended_at));
 	json_object_set_new(o, "how", json_string(tx->how));
-	json_object_set_new(o, "system_ref", opt_str(tx->system_ref));
-	json_object_set_new(o, "system_ref_at", opt_time(tx->system_ref_at));
-	json_object_set_new(o, "system_ref_by", opt_str(tx->system_ref_by));
+	json_object_set_new(o, "system_ref", json_opt_str(tx->system_ref));
+	json_object_set_new(o, "system_ref_at",
+			    json_opt_time(tx->system_ref_at));
+	json_object_set_new(o, "system_ref_by",
+			    json_opt_str(tx->system_ref_by));
 	json_object_set_new(o, "regularised",
 			    json_boolean(tx->system_ref[0] != '\0'));
-	json_object_set_new(o, "recorded_at", opt_time(tx->recorded_at));
-	json_object_set_new(o, "recorded_by", opt_str(tx->recorded_by));
+	json_object_set_new(o, "recorded_at", json_opt_time(tx->recorded_at));
+	json_object_set_new(o, "recorded_by", json_opt_str(tx->recorded_by));
 	return o;
 }
 
@@ -69,17 +57,17 @@ json_t *processes_to_json(const struct processes_request *r, int64_t now)
 	json_object_set_new(o, "id", json_integer(r->id));
 	json_object_set_new(o, "event_id", json_integer(r->event_id));
 	json_object_set_new(o, "event", json_string(r->event_number));
-	json_object_set_new(o, "note", opt_str(r->note));
-	json_object_set_new(o, "requested_at", opt_time(r->requested_at));
-	json_object_set_new(o, "requested_by", opt_str(r->requested_by));
-	json_object_set_new(o, "due_at", opt_time(r->due_at));
-	json_object_set_new(o, "ruling", opt_str(r->ruling));
-	json_object_set_new(o, "reason", opt_str(r->reason));
-	json_object_set_new(o, "ruled_at", opt_time(r->ruled_at));
-	json_object_set_new(o, "ruled_by", opt_str(r->ruled_by));
-	json_object_set_new(o, "escalated_at", opt_time(r->escalated_at));
+	json_object_set_new(o, "note", json_opt_str(r->note));
+	json_object_set_new(o, "requested_at", json_opt_time(r->requested_at));
+	json_object_set_new(o, "requested_by", json_opt_str(r->requested_by));
+	json_object_set_new(o, "due_at", json_opt_time(r->due_at));
+	json_object_set_new(o, "ruling", json_opt_str(r->ruling));
+	json_object_set_new(o, "reason", json_opt_str(r->reason));
+	json_object_set_new(o, "ruled_at", json_opt_time(r->ruled_at));
+	json_object_set_new(o, "ruled_by", json_opt_str(r->ruled_by));
+	json_object_set_new(o, "escalated_at", json_opt_time(r->escalated_at));
 	json_object_set_new(o, "escalation_reason",
-			    opt_str(r->escalation_reason));
+			    json_opt_str(r->escalation_reason));
 	json_object_set_new(o, "escalated_to", address_list(r->escalated_to));
 	if (now <= 0)
 		return o;
@@ -122,12 +110,12 @@ json_t *manual_form_to_json(const struct manual_form *f)
 			    json_pack("{s:s, s:s}", "code", f->point.code,
 				      "name", f->point.name));
 	json_object_set_new(o, "seq", json_integer(f->seq));
-	json_object_set_new(o, "issued_at", opt_time(f->issued_at));
+	json_object_set_new(o, "issued_at", json_opt_time(f->issued_at));
 	json_object_set_new(o, "issued_by", json_string(f->issued_by));
 	json_object_set_new(o, "status",
 			    json_string(f->event_id ? "USADO" : "LIBRE"));
-	json_object_set_new(o, "event", opt_str(f->event_number));
-	json_object_set_new(o, "used_at", opt_time(f->used_at));
+	json_object_set_new(o, "event", json_opt_str(f->event_number));
+	json_object_set_new(o, "used_at", json_opt_time(f->used_at));
 	json_object_set_new(o, "delay_minutes",
 			    delay >= 0 ? json_integer(delay / 60)
 				       : json_null());

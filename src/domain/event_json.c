@@ -13,12 +13,12 @@ json_t *codes_to_json(const struct codes *c)
 	return a;
 }
 
-static json_t *opt_str(const char *s)
+json_t *json_opt_str(const char *s)
 {
 	return s && *s ? json_string(s) : json_null();
 }
 
-static json_t *opt_time(int64_t t)
+json_t *json_opt_time(int64_t t)
 {
 	char s[26];
 
@@ -58,24 +58,28 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal)
 	json_object_set_new(o, "applications",
 			    codes_to_json(&ev->applications));
 	json_object_set_new(o, "scenario", json_string(ev->scenario));
-	json_object_set_new(o, "cause", opt_str(ev->cause));
+	json_object_set_new(o, "cause", json_opt_str(ev->cause));
 	json_object_set_new(o, "mass_failure_id",
 			    ev->mass_failure_id
 				    ? json_integer(ev->mass_failure_id)
 				    : json_null());
-	json_object_set_new(o, "started_at", opt_time(ev->started_at));
-	json_object_set_new(o, "ended_at", opt_time(ev->ended_at));
+	json_object_set_new(o, "started_at", json_opt_time(ev->started_at));
+	json_object_set_new(o, "ended_at", json_opt_time(ev->ended_at));
 	json_object_set_new(o, "status",
 			    json_string(ev->open ? "OPEN" : "CLOSED"));
-	json_object_set_new(o, "closure_reason", opt_str(ev->closure_reason));
-	json_object_set_new(o, "justification", opt_str(ev->justification));
+	json_object_set_new(o, "closure_reason",
+			    json_opt_str(ev->closure_reason));
+	json_object_set_new(o, "justification",
+			    json_opt_str(ev->justification));
 	json_object_set_new(o, "origin", json_string(ev->origin));
 	json_object_set_new(o, "manual_form_ref",
-			    opt_str(ev->manual_form_ref));
-	json_object_set_new(o, "description", opt_str(ev->description));
-	json_object_set_new(o, "registered_at", opt_time(ev->registered_at));
-	json_object_set_new(o, "registered_by", opt_str(ev->registered_by));
-	json_object_set_new(o, "closed_by", opt_str(ev->closed_by));
+			    json_opt_str(ev->manual_form_ref));
+	json_object_set_new(o, "description", json_opt_str(ev->description));
+	json_object_set_new(o, "registered_at",
+			    json_opt_time(ev->registered_at));
+	json_object_set_new(o, "registered_by",
+			    json_opt_str(ev->registered_by));
+	json_object_set_new(o, "closed_by", json_opt_str(ev->closed_by));
 	json_object_set_new(o, "reportable",
 			    json_boolean(event_reportable(ev)));
 	json_object_set_new(o, "ruled_out", json_boolean(ev->ruled_out));

@@ -19,4 +19,9 @@ int event_report_due(const struct event *ev, const struct cal_calendar *cal,
 /* JSON array of the codes. */
 json_t *codes_to_json(const struct codes *c);
 
+/* A string, or null when empty. */
+json_t *json_opt_str(const char *s);
+/* A UTC time as Lima ISO-8601 text, or null when 0 (not set). */
+json_t *json_opt_time(int64_t t);
+
 #endif

@@ -3,21 +3,6 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 
-static json_t *opt_str(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *opt_time(int64_t t)
-{
-	char s[26];
-
-	if (!t)
-		return json_null();
-	cal_format_lima(t, s);
-	return json_string(s);
-}
-
 static json_t *opt_id(int64_t id)
 {
 	return id ? json_integer(id) : json_null();
@@ -32,16 +17,19 @@ json_t *mass_failure_to_json(const struct mass_failure *mf, int counts)
 			    json_string(mf->open ? "CONFIRMED" : "CLOSED"));
 	json_object_set_new(o, "applications",
 			    codes_to_json(&mf->applications));
-	json_object_set_new(o, "started_at", opt_time(mf->started_at));
-	json_object_set_new(o, "cause", opt_str(mf->cause));
-	json_object_set_new(o, "description", opt_str(mf->description));
-	json_object_set_new(o, "confirmed_at", opt_time(mf->confirmed_at));
-	json_object_set_new(o, "confirmed_by", opt_str(mf->confirmed_by));
-	json_object_set_new(o, "ended_at", opt_time(mf->ended_at));
-	json_object_set_new(o, "closure_reason", opt_str(mf->closure_reason));
-	json_object_set_new(o, "justification", opt_str(mf->justification));
-	json_object_set_new(o, "closed_at", opt_time(mf->closed_at));
-	json_object_set_new(o, "closed_by", opt_str(mf->closed_by));
+	json_object_set_new(o, "started_at", json_opt_time(mf->started_at));
+	json_object_set_new(o, "cause", json_opt_str(mf->cause));
+	json_object_set_new(o, "description", json_opt_str(mf->description));
+	json_object_set_new(o, "confirmed_at",
+			    json_opt_time(mf->confirmed_at));
+	json_object_set_new(o, "confirmed_by", json_opt_str(mf->confirmed_by));
+	json_object_set_new(o, "ended_at", json_opt_time(mf->ended_at));
+	json_object_set_new(o, "closure_reason",
+			    json_opt_str(mf->closure_reason));
+	json_object_set_new(o, "justification",
+			    json_opt_str(mf->justification));
+	json_object_set_new(o, "closed_at", json_opt_time(mf->closed_at));
+	json_object_set_new(o, "closed_by", json_opt_str(mf->closed_by));
 	if (counts) {
 		json_object_set_new(o, "open_events",
 				    json_integer(mf->open_events));
@@ -70,14 +58,15 @@ json_t *alert_to_json(const struct mf_alert *a)
 	json_object_set_new(o, "point", point_json(&a->point));
 	json_object_set_new(o, "applications",
 			    codes_to_json(&a->applications));
-	json_object_set_new(o, "observed_at", opt_time(a->observed_at));
-	json_object_set_new(o, "description", opt_str(a->description));
-	json_object_set_new(o, "fingerprint", opt_str(a->fingerprint));
-	json_object_set_new(o, "raised_at", opt_time(a->raised_at));
-	json_object_set_new(o, "raised_by", opt_str(a->raised_by));
-	json_object_set_new(o, "decided_at", opt_time(a->decided_at));
-	json_object_set_new(o, "decided_by", opt_str(a->decided_by));
+	json_object_set_new(o, "observed_at", json_opt_time(a->observed_at));
+	json_object_set_new(o, "description", json_opt_str(a->description));
+	json_object_set_new(o, "fingerprint", json_opt_str(a->fingerprint));
+	json_object_set_new(o, "raised_at", json_opt_time(a->raised_at));
+	json_object_set_new(o, "raised_by", json_opt_str(a->raised_by));
+	json_object_set_new(o, "decided_at", json_opt_time(a->decided_at));
+	json_object_set_new(o, "decided_by", json_opt_str(a->decided_by));
 	json_object_set_new(o, "mass_failure_id", opt_id(a->mass_failure_id));
-	json_object_set_new(o, "discard_reason", opt_str(a->discard_reason));
+	json_object_set_new(o, "discard_reason",
+			    json_opt_str(a->discard_reason));
 	return o;
 }

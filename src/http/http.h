@@ -6,6 +6,7 @@
 
 #include "domain/catalog.h"
 #include "domain/roles.h"
+#include "util/arena.h"
 #include "util/err.h"
 
 /*
@@ -15,8 +16,9 @@
 
 #define HTTP_BODY_MAX	 (1u << 20) /* 1 MiB: larger bodies get 413 */
 #define HTTP_PARAMS_MAX	 4
-#define HTTP_HEADERS_MAX 4   /* extra reply headers */
-#define HTTP_HEADER_LEN	 512 /* each name and value, with its NUL */
+#define HTTP_HEADERS_MAX 4	     /* extra reply headers */
+#define HTTP_HEADER_LEN	 512	     /* each name and value, with its NUL */
+#define HTTP_ARENA_MAX	 (64u << 20) /* what one request may allocate */
 
 struct actor;
 /*
@@ -36,6 +38,8 @@ struct app {
 	int64_t session_idle_s;
 	char alertmanager_token[129]; /* "": the webhook is disabled */
 	http_session_fn session_lookup;
+	int listen_fd;		/* > 0: bound by http_bind() */
+	void (*on_ready)(void); /* called once accepting */
 };
 
 struct req {
@@ -49,6 +53,8 @@ struct req {
 	char token_hash[65]; /* of the session used, if any */
 	char csrf[65];	     /* the CSRF token of that session */
 	int64_t now;	     /* UTC seconds at arrival */
+	struct arena arena;  /* the request's memory, freed after the reply */
+	char request_id[40]; /* X-Request-Id: the caller's, or a new one */
 
 	/* The reply, set once by reply_*(). */
 	int status;
@@ -111,6 +117,13 @@ void http_token_hash(const char *token, char out[65]);
 int http_serve(struct app *app, const char *listen, int threads,
 	       const struct route *routes, size_t n_routes,
 	       volatile int *stop);
+
+/*
+ * Binds and listens on `listen` (HOST:PORT) and returns the socket, for
+ * app.listen_fd: so that a server started as root can bind first and
+ * drop its privileges before anything else.  -1 on failure (logged).
+ */
+int http_bind(const char *addr);
 
 /* Prometheus text of the request counters and latencies (malloc'd). */
 char *http_metrics_text(void);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,6 +51,41 @@ static int64_t elapsed_us(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1000;
 }
 
+/*
+ * The X-Request-Id a proxy sent (nginx's $request_id), when it is a short
+ * token, else 16 random hex digits; echoed in the reply and the log line.
+ */
+static void request_id(struct MHD_Connection *c, char out[40])
+{
+	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "abcdefghijklmnopqrstuvwxyz0123456789-_.:";
+	const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     "X-Request-Id");
+	size_t n = in ? strlen(in) : 0;
+	unsigned char rnd[8];
+
+	if (n >= 1 && n < 40 && strspn(in, ok) == n) {
+		memcpy(out, in, n + 1);
+		return;
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(out, 40, rnd, sizeof(rnd));
+}
+
+static void log_request(const struct req *r, int64_t micros)
+{
+	char path[700], user[140];
+
+	log_value(path, sizeof(path), r->path);
+	log_value(user, sizeof(user),
+		  r->authenticated ? r->actor.username : "-");
+	log_kv("info", "request",
+	       "request_id=%s method=%s path=%s status=%d duration_ms=%.3f "
+	       "user=%s",
+	       r->request_id, r->method, path, r->status,
+	       (double)micros / 1000.0, user);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 {
 	struct MHD_Response *resp;
@@ -69,6 +105,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (api)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i][0],
 					r->headers[i][1]);
@@ -86,6 +123,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	struct conn_state *cs = *con_cls;
 	struct req r;
 	enum MHD_Result ret;
+	int64_t micros;
 	int route;
 
 	(void)version;
@@ -114,12 +152,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	r.path = url;
 	r.conn = c;
 	r.now = (int64_t)time(NULL);
+	arena_init(&r.arena, HTTP_ARENA_MAX);
+	request_id(c, r.request_id);
 	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
 				cs->too_large);
 	ret = queue(c, &r);
 	free(r.out);
 	json_decref(r.body);
-	metrics_record(route, r.status, elapsed_us(&cs->start));
+	arena_release(&r.arena);
+	micros = elapsed_us(&cs->start);
+	metrics_record(route, r.status, micros);
+	log_request(&r, micros);
 	return ret;
 }
 
@@ -180,6 +223,30 @@ static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 	return 0;
 }
 
+int http_bind(const char *addr)
+{
+	struct sockaddr_storage sa;
+	socklen_t sa_len;
+	int fd, on = 1;
+
+	if (parse_listen(addr, &sa, &sa_len) < 0) {
+		log_error("invalid listen address '%s'", addr);
+		return -1;
+	}
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&sa, sa_len) < 0 ||
+	    listen(fd, 1024) < 0) {
+		log_error("cannot listen on '%s'", addr);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int http_serve(struct app *app, const char *listen, int threads,
 	       const struct route *routes, size_t n_routes, volatile int *stop)
 {
@@ -202,9 +269,12 @@ int http_serve(struct app *app, const char *listen, int threads,
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		&srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+		(struct sockaddr *)&sa, MHD_OPTION_LISTEN_SOCKET,
+		(MHD_socket)(app->listen_fd > 0 ? app->listen_fd
+						: MHD_INVALID_SOCKET),
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+		MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!d) {
@@ -212,6 +282,8 @@ int http_serve(struct app *app, const char *listen, int threads,
 		return -1;
 	}
 	log_info("listening on %s with %d threads", listen, threads);
+	if (app->on_ready)
+		app->on_ready();
 	while (!*stop)
 		usleep(100 * 1000);
 	log_info("stopping: finishing requests in flight");

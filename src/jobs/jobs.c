@@ -9,8 +9,10 @@
 
 #include "mail/report_mail.h"
 #include "mail/sender.h"
+#include "store/jobs.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define LEASE_S 300 /* a crashed node's lease expires after this */
 
@@ -24,66 +26,15 @@ const struct job inop_jobs[] = {
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;
 
-static int lease_take(struct db *db, const struct job *j, const char *node,
-		      int64_t now, int force)
-{
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prepare(db, "INSERT INTO jobs (name) VALUES (?) "
-			    "ON CONFLICT (name) DO NOTHING");
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, j->name);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
-		return -1;
-	st = db_prepare(db, "UPDATE jobs SET lease_owner = ?, lease_until = ? "
-			    "WHERE name = ? AND (lease_until < ? OR "
-			    "lease_owner = ?) AND (? = 1 OR last_run_at <= ?) "
-			    "RETURNING name");
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, node);
-	db_bind_int(st, 2, now + LEASE_S);
-	db_bind_text(st, 3, j->name);
-	db_bind_int(st, 4, now);
-	db_bind_text(st, 5, node);
-	db_bind_int(st, 6, force);
-	db_bind_int(st, 7, now - j->period_s);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
-static int lease_release(struct db *db, const struct job *j, const char *node,
-			 int64_t now, int record)
-{
-	struct db_stmt *st = db_prepare(
-		db, "UPDATE jobs SET lease_until = 0, last_run_at = "
-		    "CASE WHEN ? = 1 THEN ? ELSE last_run_at END "
-		    "WHERE name = ? AND lease_owner = ?");
-	int rc;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, record);
-	db_bind_int(st, 2, now);
-	db_bind_text(st, 3, j->name);
-	db_bind_text(st, 4, node);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
-}
-
 int jobs_run_due(struct db *db, const struct job *jobs, size_t n,
 		 const char *node, int64_t now, int force)
 {
 	int ran = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int rc = lease_take(db, &jobs[i], node, now, force);
+		int rc =
+			store_job_lease_take(db, jobs[i].name, node, now,
+					     LEASE_S, jobs[i].period_s, force);
 
 		if (rc < 0)
 			return -1;
@@ -91,7 +42,8 @@ int jobs_run_due(struct db *db, const struct job *jobs, size_t n,
 			continue;
 		if (jobs[i].run(db, now) < 0)
 			log_error("job %s failed", jobs[i].name);
-		if (lease_release(db, &jobs[i], node, now, !force) < 0)
+		if (store_job_lease_release(db, jobs[i].name, node, now,
+					    !force) < 0)
 			return -1;
 		ran++;
 	}
@@ -136,7 +88,11 @@ int jobs_start(const char *db_url, int tick_s)
 	randombytes_buf(rnd, sizeof(rnd));
 	snprintf(jobs_node, sizeof(jobs_node), "%s-%d-%02x%02x%02x%02x", host,
 		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
-	snprintf(jobs_db_url, sizeof(jobs_db_url), "%s", db_url);
+	if (str_copy(jobs_db_url, sizeof(jobs_db_url), db_url) < 0) {
+		log_error("database URL longer than %zu bytes",
+			  sizeof(jobs_db_url) - 1);
+		return -1;
+	}
 	jobs_tick_s = tick_s > 0 ? tick_s : 1;
 	jobs_stopping = 0;
 	if (pthread_create(&jobs_thread, NULL, jobs_main, NULL) != 0)

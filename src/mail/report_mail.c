@@ -8,6 +8,7 @@
 #include "domain/event_json.h"
 #include "mail/notify.h"
 #include "store/calendar.h"
+#include "store/deadlines.h"
 #include "util/log.h"
 
 #define DUE_BATCH_MAX 10000 /* events mailed per run; the rest next run */

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/str.h"
+
 #define GENESIS_HASH                                                          \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -15,7 +17,8 @@ static void hash_field(crypto_generichash_state *h, const char *s)
 	char len[24];
 	size_t n = s ? strlen(s) : 0;
 
-	snprintf(len, sizeof(len), "%s%zu:", s ? "" : "-", n);
+	/* At most 22 bytes: never cut. */
+	(void)str_printf(len, sizeof(len), "%s%zu:", s ? "" : "-", n);
 	crypto_generichash_update(h, (const unsigned char *)len, strlen(len));
 	if (s)
 		crypto_generichash_update(h, (const unsigned char *)s, n);
@@ -25,7 +28,7 @@ static void hash_int(crypto_generichash_state *h, int64_t v)
 {
 	char s[24];
 
-	snprintf(s, sizeof(s), "%lld", (long long)v);
+	(void)str_printf(s, sizeof(s), "%lld", (long long)v); /* 20 at most */
 	hash_field(h, s);
 }
 
@@ -49,6 +52,20 @@ void audit_hash(const char *prev_hash, const struct audit_rec *rec,
 	sodium_bin2hex(out, 65, bin, sizeof(bin));
 }
 
+struct head {
+	int64_t *last_id;
+	char *hash; /* 65 bytes */
+};
+
+static void head_from_row(struct db_stmt *st, void *elem)
+{
+	struct head *h = elem;
+
+	*h->last_id = db_col_int(st, 0);
+	/* Hex BLAKE2b-256: 64 characters, as audit_hash writes them. */
+	db_col_copy(st, 1, h->hash, 65);
+}
+
 /*
  * The newest link: (last id, hash), or (0, genesis) for an empty log.
  * `lock`: read it with a no-op UPDATE, which on PostgreSQL holds the row
@@ -62,20 +79,13 @@ static int audit_head(struct db *db, int lock, int64_t *last_id, char hash[65])
 		lock ? "UPDATE audit_head SET last_id = last_id WHERE id = 1 "
 		       "RETURNING last_id, hash"
 		     : "SELECT last_id, hash FROM audit_head WHERE id = 1");
-	int rc;
+	struct head head = {.last_id = last_id, .hash = hash};
 
+	*last_id = 0;
+	memcpy(hash, GENESIS_HASH, sizeof(GENESIS_HASH));
 	if (!st)
 		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*last_id = db_col_int(st, 0);
-		snprintf(hash, 65, "%s", db_col_text(st, 1));
-	} else {
-		*last_id = 0;
-		snprintf(hash, 65, "%s", GENESIS_HASH);
-	}
-	db_reset(st);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, head_from_row, &head) < 0 ? -1 : 0;
 }
 
 int audit_append(struct db *db, const struct audit_rec *in)
@@ -106,7 +116,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	db_bind_text(st, 8, rec.after_json);
 	db_bind_text(st, 9, prev);
 	db_bind_text(st, 10, hash);
-	if (db_step(st) != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		return -1;
 	st = db_prepare(db,
 			"INSERT INTO audit_head (id, last_id, hash) "
@@ -116,7 +126,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 		return -1;
 	db_bind_int(st, 1, rec.id);
 	db_bind_text(st, 2, hash);
-	return db_step(st) == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
@@ -183,7 +193,8 @@ static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],
 			(long long)rec.id);
 		problems++;
 	}
-	snprintf(prev, 65, "%s", stored_hash);
+	/* A stored hash longer than 64 did not match above: cut is fine. */
+	(void)str_copy(prev, 65, stored_hash);
 	return problems;
 }
 
@@ -221,4 +232,9 @@ int audit_verify(struct db *db, FILE *out, int64_t *records)
 	}
 	*records = n;
 	return problems;
+}
+
+int audit_head_hash(struct db *db, int64_t *last_id, char hash[65])
+{
+	return audit_head(db, 0, last_id, hash);
 }

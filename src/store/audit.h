@@ -51,4 +51,7 @@ int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
  */
 int audit_verify(struct db *db, FILE *out, int64_t *records);
 
+/* The newest link as audit_head stores it: (0, 64 zeros) when empty. */
+int audit_head_hash(struct db *db, int64_t *last_id, char hash[65]);
+
 #endif

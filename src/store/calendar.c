@@ -9,13 +9,14 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define CALENDAR_COUNTER "calendar"
 #define EXTRA_DAYS_MAX	 100000 /* far beyond any real use */
@@ -30,6 +31,16 @@ struct cal_snap {
 static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cal_snap *current;
 
+static void extra_day_from_row(struct db_stmt *st, void *elem)
+{
+	struct extra_day *d = elem;
+
+	db_col_copy(st, 0, d->date, sizeof(d->date));
+	db_col_copy(st, 1, d->name, sizeof(d->name));
+	d->created_at = db_col_int(st, 2);
+	db_col_copy(st, 3, d->created_by, sizeof(d->created_by));
+}
+
 int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 			  size_t *n)
 {
@@ -38,66 +49,43 @@ int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 		"SELECT d.day, d.name, d.created_at, u.username FROM "
 		"calendar_extra_days d JOIN users u ON u.id = d.created_by "
 		"WHERE d.day >= ? AND d.day <= ? ORDER BY d.day");
-	struct extra_day *list = NULL, *grown;
 	char lo[11] = "0000-00-00", hi[11] = "9999-99-99";
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
-	if (year > 0) {
-		snprintf(lo, sizeof(lo), "%04d-01-01", year % 10000);
-		snprintf(hi, sizeof(hi), "%04d-12-31", year % 10000);
-	}
+	if (year > 0 &&
+	    (str_printf(lo, sizeof(lo), "%04d-01-01", year % 10000) < 0 ||
+	     str_printf(hi, sizeof(hi), "%04d-12-31", year % 10000) < 0))
+		return -1;
 	db_bind_text(st, 1, lo);
 	db_bind_text(st, 2, hi);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		db_col_copy(st, 0, list[count].date, sizeof(list[count].date));
-		db_col_copy(st, 1, list[count].name, sizeof(list[count].name));
-		list[count].created_at = db_col_int(st, 2);
-		db_col_copy(st, 3, list[count].created_by,
-			    sizeof(list[count].created_by));
-		count++;
-	}
-	db_reset(st);
+	rc = db_list(st, sizeof(**out), extra_day_from_row, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }
 
-static char *day_json(const char *date, const char *name)
+static json_t *day_json(const char *date, const char *name)
 {
-	json_t *o = json_pack("{s:s, s:s}", "date", date, "name", name);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-
-	json_decref(o);
-	return s;
+	return json_pack("{s:s, s:s}", "date", date, "name", name);
 }
 
-/* The audit record of a change to the day `date` (entity id: its day). */
-static int day_audit(struct db *db, const char *action, const char *before,
-		     const char *after, const char *date, const char *actor,
+/*
+ * The audit record of a change to the day `date` (entity id: its day).
+ * Takes ownership of before/after.
+ */
+static int day_audit(struct db *db, const char *action, json_t *before,
+		     json_t *after, const char *date, const char *actor,
 		     int64_t now)
 {
 	struct cal_date d = {0, 0, 0};
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "calendar_day",
-				.before_json = before,
-				.after_json = after};
 
 	cal_parse_date(date, &d);
-	rec.entity_id = cal_day_number(d);
-	return audit_append(db, &rec);
+	return audit_append_json(db, "calendar_day", cal_day_number(d), action,
+				 before, after, actor, now);
 }
 
 /*
@@ -113,43 +101,95 @@ static int bump_version(struct db *db)
 	return store_counter_next(db, CALENDAR_COUNTER, &v);
 }
 
-int store_extra_day_add(struct db *db, struct extra_day *d,
-			const struct actor *who, int64_t now,
-			struct inop_err *err)
+struct day_job {
+	struct extra_day *d;
+	const char *date;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int day_add_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct day_job *j = arg;
+	struct extra_day *d = j->d;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
 	struct db_stmt *st;
-	char *after;
 	int rc;
 
-	d->created_at = now;
-	snprintf(d->created_by, sizeof(d->created_by), "%s", who->username);
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	st = db_prepare(db, "INSERT INTO calendar_extra_days (day, name, "
 			    "created_at, created_by) VALUES (?, ?, ?, ?) "
 			    "ON CONFLICT (day) DO NOTHING RETURNING day");
 	if (!st)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	db_bind_text(st, 1, d->date);
 	db_bind_text(st, 2, d->name);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, who->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return store_fail(db, err);
-	if (rc == DB_DONE) {
-		db_rollback(db);
+	rc = db_get_one(st, NULL, NULL);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0) {
 		return err_set(err, 409, "DUPLICATE_DAY", "date",
 			       "El %s ya es un día no laborable adicional",
 			       d->date);
 	}
-	after = day_json(d->date, d->name);
-	rc = day_audit(db, "calendar.extra_day.add", NULL, after, d->date,
-		       who->username, now);
-	free(after);
-	if (rc < 0 || bump_version(db) < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
+	rc = day_audit(db, "calendar.extra_day.add", NULL,
+		       day_json(d->date, d->name), d->date, who->username,
+		       now);
+	if (rc < 0 || bump_version(db) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_extra_day_add(struct db *db, struct extra_day *d,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct day_job j = {.d = d, .who = who, .now = now};
+
+	d->created_at = now;
+	/* Both hold 64 bytes: the copy cannot be cut. */
+	(void)str_copy(d->created_by, sizeof(d->created_by), who->username);
+	return store_write(db, day_add_body, &j, err);
+}
+
+/* The name of a removed day (RETURNING name). */
+static void day_name_from_row(struct db_stmt *st, void *elem)
+{
+	struct extra_day *d = elem;
+
+	db_col_copy(st, 0, d->name, sizeof(d->name));
+}
+
+static int day_remove_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct day_job *j = arg;
+	const char *date = j->date;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
+	struct db_stmt *st;
+	struct extra_day gone;
+	int rc;
+
+	st = db_prepare(db, "DELETE FROM calendar_extra_days WHERE day = ? "
+			    "RETURNING name");
+	if (!st)
+		return store_body_fail(db, err);
+	db_bind_text(st, 1, date);
+	rc = db_get_one(st, day_name_from_row, &gone);
+	if (rc == 0) {
+		return err_set(err, 404, "NOT_FOUND", "date",
+			       "El %s no es un día no laborable adicional",
+			       date);
+	}
+	if (rc < 0)
+		return store_body_fail(db, err);
+	rc = day_audit(db, "calendar.extra_day.remove",
+		       day_json(date, gone.name), NULL, date, who->username,
+		       now);
+	if (rc < 0 || bump_version(db) < 0)
+		return store_body_fail(db, err);
 	return 0;
 }
 
@@ -157,36 +197,9 @@ int store_extra_day_remove(struct db *db, const char *date,
 			   const struct actor *who, int64_t now,
 			   struct inop_err *err)
 {
-	struct db_stmt *st;
-	char name[481], *before;
-	int rc;
+	struct day_job j = {.date = date, .who = who, .now = now};
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
-	st = db_prepare(db, "DELETE FROM calendar_extra_days WHERE day = ? "
-			    "RETURNING name");
-	if (!st)
-		return store_fail(db, err);
-	db_bind_text(st, 1, date);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		db_col_copy(st, 0, name, sizeof(name));
-	db_reset(st);
-	if (rc == DB_DONE) {
-		db_rollback(db);
-		return err_set(err, 404, "NOT_FOUND", "date",
-			       "El %s no es un día no laborable adicional",
-			       date);
-	}
-	if (rc != DB_ROW)
-		return store_fail(db, err);
-	before = day_json(date, name);
-	rc = day_audit(db, "calendar.extra_day.remove", before, NULL, date,
-		       who->username, now);
-	free(before);
-	if (rc < 0 || bump_version(db) < 0 || db_commit(db) < 0)
-		return store_fail(db, err);
-	return 0;
+	return store_write(db, day_remove_body, &j, err);
 }
 
 /* The database's calendar version: 0 before the first change. */
@@ -194,29 +207,26 @@ static int read_version(struct db *db, int64_t *v)
 {
 	struct db_stmt *st =
 		db_prepare(db, "SELECT value FROM counters WHERE name = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, CALENDAR_COUNTER);
-	rc = db_step(st);
-	*v = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+	*v = 0;
+	return db_get_int(st, v) < 0 ? -1 : 0;
 }
 
 static int count_days(struct db *db, size_t *n)
 {
 	struct db_stmt *st =
 		db_prepare(db, "SELECT COUNT(*) FROM calendar_extra_days");
+	int64_t count = 0;
 	int rc;
 
 	if (!st)
 		return -1;
-	rc = db_step(st);
-	*n = rc == DB_ROW ? (size_t)db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW && *n <= EXTRA_DAYS_MAX ? 0 : -1;
+	rc = db_get_int(st, &count);
+	*n = (size_t)count;
+	return rc == 1 && *n <= EXTRA_DAYS_MAX ? 0 : -1;
 }
 
 /* A new snapshot of the extra days, tagged `version`; NULL on failure. */

@@ -2,7 +2,6 @@
 
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "domain/control_json.h"
@@ -11,6 +10,7 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/strnum.h"
 
 /* ---------- T1: critical transactions ---------- */
@@ -22,8 +22,10 @@
 	"critical_transactions ct JOIN users ru ON ru.id = ct.recorded_by "   \
 	"LEFT JOIN users su ON su.id = ct.system_ref_by "
 
-static void critical_from_row(struct db_stmt *st, struct critical_tx *tx)
+static void critical_from_row(struct db_stmt *st, void *elem)
 {
+	struct critical_tx *tx = elem;
+
 	memset(tx, 0, sizeof(*tx));
 	tx->id = db_col_int(st, 0);
 	tx->event_id = db_col_int(st, 1);
@@ -47,14 +49,14 @@ int store_critical_insert(struct db *db, const struct event *ev,
 		    "customer_ref, attended_at, how, system_ref, "
 		    "system_ref_at, system_ref_by, recorded_at, recorded_by) "
 		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
 	tx->event_id = ev->id;
 	tx->recorded_at = now;
-	snprintf(tx->recorded_by, sizeof(tx->recorded_by), "%s",
-		 who->username);
+	/* Usernames are 64 bytes at most, as the *_by fields. */
+	(void)str_copy(tx->recorded_by, sizeof(tx->recorded_by),
+		       who->username);
 	db_bind_int(st, 1, ev->id);
 	db_bind_text(st, 2, tx->type);
 	db_bind_text(st, 3, tx->customer_ref);
@@ -62,19 +64,15 @@ int store_critical_insert(struct db *db, const struct event *ev,
 	db_bind_text(st, 5, tx->how);
 	if (tx->system_ref[0]) {
 		tx->system_ref_at = now;
-		snprintf(tx->system_ref_by, sizeof(tx->system_ref_by), "%s",
-			 who->username);
+		(void)str_copy(tx->system_ref_by, sizeof(tx->system_ref_by),
+			       who->username);
 		db_bind_text(st, 6, tx->system_ref);
 		db_bind_int(st, 7, now);
 		db_bind_int(st, 8, who->id);
 	}
 	db_bind_int(st, 9, now);
 	db_bind_int(st, 10, who->id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		tx->id = db_col_int(st, 0);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_int(st, &tx->id) != 1)
 		return -1;
 	return audit_append_json(db, "event", ev->id, "event.critical_record",
 				 NULL, critical_to_json(tx), who->username,
@@ -86,17 +84,12 @@ int store_critical_get(struct db *db, int64_t event_id, int64_t id,
 {
 	struct db_stmt *st = db_prepare(db, CRITICAL_COLS
 					"WHERE ct.event_id = ? AND ct.id = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, event_id);
 	db_bind_int(st, 2, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		critical_from_row(st, tx);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, critical_from_row, tx);
 }
 
 int store_critical_set_ref(struct db *db, const struct event *ev,
@@ -108,7 +101,6 @@ int store_critical_set_ref(struct db *db, const struct event *ev,
 		    "system_ref_at = ?, system_ref_by = ? WHERE id = ? AND "
 		    "system_ref IS NULL RETURNING id");
 	json_t *before = critical_to_json(tx);
-	int rc;
 
 	if (!st) {
 		json_decref(before);
@@ -118,16 +110,18 @@ int store_critical_set_ref(struct db *db, const struct event *ev,
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, who->id);
 	db_bind_int(st, 4, tx->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_ROW) {
+	/*
+	 * A reference longer than tx holds would be audited cut: fail, and
+	 * the change's transaction drops the UPDATE.
+	 */
+	if (db_get_one(st, NULL, NULL) != 1 ||
+	    str_copy(tx->system_ref, sizeof(tx->system_ref), system_ref) < 0) {
 		json_decref(before);
 		return -1;
 	}
-	snprintf(tx->system_ref, sizeof(tx->system_ref), "%s", system_ref);
 	tx->system_ref_at = now;
-	snprintf(tx->system_ref_by, sizeof(tx->system_ref_by), "%s",
-		 who->username);
+	(void)str_copy(tx->system_ref_by, sizeof(tx->system_ref_by),
+		       who->username);
 	return audit_append_json(db, "event", ev->id,
 				 "event.critical_reference", before,
 				 critical_to_json(tx), who->username, now);
@@ -139,8 +133,7 @@ int store_critical_list(struct db *db, int64_t event_id,
 	struct db_stmt *st =
 		db_prepare(db, CRITICAL_COLS "WHERE ct.event_id = ? ORDER BY "
 					     "ct.attended_at, ct.id");
-	struct critical_tx *list = NULL, *grown;
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	*out = NULL;
@@ -148,19 +141,9 @@ int store_critical_list(struct db *db, int64_t event_id,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, event_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		critical_from_row(st, &list[count++]);
-	}
-	db_reset(st);
+	rc = db_list(st, sizeof(**out), critical_from_row, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }
 
 /* ---------- V2: operational-error alerts ---------- */
@@ -206,7 +189,6 @@ int store_alert_insert(struct db *db, const struct event *ev,
 		       int64_t now)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if (point_jefes(db, ev->point.id, a->recipients,
 			sizeof(a->recipients)) < 0)
@@ -222,18 +204,26 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	db_bind_text(st, 3, a->recipients);
 	db_bind_int(st, 4, now);
 	db_bind_int(st, 5, who->id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		a->id = db_col_int(st, 0);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_int(st, &a->id) != 1)
 		return -1;
 	a->event_id = ev->id;
 	a->created_at = now;
-	snprintf(a->created_by, sizeof(a->created_by), "%s", who->username);
+	(void)str_copy(a->created_by, sizeof(a->created_by), who->username);
 	return audit_append_json(db, "event", ev->id,
 				 "event.operational_alert", NULL,
 				 alert_json(a), who->username, now);
+}
+
+static void operational_alert_from_row(struct db_stmt *st, void *elem)
+{
+	struct operational_alert *a = elem;
+
+	a->id = db_col_int(st, 0);
+	a->event_id = db_col_int(st, 1);
+	db_col_copy(st, 2, a->text, sizeof(a->text));
+	db_col_copy(st, 3, a->recipients, sizeof(a->recipients));
+	a->created_at = db_col_int(st, 4);
+	db_col_copy(st, 5, a->created_by, sizeof(a->created_by));
 }
 
 int store_operational_alerts_list(struct db *db, int64_t event_id,
@@ -244,8 +234,7 @@ int store_operational_alerts_list(struct db *db, int64_t event_id,
 		    "a.created_at, u.username FROM operational_alerts a JOIN "
 		    "users u ON u.id = a.created_by WHERE a.event_id = ? "
 		    "ORDER BY a.id");
-	struct operational_alert *list = NULL, *grown;
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	*out = NULL;
@@ -253,30 +242,20 @@ int store_operational_alerts_list(struct db *db, int64_t event_id,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, event_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		list[count].id = db_col_int(st, 0);
-		list[count].event_id = db_col_int(st, 1);
-		db_col_copy(st, 2, list[count].text, sizeof(list[count].text));
-		db_col_copy(st, 3, list[count].recipients,
-			    sizeof(list[count].recipients));
-		list[count].created_at = db_col_int(st, 4);
-		db_col_copy(st, 5, list[count].created_by,
-			    sizeof(list[count].created_by));
-		count++;
-	}
-	db_reset(st);
+	rc = db_list(st, sizeof(**out), operational_alert_from_row, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }
 
 /* ---------- V1: the facts of one event ---------- */
+
+static void critical_counts_from_row(struct db_stmt *st, void *elem)
+{
+	struct check_facts *facts = elem;
+
+	facts->critical_total = (int)db_col_int(st, 0);
+	facts->critical_missing = (int)db_col_int(st, 1);
+}
 
 int store_check_facts(struct db *db, const struct event *ev,
 		      struct check_facts *facts, struct processes_request *req)
@@ -295,22 +274,17 @@ int store_check_facts(struct db *db, const struct event *ev,
 	db_bind_int(st, 1, ev->id);
 	db_bind_int(st, 2, ev->point.id);
 	db_bind_int(st, 3, ROLE_JEFE);
-	rc = db_step(st);
-	db_reset(st);
+	rc = db_get_one(st, NULL, NULL);
 	if (rc < 0)
 		return -1;
-	facts->registrant_jefe_of_point = rc == DB_ROW;
+	facts->registrant_jefe_of_point = rc == 1;
 	st = db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN "
 			    "system_ref IS NULL THEN 1 ELSE 0 END), 0) FROM "
 			    "critical_transactions WHERE event_id = ?");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, ev->id);
-	rc = db_step(st);
-	facts->critical_total = (int)db_col_int(st, 0);
-	facts->critical_missing = (int)db_col_int(st, 1);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_one(st, critical_counts_from_row, facts) != 1)
 		return -1;
 	rc = store_processes_get(db, ev->id, req);
 	if (rc < 0)

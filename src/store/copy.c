@@ -5,6 +5,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define TABLES_MAX 64
 
@@ -49,7 +50,8 @@ static int list_tables(struct db *db, struct tables *t)
 			continue;
 		if (t->n == TABLES_MAX)
 			break;
-		snprintf(t->name[t->n++], 64, "%s", name);
+		/* ident_ok: shorter than 64, never cut. */
+		(void)str_copy(t->name[t->n++], 64, name);
 	}
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -59,14 +61,13 @@ static int64_t count_rows(struct db *db, const char *table)
 {
 	char sql[128];
 	struct db_stmt *st;
-	int64_t n = -1;
+	int64_t n;
 
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", table);
+	if (str_printf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", table) < 0)
+		return -1;
 	st = db_prepare(db, sql);
-	if (st && db_step(st) == DB_ROW)
-		n = db_col_int(st, 0);
-	if (st)
-		db_reset(st);
+	if (!st || db_get_int(st, &n) != 1)
+		return -1;
 	return n;
 }
 
@@ -98,7 +99,8 @@ static int copy_table(struct db *from, struct db *to, const char *table,
 	int rc;
 
 	*rows = 0;
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s", table);
+	if (str_printf(sql, sizeof(sql), "SELECT * FROM %s", table) < 0)
+		return DB_FAIL;
 	src = db_prepare(from, sql);
 	if (!src)
 		return DB_FAIL;
@@ -114,8 +116,7 @@ static int copy_table(struct db *from, struct db *to, const char *table,
 				     db_col_is_null(src, i)
 					     ? NULL
 					     : db_col_text(src, i));
-		rc = db_step(dst);
-		db_reset(dst);
+		rc = db_run(dst);
 		if (rc != DB_DONE)
 			break;
 		(*rows)++;
@@ -141,14 +142,14 @@ static int fix_identity(struct db *to, const char *table)
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, table);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? 0 : -1;
-	snprintf(sql, sizeof(sql),
-		 "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
-		 "(SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
-		 table, table);
+	rc = db_get_one(st, NULL, NULL);
+	if (rc != 1)
+		return rc;
+	if (str_printf(sql, sizeof(sql),
+		       "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+		       "(SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
+		       table, table) < 0)
+		return -1;
 	return db_exec(to, sql) == 0 ? 0 : -1;
 }
 

@@ -5,23 +5,24 @@
 #include "domain/roles.h"
 #include "util/buf.h"
 
+static void span_from_row(struct db_stmt *st, void *elem)
+{
+	struct time_span *span = elem;
+
+	span->start = db_col_int(st, 0);
+	span->end = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+}
+
 int store_mass_failure_span(struct db *db, int64_t id, struct time_span *out)
 {
 	struct db_stmt *st = db_prepare(
 		db, "SELECT started_at, ended_at FROM mass_failures WHERE "
 		    "id = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		out->start = db_col_int(st, 0);
-		out->end = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
-	}
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, span_from_row, out);
 }
 
 /* ---------- V1: facts and the failing checks in SQL ---------- */

@@ -14,20 +14,26 @@
 #include "store/writer.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/strnum.h"
 
-#define EVENT_COLS                                                            \
+#define EVENT_SELECT                                                          \
 	"SELECT e.id, e.number, p.id, p.code, p.name, p.type, p.channel, "    \
 	"p.region, e.procedure, e.requests, e.applications, e.scenario, "     \
 	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "    \
 	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "    \
 	"e.description, e.registered_at, ru.username, cu.username, "          \
-	"e.ruled_out FROM events e JOIN points p ON p.id = e.point_id "       \
+	"e.ruled_out "
+#define EVENT_FROM                                                            \
+	"FROM events e JOIN points p ON p.id = e.point_id "                   \
 	"JOIN users ru ON ru.id = e.registered_by "                           \
 	"LEFT JOIN users cu ON cu.id = e.closed_by "
+#define EVENT_COLS EVENT_SELECT EVENT_FROM
 
-static void event_from_row(struct db_stmt *st, struct event *ev)
+static void event_from_row(struct db_stmt *st, void *elem)
 {
+	struct event *ev = elem;
+
 	memset(ev, 0, sizeof(*ev));
 	ev->id = db_col_int(st, 0);
 	db_col_copy(st, 1, ev->number, sizeof(ev->number));
@@ -84,17 +90,12 @@ static int find_open(struct db *db, int64_t point_id, const char *procedure,
 	struct db_stmt *st =
 		db_prepare(db, "SELECT id FROM events WHERE point_id = ? AND "
 			       "procedure = ? AND status = 'OPEN'");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, point_id);
 	db_bind_text(st, 2, procedure);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_int(st, id);
 }
 
 static int duplicate(struct db *db, const struct event *ev, int64_t *open_id,
@@ -103,8 +104,8 @@ static int duplicate(struct db *db, const struct event *ev, int64_t *open_id,
 	struct event open;
 	char key[24];
 
-	snprintf(key, sizeof(key), "%lld", (long long)*open_id);
-	if (store_event_get(db, key, &open) != 1)
+	if (str_printf(key, sizeof(key), "%lld", (long long)*open_id) < 0 ||
+	    store_event_get(db, key, &open) != 1)
 		return err_internal(err);
 	return err_set(err, 409, "DUPLICATE_OPEN_EVENT", "procedure",
 		       "Ya hay un evento abierto de %s en el punto %s: %s. "
@@ -179,8 +180,8 @@ static int register_body(struct db *db, void *arg, struct inop_err *err)
 		return store_body_fail(db, err);
 	if (rc == 1)
 		return duplicate(db, ev, j->open_id, err);
-	snprintf(counter, sizeof(counter), "event-%d", year);
-	if (store_counter_next(db, counter, &seq) < 0 ||
+	if (str_printf(counter, sizeof(counter), "event-%d", year) < 0 ||
+	    store_counter_next(db, counter, &seq) < 0 ||
 	    event_number_format(ev->number, year, seq) < 0)
 		return store_body_fail(db, err);
 	rc = insert_row(db, ev, j->who->id);
@@ -220,8 +221,9 @@ int store_event_register(struct db *db, struct event *ev,
 
 	ev->open = 1;
 	ev->registered_at = now;
-	snprintf(ev->registered_by, sizeof(ev->registered_by), "%s",
-		 who->username);
+	/* Usernames are 64 bytes at most, as registered_by. */
+	(void)str_copy(ev->registered_by, sizeof(ev->registered_by),
+		       who->username);
 	return store_write(db, register_body, &j, err);
 }
 
@@ -229,7 +231,6 @@ int store_event_get(struct db *db, const char *key, struct event *ev)
 {
 	struct db_stmt *st;
 	int64_t id;
-	int rc;
 
 	if (strnum_i64(key, 1, INT64_MAX, &id) == 0) {
 		st = db_prepare(db, EVENT_COLS "WHERE e.id = ?");
@@ -242,16 +243,14 @@ int store_event_get(struct db *db, const char *key, struct event *ev)
 	}
 	if (!st)
 		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		event_from_row(st, ev);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, event_from_row, ev);
 }
 
 /* Appends the WHERE of `f` to `sql`; binds with filter_bind. */
-static void filter_sql(struct buf *sql, const struct event_filter *f)
+static void filter_sql(struct buf *sql, const void *ctx)
 {
+	const struct event_filter *f = ctx;
+
 	buf_appends(sql, "WHERE 1 = 1");
 	if (f->status)
 		buf_appends(sql, " AND e.status = ?");
@@ -276,8 +275,10 @@ static void filter_sql(struct buf *sql, const struct event_filter *f)
 		buf_appends(sql, " AND e.mass_failure_id = ?");
 }
 
-static int filter_bind(struct db_stmt *st, const struct event_filter *f)
+/* Binds the parameters of filter_sql(f) from 1; the next index. */
+static int filter_bind(struct db_stmt *st, const void *ctx)
 {
+	const struct event_filter *f = ctx;
 	int i = 1;
 
 	if (f->status)
@@ -301,64 +302,30 @@ static int filter_bind(struct db_stmt *st, const struct event_filter *f)
 	return i;
 }
 
-static int events_count(struct db *db, const struct event_filter *f,
-			int64_t *total)
+int store_events_page(struct db *db, struct db_page *p, store_where_fn where,
+		      struct event **out, size_t *n, int64_t *total)
 {
-	struct buf sql;
-	struct db_stmt *st;
+	void *list;
 	int rc;
 
-	buf_init(&sql, 4096);
-	buf_appends(&sql, "SELECT COUNT(*) FROM events e JOIN points p ON "
-			  "p.id = e.point_id ");
-	filter_sql(&sql, f);
-	st = db_prepare(db, sql.s);
-	buf_release(&sql);
-	if (!st)
-		return -1;
-	filter_bind(st, f);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
+	p->cols = EVENT_SELECT;
+	p->elem_size = sizeof(**out);
+	p->from_row = event_from_row;
+	rc = store_page(db, p, EVENT_FROM, where, &list, n, total);
+	*out = list;
+	return rc;
 }
 
 int store_events_list(struct db *db, const struct event_filter *f,
 		      struct event **out, size_t *n, int64_t *total)
 {
-	struct buf sql;
-	struct db_stmt *st;
-	struct event *list;
-	size_t count = 0;
-	int rc, i;
+	struct db_page page = {.order = "e.started_at DESC, e.id DESC",
+			       .bind = filter_bind,
+			       .ctx = f,
+			       .limit = f->limit,
+			       .offset = f->offset};
 
-	*out = NULL;
-	*n = 0;
-	if (events_count(db, f, total) < 0)
-		return -1;
-	list = calloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof(*list));
-	if (!list)
-		return -1;
-	buf_init(&sql, 4096);
-	buf_appends(&sql, EVENT_COLS);
-	filter_sql(&sql, f);
-	buf_appends(&sql, " ORDER BY e.started_at DESC, e.id DESC LIMIT ? "
-			  "OFFSET ?");
-	st = db_prepare(db, sql.s);
-	buf_release(&sql);
-	if (!st) {
-		free(list);
-		return -1;
-	}
-	i = filter_bind(st, f);
-	db_bind_int(st, i, f->limit);
-	db_bind_int(st, i + 1, f->offset);
-	while ((rc = db_step(st)) == DB_ROW && count < (size_t)f->limit)
-		event_from_row(st, &list[count++]);
-	db_reset(st);
-	*out = list;
-	*n = count;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+	return store_events_page(db, &page, filter_sql, out, n, total);
 }
 
 int store_events_each(struct db *db, const char *where, const int64_t *args,
@@ -394,7 +361,6 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 {
 	struct db_stmt *st;
 	char req[CODES_MAX * CODE_LEN];
-	int rc;
 
 	codes_to_csv(&ev->requests, req, sizeof(req));
 	st = db_prepare(
@@ -418,9 +384,7 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 	db_bind_int(st, 8, event_reportable(ev));
 	db_bind_int(st, 9, ev->ruled_out);
 	db_bind_int(st, 10, ev->id);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /*
@@ -519,7 +483,6 @@ int store_event_rule_out(struct db *db, struct event *ev, const char *source,
 	struct db_stmt *st;
 	json_t *before = json_pack("{s:b, s:b}", "ruled_out", ev->ruled_out,
 				   "reportable", event_reportable(ev));
-	int rc;
 
 	ev->ruled_out = 1;
 	ev->reportable = event_reportable(ev);
@@ -532,9 +495,7 @@ int store_event_rule_out(struct db *db, struct event *ev, const char *source,
 		goto fail;
 	db_bind_int(st, 1, ev->reportable);
 	db_bind_int(st, 2, ev->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		goto fail;
 	st = db_prepare(db, "INSERT INTO event_exclusions (event_id, source, "
 			    "reason, created_at, created_by) VALUES (?, ?, ?, "
@@ -546,9 +507,7 @@ int store_event_rule_out(struct db *db, struct event *ev, const char *source,
 	db_bind_text(st, 3, reason);
 	db_bind_int(st, 4, now);
 	db_bind_int(st, 5, who->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		goto fail;
 	return audit_append_json(db, "event", ev->id, action, before,
 				 json_pack("{s:b, s:b, s:s, s:s}", "ruled_out",
@@ -560,26 +519,27 @@ fail:
 	return -1;
 }
 
+static void exclusion_from_row(struct db_stmt *st, void *elem)
+{
+	struct exclusion *ex = elem;
+
+	db_col_copy(st, 0, ex->source, sizeof(ex->source));
+	db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
+	ex->created_at = db_col_int(st, 2);
+	db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
+}
+
 int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
 {
 	struct db_stmt *st = db_prepare(
 		db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
 		    "event_exclusions x JOIN users u ON u.id = x.created_by "
 		    "WHERE x.event_id = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, event_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		db_col_copy(st, 0, ex->source, sizeof(ex->source));
-		db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
-		ex->created_at = db_col_int(st, 2);
-		db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
-	}
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, exclusion_from_row, ex);
 }
 
 struct annotate_job {
@@ -631,6 +591,28 @@ static char *dup_col(struct db_stmt *st, int col)
 	return s ? strdup(s) : NULL;
 }
 
+static void audit_item_from_row(struct db_stmt *st, void *elem)
+{
+	struct audit_item *it = elem;
+
+	*it = (struct audit_item){.id = db_col_int(st, 0),
+				  .at = db_col_int(st, 1),
+				  .actor = dup_col(st, 2),
+				  .action = dup_col(st, 3),
+				  .before_json = dup_col(st, 4),
+				  .after_json = dup_col(st, 5)};
+}
+
+static void audit_item_release(void *elem)
+{
+	struct audit_item *it = elem;
+
+	free(it->actor);
+	free(it->action);
+	free(it->before_json);
+	free(it->after_json);
+}
+
 int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 		   struct audit_item **out, size_t *n)
 {
@@ -638,8 +620,7 @@ int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 		db,
 		"SELECT id, at, actor, action, before_json, after_json "
 		"FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
-	struct audit_item *list = NULL, *grown;
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	*out = NULL;
@@ -648,35 +629,15 @@ int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 		return -1;
 	db_bind_text(st, 1, entity);
 	db_bind_int(st, 2, entity_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		list[count] =
-			(struct audit_item){.id = db_col_int(st, 0),
-					    .at = db_col_int(st, 1),
-					    .actor = dup_col(st, 2),
-					    .action = dup_col(st, 3),
-					    .before_json = dup_col(st, 4),
-					    .after_json = dup_col(st, 5)};
-		count++;
-	}
-	db_reset(st);
+	rc = db_list_owned(st, sizeof(**out), audit_item_from_row,
+			   audit_item_release, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }
 
 void audit_items_free(struct audit_item *items, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(items[i].actor);
-		free(items[i].action);
-		free(items[i].before_json);
-		free(items[i].after_json);
-	}
+	for (size_t i = 0; i < n; i++)
+		audit_item_release(&items[i]);
 	free(items);
 }

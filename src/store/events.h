@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "domain/event.h"
 #include "domain/roles.h"
+#include "store/store.h"
 #include "util/err.h"
 
 /* The register: events, their numbering, changes and annotations. */
@@ -46,6 +47,15 @@ int store_event_get(struct db *db, const char *key, struct event *ev);
 
 /* Newest first.  *out is malloc'd (free it). */
 int store_events_list(struct db *db, const struct event_filter *f,
+		      struct event **out, size_t *n, int64_t *total);
+
+/*
+ * A page of events: store_page() over `events e` joined with `points p`
+ * (where appends the WHERE, without ORDER BY); p->order, bind, ctx, limit
+ * and offset as db_page says, this fills the rest of *p.  For other
+ * stores only, like store_events_each.  *out malloc'd (free it).  0 or -1.
+ */
+int store_events_page(struct db *db, struct db_page *p, store_where_fn where,
 		      struct event **out, size_t *n, int64_t *total);
 
 /*

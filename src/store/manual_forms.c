@@ -1,8 +1,6 @@
 #include "store/manual_forms.h"
 
 #include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "domain/control_json.h"
@@ -10,15 +8,21 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
+#include "util/str.h"
 
-#define FORM_COLS                                                             \
+#define FORM_SELECT                                                           \
 	"SELECT f.id, f.serial, p.id, p.code, p.name, p.type, p.channel, "    \
 	"p.region, f.seq, f.issued_at, f.issued_by, f.event_id, e.number, "   \
-	"f.used_at, e.started_at FROM manual_forms f JOIN points p ON "       \
-	"p.id = f.point_id LEFT JOIN events e ON e.id = f.event_id "
+	"f.used_at, e.started_at "
+#define FORM_FROM                                                             \
+	"FROM manual_forms f JOIN points p ON p.id = f.point_id "             \
+	"LEFT JOIN events e ON e.id = f.event_id "
+#define FORM_COLS FORM_SELECT FORM_FROM
 
-static void form_from_row(struct db_stmt *st, struct manual_form *f)
+static void form_from_row(struct db_stmt *st, void *elem)
 {
+	struct manual_form *f = elem;
+
 	memset(f, 0, sizeof(*f));
 	f->id = db_col_int(st, 0);
 	db_col_copy(st, 1, f->serial, sizeof(f->serial));
@@ -40,19 +44,8 @@ static void form_from_row(struct db_stmt *st, struct manual_form *f)
 static int form_audit(struct db *db, const struct manual_form *f,
 		      const char *action, const char *actor, int64_t now)
 {
-	json_t *o = manual_form_to_json(f);
-	char *a = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "manual_form",
-				.entity_id = f->id,
-				.after_json = a};
-	int rc = audit_append(db, &rec);
-
-	free(a);
-	json_decref(o);
-	return rc;
+	return audit_append_json(db, "manual_form", f->id, action, NULL,
+				 manual_form_to_json(f), actor, now);
 }
 
 static int issue_body(struct db *db, void *arg, struct inop_err *err)
@@ -60,11 +53,10 @@ static int issue_body(struct db *db, void *arg, struct inop_err *err)
 	struct manual_form *f = arg;
 	struct db_stmt *st;
 	char counter[48];
-	int rc;
 
-	snprintf(counter, sizeof(counter), "manual-form-%lld",
-		 (long long)f->point.id);
-	if (store_counter_next(db, counter, &f->seq) < 0)
+	if (str_printf(counter, sizeof(counter), "manual-form-%lld",
+		       (long long)f->point.id) < 0 ||
+	    store_counter_next(db, counter, &f->seq) < 0)
 		return store_body_fail(db, err);
 	if (manual_form_serial(f->serial, f->point.code, f->seq) < 0)
 		return err_set(err, 409, "FORM_SERIALS_EXHAUSTED", NULL,
@@ -80,12 +72,9 @@ static int issue_body(struct db *db, void *arg, struct inop_err *err)
 	db_bind_int(st, 3, f->seq);
 	db_bind_int(st, 4, f->issued_at);
 	db_bind_text(st, 5, f->issued_by);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		f->id = db_col_int(st, 0);
-	db_reset(st);
-	if (rc != DB_ROW || form_audit(db, f, "manual_form.issue",
-				       f->issued_by, f->issued_at) < 0)
+	if (db_get_int(st, &f->id) != 1 ||
+	    form_audit(db, f, "manual_form.issue", f->issued_by,
+		       f->issued_at) < 0)
 		return store_body_fail(db, err);
 	return 0;
 }
@@ -97,7 +86,8 @@ int store_manual_form_issue(struct db *db, const struct point_ref *point,
 	memset(f, 0, sizeof(*f));
 	f->point = *point;
 	f->issued_at = now;
-	snprintf(f->issued_by, sizeof(f->issued_by), "%s", issued_by);
+	/* issued_by is a username: 64 bytes at most, as the field. */
+	(void)str_copy(f->issued_by, sizeof(f->issued_by), issued_by);
 	return store_write(db, issue_body, f, err);
 }
 
@@ -105,16 +95,11 @@ int store_manual_form_get(struct db *db, const char *serial,
 			  struct manual_form *f)
 {
 	struct db_stmt *st = db_prepare(db, FORM_COLS "WHERE f.serial = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, serial);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		form_from_row(st, f);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, form_from_row, f);
 }
 
 int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
@@ -136,12 +121,11 @@ int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
 	db_bind_int(st, 1, ev->id);
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, f.id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_one(st, NULL, NULL) != 1)
 		return store_body_fail(db, err);
 	f.event_id = ev->id;
-	snprintf(f.event_number, sizeof(f.event_number), "%s", ev->number);
+	/* Both are event numbers of 24 bytes. */
+	(void)str_copy(f.event_number, sizeof(f.event_number), ev->number);
 	f.used_at = now;
 	f.event_started_at = ev->started_at;
 	if (form_audit(db, &f, "manual_form.use", ev->registered_by, now) < 0)
@@ -149,8 +133,10 @@ int store_manual_form_use(struct db *db, const struct event *ev, int64_t now,
 	return 0;
 }
 
-static void filter_where(struct buf *sql, const struct manual_form_filter *f)
+static void filter_where(struct buf *sql, const void *ctx)
 {
+	const struct manual_form_filter *f = ctx;
+
 	buf_appends(sql, "WHERE 1 = 1");
 	if (f->point)
 		buf_appends(sql, " AND p.code = ?");
@@ -163,8 +149,10 @@ static void filter_where(struct buf *sql, const struct manual_form_filter *f)
 				 "user_points WHERE user_id = ?)");
 }
 
-static int filter_bind(struct db_stmt *st, const struct manual_form_filter *f)
+/* Binds the parameters of filter_where(f) from 1; the next index. */
+static int filter_bind(struct db_stmt *st, const void *ctx)
 {
+	const struct manual_form_filter *f = ctx;
 	int i = 1;
 
 	if (f->point)
@@ -174,63 +162,22 @@ static int filter_bind(struct db_stmt *st, const struct manual_form_filter *f)
 	return i;
 }
 
-static int forms_count(struct db *db, const struct manual_form_filter *f,
-		       int64_t *total)
-{
-	struct buf sql;
-	struct db_stmt *st;
-	int rc;
-
-	buf_init(&sql, 2048);
-	buf_appends(&sql, "SELECT COUNT(*) FROM manual_forms f JOIN points p "
-			  "ON p.id = f.point_id ");
-	filter_where(&sql, f);
-	st = db_prepare(db, sql.s);
-	buf_release(&sql);
-	if (!st)
-		return -1;
-	filter_bind(st, f);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
-}
-
 int store_manual_forms_list(struct db *db, const struct manual_form_filter *f,
 			    struct manual_form **out, size_t *n,
 			    int64_t *total)
 {
-	struct buf sql;
-	struct db_stmt *st;
-	struct manual_form *list;
-	size_t count = 0;
-	int rc, i;
+	const struct db_page page = {.cols = FORM_SELECT,
+				     .order = "f.issued_at DESC, f.id DESC",
+				     .bind = filter_bind,
+				     .ctx = f,
+				     .limit = f->limit,
+				     .offset = f->offset,
+				     .elem_size = sizeof(**out),
+				     .from_row = form_from_row};
+	void *list;
+	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (forms_count(db, f, total) < 0)
-		return -1;
-	list = calloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof(*list));
-	if (!list)
-		return -1;
-	buf_init(&sql, 2048);
-	buf_appends(&sql, FORM_COLS);
-	filter_where(&sql, f);
-	buf_appends(&sql, " ORDER BY f.issued_at DESC, f.id DESC LIMIT ? "
-			  "OFFSET ?");
-	st = db_prepare(db, sql.s);
-	buf_release(&sql);
-	if (!st) {
-		free(list);
-		return -1;
-	}
-	i = filter_bind(st, f);
-	db_bind_int(st, i, f->limit);
-	db_bind_int(st, i + 1, f->offset);
-	while ((rc = db_step(st)) == DB_ROW && count < (size_t)f->limit)
-		form_from_row(st, &list[count++]);
-	db_reset(st);
+	rc = store_page(db, &page, FORM_FROM, filter_where, &list, n, total);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+	return rc;
 }

@@ -1,6 +1,5 @@
 #include "store/outbox.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,6 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 		    "subject, body_text, body_html, link, created_at, "
 		    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		    "ON CONFLICT (dedupe_key) DO NOTHING");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -27,9 +25,7 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 	db_bind_text(st, 7, m->link);
 	db_bind_int(st, 8, now);
 	db_bind_int(st, 9, now);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 static int has_address(const struct buf *out, const char *addr)
@@ -190,7 +186,6 @@ static int attempt_insert(struct db *db, int64_t id, const char *node, int ok,
 	struct db_stmt *st = db_prepare(
 		db, "INSERT INTO outbox_attempts (outbox_id, at, node, ok, "
 		    "detail) VALUES (?, ?, ?, ?, ?)");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -199,9 +194,7 @@ static int attempt_insert(struct db *db, int64_t id, const char *node, int ok,
 	db_bind_text(st, 3, node);
 	db_bind_int(st, 4, ok);
 	db_bind_text(st, 5, detail);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* 1 changed, 0 not held by node (any more), -1 error. */
@@ -213,7 +206,6 @@ static int outcome_update(struct db *db, int64_t id, const char *node, int ok,
 		    "sent_at = ?, next_attempt_at = ?, last_error = ?, "
 		    "lease_owner = NULL, lease_until = NULL WHERE id = ? AND "
 		    "lease_owner = ? AND status = 'PENDING' RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -224,9 +216,7 @@ static int outcome_update(struct db *db, int64_t id, const char *node, int ok,
 	db_bind_text(st, 4, ok ? NULL : detail);
 	db_bind_int(st, 5, id);
 	db_bind_text(st, 6, node);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
@@ -252,7 +242,6 @@ int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
 int store_outbox_release(struct db *db, int64_t id, const char *node)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if (db_begin(db) < 0)
 		return -1;
@@ -265,9 +254,7 @@ int store_outbox_release(struct db *db, int64_t id, const char *node)
 	}
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, node);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE || db_commit(db) < 0) {
+	if (db_run(st) != DB_DONE || db_commit(db) < 0) {
 		db_rollback(db);
 		return -1;
 	}

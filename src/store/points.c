@@ -1,24 +1,18 @@
 #include "store/points.h"
 
 #include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "store/audit.h"
 #include "store/store.h"
 #include "store/writer.h"
 
-static char *point_audit_json(const struct point *p, const char *lines)
+static json_t *point_audit_json(const struct point *p, const char *lines)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code",
-			      p->ref.code, "name", p->ref.name, "type",
-			      p->ref.type, "channel", p->ref.channel, "region",
-			      p->ref.region, "lines", lines);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-
-	json_decref(o);
-	return s;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", p->ref.code,
+			 "name", p->ref.name, "type", p->ref.type, "channel",
+			 p->ref.channel, "region", p->ref.region, "lines",
+			 lines);
 }
 
 struct point_job {
@@ -32,8 +26,7 @@ static int point_insert_body(struct db *db, void *arg, struct inop_err *err)
 	struct point_job *j = arg;
 	struct point *p = j->p;
 	struct db_stmt *st;
-	struct audit_rec rec;
-	char lines[128], *after;
+	char lines[128];
 	int rc;
 
 	codes_to_csv(&p->lines, lines, sizeof(lines));
@@ -60,16 +53,11 @@ static int point_insert_body(struct db *db, void *arg, struct inop_err *err)
 	if (rc != DB_ROW)
 		return store_body_fail(db, err);
 	p->active = 1;
-	after = point_audit_json(p, lines);
-	rec = (struct audit_rec){.at = j->now,
-				 .actor = j->actor,
-				 .action = "point.create",
-				 .entity = "point",
-				 .entity_id = p->ref.id,
-				 .after_json = after};
-	rc = audit_append(db, &rec);
-	free(after);
-	return rc < 0 ? store_body_fail(db, err) : 0;
+	if (audit_append_json(db, "point", p->ref.id, "point.create", NULL,
+			      point_audit_json(p, lines), j->actor,
+			      j->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
 }
 
 int store_point_insert(struct db *db, struct point *p, const char *actor,
@@ -84,42 +72,36 @@ int store_point_insert(struct db *db, struct point *p, const char *actor,
 	"SELECT id, code, name, type, channel, lines, region, "               \
 	"active FROM points "
 
-static void point_from_row(struct db_stmt *st, struct point *p)
+static void point_from_row(struct db_stmt *st, void *elem)
 {
+	struct point *p = elem;
+
 	memset(p, 0, sizeof(*p));
 	p->ref.id = db_col_int(st, 0);
-	snprintf(p->ref.code, sizeof(p->ref.code), "%s", db_col_text(st, 1));
-	snprintf(p->ref.name, sizeof(p->ref.name), "%s", db_col_text(st, 2));
-	snprintf(p->ref.type, sizeof(p->ref.type), "%s", db_col_text(st, 3));
-	snprintf(p->ref.channel, sizeof(p->ref.channel), "%s",
-		 db_col_text(st, 4));
+	db_col_copy(st, 1, p->ref.code, sizeof(p->ref.code));
+	db_col_copy(st, 2, p->ref.name, sizeof(p->ref.name));
+	db_col_copy(st, 3, p->ref.type, sizeof(p->ref.type));
+	db_col_copy(st, 4, p->ref.channel, sizeof(p->ref.channel));
 	codes_from_csv(&p->lines, db_col_text(st, 5));
-	snprintf(p->ref.region, sizeof(p->ref.region), "%s",
-		 db_col_text(st, 6));
+	db_col_copy(st, 6, p->ref.region, sizeof(p->ref.region));
 	p->active = (int)db_col_int(st, 7);
 }
 
 int store_point_by_code(struct db *db, const char *code, struct point *p)
 {
 	struct db_stmt *st = db_prepare(db, POINT_COLS "WHERE code = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, code);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		point_from_row(st, p);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, point_from_row, p);
 }
 
 int store_points_list(struct db *db, int64_t jefe_user_id, struct point **out,
 		      size_t *n)
 {
 	struct db_stmt *st;
-	struct point *list = NULL, *grown;
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	if (jefe_user_id > 0) {
@@ -133,17 +115,7 @@ int store_points_list(struct db *db, int64_t jefe_user_id, struct point **out,
 	}
 	if (!st)
 		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		point_from_row(st, &list[count++]);
-	}
-	db_reset(st);
+	rc = db_list(st, sizeof(**out), point_from_row, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }

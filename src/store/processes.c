@@ -1,7 +1,6 @@
 #include "store/processes.h"
 
 #include <jansson.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +13,7 @@
 #include "store/writer.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define ESCALATE_BATCH 500 /* requests claimed per run at most */
 
@@ -27,8 +27,10 @@
 	"JOIN users qu ON qu.id = pr.requested_by LEFT JOIN users ru ON "     \
 	"ru.id = pr.ruled_by "
 
-static void request_from_row(struct db_stmt *st, struct processes_request *r)
+static void request_from_row(struct db_stmt *st, void *elem)
 {
+	struct processes_request *r = elem;
+
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
 	r->event_id = db_col_int(st, 1);
@@ -56,16 +58,11 @@ static int request_get(struct db *db, int by_event, int64_t id,
 					  "WHERE pr.event_id = ?"
 					: "SELECT " REQUEST_COLS REQUEST_FROM
 					  "WHERE pr.id = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		request_from_row(st, r);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, request_from_row, r);
 }
 
 int store_processes_get(struct db *db, int64_t event_id,
@@ -82,26 +79,22 @@ int store_processes_insert(struct db *db, const struct event *ev,
 		db, "INSERT INTO processes_requests (event_id, note, "
 		    "requested_at, requested_by, due_at) VALUES (?, ?, ?, ?, "
 		    "?) RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
 	r->event_id = ev->id;
-	snprintf(r->event_number, sizeof(r->event_number), "%s", ev->number);
+	/* Event numbers (24) and usernames (64) fit the fields exactly. */
+	(void)str_copy(r->event_number, sizeof(r->event_number), ev->number);
 	r->requested_at = now;
 	r->due_at = now + PROCESSES_DEADLINE_S;
-	snprintf(r->requested_by, sizeof(r->requested_by), "%s",
-		 who->username);
+	(void)str_copy(r->requested_by, sizeof(r->requested_by),
+		       who->username);
 	db_bind_int(st, 1, ev->id);
 	db_bind_text(st, 2, r->note[0] ? r->note : NULL);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, who->id);
 	db_bind_int(st, 5, r->due_at);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		r->id = db_col_int(st, 0);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_int(st, &r->id) != 1)
 		return -1;
 	return audit_append_json(db, "event", ev->id,
 				 "event.processes_request", NULL,
@@ -118,7 +111,6 @@ int store_processes_rule(struct db *db, struct event *ev,
 		    "ruled_at = ?, ruled_by = ? WHERE id = ? AND ruling IS "
 		    "NULL RETURNING id");
 	json_t *before;
-	int rc;
 
 	if (!st)
 		return -1;
@@ -127,15 +119,20 @@ int store_processes_rule(struct db *db, struct event *ev,
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, who->id);
 	db_bind_int(st, 5, r->id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_ROW)
+	if (db_get_one(st, NULL, NULL) != 1)
 		return -1;
 	before = processes_to_json(r, 0);
-	snprintf(r->ruling, sizeof(r->ruling), "%s", ruling);
-	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+	/*
+	 * A ruling or reason longer than r holds would be audited cut:
+	 * fail, and the change's transaction drops the UPDATE.
+	 */
+	if (str_copy(r->ruling, sizeof(r->ruling), ruling) < 0 ||
+	    str_copy(r->reason, sizeof(r->reason), reason) < 0) {
+		json_decref(before);
+		return -1;
+	}
 	r->ruled_at = now;
-	snprintf(r->ruled_by, sizeof(r->ruled_by), "%s", who->username);
+	(void)str_copy(r->ruled_by, sizeof(r->ruled_by), who->username);
 	if (audit_append_json(db, "event", ev->id, "event.processes_ruling",
 			      before, processes_to_json(r, 0), who->username,
 			      now) < 0)
@@ -162,30 +159,10 @@ static const char *status_where(const char *status)
 	       "pr.due_at > ? ";
 }
 
-static int list_count(struct db *db, const char *status, int64_t now,
-		      int64_t *total)
+static void row_from(struct db_stmt *st, void *elem)
 {
-	struct buf sql;
-	struct db_stmt *st;
-	int rc;
+	struct processes_row *row = elem;
 
-	buf_init(&sql, 1024);
-	buf_appends(&sql, "SELECT COUNT(*) FROM processes_requests pr ");
-	buf_appends(&sql, status_where(status));
-	st = db_prepare(db, sql.s);
-	buf_release(&sql);
-	if (!st)
-		return -1;
-	if (status && strcmp(status, "RESUELTA") != 0)
-		db_bind_int(st, 1, now);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
-}
-
-static void row_from(struct db_stmt *st, struct processes_row *row)
-{
 	request_from_row(st, &row->r);
 	row->point.id = db_col_int(st, 14);
 	db_col_copy(st, 15, row->point.code, sizeof(row->point.code));
@@ -197,49 +174,56 @@ static void row_from(struct db_stmt *st, struct processes_row *row)
 	row->ended_at = db_col_int(st, 21);
 }
 
+struct tray_filter {
+	const char *status;
+	int64_t now;
+};
+
+static void tray_where(struct buf *sql, const void *ctx)
+{
+	const struct tray_filter *f = ctx;
+
+	buf_appends(sql, status_where(f->status));
+}
+
+/* Binds the parameters of status_where(status); the next index. */
+static int tray_bind(struct db_stmt *st, const void *ctx)
+{
+	const struct tray_filter *f = ctx;
+	int i = 1;
+
+	if (f->status && strcmp(f->status, "RESUELTA") != 0)
+		db_bind_int(st, i++, f->now);
+	return i;
+}
+
 int store_processes_list(struct db *db, const char *status, int64_t now,
 			 int64_t limit, int64_t offset,
 			 struct processes_row **out, size_t *n, int64_t *total)
 {
-	struct buf sql;
-	struct db_stmt *st;
-	struct processes_row *list;
-	size_t count = 0;
-	int rc, i = 1;
+	struct tray_filter f = {.status = status, .now = now};
+	const struct db_page page = {
+		.cols = "SELECT " REQUEST_COLS ", p.id, p.code, p.name, "
+			"p.channel, e.scenario, e.procedure, e.started_at, "
+			"e.ended_at",
+		/* Waiting requests first, the most urgent on top. */
+		.order = "CASE WHEN pr.ruling IS NULL THEN 0 ELSE 1 END, "
+			 "CASE WHEN pr.ruling IS NULL THEN pr.due_at ELSE "
+			 "-pr.ruled_at END, pr.id",
+		.bind = tray_bind,
+		.ctx = &f,
+		.limit = limit,
+		.offset = offset,
+		.elem_size = sizeof(**out),
+		.from_row = row_from};
+	void *list;
+	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (list_count(db, status, now, total) < 0)
-		return -1;
-	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
-	if (!list)
-		return -1;
-	buf_init(&sql, 4096);
-	buf_appends(&sql, "SELECT " REQUEST_COLS ", p.id, p.code, p.name, "
-			  "p.channel, e.scenario, e.procedure, e.started_at, "
-			  "e.ended_at" REQUEST_FROM
-			  "JOIN points p ON p.id = e.point_id ");
-	buf_appends(&sql, status_where(status));
-	/* Waiting requests first, the most urgent on top. */
-	buf_appends(&sql, "ORDER BY CASE WHEN pr.ruling IS NULL THEN 0 ELSE "
-			  "1 END, CASE WHEN pr.ruling IS NULL THEN pr.due_at "
-			  "ELSE -pr.ruled_at END, pr.id LIMIT ? OFFSET ?");
-	st = db_prepare(db, sql.s);
-	buf_release(&sql);
-	if (!st) {
-		free(list);
-		return -1;
-	}
-	if (status && strcmp(status, "RESUELTA") != 0)
-		db_bind_int(st, i++, now);
-	db_bind_int(st, i, limit);
-	db_bind_int(st, i + 1, offset);
-	while ((rc = db_step(st)) == DB_ROW && count < (size_t)limit)
-		row_from(st, &list[count++]);
-	db_reset(st);
+	rc = store_page(db, &page,
+			REQUEST_FROM "JOIN points p ON p.id = e.point_id ",
+			tray_where, &list, n, total);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+	return rc;
 }
 
 /* ---------- people and absences ---------- */
@@ -267,6 +251,17 @@ static int in_address_list(const char *list, const char *email)
 	return 0;
 }
 
+static void person_from_row(struct db_stmt *st, void *elem)
+{
+	struct processes_person *p = elem;
+
+	db_col_copy(st, 0, p->username, sizeof(p->username));
+	db_col_copy(st, 1, p->name, sizeof(p->name));
+	db_col_copy(st, 2, p->email, sizeof(p->email));
+	p->absent_since = db_col_int(st, 3);
+	p->absent_until = db_col_int(st, 4);
+}
+
 int store_processes_people(struct db *db, const char *backups, int64_t now,
 			   struct processes_person **out, size_t *n)
 {
@@ -277,9 +272,9 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 		"a.user_id = u.id AND a.starts_at <= ? AND (a.ends_at IS "
 		"NULL OR a.ends_at > ?) WHERE u.active = 1 AND (u.role_mask "
 		"& ?) <> 0 ORDER BY u.username, a.starts_at DESC");
-	struct processes_person *list = NULL, *grown, *p;
-	size_t count = 0;
-	int rc;
+	struct processes_person *list;
+	void *rows;
+	size_t count, kept = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -288,31 +283,21 @@ int store_processes_people(struct db *db, const char *backups, int64_t now,
 	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, ROLE_PROCESOS);
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *user = db_col_text(st, 0);
-
+	if (db_list(st, sizeof(*list), person_from_row, &rows, &count) < 0)
+		return -1;
+	list = rows;
+	for (size_t i = 0; i < count; i++) {
 		/* Overlapping absences: the latest row of a user is kept. */
-		if (count && strcmp(list[count - 1].username, user) == 0)
+		if (kept &&
+		    strcmp(list[kept - 1].username, list[i].username) == 0)
 			continue;
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		p = &list[count++];
-		memset(p, 0, sizeof(*p));
-		db_col_copy(st, 0, p->username, sizeof(p->username));
-		db_col_copy(st, 1, p->name, sizeof(p->name));
-		db_col_copy(st, 2, p->email, sizeof(p->email));
-		p->backup = in_address_list(backups, p->email);
-		p->absent_since = db_col_int(st, 3);
-		p->absent_until = db_col_int(st, 4);
+		list[kept] = list[i];
+		list[kept].backup = in_address_list(backups, list[kept].email);
+		kept++;
 	}
-	db_reset(st);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	*n = kept;
+	return 0;
 }
 
 int store_processes_primaries_present(struct db *db, const char *backups,
@@ -333,21 +318,12 @@ int store_processes_primaries_present(struct db *db, const char *backups,
 	return 0;
 }
 
+/* An absence is recorded on the user who marks it.  Takes `after`. */
 static int absence_audit(struct db *db, const struct actor *who,
 			 const char *action, json_t *after, int64_t now)
 {
-	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-	struct audit_rec rec = {.at = now,
-				.actor = who->username,
-				.action = action,
-				.entity = "user",
-				.entity_id = who->id,
-				.after_json = a};
-	int rc = audit_append(db, &rec);
-
-	free(a);
-	json_decref(after);
-	return rc;
+	return audit_append_json(db, "user", who->id, action, NULL, after,
+				 who->username, now);
 }
 
 /* Ends the actor's open absences at `now`; 1 when one was open. */
@@ -399,8 +375,7 @@ static int absence_start_body(struct db *db, void *arg, struct inop_err *err)
 		db_bind_int(st, 3, j->until);
 	db_bind_text(st, 4, j->note && *j->note ? j->note : NULL);
 	db_bind_int(st, 5, j->now);
-	rc = db_step(st);
-	db_reset(st);
+	rc = db_run(st);
 	if (j->until)
 		cal_format_lima(j->until, until_s);
 	if (rc != DB_DONE ||
@@ -496,15 +471,18 @@ static int escalate_one(struct db *db, int64_t id, const char *backups,
 	db_bind_text(st, 2, escalation_code(e));
 	db_bind_text(st, 3, backups);
 	db_bind_int(st, 4, id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? 0 : -1;
+	rc = db_get_one(st, NULL, NULL);
+	if (rc != 1)
+		return rc;
 	before = processes_to_json(r, 0);
 	r->escalated_at = now;
-	snprintf(r->escalation_reason, sizeof(r->escalation_reason), "%s",
-		 escalation_code(e));
-	snprintf(r->escalated_to, sizeof(r->escalated_to), "%s", backups);
+	/*
+	 * Escalation codes are short, and backups is the configured
+	 * procesos_backups, 512 bytes as escalated_to: neither is cut.
+	 */
+	(void)str_copy(r->escalation_reason, sizeof(r->escalation_reason),
+		       escalation_code(e));
+	(void)str_copy(r->escalated_to, sizeof(r->escalated_to), backups);
 	if (audit_append_json(db, "event", r->event_id,
 			      "event.processes_escalate", before,
 			      processes_to_json(r, 0), "inop-timer", now) < 0)

@@ -1,8 +1,7 @@
-/* The official reports: building, approval, snapshot, deadlines (O1-O3). */
+/* The official reports: building, approval, snapshot (O1-O2). */
 #include "store/reports.h"
 
 #include <jansson.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,14 +9,15 @@
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/buf.h"
 
-#define REPORT_COLS                                                           \
+#define REPORT_SELECT                                                         \
 	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, "   \
 	"u.username, r.updated_at, r.frozen_at, r.snapshot_hash, "            \
 	"r.sent_on, r.sent_reference, r.sent_at, (SELECT COUNT(*) FROM "      \
-	"report_events re WHERE re.report_id = r.id) FROM reports r JOIN "    \
-	"users u ON u.id = r.created_by "
+	"report_events re WHERE re.report_id = r.id) "
+#define REPORT_FROM "FROM reports r JOIN users u ON u.id = r.created_by "
 
 /* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
 #define MEMBERS_WHERE                                                         \
@@ -29,8 +29,10 @@
 	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                    \
 	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
 
-static void info_from_row(struct db_stmt *st, struct report_info *r)
+static void info_from_row(struct db_stmt *st, void *elem)
 {
+	struct report_info *r = elem;
+
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
 	db_col_copy(st, 1, r->from, sizeof(r->from));
@@ -136,6 +138,13 @@ static const struct crit *crit_find(const struct members *m, int64_t id)
 							    : NULL;
 }
 
+static void crit_from_row(struct db_stmt *st, void *elem)
+{
+	*(struct crit *)elem =
+		(struct crit){db_col_int(st, 0), (int)db_col_int(st, 1),
+			      (int)db_col_int(st, 2)};
+}
+
 /* The T1 counts of the events started in [b[0], b[1]), in one query. */
 static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 {
@@ -145,26 +154,16 @@ static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 		    "critical_transactions c JOIN events e ON e.id = "
 		    "c.event_id WHERE e.started_at >= ? AND e.started_at < ? "
 		    "GROUP BY c.event_id ORDER BY c.event_id");
-	struct crit *grown;
+	void *list;
 	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, b[0]);
 	db_bind_int(st, 2, b[1]);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(m->crit, (m->n_crit + 1) * sizeof(*grown));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		m->crit = grown;
-		m->crit[m->n_crit++] = (struct crit){db_col_int(st, 0),
-						     (int)db_col_int(st, 1),
-						     (int)db_col_int(st, 2)};
-	}
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
+	rc = db_list(st, sizeof(*m->crit), crit_from_row, &list, &m->n_crit);
+	m->crit = list;
+	return rc;
 }
 
 static int members_add(const struct event *ev, void *arg)
@@ -234,7 +233,7 @@ static int members_save(struct db *db, int64_t id, const struct members *m)
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	if (db_step(st) != DB_DONE)
+	if (db_run(st) != DB_DONE)
 		return -1;
 	for (size_t i = 0; i < m->n; i++) {
 		st = db_prepare(db, "INSERT INTO report_events (report_id, "
@@ -243,7 +242,7 @@ static int members_save(struct db *db, int64_t id, const struct members *m)
 			return -1;
 		db_bind_int(st, 1, id);
 		db_bind_int(st, 2, m->ids[i]);
-		if (db_step(st) != DB_DONE)
+		if (db_run(st) != DB_DONE)
 			return -1;
 	}
 	return 0;
@@ -272,31 +271,7 @@ static int trail_append(struct db *db, int64_t id, const char *from,
 	db_bind_text(st, 7, c && c->comment[0] ? c->comment : NULL);
 	db_bind_text(st, 8, c && c->reference[0] ? c->reference : NULL);
 	db_bind_text(st, 9, hash && hash[0] ? hash : NULL);
-	return db_step(st) == DB_DONE ? 0 : -1;
-}
-
-static int report_audit(struct db *db, const char *action, int64_t id,
-			json_t *before, json_t *after, const char *actor,
-			int64_t now)
-{
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS)
-			 : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
-			: NULL;
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "report",
-				.entity_id = id,
-				.before_json = b,
-				.after_json = a};
-	int rc = audit_append(db, &rec);
-
-	free(b);
-	free(a);
-	json_decref(before);
-	json_decref(after);
-	return rc;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* ---------- create, get, list ---------- */
@@ -308,7 +283,6 @@ static int insert_report(struct db *db, struct report_info *r, int64_t uid,
 		db, "INSERT INTO reports (period_from, period_to, status, "
 		    "created_at, created_by, updated_at) VALUES (?, ?, "
 		    "'BORRADOR', ?, ?, ?) RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -317,23 +291,24 @@ static int insert_report(struct db *db, struct report_info *r, int64_t uid,
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, uid);
 	db_bind_int(st, 5, now);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		r->id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
+	return db_get_int(st, &r->id) == 1 ? 0 : -1;
 }
 
-int store_report_create(struct db *db, struct report_info *info,
-			const struct actor *who, int64_t now,
-			struct inop_err *err)
+struct create_job {
+	struct report_info *info;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int create_body(struct db *db, void *arg, struct inop_err *err)
 {
+	struct create_job *j = arg;
+	struct report_info *info = j->info;
+	const struct actor *who = j->who;
+	int64_t now = j->now;
 	struct members m = {0};
 	json_t *after;
-	int rc;
 
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (insert_report(db, info, who->id, now) < 0 ||
 	    members_load(db, info, &m) < 0 ||
 	    members_save(db, info->id, &m) < 0 ||
@@ -343,107 +318,93 @@ int store_report_create(struct db *db, struct report_info *info,
 	after = json_pack("{s:s, s:s, s:s, s:I}", "status", "BORRADOR", "from",
 			  info->from, "to", info->to, "events",
 			  (json_int_t)m.n);
-	if (report_audit(db, "report.create", info->id, NULL, after,
-			 who->username, now) < 0 ||
-	    db_commit(db) < 0)
+	if (audit_append_json(db, "report", info->id, "report.create", NULL,
+			      after, who->username, now) < 0)
 		goto fail;
 	members_release(&m);
-	rc = store_report_get(db, info->id, info);
-	return rc == 1 ? 0 : err_internal(err);
+	return 0;
 fail:
 	members_release(&m);
-	return store_fail(db, err);
+	return store_body_fail(db, err);
+}
+
+int store_report_create(struct db *db, struct report_info *info,
+			const struct actor *who, int64_t now,
+			struct inop_err *err)
+{
+	struct create_job j = {.info = info, .who = who, .now = now};
+
+	if (store_write(db, create_body, &j, err) < 0)
+		return -1;
+	return store_report_get(db, info->id, info) == 1 ? 0
+							 : err_internal(err);
 }
 
 int store_report_get(struct db *db, int64_t id, struct report_info *info)
 {
-	struct db_stmt *st = db_prepare(db, REPORT_COLS "WHERE r.id = ?");
-	int rc;
+	struct db_stmt *st =
+		db_prepare(db, REPORT_SELECT REPORT_FROM "WHERE r.id = ?");
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		info_from_row(st, info);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, info_from_row, info);
 }
 
-/*
- * Each optional filter is its own SQL text: PostgreSQL cannot type a
- * parameter that is only compared with NULL.
- */
-static int count_reports(struct db *db, const char *status, int64_t *total)
+static int status_bind(struct db_stmt *st, const void *status)
 {
-	struct db_stmt *st = db_prepare(
-		db, status ? "SELECT COUNT(*) FROM reports WHERE status = ?"
-			   : "SELECT COUNT(*) FROM reports");
-	int rc;
-
-	if (!st)
-		return -1;
-	if (status)
-		db_bind_text(st, 1, status);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
+	db_bind_text(st, 1, status);
+	return 2;
 }
 
 int store_reports_list(struct db *db, const char *status, int64_t limit,
 		       int64_t offset, struct report_info **out, size_t *n,
 		       int64_t *total)
 {
-	struct db_stmt *st;
-	struct report_info *list;
-	size_t count = 0;
-	int rc, i;
+	/*
+	 * Each optional filter is its own SQL text: PostgreSQL cannot type
+	 * a parameter that is only compared with NULL.
+	 */
+	struct db_page page = {.cols = REPORT_SELECT,
+			       .from = status ? REPORT_FROM
+					       "WHERE r.status = ?"
+					      : REPORT_FROM,
+			       .order = "r.id DESC",
+			       .bind = status ? status_bind : NULL,
+			       .ctx = status,
+			       .limit = limit,
+			       .offset = offset,
+			       .elem_size = sizeof(**out),
+			       .from_row = info_from_row};
+	void *list = NULL;
+	int rc;
 
-	*out = NULL;
 	*n = 0;
-	if (count_reports(db, status, total) < 0)
-		return -1;
-	list = calloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
-	st = db_prepare(db, status ? REPORT_COLS "WHERE r.status = ? ORDER BY "
-						 "r.id DESC LIMIT ? OFFSET ?"
-				   : REPORT_COLS "ORDER BY r.id DESC LIMIT ? "
-						 "OFFSET ?");
-	if (!list || !st) {
-		free(list);
-		return -1;
-	}
-	i = 1;
-	if (status)
-		db_bind_text(st, i++, status);
-	db_bind_int(st, i++, limit);
-	db_bind_int(st, i, offset);
-	while ((rc = db_step(st)) == DB_ROW && count < (size_t)limit)
-		info_from_row(st, &list[count++]);
-	db_reset(st);
+	rc = db_page(db, &page, &list, n, total);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
+	return rc;
 }
 
 /* ---------- rows and trail ---------- */
+
+/* Column 0 as a malloc'd string (NULL for NULL or out of memory). */
+static void text_dup_from_row(struct db_stmt *st, void *elem)
+{
+	const char *s = db_col_text(st, 0);
+
+	*(char **)elem = s ? strdup(s) : NULL;
+}
 
 static int snapshot_of(struct db *db, int64_t id, char **out)
 {
 	struct db_stmt *st =
 		db_prepare(db, "SELECT snapshot FROM reports WHERE id = ?");
-	const char *s;
-	int rc;
 
 	*out = NULL;
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	s = rc == DB_ROW ? db_col_text(st, 0) : NULL;
-	if (s)
-		*out = strdup(s);
-	db_reset(st);
+	db_get_one(st, text_dup_from_row, out);
 	return *out ? 0 : -1;
 }
 
@@ -476,6 +437,20 @@ int store_report_rows(struct db *db, const struct report_info *info,
 	return 0;
 }
 
+static void step_from_row(struct db_stmt *st, void *elem)
+{
+	struct report_step *s = elem;
+
+	db_col_copy(st, 0, s->from, sizeof(s->from));
+	db_col_copy(st, 1, s->to, sizeof(s->to));
+	s->at = db_col_int(st, 2);
+	db_col_copy(st, 3, s->username, sizeof(s->username));
+	db_col_copy(st, 4, s->name, sizeof(s->name));
+	db_col_copy(st, 5, s->role, sizeof(s->role));
+	db_col_copy(st, 6, s->comment, sizeof(s->comment));
+	db_col_copy(st, 7, s->reference, sizeof(s->reference));
+}
+
 int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 		       size_t *n)
 {
@@ -484,8 +459,7 @@ int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 		    "u.name, t.role, t.comment, t.reference FROM "
 		    "report_transitions t JOIN users u ON u.id = t.user_id "
 		    "WHERE t.report_id = ? ORDER BY t.id");
-	struct report_step *list = NULL, *grown, *s;
-	size_t count = 0;
+	void *list;
 	int rc;
 
 	*out = NULL;
@@ -493,27 +467,9 @@ int store_report_trail(struct db *db, int64_t id, struct report_step **out,
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown) {
-			rc = DB_FAIL;
-			break;
-		}
-		list = grown;
-		s = &list[count++];
-		db_col_copy(st, 0, s->from, sizeof(s->from));
-		db_col_copy(st, 1, s->to, sizeof(s->to));
-		s->at = db_col_int(st, 2);
-		db_col_copy(st, 3, s->username, sizeof(s->username));
-		db_col_copy(st, 4, s->name, sizeof(s->name));
-		db_col_copy(st, 5, s->role, sizeof(s->role));
-		db_col_copy(st, 6, s->comment, sizeof(s->comment));
-		db_col_copy(st, 7, s->reference, sizeof(s->reference));
-	}
-	db_reset(st);
+	rc = db_list(st, sizeof(**out), step_from_row, &list, n);
 	*out = list;
-	*n = count;
-	return rc == DB_DONE ? 0 : -1;
+	return rc;
 }
 
 /* ---------- transitions ---------- */
@@ -525,7 +481,6 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 	struct db_stmt *st = db_prepare(
 		db, "UPDATE reports SET status = ?, updated_at = ? WHERE id = "
 		    "? AND status = ? RETURNING id");
-	int rc;
 
 	if (!st)
 		return -1;
@@ -533,9 +488,7 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, id);
 	db_bind_text(st, 4, report_status_code(from));
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 /* EN_REVISION: choose the events again and freeze their rows. */
@@ -567,7 +520,7 @@ static int freeze(struct db *db, struct report_info *r,
 	db_bind_text(st, 2, r->hash);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, r->id);
-	rc = db_step(st) == DB_DONE ? 0 : -1;
+	rc = db_run(st) == DB_DONE ? 0 : -1;
 	r->n_events = (int64_t)m.n;
 out:
 	free(snap);
@@ -585,7 +538,7 @@ static int unfreeze(struct db *db, int64_t id)
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
-	return db_step(st) == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* ENVIADO: its events reached the regulator; DB_CONSTRAINT if one had. */
@@ -602,7 +555,7 @@ static int mark_sent(struct db *db, int64_t id, const struct report_change *c,
 		return -1;
 	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, id);
-	rc = db_step(st);
+	rc = db_run(st);
 	if (rc != DB_DONE)
 		return rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
 	st = db_prepare(db, "UPDATE reports SET sent_on = ?, sent_reference "
@@ -613,7 +566,7 @@ static int mark_sent(struct db *db, int64_t id, const struct report_change *c,
 	db_bind_text(st, 2, c->reference);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, id);
-	return db_step(st) == DB_DONE ? 0 : -1;
+	return db_run(st) == DB_DONE ? 0 : -1;
 }
 
 /* What changes besides the status; 0, -1 error, DB_CONSTRAINT. */
@@ -652,8 +605,8 @@ static int transition_audit(struct db *db, const struct report_info *r,
 	if (r->hash[0] && c->to != REPORT_BORRADOR)
 		json_object_set_new(after, "snapshot_hash",
 				    json_string(r->hash));
-	return report_audit(
-		db, "report.transition", r->id,
+	return audit_append_json(
+		db, "report", r->id, "report.transition",
 		json_pack("{s:s}", "status", report_status_code(from)), after,
 		who->username, now);
 }
@@ -667,9 +620,8 @@ static int load_checked(struct db *db, int64_t id,
 	int rc = store_report_get(db, id, r);
 
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 404, "NOT_FOUND", NULL,
 			       "No existe el reporte %lld", (long long)id);
 	}
@@ -681,32 +633,30 @@ static int load_checked(struct db *db, int64_t id,
 				 .sent_on = c->sent_on,
 				 .today = c->today};
 	if (report_transition_check(&m, err) < 0) {
-		db_rollback(db);
 		return -1;
 	}
 	return 0;
 }
 
-int store_report_transition(struct db *db, int64_t id,
-			    const struct report_change *change,
-			    const struct actor *who, int64_t now,
-			    struct report_info *after, struct inop_err *err)
+struct transition_job {
+	int64_t id;
+	struct report_change *c;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int transition_body(struct db *db, void *arg, struct inop_err *err)
 {
-	struct report_change cc = *change, *c = &cc;
+	struct transition_job *j = arg;
+	int64_t id = j->id, now = j->now;
+	const struct report_change *c = j->c;
+	const struct actor *who = j->who;
 	struct report_info r;
 	enum report_status from;
 	struct report_move m;
 	const char *role;
-	char today[11];
 	int rc;
 
-	/* Sent today unless told otherwise. */
-	if (!c->sent_on[0]) {
-		cal_format_date(c->today, today);
-		c->sent_on = today;
-	}
-	if (db_begin(db) < 0)
-		return store_fail(db, err);
 	if (load_checked(db, id, c, who, &r, err) < 0)
 		return -1;
 	m = (struct report_move){
@@ -714,18 +664,16 @@ int store_report_transition(struct db *db, int64_t id,
 	role = report_transition_role(&m);
 	rc = set_status(db, id, r.status, c->to, now);
 	if (rc == 0) {
-		db_rollback(db);
 		return err_set(err, 409, "INVALID_TRANSITION", "to",
 			       "Otro usuario cambió el reporte a la vez: "
 			       "vuelva a cargarlo");
 	}
 	if (rc < 0)
-		return store_fail(db, err);
+		return store_body_fail(db, err);
 	from = r.status;
 	r.status = c->to;
 	rc = apply(db, &r, c, now);
 	if (rc == DB_CONSTRAINT) {
-		db_rollback(db);
 		return err_set(err, 409, "ALREADY_REPORTED", NULL,
 			       "Un evento del reporte ya fue enviado en otro "
 			       "reporte");
@@ -735,116 +683,26 @@ int store_report_transition(struct db *db, int64_t id,
 			 report_status_code(c->to), role, c, r.hash, who,
 			 now) < 0 ||
 	    transition_audit(db, &r, from, c, role, who, now) < 0 ||
-	    (c->after && c->after(db, &r, from, c, now) < 0) ||
-	    db_commit(db) < 0)
-		return store_fail(db, err);
-	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
-}
-
-/* ---------- deadlines ---------- */
-
-#define DEADLINE_WHERE                                                        \
-	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND NOT EXISTS "      \
-	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
-#define DEADLINE_BEFORE " AND e.ended_at < ?"
-
-static int count_deadlines(struct db *db, int64_t before, int64_t *total)
-{
-	struct db_stmt *st = db_prepare(
-		db, before ? "SELECT COUNT(*) FROM events e " DEADLINE_WHERE
-				     DEADLINE_BEFORE
-			   : "SELECT COUNT(*) FROM events e " DEADLINE_WHERE);
-	int rc;
-
-	if (!st)
-		return -1;
-	if (before)
-		db_bind_int(st, 1, before);
-	rc = db_step(st);
-	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW ? 0 : -1;
-}
-
-struct event_list {
-	struct event *items;
-	size_t n, cap;
-};
-
-static int list_add(const struct event *ev, void *arg)
-{
-	struct event_list *l = arg;
-
-	if (l->n == l->cap)
-		return -1;
-	l->items[l->n++] = *ev;
+	    (c->after && c->after(db, &r, from, c, now) < 0))
+		return store_body_fail(db, err);
 	return 0;
 }
 
-int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
-		    int64_t offset, struct event **out, size_t *n,
-		    int64_t *total)
+int store_report_transition(struct db *db, int64_t id,
+			    const struct report_change *change,
+			    const struct actor *who, int64_t now,
+			    struct report_info *after, struct inop_err *err)
 {
-	struct event_list l = {0};
-	int64_t args[3] = {ended_before, limit, offset};
-	int rc;
+	struct report_change c = *change;
+	struct transition_job j = {.id = id, .c = &c, .who = who, .now = now};
+	char today[11];
 
-	*out = NULL;
-	*n = 0;
-	if (count_deadlines(db, ended_before, total) < 0)
-		return -1;
-	l.cap = (size_t)(limit > 0 ? limit : 1);
-	l.items = calloc(l.cap, sizeof(*l.items));
-	if (!l.items)
-		return -1;
-	if (ended_before)
-		rc = store_events_each(db,
-				       DEADLINE_WHERE DEADLINE_BEFORE
-				       " ORDER BY e.ended_at, e.id LIMIT ? "
-				       "OFFSET ?",
-				       args, 3, list_add, &l);
-	else
-		rc = store_events_each(db,
-				       DEADLINE_WHERE " ORDER BY e.ended_at, "
-						      "e.id LIMIT ? OFFSET ?",
-				       args + 1, 2, list_add, &l);
-	*out = l.items;
-	*n = l.n;
-	return rc;
-}
-
-int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
-			      event_each_fn fn, void *ctx)
-{
-	int64_t args[2] = {from, to};
-
-	return store_events_each(db,
-				 DEADLINE_WHERE " AND e.ended_at >= ? AND "
-						"e.ended_at < ? ORDER BY "
-						"e.ended_at, e.id",
-				 args, 2, fn, ctx);
-}
-
-int store_event_pending_report(struct db *db, int64_t event_id,
-			       int64_t *report_id, enum report_status *status)
-{
-	/* A report under approval first: it is the one that will send it. */
-	struct db_stmt *st = db_prepare(
-		db, "SELECT r.id, r.status FROM report_events re JOIN reports "
-		    "r ON r.id = re.report_id WHERE re.event_id = ? AND "
-		    "r.status <> 'ENVIADO' ORDER BY CASE r.status WHEN "
-		    "'BORRADOR' THEN 1 ELSE 0 END, r.id DESC LIMIT 1");
-	int rc;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, event_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*report_id = db_col_int(st, 0);
-		if (report_status_parse(db_col_text(st, 1), status) < 0)
-			*status = REPORT_BORRADOR;
+	/* Sent today unless told otherwise. */
+	if (!c.sent_on[0]) {
+		cal_format_date(c.today, today);
+		c.sent_on = today;
 	}
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	if (store_write(db, transition_body, &j, err) < 0)
+		return -1;
+	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
 }

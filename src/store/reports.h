@@ -14,7 +14,7 @@
 
 /*
  * The official reports (SPEC O1-O3): building, the approval chain with
- * its frozen snapshot, and the deadline board.
+ * its frozen snapshot (the deadline board is store/deadlines.h).
  *
  * What a report holds (O1): every CLOSED, reportable event whose
  * started_at falls on a Lima day of its period, not already in a sent
@@ -104,28 +104,5 @@ int store_report_transition(struct db *db, int64_t id,
 			    const struct report_change *c,
 			    const struct actor *who, int64_t now,
 			    struct report_info *after, struct inop_err *err);
-
-/*
- * O3, the deadline board: CLOSED reportable events not in a sent report,
- * by end time (so by due date), oldest first; with ended_before > 0 only
- * those that ended before it.  *out is malloc'd.
- */
-int store_deadlines(struct db *db, int64_t ended_before, int64_t limit,
-		    int64_t offset, struct event **out, size_t *n,
-		    int64_t *total);
-
-/*
- * Calls fn for each CLOSED reportable event not in a sent report that
- * ended in [from, to) (UTC seconds).  0 or -1.
- */
-int store_unsent_events_ended(struct db *db, int64_t from, int64_t to,
-			      event_each_fn fn, void *ctx);
-
-/*
- * The report not yet sent that holds event `event_id`, if any: 1 with
- * *report_id and *status set, 0 none, -1 error.
- */
-int store_event_pending_report(struct db *db, int64_t event_id,
-			       int64_t *report_id, enum report_status *status);
 
 #endif

@@ -1,13 +1,14 @@
 #include "store/store.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "util/buf.h"
 #include "util/embed.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/strnum.h"
 
 static char *store_url;
@@ -87,14 +88,11 @@ static int migration_applied(struct db *db, int64_t version)
 {
 	struct db_stmt *st = db_prepare(
 		db, "SELECT 1 FROM schema_migrations WHERE version = ?");
-	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, version);
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_get_one(st, NULL, NULL);
 }
 
 static int migration_apply(struct db *db, const struct inop_embedded *m,
@@ -112,7 +110,7 @@ static int migration_apply(struct db *db, const struct inop_embedded *m,
 		return store_fail(db, err);
 	db_bind_int(st, 1, version);
 	db_bind_int(st, 2, (int64_t)time(NULL));
-	if (db_step(st) != DB_DONE || db_commit(db) < 0)
+	if (db_run(st) != DB_DONE || db_commit(db) < 0)
 		return store_fail(db, err);
 	log_info("applied migration %s", m->path);
 	return 0;
@@ -181,8 +179,10 @@ int store_migrate_files(struct db *db, const struct inop_embedded *files,
 			"version INTEGER PRIMARY KEY, "
 			"applied_at INTEGER NOT NULL)") != 0)
 		return store_fail(db, err);
-	snprintf(prefix, sizeof(prefix), "src/store/sql/%s/",
-		 strcmp(db_engine(db), "sqlite") == 0 ? "sqlite" : "pg");
+	if (str_printf(prefix, sizeof(prefix), "src/store/sql/%s/",
+		       strcmp(db_engine(db), "sqlite") == 0 ? "sqlite"
+							    : "pg") < 0)
+		return err_internal(err);
 	if (migrations_of(files, prefix, list, STORE_MIGRATIONS_MAX, &n) < 0)
 		return err_internal(err);
 	for (size_t i = 0; i < n; i++) {
@@ -225,7 +225,7 @@ int store_seed_catalog(struct db *db, const struct catalog *cat,
 		db_bind_text(st, 4, it->parent);
 		db_bind_text(st, 5, it->extra);
 		db_bind_int(st, 6, (int64_t)i);
-		if (db_step(st) != DB_DONE)
+		if (db_run(st) != DB_DONE)
 			return store_fail(db, err);
 	}
 	if (db_commit(db) < 0)
@@ -267,14 +267,11 @@ int store_register_version(struct db *db, int64_t *version)
 	struct db_stmt *st =
 		db_prepare(db, "SELECT value FROM counters WHERE name = "
 			       "'register-version'");
-	int rc;
 
 	if (!st)
 		return -1;
-	rc = db_step(st);
-	*version = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_reset(st);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+	*version = 0;
+	return db_get_int(st, version) < 0 ? -1 : 0;
 }
 
 int store_counter_next(struct db *db, const char *name, int64_t *value)
@@ -288,11 +285,32 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, name);
-	if (db_step(st) != DB_ROW) {
-		db_reset(st);
-		return -1;
+	return db_get_int(st, value) == 1 ? 0 : -1;
+}
+
+int store_page(struct db *db, const struct db_page *p, const char *from,
+	       store_where_fn where, void **out, size_t *n, int64_t *total)
+{
+	struct db_page page = *p;
+	struct buf sql;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	buf_init(&sql, 64 * 1024);
+	if (buf_appends(&sql, from) == 0) {
+		if (where)
+			where(&sql, p->ctx);
+		page.from = sql.s;
+		rc = db_page(db, &page, out, n, total);
 	}
-	*value = db_col_int(st, 0);
-	db_reset(st);
-	return 0;
+	buf_release(&sql);
+	return rc;
+}
+
+int store_ping(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1");
+
+	return st && db_get_one(st, NULL, NULL) == 1 ? 0 : -1;
 }

@@ -46,6 +46,20 @@ int store_counter_next(struct db *db, const char *name, int64_t *value);
 int store_register_bump(struct db *db);
 int store_register_version(struct db *db, int64_t *version);
 
+/* The database answers (health check): 0, or -1. */
+int store_ping(struct db *db);
+
+/*
+ * db_page of a list filtered by SQL built on the fly: p->from is `from`
+ * followed by what where(sql, p->ctx) appends (its "WHERE ...", bound by
+ * p->bind with the same ctx; where NULL: nothing).  The other fields of
+ * *p as db_page says.  0 or -1.
+ */
+struct buf;
+typedef void (*store_where_fn)(struct buf *sql, const void *ctx);
+int store_page(struct db *db, const struct db_page *p, const char *from,
+	       store_where_fn where, void **out, size_t *n, int64_t *total);
+
 /* Helper: rolls back, logs and fills a 500 in err; returns -1. */
 int store_fail(struct db *db, struct inop_err *err);
 

@@ -48,6 +48,7 @@ static const struct {
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
+	TEXT(user, K_TEXT),
 	INT(threads),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),

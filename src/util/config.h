@@ -22,6 +22,7 @@ struct config {
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
+	char user[64]; /* serve started as root drops to this user */
 	int threads;
 	int session_idle_minutes;
 	int smtp_retry_seconds; /* first back-off of the mail sender */

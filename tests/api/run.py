@@ -47,6 +47,7 @@ MODULES = [
     "test_concurrency",
     "test_mail",
     "test_cli",
+    "test_operations",
 ]
 
 
