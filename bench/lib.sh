@@ -187,7 +187,9 @@ start_inop() {
 	local port
 	port=$(free_port)
 	NODE_BASE=http://127.0.0.1:$port
-	spawn "$INOP" serve --db "$1" --listen "127.0.0.1:$port" >"$2" 2>&1
+	# wrk opens many connections from one address, as nginx would.
+	spawn "$INOP" serve --db "$1" --listen "127.0.0.1:$port" \
+		--max_connections_per_address 1000 >"$2" 2>&1
 	NODE_PID=$SPAWN_PID
 	wait_http "$NODE_BASE/healthz" "$NODE_PID" ||
 		{ tail -n 30 "$2" >&2; die "$3 did not come up"; }

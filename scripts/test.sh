@@ -25,6 +25,12 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINOP_WERROR=ON >/dev/nul
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure)
 
+echo "== fuzzing (libFuzzer, clang, ASan + UBSan; ${INOP_FUZZ_SECONDS:-20} s a target) =="
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DINOP_FUZZ=ON -DINOP_FUZZ_SECONDS="${INOP_FUZZ_SECONDS:-20}" >/dev/null
+cmake --build build-fuzz -j"$jobs"
+(cd build-fuzz && ctest --output-on-failure -R '^fuzz_')
+
 if [ "${1:-}" != "--no-asan" ]; then
   echo "== build (ASan + UBSan) and test =="
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINOP_WERROR=ON \

@@ -70,8 +70,9 @@ struct rule_ctx;
  */
 int api_event_load(struct req *r, struct db *db, struct event *ev);
 /*
- * Point scope: a JEFE with no other role sees only the events, alerts and
- * critical transactions of the points assigned to them.
+ * Point scope: a JEFE sees only the events, alerts and critical
+ * transactions of the points assigned to them, unless another role grants
+ * wider sight on purpose (roles_point_scoped, domain/roles.h).
  */
 int api_scoped_to_points(const struct actor *a);
 /* The numeric id of the path (":id"), or a 404 about `what` replied. */
@@ -191,5 +192,13 @@ void api_reports_transition(struct req *r);
 void api_reports_export(struct req *r);
 void api_reports_audit(struct req *r);
 void api_deadlines(struct req *r);
+void api_complaints_create(struct req *r);
+void api_complaint_matters_list(struct req *r);
+void api_complaint_matters_update(struct req *r);
+void api_complaints_list(struct req *r);
+void api_complaints_get(struct req *r);
+void api_complaints_transition(struct req *r);
+void api_complaints_document(struct req *r);
+void api_complaints_audit(struct req *r);
 
 #endif

@@ -182,7 +182,7 @@ int api_page(struct req *r, int64_t dflt, int64_t *limit, int64_t *offset,
 
 int api_scoped_to_points(const struct actor *a)
 {
-	return a->roles == ROLE_JEFE;
+	return roles_point_scoped(a->roles);
 }
 
 int api_path_id(struct req *r, const char *what, int64_t *id)

@@ -1,4 +1,5 @@
 /* Logging in and out.  Sessions live in the database (any node serves). */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,11 +7,14 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "store/login_throttle.h"
 #include "store/users.h"
+#include "util/config.h"
 #include "util/password.h"
 
-#define LOGIN_MAX_FAILURES 5
-#define LOGIN_WINDOW_S	   (15 * 60)
+#define LOGIN_MAX_FAILURES    5	 /* one username from one address */
+#define LOGIN_MAX_PER_ADDRESS 20 /* any usernames from one address */
+#define LOGIN_WINDOW_S	      (15 * 60)
 
 static json_t *csv_array(const char *csv)
 {
@@ -55,26 +59,79 @@ static void set_cookie(struct req *r, const char *token, int max_age)
 	reply_header(r, "Set-Cookie", cookie);
 }
 
-static int throttled(struct req *r, struct db *db, const char *username)
+/*
+ * The address a login is counted under: the client's, an IPv6 client's
+ * /64 (one host usually holds a whole /64, and could otherwise start
+ * afresh from each of its addresses).
+ */
+static void addr_key(struct req *r, char out[64])
+{
+	unsigned char a6[16];
+
+	if (http_client_addr(r, out, 64) < 0 || !out[0]) {
+		snprintf(out, 64, "unknown");
+		return;
+	}
+	if (strchr(out, ':') && inet_pton(AF_INET6, out, a6) == 1) {
+		memset(a6 + 8, 0, 8);
+		inet_ntop(AF_INET6, a6, out, 64);
+		strncat(out, "/64", 63 - strlen(out));
+	}
+}
+
+static int too_many(struct req *r, const char *message)
 {
 	struct inop_err e;
-	int64_t failures;
 
-	if (store_login_failures(db, username, r->now, LOGIN_WINDOW_S,
-				 &failures) < 0)
-		return -1;
-	if (failures < LOGIN_MAX_FAILURES)
-		return 0;
-	err_set(&e, 429, "TOO_MANY_ATTEMPTS", NULL,
-		"Demasiados intentos fallidos: espere 15 minutos antes de "
-		"volver a intentar");
+	err_set(&e, 429, "TOO_MANY_ATTEMPTS", NULL, "%s", message);
 	reply_error(r, &e);
+	reply_header(r, "Retry-After", "900");
 	return 1;
+}
+
+/*
+ * Throttling (README "Login throttling"): from one address, at most
+ * login_failures_per_address failures in the window over all usernames
+ * (a spray), and LOGIN_MAX_FAILURES for one username.  A username is never
+ * locked for everyone: its owner logs in from another address.
+ * 1 when refused (replied), 0 when allowed, -1 on error.
+ */
+static int throttled(struct req *r, struct db *db, const char *addr_k,
+		     const char *user_k)
+{
+	int64_t n;
+
+	if (store_throttle_get(db, addr_k, r->now, LOGIN_WINDOW_S, &n) < 0)
+		return -1;
+	if (n >= (r->app->cfg ? r->app->cfg->login_failures_per_address : 20))
+		return too_many(r, "Demasiados intentos fallidos desde esta "
+				   "dirección: espere 15 minutos antes de "
+				   "volver a intentar");
+	if (store_throttle_get(db, user_k, r->now, LOGIN_WINDOW_S, &n) < 0)
+		return -1;
+	if (n >= LOGIN_MAX_FAILURES)
+		return too_many(r, "Demasiados intentos fallidos: espere 15 "
+				   "minutos antes de volver a intentar");
+	return 0;
+}
+
+/* A failure counts for the address; for the username only if it exists,
+ * so made-up usernames add no rows. */
+static int record_failure(struct req *r, struct db *db, const char *addr_k,
+			  const char *user_k, int user_exists)
+{
+	if (store_throttle_fail(db, addr_k, r->now, LOGIN_WINDOW_S) < 0)
+		return -1;
+	if (user_exists &&
+	    store_throttle_fail(db, user_k, r->now, LOGIN_WINDOW_S) < 0)
+		return -1;
+	return 0;
 }
 
 void api_session_create(struct req *r)
 {
 	char username[64], password[1024], token[65], hash[65], csrf[65];
+	char addr_k[80], user_k[160], addr[64];
 	struct user u = {0};
 	struct inop_err e;
 	struct db *db = api_db(r);
@@ -89,9 +146,15 @@ void api_session_create(struct req *r)
 		reply_error(r, &e);
 		return;
 	}
-	rc = throttled(r, db, username);
-	if (rc)
+	addr_key(r, addr);
+	snprintf(addr_k, sizeof(addr_k), "a|%s", addr);
+	snprintf(user_k, sizeof(user_k), "u|%s|%s", username, addr);
+	rc = throttled(r, db, addr_k, user_k);
+	if (rc) {
+		if (rc < 0)
+			reply_internal(r);
 		goto out;
+	}
 	found = store_user_by_username(db, username, &u);
 	if (found < 0) {
 		reply_internal(r);
@@ -99,8 +162,7 @@ void api_session_create(struct req *r)
 	}
 	if (!password_verify(password, found == 1 && u.active ? u.password_hash
 							      : NULL)) {
-		if (store_login_result(db, username, 0, r->now,
-				       LOGIN_WINDOW_S) < 0) {
+		if (record_failure(r, db, addr_k, user_k, found == 1) < 0) {
 			reply_internal(r);
 			goto out;
 		}
@@ -111,7 +173,7 @@ void api_session_create(struct req *r)
 	}
 	token_random(token);
 	http_token_hash(token, hash);
-	if (store_login_result(db, username, 1, r->now, LOGIN_WINDOW_S) < 0 ||
+	if (store_throttle_clear(db, user_k) < 0 ||
 	    store_session_create(db, hash, u.id, r->now) < 0) {
 		reply_internal(r);
 		goto out;

@@ -156,7 +156,8 @@ int cmd_check_config(int argc, char **argv)
 	}
 	if (cli_parse(argc, argv, NULL, &cfg, &o) < 0)
 		return 1;
-	if (config_validate(&cfg, msg, sizeof(msg)) < 0) {
+	if (config_validate(&cfg, msg, sizeof(msg)) < 0 ||
+	    config_check_files(&cfg, msg, sizeof(msg)) < 0) {
 		fprintf(stderr, "inop: %s: %s\n", argv[1], msg);
 		return 1;
 	}
@@ -186,8 +187,13 @@ int cmd_help(int argc, char **argv)
 	      "  point add --db PATH --code C --name N --type CAC|ACD|"
 	      "CALL_CENTER\n"
 	      "        --region R [--lines 123,135]\n"
-	      "  audit verify --db PATH\n"
-	      "        check the hash chain of the audit log\n"
+	      "  audit verify --db PATH [--checkpoint FILE]\n"
+	      "        check the hash chain of the audit log (and that it\n"
+	      "        still holds a signed checkpoint)\n"
+	      "  audit checkpoint --db PATH [--out FILE]\n"
+	      "        sign the head of the audit chain\n"
+	      "  audit keygen --key-file FILE\n"
+	      "        create the checkpoint signing key\n"
 	      "  form manual --db PATH --point CODE -o FILE.pdf\n"
 	      "        the paper form of a point, with a new form serial\n"
 	      "  copy --from DB --to DB\n"
@@ -210,7 +216,15 @@ int cmd_help(int argc, char **argv)
 	      "  smtp_url smtp_from smtp_user smtp_password_file smtp_tls\n"
 	      "  smtp_retry_seconds mailbox_fallas mailbox_control\n"
 	      "  mailbox_contingency_cc procesos_backups alertmanager_token\n"
-	      "  alertmanager_token_file\n\n"
+	      "  alertmanager_token_file metrics_token trusted_proxies\n"
+	      "  audit_signing_key_file audit_public_key "
+	      "audit_checkpoint_dir\n"
+	      "  max_connections max_connections_per_address\n"
+	      "  request_timeout_seconds idle_timeout_seconds\n"
+	      "  login_failures_per_address login_hash_concurrency "
+	      "login_queue\n"
+	      "  complaints_token_file complaints_per_minute "
+	      "complaints_burst\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",
 	      stdout);

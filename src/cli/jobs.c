@@ -23,7 +23,7 @@ int cmd_jobs(int argc, char **argv)
 	struct config cfg;
 	struct opts o;
 	struct db *db;
-	char node[32];
+	char node[32], msg[1200];
 	int64_t now = (int64_t)time(NULL);
 	int ran;
 
@@ -45,6 +45,11 @@ int cmd_jobs(int argc, char **argv)
 	if (!db)
 		return 1;
 	notify_setup(&cfg);
+	if (checkpoint_setup(&cfg, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "inop: %s\n", msg);
+		db_close(db);
+		return 1;
+	}
 	if (sender_setup(&cfg) < 0) {
 		db_close(db);
 		return 1;

@@ -18,6 +18,7 @@
 #include "store/users.h"
 #include "store/writer.h"
 #include "util/log.h"
+#include "util/ratelimit.h"
 #include "util/sdnotify.h"
 
 #define RELOADS_MAX 64
@@ -67,6 +68,9 @@ static const struct {
 	K(smtp_retry_seconds),
 	K(alertmanager_token),
 	K(alertmanager_token_file),
+	K(complaints_token_file),
+	K(complaints_per_minute),
+	K(complaints_burst),
 #undef K
 };
 
@@ -180,6 +184,7 @@ int serve_run(const struct config *cfg)
 			  .session_lookup = session_lookup,
 			  .on_ready = on_ready};
 	struct inop_err err;
+	char msg[1200];
 	struct sigaction sa;
 	pthread_t reload_thread;
 	sigset_t hup;
@@ -196,6 +201,20 @@ int serve_run(const struct config *cfg)
 	    read_secret_file(cfg->alertmanager_token_file,
 			     app.alertmanager_token,
 			     sizeof(app.alertmanager_token)) < 0)
+		return 1;
+	if (cfg->complaints_token_file[0] &&
+	    (read_secret_file(cfg->complaints_token_file, app.complaints_token,
+			      sizeof(app.complaints_token)) < 0 ||
+	     strlen(app.complaints_token) < 16)) {
+		fprintf(stderr,
+			"inop: '%s': the complaints platform token "
+			"must be at least 16 characters\n",
+			cfg->complaints_token_file);
+		return 1;
+	}
+	app.complaints_limit = ratelimit_new(4096, cfg->complaints_per_minute,
+					     cfg->complaints_burst);
+	if (!app.complaints_limit)
 		return 1;
 	if (drop_privileges(cfg->user) < 0)
 		return 1;
@@ -224,6 +243,10 @@ int serve_run(const struct config *cfg)
 		fprintf(stderr, "inop: cannot set up the mail sender\n");
 		return 1;
 	}
+	if (checkpoint_setup(cfg, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "inop: %s\n", msg);
+		return 1;
+	}
 	if (jobs_start(cfg->db, 1) < 0) {
 		fprintf(stderr, "inop: cannot start the background jobs\n");
 		return 1;
@@ -247,8 +270,10 @@ int serve_run(const struct config *cfg)
 	store_writer_stop();
 	store_conn_release();
 	catalog_release(&app.catalog);
+	ratelimit_free(app.complaints_limit);
 	render_release();
-	close(app.listen_fd);
+	if (app.listen_fd >= 0) /* http_serve closes it when it stops */
+		close(app.listen_fd);
 	notify_setup(cfg);
 	while (s_n_versions > 0)
 		free(s_versions[--s_n_versions]);

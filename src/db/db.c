@@ -56,6 +56,16 @@ int db_bind_null(struct db_stmt *st, int idx)
 	return st->db->ops->bind_null(st, idx);
 }
 
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	return st->db->ops->bind_blob(st, idx, p, n);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	return st->db->ops->col_blob(st, col, n);
+}
+
 int db_step(struct db_stmt *st)
 {
 	return st->db->ops->step(st);

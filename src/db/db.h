@@ -42,11 +42,18 @@ int db_bind_int(struct db_stmt *st, int idx, int64_t v);
 int db_bind_text(struct db_stmt *st, int idx,
 		 const char *s); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *st, int idx);
+/* Bytes (BLOB on SQLite, bytea on PostgreSQL), copied; p NULL binds
+ * NULL.  A zero-length blob is not NULL. */
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
 int db_step(struct db_stmt *st);
 /* Columns are numbered from 0. */
 int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL */
 int db_col_is_null(struct db_stmt *st, int col);
+/* The bytes of a BLOB/bytea column and their count in *n; NULL (and *n
+ * 0) for NULL.  Valid until the next db_step() or db_reset() of the
+ * statement, like db_col_text(). */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n);
 /* Copies the text of a column into out (always NUL-terminated, "" for
  * NULL, truncated to n - 1 bytes). */
 void db_col_copy(struct db_stmt *st, int col, char *out, size_t n);

@@ -17,9 +17,11 @@ struct db_ops {
 	int (*bind_int)(struct db_stmt *st, int idx, int64_t v);
 	int (*bind_text)(struct db_stmt *st, int idx, const char *s);
 	int (*bind_null)(struct db_stmt *st, int idx);
+	int (*bind_blob)(struct db_stmt *st, int idx, const void *p, size_t n);
 	int (*step)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
+	const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
 	int (*col_is_null)(struct db_stmt *st, int col);
 	int (*col_count)(struct db_stmt *st);
 	const char *(*col_name)(struct db_stmt *st, int col);

@@ -16,6 +16,7 @@
 
 #define PG_CACHE_MAX  256
 #define PG_PARAMS_MAX 32
+#define PG_BLOB_COLS  8 /* bytea columns decoded per row */
 
 struct pg_stmt {
 	struct db_stmt base;
@@ -23,6 +24,9 @@ struct pg_stmt {
 	char name[16];
 	int nparams;
 	char *params[PG_PARAMS_MAX]; /* malloc'd text values, NULL = NULL */
+	int lengths[PG_PARAMS_MAX];  /* of binary (bytea) values */
+	int formats[PG_PARAMS_MAX];  /* 1: binary (bytea), 0: text */
+	unsigned char *blob[PG_BLOB_COLS]; /* decoded bytea of this row */
 	PGresult *res;
 	int row, nrows;
 };
@@ -50,6 +54,16 @@ static void clear_params(struct pg_stmt *s)
 	for (int i = 0; i < s->nparams; i++) {
 		free(s->params[i]);
 		s->params[i] = NULL;
+		s->lengths[i] = 0;
+		s->formats[i] = 0;
+	}
+}
+
+static void clear_blobs(struct pg_stmt *s)
+{
+	for (int i = 0; i < PG_BLOB_COLS; i++) {
+		PQfreemem(s->blob[i]);
+		s->blob[i] = NULL;
 	}
 }
 
@@ -58,6 +72,7 @@ static void pg_reset(struct db_stmt *st)
 	struct pg_stmt *s = PGST(st);
 
 	PQclear(s->res);
+	clear_blobs(s);
 	s->res = NULL;
 	s->row = -1;
 	s->nrows = 0;
@@ -210,7 +225,27 @@ static int pg_bind_text(struct db_stmt *st, int idx, const char *v)
 		return -1;
 	free(s->params[idx - 1]);
 	s->params[idx - 1] = v ? strdup(v) : NULL;
+	s->formats[idx - 1] = 0;
 	return v && !s->params[idx - 1] ? -1 : 0;
+}
+
+/* bytea goes as a binary parameter: no escaping, no doubling in hex. */
+static int pg_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	struct pg_stmt *s = PGST(st);
+
+	if (!p)
+		return pg_bind_text(st, idx, NULL);
+	if (idx < 1 || idx > s->nparams || n > INT32_MAX)
+		return -1;
+	free(s->params[idx - 1]);
+	s->params[idx - 1] = malloc(n ? n : 1);
+	if (!s->params[idx - 1])
+		return -1;
+	memcpy(s->params[idx - 1], p, n);
+	s->lengths[idx - 1] = (int)n;
+	s->formats[idx - 1] = 1;
+	return 0;
 }
 
 static int pg_bind_int(struct db_stmt *st, int idx, int64_t v)
@@ -233,8 +268,8 @@ static int pg_step(struct db_stmt *st)
 
 	if (!s->res) {
 		s->res = PQexecPrepared(PG(st->db)->c, s->name, s->nparams,
-					(const char *const *)s->params, NULL,
-					NULL, 0);
+					(const char *const *)s->params,
+					s->lengths, s->formats, 0);
 		t = PQresultStatus(s->res);
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 			int rc = pg_map_error(s->res);
@@ -250,6 +285,7 @@ static int pg_step(struct db_stmt *st)
 		s->row = -1;
 	}
 	if (s->row + 1 < s->nrows) {
+		clear_blobs(s);
 		s->row++;
 		return DB_ROW;
 	}
@@ -263,6 +299,24 @@ static const char *pg_col_text(struct db_stmt *st, int col)
 	if (!s->res || s->row < 0 || PQgetisnull(s->res, s->row, col))
 		return NULL;
 	return PQgetvalue(s->res, s->row, col);
+}
+
+/* Results come as text: bytea in its hex form, decoded on demand. */
+static const void *pg_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	struct pg_stmt *s = PGST(st);
+	const char *v = pg_col_text(st, col);
+
+	*n = 0;
+	if (!v || col < 0 || col >= PG_BLOB_COLS)
+		return NULL;
+	PQfreemem(s->blob[col]); /* decoded before in this row */
+	s->blob[col] = PQunescapeBytea((const unsigned char *)v, n);
+	if (!s->blob[col]) {
+		*n = 0;
+		log_error("postgresql: cannot decode bytea");
+	}
+	return s->blob[col];
 }
 
 static int64_t pg_col_int(struct db_stmt *st, int col)
@@ -314,9 +368,11 @@ static const struct db_ops pg_ops = {
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
 	.col_is_null = pg_col_is_null,
 	.col_count = pg_col_count,
 	.col_name = pg_col_name,

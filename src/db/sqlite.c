@@ -185,6 +185,17 @@ static int lite_bind_text(struct db_stmt *st, int idx, const char *s)
 		       : -1;
 }
 
+static int lite_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	if (!p)
+		return lite_bind_null(st, idx);
+	/* sqlite3_bind_blob64 with a NULL pointer would bind NULL. */
+	return sqlite3_bind_blob64(STMT(st)->st, idx, n ? p : "", n,
+				   SQLITE_TRANSIENT) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
 static int lite_step(struct db_stmt *st)
 {
 	int rc = lite_map(sqlite3_step(STMT(st)->st));
@@ -203,6 +214,17 @@ static int64_t lite_col_int(struct db_stmt *st, int col)
 static const char *lite_col_text(struct db_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(STMT(st)->st, col);
+}
+
+static const void *lite_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	sqlite3_stmt *s = STMT(st)->st;
+	const void *p = sqlite3_column_blob(s, col);
+
+	*n = p ? (size_t)sqlite3_column_bytes(s, col) : 0;
+	if (!p && sqlite3_column_type(s, col) != SQLITE_NULL)
+		return ""; /* an empty blob */
+	return p;
 }
 
 static int lite_col_is_null(struct db_stmt *st, int col)
@@ -307,9 +329,11 @@ static const struct db_ops lite_ops = {
 	.bind_int = lite_bind_int,
 	.bind_text = lite_bind_text,
 	.bind_null = lite_bind_null,
+	.bind_blob = lite_bind_blob,
 	.step = lite_step,
 	.col_int = lite_col_int,
 	.col_text = lite_col_text,
+	.col_blob = lite_col_blob,
 	.col_is_null = lite_col_is_null,
 	.col_count = lite_col_count,
 	.col_name = lite_col_name,

@@ -57,3 +57,8 @@ void roles_to_csv(unsigned roles, char *out, size_t n)
 		len += strlen(role_codes[i]);
 	}
 }
+
+int roles_point_scoped(unsigned roles)
+{
+	return (roles & ROLE_JEFE) && !(roles & ROLES_WIDE_SIGHT);
+}

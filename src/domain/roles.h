@@ -29,6 +29,19 @@ unsigned roles_from_csv(const char *csv);
 /* bits -> "JEFE,CONTROL" into out (always NUL-terminated). */
 void roles_to_csv(unsigned roles, char *out, size_t n);
 
+/*
+ * Point scope.  A JEFE sees only the events, alerts and critical
+ * transactions of own points, whatever else the user holds, unless one of
+ * these roles — whose work is every point's — grants wider sight on
+ * purpose.  ONLINE and RECLAMOS do not: holding them does not widen a
+ * JEFE's sight.  (README, "Who sees which points".)
+ */
+#define ROLES_WIDE_SIGHT                                                      \
+	(ROLE_FALLAS | ROLE_SOPORTE | ROLE_CONTROL | ROLE_PROCESOS |          \
+	 ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO | ROLE_ADMIN)
+/* 1 when `roles` see only own points: JEFE without a wide-sight role. */
+int roles_point_scoped(unsigned roles);
+
 /* Who is asking: filled by authentication for every request. */
 struct actor {
 	int64_t id;

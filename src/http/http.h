@@ -14,11 +14,13 @@
  * Handlers (src/api/) see only this header: a struct req in, a reply out.
  */
 
-#define HTTP_BODY_MAX	 (1u << 20) /* 1 MiB: larger bodies get 413 */
-#define HTTP_PARAMS_MAX	 4
-#define HTTP_HEADERS_MAX 4	     /* extra reply headers */
-#define HTTP_HEADER_LEN	 512	     /* each name and value, with its NUL */
-#define HTTP_ARENA_MAX	 (64u << 20) /* what one request may allocate */
+#define HTTP_BODY_MAX (1u << 20) /* 1 MiB: larger bodies get 413 */
+/* The most a route may raise its own cap to (struct route.body_max). */
+#define HTTP_BODY_ROUTE_MAX (32u << 20)
+#define HTTP_PARAMS_MAX	    4
+#define HTTP_HEADERS_MAX    4		/* extra reply headers */
+#define HTTP_HEADER_LEN	    512		/* each name and value, with its NUL */
+#define HTTP_ARENA_MAX	    (64u << 20) /* what one request may allocate */
 
 struct actor;
 /*
@@ -37,8 +39,12 @@ struct app {
 	int secure_cookie; /* base_url is https */
 	int64_t session_idle_s;
 	char alertmanager_token[129]; /* "": the webhook is disabled */
+	char complaints_token[129];   /* "": no platform deliveries */
+	/* Q1 abuse: the public intake's limiter per client address (NULL:
+	 * none).  Thread-safe; the one mutable thing shared. */
+	struct ratelimit *complaints_limit;
 	http_session_fn session_lookup;
-	int listen_fd;		/* > 0: bound by http_bind() */
+	int listen_fd;		/* > 0: bound by http_bind(); -1 once closed */
 	void (*on_ready)(void); /* called once accepting */
 };
 
@@ -47,8 +53,11 @@ struct req {
 	const char *method;
 	const char *path;
 	const char *param[HTTP_PARAMS_MAX]; /* ":x" segments, in order */
-	json_t *body;	    /* the JSON object of a JSON route, else NULL */
-	struct actor actor; /* valid when authenticated */
+	json_t *body;	 /* the JSON object of a JSON route, else NULL */
+	const char *raw; /* the body's bytes as received (NUL after) */
+	size_t raw_len;
+	char client_addr[64]; /* http_client_addr(): "" when unknown */
+	struct actor actor;   /* valid when authenticated */
 	int authenticated;
 	char token_hash[65]; /* of the session used, if any */
 	char csrf[65];	     /* the CSRF token of that session */
@@ -63,6 +72,7 @@ struct req {
 	const char *content_type;
 	char headers[HTTP_HEADERS_MAX][2][HTTP_HEADER_LEN]; /* extra pairs */
 	int n_headers;
+	int close;  /* the connection closes after this reply */
 	void *conn; /* opaque: the libmicrohttpd connection */
 };
 
@@ -71,6 +81,7 @@ enum route_flags {
 	ROUTE_JSON = 1u << 1,	  /* body must be a JSON object */
 	ROUTE_RAW = 1u << 2,	  /* not under /api: no JSON 401 */
 	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
+	ROUTE_SLOW = 1u << 4, /* hashes a password: runs in the slow lane */
 };
 
 /*
@@ -86,12 +97,31 @@ struct route {
 	void (*handler)(struct req *r);
 	unsigned roles;
 	unsigned flags;
+	/* Largest body accepted (413 above it), at most HTTP_BODY_ROUTE_MAX;
+	 * 0 means HTTP_BODY_MAX.  The body is buffered whole before the
+	 * handler runs, so raise it only for routes that need it (the
+	 * complaint intake with its documents). */
+	size_t body_max;
 };
 
 /* A query-string argument, or NULL. */
 const char *http_query(struct req *r, const char *key);
 /* A request header, or NULL. */
 const char *http_header(struct req *r, const char *name);
+
+/*
+ * The client's address as text (numeric IPv4 or IPv6) in out; 0, or -1
+ * (out "") when unknown.  The peer of the TCP connection: behind a proxy
+ * that is the proxy.
+ */
+int http_client_ip(struct req *r, char *out, size_t n);
+/*
+ * The client's address for throttling: the peer's, or, when the peer is
+ * one of trusted_proxies, the last address of its X-Forwarded-For.
+ */
+int http_client_addr(struct req *r, char *out, size_t n);
+/* 1 when the connection comes from a loopback address. */
+int http_client_is_loopback(struct req *r);
 
 /* Replies: each takes ownership of what it is given. */
 void reply_json(struct req *r, int status, json_t *body);

@@ -14,11 +14,74 @@
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large);
 
+/*
+ * 1 when `path` matches the route pattern (":x" segments), filling
+ * params[] (thread-local copies, valid until the next match on this
+ * thread); 0 when not.  The router's own matcher, exposed for the fuzzer.
+ */
+int router_match_path(const char *pattern, const char *path,
+		      const char *params[HTTP_PARAMS_MAX]);
+/* The body cap of the route matching method and path (HTTP_BODY_MAX
+ * when none matches or it sets none). */
+size_t router_body_max(const struct route *routes, size_t n,
+		       const char *method, const char *path);
+
 /* A cookie of the request, or NULL. */
 const char *http_cookie(struct req *r, const char *name);
 
 /* Serves an embedded web file for GET `r->path`; 0 when none matched. */
 int static_serve(struct req *r);
+
+/*
+ * The connection registry (conns.c): graceful stop and the deadline for a
+ * request's headers and body.  conns_opened/closed are libmicrohttpd's
+ * connection notifications (the returned pointer is the connection's
+ * socket context); the request_* calls bracket each request.
+ */
+int conns_start(int64_t deadline_ms);
+void conns_finish(void);
+void *conns_opened(int fd);
+void conns_closed(void *ctx);
+/* -1: the server is stopping and this connection had no request then. */
+int conns_request_begin(void *ctx);
+void conns_request_dispatched(void *ctx);
+void conns_request_end(void *ctx);
+/*
+ * Marks the stop: the connections with a request (its first byte
+ * received) may finish it; returns how many.  Of the connections opened
+ * after this, only those announced with conns_adopt(fd) (the backlog's,
+ * with a request) may be answered; conns_unadopt when the hand-over
+ * failed.
+ */
+int conns_stop(void);
+int conns_adopt(int fd);
+void conns_unadopt(int fd);
+int conns_stopping(void);
+/*
+ * Waits until every allowed request is answered and no request runs: how
+ * many are left.  From then on no request may begin.
+ */
+int conns_wait(int64_t timeout_ms);
+uint64_t conns_rx_bytes(int fd);
+/* Connections shut down for exceeding the request deadline. */
+long conns_timeouts(void);
+
+/*
+ * The slow lane (slow.c): `threads` threads run jobs in order.
+ * slow_reserve takes a place for run(arg), or NULL when `queue_max` jobs
+ * already wait (or stopping); slow_push queues it (it cannot fail, so a
+ * connection can be suspended between the two).  slow_stop runs what is
+ * queued, then joins the threads.
+ */
+struct slow_job;
+int slow_start(int threads, int queue_max);
+struct slow_job *slow_reserve(void (*run)(void *arg), void *arg);
+void slow_push(struct slow_job *j);
+void slow_stop(void);
+
+/* The flags of the route `method path` would take, 0 when none. */
+unsigned router_route_flags(const struct route *routes, size_t n,
+			    const char *method, const char *path);
 
 void metrics_init(const struct route *routes, size_t n);
 void metrics_record(int route, int status, int64_t micros);

@@ -141,6 +141,24 @@ static int parse_body(struct req *r, struct buf *body)
 	return 0;
 }
 
+static size_t body_max_of(const struct route *rt)
+{
+	if (!rt || !rt->body_max)
+		return HTTP_BODY_MAX;
+	return rt->body_max < HTTP_BODY_ROUTE_MAX ? rt->body_max
+						  : HTTP_BODY_ROUTE_MAX;
+}
+
+size_t router_body_max(const struct route *routes, size_t n,
+		       const char *method, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    path_match(routes[i].path, path, NULL))
+			return body_max_of(&routes[i]);
+	return HTTP_BODY_MAX;
+}
+
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large)
 {
@@ -161,10 +179,17 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		return -1;
 	}
 	if (too_large) {
-		fail(r, 413, "BODY_TOO_LARGE", NULL,
-		     "El cuerpo de la solicitud supera el máximo de 1 MiB");
+		struct inop_err e;
+
+		err_set(&e, 413, "BODY_TOO_LARGE", NULL,
+			"El cuerpo de la solicitud supera el máximo de %zu "
+			"MiB",
+			body_max_of(rt) >> 20);
+		reply_error(r, &e);
 		return (int)i;
 	}
+	r->raw = body->s ? body->s : "";
+	r->raw_len = body->len;
 	if (!(rt->flags & ROUTE_PUBLIC) && authenticate(r) < 0)
 		return (int)i;
 	if (rt->roles != ROLE_ANY && !(r->actor.roles & rt->roles)) {
@@ -181,4 +206,27 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 	if (!r->status)
 		fail(r, 500, "INTERNAL", NULL, "Error interno del servidor");
 	return (int)i;
+}
+
+int router_match_path(const char *pattern, const char *path,
+		      const char *params[HTTP_PARAMS_MAX])
+{
+	struct req r;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	ok = path_match(pattern, path, &r);
+	for (int i = 0; params && i < HTTP_PARAMS_MAX; i++)
+		params[i] = ok ? r.param[i] : NULL;
+	return ok;
+}
+
+unsigned router_route_flags(const struct route *routes, size_t n,
+			    const char *method, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    path_match(routes[i].path, path, NULL))
+			return routes[i].flags;
+	return 0;
 }

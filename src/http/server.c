@@ -5,15 +5,17 @@
  * next calls deliver the body, the last one dispatches.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,19 +24,29 @@
 #include "http/internal.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/config.h"
 #include "util/strnum.h"
 
 struct conn_state {
 	struct buf body;
 	int too_large;
 	struct timespec start;
+	void *conn;  /* the connection's entry in conns.c */
+	int refused; /* answered before its body: never dispatched */
+	/* The slow lane: the request runs on its thread, its connection
+	 * suspended; the reply waits here until libmicrohttpd calls again. */
+	enum { SLOW_NO, SLOW_QUEUED, SLOW_DONE } slow;
+	struct server *srv;
+	struct MHD_Connection *c;
+	const char *method, *url;
+	struct req r;
+	int route;
 };
 
 struct server {
 	struct app *app;
 	const struct route *routes;
 	size_t n_routes;
-	atomic_int in_flight;
 };
 
 static const char security_csp[] =
@@ -109,9 +121,149 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i][0],
 					r->headers[i][1]);
+	/* Stopping: this was the connection's last request. */
+	if (conns_stopping() || r->close)
+		MHD_add_response_header(resp, "Connection", "close");
 	ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+				     const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/*
+ * A request whose length two parties could read differently (request
+ * smuggling through a proxy): Content-Length with Transfer-Encoding, or
+ * Content-Length or Transfer-Encoding more than once.
+ */
+static int ambiguous_framing(struct MHD_Connection *c)
+{
+	struct framing f = {0, 0};
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_length > 1 || f.transfer_encoding > 1 ||
+	       (f.content_length && f.transfer_encoding);
+}
+
+/* An answer before the body is read: the connection closes after it. */
+static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c,
+			      const char *method, const char *url, int status,
+			      const char *code, const char *msg)
+{
+	struct inop_err e;
+	struct req r;
+	enum MHD_Result ret;
+
+	memset(&r, 0, sizeof(r));
+	r.app = srv->app;
+	r.method = method;
+	r.path = url;
+	r.conn = c;
+	r.close = 1;
+	request_id(c, r.request_id);
+	err_set(&e, status, code, NULL, "%s", msg);
+	reply_error(&r, &e);
+	ret = queue(c, &r);
+	free(r.out);
+	return ret;
+}
+
+/* Routes and runs the request: the reply is left in cs->r. */
+static void run_request(struct server *srv, struct MHD_Connection *c,
+			struct conn_state *cs, const char *method,
+			const char *url)
+{
+	struct req *r = &cs->r;
+
+	memset(r, 0, sizeof(*r));
+	r->app = srv->app;
+	r->method = method;
+	r->path = url;
+	r->conn = c;
+	r->now = (int64_t)time(NULL);
+	arena_init(&r->arena, HTTP_ARENA_MAX);
+	request_id(c, r->request_id);
+	/* The client as throttles see it (trusted_proxies honoured). */
+	http_client_addr(r, r->client_addr, sizeof(r->client_addr));
+	cs->route = router_dispatch(srv->routes, srv->n_routes, r, &cs->body,
+				    cs->too_large);
+}
+
+static enum MHD_Result reply_and_release(struct MHD_Connection *c,
+					 struct conn_state *cs)
+{
+	struct req *r = &cs->r;
+	enum MHD_Result ret = queue(c, r);
+	int64_t micros;
+
+	free(r->out);
+	r->out = NULL;
+	json_decref(r->body);
+	r->body = NULL;
+	arena_release(&r->arena);
+	micros = elapsed_us(&cs->start);
+	metrics_record(cs->route, r->status, micros);
+	log_request(r, micros);
+	return ret;
+}
+
+static void slow_run(void *arg)
+{
+	struct conn_state *cs = arg;
+
+	run_request(cs->srv, cs->c, cs, cs->method, cs->url);
+	cs->slow = SLOW_DONE;
+	MHD_resume_connection(cs->c);
+}
+
+static enum MHD_Result to_slow_lane(struct server *srv,
+				    struct MHD_Connection *c,
+				    struct conn_state *cs, const char *method,
+				    const char *url)
+{
+	struct slow_job *job = slow_reserve(slow_run, cs);
+	struct inop_err e;
+
+	if (job) {
+		cs->srv = srv;
+		cs->c = c;
+		cs->method = method;
+		cs->url = url;
+		cs->slow = SLOW_QUEUED;
+		MHD_suspend_connection(c);
+		slow_push(job);
+		return MHD_YES;
+	}
+	memset(&cs->r, 0, sizeof(cs->r));
+	cs->r.app = srv->app;
+	cs->r.method = method;
+	cs->r.path = url;
+	cs->r.conn = c;
+	arena_init(&cs->r.arena, HTTP_ARENA_MAX);
+	request_id(c, cs->r.request_id);
+	cs->route = -1;
+	err_set(&e, 503, "BUSY", NULL,
+		"Demasiadas solicitudes de inicio de sesión en curso: "
+		"reintente en unos segundos");
+	reply_error(&cs->r, &e);
+	reply_header(&cs->r, "Retry-After", "2");
+	return reply_and_release(c, cs);
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
@@ -121,20 +273,39 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 {
 	struct server *srv = cls;
 	struct conn_state *cs = *con_cls;
-	struct req r;
-	enum MHD_Result ret;
-	int64_t micros;
-	int route;
+	const union MHD_ConnectionInfo *ci;
 
 	(void)version;
 	if (!cs) {
 		cs = calloc(1, sizeof(*cs));
 		if (!cs)
 			return MHD_NO;
-		buf_init(&cs->body, HTTP_BODY_MAX);
+		buf_init(&cs->body, router_body_max(srv->routes, srv->n_routes,
+						    method, url));
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
-		atomic_fetch_add(&srv->in_flight, 1);
+		ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		cs->conn = ci ? ci->socket_context : NULL;
 		*con_cls = cs;
+		cs->refused = 1;
+		if (conns_request_begin(cs->conn) < 0)
+			return refuse(srv, c, method, url, 503,
+				      "SHUTTING_DOWN",
+				      "El servidor se está deteniendo: "
+				      "reintente en otro momento");
+		if (ambiguous_framing(c))
+			return refuse(srv, c, method, url, 400, "BAD_FRAMING",
+				      "Solicitud ambigua: Content-Length y "
+				      "Transfer-Encoding juntos o "
+				      "repetidos");
+		cs->refused = 0;
+		return MHD_YES;
+	}
+	/* libmicrohttpd may still deliver the body of a request
+	 * answered early: it must not run the handler (and commit)
+	 * after all. */
+	if (cs->refused) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -146,24 +317,16 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	memset(&r, 0, sizeof(r));
-	r.app = srv->app;
-	r.method = method;
-	r.path = url;
-	r.conn = c;
-	r.now = (int64_t)time(NULL);
-	arena_init(&r.arena, HTTP_ARENA_MAX);
-	request_id(c, r.request_id);
-	route = router_dispatch(srv->routes, srv->n_routes, &r, &cs->body,
-				cs->too_large);
-	ret = queue(c, &r);
-	free(r.out);
-	json_decref(r.body);
-	arena_release(&r.arena);
-	micros = elapsed_us(&cs->start);
-	metrics_record(route, r.status, micros);
-	log_request(&r, micros);
-	return ret;
+	if (cs->slow == SLOW_DONE)
+		return reply_and_release(c, cs);
+	if (cs->slow == SLOW_QUEUED)
+		return MHD_YES; /* resumed early: still running */
+	conns_request_dispatched(cs->conn);
+	if (router_route_flags(srv->routes, srv->n_routes, method, url) &
+	    ROUTE_SLOW)
+		return to_slow_lane(srv, c, cs, method, url);
+	run_request(srv, c, cs, method, url);
+	return reply_and_release(c, cs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -174,17 +337,36 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	(void)c;
 	(void)toe;
+	(void)srv;
 	if (!cs)
 		return;
+	conns_request_end(cs->conn);
 	buf_release(&cs->body);
 	free(cs);
 	*con_cls = NULL;
-	atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? conns_opened(ci->connect_fd) : NULL;
+	} else {
+		conns_closed(*socket_context);
+		*socket_context = NULL;
+	}
 }
 
 /*
- * "HOST:PORT", "[IPv6]:PORT", "*:PORT" or ":PORT" (every IPv4 address);
- * HOST may be a name, resolved once here.  0 with *sa filled, or -1.
+ * "HOST:PORT", "[IPv6]:PORT", "*:PORT" or ":PORT" (every IPv4
+ * address); HOST may be a name, resolved once here.  0 with *sa
+ * filled, or -1.
  */
 static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 			socklen_t *sa_len)
@@ -223,6 +405,111 @@ static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 	return 0;
 }
 
+/*
+ * The listening socket is closed at once; connections the kernel had
+ * already accepted into the backlog are taken over here: those whose
+ * request had started arriving are handed to libmicrohttpd (and
+ * counted as in flight), the others closed.
+ */
+static void drain_backlog(struct MHD_Daemon *d, int lfd)
+{
+	struct sockaddr_storage peer;
+	socklen_t len;
+	int fd;
+
+	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+	for (;;) {
+		len = sizeof(peer);
+		fd = accept(lfd, (struct sockaddr *)&peer, &len);
+		if (fd < 0)
+			break;
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (conns_rx_bytes(fd) == 0) {
+			close(fd);
+			continue;
+		}
+		if (conns_adopt(fd) < 0) {
+			close(fd);
+			continue;
+		}
+		if (MHD_add_connection(d, fd, (struct sockaddr *)&peer, len) !=
+		    MHD_YES)
+			conns_unadopt(fd); /* libmicrohttpd closed it */
+	}
+}
+
+/* File descriptors: the soft limit up to the hard one. */
+static rlim_t raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur;
+}
+
+struct limits {
+	unsigned total, per_address, idle_s;
+	int64_t request_ms;
+	int slow_threads, slow_queue;
+};
+
+static void limits_of(const struct app *app, struct limits *l)
+{
+	const struct config *c = app->cfg;
+	rlim_t nofile = raise_nofile();
+	/* Room for the database, log and jobs: 64 descriptors. */
+	unsigned cap = nofile > 128 ? (unsigned)(nofile - 64) : 64;
+
+	l->total = c ? (unsigned)c->max_connections : 2000;
+	l->per_address = c ? (unsigned)c->max_connections_per_address : 64;
+	l->request_ms = (c ? c->request_timeout_seconds : 30) * 1000LL;
+	l->idle_s = c ? (unsigned)c->idle_timeout_seconds : 60;
+	l->slow_threads = c ? c->login_hash_concurrency : 1;
+	l->slow_queue = c ? c->login_queue : 64;
+	if (l->total > cap) {
+		log_error("max_connections %u lowered to %u: only "
+			  "%llu file "
+			  "descriptors (ulimit -n)",
+			  l->total, cap, (unsigned long long)nofile);
+		l->total = cap;
+	}
+}
+
+static void stop_daemon(struct app *app, struct MHD_Daemon *d)
+{
+	MHD_socket lfd;
+	int in_flight, left;
+
+	in_flight = conns_stop();
+	lfd = MHD_quiesce_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET) {
+		drain_backlog(d, lfd);
+		close(lfd);
+		if (lfd == app->listen_fd)
+			app->listen_fd = -1; /* closed: not the caller's now */
+	}
+	log_info("stopping: not accepting; finishing %d request(s) in "
+		 "flight",
+		 in_flight);
+	left = conns_wait(10000);
+	if (left)
+		log_error("stopping: %d request(s) still unanswered "
+			  "after "
+			  "10 s",
+			  left);
+	/* Before the daemon goes: each queued job resumes its
+	 * connection. */
+	slow_stop();
+	MHD_stop_daemon(d);
+	conns_finish();
+}
+
 int http_bind(const char *addr)
 {
 	struct sockaddr_storage sa;
@@ -255,18 +542,23 @@ int http_serve(struct app *app, const char *listen, int threads,
 	struct sockaddr_storage sa;
 	socklen_t sa_len;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_TURBO;
+			 MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_TURBO |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_Daemon *d;
-	int waited_ms = 0;
+	struct limits lim;
 
 	if (parse_listen(listen, &sa, &sa_len) < 0) {
 		log_error("invalid listen address '%s'", listen);
 		return -1;
 	}
 	metrics_init(routes, n_routes);
+	limits_of(app, &lim);
 	(void)sa_len;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (conns_start(lim.request_ms) < 0 ||
+	    slow_start(lim.slow_threads, lim.slow_queue) < 0)
+		return -1;
 	d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&sa, MHD_OPTION_LISTEN_SOCKET,
@@ -274,24 +566,28 @@ int http_serve(struct app *app, const char *listen, int threads,
 						: MHD_INVALID_SOCKET),
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-		MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
+		MHD_OPTION_CONNECTION_TIMEOUT, lim.idle_s,
+		MHD_OPTION_CONNECTION_LIMIT, lim.total,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on '%s'", listen);
+		slow_stop();
+		conns_finish();
 		return -1;
 	}
-	log_info("listening on %s with %d threads", listen, threads);
+	log_info("listening on %s with %d threads; at most %u "
+		 "connections, "
+		 "%u per address, %lld s for a request's headers and "
+		 "body",
+		 listen, threads, lim.total, lim.per_address,
+		 (long long)(lim.request_ms / 1000));
 	if (app->on_ready)
 		app->on_ready();
 	while (!*stop)
-		usleep(100 * 1000);
-	log_info("stopping: finishing requests in flight");
-	MHD_quiesce_daemon(d);
-	while (atomic_load(&srv.in_flight) > 0 && waited_ms < 10000) {
-		usleep(20 * 1000);
-		waited_ms += 20;
-	}
-	MHD_stop_daemon(d);
+		usleep(5 * 1000);
+	stop_daemon(app, d);
 	return 0;
 }

@@ -52,6 +52,8 @@ int static_serve(struct req *r)
 
 	if (strcmp(r->path, "/") == 0 || strcmp(r->path, "/index.html") == 0)
 		snprintf(path, sizeof(path), "web/index.html");
+	else if (strcmp(r->path, "/reclamos") == 0) /* Q1: no login */
+		snprintf(path, sizeof(path), "web/reclamos.html");
 	else if (strncmp(r->path, "/assets/", 8) == 0 &&
 		 !strstr(r->path, "..") &&
 		 (size_t)snprintf(path, sizeof(path), "web/%s", r->path + 8) <

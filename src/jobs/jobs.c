@@ -22,6 +22,8 @@ const struct job inop_jobs[] = {
 	{"report-due", 60, report_mail_due}, /* O3/N2: due in 1 business day */
 	/* N1: every few seconds, so a mail leaves soon after its cause. */
 	{"mail-sender", 2, sender_run},
+	/* A1: a signed checkpoint of the audit head, hourly. */
+	{"audit-checkpoint", 3600, job_audit_checkpoint},
 	{NULL, 0, NULL},
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;

@@ -29,6 +29,24 @@ extern const size_t inop_n_jobs;
 /* V3: escalates unanswered Procesos requests (jobs/escalation.c). */
 int job_processes_escalation(struct db *db, int64_t now);
 
+struct config;
+struct audit_checkpoint;
+/*
+ * The audit-checkpoint job (jobs/checkpoint.c): signs the audit head with
+ * the key of audit_signing_key_file (loaded by checkpoint_setup: 0, or
+ * -1 + msg when the key is unusable; without the key the job does
+ * nothing), writes it into audit_checkpoint_dir and mails the first of
+ * each Lima day to mailbox_control.
+ */
+int checkpoint_setup(const struct config *cfg, char *msg, size_t n);
+int job_audit_checkpoint(struct db *db, int64_t now);
+/*
+ * Writes `text` as DIR/audit-checkpoint-<head_id>-<UTC time>.txt (whole or
+ * not at all: a temporary file renamed); `path` gets the name.  0 or -1.
+ */
+int checkpoint_write_file(const char *dir, const struct audit_checkpoint *cp,
+			  const char *text, char *path, size_t n);
+
 /*
  * One pass: runs each job of `jobs` whose period has passed and whose
  * lease `node` takes.  force: ignore the periods and do not record the

@@ -123,7 +123,7 @@ static int append_to(struct buf *out, const char *recipients)
 }
 
 static int append_headers(const struct mime_mail *m, const char *boundary,
-			  struct buf *out)
+			  const char *type, struct buf *out)
 {
 	const char *domain = strchr(m->from, '@');
 	int rc = 0;
@@ -141,8 +141,9 @@ static int append_headers(const struct mime_mail *m, const char *boundary,
 	rc |= append_clean(out, domain ? domain + 1 : "localhost");
 	rc |= buf_appends(out, ">\r\nMIME-Version: 1.0\r\n"
 			       "Auto-Submitted: auto-generated\r\n"
-			       "Content-Type: multipart/alternative; "
-			       "boundary=\"");
+			       "Content-Type: ");
+	rc |= buf_appends(out, type);
+	rc |= buf_appends(out, "; boundary=\"");
 	rc |= buf_appends(out, boundary);
 	rc |= buf_appends(out, "\"\r\n\r\n");
 	return rc ? -1 : 0;
@@ -187,18 +188,63 @@ static int append_part(struct buf *out, const char *boundary, const char *type,
 	return rc ? -1 : 0;
 }
 
+static int append_alternative(const struct mime_mail *m, const char *b,
+			      struct buf *out)
+{
+	int rc = 0;
+
+	rc |= append_part(out, b, "text/plain", m->body_text);
+	rc |= append_part(out, b, "text/html", m->body_html);
+	rc |= buf_appendf(out, "--%s--\r\n", b);
+	return rc ? -1 : 0;
+}
+
+/* The file name is made of safe characters by whoever queued the mail;
+ * quotes and line ends are dropped here all the same. */
+static int append_attachment(struct buf *out, const char *b,
+			     const struct mime_attachment *a)
+{
+	int rc = 0;
+
+	rc |= buf_appendf(out, "--%s\r\nContent-Type: ", b);
+	rc |= append_clean(out, a->content_type);
+	rc |= buf_appends(out, "\r\nContent-Transfer-Encoding: base64\r\n"
+			       "Content-Disposition: attachment; "
+			       "filename=\"");
+	for (const char *p = a->filename; *p; p++)
+		if (*p != '"' && *p != '\\' && *p != '\r' && *p != '\n')
+			rc |= buf_append(out, p, 1);
+	rc |= buf_appends(out, "\"\r\n\r\n");
+	rc |= append_b64(out, a->data, a->len, 1);
+	return rc ? -1 : 0;
+}
+
 int mime_compose(const struct mime_mail *m, struct buf *out)
 {
-	char boundary[80];
+	char boundary[80], mixed[80];
 	int rc = 0;
 
 	/* "=_" never occurs in base64, so the bodies cannot contain it. */
 	snprintf(boundary, sizeof(boundary), "=_inop_%lld_%lld",
 		 (long long)m->id, (long long)m->created_at);
-	rc |= append_headers(m, boundary, out);
+	if (!m->n_att) {
+		rc |= append_headers(m, boundary, "multipart/alternative",
+				     out);
+		rc |= buf_appends(out, "This is a MIME message.\r\n\r\n");
+		rc |= append_alternative(m, boundary, out);
+		return rc ? -1 : 0;
+	}
+	snprintf(mixed, sizeof(mixed), "=_inop_mixed_%lld_%lld",
+		 (long long)m->id, (long long)m->created_at);
+	rc |= append_headers(m, mixed, "multipart/mixed", out);
 	rc |= buf_appends(out, "This is a MIME message.\r\n\r\n");
-	rc |= append_part(out, boundary, "text/plain", m->body_text);
-	rc |= append_part(out, boundary, "text/html", m->body_html);
-	rc |= buf_appendf(out, "--%s--\r\n", boundary);
+	rc |= buf_appendf(out,
+			  "--%s\r\nContent-Type: multipart/alternative; "
+			  "boundary=\"%s\"\r\n\r\n",
+			  mixed, boundary);
+	rc |= append_alternative(m, boundary, out);
+	for (size_t i = 0; i < m->n_att; i++)
+		rc |= append_attachment(out, mixed, &m->att[i]);
+	rc |= buf_appendf(out, "--%s--\r\n", mixed);
 	return rc ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 #ifndef INOP_MAIL_MIME_H
 #define INOP_MAIL_MIME_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/buf.h"
@@ -10,6 +11,19 @@
  * multipart/alternative body with a text/plain and a text/html part,
  * both UTF-8 in base64.  Lines end in CRLF.  Pure: no I/O.
  */
+/* A file carried by the mail (bytes borrowed). */
+struct mime_attachment {
+	const char *filename; /* ASCII letters, digits, . - _ */
+	const char *content_type;
+	const unsigned char *data;
+	size_t len;
+};
+
+/*
+ * With attachments the body is multipart/mixed: the alternative text and
+ * HTML first, then each file in base64 as Content-Disposition:
+ * attachment.
+ */
 struct mime_mail {
 	int64_t id;		/* the outbox id: part of the Message-ID */
 	int64_t created_at;	/* UTC seconds: also in the Message-ID */
@@ -19,6 +33,8 @@ struct mime_mail {
 	const char *subject;	/* UTF-8 */
 	const char *body_text;	/* UTF-8, lines end in \n */
 	const char *body_html;	/* UTF-8 */
+	const struct mime_attachment *att;
+	size_t n_att;
 };
 
 /* More recipients than this: "To: undisclosed-recipients:;" (the JEFEs

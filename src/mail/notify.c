@@ -1,6 +1,7 @@
 #include "mail/notify.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/outbox.h"
@@ -20,6 +21,9 @@ enum to {
 	TO_JEFES_ACTIVE = 1u << 5,
 	TO_ARGS_ROLE = 1u << 6,
 	TO_ARGS_TO = 1u << 7,
+	/* To a customer: no link into Inop (they have no login there) and
+	 * the operator's signature. */
+	TO_CUSTOMER = 1u << 8,
 };
 
 /* The trigger table: one row per notification of SPEC N2. */
@@ -73,9 +77,18 @@ static const struct trigger {
 	 "[Inop] Reporte devuelto a borrador:",
 	 "Un reporte de inoperatividad fue devuelto a borrador con "
 	 "observaciones."},
-	{NOTIFY_COMPLAINT_RECEIVED, "complaint.received", TO_ARGS_TO,
-	 "Reclamo registrado:",
+	{NOTIFY_COMPLAINT_RECEIVED, "complaint.received",
+	 TO_ARGS_TO | TO_CUSTOMER, "Reclamo registrado:",
 	 "Recibimos su reclamo y lo trasladamos a la empresa operadora."},
+	{NOTIFY_AUDIT_CHECKPOINT, "audit.checkpoint", TO_MAILBOX_CONTROL,
+	 "[Inop] Punto de control firmado de la auditoría:",
+	 "Conserve este correo: el punto de control firmado prueba qué "
+	 "registros de auditoría existían hoy. Con él, 'inop audit verify "
+	 "--checkpoint' detecta si alguien reescribe o recorta la auditoría "
+	 "después (el texto entre las líneas, guardado como archivo)."},
+	{NOTIFY_COMPLAINT_RESOLVED, "complaint.resolved",
+	 TO_ARGS_TO | TO_CUSTOMER,
+	 "Reclamo resuelto:", "La empresa operadora resolvió su reclamo."},
 };
 
 static const struct config *notify_cfg;
@@ -124,33 +137,58 @@ static int recipients(struct db *db, const struct trigger *tr,
 	return rc ? -1 : 0;
 }
 
+/* The detail's lines as paragraphs (blank lines separate them). */
+static int html_lines(struct buf *html, const char *detail)
+{
+	int rc = 0;
+
+	while (*detail) {
+		size_t n = strcspn(detail, "\n");
+		char *line = n ? strndup(detail, n) : NULL;
+
+		if (n && !line)
+			return -1;
+		if (line) {
+			rc |= buf_appends(html, "<p>");
+			rc |= html_txt(html, line);
+			rc |= buf_appends(html, "</p>");
+			free(line);
+		}
+		detail += n + (detail[n] == '\n');
+	}
+	return rc ? -1 : 0;
+}
+
 static int compose(const struct trigger *tr, const struct notify_args *a,
 		   const char *url, struct buf *text, struct buf *html)
 {
+	int customer = (tr->to & TO_CUSTOMER) != 0;
+	const char *sign = customer ? "Atención de reclamos"
+				    : "Inop - Registro de Inoperatividad";
 	int rc = 0;
 
 	rc |= buf_appendf(text, "%s\n\n", tr->opening);
 	if (a->detail)
 		rc |= buf_appendf(text, "%s\n\n", a->detail);
-	rc |= buf_appendf(text,
-			  "Ver en Inop: %s\n\n-- \nInop - Registro de "
-			  "Inoperatividad\n",
-			  url);
+	if (!customer)
+		rc |= buf_appendf(text, "Ver en Inop: %s\n\n", url);
+	rc |= buf_appendf(text, "-- \n%s\n", sign);
 	rc |= buf_appends(html, "<!DOCTYPE html><html lang=\"es\"><body>"
 				"<p>");
 	rc |= html_txt(html, tr->opening);
 	rc |= buf_appends(html, "</p>");
-	if (a->detail) {
-		rc |= buf_appends(html, "<p>");
-		rc |= html_txt(html, a->detail);
-		rc |= buf_appends(html, "</p>");
+	if (a->detail)
+		rc |= html_lines(html, a->detail);
+	if (!customer) {
+		rc |= buf_appends(html, "<p><a href=\"");
+		rc |= html_attr(html, url);
+		rc |= buf_appends(html, "\">Ver ");
+		rc |= html_txt(html, a->ref ? a->ref : "en Inop");
+		rc |= buf_appends(html, " en Inop</a></p>");
 	}
-	rc |= buf_appends(html, "<p><a href=\"");
-	rc |= html_attr(html, url);
-	rc |= buf_appends(html, "\">Ver ");
-	rc |= html_txt(html, a->ref ? a->ref : "en Inop");
-	rc |= buf_appends(html, " en Inop</a></p><p>-- <br>Inop - Registro "
-				"de Inoperatividad</p></body></html>");
+	rc |= buf_appends(html, "<p>-- <br>");
+	rc |= html_txt(html, sign);
+	rc |= buf_appends(html, "</p></body></html>");
 	return rc ? -1 : 0;
 }
 
@@ -227,7 +265,9 @@ int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
 					 .subject = subject,
 					 .body_text = text.s,
 					 .body_html = html.s,
-					 .link = url};
+					 .link = url,
+					 .att = a->att,
+					 .n_att = a->n_att};
 		rc = queue_chunks(db, &m, to.s, now);
 	}
 out:

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "store/outbox.h"
 #include "util/config.h"
 
 /*
@@ -26,6 +27,8 @@ enum notify_trigger {
 	NOTIFY_REPORT_APPROVED,	    /* -> users of args.role (REGULATORIO) */
 	NOTIFY_REPORT_RETURNED,	    /* -> users of args.role (CONTROL) */
 	NOTIFY_COMPLAINT_RECEIVED,  /* -> args.to (the customer) */
+	NOTIFY_AUDIT_CHECKPOINT,    /* -> mailbox_control, daily */
+	NOTIFY_COMPLAINT_RESOLVED,  /* -> args.to (the customer) */
 };
 
 struct notify_args {
@@ -37,6 +40,10 @@ struct notify_args {
 	const char *role;	/* for NOTIFY_REPORT_AWAITING: "GERENTE"... */
 	const char *to;		/* explicit addresses, comma-separated */
 	const char *dedupe_key; /* enqueue at most once (timers) */
+	/* Attachments the sender builds (outbox.h); with several mails
+	 * (more than 50 recipients) each carries them. */
+	const struct outbox_attachment *att;
+	size_t n_att;
 };
 
 /* Takes the mailboxes and base_url from `cfg` (kept, not copied). */

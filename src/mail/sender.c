@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail/complaint_mail.h"
 #include "mail/mime.h"
 #include "store/outbox.h"
 #include "util/buf.h"
@@ -22,7 +23,9 @@
 #define RUN_MAX_S    30 /* then let the other jobs run */
 #define RETRY_MAX_S  3600
 #define ATTEMPTS_MAX 50 /* ~2 days of retries, then FAILED */
-#define MESSAGE_MAX  (1u << 20)
+/* Mails with attachments: Q4's fall back keeps them under 10 MiB of
+ * attachments; this is the hard stop. */
+#define MESSAGE_MAX (24u << 20)
 
 static const struct config *s_cfg;
 static char s_password[256];
@@ -182,6 +185,67 @@ static int64_t retry_delay(int64_t attempts)
 	return d < RETRY_MAX_S ? d : RETRY_MAX_S;
 }
 
+/* Where the bytes of an outbox attachment come from (outbox.h). */
+static const struct {
+	const char *source;
+	int (*load)(struct db *db, int64_t id, unsigned char **data,
+		    size_t *len);
+} attachment_sources[] = {
+	{"complaint_form", complaint_mail_form},
+	{"complaint_document", complaint_mail_document},
+};
+
+struct loaded {
+	struct mime_attachment *att;
+	unsigned char **data;
+	size_t n;
+	struct outbox_attachment_row *rows;
+};
+
+static void loaded_free(struct loaded *l)
+{
+	for (size_t i = 0; l->data && i < l->n; i++)
+		free(l->data[i]);
+	free(l->data);
+	free(l->att);
+	outbox_attachment_rows_free(l->rows, l->n);
+}
+
+static int load_one(struct db *db, const struct outbox_attachment_row *row,
+		    unsigned char **data, size_t *len)
+{
+	for (size_t k = 0;
+	     k < sizeof(attachment_sources) / sizeof(attachment_sources[0]);
+	     k++)
+		if (strcmp(attachment_sources[k].source, row->source) == 0)
+			return attachment_sources[k].load(db, row->source_id,
+							  data, len);
+	log_error("mail attachment: unknown source '%s'", row->source);
+	return -1;
+}
+
+/* The attachments of mail `id`, built.  0 or -1. */
+static int load_attachments(struct db *db, int64_t id, struct loaded *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (store_outbox_attachments(db, id, &l->rows, &l->n) < 0)
+		return -1;
+	if (!l->n)
+		return 0;
+	l->att = calloc(l->n, sizeof(*l->att));
+	l->data = calloc(l->n, sizeof(*l->data));
+	if (!l->att || !l->data)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (load_one(db, &l->rows[i], &l->data[i], &l->att[i].len) < 0)
+			return -1;
+		l->att[i].data = l->data[i];
+		l->att[i].filename = l->rows[i].filename;
+		l->att[i].content_type = l->rows[i].content_type;
+	}
+	return 0;
+}
+
 /* Sends one claimed mail and records the attempt; returns curl's code. */
 static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 			int64_t now)
@@ -200,11 +264,19 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 	int64_t retry_at;
 	long code = 0;
 	int lost;
+	struct loaded att;
 
 	buf_init(&msg, MESSAGE_MAX);
 	snprintf(err, sizeof(err), "message too large");
-	if (mime_compose(&mm, &msg) == 0)
-		rc = smtp_send(c, m->recipients, &msg, err);
+	if (load_attachments(db, m->id, &att) < 0) {
+		snprintf(err, sizeof(err), "cannot build the attachments");
+	} else {
+		mm.att = att.att;
+		mm.n_att = att.n;
+		if (mime_compose(&mm, &msg) == 0)
+			rc = smtp_send(c, m->recipients, &msg, err);
+	}
+	loaded_free(&att);
 	buf_release(&msg);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)

@@ -11,13 +11,27 @@ static int needs_quotes(const char *s)
 	return strpbrk(s, ",\"\r\n") != NULL;
 }
 
+/*
+ * A text cell that a spreadsheet would read as a formula (CSV injection:
+ * "=HYPERLINK(...)", "+cmd", "-1+1", "@SUM(...)", or a leading tab or CR
+ * that some programs skip) gets a leading apostrophe, which Excel and
+ * LibreOffice show as text.  Times and numbers are written by us and
+ * never start that way.
+ */
+static int neutralise(struct buf *out, const char *s)
+{
+	if (!s[0] || !strchr("=+-@\t\r", s[0]))
+		return 0;
+	return buf_append(out, "'", 1);
+}
+
 static int put_field(struct buf *out, const char *s, int first)
 {
 	if (!first && buf_append(out, ",", 1) < 0)
 		return -1;
 	if (!needs_quotes(s))
-		return buf_appends(out, s);
-	if (buf_append(out, "\"", 1) < 0)
+		return neutralise(out, s) < 0 ? -1 : buf_appends(out, s);
+	if (buf_append(out, "\"", 1) < 0 || neutralise(out, s) < 0)
 		return -1;
 	for (const char *q; (q = strchr(s, '"')); s = q + 1)
 		if (buf_append(out, s, (size_t)(q - s + 1)) < 0 ||

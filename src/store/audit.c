@@ -153,13 +153,20 @@ int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
 	return rc;
 }
 
-static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],
+/*
+ * One record against the one before it.  *expect_id is the id the record
+ * should have (the previous id + 1): a gap is named once, as the range
+ * of removed ids, and the broken link it causes is not named again; the
+ * next record is expected after this one, so a removal does not turn
+ * every later record into a problem.
+ */
+static int verify_row(struct db_stmt *st, int64_t *expect_id, char prev[65],
 		      FILE *out)
 {
 	struct audit_rec rec;
 	char hash[65];
 	const char *stored_prev, *stored_hash;
-	int problems = 0;
+	int problems = 0, gap = 0;
 
 	rec.id = db_col_int(st, 0);
 	rec.at = db_col_int(st, 1);
@@ -171,14 +178,25 @@ static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],
 	rec.after_json = db_col_text(st, 7);
 	stored_prev = db_col_text(st, 8);
 	stored_hash = db_col_text(st, 9);
-	if (rec.id != expect_id) {
+	if (rec.id > *expect_id) {
+		if (rec.id == *expect_id + 1)
+			fprintf(out, "audit record %lld: missing (removed)\n",
+				(long long)*expect_id);
+		else
+			fprintf(out,
+				"audit records %lld to %lld: missing "
+				"(removed)\n",
+				(long long)*expect_id, (long long)rec.id - 1);
+		problems++;
+		gap = 1;
+	} else if (rec.id < *expect_id) {
 		fprintf(out,
-			"audit record %lld: expected id %lld (rows "
-			"removed or inserted)\n",
-			(long long)rec.id, (long long)expect_id);
+			"audit record %lld: out of sequence after record "
+			"%lld (inserted)\n",
+			(long long)rec.id, (long long)*expect_id - 1);
 		problems++;
 	}
-	if (strcmp(stored_prev, prev) != 0) {
+	if (!gap && strcmp(stored_prev, prev) != 0) {
 		fprintf(out,
 			"audit record %lld: does not link to the record "
 			"before it\n",
@@ -195,6 +213,7 @@ static int verify_row(struct db_stmt *st, int64_t expect_id, char prev[65],
 	}
 	/* A stored hash longer than 64 did not match above: cut is fine. */
 	(void)str_copy(prev, 65, stored_hash);
+	*expect_id = rec.id + 1;
 	return problems;
 }
 
@@ -202,7 +221,7 @@ int audit_verify(struct db *db, FILE *out, int64_t *records)
 {
 	struct db_stmt *st;
 	char prev[65] = GENESIS_HASH, head_hash[65];
-	int64_t n = 0, head_id, last_id = 0;
+	int64_t n = 0, head_id, last_id = 0, expect_id = 1;
 	int problems = 0, rc;
 
 	st = db_prepare(db, "SELECT id, at, actor, action, entity, entity_id, "
@@ -212,7 +231,7 @@ int audit_verify(struct db *db, FILE *out, int64_t *records)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		n++;
-		problems += verify_row(st, n, prev, out);
+		problems += verify_row(st, &expect_id, prev, out);
 		last_id = db_col_int(st, 0);
 		if (problems > 1000)
 			break;

@@ -153,14 +153,38 @@ static int fix_identity(struct db *to, const char *table)
 	return db_exec(to, sql) == 0 ? 0 : -1;
 }
 
+/* Tables the migrations fill (the empty audit log's head, the company's
+ * complaint matters): the source's rows replace them. */
+static const char *const seeded[] = {"audit_head", "complaint_matters"};
+#define N_SEEDED (sizeof(seeded) / sizeof(seeded[0]))
+
+static int is_seeded(const char *table)
+{
+	for (size_t i = 0; i < N_SEEDED; i++)
+		if (strcmp(table, seeded[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int clear_seeded(struct db *to)
+{
+	char sql[64];
+
+	for (size_t i = 0; i < N_SEEDED; i++)
+		if (str_printf(sql, sizeof(sql), "DELETE FROM %s", seeded[i]) <
+			    0 ||
+		    db_exec(to, sql) != 0)
+			return -1;
+	return 0;
+}
+
 static int target_empty(struct db *to, const struct tables *t,
 			struct inop_err *err)
 {
 	for (int i = 0; i < t->n; i++) {
 		int64_t n;
 
-		/* The migration seeds the head of an empty audit log. */
-		if (strcmp(t->name[i], "audit_head") == 0)
+		if (is_seeded(t->name[i]))
 			continue;
 		n = count_rows(to, t->name[i]);
 		if (n != 0)
@@ -223,9 +247,8 @@ int store_copy(struct db *from, struct db *to, FILE *out, struct inop_err *err)
 		return -1;
 	if (db_begin(to) < 0)
 		return err_set(err, 500, "COPY", "to", "%s", db_errmsg(to));
-	/* The source's chain head replaces the empty one. */
-	if (db_exec(to, "DELETE FROM audit_head") != 0 ||
-	    copy_all(from, to, &t, out, err) < 0) {
+	/* The source's rows replace what the migrations seeded. */
+	if (clear_seeded(to) < 0 || copy_all(from, to, &t, out, err) < 0) {
 		if (!err->code[0])
 			err_set(err, 500, "COPY", "to", "%s", db_errmsg(to));
 		db_rollback(to);

@@ -5,6 +5,35 @@
 
 #include "domain/roles.h"
 
+static int attachments_insert(struct db *db, int64_t outbox_id,
+			      const struct outbox_mail *m)
+{
+	for (size_t i = 0; i < m->n_att; i++) {
+		const struct outbox_attachment *a = &m->att[i];
+		struct db_stmt *st = db_prepare(
+			db, "INSERT INTO outbox_attachments (outbox_id, "
+			    "position, filename, content_type, source, "
+			    "source_id) VALUES (?, ?, ?, ?, ?, ?)");
+
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, outbox_id);
+		db_bind_int(st, 2, (int64_t)i + 1);
+		db_bind_text(st, 3, a->filename);
+		db_bind_text(st, 4, a->content_type);
+		db_bind_text(st, 5, a->source);
+		db_bind_int(st, 6, a->source_id);
+		if (db_run(st) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void id_from_row(struct db_stmt *st, void *elem)
+{
+	*(int64_t *)elem = db_col_int(st, 0);
+}
+
 int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 			int64_t now)
 {
@@ -12,7 +41,9 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 		db, "INSERT INTO outbox (trigger, dedupe_key, recipients, "
 		    "subject, body_text, body_html, link, created_at, "
 		    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		    "ON CONFLICT (dedupe_key) DO NOTHING");
+		    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+	int64_t id = 0;
+	int rc;
 
 	if (!st)
 		return -1;
@@ -25,7 +56,62 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 	db_bind_text(st, 7, m->link);
 	db_bind_int(st, 8, now);
 	db_bind_int(st, 9, now);
-	return db_run(st) == DB_DONE ? 0 : -1;
+	/* No row: the dedupe key was queued before; nothing to attach. */
+	rc = db_get_one(st, id_from_row, &id);
+	if (rc == 1 && m->n_att)
+		return attachments_insert(db, id, m);
+	return rc < 0 ? -1 : 0;
+}
+
+static void attachment_from_row(struct db_stmt *st, void *elem)
+{
+	struct outbox_attachment_row *a = elem;
+
+	a->filename = strdup(db_col_text(st, 0));
+	a->content_type = strdup(db_col_text(st, 1));
+	a->source = strdup(db_col_text(st, 2));
+	a->source_id = db_col_int(st, 3);
+}
+
+static void attachment_release(void *elem)
+{
+	struct outbox_attachment_row *a = elem;
+
+	free(a->filename);
+	free(a->content_type);
+	free(a->source);
+}
+
+void outbox_attachment_rows_free(struct outbox_attachment_row *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++)
+		attachment_release(&rows[i]);
+	free(rows);
+}
+
+int store_outbox_attachments(struct db *db, int64_t outbox_id,
+			     struct outbox_attachment_row **rows, size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT filename, content_type, source, source_id FROM "
+		"outbox_attachments WHERE outbox_id = ? ORDER BY position");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, outbox_id);
+	if (db_list_owned(st, sizeof(**rows), attachment_from_row,
+			  attachment_release, (void **)rows, n) < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (!(*rows)[i].filename || !(*rows)[i].content_type ||
+		    !(*rows)[i].source) {
+			outbox_attachment_rows_free(*rows, *n);
+			*rows = NULL;
+			*n = 0;
+			return -1;
+		}
+	return 0;
 }
 
 static int has_address(const struct buf *out, const char *addr)

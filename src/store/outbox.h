@@ -7,6 +7,18 @@
 
 /* The durable mail outbox (N1) and the addresses mail goes to. */
 
+/*
+ * An attachment by reference: the sender builds its bytes when it sends
+ * (mail/sender.c's table of sources: "complaint_form" renders the form
+ * PDF of complaint source_id, "complaint_document" reads that document).
+ */
+struct outbox_attachment {
+	const char *filename; /* ASCII: it goes into the MIME headers */
+	const char *content_type;
+	const char *source;
+	int64_t source_id;
+};
+
 struct outbox_mail {
 	const char *trigger;	/* the notify trigger code */
 	const char *dedupe_key; /* NULL: none; else enqueued at most once */
@@ -15,6 +27,8 @@ struct outbox_mail {
 	const char *body_text;
 	const char *body_html;
 	const char *link; /* absolute URL of the item */
+	const struct outbox_attachment *att;
+	size_t n_att;
 };
 
 /*
@@ -65,6 +79,17 @@ int store_outbox_claim(struct db *db, const char *node, int64_t now,
 int store_outbox_result(struct db *db, int64_t id, const char *node, int ok,
 			const char *detail, int64_t now, int64_t retry_at,
 			int *lost);
+
+/* An attachment of a claimed mail (strings malloc'd). */
+struct outbox_attachment_row {
+	char *filename, *content_type, *source;
+	int64_t source_id;
+};
+/* The attachments of mail `outbox_id`, in order.  *rows malloc'd (free
+ * with outbox_attachment_rows_free).  0 or -1. */
+int store_outbox_attachments(struct db *db, int64_t outbox_id,
+			     struct outbox_attachment_row **rows, size_t *n);
+void outbox_attachment_rows_free(struct outbox_attachment_row *rows, size_t n);
 
 /* Gives back a claimed mail not attempted (no attempt recorded). */
 int store_outbox_release(struct db *db, int64_t id, const char *node);

@@ -9,7 +9,12 @@
 #include "store/writer.h"
 #include "util/buf.h"
 
-#define SESSION_TOUCH_S 60 /* write last_seen_at at most once a minute */
+/*
+ * last_seen_at is written when it is more than this old: a session then
+ * expires between session_idle - 10 s and session_idle after its last
+ * use (exact to the minute), at one small write per session per 10 s.
+ */
+#define SESSION_TOUCH_S 10
 
 void user_release(struct user *u)
 {
@@ -275,53 +280,5 @@ int store_session_delete(struct db *db, const char *token_hash)
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, token_hash);
-	return db_run(st) == DB_DONE ? 0 : -1;
-}
-
-int store_login_failures(struct db *db, const char *username, int64_t now,
-			 int64_t window_s, int64_t *failures)
-{
-	struct db_stmt *st = db_prepare(
-		db, "SELECT failures FROM login_failures WHERE username = ? "
-		    "AND window_start > ?");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, username);
-	db_bind_int(st, 2, now - window_s);
-	*failures = 0;
-	return db_get_int(st, failures) < 0 ? -1 : 0;
-}
-
-int store_login_result(struct db *db, const char *username, int ok,
-		       int64_t now, int64_t window_s)
-{
-	struct db_stmt *st;
-
-	if (ok) {
-		st = db_prepare(db, "DELETE FROM login_failures WHERE "
-				    "username = ?");
-		if (!st)
-			return -1;
-		db_bind_text(st, 1, username);
-	} else {
-		/* A failure after the window has passed starts a new one. */
-		st = db_prepare(
-			db, "INSERT INTO login_failures (username, "
-			    "window_start, failures) VALUES (?, ?, 1) "
-			    "ON CONFLICT (username) DO UPDATE SET "
-			    "failures = CASE WHEN login_failures.window_start "
-			    "> ? THEN login_failures.failures + 1 ELSE 1 END, "
-			    "window_start = CASE WHEN "
-			    "login_failures.window_start > ? THEN "
-			    "login_failures.window_start ELSE excluded."
-			    "window_start END");
-		if (!st)
-			return -1;
-		db_bind_text(st, 1, username);
-		db_bind_int(st, 2, now);
-		db_bind_int(st, 3, now - window_s);
-		db_bind_int(st, 4, now - window_s);
-	}
 	return db_run(st) == DB_DONE ? 0 : -1;
 }

@@ -47,11 +47,4 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 			 int64_t idle_s, struct actor *out);
 int store_session_delete(struct db *db, const char *token_hash);
 
-/* Login throttling: failures of `username` in the window starting now -
- * window_s.  store_login_result records a failure or clears them. */
-int store_login_failures(struct db *db, const char *username, int64_t now,
-			 int64_t window_s, int64_t *failures);
-int store_login_result(struct db *db, const char *username, int ok,
-		       int64_t now, int64_t window_s);
-
 #endif

@@ -16,7 +16,8 @@ enum kind {
 	K_EMAILS,
 	K_LISTEN,
 	K_TLS,
-	K_TOKEN
+	K_TOKEN,
+	K_HEX32
 };
 
 static const struct {
@@ -44,14 +45,29 @@ static const struct {
 	TEXT(smtp_tls, K_TLS),
 	TEXT(alertmanager_token, K_TOKEN),
 	TEXT(alertmanager_token_file, K_TEXT),
+	TEXT(metrics_token, K_TOKEN),
+	TEXT(trusted_proxies, K_TEXT),
+	TEXT(audit_signing_key_file, K_TEXT),
+	TEXT(audit_public_key, K_HEX32),
+	TEXT(audit_checkpoint_dir, K_TEXT),
+	TEXT(complaints_token_file, K_TEXT),
 	TEXT(mailbox_fallas, K_EMAILS),
 	TEXT(mailbox_control, K_EMAILS),
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
 	TEXT(user, K_TEXT),
 	INT(threads),
+	INT(max_connections),
+	INT(max_connections_per_address),
+	INT(request_timeout_seconds),
+	INT(idle_timeout_seconds),
+	INT(login_hash_concurrency),
+	INT(login_queue),
+	INT(login_failures_per_address),
 	INT(session_idle_minutes),
 	INT(smtp_retry_seconds),
+	INT(complaints_per_minute),
+	INT(complaints_burst),
 #undef TEXT
 #undef INT
 };
@@ -64,8 +80,17 @@ void config_defaults(struct config *c)
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	c->threads = 4;
+	c->max_connections = 2000;
+	c->max_connections_per_address = 64;
+	c->request_timeout_seconds = 30;
+	c->idle_timeout_seconds = 60;
+	c->login_hash_concurrency = 1;
+	c->login_queue = 64;
+	c->login_failures_per_address = 20;
 	c->session_idle_minutes = 480;
 	c->smtp_retry_seconds = 30;
+	c->complaints_per_minute = 6;
+	c->complaints_burst = 10;
 }
 
 static int find_key(const char *key)
@@ -127,6 +152,10 @@ static int check_value(enum kind kind, const char *v)
 	case K_TOKEN:
 		/* Sent as "Authorization: Bearer": no spaces, not short. */
 		return strlen(v) >= 16 && strcspn(v, " \t\r\n") == strlen(v);
+	case K_HEX32:
+		/* 32 bytes in hex, as `inop audit keygen` prints them. */
+		return strlen(v) == 64 &&
+		       strspn(v, "0123456789abcdefABCDEF") == 64;
 	default:
 		return 1;
 	}
@@ -178,21 +207,17 @@ static char *trim(char *s)
 	return s;
 }
 
-int config_load_file(struct config *c, const char *path, char *msg, size_t n)
+int config_load_stream(struct config *c, FILE *f, const char *name, char *msg,
+		       size_t n)
 {
-	FILE *f = fopen(path, "r");
 	char line[2048], where[1100];
 	int lineno = 0, rc = 0;
 
-	if (!f) {
-		snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		char *s = trim(line), *eq;
 
 		lineno++;
-		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		snprintf(where, sizeof(where), "%s:%d", name, lineno);
 		if (!*s || *s == '#')
 			continue;
 		eq = strchr(s, '=');
@@ -204,8 +229,57 @@ int config_load_file(struct config *c, const char *path, char *msg, size_t n)
 		*eq = '\0';
 		rc = config_set(c, trim(s), trim(eq + 1), where, msg, n);
 	}
+	return rc;
+}
+
+int config_load_file(struct config *c, const char *path, char *msg, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = config_load_stream(c, f, path, msg, n);
 	fclose(f);
 	return rc;
+}
+
+/* The platform's token file: readable, its first line a usable bearer
+ * token (the same rule as alertmanager_token).  0 or -1 + msg. */
+static int token_file_ok(const char *key, const char *path, char *msg,
+			 size_t n)
+{
+	FILE *f = fopen(path, "r");
+	char line[256] = "";
+
+	if (!f) {
+		snprintf(msg, n, "'%s': cannot open '%s': %s", key, path,
+			 strerror(errno));
+		return -1;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!check_value(K_TOKEN, line)) {
+		snprintf(msg, n,
+			 "'%s': the first line of '%s' must be a token of at "
+			 "least 16 characters without spaces",
+			 key, path);
+		return -1;
+	}
+	return 0;
+}
+
+int config_check_files(const struct config *c, char *msg, size_t n)
+{
+	if (c->complaints_token_file[0] &&
+	    token_file_ok("complaints_token_file", c->complaints_token_file,
+			  msg, n) < 0)
+		return -1;
+	return 0;
 }
 
 int config_validate(const struct config *c, char *msg, size_t n)
@@ -224,6 +298,18 @@ int config_validate(const struct config *c, char *msg, size_t n)
 		snprintf(msg, n,
 			 "'smtp_tls' must be 'tls' with an smtps:// "
 			 "'smtp_url'");
+		return -1;
+	}
+	if (c->audit_signing_key_file[0] && !c->audit_public_key[0]) {
+		snprintf(msg, n,
+			 "'audit_public_key' is required with "
+			 "'audit_signing_key_file'");
+		return -1;
+	}
+	if (c->audit_checkpoint_dir[0] && !c->audit_signing_key_file[0]) {
+		snprintf(msg, n,
+			 "'audit_checkpoint_dir' needs "
+			 "'audit_signing_key_file'");
 		return -1;
 	}
 	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {

@@ -44,8 +44,10 @@ MODULES = [
     "test_reports",
     "test_calendar_extra",
     "test_security",
+    "test_hardening",
     "test_concurrency",
     "test_mail",
+    "test_complaints",
     "test_cli",
     "test_operations",
 ]
@@ -114,7 +116,11 @@ def start(inop, tmp, keep):
         raise RuntimeError("inop init exited %s\nstdout: %s\nstderr: %s"
                            % (p.returncode, p.stdout.decode(errors="replace"),
                               p.stderr.decode(errors="replace")))
-    server = inoptest.Server(inop, db, tmp)
+    # Every test logs in from 127.0.0.1: the per-address spray limit (20
+    # failures in 15 minutes by default) would lock the whole suite out.
+    # test_hardening checks the default on addresses of its own.
+    server = inoptest.Server(inop, db, tmp,
+                             extra=["--login_failures_per_address", "1000"])
     inoptest.CTX.port = server.port
     inoptest.CTX.proc = server
     server.wait_healthy()

@@ -192,6 +192,10 @@ async function setUpData(base) {
     username: 'fallas', password: PASSWORD, name: 'Fallas de Sistemas y Plataforma', email: 'fallas@example.pe',
     roles: ['FALLAS'], points: [],
   }, 201);
+  await admin.ok('POST', '/users', {
+    username: 'reclamos', password: PASSWORD, name: 'Mesa de Reclamos', email: 'reclamos@example.pe',
+    roles: ['RECLAMOS'], points: [],
+  }, 201);
   /* history at another point, for paging the register (more than 25 events) */
   const sur = await anon.login('jefe.sur', PASSWORD);
   const procs = [['RECLAMOS', 'RECLAMO'], ['ALTAS', 'PORTABILIDAD'], ['BAJAS', 'BAJA_SERVICIO'], ['CONSULTAS', 'REPOSICION_CHIP']];
@@ -967,6 +971,89 @@ function defineTests(base, data) {
     await page.locator(`tr[data-date="${friday}"]`).getByRole('button', { name: /Quitar/ }).click();
     await expectText(page.locator('.notice-success'), /vuelve a ser día hábil/, 'día quitado');
     await expectCount(page.locator(`tr[data-date="${friday}"]`), 0, 'el día sale de la lista');
+  });
+
+  test('Reclamo público en un teléfono: errores junto al campo, documento, código y fecha', async (page) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/reclamos`);
+    await page.getByRole('heading', { name: 'Presentar un reclamo' }).waitFor();
+    await page.getByText('no suspende la obligación de pagar').first().waitFor();
+    await page.getByLabel('Materia del reclamo').locator('option[value=CALIDAD]').waitFor({ state: 'attached' });
+    /* nothing filled: each error next to its field, focus on the first */
+    await page.getByRole('button', { name: 'Enviar reclamo' }).click();
+    await page.locator('[data-field=customer_name] .field-error').waitFor();
+    await page.locator('[data-field=email] .field-error').waitFor();
+    assert(await page.getByLabel('Nombre completo').evaluate((e) => e === document.activeElement),
+      'el foco no fue al primer campo con error');
+    assert(await page.getByLabel('Correo electrónico').getAttribute('aria-invalid') === 'true', 'correo sin aria-invalid');
+    await page.getByLabel('Nombre completo').fill('Lucía Ñahui Torres');
+    await page.getByLabel('Tipo de documento').selectOption('DNI');
+    await page.getByLabel('Número de documento').fill('1234567');
+    await page.getByLabel('Correo electrónico').fill('lucia.nahui@cliente.pe');
+    await page.getByLabel('Teléfono (opcional)').fill('987 654 321');
+    await page.getByLabel('Línea o servicio reclamado').fill('Línea 987654321');
+    await page.getByLabel('Materia del reclamo').selectOption('CALIDAD');
+    await page.getByLabel('Descripción').fill('No tengo señal en casa desde el lunes.');
+    await page.getByLabel('Documentos (opcional)').setInputFiles({
+      name: 'recibo.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% e2e\n%%EOF\n'),
+    });
+    /* the server names the field: DNI of 7 digits */
+    await page.getByRole('button', { name: 'Enviar reclamo' }).click();
+    await expectText(page.locator('[data-field=document] .field-error'), /8 dígitos/, 'error del DNI');
+    await page.getByLabel('Número de documento').fill('12345678');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px en el teléfono`);
+    await shot(page, 'reclamo-publico-telefono');
+    await page.getByRole('button', { name: 'Enviar reclamo' }).click();
+    const receipt = page.locator('#receipt');
+    await receipt.waitFor();
+    const code = (await receipt.locator('[data-code]').getAttribute('data-code')) || '';
+    assert(/^REC-\d{4}-\d{7}$/.test(code), `código: ${code}`);
+    await expectText(page.locator('#due-date'), /^\d{2}\/\d{2}\/\d{4}$/, 'fecha máxima de respuesta');
+    assert(await receipt.evaluate((e) => e === document.activeElement), 'el foco no fue al comprobante');
+    await expectText(receipt, /lucia\.nahui@cliente\.pe/, 'correo del comprobante');
+    await shot(page, 'reclamo-publico-registrado');
+    state.complaintCode = code;
+  });
+
+  test('RECLAMOS: bandeja, reclamo con su documento y transiciones hasta resuelto', async (page) => {
+    await login(page, base, 'reclamos');
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Reclamos' }).click();
+    await page.getByRole('heading', { name: 'Bandeja de reclamos' }).waitFor();
+    const row = page.locator(`tr[data-code="${state.complaintCode}"]`);
+    await row.waitFor();
+    await expectText(row, /Recibido/, 'estado en la bandeja');
+    await shot(page, 'reclamos-bandeja');
+    /* filters live in the address */
+    await page.getByLabel('Estado').selectOption('RESUELTO');
+    await page.waitForURL(/status=RESUELTO/);
+    await page.locator('p.empty, table.data').first().waitFor();
+    assert(await page.locator(`tr[data-code="${state.complaintCode}"]`).count() === 0, 'filtro por estado');
+    await page.getByLabel('Estado').selectOption('');
+    await page.waitForURL((u) => !/status=/.test(u.toString()));
+    await row.getByRole('link', { name: state.complaintCode }).click();
+    await page.getByRole('heading', { name: `Reclamo ${state.complaintCode}` }).waitFor();
+    await expectText(page.locator('section[aria-labelledby=data-title]'), /Lucía Ñahui Torres/, 'datos del cliente');
+    const link = page.getByRole('link', { name: 'recibo.pdf' });
+    const got = await page.request.get(new URL(await link.getAttribute('href'), base).toString());
+    assert(got.status() === 200, `descarga del documento: ${got.status()}`);
+    assert((await got.body()).toString().startsWith('%PDF-1.4'), 'el documento descargado no es el enviado');
+    await page.getByRole('button', { name: 'Pasar a En proceso' }).click();
+    await expectText(page.locator('.notice-success'), /En proceso/, 'aviso de en proceso');
+    await page.getByLabel('Respuesta al cliente').fill('Se restableció la señal en su zona.');
+    await page.getByRole('button', { name: 'Marcar como resuelto' }).click();
+    await expectText(page.locator('.notice-success'), /Resuelto/, 'aviso de resuelto');
+    await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(reclamos\): Se restableció/, 'historial');
+    assert(await page.getByRole('button', { name: 'Marcar como resuelto' }).count() === 0, 'sigue ofreciendo resolver');
+    assert(!/\b(null|undefined)\b/.test(await page.locator('.view-body').textContent()), 'texto null/undefined en la página');
+    await shot(page, 'reclamo-resuelto');
+    /* the tray on a phone */
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/#/reclamos`);
+    await page.locator(`tr[data-code="${state.complaintCode}"]`).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px en la bandeja`);
+    await shot(page, 'reclamos-bandeja-telefono');
   });
 
   test('Cerrar sesión vuelve al ingreso', async (page) => {

@@ -62,7 +62,10 @@ def start_node(inop, db, tmp, i, holds):
     logpath = os.path.join(tmp, "node%d.log" % i)
     log = open(logpath, "w")
     p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                          "127.0.0.1:%d" % port, "--threads", "8"],
+                          "127.0.0.1:%d" % port, "--threads", "8",
+                          # 48 clients from one address stand for many
+                          # clients behind one proxy (docs/operations.md)
+                          "--max_connections_per_address", "1000"],
                          stdout=log, stderr=subprocess.STDOUT)
     # Ready when /healthz answers; a generous deadline for a loaded CI
     # machine (and ASan), failing at once if the node exits.

@@ -292,6 +292,33 @@ static void test_a1_verify_detects_an_inserted_record(void **state)
 	assert_true(verify(f) > 0);
 }
 
+/*
+ * session_idle_minutes is exact to the minute: a session used 45 s ago is
+ * alive whatever happened before, one unused for 61 s (idle 1 minute) is
+ * not.  Recording activity only once a minute expired it 90 s after the
+ * login although it had been used 45 s before.
+ */
+static void test_session_idle_counts_from_the_last_use(void **state)
+{
+	struct fixture *f = *state;
+	struct actor a;
+	const char *tok = "00112233445566778899aabbccddeeff"
+			  "00112233445566778899aabbccddeeff";
+	int64_t t0 = 2000000000;
+
+	assert_int_equal(store_session_create(f->db, tok, f->jefe.id, t0), 0);
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 45, 60, &a), 1);
+	assert_string_equal(a.username, "jefe");
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 90, 60, &a), 1);
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 95, 60, &a), 1);
+	/* Last recorded use: t0 + 90 (t0 + 95 is within the 10 s). */
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 151, 60, &a),
+			 0);
+	/* Expired sessions are removed. */
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 152, 60, &a),
+			 0);
+}
+
 /* Runs the migrations of `files` on a fresh file; the applied versions. */
 static void applied_versions(struct db *db, char *out, size_t n)
 {
@@ -398,6 +425,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_a1_verify_detects_an_inserted_record, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_session_idle_counts_from_the_last_use, setup,
 			teardown),
 		cmocka_unit_test(
 			test_migrations_apply_every_missing_version_in_order),

@@ -75,6 +75,14 @@ export const SCREENS = [
     load: () => import('./screens/monitoring.js'),
   },
   {
+    path: '/reclamos', nav: 'Reclamos', title: 'Bandeja de reclamos', roles: ['RECLAMOS'],
+    load: () => import('./screens/complaints.js'),
+  },
+  {
+    path: '/reclamos/:id', parent: '/reclamos', title: 'Reclamo', roles: ['RECLAMOS'],
+    load: () => import('./screens/complaint.js'),
+  },
+  {
     path: '/admin/usuarios', nav: 'Usuarios', title: 'Usuarios', roles: ['ADMIN'],
     load: () => import('./screens/admin-users.js'),
   },

@@ -1,0 +1,350 @@
+/*
+ * The open connections of the server, for two jobs libmicrohttpd does not
+ * do by itself:
+ *
+ * - Shutdown that finishes what it started and starts nothing new: at
+ *   SIGTERM every connection holding a request counts as in flight from
+ *   the request's FIRST BYTE, not from its complete headers (the kernel's
+ *   byte counter, TCP_INFO's tcpi_bytes_received, moved since the last
+ *   request ended), and only those may still be answered; a request on
+ *   any other connection gets 503.
+ * - A total deadline for a request's headers and body: libmicrohttpd's
+ *   timeout is an idle timeout, which a client sending one byte a minute
+ *   never trips.  A sweeper shuts down connections whose request has been
+ *   arriving for longer than the deadline.
+ */
+#include <errno.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/internal.h"
+#include "util/log.h"
+
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	uint64_t rx_done;    /* bytes received when its last request ended */
+	int active;	     /* a request is being read or answered */
+	int dispatched;	     /* its body is complete: the handler runs */
+	int64_t arriving_ms; /* when its request's bytes were first seen */
+	int allowed;	     /* may finish its request after the stop */
+	int counted;	     /* still counted in conns.pending */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	struct conn *head;
+	int stopping;
+	int closing; /* the daemon is being stopped: no request may begin */
+	int adopted[64]; /* backlog connections handed over at the stop */
+	int n_adopted;
+	int pending; /* allowed connections whose request is not answered */
+	int active;  /* requests begun and not ended, anywhere */
+	int n;
+	int64_t deadline_ms; /* headers + body; 0: none */
+	pthread_t sweeper;
+	int sweeper_on, sweeper_stop;
+	long timeouts;
+} conns = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	   .done = PTHREAD_COND_INITIALIZER};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Bytes the kernel has received on `fd` so far (0 when unknown). */
+uint64_t conns_rx_bytes(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return 0;
+	return ti.tcpi_bytes_received;
+}
+
+void *conns_opened(int fd)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->fd = fd;
+	pthread_mutex_lock(&conns.lock);
+	/* After the stop, only the backlog's connections with a request
+	 * (conns_adopt) may be answered; they are already counted.  One
+	 * libmicrohttpd accepted itself in the moment before the listening
+	 * socket closed is not. */
+	for (int i = 0; conns.stopping && i < conns.n_adopted; i++)
+		if (conns.adopted[i] == fd) {
+			conns.adopted[i] = conns.adopted[--conns.n_adopted];
+			c->allowed = c->counted = 1;
+			break;
+		}
+	c->next = conns.head;
+	if (conns.head)
+		conns.head->prev = c;
+	conns.head = c;
+	conns.n++;
+	pthread_mutex_unlock(&conns.lock);
+	return c;
+}
+
+static void uncount(struct conn *c)
+{
+	if (c->counted) {
+		c->counted = 0;
+		conns.pending--;
+	}
+	if (conns.pending <= 0 && conns.active <= 0)
+		pthread_cond_broadcast(&conns.done);
+}
+
+void conns_closed(void *ctx)
+{
+	struct conn *c = ctx;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	if (c->active) {
+		c->active = 0;
+		conns.active--;
+	}
+	uncount(c);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		conns.head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	conns.n--;
+	pthread_mutex_unlock(&conns.lock);
+	free(c);
+}
+
+int conns_request_begin(void *ctx)
+{
+	struct conn *c = ctx;
+	int ok;
+
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&conns.lock);
+	ok = !conns.closing && (!conns.stopping || c->allowed);
+	if (ok && !c->active) {
+		c->active = 1;
+		conns.active++;
+	}
+	pthread_mutex_unlock(&conns.lock);
+	return ok ? 0 : -1;
+}
+
+void conns_request_dispatched(void *ctx)
+{
+	struct conn *c = ctx;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	c->dispatched = 1;
+	pthread_mutex_unlock(&conns.lock);
+}
+
+void conns_request_end(void *ctx)
+{
+	struct conn *c = ctx;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	c->rx_done = conns_rx_bytes(c->fd);
+	if (c->active) {
+		c->active = 0;
+		conns.active--;
+	}
+	c->dispatched = 0;
+	c->arriving_ms = 0;
+	/* After the stop, only the request it had then: the next one on
+	 * this kept-alive connection is refused. */
+	if (conns.stopping) {
+		c->allowed = 0;
+		uncount(c);
+	}
+	pthread_mutex_unlock(&conns.lock);
+}
+
+int conns_stopping(void)
+{
+	int s;
+
+	pthread_mutex_lock(&conns.lock);
+	s = conns.stopping;
+	pthread_mutex_unlock(&conns.lock);
+	return s;
+}
+
+int conns_stop(void)
+{
+	int n;
+
+	pthread_mutex_lock(&conns.lock);
+	conns.stopping = 1;
+	for (struct conn *c = conns.head; c; c = c->next)
+		if (c->active || conns_rx_bytes(c->fd) > c->rx_done) {
+			c->allowed = c->counted = 1;
+			conns.pending++;
+		}
+	n = conns.pending;
+	pthread_mutex_unlock(&conns.lock);
+	return n;
+}
+
+int conns_adopt(int fd)
+{
+	int ok;
+
+	pthread_mutex_lock(&conns.lock);
+	ok = conns.n_adopted <
+	     (int)(sizeof(conns.adopted) / sizeof(conns.adopted[0]));
+	if (ok) {
+		conns.adopted[conns.n_adopted++] = fd;
+		conns.pending++;
+	}
+	pthread_mutex_unlock(&conns.lock);
+	return ok ? 0 : -1;
+}
+
+void conns_unadopt(int fd)
+{
+	pthread_mutex_lock(&conns.lock);
+	for (int i = 0; i < conns.n_adopted; i++)
+		if (conns.adopted[i] == fd) {
+			conns.adopted[i] = conns.adopted[--conns.n_adopted];
+			conns.pending--;
+			break;
+		}
+	if (conns.pending <= 0 && conns.active <= 0)
+		pthread_cond_broadcast(&conns.done);
+	pthread_mutex_unlock(&conns.lock);
+}
+
+int conns_wait(int64_t timeout_ms)
+{
+	struct timespec until;
+	int left;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(timeout_ms / 1000);
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&conns.lock);
+	/* Also every request begun anywhere: none may be cut while its
+	 * handler runs (it may have committed). */
+	while ((conns.pending > 0 || conns.active > 0) &&
+	       pthread_cond_timedwait(&conns.done, &conns.lock, &until) !=
+		       ETIMEDOUT)
+		;
+	left = conns.pending > conns.active ? conns.pending : conns.active;
+	/* Whatever arrives from now on is cut by the daemon's stop: it must
+	 * not begin (and perhaps commit) first. */
+	conns.closing = 1;
+	pthread_mutex_unlock(&conns.lock);
+	return left;
+}
+
+/* Connections whose request has been arriving for too long: shut down. */
+static void sweep(void)
+{
+	int64_t now = now_ms();
+
+	pthread_mutex_lock(&conns.lock);
+	for (struct conn *c = conns.head; c; c = c->next) {
+		if (c->dispatched ||
+		    !(c->active || conns_rx_bytes(c->fd) > c->rx_done)) {
+			c->arriving_ms = 0;
+			continue;
+		}
+		if (!c->arriving_ms) {
+			c->arriving_ms = now;
+			continue;
+		}
+		if (now - c->arriving_ms > conns.deadline_ms) {
+			/* libmicrohttpd sees the end of the stream and
+			 * closes the connection itself. */
+			shutdown(c->fd, SHUT_RDWR);
+			c->arriving_ms = now; /* once */
+			conns.timeouts++;
+		}
+	}
+	pthread_mutex_unlock(&conns.lock);
+}
+
+static void *sweeper(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&conns.lock);
+		if (conns.sweeper_stop) {
+			pthread_mutex_unlock(&conns.lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&conns.lock);
+		sweep();
+		usleep(250 * 1000);
+	}
+}
+
+int conns_start(int64_t deadline_ms)
+{
+	conns.deadline_ms = deadline_ms;
+	conns.stopping = 0;
+	conns.closing = 0;
+	conns.n_adopted = 0;
+	conns.pending = 0;
+	conns.active = 0;
+	conns.sweeper_stop = 0;
+	conns.timeouts = 0;
+	if (deadline_ms <= 0)
+		return 0;
+	if (pthread_create(&conns.sweeper, NULL, sweeper, NULL) != 0)
+		return -1;
+	conns.sweeper_on = 1;
+	return 0;
+}
+
+void conns_finish(void)
+{
+	if (!conns.sweeper_on)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	conns.sweeper_stop = 1;
+	pthread_mutex_unlock(&conns.lock);
+	pthread_join(conns.sweeper, NULL);
+	conns.sweeper_on = 0;
+}
+
+long conns_timeouts(void)
+{
+	long n;
+
+	pthread_mutex_lock(&conns.lock);
+	n = conns.timeouts;
+	pthread_mutex_unlock(&conns.lock);
+	return n;
+}

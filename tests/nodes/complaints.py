@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Several inop nodes on one database: complaints at once (SPEC Q1, Q2).
+
+    tests/nodes/complaints.py --inop build/inop [--nodes 2] [--count 200]
+                              [--clients 8]
+
+Uses INOP_TEST_DB_URL (PostgreSQL, see tests/pg/with-postgres.sh) or,
+without it, a SQLite file served by one node.  Checks:
+- COUNT public complaints sent by CLIENTS clients at once, spread over the
+  nodes, each answered 201 with a code; the codes are unique and gapless
+  (REC-YYYY-0000001 ... in the Lima year), and the RECLAMOS tray holds
+  exactly them;
+- the platform delivering the same external_ref to every node at the same
+  moment (several rounds) gets one code: one 201, the others 200 with the
+  same code, and no number is used up by the losers;
+- `inop audit verify` passes afterwards.
+Exit 0 only when everything holds.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from run import check, free_port, login, FAILURES  # noqa: E402
+
+TOKEN = "plataforma-nodos-" + os.urandom(8).hex()
+CODE_RE = re.compile(r"^REC-(\d{4})-(\d{7})$")
+
+
+def call(port, method, path, body=None, token=None, timeout=120):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
+                                 data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def start_node(inop, db, tmp, i, token_file):
+    port = free_port()
+    log = open(os.path.join(tmp, "node%d.log" % i), "w")
+    p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
+                          "127.0.0.1:%d" % port, "--threads", "8",
+                          "--complaints_token_file", token_file,
+                          "--complaints_per_minute", "100000",
+                          "--complaints_burst", "100000"],
+                         stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if call(port, "GET", "/healthz")[0] == 200:
+                return p, port
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit("node %d did not start" % i)
+
+
+def body(k, **over):
+    b = {"customer_name": "Cliente %d" % k, "document_type": "DNI",
+         "document": "%08d" % (10000000 + k), "email": "c%d@cliente.pe" % k,
+         "service": "Línea %d" % k, "matter": "CALIDAD",
+         "description": "Reclamo concurrente número %d" % k}
+    b.update(over)
+    return b
+
+
+def public_race(ports, count, clients):
+    results = []
+    lock = threading.Lock()
+
+    def one(k):
+        st, b = call(ports[k % len(ports)], "POST", "/api/v1/complaints",
+                     body(k))
+        with lock:
+            results.append((st, b))
+    with concurrent.futures.ThreadPoolExecutor(clients) as ex:
+        list(ex.map(one, range(count)))
+    return results
+
+
+def platform_race(ports, rounds, copies):
+    """Each round: `copies` deliveries of one external_ref per node, all
+    released together."""
+    out = []
+    for r in range(rounds):
+        ref = "OSIPTEL-%d-%s" % (r, os.urandom(4).hex())
+        targets = ports * copies
+        barrier = threading.Barrier(len(targets))
+        got = []
+        lock = threading.Lock()
+
+        def one(port):
+            barrier.wait()
+            st, b = call(port, "POST", "/api/v1/complaints",
+                         body(r, external_ref=ref), TOKEN)
+            with lock:
+                got.append((st, b))
+        threads = [threading.Thread(target=one, args=(p,)) for p in targets]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        out.append(got)
+    return out
+
+
+def tray(port, token):
+    items, offset = [], 0
+    while True:
+        st, b = call(port, "GET", "/api/v1/complaints?limit=200&offset=%d"
+                     % offset, None, token)
+        assert st == 200, (st, b)
+        items += b["items"]
+        offset += 200
+        if offset >= b["total"]:
+            return items
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--inop", required=True)
+    ap.add_argument("--nodes", type=int, default=2)
+    ap.add_argument("--count", type=int, default=200)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=10)
+    a = ap.parse_args()
+    inop = os.path.abspath(a.inop)
+    tmp = tempfile.mkdtemp(prefix="inop-nodes-complaints-")
+    url = os.environ.get("INOP_TEST_DB_URL")
+    db = url or os.path.join(tmp, "inop.db")
+    nodes = a.nodes if url else 1
+    print("database: %s; nodes: %d; complaints: %d from %d clients" %
+          ("PostgreSQL" if url else "SQLite", nodes, a.count, a.clients))
+    pw = os.path.join(tmp, "pw")
+    tok = os.path.join(tmp, "token")
+    for path, text in ((pw, "admin-password-nodes"), (tok, TOKEN)):
+        with open(path, "w") as f:
+            f.write(text + "\n")
+        os.chmod(path, 0o600)
+    subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
+                   check=True, stdout=subprocess.DEVNULL)
+    procs = []
+    try:
+        for i in range(nodes):
+            procs.append(start_node(inop, db, tmp, i, tok))
+        ports = [port for _, port in procs]
+        admin = login(ports[0], "admin", "admin-password-nodes")
+        st, b = call(ports[0], "POST", "/api/v1/users",
+                     {"username": "reclamos", "password": "reclamos-pass-1",
+                      "name": "Reclamos", "email": "r@x.pe",
+                      "roles": ["RECLAMOS"], "points": []}, admin)
+        assert st == 201, (st, b)
+        desk = login(ports[-1], "reclamos", "reclamos-pass-1")
+
+        t0 = time.monotonic()
+        res = public_race(ports, a.count, a.clients)
+        took = time.monotonic() - t0
+        statuses = sorted({st for st, _ in res})
+        check(statuses == [201] and len(res) == a.count,
+              "Q1: %d public complaints at once -> every answer 201 "
+              "(%s) in %.1f s" % (a.count, statuses, took))
+        codes = [b["code"] for st, b in res if st == 201]
+        check(len(set(codes)) == len(codes), "Q2: codes are unique")
+        seqs = sorted(int(CODE_RE.match(c).group(2)) for c in codes)
+        check(seqs == list(range(1, a.count + 1)),
+              "Q2: codes are gapless REC-YYYY-0000001..%07d" % a.count)
+
+        rounds = platform_race(ports, a.rounds, 2)
+        ok = True
+        for got in rounds:
+            sts = sorted(st for st, _ in got)
+            one_code = len({b["code"] for _, b in got}) == 1
+            ok = ok and sts == [200] * (len(got) - 1) + [201] and one_code
+        check(ok, "Q1: the same external_ref to every node at once, %d "
+              "rounds -> one 201 and one code each" % a.rounds)
+        won = sorted(int(CODE_RE.match(got[0][1]["code"]).group(2))
+                     for got in rounds)
+        check(won == list(range(a.count + 1, a.count + a.rounds + 1)),
+              "Q2: the losing deliveries used up no number")
+
+        items = tray(ports[0], desk)
+        check(sorted(i["code"] for i in items) ==
+              sorted(codes + [got[0][1]["code"] for got in rounds]),
+              "Q5: the tray holds exactly the %d complaints" % len(items))
+        dues = [i["due_date"] for i in items]
+        check(dues == sorted(dues), "Q5: the tray is by due date")
+    finally:
+        for p, _ in procs:
+            p.send_signal(2)
+        for p, _ in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    v = subprocess.run([inop, "audit", "verify", "--db", db],
+                       capture_output=True, text=True)
+    check(v.returncode == 0, "A1: audit verify after the race")
+    if FAILURES:
+        print("FAILED: %d checks (logs in %s)" % (len(FAILURES), tmp))
+        return 1
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
