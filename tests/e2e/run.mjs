@@ -983,9 +983,9 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Enviar reclamo' }).click();
     await page.locator('[data-field=customer_name] .field-error').waitFor();
     await page.locator('[data-field=email] .field-error').waitFor();
-    assert(await page.getByLabel('Nombre completo').evaluate((e) => e === document.activeElement),
-      'el foco no fue al primer campo con error');
-    assert(await page.getByLabel('Correo electrónico').getAttribute('aria-invalid') === 'true', 'correo sin aria-invalid');
+    await expectState('el foco va al primer campo con error',
+      () => page.getByLabel('Nombre completo').evaluate((e) => e === document.activeElement));
+    await poll('correo con aria-invalid', () => page.getByLabel('Correo electrónico').getAttribute('aria-invalid'), (v) => v === 'true');
     await page.getByLabel('Nombre completo').fill('Lucía Ñahui Torres');
     await page.getByLabel('Tipo de documento').selectOption('DNI');
     await page.getByLabel('Número de documento').fill('1234567');
@@ -1001,16 +1001,16 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Enviar reclamo' }).click();
     await expectText(page.locator('[data-field=document] .field-error'), /8 dígitos/, 'error del DNI');
     await page.getByLabel('Número de documento').fill('12345678');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px en el teléfono`);
+    await poll('sin desplazamiento horizontal en el teléfono (px de más)',
+      () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), (px) => px <= 0);
     await shot(page, 'reclamo-publico-telefono');
     await page.getByRole('button', { name: 'Enviar reclamo' }).click();
     const receipt = page.locator('#receipt');
     await receipt.waitFor();
-    const code = (await receipt.locator('[data-code]').getAttribute('data-code')) || '';
-    assert(/^REC-\d{4}-\d{7}$/.test(code), `código: ${code}`);
+    const code = await poll('código del reclamo', async () => (await receipt.locator('[data-code]').getAttribute('data-code')) || '',
+      (c) => /^REC-\d{4}-\d{7}$/.test(c));
     await expectText(page.locator('#due-date'), /^\d{2}\/\d{2}\/\d{4}$/, 'fecha máxima de respuesta');
-    assert(await receipt.evaluate((e) => e === document.activeElement), 'el foco no fue al comprobante');
+    await expectState('el foco va al comprobante', () => receipt.evaluate((e) => e === document.activeElement));
     await expectText(receipt, /lucia\.nahui@cliente\.pe/, 'correo del comprobante');
     await shot(page, 'reclamo-publico-registrado');
     state.complaintCode = code;
@@ -1025,11 +1025,12 @@ function defineTests(base, data) {
     await expectText(row, /Recibido/, 'estado en la bandeja');
     await shot(page, 'reclamos-bandeja');
     /* filters live in the address */
-    await page.getByLabel('Estado').selectOption('RESUELTO');
+    /* the old tray stays until the filtered one is drawn: wait for a new screen */
+    await newScreen(page, () => page.getByLabel('Estado').selectOption('RESUELTO'));
     await page.waitForURL(/status=RESUELTO/);
     await page.locator('p.empty, table.data').first().waitFor();
     assert(await page.locator(`tr[data-code="${state.complaintCode}"]`).count() === 0, 'filtro por estado');
-    await page.getByLabel('Estado').selectOption('');
+    await newScreen(page, () => page.getByLabel('Estado').selectOption(''));
     await page.waitForURL((u) => !/status=/.test(u.toString()));
     await row.getByRole('link', { name: state.complaintCode }).click();
     await page.getByRole('heading', { name: `Reclamo ${state.complaintCode}` }).waitFor();
@@ -1044,15 +1045,15 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Marcar como resuelto' }).click();
     await expectText(page.locator('.notice-success'), /Resuelto/, 'aviso de resuelto');
     await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(reclamos\): Se restableció/, 'historial');
-    assert(await page.getByRole('button', { name: 'Marcar como resuelto' }).count() === 0, 'sigue ofreciendo resolver');
+    await expectCount(page.getByRole('button', { name: 'Marcar como resuelto' }), 0, 'ya no ofrece resolver');
     assert(!/\b(null|undefined)\b/.test(await page.locator('.view-body').textContent()), 'texto null/undefined en la página');
     await shot(page, 'reclamo-resuelto');
     /* the tray on a phone */
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/#/reclamos`);
     await page.locator(`tr[data-code="${state.complaintCode}"]`).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px en la bandeja`);
+    await poll('sin desplazamiento horizontal en la bandeja (px de más)',
+      () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), (px) => px <= 0);
     await shot(page, 'reclamos-bandeja-telefono');
   });
 
