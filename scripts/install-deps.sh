@@ -14,8 +14,8 @@ pkgs=(
 )
 if [ "${INOP_TEST_DEPS:-0}" = 1 ]; then
   pkgs+=(postgresql postgresql-client nginx-light wrk python3-aiosmtpd
-         poppler-utils unzip cppcheck chromium clang libclang-rt-14-dev
-         clang-format mandoc systemd dpkg-dev fakeroot)
+         poppler-utils unzip cppcheck clang-tidy chromium clang
+         libclang-rt-14-dev clang-format mandoc systemd dpkg-dev fakeroot)
 fi
 
 missing=()

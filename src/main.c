@@ -26,8 +26,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "inop: cannot initialise libsodium\n");
 		return 1;
 	}
-	if (argc < 2)
-		return cmd_help(0, NULL) == 0 ? 2 : 2;
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return 2;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 2, argv + 2);

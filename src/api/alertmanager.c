@@ -19,6 +19,7 @@
 #include "calendar/cal.h"
 #include "domain/mass_failure.h"
 #include "store/store.h"
+#include "util/str.h"
 
 #define DESCRIPTION_BYTES 1000
 
@@ -72,9 +73,9 @@ static const char *app_code(const struct catalog *cat, const char *label)
 	for (i = 0; i < sizeof(norm) - 1 && label[i]; i++) {
 		unsigned char c = (unsigned char)label[i];
 
-		norm[i] = (c == '-' || c == ' ' || c == '.')
-				  ? '_'
-				  : (char)toupper(c);
+		norm[i] = (char)((c == '-' || c == ' ' || c == '.')
+					 ? '_'
+					 : toupper(c));
 	}
 	norm[i] = '\0';
 	for (size_t k = 0; k < cat->n; k++) {
@@ -103,8 +104,11 @@ static void alert_apps(const struct catalog *cat, json_t *labels,
 			size_t n = strcspn(v, ",");
 			const char *code;
 
-			snprintf(one, sizeof(one), "%.*s", (int)n, v);
-			code = app_code(cat, one);
+			/* a cut value names no application */
+			code = str_printf(one, sizeof(one), "%.*s", (int)n,
+					  v) == 0
+				       ? app_code(cat, one)
+				       : NULL;
 			if (code)
 				codes_add(apps, code);
 			v += n + (v[n] == ',');
@@ -136,8 +140,10 @@ static void alert_text(json_t *al, json_t *labels, char *out, size_t max)
 
 	if (!text)
 		text = json_string_value(json_object_get(ann, "description"));
-	snprintf(buf, sizeof(buf), "Alertmanager: %s%s%s",
-		 name ? name : "alerta", text ? ". " : "", text ? text : "");
+	/* display text, cut again to max just below: a cut is fine */
+	(void)str_printf(buf, sizeof(buf), "Alertmanager: %s%s%s",
+			 name ? name : "alerta", text ? ". " : "",
+			 text ? text : "");
 	copy_utf8(out, max, buf);
 }
 
@@ -162,7 +168,8 @@ static void alert_key(json_t *al, json_t *labels, char *out, size_t n)
 		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 		fp = hex;
 	}
-	snprintf(out, n, "%s@%.40s", fp, starts ? starts : "");
+	/* 64 + '@' + 40 < sizeof(a->fingerprint): no cut */
+	(void)str_printf(out, n, "%s@%.40s", fp, starts ? starts : "");
 	free(dump);
 }
 
@@ -183,7 +190,7 @@ static int one_alert(struct req *r, struct db *db, json_t *al,
 	int created;
 
 	memset(a, 0, sizeof(*a));
-	alert_apps(&r->app->catalog, labels, &a->applications);
+	alert_apps(api_cat(r), labels, &a->applications);
 	if (!status)
 		status = group_status;
 	if (!json_is_object(al) || !status || strcmp(status, "firing") != 0 ||
@@ -191,7 +198,7 @@ static int one_alert(struct req *r, struct db *db, json_t *al,
 		t->ignored++;
 		return 0;
 	}
-	snprintf(a->source, sizeof(a->source), "ALERTMANAGER");
+	(void)str_copy(a->source, sizeof(a->source), "ALERTMANAGER");
 	if (!starts || cal_parse_rfc3339(starts, &a->observed_at) < 0 ||
 	    a->observed_at > r->now || a->observed_at < r->now - 86400 * 30)
 		a->observed_at = r->now;

@@ -18,6 +18,7 @@
 #include "store/users.h"
 #include "util/buf.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 static int mail_alert(struct db *db, const struct mf_alert *a, void *ctx,
 		      struct inop_err *e)
@@ -41,7 +42,7 @@ static int parse_alert(struct req *r, struct mf_alert *a, struct inop_err *e)
 	json_t *b = r->body;
 
 	memset(a, 0, sizeof(*a));
-	snprintf(a->source, sizeof(a->source), "JEFE");
+	(void)str_copy(a->source, sizeof(a->source), "JEFE");
 	if (body_str(b, "point", 1, a->point.code, sizeof(a->point.code), e) <
 		    0 ||
 	    body_codes(b, "applications", 1, &a->applications, e) < 0 ||
@@ -74,14 +75,15 @@ static int alert_allowed(struct req *r, struct db *db, struct mf_alert *a,
 	if (rc < 0)
 		return err_internal(e);
 	ctx.jefe_of_point = rc;
-	return alert_check(&r->app->catalog, &ctx, a, e);
+	return alert_check(api_cat(r), &ctx, a, e);
 }
 
 int api_alert_raise(struct req *r, struct db *db, struct mf_alert *a,
 		    const struct actor *who, int *created, struct inop_err *e)
 {
+	/* the hook only reads the catalogue (mail_alert_raised) */
 	return store_alert_raise(db, a, who, r->now, mail_alert,
-				 &r->app->catalog, created, e);
+				 (void *)api_cat(r), created, e);
 }
 
 void api_alerts_create(struct req *r)
@@ -245,7 +247,7 @@ static int confirm_existing(struct db *db, struct confirm *c,
 					  &r->actor, r->now) < 0)
 		rc = err_internal(e);
 	if (rc == 1)
-		rc = mail_confirmed(db, &r->app->catalog, c->mf, r->now, e);
+		rc = mail_confirmed(db, api_cat(r), c->mf, r->now, e);
 	free(before);
 	return rc < 0 ? -1 : 0;
 }
@@ -262,15 +264,15 @@ static int confirm_new(struct db *db, struct confirm *c, struct mf_alert *a,
 	if (!c->has_start)
 		mf->started_at = a->observed_at;
 	if (!mf->description[0])
-		snprintf(mf->description, sizeof(mf->description), "%s",
-			 a->description);
+		(void)str_copy(mf->description, sizeof(mf->description),
+			       a->description);
 	if (alert_pending_check(a, e) < 0 ||
-	    mass_failure_check(&r->app->catalog, mf, r->now, e) < 0)
+	    mass_failure_check(api_cat(r), mf, r->now, e) < 0)
 		return -1;
 	if (store_mf_insert_tx(db, mf, &r->actor, r->now) < 0)
 		return err_internal(e);
 	alert_mark_confirmed(a, mf->id, r->actor.username, r->now);
-	return mail_confirmed(db, &r->app->catalog, mf, r->now, e);
+	return mail_confirmed(db, api_cat(r), mf, r->now, e);
 }
 
 static int decide_confirm(struct db *db, struct mf_alert *a, void *arg,

@@ -134,6 +134,12 @@ void api_healthz(struct req *r);
 void api_metrics(struct req *r);
 void api_openapi(struct req *r);
 void api_catalog(struct req *r);
+void api_catalog_cause_create(struct req *r);
+void api_catalog_reason_create(struct req *r);
+void api_catalog_cause_update(struct req *r);
+void api_catalog_reason_update(struct req *r);
+/* The catalogue as it is now (section 4 upkeep: changes on any node). */
+const struct catalog *api_cat(struct req *r);
 void api_session_create(struct req *r);
 void api_session_get(struct req *r);
 void api_session_delete(struct req *r);

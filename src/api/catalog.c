@@ -1,6 +1,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "store/catalog.h"
+#include "store/store.h"
+#include "util/config.h"
 
 /* The {"code","name"} items of one kind (and parent), in order. */
 static json_t *items(const struct catalog *c, const char *kind,
@@ -14,9 +17,9 @@ static json_t *items(const struct catalog *c, const char *kind,
 		if (strcmp(it->kind, kind) != 0 ||
 		    (parent && strcmp(it->parent, parent) != 0))
 			continue;
-		json_array_append_new(a,
-				      json_pack("{s:s, s:s}", "code", it->code,
-						"name", it->name));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
+						   it->code, "name", it->name,
+						   "active", it->active));
 	}
 	return a;
 }
@@ -36,7 +39,7 @@ static json_t *codes_of(const struct catalog *c, const char *kind,
 
 void api_catalog(struct req *r)
 {
-	const struct catalog *c = &r->app->catalog;
+	const struct catalog *c = api_cat(r);
 	json_t *procs = json_array(), *apps = json_array(),
 	       *scen = json_array(), *types = json_array();
 
@@ -71,11 +74,99 @@ void api_catalog(struct req *r)
 	}
 	reply_json(
 		r, 200,
-		json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "procedures",
-			  procs, "applications", apps, "scenarios", scen,
-			  "not_regulated", items(c, "not_regulated", NULL),
-			  "closure_reasons", items(c, "closure_reason", NULL),
-			  "critical_transactions",
-			  items(c, "critical_transaction", NULL),
-			  "point_types", types));
+		json_pack(
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o}}",
+			"procedures", procs, "applications", apps, "scenarios",
+			scen, "not_regulated", items(c, "not_regulated", NULL),
+			"closure_reasons", items(c, "closure_reason", NULL),
+			"critical_transactions",
+			items(c, "critical_transaction", NULL), "point_types",
+			types, "documents", "critical_transactions",
+			r->app->cfg->critical_transactions_doc_url[0]
+				? json_string(
+					  r->app->cfg
+						  ->critical_transactions_doc_url)
+				: json_null()));
+}
+
+const struct catalog *api_cat(struct req *r)
+{
+	return store_catalog_current(store_conn(), &r->app->catalog);
+}
+
+/* ---------- section 4 upkeep (ADMIN, SOPORTE) ---------- */
+
+#define NAME_BYTES (120 * 4 + 1)
+
+static void create(struct req *r, const char *kind)
+{
+	char code[CODE_LEN], name[NAME_BYTES], scenario[CODE_LEN];
+	struct db *db = api_db(r);
+	struct inop_err e;
+
+	if (!db)
+		return;
+	if (body_str(r->body, "code", 1, code, sizeof(code), &e) < 0 ||
+	    body_text(r->body, "name", 1, 120, name, sizeof(name), &e) < 0 ||
+	    body_str(r->body, "scenario", 1, scenario, sizeof(scenario), &e) <
+		    0 ||
+	    catalog_entry_check(api_cat(r), kind, code, name, scenario, &e) <
+		    0 ||
+	    store_catalog_add(db, kind, code, name, scenario, &r->actor,
+			      r->now, &e) < 0) {
+		reply_error(r, &e);
+		return;
+	}
+	reply_json(r, 201,
+		   json_pack("{s:s, s:s, s:s, s:s, s:b}", "kind", kind, "code",
+			     code, "name", name, "scenario", scenario,
+			     "active", 1));
+}
+
+static void update(struct req *r, const char *kind)
+{
+	char name[NAME_BYTES] = "";
+	const struct cat_item *it;
+	struct db *db = api_db(r);
+	int active = -1,
+	    has_active = json_object_get(r->body, "active") &&
+			 !json_is_null(json_object_get(r->body, "active"));
+	struct inop_err e;
+
+	if (!db)
+		return;
+	if (body_text(r->body, "name", 0, 120, name, sizeof(name), &e) < 0 ||
+	    (name[0] && catalog_name_check(name, &e) < 0) ||
+	    (has_active && body_bool(r->body, "active", &active, &e) < 0) ||
+	    store_catalog_update(db, kind, r->param[0], name[0] ? name : NULL,
+				 active, &r->actor, r->now, &e) < 0) {
+		reply_error(r, &e);
+		return;
+	}
+	it = catalog_find(api_cat(r), kind, strcmp(kind, "cause") ? "" : NULL,
+			  r->param[0]);
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:s, s:b}", "kind", kind, "code",
+			     r->param[0], "name", it ? it->name : name,
+			     "active", it ? it->active : active));
+}
+
+void api_catalog_cause_create(struct req *r)
+{
+	create(r, "cause");
+}
+
+void api_catalog_reason_create(struct req *r)
+{
+	create(r, "closure_reason");
+}
+
+void api_catalog_cause_update(struct req *r)
+{
+	update(r, "cause");
+}
+
+void api_catalog_reason_update(struct req *r)
+{
+	update(r, "closure_reason");
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/e1.h"
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "domain/evaluation.h"
@@ -17,6 +18,7 @@
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/processes.h"
+#include "store/reports.h"
 #include "store/store.h"
 
 /* What one event's evaluation needs: large, so it lives on the heap. */
@@ -32,25 +34,8 @@ static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 {
 	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0)
 		return -1;
-	evaluation_checks(&r->app->catalog, &b->ev, &b->facts, r->now,
-			  b->checks);
+	evaluation_checks(api_cat(r), &b->ev, &b->facts, r->now, b->checks);
 	return 0;
-}
-
-static json_t *e1_json(struct db *db, const struct event *ev, int64_t now)
-{
-	struct time_span span;
-	int found = 0;
-
-	if (ev->mass_failure_id)
-		found = store_mass_failure_span(db, ev->mass_failure_id,
-						&span);
-	return json_pack(
-		"{s:s, s:o}", "result",
-		e1_code(evaluation_e1(ev, found == 1 ? &span : NULL, now)),
-		"mass_failure_id",
-		ev->mass_failure_id ? json_integer(ev->mass_failure_id)
-				    : json_null());
 }
 
 static json_t *e2_json(const struct event *ev, int64_t now)
@@ -70,6 +55,7 @@ void api_events_evaluation(struct req *r)
 {
 	struct eval_buf *b = malloc(sizeof(*b));
 	struct db *db = api_db(r);
+	json_t *e1;
 	char at[26];
 
 	if (!b || !db) {
@@ -80,26 +66,27 @@ void api_events_evaluation(struct req *r)
 	}
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
-	if (compute_checks(db, r, b) < 0) {
+	e1 = compute_checks(db, r, b) < 0 ? NULL
+					  : api_e1_json(db, &b->ev, r->now);
+	if (!e1) {
 		reply_internal(r);
 		goto out;
 	}
 	cal_format_lima(r->now, at);
-	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:o, s:o, s:n, s:n, s:o, s:o}",
-			     "event", b->ev.number, "evaluated_at", at, "e1",
-			     e1_json(db, &b->ev, r->now), "e2",
-			     e2_json(&b->ev, r->now), "e3", "e4", "notes",
-			     json_pack("{s:s, s:s}", "e3",
-				       "Impacto en el canal y redes sociales: "
-				       "se calcula con las tipificaciones y "
-				       "publicaciones importadas (aún no "
-				       "disponible)",
-				       "e4",
-				       "Reclamos y LDR: se calcula con los "
-				       "datos importados (aún no disponible)"),
-			     "checks",
-			     checks_to_json(b->checks, CHECK_COUNT)));
+	reply_json(
+		r, 200,
+		json_pack("{s:s, s:s, s:o, s:o, s:n, s:n, s:o, s:o}", "event",
+			  b->ev.number, "evaluated_at", at, "e1", e1, "e2",
+			  e2_json(&b->ev, r->now), "e3", "e4", "notes",
+			  json_pack("{s:s, s:s}", "e3",
+				    "Impacto en el canal y redes sociales: "
+				    "se calcula con las tipificaciones y "
+				    "publicaciones importadas (aún no "
+				    "disponible)",
+				    "e4",
+				    "Reclamos y LDR: se calcula con los "
+				    "datos importados (aún no disponible)"),
+			  "checks", checks_to_json(b->checks, CHECK_COUNT)));
 out:
 	free(b);
 }
@@ -211,11 +198,11 @@ static json_t *alert_to_json(const struct operational_alert *a)
 			p++;
 	}
 	cal_format_lima(a->created_at, at);
-	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s}", "id",
+	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s}", "id",
 			 (json_int_t)a->id, "event_id",
 			 (json_int_t)a->event_id, "text", a->text,
 			 "recipients", to, "created_at", at, "created_by",
-			 a->created_by);
+			 a->created_by, "created_by_name", a->created_by_name);
 }
 
 static int blank(const char *s)
@@ -307,8 +294,13 @@ static int decide_rule_out(struct db *db, struct event *ev, void *arg,
 			   struct inop_err *e)
 {
 	struct rule_out *c = arg;
+	int64_t report_id;
 
 	if (rule_out_check(ev, c->reason, e) < 0)
+		return -1;
+	if (store_event_frozen_report(db, ev->id, &report_id) < 0)
+		return err_internal(e);
+	if (rule_out_report_check(ev, report_id, e) < 0)
 		return -1;
 	if (store_event_rule_out(db, ev, "CONTROL", c->reason,
 				 "event.rule_out", &c->r->actor,
@@ -350,9 +342,10 @@ static json_t *exclusion_json(struct db *db, int64_t event_id, int *fail)
 	*fail = rc < 0;
 	if (rc == 1) {
 		cal_format_lima(x->created_at, at);
-		o = json_pack("{s:s, s:s, s:s, s:s}", "source", x->source,
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", x->source,
 			      "reason", x->reason, "created_at", at,
-			      "created_by", x->created_by);
+			      "created_by", x->created_by, "created_by_name",
+			      x->created_by_name);
 	}
 	free(x);
 	return o;

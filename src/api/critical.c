@@ -39,8 +39,7 @@ static int decide_record(struct db *db, struct event *ev, void *arg,
 	struct rule_ctx ctx;
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0 ||
-	    critical_record_check(&c->r->app->catalog, &ctx, ev, &c->tx, e) <
-		    0)
+	    critical_record_check(api_cat(c->r), &ctx, ev, &c->tx, e) < 0)
 		return -1;
 	if (store_critical_insert(db, ev, &c->tx, &c->r->actor, c->r->now) < 0)
 		return err_internal(e);

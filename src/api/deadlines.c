@@ -9,20 +9,41 @@
 #include "api/api.h"
 #include "calendar/cal.h"
 #include "domain/event_json.h"
+#include "domain/processes.h"
 #include "store/calendar.h"
 #include "store/events.h"
+#include "store/processes.h"
 #include "store/deadlines.h"
 #include "store/reports.h"
 #include "store/store.h"
+
+/* O1: an in-person event without a PROCEDE ruling is at risk. */
+static int awaits_ruling(struct db *db, const struct event *ev)
+{
+	struct processes_request *q = malloc(sizeof(*q));
+	int rc = q ? store_processes_get(db, ev->id, q) : -1;
+	int awaits =
+		rc < 0 ? -1 : event_awaits_ruling(ev, rc ? q->ruling : NULL);
+
+	free(q);
+	return awaits;
+}
 
 static json_t *deadline_item(struct db *db, const struct event *ev,
 			     const struct cal_calendar *cal,
 			     struct cal_date today)
 {
 	json_t *o = event_to_json(ev, cal);
+	int awaits = awaits_ruling(db, ev);
 	struct cal_date due;
 	enum report_status st;
 	int64_t report_id;
+
+	if (awaits < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "awaiting_ruling", json_boolean(awaits));
 
 	if (event_report_due(ev, cal, &due)) {
 		json_object_set_new(o, "business_days_left",
@@ -84,9 +105,15 @@ void api_deadlines(struct req *r)
 			    &list, &n, &total) < 0)
 		goto internal;
 	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items,
-				      deadline_item(db, &list[i], cal, today));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = deadline_item(db, &list[i], cal, today);
+
+		if (!o) {
+			json_decref(items);
+			goto internal;
+		}
+		json_array_append_new(items, o);
+	}
 	cal_format_date(today, today_s);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I, s:I, s:s}", "items", items, "total",

@@ -13,8 +13,10 @@
 #include "store/store.h"
 #include "store/points.h"
 #include "store/users.h"
+#include "util/config.h"
 #include "util/rcache.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 {
@@ -37,13 +39,16 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 	    body_str(b, "manual_form_ref", 0, ev->manual_form_ref,
 		     sizeof(ev->manual_form_ref), e) < 0 ||
 	    body_text(b, "description", 0, EVENT_TEXT_MAX, ev->description,
-		      sizeof(ev->description), e) < 0)
+		      sizeof(ev->description), e) < 0 ||
+	    body_text(b, "late_justification", 0, EVENT_TEXT_MAX,
+		      ev->late_justification, sizeof(ev->late_justification),
+		      e) < 0)
 		return -1;
 	/* Only a mass-failure event links to a mass failure. */
 	if (strcmp(ev->scenario, "FALLA_MASIVA") != 0)
 		ev->mass_failure_id = 0;
 	if (!ev->origin[0])
-		snprintf(ev->origin, sizeof(ev->origin), "SISTEMA");
+		(void)str_copy(ev->origin, sizeof(ev->origin), "SISTEMA");
 	return 0;
 }
 
@@ -65,7 +70,7 @@ static void reply_duplicate(struct req *r, const struct inop_err *e,
 	char key[24];
 	json_t *err;
 
-	snprintf(key, sizeof(key), "%lld", (long long)open_id);
+	(void)str_printf(key, sizeof(key), "%lld", (long long)open_id);
 	err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message",
 			e->message, "field", e->field);
 	if (store_event_get(store_conn(), key, &open) == 1)
@@ -161,7 +166,11 @@ static void several_failures(struct inop_err *e)
 void api_events_create(struct req *r)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	struct rule_ctx ctx = {.roles = r->actor.roles, .now = r->now};
+	struct rule_ctx ctx = {
+		.roles = r->actor.roles,
+		.now = r->now,
+		.manual_max_age_s =
+			(int64_t)r->app->cfg->manual_max_age_days * 86400};
 	struct point p;
 	struct inop_err e;
 	int64_t open_id = 0;
@@ -192,7 +201,7 @@ void api_events_create(struct req *r)
 	ctx.jefe_of_point = rc;
 	if (mass_failure_link(db, ev, &ctx.mass_failure_ok, &several) < 0)
 		goto internal;
-	if (registration_check(&r->app->catalog, &ctx, ev, &e) < 0) {
+	if (registration_check(api_cat(r), &ctx, ev, &e) < 0) {
 		if (several && strcmp(e.code, "NO_MASS_FAILURE") == 0)
 			several_failures(&e);
 		goto fail;
@@ -269,7 +278,7 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
 			  &f->mass_failure_id, e) < 0)
 		return -1;
 	if (proc && *proc &&
-	    !catalog_find(&r->app->catalog, "procedure", NULL, proc))
+	    !catalog_find(api_cat(r), "procedure", NULL, proc))
 		return err_validation(e, "procedure",
 				      "Tipo de trámite desconocido: '%s'",
 				      proc);
@@ -287,15 +296,14 @@ int api_event_filter(struct req *r, struct event_filter *f, struct inop_err *e)
  * does not fit (then the reply is not cached). */
 static int list_key(const struct event_filter *f, char *key, size_t n)
 {
-	int w = snprintf(key, n,
-			 "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
-			 (long long)f->jefe_user_id,
-			 f->status ? f->status : "", f->point ? f->point : "",
-			 f->procedure ? f->procedure : "", (long long)f->from,
-			 (long long)f->to, f->reportable, (long long)f->limit,
-			 (long long)f->offset, (long long)f->mass_failure_id);
-
-	return w > 0 && (size_t)w < n;
+	return str_printf(key, n,
+			  "events|%lld|%s|%s|%s|%lld|%lld|%d|%lld|%lld|%lld",
+			  (long long)f->jefe_user_id,
+			  f->status ? f->status : "", f->point ? f->point : "",
+			  f->procedure ? f->procedure : "", (long long)f->from,
+			  (long long)f->to, f->reportable, (long long)f->limit,
+			  (long long)f->offset,
+			  (long long)f->mass_failure_id) == 0;
 }
 
 /*
@@ -461,7 +469,7 @@ static int decide_requests(struct db *db, struct event *ev, void *arg,
 
 	if (api_rule_ctx(db, c->r, ev, &ctx, e) < 0)
 		return -1;
-	return requests_merge(&c->r->app->catalog, &ctx, ev, &c->requests, e);
+	return requests_merge(api_cat(c->r), &ctx, ev, &c->requests, e);
 }
 
 int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
@@ -471,16 +479,17 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 	struct rule_ctx ctx;
 
 	if (api_rule_ctx(db, r, ev, &ctx, e) < 0 ||
-	    closure_check(&r->app->catalog, &ctx, ev, reason, justification,
+	    closure_check(api_cat(r), &ctx, ev, reason, justification,
 			  ended_at, e) < 0)
 		return -1;
 	ev->open = 0;
 	ev->ended_at = ended_at;
-	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s", reason);
-	snprintf(ev->justification, sizeof(ev->justification), "%s",
-		 justification ? justification : "");
-	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s",
-		 r->actor.username);
+	/* the sources are fields of the same sizes: no cut */
+	(void)str_copy(ev->closure_reason, sizeof(ev->closure_reason), reason);
+	(void)str_copy(ev->justification, sizeof(ev->justification),
+		       justification ? justification : "");
+	(void)str_copy(ev->closed_by, sizeof(ev->closed_by),
+		       r->actor.username);
 	if (mail_event_closed(db, ev, r->now) < 0)
 		return err_internal(e);
 	return 0;
@@ -585,11 +594,14 @@ void reply_audit(struct req *r, struct db *db, const char *entity, int64_t id)
 		cal_format_lima(items[i].at, at);
 		json_array_append_new(
 			list,
-			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
 				  (json_int_t)items[i].id, "at", at, "actor",
-				  items[i].actor, "action", items[i].action,
-				  "before", json_or_null(items[i].before_json),
-				  "after", json_or_null(items[i].after_json)));
+				  items[i].actor, "actor_name",
+				  items[i].actor_name ? items[i].actor_name
+						      : items[i].actor,
+				  "action", items[i].action, "before",
+				  json_or_null(items[i].before_json), "after",
+				  json_or_null(items[i].after_json)));
 	}
 	audit_items_free(items, n);
 	reply_json(r, 200,

@@ -16,6 +16,7 @@
 #include "store/users.h"
 #include "util/config.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 /* CONTROL and ADMIN handle every point's forms; a JEFE those of own. */
 static int may_handle(struct req *r, struct db *db, int64_t point_id,
@@ -41,7 +42,9 @@ static json_t *form_json(const struct manual_form *f)
 	json_t *o = manual_form_to_json(f);
 	char url[160];
 
-	snprintf(url, sizeof(url), "/api/v1/manual-forms/%s/pdf", f->serial);
+	/* the serial is < 64 bytes: no cut */
+	(void)str_printf(url, sizeof(url), "/api/v1/manual-forms/%s/pdf",
+			 f->serial);
 	json_object_set_new(o, "pdf", json_string(url));
 	return o;
 }
@@ -150,17 +153,19 @@ static void reply_pdf(struct req *r, struct db *db,
 	doc = (struct manual_form_doc){
 		.form = f,
 		.lines = &pt.lines,
-		.cat = &r->app->catalog,
+		.cat = api_cat(r),
 		.mailbox_fallas = r->app->cfg->mailbox_fallas,
 		.mailbox_cc = r->app->cfg->mailbox_contingency_cc,
+		.max_age_days = r->app->cfg->manual_max_age_days,
 		.generated_at = r->now,
 		.generated_by = r->actor.username};
 	if (render_manual_form_pdf(&doc, &pdf, &len) < 0) {
 		reply_internal(r);
 		return;
 	}
-	snprintf(disposition, sizeof(disposition),
-		 "attachment; filename=\"%s.pdf\"", f->serial);
+	/* the serial is < 64 bytes: no cut */
+	(void)str_printf(disposition, sizeof(disposition),
+			 "attachment; filename=\"%s.pdf\"", f->serial);
 	reply_header(r, "Content-Disposition", disposition);
 	reply_header(r, "Cache-Control", "no-store");
 	reply_bytes(r, 200, "application/pdf", pdf, len);

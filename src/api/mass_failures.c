@@ -18,14 +18,14 @@
 #include "store/users.h"
 #include "util/buf.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 static int mail_declared(struct db *db, const struct mass_failure *mf,
 			 void *ctx, struct inop_err *e)
 {
 	struct req *r = ctx;
 
-	return mail_mass_failure_confirmed(db, &r->app->catalog, mf, r->now) <
-			       0
+	return mail_mass_failure_confirmed(db, api_cat(r), mf, r->now) < 0
 		       ? err_internal(e)
 		       : 0;
 }
@@ -58,7 +58,7 @@ void api_mass_failures_create(struct req *r)
 		return;
 	}
 	if (api_failure_parse(r->body, mf, &e) < 0 ||
-	    mass_failure_check(&r->app->catalog, mf, r->now, &e) < 0 ||
+	    mass_failure_check(api_cat(r), mf, r->now, &e) < 0 ||
 	    store_mf_declare(db, mf, &r->actor, r->now, mail_declared, r, &e) <
 		    0)
 		reply_error(r, &e);
@@ -179,11 +179,12 @@ static int decide_event(struct db *db, struct event *ev, void *arg,
 	if (e->status != 500) {
 		char msg[sizeof(e->message) + 40];
 
-		snprintf(msg, sizeof(msg), "Evento %s: %s", ev->number,
-			 e->message);
+		/* msg is sized for the number and the message: no cut */
+		(void)str_printf(msg, sizeof(msg), "Evento %s: %s", ev->number,
+				 e->message);
 		/* Cut at the message's size: a long text loses its end. */
-		snprintf(e->message, sizeof(e->message), "%.*s",
-			 (int)sizeof(e->message) - 1, msg);
+		(void)str_printf(e->message, sizeof(e->message), "%.*s",
+				 (int)sizeof(e->message) - 1, msg);
 	}
 	return -1;
 }
@@ -201,7 +202,7 @@ static int close_events(struct db *db, struct close *c, int64_t mf_id,
 	if (!ev || store_mf_open_event_ids(db, mf_id, &ids, &n) < 0)
 		rc = err_internal(e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		snprintf(key, sizeof(key), "%lld", (long long)ids[i]);
+		(void)str_printf(key, sizeof(key), "%lld", (long long)ids[i]);
 		rc = store_event_change(db, key, "event.close", decide_event,
 					c, &c->r->actor, c->r->now, ev, e);
 	}
@@ -218,9 +219,8 @@ static int decide_close_failure(struct db *db, struct mass_failure *mf,
 	struct req *r = c->r;
 
 	(void)db;
-	return mass_failure_close(&r->app->catalog, mf, c->reason,
-				  c->justification, c->ended_at,
-				  r->actor.username, r->now, e);
+	return mass_failure_close(api_cat(r), mf, c->reason, c->justification,
+				  c->ended_at, r->actor.username, r->now, e);
 }
 
 /* After the failure is written: its events, with the same time/reason. */

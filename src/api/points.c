@@ -28,7 +28,7 @@ static int parse_point(struct req *r, struct point *p, struct inop_err *e)
 		      sizeof(p->ref.region), e) < 0 ||
 	    body_codes(r->body, "lines", 0, &p->lines, e) < 0)
 		return -1;
-	return point_check(&r->app->catalog, &p->ref, &p->lines, e);
+	return point_check(api_cat(r), &p->ref, &p->lines, e);
 }
 
 void api_points_create(struct req *r)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/e1.h"
 #include "calendar/cal.h"
 #include "domain/control_json.h"
 #include "domain/processes.h"
@@ -14,6 +15,7 @@
 #include "store/control.h"
 #include "store/events.h"
 #include "store/processes.h"
+#include "store/reports.h"
 #include "util/config.h"
 #include "util/strnum.h"
 
@@ -48,14 +50,21 @@ static int decide_ruling(struct db *db, struct event *ev, void *arg,
 {
 	struct processes_change *c = arg;
 	int rc = store_processes_get(db, ev->id, &c->req);
+	int64_t report_id = 0;
 
 	if (rc < 0)
 		return err_internal(e);
 	if (processes_ruling_check(rc ? &c->req : NULL, c->ruling, c->reason,
 				   e) < 0)
 		return -1;
+	if (strcmp(c->ruling, "NO_PROCEDE") == 0 && !ev->ruled_out &&
+	    store_event_frozen_report(db, ev->id, &report_id) < 0)
+		return err_internal(e);
+	if (rule_out_report_check(ev, report_id, e) < 0)
+		return -1;
 	if (store_processes_rule(db, ev, &c->req, c->ruling, c->reason,
-				 &c->r->actor, c->r->now) < 0)
+				 &c->r->actor, c->r->now) < 0 ||
+	    mail_processes_ruling(db, ev, &c->req, c->r->now) < 0)
 		return err_internal(e);
 	return 0;
 }
@@ -128,11 +137,31 @@ void api_processes_get(struct req *r)
 
 /* ---------- the tray ---------- */
 
-static json_t *row_json(const struct processes_row *row, int64_t now)
+/* E1 of the row's event: Procesos checks the mass-failure window. */
+static json_t *row_e1(struct db *db, const struct processes_row *row,
+		      int64_t now)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	json_t *e1 = NULL;
+
+	if (ev && store_event_get(db, row->r.event_number, ev) == 1)
+		e1 = api_e1_json(db, ev, now);
+	free(ev);
+	return e1;
+}
+
+static json_t *row_json(struct db *db, const struct processes_row *row,
+			int64_t now)
 {
 	json_t *o = processes_to_json(&row->r, now);
+	json_t *e1 = row_e1(db, row, now);
 	char start[26], end[26];
 
+	if (!e1) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "e1", e1);
 	cal_format_lima(row->started_at, start);
 	cal_format_lima(row->ended_at, end);
 	json_object_set_new(
@@ -170,7 +199,7 @@ void api_processes_list(struct req *r)
 {
 	struct processes_row *list = NULL;
 	const char *status;
-	int64_t limit, offset, total;
+	int64_t limit = 0, offset = 0, total;
 	struct inop_err e;
 	size_t n = 0;
 	json_t *items;
@@ -189,9 +218,21 @@ void api_processes_list(struct req *r)
 		return;
 	}
 	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, row_json(&list[i], r->now));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = row_json(db, &list[i], r->now);
+
+		if (!o) {
+			json_decref(items);
+			items = NULL;
+			break;
+		}
+		json_array_append_new(items, o);
+	}
 	free(list);
+	if (!items) {
+		reply_internal(r);
+		return;
+	}
 	reply_json(r, 200,
 		   json_pack("{s:o, s:I}", "items", items, "total",
 			     (json_int_t)total));

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 /* The fields every report answer has (the list's items). */
 static json_t *report_summary(const struct report_info *r)
@@ -85,14 +86,18 @@ struct full {
 	size_t n_rows;
 	struct report_step *trail;
 	size_t n_trail;
+	struct report_number *pending; /* O1: waiting for the ruling */
+	size_t n_pending;
 };
 
 static void full_release(struct full *f)
 {
 	free(f->rows);
 	free(f->trail);
+	free(f->pending);
 	f->rows = NULL;
 	f->trail = NULL;
+	f->pending = NULL;
 }
 
 static int full_load(struct req *r, struct db *db, struct full *f)
@@ -102,10 +107,11 @@ static int full_load(struct req *r, struct db *db, struct full *f)
 
 	if (store_calendar_acquire(db, &cal) < 0)
 		return -1;
-	rc = store_report_rows(db, &f->info, &r->app->catalog, cal, r->now,
-			       &f->rows, &f->n_rows);
+	rc = store_report_rows(db, &f->info, api_cat(r), cal, r->now, &f->rows,
+			       &f->n_rows);
 	store_calendar_release(cal);
-	if (rc < 0)
+	if (rc < 0 || store_report_pending_ruling(db, &f->info, &f->pending,
+						  &f->n_pending) < 0)
 		return -1;
 	return store_report_trail(db, f->info.id, &f->trail, &f->n_trail);
 }
@@ -125,12 +131,20 @@ static json_t *report_full(const struct full *f, unsigned roles, int with_rows)
 	json_object_set_new(o, "total_events",
 			    json_integer((json_int_t)f->n_rows));
 	json_object_set_new(o, "events", numbers);
+	numbers = json_array();
+	for (size_t i = 0; i < f->n_pending; i++)
+		json_array_append_new(numbers,
+				      json_string(f->pending[i].number));
+	json_object_set_new(o, "pending_ruling", numbers);
 	if (with_rows)
 		json_object_set_new(o, "rows", rows);
 	else
 		json_decref(rows);
 	json_object_set_new(o, "transitions",
 			    trail_json(f->trail, f->n_trail));
+	json_object_set_new(o, "handed_over_at",
+			    json_opt_time(report_handed_over_at(
+				    f->info.status, f->trail, f->n_trail)));
 	json_object_set_new(o, "next", next_json(&f->info, roles));
 	return o;
 }
@@ -187,7 +201,7 @@ static int body_date(json_t *b, const char *key, struct cal_date *d,
 void api_reports_create(struct req *r)
 {
 	struct full f = {0};
-	struct cal_date from, to;
+	struct cal_date from = {0}, to = {0};
 	struct inop_err e;
 	struct db *db;
 
@@ -292,7 +306,7 @@ static int parse_transition(struct req *r, struct transition_body *t,
 	c->comment = t->comment;
 	c->reference = t->reference;
 	c->sent_on = t->date;
-	c->cat = &r->app->catalog;
+	c->cat = api_cat(r);
 	c->today = cal_lima_date(r->now);
 	c->after = report_mail_transition;
 	return 0;
@@ -351,8 +365,9 @@ static int xlsx_bytes(const struct report_doc *doc, char **out, size_t *len)
 	size_t got;
 	int fd, rc = -1;
 
-	snprintf(path, sizeof(path), "%s/inop-report-XXXXXX",
-		 dir && *dir ? dir : "/tmp");
+	if (str_printf(path, sizeof(path), "%s/inop-report-XXXXXX",
+		       dir && *dir ? dir : "/tmp") < 0)
+		return -1; /* a cut TMPDIR would be another directory */
 	fd = mkstemp(path);
 	if (fd < 0)
 		return -1;
@@ -455,9 +470,10 @@ void api_reports_export(struct req *r)
 			  (long long)f.info.id, format);
 		goto internal;
 	}
-	snprintf(disposition, sizeof(disposition),
-		 "attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
-		 (long long)f.info.id, format);
+	(void)str_printf(
+		disposition, sizeof(disposition),
+		"attachment; filename=\"reporte-inoperatividad-%lld.%s\"",
+		(long long)f.info.id, format);
 	reply_header(r, "Content-Disposition", disposition);
 	reply_bytes(r, 200, content_type(format), data, len);
 	full_release(&f);

@@ -11,6 +11,7 @@
 #include "store/users.h"
 #include "util/config.h"
 #include "util/password.h"
+#include "util/str.h"
 
 #define LOGIN_MAX_FAILURES    5	 /* one username from one address */
 #define LOGIN_MAX_PER_ADDRESS 20 /* any usernames from one address */
@@ -52,10 +53,12 @@ static void set_cookie(struct req *r, const char *token, int max_age)
 {
 	char cookie[256];
 
-	snprintf(cookie, sizeof(cookie),
-		 "inop_session=%s; Path=/; HttpOnly; SameSite=Strict; "
-		 "Max-Age=%d%s",
-		 token, max_age, r->app->secure_cookie ? "; Secure" : "");
+	/* the token is fixed-length: no cut */
+	(void)str_printf(cookie, sizeof(cookie),
+			 "inop_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+			 "Max-Age=%d%s",
+			 token, max_age,
+			 r->app->secure_cookie ? "; Secure" : "");
 	reply_header(r, "Set-Cookie", cookie);
 }
 
@@ -69,7 +72,7 @@ static void addr_key(struct req *r, char out[64])
 	unsigned char a6[16];
 
 	if (http_client_addr(r, out, 64) < 0 || !out[0]) {
-		snprintf(out, 64, "unknown");
+		(void)str_printf(out, 64, "unknown");
 		return;
 	}
 	if (strchr(out, ':') && inet_pton(AF_INET6, out, a6) == 1) {
@@ -147,8 +150,8 @@ void api_session_create(struct req *r)
 		return;
 	}
 	addr_key(r, addr);
-	snprintf(addr_k, sizeof(addr_k), "a|%s", addr);
-	snprintf(user_k, sizeof(user_k), "u|%s|%s", username, addr);
+	(void)str_printf(addr_k, sizeof(addr_k), "a|%s", addr);
+	(void)str_printf(user_k, sizeof(user_k), "u|%s|%s", username, addr);
 	rc = throttled(r, db, addr_k, user_k);
 	if (rc) {
 		if (rc < 0)

@@ -455,6 +455,7 @@ struct cal_date cal_add_business_days(struct cal_date d, int n,
 	return cal_from_day_number(day);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): calls itself once, with b >= a */
 int cal_business_days_between(struct cal_date from, struct cal_date to,
 			      const struct cal_calendar *cal)
 {

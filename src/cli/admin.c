@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "store/users.h"
 #include "util/password.h"
+#include "util/str.h"
 
 static int fail(struct db *db, const struct inop_err *e)
 {
@@ -49,10 +50,14 @@ static int user_add(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	snprintf(u.username, sizeof(u.username), "%s",
-		 opt_get(&o, "username"));
-	snprintf(u.name, sizeof(u.name), "%s", opt_get(&o, "name"));
-	snprintf(u.email, sizeof(u.email), "%s", opt_get(&o, "email"));
+	if (str_copy(u.username, sizeof(u.username), opt_get(&o, "username")) <
+		    0 ||
+	    str_copy(u.name, sizeof(u.name), opt_get(&o, "name")) < 0 ||
+	    str_copy(u.email, sizeof(u.email), opt_get(&o, "email")) < 0) {
+		fputs("inop: --username, --name or --email is too long\n",
+		      stderr);
+		return 2;
+	}
 	u.roles = roles_from_csv(opt_get(&o, "roles"));
 	if (!u.roles) {
 		fprintf(stderr, "inop: no known role in '%s'\n",
@@ -120,11 +125,17 @@ static int point_add(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	snprintf(p.ref.code, sizeof(p.ref.code), "%s", opt_get(&o, "code"));
-	snprintf(p.ref.name, sizeof(p.ref.name), "%s", opt_get(&o, "name"));
-	snprintf(p.ref.type, sizeof(p.ref.type), "%s", type);
-	snprintf(p.ref.region, sizeof(p.ref.region), "%s",
-		 opt_get(&o, "region"));
+	if (str_copy(p.ref.code, sizeof(p.ref.code), opt_get(&o, "code")) <
+		    0 ||
+	    str_copy(p.ref.name, sizeof(p.ref.name), opt_get(&o, "name")) <
+		    0 ||
+	    str_copy(p.ref.type, sizeof(p.ref.type), type) < 0 ||
+	    str_copy(p.ref.region, sizeof(p.ref.region),
+		     opt_get(&o, "region")) < 0) {
+		fputs("inop: --code, --name, --type or --region is too long\n",
+		      stderr);
+		return 2;
+	}
 	if (opt_get(&o, "lines") &&
 	    codes_from_csv(&p.lines, opt_get(&o, "lines")) < 0)
 		return 2;

@@ -95,7 +95,7 @@ static int load_checkpoint(const struct config *cfg, const char *path,
 static int verify(int argc, char **argv)
 {
 	static const char *const extra[] = {"checkpoint", NULL};
-	struct audit_checkpoint cp;
+	struct audit_checkpoint cp = {0}; /* read only with --checkpoint */
 	struct config cfg;
 	struct opts o;
 	struct db *db;
@@ -136,7 +136,7 @@ static int checkpoint(int argc, char **argv)
 	static const char *const extra[] = {"out", NULL};
 	char text[CHECKPOINT_TEXT_MAX], msg[1200], path[1200];
 	struct checkpoint_key key;
-	struct audit_checkpoint cp;
+	struct audit_checkpoint cp = {0}; /* read only with --checkpoint */
 	struct config cfg;
 	struct opts o;
 	struct db *db;

@@ -7,6 +7,7 @@
 #include "domain/catalog.h"
 #include "store/store.h"
 #include "util/embed.h"
+#include "util/str.h"
 
 const char *opt_get(const struct opts *o, const char *name)
 {
@@ -57,7 +58,8 @@ int cli_parse(int argc, char **argv, const char *const *extra,
 			o->value[o->n++] = argv[i + 1];
 			continue;
 		}
-		snprintf(where, sizeof(where), "--%s", name);
+		/* where: for messages only, a cut is acceptable */
+		(void)str_printf(where, sizeof(where), "--%s", name);
 		if (config_set(cfg, name, argv[i + 1], where, msg,
 			       sizeof(msg)) < 0) {
 			fprintf(stderr, "inop: %s\n", msg);
@@ -224,7 +226,8 @@ int cmd_help(int argc, char **argv)
 	      "  login_failures_per_address login_hash_concurrency "
 	      "login_queue\n"
 	      "  complaints_token_file complaints_per_minute "
-	      "complaints_burst\n\n"
+	      "complaints_burst\n"
+	      "  manual_max_age_days critical_transactions_doc_url\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",
 	      stdout);

@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "store/users.h"
 #include "util/password.h"
+#include "util/str.h"
 
 #define DEMO_PASSWORD "demo-inop-2026"
 
@@ -84,18 +85,19 @@ static int add_points(struct db *db, time_t now)
 	     i++) {
 		struct point p = {0};
 
-		snprintf(p.ref.code, sizeof(p.ref.code), "%s",
-			 demo_points[i].code);
-		snprintf(p.ref.name, sizeof(p.ref.name), "%s",
-			 demo_points[i].name);
-		snprintf(p.ref.type, sizeof(p.ref.type), "%s",
-			 demo_points[i].type);
-		snprintf(p.ref.channel, sizeof(p.ref.channel), "%s",
-			 strcmp(demo_points[i].type, "CALL_CENTER") == 0
-				 ? "TELEFONICO"
-				 : "PRESENCIAL");
-		snprintf(p.ref.region, sizeof(p.ref.region), "%s",
-			 demo_points[i].region);
+		/* the demo's literals fit their fields (here and below) */
+		(void)str_copy(p.ref.code, sizeof(p.ref.code),
+			       demo_points[i].code);
+		(void)str_copy(p.ref.name, sizeof(p.ref.name),
+			       demo_points[i].name);
+		(void)str_copy(p.ref.type, sizeof(p.ref.type),
+			       demo_points[i].type);
+		(void)str_copy(p.ref.channel, sizeof(p.ref.channel),
+			       strcmp(demo_points[i].type, "CALL_CENTER") == 0
+				       ? "TELEFONICO"
+				       : "PRESENCIAL");
+		(void)str_copy(p.ref.region, sizeof(p.ref.region),
+			       demo_points[i].region);
 		codes_from_csv(&p.lines, demo_points[i].lines);
 		if (store_point_insert(db, &p, "inop-demo", now, &e) < 0)
 			return -1;
@@ -114,13 +116,13 @@ static int add_users(struct db *db, time_t now)
 		const char *codes[8];
 		size_t n = 0;
 
-		snprintf(u.username, sizeof(u.username), "%s",
-			 demo_users[i].username);
-		snprintf(u.name, sizeof(u.name), "%s", demo_users[i].name);
-		snprintf(u.email, sizeof(u.email), "%s@demo.inop.pe",
-			 demo_users[i].username);
+		(void)str_copy(u.username, sizeof(u.username),
+			       demo_users[i].username);
+		(void)str_copy(u.name, sizeof(u.name), demo_users[i].name);
+		(void)str_printf(u.email, sizeof(u.email), "%s@demo.inop.pe",
+				 demo_users[i].username);
 		u.roles = roles_from_csv(demo_users[i].roles);
-		snprintf(pts, sizeof(pts), "%s", demo_users[i].points);
+		(void)str_copy(pts, sizeof(pts), demo_users[i].points);
 		for (char *p = pts; *p && n < 8;) {
 			char *comma = strchr(p, ',');
 
@@ -153,11 +155,11 @@ static int demo_decide_close(struct db *db, struct event *ev, void *arg,
 	(void)e;
 	ev->open = 0;
 	ev->ended_at = c->ended_at;
-	snprintf(ev->closure_reason, sizeof(ev->closure_reason), "%s",
-		 c->d->reason);
-	snprintf(ev->justification, sizeof(ev->justification), "%s",
-		 c->d->justification);
-	snprintf(ev->closed_by, sizeof(ev->closed_by), "%s", c->d->user);
+	(void)str_copy(ev->closure_reason, sizeof(ev->closure_reason),
+		       c->d->reason);
+	(void)str_copy(ev->justification, sizeof(ev->justification),
+		       c->d->justification);
+	(void)str_copy(ev->closed_by, sizeof(ev->closed_by), c->d->user);
 	return 0;
 }
 
@@ -179,16 +181,16 @@ static int add_event(struct db *db, const struct catalog *cat,
 		return -1;
 	a.id = u.id;
 	a.roles = u.roles;
-	snprintf(a.username, sizeof(a.username), "%s", u.username);
+	(void)str_copy(a.username, sizeof(a.username), u.username);
 	user_release(&u);
 	memset(&ev, 0, sizeof(ev));
 	ev.point = p.ref;
-	snprintf(ev.procedure, sizeof(ev.procedure), "%s", d->procedure);
+	(void)str_copy(ev.procedure, sizeof(ev.procedure), d->procedure);
 	codes_from_csv(&ev.requests, d->requests);
 	codes_from_csv(&ev.applications, d->apps);
-	snprintf(ev.scenario, sizeof(ev.scenario), "%s", d->scenario);
-	snprintf(ev.cause, sizeof(ev.cause), "%s", d->cause);
-	snprintf(ev.origin, sizeof(ev.origin), "SISTEMA");
+	(void)str_copy(ev.scenario, sizeof(ev.scenario), d->scenario);
+	(void)str_copy(ev.cause, sizeof(ev.cause), d->cause);
+	(void)str_copy(ev.origin, sizeof(ev.origin), "SISTEMA");
 	ev.started_at = now - (int64_t)d->start_min_ago * 60;
 	ev.attest_total = 1;
 	ctx = (struct rule_ctx){
@@ -210,7 +212,7 @@ static int add_event(struct db *db, const struct catalog *cat,
 		fprintf(stderr, "inop: demo closure refused: %s\n", e.message);
 		return -1;
 	}
-	snprintf(key, sizeof(key), "%lld", (long long)ev.id);
+	(void)str_printf(key, sizeof(key), "%lld", (long long)ev.id);
 	return store_event_change(db, key, "event.close", demo_decide_close,
 				  &c, &a, now, &ev, &e);
 }
@@ -221,7 +223,7 @@ static int demo_actor(struct db *db, const char *username, struct actor *a)
 	int rc = store_user_by_username(db, username, &u);
 
 	*a = (struct actor){.id = u.id, .roles = u.roles};
-	snprintf(a->username, sizeof(a->username), "%s", u.username);
+	(void)str_copy(a->username, sizeof(a->username), u.username);
 	user_release(&u);
 	return rc == 1 ? 0 : -1;
 }
@@ -250,18 +252,18 @@ static int add_mass_failure(struct db *db, const struct catalog *cat,
 		return -1;
 	codes_add(&mf.applications, "SIAC_UNICO");
 	mf.started_at = now - 60 * 60;
-	snprintf(mf.cause, sizeof(mf.cause), "FALLA_MASIVA_APLICATIVO");
-	snprintf(mf.description, sizeof(mf.description),
-		 "SIAC ÚNICO no responde en todos los CAC (demo)");
+	(void)str_copy(mf.cause, sizeof(mf.cause), "FALLA_MASIVA_APLICATIVO");
+	(void)str_copy(mf.description, sizeof(mf.description),
+		       "SIAC ÚNICO no responde en todos los CAC (demo)");
 	if (store_mf_declare(db, &mf, &fallas, now, NULL, NULL, &e) < 0 ||
 	    store_point_by_code(db, "CAC-LIMA-CENTRO", &p) != 1)
 		return -1;
 	ev.point = p.ref;
-	snprintf(ev.procedure, sizeof(ev.procedure), "CONSULTAS");
+	(void)str_copy(ev.procedure, sizeof(ev.procedure), "CONSULTAS");
 	codes_add(&ev.requests, "CAMBIO_TITULARIDAD");
 	codes_add(&ev.applications, "SIAC_UNICO");
-	snprintf(ev.scenario, sizeof(ev.scenario), "FALLA_MASIVA");
-	snprintf(ev.origin, sizeof(ev.origin), "SISTEMA");
+	(void)str_copy(ev.scenario, sizeof(ev.scenario), "FALLA_MASIVA");
+	(void)str_copy(ev.origin, sizeof(ev.origin), "SISTEMA");
 	ev.mass_failure_id = mf.id;
 	ev.started_at = now - 45 * 60;
 	ev.attest_total = 1;
@@ -275,12 +277,13 @@ static int add_mass_failure(struct db *db, const struct catalog *cat,
 				 &e) < 0 ||
 	    store_point_by_code(db, "CC-135", &p) != 1)
 		return -1;
-	snprintf(al.source, sizeof(al.source), "JEFE");
+	(void)str_copy(al.source, sizeof(al.source), "JEFE");
 	al.point = p.ref;
 	codes_add(&al.applications, "SGA");
 	al.observed_at = now - 10 * 60;
-	snprintf(al.description, sizeof(al.description),
-		 "SGA no carga para ningún asesor de la línea 135 (demo)");
+	(void)str_copy(
+		al.description, sizeof(al.description),
+		"SGA no carga para ningún asesor de la línea 135 (demo)");
 	return store_alert_raise(db, &al, &cc, now, NULL, NULL, &created, &e);
 }
 
@@ -303,9 +306,9 @@ static int demo_seed(const struct config *cfg)
 	}
 	memset(&u, 0, sizeof(u));
 	if (store_user_by_username(db, "admin", &u) == 0) {
-		snprintf(u.username, sizeof(u.username), "admin");
-		snprintf(u.name, sizeof(u.name), "Administrador");
-		snprintf(u.email, sizeof(u.email), "admin@demo.inop.pe");
+		(void)str_copy(u.username, sizeof(u.username), "admin");
+		(void)str_copy(u.name, sizeof(u.name), "Administrador");
+		(void)str_copy(u.email, sizeof(u.email), "admin@demo.inop.pe");
 		u.roles = ROLE_ADMIN;
 		if (password_hash(DEMO_PASSWORD, u.password_hash) < 0 ||
 		    store_user_insert(db, &u, NULL, 0, "inop-demo", now, &e) <
@@ -348,7 +351,7 @@ int cmd_demo(int argc, char **argv)
 	if (cli_parse(argc, argv, NULL, &cfg, &o) < 0)
 		return 2;
 	if (!db_given)
-		snprintf(cfg.db, sizeof(cfg.db), "inop-demo.db");
+		(void)str_copy(cfg.db, sizeof(cfg.db), "inop-demo.db");
 	if (demo_seed(&cfg) < 0) {
 		fprintf(stderr, "inop: cannot create the demo data\n");
 		return 1;

@@ -64,14 +64,15 @@ static int form_make(struct db *db, const struct config *cfg, const char *code,
 		catalog_release(&cat);
 		return -1;
 	}
-	doc = (struct manual_form_doc){.form = &form,
-				       .lines = &pt.lines,
-				       .cat = &cat,
-				       .mailbox_fallas = cfg->mailbox_fallas,
-				       .mailbox_cc =
-					       cfg->mailbox_contingency_cc,
-				       .generated_at = form.issued_at,
-				       .generated_by = "inop-cli"};
+	doc = (struct manual_form_doc){
+		.form = &form,
+		.lines = &pt.lines,
+		.cat = &cat,
+		.mailbox_fallas = cfg->mailbox_fallas,
+		.mailbox_cc = cfg->mailbox_contingency_cc,
+		.max_age_days = cfg->manual_max_age_days,
+		.generated_at = form.issued_at,
+		.generated_by = "inop-cli"};
 	rc = render_manual_form_pdf(&doc, &pdf, &len);
 	catalog_release(&cat);
 	if (rc < 0)

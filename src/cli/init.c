@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "store/users.h"
 #include "util/password.h"
+#include "util/str.h"
 
 static int ensure_admin(struct db *db, const char *password)
 {
@@ -30,9 +31,9 @@ static int ensure_admin(struct db *db, const char *password)
 		return -1;
 	}
 	memset(&u, 0, sizeof(u));
-	snprintf(u.username, sizeof(u.username), "admin");
-	snprintf(u.name, sizeof(u.name), "Administrador");
-	snprintf(u.email, sizeof(u.email), "admin@localhost");
+	(void)str_copy(u.username, sizeof(u.username), "admin");
+	(void)str_copy(u.name, sizeof(u.name), "Administrador");
+	(void)str_copy(u.email, sizeof(u.email), "admin@localhost");
 	u.roles = ROLE_ADMIN;
 	if (password_hash(password, u.password_hash) < 0 ||
 	    store_user_insert(db, &u, NULL, 0, "inop-init", time(NULL), &err) <

@@ -8,6 +8,7 @@
 #include "jobs/jobs.h"
 #include "mail/notify.h"
 #include "mail/sender.h"
+#include "util/str.h"
 
 int cmd_jobs(int argc, char **argv)
 {
@@ -54,7 +55,7 @@ int cmd_jobs(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	snprintf(node, sizeof(node), "cli-%d", (int)getpid());
+	(void)str_printf(node, sizeof(node), "cli-%d", (int)getpid());
 	ran = jobs_run_due(db, inop_jobs, inop_n_jobs, node, now, 1);
 	db_close(db);
 	if (ran < 0) {

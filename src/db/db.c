@@ -5,6 +5,7 @@
 
 #include "db/driver.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 int db_open(const char *url, struct db **out, struct inop_err *err)
 {
@@ -90,7 +91,9 @@ void db_col_copy(struct db_stmt *st, int col, char *out, size_t n)
 {
 	const char *s = db_col_text(st, col);
 
-	snprintf(out, n, "%s", s ? s : "");
+	/* out is sized for the column's validated limit: a cut is not
+	 * expected, and kept as the historical behaviour if it happens */
+	(void)str_copy(out, n, s ? s : "");
 }
 
 int db_col_count(struct db_stmt *st)

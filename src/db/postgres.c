@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 #define PG_CACHE_MAX  256
 #define PG_PARAMS_MAX 32
@@ -198,7 +199,7 @@ static struct db_stmt *pg_prepare(struct db *d, const char *sql)
 		free(text);
 		return NULL;
 	}
-	snprintf(s->name, sizeof(s->name), "s%d", db->n_cache);
+	(void)str_printf(s->name, sizeof(s->name), "s%d", db->n_cache);
 	res = PQprepare(db->c, s->name, text, s->nparams, NULL);
 	free(text);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -252,7 +253,7 @@ static int pg_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
 	char num[24];
 
-	snprintf(num, sizeof(num), "%lld", (long long)v);
+	(void)str_printf(num, sizeof(num), "%lld", (long long)v);
 	return pg_bind_text(st, idx, num);
 }
 

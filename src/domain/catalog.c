@@ -1,9 +1,13 @@
 #include "domain/catalog.h"
+#include "util/str.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "domain/account.h"
+#include "util/err.h"
 
 int catalog_add(struct catalog *c, const char *kind, const char *code,
 		const char *name, const char *parent, const char *extra)
@@ -15,11 +19,81 @@ int catalog_add(struct catalog *c, const char *kind, const char *code,
 		return -1;
 	c->items = items;
 	it = &items[c->n++];
-	snprintf(it->kind, sizeof(it->kind), "%s", kind);
-	snprintf(it->code, sizeof(it->code), "%s", code);
-	snprintf(it->name, sizeof(it->name), "%s", name ? name : code);
-	snprintf(it->parent, sizeof(it->parent), "%s", parent ? parent : "");
-	snprintf(it->extra, sizeof(it->extra), "%s", extra ? extra : "");
+	/* a cut code would name another item: refused; a cut name is shown */
+	(void)str_copy(it->name, sizeof(it->name), name ? name : code);
+	if (str_copy(it->kind, sizeof(it->kind), kind) < 0 ||
+	    str_copy(it->code, sizeof(it->code), code) < 0 ||
+	    str_copy(it->parent, sizeof(it->parent), parent ? parent : "") <
+		    0 ||
+	    str_copy(it->extra, sizeof(it->extra), extra ? extra : "") < 0) {
+		c->n--;
+		return -1;
+	}
+	it->active = 1;
+	return 0;
+}
+
+int catalog_cause_usable(const struct catalog *c, const char *scenario,
+			 const char *code)
+{
+	const struct cat_item *it = catalog_find(c, "cause", scenario, code);
+
+	return it && it->active;
+}
+
+int catalog_reason_usable(const struct catalog *c, const char *scenario,
+			  const char *code)
+{
+	const struct cat_item *it =
+		catalog_find(c, "closure_reason", "", code);
+
+	return it && it->active &&
+	       catalog_find(c, "scenario_reason", scenario, code);
+}
+
+static int code_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || n > 47)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+int catalog_name_check(const char *name, struct inop_err *err)
+{
+	size_t n = name ? utf8_chars(name) : 0;
+
+	if (n < 2 || n > 120)
+		return err_validation(err, "name",
+				      "El nombre debe tener entre 2 y 120 "
+				      "caracteres");
+	return 0;
+}
+
+int catalog_entry_check(const struct catalog *c, const char *kind,
+			const char *code, const char *name,
+			const char *scenario, struct inop_err *err)
+{
+	if (!code || !code_ok(code))
+		return err_validation(err, "code",
+				      "El código usa mayúsculas, dígitos y "
+				      "guiones bajos (de 2 a 47 caracteres)");
+	if (catalog_name_check(name, err) < 0)
+		return -1;
+	if (!scenario || !catalog_find(c, "scenario", NULL, scenario))
+		return err_validation(err, "scenario",
+				      "Escenario desconocido: '%s'",
+				      scenario ? scenario : "");
+	if (catalog_find(c, kind, NULL, code))
+		return err_set(err, 409, "DUPLICATE_CODE", "code",
+			       "El código '%s' ya existe: los códigos no "
+			       "cambian ni se reutilizan",
+			       code);
 	return 0;
 }
 

@@ -19,6 +19,7 @@ struct cat_item {
 	char name[192];
 	char parent[48];
 	char extra[24];
+	int active; /* 0: retired from new use (kept on old records) */
 };
 
 struct catalog {
@@ -35,5 +36,28 @@ int catalog_add(struct catalog *c, const char *kind, const char *code,
 /* The item, or NULL.  parent NULL matches any parent. */
 const struct cat_item *catalog_find(const struct catalog *c, const char *kind,
 				    const char *parent, const char *code);
+
+/*
+ * Section 4 upkeep: may `code` still be chosen on a new record?  A cause
+ * of `scenario`, or a closure reason allowed for `scenario`, that exists
+ * and is not retired.  1 or 0.
+ */
+int catalog_cause_usable(const struct catalog *c, const char *scenario,
+			 const char *code);
+int catalog_reason_usable(const struct catalog *c, const char *scenario,
+			  const char *code);
+
+/*
+ * Section 4 upkeep: checks a new cause (`kind` "cause") or closure reason
+ * ("closure_reason") of `scenario`: the code UPPER_SNAKE (A-Z, 0-9, _),
+ * 2 to 47 characters, not taken (409 DUPLICATE_CODE); the name 2 to 120
+ * characters; the scenario known (422, field named).  0 or -1.
+ */
+struct inop_err;
+int catalog_entry_check(const struct catalog *c, const char *kind,
+			const char *code, const char *name,
+			const char *scenario, struct inop_err *err);
+/* The name of a renamed entry: 2 to 120 characters (422).  0 or -1. */
+int catalog_name_check(const char *name, struct inop_err *err);
 
 #endif

@@ -1,4 +1,5 @@
 #include "domain/codes.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,12 +53,10 @@ int codes_to_csv(const struct codes *c, char *out, size_t n)
 		return -1;
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n; i++) {
-		int w = snprintf(out + len, n - len, "%s%s", i ? "," : "",
-				 c->v[i]);
-
-		if (w < 0 || (size_t)w >= n - len)
+		if (str_printf(out + len, n - len, "%s%s", i ? "," : "",
+			       c->v[i]) < 0)
 			return -1;
-		len += (size_t)w;
+		len += strlen(out + len);
 	}
 	return 0;
 }

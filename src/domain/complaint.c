@@ -263,10 +263,10 @@ static void clean_name(const char *name, const char *type, char *out,
 		memmove(out, out + 1, j--);
 	out[j] = '\0';
 	if (!j)
-		str_copy(out, size, "documento");
+		(void)str_copy(out, size, "documento"); /* a display name */
 	if (!strrchr(out, '.'))
-		str_copy(out + strlen(out), size - strlen(out),
-			 extension(type));
+		(void)str_copy(out + strlen(out), size - strlen(out),
+			       extension(type));
 }
 
 int complaint_doc_accept(struct complaint_doc *d, const char *name,
@@ -286,7 +286,8 @@ int complaint_doc_accept(struct complaint_doc *d, const char *name,
 		return err_validation(err, "documents",
 				      "Solo se aceptan documentos PDF, JPEG o "
 				      "PNG");
-	str_copy(d->content_type, sizeof(d->content_type), type);
+	(void)str_copy(d->content_type, sizeof(d->content_type),
+		       type); /* one of three short constants */
 	clean_name(name, type, d->filename, sizeof(d->filename));
 	return 0;
 }
@@ -295,7 +296,7 @@ int complaint_code_format(char out[24], int year, int64_t seq)
 {
 	if (seq < 1 || seq > 9999999 || year < 1970 || year > 9999)
 		return -1;
-	snprintf(out, 24, "REC-%04d-%07lld", year, (long long)seq);
+	(void)str_printf(out, 24, "REC-%04d-%07lld", year, (long long)seq);
 	return 0;
 }
 

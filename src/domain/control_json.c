@@ -27,6 +27,29 @@ json_t *critical_to_json(const struct critical_tx *tx)
 	return o;
 }
 
+json_t *e1_to_json(const struct event *ev, const struct e1_failure *f,
+		   size_t n, int64_t now)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if (e1_failure_counts(ev, &f[i], now))
+			json_array_append_new(
+				list,
+				json_pack("{s:I, s:o, s:o}", "id",
+					  (json_int_t)f[i].id, "started_at",
+					  json_opt_time(f[i].span.start),
+					  "ended_at",
+					  json_opt_time(f[i].span.end)));
+	return json_pack(
+		"{s:s, s:o, s:o}", "result",
+		e1_code(evaluation_e1(ev, e1_window(ev, f, n, now), now)),
+		"mass_failure_id",
+		ev->mass_failure_id ? json_integer(ev->mass_failure_id)
+				    : json_null(),
+		"mass_failures", list);
+}
+
 /* "a@x.pe,b@x.pe" -> ["a@x.pe", "b@x.pe"] */
 static json_t *address_list(const char *csv)
 {

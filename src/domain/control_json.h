@@ -24,6 +24,13 @@ json_t *critical_to_json(const struct critical_tx *tx);
  */
 json_t *processes_to_json(const struct processes_request *r, int64_t now);
 
+/*
+ * E1: {result: DENTRO|FUERA, mass_failure_id, mass_failures: [{id,
+ * started_at, ended_at}]} — the failures of `f` that E1 weighs for `ev`.
+ */
+json_t *e1_to_json(const struct event *ev, const struct e1_failure *f,
+		   size_t n, int64_t now);
+
 /* V1: [{code, passed, status, detail}] */
 json_t *checks_to_json(const struct check *checks, int n);
 

@@ -3,6 +3,7 @@
  * event and the facts the store gathered about it.
  */
 #include "domain/evaluation.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,8 +22,6 @@ static int64_t end_or_now(int64_t end, int64_t now)
 enum e1_result evaluation_e1(const struct event *ev,
 			     const struct time_span *mass_failure, int64_t now)
 {
-	if (!is(ev->scenario, "FALLA_MASIVA"))
-		return E1_NO_APLICA;
 	if (!mass_failure)
 		return E1_FUERA;
 	if (ev->started_at >= mass_failure->start &&
@@ -32,16 +31,47 @@ enum e1_result evaluation_e1(const struct event *ev,
 	return E1_FUERA;
 }
 
+static int shares_application(const struct event *ev,
+			      const struct e1_failure *f)
+{
+	for (size_t i = 0; i < ev->applications.n; i++)
+		if (codes_contains(&f->applications, ev->applications.v[i]))
+			return 1;
+	return 0;
+}
+
+int e1_failure_counts(const struct event *ev, const struct e1_failure *f,
+		      int64_t now)
+{
+	int64_t ev_end = end_or_now(ev->ended_at, now);
+
+	if (is(ev->scenario, "FALLA_MASIVA") ? f->id != ev->mass_failure_id
+					     : !shares_application(ev, f))
+		return 0;
+	return f->span.start <= ev_end &&
+	       ev->started_at <= end_or_now(f->span.end, now);
+}
+
+const struct time_span *e1_window(const struct event *ev,
+				  const struct e1_failure *f, size_t n,
+				  int64_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (e1_failure_counts(ev, &f[i], now) &&
+		    evaluation_e1(ev, &f[i].span, now) == E1_DENTRO)
+			return &f[i].span;
+	return NULL;
+}
+
 const char *e1_code(enum e1_result r)
 {
-	switch (r) {
-	case E1_DENTRO:
-		return "DENTRO";
-	case E1_FUERA:
-		return "FUERA";
-	default:
-		return "NO_APLICA";
-	}
+	return r == E1_DENTRO ? "DENTRO" : "FUERA";
+}
+
+const char *e1_name(enum e1_result r)
+{
+	return r == E1_DENTRO ? "Dentro de horario de falla masiva"
+			      : "Fuera de horario de falla masiva";
 }
 
 void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
@@ -63,17 +93,20 @@ static void span_text(int64_t s, char *out, size_t n)
 {
 	int64_t m = s > 0 ? s / 60 : 0;
 
+	/* display text: a cut is acceptable */
 	if (m >= 60)
-		snprintf(out, n, "%lld h %02lld min", (long long)(m / 60),
-			 (long long)(m % 60));
+		(void)str_printf(out, n, "%lld h %02lld min",
+				 (long long)(m / 60), (long long)(m % 60));
 	else
-		snprintf(out, n, "%lld min", (long long)m);
+		(void)str_printf(out, n, "%lld min", (long long)m);
 }
 
 #define SET(c, st, ...)                                                       \
 	do {                                                                  \
 		(c)->status = (st);                                           \
-		snprintf((c)->detail, sizeof((c)->detail), __VA_ARGS__);      \
+		/* display text: a cut is acceptable */                       \
+		(void)str_printf((c)->detail, sizeof((c)->detail),            \
+				 __VA_ARGS__);                                \
 	} while (0)
 
 static void check_registrant(const struct event *ev,

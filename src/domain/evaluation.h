@@ -1,5 +1,6 @@
 #ifndef INOP_DOMAIN_EVALUATION_H
 #define INOP_DOMAIN_EVALUATION_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/catalog.h"
@@ -19,22 +20,46 @@ struct time_span {
 };
 
 enum e1_result {
-	E1_NO_APLICA, /* not a mass-failure event */
-	E1_DENTRO,    /* the event's span lies within the failure's */
-	E1_FUERA,     /* it does not, or no failure is known */
+	E1_DENTRO, /* the event's span lies within a failure's */
+	E1_FUERA,  /* it does not, or no failure is known */
+};
+
+/* A mass failure as E1 weighs it. */
+struct e1_failure {
+	int64_t id;
+	char cause[CODE_LEN];
+	struct codes applications;
+	struct time_span span;
 };
 
 /*
- * E1: is the event's span [started_at, ended_at or now] within the mass
- * failure's [start, end or now]?  NO_APLICA for scenarios other than
- * FALLA_MASIVA.  `mass_failure` is NULL when the event names no known
- * mass failure: a mass-failure event outside every window is FUERA.
+ * E1 against one failure: is the event's span [started_at, ended_at or
+ * now] within the failure's [start, end or now]?  `mass_failure` NULL
+ * (no failure weighed) is FUERA.  Whatever the scenario: Procesos checks
+ * the window to rule out that an unforeseen event was a mass failure.
  */
 enum e1_result evaluation_e1(const struct event *ev,
 			     const struct time_span *mass_failure,
 			     int64_t now);
-/* "DENTRO", "FUERA", "NO_APLICA". */
+/*
+ * Whether E1 weighs failure `f` for `ev`: a FALLA_MASIVA event weighs its
+ * own failure, any other event the failures covering one of its
+ * applications; and only while the two spans overlap.
+ */
+int e1_failure_counts(const struct event *ev, const struct e1_failure *f,
+		      int64_t now);
+/*
+ * E1 over the failures the store found (any superset of those that
+ * count): the span of the first counted failure holding the event's
+ * span, or NULL (FUERA).  evaluation_e1() of the result is the answer.
+ */
+const struct time_span *e1_window(const struct event *ev,
+				  const struct e1_failure *f, size_t n,
+				  int64_t now);
+/* "DENTRO", "FUERA". */
 const char *e1_code(enum e1_result r);
+/* O4: "Dentro de horario de falla masiva", "Fuera de horario de …". */
+const char *e1_name(enum e1_result r);
 
 /* E2: duration and closure reason. */
 struct e2_result {

@@ -11,10 +11,23 @@
 
 #include "domain/account.h"
 #include "domain/roles.h"
+#include "util/str.h"
 
 static int is(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;
+}
+
+/* K2: the window, and whether the event started before it. */
+static int64_t max_age(const struct rule_ctx *ctx)
+{
+	return ctx->manual_max_age_s ? ctx->manual_max_age_s
+				     : MANUAL_MAX_AGE_S;
+}
+
+static int too_old(const struct rule_ctx *ctx, const struct event *ev)
+{
+	return ev->started_at < ctx->now - max_age(ctx);
 }
 
 static int check_r1(const struct rule_ctx *ctx, const struct event *ev,
@@ -27,6 +40,10 @@ static int check_r1(const struct rule_ctx *ctx, const struct event *ev,
 				       "pueden registrar una prueba");
 		return 0;
 	}
+	/* K2: CONTROL regularises a paper form older than the window. */
+	if ((ctx->roles & ROLE_CONTROL) && is(ev->origin, "MANUAL") &&
+	    too_old(ctx, ev))
+		return 0;
 	if (!(ctx->roles & ROLE_JEFE) || !ctx->jefe_of_point)
 		return err_set(err, 403, "FORBIDDEN", "point",
 			       "Solo un jefe asignado al punto '%s' puede "
@@ -97,6 +114,12 @@ static int check_scenario(const struct catalog *cat,
 				      "El motivo '%s' no corresponde al "
 				      "escenario %s",
 				      ev->cause, ev->scenario);
+	if (ev->cause[0] &&
+	    !catalog_cause_usable(cat, ev->scenario, ev->cause))
+		return err_validation(err, "cause",
+				      "El motivo '%s' fue retirado del "
+				      "catálogo",
+				      ev->cause);
 	if (is(ev->scenario, "EVENTO_NO_PREVISTO") && !ev->cause[0])
 		return err_validation(
 			err, "cause",
@@ -118,11 +141,21 @@ static int check_times(const struct rule_ctx *ctx, const struct event *ev,
 		return err_validation(err, "started_at",
 				      "La hora de inicio no puede estar en el "
 				      "futuro");
-	if (ev->started_at < ctx->now - MANUAL_MAX_AGE_S)
-		return err_validation(
-			err, "started_at",
-			"La hora de inicio no puede tener más de "
-			"30 días de antigüedad");
+	if (too_old(ctx, ev) && !is(ev->origin, "MANUAL"))
+		return err_validation(err, "started_at",
+				      "La hora de inicio no puede tener más "
+				      "de %lld días de antigüedad",
+				      (long long)(max_age(ctx) / 86400));
+	if (too_old(ctx, ev) && !(ctx->roles & ROLE_CONTROL))
+		return err_set(err, 422, "MANUAL_TOO_OLD", "started_at",
+			       "El formato manual tiene más de %lld días: "
+			       "lo regulariza Control con un sustento",
+			       (long long)(max_age(ctx) / 86400));
+	if (too_old(ctx, ev) && utf8_chars(ev->late_justification) < 10)
+		return err_validation(err, "late_justification",
+				      "Explique por qué el formato se "
+				      "regulariza tan tarde (al menos 10 "
+				      "caracteres)");
 	if (is(ev->origin, "MANUAL") && !ev->manual_form_ref[0])
 		return err_validation(err, "manual_form_ref",
 				      "Indique la referencia del formato "
@@ -186,8 +219,10 @@ int requests_merge(const struct catalog *cat, const struct rule_ctx *ctx,
 
 /*
  * C1: who may close what.  The point's JEFE closes unforeseen events and
- * anything as ERROR_USUARIO; SOPORTE closes mass-failure events (and tests
- * as ERROR_USUARIO); ADMIN, who alone registers tests, may close them.
+ * anything as ERROR_USUARIO; SOPORTE, in its daily review, closes any
+ * open event with a reason of its scenario (so mass-failure events, and
+ * any event found to be a mistake or a test as ERROR_USUARIO); ADMIN, who
+ * alone registers tests, may close them.
  */
 static int may_close(const struct rule_ctx *ctx, const struct event *ev,
 		     const char *reason)
@@ -197,9 +232,7 @@ static int may_close(const struct rule_ctx *ctx, const struct event *ev,
 
 	if (jefe && (is(ev->scenario, "EVENTO_NO_PREVISTO") || error_usuario))
 		return 1;
-	if ((ctx->roles & ROLE_SOPORTE) &&
-	    (is(ev->scenario, "FALLA_MASIVA") ||
-	     (is(ev->scenario, "PRUEBA") && error_usuario)))
+	if (ctx->roles & ROLE_SOPORTE)
 		return 1;
 	return (ctx->roles & ROLE_ADMIN) && is(ev->scenario, "PRUEBA") &&
 	       error_usuario;
@@ -223,6 +256,12 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 			       "El motivo de cierre '%s' no corresponde al "
 			       "escenario %s",
 			       reason, ev->scenario);
+	if (!catalog_reason_usable(cat, ev->scenario, reason))
+		return err_set(err, 422, "REASON_NOT_ALLOWED",
+			       "closure_reason",
+			       "El motivo de cierre '%s' fue retirado del "
+			       "catálogo",
+			       reason);
 	if (!may_close(ctx, ev, reason))
 		return err_set(err, 403, "FORBIDDEN", "closure_reason",
 			       "Los eventos por falla masiva los cierra "
@@ -257,6 +296,6 @@ int event_number_format(char out[24], int year, int64_t seq)
 {
 	if (seq < 1 || seq > 999999 || year < 1970 || year > 9999)
 		return -1;
-	snprintf(out, 24, "INOP-%04d-%06lld", year, (long long)seq);
+	(void)str_printf(out, 24, "INOP-%04d-%06lld", year, (long long)seq);
 	return 0;
 }

@@ -40,6 +40,8 @@ struct event {
 	char origin[16]; /* SISTEMA | MANUAL */
 	char manual_form_ref[64];
 	char description[EVENT_TEXT_BYTES];
+	/* K2: why CONTROL regularises a form older than the window */
+	char late_justification[EVENT_TEXT_BYTES];
 	int attest_total; /* input only: R5 */
 	int64_t registered_at;
 	char registered_by[64];
@@ -52,6 +54,7 @@ struct event {
 struct rule_ctx {
 	unsigned roles;	   /* enum role bits of the actor */
 	int jefe_of_point; /* the actor is a JEFE assigned to the point */
+	int64_t manual_max_age_s; /* K2 window; 0: MANUAL_MAX_AGE_S */
 	int point_active;
 	int mass_failure_ok; /* R6: a confirmed open failure covers an app */
 	int64_t now;

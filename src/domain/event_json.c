@@ -75,6 +75,8 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal)
 	json_object_set_new(o, "manual_form_ref",
 			    json_opt_str(ev->manual_form_ref));
 	json_object_set_new(o, "description", json_opt_str(ev->description));
+	json_object_set_new(o, "late_justification",
+			    json_opt_str(ev->late_justification));
 	json_object_set_new(o, "registered_at",
 			    json_opt_time(ev->registered_at));
 	json_object_set_new(o, "registered_by",

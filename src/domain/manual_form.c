@@ -1,5 +1,6 @@
 /* K1-K2: serials of paper forms and their regularisation. */
 #include "domain/manual_form.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -7,13 +8,10 @@
 int manual_form_serial(char out[MANUAL_FORM_SERIAL_LEN],
 		       const char *point_code, int64_t seq)
 {
-	int n;
-
 	if (seq < 1 || seq > 999999)
 		return -1;
-	n = snprintf(out, MANUAL_FORM_SERIAL_LEN, "FM-%s-%06lld", point_code,
-		     (long long)seq);
-	return n > 0 && n < MANUAL_FORM_SERIAL_LEN ? 0 : -1;
+	return str_printf(out, MANUAL_FORM_SERIAL_LEN, "FM-%s-%06lld",
+			  point_code, (long long)seq);
 }
 
 int manual_form_use_check(const struct manual_form *form,

@@ -9,6 +9,7 @@
 
 #include "domain/account.h"
 #include "domain/roles.h"
+#include "util/str.h"
 
 #define JUSTIFICATION_MIN_CHARS 10 /* C2, also for a whole failure */
 
@@ -93,8 +94,9 @@ int alert_discard(struct mf_alert *a, const char *reason, const char *who,
 				      "Indique por qué se descarta la alerta");
 	a->status = ALERT_DISCARDED;
 	a->decided_at = now;
-	snprintf(a->decided_by, sizeof(a->decided_by), "%s", who);
-	snprintf(a->discard_reason, sizeof(a->discard_reason), "%s", reason);
+	/* the callers pass fields of the same sizes: no cut */
+	(void)str_copy(a->decided_by, sizeof(a->decided_by), who);
+	(void)str_copy(a->discard_reason, sizeof(a->discard_reason), reason);
 	return 0;
 }
 
@@ -119,7 +121,7 @@ int mass_failure_check(const struct catalog *cat,
 		return err_validation(err, "cause",
 				      "Indique el motivo de ocurrencia de la "
 				      "falla masiva");
-	if (!catalog_find(cat, "cause", "FALLA_MASIVA", mf->cause))
+	if (!catalog_cause_usable(cat, "FALLA_MASIVA", mf->cause))
 		return err_validation(err, "cause",
 				      "El motivo '%s' no corresponde a una "
 				      "falla masiva",
@@ -154,7 +156,7 @@ void alert_mark_confirmed(struct mf_alert *a, int64_t mf_id, const char *who,
 	a->status = ALERT_CONFIRMED;
 	a->mass_failure_id = mf_id;
 	a->decided_at = now;
-	snprintf(a->decided_by, sizeof(a->decided_by), "%s", who);
+	(void)str_copy(a->decided_by, sizeof(a->decided_by), who);
 }
 
 static int close_times(const struct mass_failure *mf, int64_t ended_at,
@@ -183,7 +185,7 @@ int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 		return err_set(err, 409, "ALREADY_CLOSED", NULL,
 			       "La falla masiva %lld ya está cerrada",
 			       (long long)mf->id);
-	if (!catalog_find(cat, "scenario_reason", "FALLA_MASIVA", reason))
+	if (!catalog_reason_usable(cat, "FALLA_MASIVA", reason))
 		return err_set(err, 422, "REASON_NOT_ALLOWED",
 			       "closure_reason",
 			       "El motivo de cierre '%s' no corresponde a una "
@@ -201,10 +203,11 @@ int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 	mf->open = 0;
 	mf->ended_at = ended_at;
 	mf->closed_at = now;
-	snprintf(mf->closure_reason, sizeof(mf->closure_reason), "%s", reason);
-	snprintf(mf->justification, sizeof(mf->justification), "%s",
-		 justification ? justification : "");
-	snprintf(mf->closed_by, sizeof(mf->closed_by), "%s", who);
+	/* the callers pass fields of the same sizes: no cut */
+	(void)str_copy(mf->closure_reason, sizeof(mf->closure_reason), reason);
+	(void)str_copy(mf->justification, sizeof(mf->justification),
+		       justification ? justification : "");
+	(void)str_copy(mf->closed_by, sizeof(mf->closed_by), who);
 	return 0;
 }
 

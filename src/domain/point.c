@@ -1,4 +1,5 @@
 #include "domain/point.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,8 @@ int point_check(const struct catalog *cat, struct point_ref *p,
 				      "Tipo de punto desconocido: '%s' (CAC, "
 				      "ACD o CALL_CENTER)",
 				      p->type);
-	snprintf(p->channel, sizeof(p->channel), "%s", type->extra);
+	(void)str_copy(p->channel, sizeof(p->channel),
+		       type->extra); /* 24/24 */
 	if (strcmp(p->type, "CALL_CENTER") == 0 && lines->n == 0)
 		return err_validation(err, "lines",
 				      "Indique la línea del call center (123 "

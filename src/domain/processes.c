@@ -95,6 +95,23 @@ int rule_out_check(const struct event *ev, const char *reason,
 	return 0;
 }
 
+int event_awaits_ruling(const struct event *ev, const char *ruling)
+{
+	return strcmp(ev->point.channel, "PRESENCIAL") == 0 &&
+	       (!ruling || strcmp(ruling, "PROCEDE") != 0);
+}
+
+int rule_out_report_check(const struct event *ev, int64_t report_id,
+			  struct inop_err *err)
+{
+	if (!report_id)
+		return 0;
+	return err_set(err, 409, "IN_REPORT", NULL,
+		       "El evento %s ya está en el reporte N.º %lld, en "
+		       "revisión o aprobado: ya no puede descartarse",
+		       ev->number, (long long)report_id);
+}
+
 enum escalation processes_escalation(const struct processes_request *r,
 				     int primaries_present, int64_t now)
 {

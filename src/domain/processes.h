@@ -75,6 +75,22 @@ int processes_ruling_check(const struct processes_request *r,
 int rule_out_check(const struct event *ev, const char *reason,
 		   struct inop_err *err);
 
+/*
+ * O1, V3: an in-person event (channel PRESENCIAL) enters a report only
+ * with a PROCEDE ruling.  `ruling` is the event's ruling ("" or NULL:
+ * none yet).  1 while the event waits for it, else 0.  The report's SQL
+ * (store/reports.c) mirrors this.
+ */
+int event_awaits_ruling(const struct event *ev, const char *ruling);
+
+/*
+ * O1: an event in a report under review or later (`report_id` that
+ * report, 0 none) may no longer be ruled out, by CONTROL or by a
+ * NO_PROCEDE ruling: 409 IN_REPORT.
+ */
+int rule_out_report_check(const struct event *ev, int64_t report_id,
+			  struct inop_err *err);
+
 enum escalation {
 	ESCALATION_NONE,
 	ESCALATION_VENCIDA,  /* 24 hours passed unanswered */

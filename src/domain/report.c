@@ -11,6 +11,7 @@
 
 #include "domain/account.h"
 #include "domain/roles.h"
+#include "util/str.h"
 
 static const char *const status_codes[REPORT_STATUS_COUNT] = {
 	"BORRADOR",	     "EN_REVISION", "APROBADO_GERENTE",
@@ -218,12 +219,11 @@ static void names_join(const struct catalog *cat, const char *kind,
 
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n && len < size; i++) {
-		int n = snprintf(out + len, size - len, "%s%s", i ? "; " : "",
-				 cat_name(cat, kind, c->v[i]));
-
-		if (n < 0)
+		/* display text: a cut name ends the list */
+		if (str_printf(out + len, size - len, "%s%s", i ? "; " : "",
+			       cat_name(cat, kind, c->v[i])) < 0)
 			break;
-		len += (size_t)n;
+		len += strlen(out + len);
 	}
 	utf8_truncate(out, size);
 }
@@ -240,16 +240,16 @@ static const char *channel_name(const char *code)
 static void origin_text(const struct event *ev, char *out, size_t size)
 {
 	if (strcmp(ev->origin, "MANUAL") == 0)
-		snprintf(out, size, "Manual (formato %s)",
-			 ev->manual_form_ref);
+		(void)str_printf(out, size, "Formato manual (%s)",
+				 ev->manual_form_ref);
 	else
-		snprintf(out, size, "Sistema");
+		(void)str_copy(out, size, "En línea");
 	utf8_truncate(out, size);
 }
 
 #define COPY(dst, src)                                                        \
 	do {                                                                  \
-		snprintf((dst), sizeof(dst), "%s", (src));                    \
+		(void)str_copy((dst), sizeof(dst), (src));                    \
 		utf8_truncate((dst), sizeof(dst));                            \
 	} while (0)
 
@@ -286,12 +286,19 @@ void report_row_from_event(const struct catalog *cat,
 	report_row_evaluation(ev, mf, now, row);
 }
 
+void report_row_cause(const struct catalog *cat, const char *cause,
+		      struct report_row *row)
+{
+	if (!row->cause[0] && cause && cause[0])
+		COPY(row->cause, cat_name(cat, "cause", cause));
+}
+
 void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 			   int64_t now, struct report_row *row)
 {
 	struct e2_result e2;
 
-	COPY(row->e1, e1_code(evaluation_e1(ev, mf, now)));
+	COPY(row->e1, e1_name(evaluation_e1(ev, mf, now)));
 	evaluation_e2(ev, ev->ended_at, &e2);
 	row->minutes = e2.minutes;
 	row->over_1h = e2.over_1h;
@@ -303,13 +310,14 @@ void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 void report_row_critical(struct report_row *row, int total, int missing)
 {
 	if (total == 0)
-		snprintf(row->critical, sizeof(row->critical), "Ninguna");
+		(void)str_copy(row->critical, sizeof(row->critical),
+			       "Ninguna");
 	else if (missing == 0)
-		snprintf(row->critical, sizeof(row->critical),
-			 "%d, regularizadas", total);
+		(void)str_printf(row->critical, sizeof(row->critical),
+				 "%d, regularizadas", total);
 	else
-		snprintf(row->critical, sizeof(row->critical),
-			 "%d, %d sin referencia", total, missing);
+		(void)str_printf(row->critical, sizeof(row->critical),
+				 "%d, %d sin referencia", total, missing);
 }
 
 /* ---------- columns ---------- */
@@ -443,7 +451,7 @@ static int get_str(json_t *v, char *out, size_t size)
 
 	if (!s)
 		return -1;
-	snprintf(out, size, "%s", s);
+	(void)str_copy(out, size, s);
 	return 0;
 }
 
@@ -590,4 +598,17 @@ out:
 	json_decref(keys);
 	json_decref(o);
 	return rc;
+}
+
+int64_t report_handed_over_at(enum report_status status,
+			      const struct report_step *trail, size_t n)
+{
+	int64_t at = 0;
+
+	if (status != REPORT_APROBADO_DIRECTOR && status != REPORT_ENVIADO)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(trail[i].to, "APROBADO_DIRECTOR") == 0)
+			at = trail[i].at;
+	return at;
 }

@@ -105,7 +105,7 @@ struct report_row {
 	char origin[128];
 	char critical[128]; /* T1 */
 	/* E1-E4 (SPEC section 10), see report_row_evaluation() */
-	char e1[32];
+	char e1[64];
 	int64_t minutes; /* E2 */
 	int over_1h;	 /* E2 */
 	char e3[128];
@@ -133,6 +133,13 @@ void report_row_from_event(const struct catalog *cat,
  * an open one runs to `now`), E2 (minutes, over one hour); E3 and E4
  * need imported interactions this build does not hold: REPORT_NO_DATA.
  */
+/*
+ * O4: a mass-failure event's cause is its failure's (`cause`, a code):
+ * sets the row's cause by its Spanish name when the event has none.
+ */
+void report_row_cause(const struct catalog *cat, const char *cause,
+		      struct report_row *row);
+
 void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 			   int64_t now, struct report_row *row);
 
@@ -175,6 +182,22 @@ struct report_step {
 	char comment[REPORT_COMMENT_MAX * 4 + 1];
 	char reference[REPORT_REFERENCE_MAX * 4 + 1];
 };
+
+/*
+ * O3: when the report reached Regulatorio — the Director's approval hands
+ * it over, and that meets the 3-business-day deadline: the time of the
+ * last step into APROBADO_DIRECTOR while the report is APROBADO_DIRECTOR
+ * or ENVIADO; 0 before.  The date Regulatorio sends it to OSIPTEL is
+ * recorded apart (sent_on).
+ */
+int64_t report_handed_over_at(enum report_status status,
+			      const struct report_step *trail, size_t n);
+
+/* O3: the deadline as every screen, mail and export states it. */
+#define REPORT_DEADLINE_TEXT                                                   \
+	"Plazo: cada evento se entrega a Regulatorio (aprobación de "         \
+	"Dirección) a más tardar 3 días hábiles después del día en que " \
+	"terminó; la fecha de envío a OSIPTEL se registra aparte."
 
 /* Everything an export shows. */
 struct report_doc {

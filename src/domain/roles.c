@@ -7,6 +7,28 @@ static const char *const role_codes[ROLE_COUNT] = {
 	"GERENTE", "DIRECTOR", "REGULATORIO", "RECLAMOS", "ADMIN",
 };
 
+static const char *const role_names[ROLE_COUNT] = {
+	"Jefe / Supervisor de punto",
+	"Fallas de Sistemas y Plataforma",
+	"Soporte Postventa – Tecnología",
+	"Control e Información",
+	"Mejora de Procesos",
+	"Atención Online",
+	"Gerencia",
+	"Dirección",
+	"Regulatorio",
+	"Reclamos",
+	"Administración",
+};
+
+const char *role_name(const char *code)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (code && strcmp(code, role_codes[i]) == 0)
+			return role_names[i];
+	return code ? code : "";
+}
+
 const char *role_code(int i)
 {
 	return i >= 0 && i < ROLE_COUNT ? role_codes[i] : NULL;

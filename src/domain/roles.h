@@ -22,6 +22,8 @@ enum role {
 
 /* The code of bit i (0..ROLE_COUNT-1), e.g. "JEFE". */
 const char *role_code(int i);
+/* The Spanish name of a role code ("Gerencia"), or the code itself. */
+const char *role_name(const char *code);
 /* The bit of a role code, or 0 when unknown. */
 unsigned role_from_code(const char *code);
 /* "JEFE,CONTROL" -> bits; unknown codes are skipped. */

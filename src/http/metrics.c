@@ -6,6 +6,7 @@
 
 #include "http/internal.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #define METRICS_ROUTES_MAX 128
 #define N_BUCKETS	   9
@@ -31,10 +32,12 @@ static size_t n_stats;
 void metrics_init(const struct route *routes, size_t n)
 {
 	n_stats = n < METRICS_ROUTES_MAX ? n : METRICS_ROUTES_MAX;
+	/* labels only: a cut is acceptable */
 	for (size_t i = 0; i < n_stats; i++)
-		snprintf(stats[i].label, sizeof(stats[i].label), "%s %s",
-			 routes[i].method, routes[i].path);
-	snprintf(stats[n_stats].label, sizeof(stats[n_stats].label), "other");
+		(void)str_printf(stats[i].label, sizeof(stats[i].label),
+				 "%s %s", routes[i].method, routes[i].path);
+	(void)str_copy(stats[n_stats].label, sizeof(stats[n_stats].label),
+		       "other");
 }
 
 void metrics_record(int route, int status, int64_t micros)

@@ -395,8 +395,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *sa,
 		hints.ai_family = AF_INET;
 		hints.ai_flags |= AI_PASSIVE;
 	}
-	if (getaddrinfo(host[0] && strcmp(host, "*") ? host : NULL, colon + 1,
-			&hints, &res) != 0 ||
+	if (getaddrinfo(host[0] && strcmp(host, "*") != 0 ? host : NULL,
+			colon + 1, &hints, &res) != 0 ||
 	    !res)
 		return -1;
 	memcpy(sa, res->ai_addr, res->ai_addrlen);

@@ -11,6 +11,7 @@
 
 #include "http/internal.h"
 #include "util/embed.h"
+#include "util/str.h"
 
 static const char *mime_of(const char *path)
 {
@@ -40,7 +41,7 @@ static void etag_of(const struct inop_embedded *f, char out[40])
 
 	crypto_generichash(h, sizeof(h), f->data, f->size, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, 40, "\"%s\"", hex);
+	(void)str_printf(out, 40, "\"%s\"", hex); /* 32 + 2 < 40 */
 }
 
 int static_serve(struct req *r)
@@ -51,13 +52,12 @@ int static_serve(struct req *r)
 	char *copy;
 
 	if (strcmp(r->path, "/") == 0 || strcmp(r->path, "/index.html") == 0)
-		snprintf(path, sizeof(path), "web/index.html");
+		(void)str_copy(path, sizeof(path), "web/index.html");
 	else if (strcmp(r->path, "/reclamos") == 0) /* Q1: no login */
-		snprintf(path, sizeof(path), "web/reclamos.html");
+		(void)str_copy(path, sizeof(path), "web/reclamos.html");
 	else if (strncmp(r->path, "/assets/", 8) == 0 &&
 		 !strstr(r->path, "..") &&
-		 (size_t)snprintf(path, sizeof(path), "web/%s", r->path + 8) <
-			 sizeof(path))
+		 str_printf(path, sizeof(path), "web/%s", r->path + 8) == 0)
 		;
 	else
 		return 0;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/str.h"
 #include "calendar/cal.h"
 #include "jobs/jobs.h"
 #include "mail/notify.h"
@@ -26,7 +27,8 @@ int checkpoint_setup(const struct config *cfg, char *msg, size_t n)
 {
 	sodium_memzero(&key, sizeof(key));
 	have_key = 0;
-	snprintf(out_dir, sizeof(out_dir), "%s", cfg->audit_checkpoint_dir);
+	(void)str_printf(out_dir, sizeof(out_dir), "%s",
+			 cfg->audit_checkpoint_dir);
 	if (!cfg->audit_signing_key_file[0])
 		return 0;
 	if (checkpoint_key_load(cfg->audit_signing_key_file,
@@ -69,8 +71,9 @@ static int mail_daily(struct db *db, const struct audit_checkpoint *cp,
 	struct notify_args a;
 
 	cal_format_date(cal_lima_date(now), day);
-	snprintf(ref, sizeof(ref), "registro %lld", (long long)cp->head_id);
-	snprintf(dedupe, sizeof(dedupe), "audit.checkpoint:%s", day);
+	(void)str_printf(ref, sizeof(ref), "registro %lld",
+			 (long long)cp->head_id);
+	(void)str_printf(dedupe, sizeof(dedupe), "audit.checkpoint:%s", day);
 	a = (struct notify_args){
 		.ref = ref, .link = "/", .detail = text, .dedupe_key = dedupe};
 	if (db_begin(db) < 0)

@@ -12,6 +12,7 @@
 #include "mail/notify.h"
 #include "store/processes.h"
 #include "util/log.h"
+#include "util/str.h"
 
 static int escalation_mail(struct db *db, const struct processes_request *r,
 			   void *ctx)
@@ -24,18 +25,21 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 				.to = r->escalated_to,
 				.dedupe_key = key};
 
-	snprintf(link, sizeof(link), "/#/eventos/%s", r->event_number);
-	snprintf(key, sizeof(key), "processes.escalation:%lld",
-		 (long long)r->id);
+	/* link and key: a number of < 24 bytes, no cut; detail: mail text,
+	 * a cut is acceptable */
+	(void)str_printf(link, sizeof(link), "/#/eventos/%s", r->event_number);
+	(void)str_printf(key, sizeof(key), "processes.escalation:%lld",
+			 (long long)r->id);
 	cal_format_lima(r->requested_at, asked);
-	snprintf(detail, sizeof(detail),
-		 "Evento %s: Control (%s) solicitó el dictamen el %.10s a las "
-		 "%.5s (hora de Lima) y %s. Indique si procede o no procede "
-		 "reportarlo.",
-		 r->event_number, r->requested_by, asked, asked + 11,
-		 r->escalation_reason[0] == 'A'
-			 ? "los responsables de Procesos están ausentes"
-			 : "no hubo respuesta en 24 horas");
+	(void)str_printf(
+		detail, sizeof(detail),
+		"Evento %s: Control (%s) solicitó el dictamen el %.10s a las "
+		"%.5s (hora de Lima) y %s. Indique si procede o no procede "
+		"reportarlo.",
+		r->event_number, r->requested_by, asked, asked + 11,
+		r->escalation_reason[0] == 'A'
+			? "los responsables de Procesos están ausentes"
+			: "no hubo respuesta en 24 horas");
 	return notify(db, NOTIFY_PROCESOS_ESCALATION, &a, *now);
 }
 

@@ -88,8 +88,10 @@ int jobs_start(const char *db_url, int tick_s)
 		return 0;
 	gethostname(host, sizeof(host) - 1);
 	randombytes_buf(rnd, sizeof(rnd));
-	snprintf(jobs_node, sizeof(jobs_node), "%s-%d-%02x%02x%02x%02x", host,
-		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	/* 31 + '-' + pid + '-' + 8 < 64: no cut */
+	(void)str_printf(jobs_node, sizeof(jobs_node),
+			 "%s-%d-%02x%02x%02x%02x", host, (int)getpid(), rnd[0],
+			 rnd[1], rnd[2], rnd[3]);
 	if (str_copy(jobs_db_url, sizeof(jobs_db_url), db_url) < 0) {
 		log_error("database URL longer than %zu bytes",
 			  sizeof(jobs_db_url) - 1);

@@ -17,7 +17,7 @@
 
 static void dmy(const char *iso, char out[11])
 {
-	snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	(void)str_printf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
 static void lima_when(int64_t t, char out[32])
@@ -26,7 +26,7 @@ static void lima_when(int64_t t, char out[32])
 
 	cal_format_lima(t, s);
 	dmy(s, d);
-	snprintf(out, 32, "%s %.5s", d, s + 11);
+	(void)str_printf(out, 32, "%s %.5s", d, s + 11);
 }
 
 static int docs_line(struct buf *b, const struct complaint *c, int attached)
@@ -91,7 +91,8 @@ int complaint_mail_received(struct db *db, const struct complaint *c,
 	(void)ctx;
 	attached = complaint_mail_estimate(c, FORM_BYTES_GUESS) <=
 		   COMPLAINT_MAIL_BYTES_MAX;
-	snprintf(form_name, sizeof(form_name), "reclamo-%s.pdf", c->code);
+	(void)str_printf(form_name, sizeof(form_name), "reclamo-%s.pdf",
+			 c->code);
 	att[n++] =
 		(struct outbox_attachment){.filename = form_name,
 					   .content_type = "application/pdf",
@@ -126,11 +127,12 @@ int complaint_mail_resolved(struct db *db, const struct complaint *c,
 	if (c->status != COMPLAINT_RESUELTO)
 		return 0;
 	lima_when(c->resolved_at, when);
-	snprintf(detail, sizeof(detail),
-		 "Código de reclamo: %s\nMateria: %s\nResuelto: %s (hora de "
-		 "Lima)%s%s",
-		 c->code, c->matter_name, when,
-		 c->note[0] ? "\n\nRespuesta: " : "", c->note);
+	(void)str_printf(
+		detail, sizeof(detail),
+		"Código de reclamo: %s\nMateria: %s\nResuelto: %s (hora de "
+		"Lima)%s%s",
+		c->code, c->matter_name, when,
+		c->note[0] ? "\n\nRespuesta: " : "", c->note);
 	if (notify(db, NOTIFY_COMPLAINT_RESOLVED,
 		   &(struct notify_args){
 			   .ref = c->code, .detail = detail, .to = c->email},
@@ -149,7 +151,7 @@ int complaint_mail_form(struct db *db, int64_t id, unsigned char **data,
 	*data = NULL;
 	if (!c)
 		return -1;
-	snprintf(key, sizeof(key), "%lld", (long long)id);
+	(void)str_printf(key, sizeof(key), "%lld", (long long)id);
 	if (store_complaint_get(db, key, c) == 1 &&
 	    render_complaint_pdf(c, &pdf, len) == 0) {
 		*data = (unsigned char *)pdf;

@@ -1,6 +1,7 @@
 #include "mail/event_mail.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "calendar/cal.h"
 #include "mail/notify.h"
@@ -12,7 +13,7 @@
 /* "/#/eventos/INOP-2026-000012": the event's page. */
 static void event_link(const struct event *ev, char out[64])
 {
-	str_printf(out, 64, "/#/eventos/%s", ev->number);
+	(void)str_printf(out, 64, "/#/eventos/%s", ev->number); /* 11 + 23 */
 }
 
 static int queue(struct db *db, enum notify_trigger t, const struct event *ev,
@@ -90,13 +91,38 @@ int mail_processes_request(struct db *db, const struct event *ev,
 	return rc;
 }
 
+int mail_processes_ruling(struct db *db, const struct event *ev,
+			  const struct processes_request *q, int64_t now)
+{
+	char link[64];
+	struct notify_args a = {.ref = ev->number, .link = link};
+	struct buf d;
+	int rc;
+
+	event_link(ev, link);
+	buf_init(&d, DETAIL_MAX);
+	buf_appendf(&d, "Punto: %s (%s). Dictamen: %s. Motivo: %s.%s",
+		    ev->point.name, ev->point.code,
+		    strcmp(q->ruling, "PROCEDE") == 0 ? "Procede reportar"
+						      : "No procede reportar",
+		    q->reason,
+		    strcmp(q->ruling, "PROCEDE") == 0
+			    ? ""
+			    : " El evento queda descartado del reporte.");
+	a.detail = d.s;
+	rc = notify(db, NOTIFY_PROCESOS_RULING, &a, now);
+	buf_release(&d);
+	return rc;
+}
+
 /* "03/11/2026 09:15" in Lima. */
 static void human_time(int64_t t, char out[20])
 {
 	char s[26];
 
 	cal_format_lima(t, s);
-	snprintf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
+	(void)str_printf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s,
+			 s + 11);
 }
 
 static void app_names(const struct catalog *cat, const struct codes *apps,
@@ -158,7 +184,8 @@ int mail_mass_failure_confirmed(struct db *db, const struct catalog *cat,
 	app_names(cat, &mf->applications, &ref);
 	buf_appends(&ref, ")");
 	args.ref = ref.s;
-	str_printf(link, sizeof(link), "/#/fallas/%lld", (long long)mf->id);
+	(void)str_printf(link, sizeof(link), "/#/fallas/%lld", /* a number */
+			 (long long)mf->id);
 	human_time(mf->started_at, when);
 	buf_appends(&d, "Aplicativos: ");
 	app_names(cat, &mf->applications, &d);

@@ -25,6 +25,9 @@ int mail_operational_error(struct db *db, const struct event *ev,
 /* V3: a Procesos request -> the PROCESOS users. */
 int mail_processes_request(struct db *db, const struct event *ev,
 			   const struct processes_request *q, int64_t now);
+/* V3: the Procesos ruling, either way -> mailbox_control. */
+int mail_processes_ruling(struct db *db, const struct event *ev,
+			  const struct processes_request *q, int64_t now);
 /* M1: an alert raised -> mailbox_fallas. */
 int mail_alert_raised(struct db *db, const struct catalog *cat,
 		      const struct mf_alert *a);

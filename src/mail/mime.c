@@ -1,4 +1,5 @@
 #include "mail/mime.h"
+#include "util/str.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -225,8 +226,8 @@ int mime_compose(const struct mime_mail *m, struct buf *out)
 	int rc = 0;
 
 	/* "=_" never occurs in base64, so the bodies cannot contain it. */
-	snprintf(boundary, sizeof(boundary), "=_inop_%lld_%lld",
-		 (long long)m->id, (long long)m->created_at);
+	(void)str_printf(boundary, sizeof(boundary), "=_inop_%lld_%lld",
+			 (long long)m->id, (long long)m->created_at);
 	if (!m->n_att) {
 		rc |= append_headers(m, boundary, "multipart/alternative",
 				     out);
@@ -234,8 +235,8 @@ int mime_compose(const struct mime_mail *m, struct buf *out)
 		rc |= append_alternative(m, boundary, out);
 		return rc ? -1 : 0;
 	}
-	snprintf(mixed, sizeof(mixed), "=_inop_mixed_%lld_%lld",
-		 (long long)m->id, (long long)m->created_at);
+	(void)str_printf(mixed, sizeof(mixed), "=_inop_mixed_%lld_%lld",
+			 (long long)m->id, (long long)m->created_at);
 	rc |= append_headers(m, mixed, "multipart/mixed", out);
 	rc |= buf_appends(out, "This is a MIME message.\r\n\r\n");
 	rc |= buf_appendf(out,

@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/html.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define MAIL_BODY_MAX (64 * 1024)
 #define RCPT_PER_MAIL 50
@@ -26,7 +27,9 @@ enum to {
 	TO_CUSTOMER = 1u << 8,
 };
 
-/* The trigger table: one row per notification of SPEC N2. */
+/* The trigger table: one row per notification of SPEC N2.  Its fields in
+ * the order a row reads; 8 bytes of padding a row do not matter here. */
+/* NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding) */
 static const struct trigger {
 	enum notify_trigger t;
 	const char *code;
@@ -62,13 +65,17 @@ static const struct trigger {
 	 "[Inop] Dictamen de Procesos pendiente:",
 	 "La solicitud de dictamen no fue atendida por el responsable y se "
 	 "le deriva."},
+	{NOTIFY_PROCESOS_RULING, "processes.ruling", TO_MAILBOX_CONTROL,
+	 "[Inop] Dictamen de Procesos:",
+	 "Mejora de Procesos respondió si procede reportar el evento a "
+	 "OSIPTEL."},
 	{NOTIFY_REPORT_AWAITING, "report.awaiting", TO_ARGS_ROLE,
 	 "[Inop] Reporte de inoperatividad por aprobar:",
 	 "Un reporte de inoperatividad espera su aprobación."},
 	{NOTIFY_REPORT_DUE, "report.due", TO_MAILBOX_CONTROL,
-	 "[Inop] Plazo de reporte vence en 1 día hábil:",
-	 "Un evento reportable aún no está en un reporte enviado y su plazo "
-	 "vence el próximo día hábil."},
+	 "[Inop] Plazo de entrega a Regulatorio vence en 1 día hábil:",
+	 "Un evento reportable aún no fue entregado a Regulatorio (aprobación "
+	 "de Dirección) y su plazo vence el próximo día hábil."},
 	{NOTIFY_REPORT_APPROVED, "report.approved", TO_ARGS_ROLE,
 	 "[Inop] Reporte aprobado, por enviar a OSIPTEL:",
 	 "Un reporte de inoperatividad fue aprobado por Dirección: envíelo a "
@@ -217,7 +224,9 @@ static int queue_chunks(struct db *db, struct outbox_mail *m, const char *to,
 			to += n + (to[n] == ',');
 		}
 		if (key && k > 0) {
-			snprintf(part_key, sizeof(part_key), "%s#%d", key, k);
+			/* the callers' keys are < 64 bytes: no cut */
+			(void)str_printf(part_key, sizeof(part_key), "%s#%d",
+					 key, k);
 			m->dedupe_key = part_key;
 		}
 		m->recipients = part.s;
@@ -253,11 +262,13 @@ int notify(struct db *db, enum notify_trigger t, const struct notify_args *a,
 			 a->ref ? a->ref : "-");
 		goto out;
 	}
-	snprintf(subject, sizeof(subject), "%s %s", tr->subject,
-		 a->ref ? a->ref : "");
-	snprintf(url, sizeof(url), "%s%s",
-		 notify_cfg ? notify_cfg->base_url : "",
-		 a->link ? a->link : "/");
+	/* subject: display text, a cut is fine; url: base_url (< 256) and a
+	 * short link, no cut */
+	(void)str_printf(subject, sizeof(subject), "%s %s", tr->subject,
+			 a->ref ? a->ref : "");
+	(void)str_printf(url, sizeof(url), "%s%s",
+			 notify_cfg ? notify_cfg->base_url : "",
+			 a->link ? a->link : "/");
 	rc = compose(tr, a, url, &text, &html);
 	if (rc == 0) {
 		m = (struct outbox_mail){.trigger = tr->code,

@@ -22,6 +22,7 @@ enum notify_trigger {
 	NOTIFY_OPERATIONAL_ERROR,      /* -> JEFEs of the point */
 	NOTIFY_PROCESOS_REQUEST,       /* -> PROCESOS users */
 	NOTIFY_PROCESOS_ESCALATION, /* -> args.to (the configured backups) */
+	NOTIFY_PROCESOS_RULING,	    /* -> mailbox_control */
 	NOTIFY_REPORT_AWAITING,	    /* -> users of args.role */
 	NOTIFY_REPORT_DUE,	    /* -> mailbox_control */
 	NOTIFY_REPORT_APPROVED,	    /* -> users of args.role (REGULATORIO) */

@@ -10,12 +10,13 @@
 #include "store/calendar.h"
 #include "store/deadlines.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define DUE_BATCH_MAX 10000 /* events mailed per run; the rest next run */
 
 static void date_dmy(const char *iso, char out[11])
 {
-	snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	(void)str_printf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
 int report_mail_transition(struct db *db, const struct report_info *r,
@@ -26,16 +27,20 @@ int report_mail_transition(struct db *db, const struct report_info *r,
 	char ref[48], link[48], detail[REPORT_COMMENT_MAX * 4 + 512];
 	char d1[11], d2[11];
 
-	snprintf(ref, sizeof(ref), "Reporte N.º %lld", (long long)r->id);
-	snprintf(link, sizeof(link), "/#/reportes/%lld", (long long)r->id);
+	/* ref and link: a number, no cut; detail: mail text, a cut is fine */
+	(void)str_printf(ref, sizeof(ref), "Reporte N.º %lld",
+			 (long long)r->id);
+	(void)str_printf(link, sizeof(link), "/#/reportes/%lld",
+			 (long long)r->id);
 	date_dmy(r->from, d1);
 	date_dmy(r->to, d2);
-	snprintf(detail, sizeof(detail),
-		 "Reporte N.º %lld, eventos iniciados del %s al %s: %lld "
-		 "eventos. Pasó de «%s» a «%s».%s%s",
-		 (long long)r->id, d1, d2, (long long)r->n_events,
-		 report_status_name(from), report_status_name(r->status),
-		 c->comment[0] ? " Comentario: " : "", c->comment);
+	(void)str_printf(
+		detail, sizeof(detail),
+		"Reporte N.º %lld, eventos iniciados del %s al %s: %lld "
+		"eventos. Pasó de «%s» a «%s».%s%s",
+		(long long)r->id, d1, d2, (long long)r->n_events,
+		report_status_name(from), report_status_name(r->status),
+		c->comment[0] ? " Comentario: " : "", c->comment);
 	a = (struct notify_args){.ref = ref, .link = link, .detail = detail};
 	switch (r->status) {
 	case REPORT_EN_REVISION:
@@ -93,9 +98,10 @@ static int due_keep(const struct event *ev, void *arg)
 	e = &s->v[s->n++];
 	e->id = ev->id;
 	e->due = due;
-	snprintf(e->number, sizeof(e->number), "%s", ev->number);
-	snprintf(e->point, sizeof(e->point), "%s (%s)", ev->point.name,
-		 ev->point.code);
+	(void)str_copy(e->number, sizeof(e->number), ev->number);
+	/* display text: a cut is fine */
+	(void)str_printf(e->point, sizeof(e->point), "%s (%s)", ev->point.name,
+			 ev->point.code);
 	return 0;
 }
 
@@ -104,14 +110,18 @@ static int due_mail(struct db *db, const struct due_event *e, int64_t now)
 	char link[64], key[48], due[11], detail[1024];
 	struct notify_args a;
 
-	snprintf(link, sizeof(link), "/#/eventos/%s", e->number);
-	snprintf(key, sizeof(key), "report.due:%lld", (long long)e->id);
+	/* link and key: a number, no cut; detail: mail text, a cut is fine */
+	(void)str_printf(link, sizeof(link), "/#/eventos/%s", e->number);
+	(void)str_printf(key, sizeof(key), "report.due:%lld",
+			 (long long)e->id);
 	cal_format_date(e->due, due);
-	snprintf(detail, sizeof(detail),
-		 "Evento %s del punto %s: debe llegar a OSIPTEL a más tardar "
-		 "el "
-		 "%.2s/%.2s/%.4s y aún no está en un reporte enviado.",
-		 e->number, e->point, due + 8, due + 5, due);
+	(void)str_printf(
+		detail, sizeof(detail),
+		"Evento %s del punto %s: debe entregarse a Regulatorio "
+		"(aprobación de Dirección) a más tardar el "
+		"%.2s/%.2s/%.4s y aún no está en un reporte aprobado "
+		"por Dirección.",
+		e->number, e->point, due + 8, due + 5, due);
 	a = (struct notify_args){.ref = e->number,
 				 .link = link,
 				 .detail = detail,

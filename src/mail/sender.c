@@ -13,6 +13,7 @@
 #include "store/outbox.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define BATCH		  10 /* mails claimed at once */
 #define SEND_TIMEOUT_S	  60 /* one SMTP transaction */
@@ -58,11 +59,13 @@ static void tls_setup(const struct config *c)
 {
 	int smtps = strncmp(c->smtp_url, "smtps://", 8) == 0;
 
+	/* s_url and from[] have room for smtp_url/smtp_from and 2 more */
 	if (strcmp(c->smtp_tls, "tls") == 0 && !smtps) {
-		snprintf(s_url, sizeof(s_url), "smtps://%s", c->smtp_url + 7);
+		(void)str_printf(s_url, sizeof(s_url), "smtps://%s",
+				 c->smtp_url + 7);
 		smtps = 1;
 	} else {
-		snprintf(s_url, sizeof(s_url), "%s", c->smtp_url);
+		(void)str_copy(s_url, sizeof(s_url), c->smtp_url);
 	}
 	s_use_ssl = smtps || strcmp(c->smtp_tls, "starttls") == 0
 			    ? (long)CURLUSESSL_ALL
@@ -82,8 +85,9 @@ int sender_setup(const struct config *cfg)
 	tls_setup(cfg);
 	gethostname(host, sizeof(host) - 1);
 	randombytes_buf(rnd, sizeof(rnd));
-	snprintf(s_node, sizeof(s_node), "%s-%d-%02x%02x%02x%02x", host,
-		 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	/* 47 + '-' + pid + '-' + 8: no cut */
+	(void)str_printf(s_node, sizeof(s_node), "%s-%d-%02x%02x%02x%02x",
+			 host, (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -1;
 	return 0;
@@ -115,8 +119,11 @@ static struct curl_slist *rcpt_list(const char *recipients)
 	while (*recipients) {
 		size_t n = strcspn(recipients, ",");
 
-		snprintf(one, sizeof(one), "<%.*s>", (int)n, recipients);
-		grown = curl_slist_append(list, one);
+		/* a cut address would be another mailbox: fail the mail */
+		grown = str_printf(one, sizeof(one), "<%.*s>", (int)n,
+				   recipients) == 0
+				? curl_slist_append(list, one)
+				: NULL;
 		if (!grown) {
 			curl_slist_free_all(list);
 			return NULL;
@@ -138,7 +145,7 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 
 	if (!rcpt)
 		return CURLE_OUT_OF_MEMORY;
-	snprintf(from, sizeof(from), "<%s>", s_cfg->smtp_from);
+	(void)str_printf(from, sizeof(from), "<%s>", s_cfg->smtp_from);
 	err[0] = '\0';
 	curl_easy_reset(c); /* keeps the connection for the next mail */
 	curl_easy_setopt(c, CURLOPT_URL, s_url);
@@ -162,7 +169,8 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
 	curl_slist_free_all(rcpt);
 	if (rc != CURLE_OK && !err[0])
-		snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		(void)str_copy(err, CURL_ERROR_SIZE, /* a cut text is fine */
+			       curl_easy_strerror(rc));
 	return rc;
 }
 
@@ -267,9 +275,10 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 	struct loaded att;
 
 	buf_init(&msg, MESSAGE_MAX);
-	snprintf(err, sizeof(err), "message too large");
+	(void)str_copy(err, sizeof(err), "message too large");
 	if (load_attachments(db, m->id, &att) < 0) {
-		snprintf(err, sizeof(err), "cannot build the attachments");
+		(void)str_copy(err, sizeof(err),
+			       "cannot build the attachments");
 	} else {
 		mm.att = att.att;
 		mm.n_att = att.n;
@@ -279,10 +288,12 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 	loaded_free(&att);
 	buf_release(&msg);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	/* detail has room for err and the code */
 	if (rc == CURLE_OK)
-		snprintf(detail, sizeof(detail), "sent (%ld)", code);
+		(void)str_printf(detail, sizeof(detail), "sent (%ld)", code);
 	else
-		snprintf(detail, sizeof(detail), "%s (%ld)", err, code);
+		(void)str_printf(detail, sizeof(detail), "%s (%ld)", err,
+				 code);
 	retry_at = m->attempts + 1 >= ATTEMPTS_MAX
 			   ? 0
 			   : now + retry_delay(m->attempts);

@@ -9,6 +9,7 @@
 
 #include "calendar/cal.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #define PAGE_W	  595.28 /* A4 in points */
 #define PAGE_H	  841.89
@@ -64,8 +65,8 @@ static void footer(struct pen *p)
 {
 	char line[160];
 
-	snprintf(line, sizeof(line), "Reclamo %s · Página %d", p->c->code,
-		 p->page);
+	(void)str_printf(line, sizeof(line), "Reclamo %s · Página %d",
+			 p->c->code, p->page);
 	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
 	text_at(p->cr, MARGIN, PAGE_H - MARGIN + 12, CONTENT_W, FONT_SMALL,
 		line);
@@ -136,7 +137,8 @@ static void lima_when(int64_t t, char out[20])
 	char s[26];
 
 	cal_format_lima(t, s);
-	snprintf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
+	(void)str_printf(out, 20, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s,
+			 s + 11);
 }
 
 static void header(struct pen *p)
@@ -145,17 +147,18 @@ static void header(struct pen *p)
 	char when[20], due[11], line[256];
 
 	lima_when(c->received_at, when);
-	snprintf(due, sizeof(due), "%.2s/%.2s/%.4s", c->due_date + 8,
-		 c->due_date + 5, c->due_date);
+	(void)str_printf(due, sizeof(due), "%.2s/%.2s/%.4s", c->due_date + 8,
+			 c->due_date + 5, c->due_date);
 	p->y += text_at(p->cr, MARGIN, p->y, CONTENT_W, FONT_TITLE,
 			"Hoja de reclamo") +
 		4;
 	p->y += text_at(p->cr, MARGIN, p->y, CONTENT_W, FONT_CODE, c->code) +
 		6;
-	snprintf(line, sizeof(line),
-		 "Recibido el %s (hora de Lima) · Fecha máxima de respuesta: "
-		 "%s",
-		 when, due);
+	(void)str_printf(
+		line, sizeof(line),
+		"Recibido el %s (hora de Lima) · Fecha máxima de respuesta: "
+		"%s",
+		when, due);
 	p->y += text_at(p->cr, MARGIN, p->y, CONTENT_W, FONT, line) + 4;
 }
 
@@ -183,9 +186,9 @@ static void body(struct pen *p)
 	section(p, "Materia y plazo");
 	row(p, "Servicio o línea", c->service);
 	row(p, "Materia", c->matter_name);
-	snprintf(due, sizeof(due), "%.2s/%.2s/%.4s (%d días hábiles)",
-		 c->due_date + 8, c->due_date + 5, c->due_date,
-		 c->business_days);
+	(void)str_printf(due, sizeof(due), "%.2s/%.2s/%.4s (%d días hábiles)",
+			 c->due_date + 8, c->due_date + 5, c->due_date,
+			 c->business_days);
 	row(p, "Fecha máxima de respuesta", due);
 	section(p, "Descripción");
 	row(p, "Detalle", c->description);
@@ -193,9 +196,9 @@ static void body(struct pen *p)
 	for (int i = 0; i < c->n_docs; i++) {
 		size_t n = strlen(docs);
 
-		snprintf(docs + n, sizeof(docs) - n, "%s%s (%zu KB)",
-			 i ? "\n" : "", c->docs[i].filename,
-			 (c->docs[i].len + 1023) / 1024);
+		(void)str_printf(docs + n, sizeof(docs) - n, "%s%s (%zu KB)",
+				 i ? "\n" : "", c->docs[i].filename,
+				 (c->docs[i].len + 1023) / 1024);
 	}
 	row(p, "Documentos", c->n_docs ? docs : "Ninguno");
 	p->y += 8;

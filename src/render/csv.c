@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "calendar/cal.h"
+#include "util/str.h"
 
 static int needs_quotes(const char *s)
 {
@@ -51,8 +52,8 @@ static int put_cell(struct buf *out, const struct report_row *row, size_t col)
 		cal_format_lima(report_cell_num(row, col), s);
 		return put_field(out, s, col == 0);
 	case REPORT_COL_INT:
-		snprintf(s, sizeof(s), "%lld",
-			 (long long)report_cell_num(row, col));
+		(void)str_printf(s, sizeof(s), "%lld",
+				 (long long)report_cell_num(row, col));
 		return put_field(out, s, col == 0);
 	default:
 		return put_field(out, report_cell_text(row, col), col == 0);

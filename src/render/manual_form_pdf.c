@@ -16,6 +16,9 @@
 
 #include "calendar/cal.h"
 #include "util/buf.h"
+#include "util/str.h"
+
+/* Text for the page: where str_printf/str_copy cut, the cut is shown. */
 
 #define PAGE_W	    595.28 /* A4 in points */
 #define PAGE_H	    841.89
@@ -200,8 +203,8 @@ static void header(struct pen *p)
 		    "Formato Manual de Registro de Inoperatividad");
 	h += text_at(p->cr, MARGIN, p->y + h + 2, left_w, FONT_SMALL,
 		     "Registro correlativo de eventos de inoperatividad "
-		     "(OSIPTEL, Res. 127-2013-CD/OSIPTEL). Úselo solo cuando "
-		     "no se pueda registrar en Inop.");
+		     "exigido por OSIPTEL. Úselo solo cuando no se pueda "
+		     "registrar en Inop.");
 	p->y += (h + 2 > 40 ? h + 2 : 40) + 6;
 }
 
@@ -213,19 +216,19 @@ static void point_block(struct pen *p)
 	for (size_t i = 0; p->doc->lines && i < p->doc->lines->n; i++) {
 		size_t len = strlen(lines);
 
-		snprintf(lines + len, sizeof(lines) - len, "%s%s",
-			 i ? ", " : "", p->doc->lines->v[i]);
+		(void)str_printf(lines + len, sizeof(lines) - len, "%s%s",
+				 i ? ", " : "", p->doc->lines->v[i]);
 	}
 	section(p, "Punto de atención");
-	snprintf(line, sizeof(line), "Punto de atención: %s (%s)", pt->name,
-		 pt->code);
+	(void)str_printf(line, sizeof(line), "Punto de atención: %s (%s)",
+			 pt->name, pt->code);
 	para(p, FONT_B, line);
-	snprintf(line, sizeof(line),
-		 "Tipo de punto: %s · Canal: %s · Región: %s%s%s",
-		 item_name(p->doc->cat, "point_type", pt->type),
-		 strcmp(pt->channel, "PRESENCIAL") == 0 ? "Presencial"
-							: "Telefónico",
-		 pt->region, lines[0] ? " · Líneas: " : "", lines);
+	(void)str_printf(line, sizeof(line),
+			 "Tipo de punto: %s · Canal: %s · Región: %s%s%s",
+			 item_name(p->doc->cat, "point_type", pt->type),
+			 strcmp(pt->channel, "PRESENCIAL") == 0 ? "Presencial"
+								: "Telefónico",
+			 pt->region, lines[0] ? " · Líneas: " : "", lines);
 	para(p, FONT, line);
 }
 
@@ -245,13 +248,14 @@ static void mailboxes_block(struct pen *p)
 	list[len] = '\0';
 
 	section(p, "Buzones de contingencia");
-	snprintf(line, sizeof(line),
-		 "Si no puede registrar en Inop, repórtelo de inmediato al "
-		 "buzón de Fallas de Sistemas y Plataforma: %s",
-		 fallas && *fallas ? fallas : "(no configurado)");
+	(void)str_printf(
+		line, sizeof(line),
+		"Si no puede registrar en Inop, repórtelo de inmediato al "
+		"buzón de Fallas de Sistemas y Plataforma: %s",
+		fallas && *fallas ? fallas : "(no configurado)");
 	para(p, FONT, line);
-	snprintf(line, sizeof(line), "Con copia a: %s",
-		 list[0] ? list : "(no configurado)");
+	(void)str_printf(line, sizeof(line), "Con copia a: %s",
+			 list[0] ? list : "(no configurado)");
 	para(p, FONT, line);
 }
 
@@ -358,16 +362,19 @@ static void regularisation_block(struct pen *p)
 	char line[600];
 
 	section(p, "5. Regularización en Inop");
-	snprintf(line, sizeof(line),
-		 "Cuando Inop vuelva a estar disponible, el jefe del punto "
-		 "registra este formato en Inop como «Regularizar formato "
-		 "manual» (origen MANUAL) con el N.º de formato %s y las "
-		 "horas originales, dentro de los 30 días. Luego agrega las "
-		 "transacciones críticas con su referencia del sistema y "
-		 "cierra el evento con la hora de fin. Cada número de formato "
-		 "se usa una sola vez; los números no usados quedan a la "
-		 "vista de Control.",
-		 p->doc->form->serial);
+	(void)str_printf(
+		line, sizeof(line),
+		"Cuando Inop vuelva a estar disponible, el jefe del punto "
+		"registra este formato en Inop como «Regularizar formato "
+		"manual» (origen MANUAL) con el N.º de formato %s y las "
+		"horas originales, dentro de los %d días; pasado ese plazo lo "
+		"regulariza Control con un sustento. Luego agrega las "
+		"transacciones críticas con su referencia del sistema y "
+		"cierra el evento con la hora de fin. Cada número de formato "
+		"se usa una sola vez; los números no usados quedan a la "
+		"vista de Control.",
+		p->doc->form->serial,
+		p->doc->max_age_days ? p->doc->max_age_days : 30);
 	para(p, FONT, line);
 }
 
@@ -378,11 +385,12 @@ static void footer(struct pen *p, int page)
 	cal_format_lima(p->doc->generated_at, when);
 	when[16] = '\0';
 	when[10] = ' ';
-	snprintf(line, sizeof(line),
-		 "%s · %s · Generado por Inop el %s (hora de Lima) por %s · "
-		 "Página %d de 2",
-		 p->doc->form->serial, p->doc->form->point.code, when,
-		 p->doc->generated_by, page);
+	(void)str_printf(
+		line, sizeof(line),
+		"%s · %s · Generado por Inop el %s (hora de Lima) por %s · "
+		"Página %d de 2",
+		p->doc->form->serial, p->doc->form->point.code, when,
+		p->doc->generated_by, page);
 	grey(p->cr, 0.4);
 	text_at(p->cr, MARGIN, PAGE_H - MARGIN + 10, CONTENT_W, FONT_SMALL,
 		line);

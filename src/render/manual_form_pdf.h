@@ -20,6 +20,7 @@ struct manual_form_doc {
 	const struct catalog *cat;	/* the choices printed */
 	const char *mailbox_fallas;	/* "" when not configured */
 	const char *mailbox_cc;		/* comma-separated, may be "" */
+	int max_age_days;		/* K2 window (0: 30) */
 	int64_t generated_at;
 	const char *generated_by;
 };

@@ -15,6 +15,10 @@
 #include <string.h>
 
 #include "calendar/cal.h"
+#include "domain/roles.h"
+#include "util/str.h"
+
+/* Text for the page: where str_printf/str_copy cut, the cut is shown. */
 
 #define PAGE_W	  841.89 /* A4 landscape, points */
 #define PAGE_H	  595.28
@@ -254,11 +258,12 @@ static int layout_glyphs(PangoLayout *l, struct glyph **out, size_t *n)
 			(PangoCairoFont *)run->item->analysis.font);
 		grown = realloc(v, (count + (size_t)run->glyphs->num_glyphs) *
 					   sizeof(*v));
+		if (grown)
+			v = grown; /* v moved: the old block is gone */
 		if (!grown || !font) {
 			rc = -1;
 			break;
 		}
-		v = grown;
 		x = r.x;
 		for (int i = 0; i < run->glyphs->num_glyphs; i++) {
 			PangoGlyphInfo *g = &run->glyphs->glyphs[i];
@@ -373,7 +378,7 @@ static void show_fixed(struct pdf *p, struct fixed *f, double x, double y)
 		return;
 	}
 	batch_add(p, f->glyphs, f->n, x, y);
-}
+} /* NOLINT(clang-analyzer-unix.Malloc): f->glyphs, freed by fixed_free() */
 
 /* ---------- cells ---------- */
 
@@ -383,7 +388,8 @@ static void dmy_hm(int64_t utc, char *out, size_t n)
 
 	cal_format_lima(utc, s);
 	/* "2026-11-03T09:15:00-05:00" -> "03/11/2026\n09:15" */
-	snprintf(out, n, "%.2s/%.2s/%.4s\n%.5s", s + 8, s + 5, s, s + 11);
+	(void)str_printf(out, n, "%.2s/%.2s/%.4s\n%.5s", s + 8, s + 5, s,
+			 s + 11);
 }
 
 /* The text of PDF cell `col`: a field of `r`, or composed in `out`. */
@@ -396,18 +402,18 @@ static const char *cell_text(const struct report_row *r, size_t col, char *out,
 	case 1:
 		return r->channel;
 	case 2:
-		snprintf(out, n, "%s\n%s\n%s", r->point_code, r->point_name,
-			 r->region);
+		(void)str_printf(out, n, "%s\n%s\n%s", r->point_code,
+				 r->point_name, r->region);
 		return out;
 	case 3:
-		snprintf(out, n, "%s:\n%s", r->procedure, r->requests);
+		(void)str_printf(out, n, "%s:\n%s", r->procedure, r->requests);
 		break;
 	case 4:
 		return r->applications;
 	case 5:
 		if (!r->cause[0])
 			return r->scenario;
-		snprintf(out, n, "%s\n%s", r->scenario, r->cause);
+		(void)str_printf(out, n, "%s\n%s", r->scenario, r->cause);
 		break;
 	case 6:
 		dmy_hm(r->started_at, out, n);
@@ -416,7 +422,7 @@ static const char *cell_text(const struct report_row *r, size_t col, char *out,
 		dmy_hm(r->ended_at, out, n);
 		break;
 	case 8:
-		snprintf(out, n, "%lld", (long long)r->minutes);
+		(void)str_printf(out, n, "%lld", (long long)r->minutes);
 		break;
 	case 9:
 		return r->closure_reason;
@@ -425,9 +431,10 @@ static const char *cell_text(const struct report_row *r, size_t col, char *out,
 	case 11:
 		return r->critical;
 	default:
-		snprintf(out, n, "E1: %s\nE2: %s\nE3: %s\nE4: %s", r->e1,
-			 r->over_1h ? "más de 1 hora" : "hasta 1 hora", r->e3,
-			 r->e4);
+		(void)str_printf(out, n, "E1: %s\nE2: %s\nE3: %s\nE4: %s",
+				 r->e1,
+				 r->over_1h ? "más de 1 hora" : "hasta 1 hora",
+				 r->e3, r->e4);
 	}
 	return out;
 }
@@ -514,7 +521,7 @@ static void fixed_draw(struct pdf *p, size_t col, const char *s, double x)
 	while (*s) {
 		size_t n = strcspn(s, "\n");
 
-		snprintf(line, sizeof(line), "%.*s", (int)n, s);
+		(void)str_printf(line, sizeof(line), "%.*s", (int)n, s);
 		e = col != 0 ? cache_get(p, col, line) : NULL;
 		if (e) {
 			batch_cached(p, e, x, y);
@@ -590,7 +597,8 @@ static void page_footer(struct pdf *p)
 {
 	char right[48];
 
-	snprintf(right, sizeof(right), "Página %d de %d", p->page, p->pages);
+	(void)str_printf(right, sizeof(right), "Página %d de %d", p->page,
+			 p->pages);
 	show_fixed(p, &p->page_foot, MARGIN, PAGE_H - MARGIN - 8);
 	text_right(p, p->text, right, PAGE_W - MARGIN, PAGE_H - MARGIN - 8);
 }
@@ -642,34 +650,35 @@ static void table_header(struct pdf *p)
 static void page_layouts_new(struct pdf *p)
 {
 	const struct report_doc *d = p->doc;
-	char line[256];
+	char line[512];
 	double h;
 
 	p->page_title.layout = layout_new(p->ctx, FONT " Bold 12");
 	pango_layout_set_text(p->page_title.layout, REPORT_TITLE, -1);
-	snprintf(line, sizeof(line),
-		 "Reporte N.º %lld · Periodo del %.2s/%.2s/%.4s al "
-		 "%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos",
-		 (long long)d->id, d->from + 8, d->from + 5, d->from,
-		 d->to + 8, d->to + 5, d->to, report_status_name(d->status),
-		 d->n_rows);
+	(void)str_printf(
+		line, sizeof(line),
+		"Reporte N.º %lld · Periodo del %.2s/%.2s/%.4s al "
+		"%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos\n%s",
+		(long long)d->id, d->from + 8, d->from + 5, d->from, d->to + 8,
+		d->to + 5, d->to, report_status_name(d->status), d->n_rows,
+		REPORT_DEADLINE_TEXT);
 	p->page_meta.layout = pango_layout_copy(p->text);
 	pango_layout_set_text(p->page_meta.layout, line, -1);
 	if (d->hash[0])
-		snprintf(line, sizeof(line),
-			 "Huella SHA-256 del contenido congelado: %s",
-			 d->hash);
+		(void)str_printf(line, sizeof(line),
+				 "Huella SHA-256 del contenido congelado: %s",
+				 d->hash);
 	else
-		snprintf(line, sizeof(line),
-			 "BORRADOR: el contenido se congela al pasar a "
-			 "revisión; no enviar a OSIPTEL");
+		(void)str_copy(line, sizeof(line),
+			       "BORRADOR: el contenido se congela al pasar a "
+			       "revisión; no enviar a OSIPTEL");
 	p->page_hash.layout = pango_layout_copy(p->mono);
 	pango_layout_set_text(p->page_hash.layout, line, -1);
-	snprintf(line, sizeof(line),
-		 "Inop · Reporte N.º %lld · %s · generado el %s (hora de "
-		 "Lima)",
-		 (long long)d->id, report_status_name(d->status),
-		 p->generated);
+	(void)str_printf(
+		line, sizeof(line),
+		"Inop · Reporte N.º %lld · %s · generado el %s (hora de "
+		"Lima)",
+		(long long)d->id, report_status_name(d->status), p->generated);
 	p->page_foot.layout = pango_layout_copy(p->text);
 	pango_layout_set_text(p->page_foot.layout, line, -1);
 	p->head_h = 0;
@@ -741,30 +750,31 @@ static void trail_cell(const struct report_step *s, size_t col, char *out,
 	switch (col) {
 	case 0:
 		cal_format_lima(s->at, at);
-		snprintf(out, n, "%.2s/%.2s/%.4s %.8s", at + 8, at + 5, at,
-			 at + 11);
+		(void)str_printf(out, n, "%.2s/%.2s/%.4s %.8s", at + 8, at + 5,
+				 at, at + 11);
 		break;
 	case 1:
-		snprintf(out, n, "%s (%s)", s->name, s->username);
+		(void)str_printf(out, n, "%s (%s)", s->name, s->username);
 		break;
 	case 2:
-		snprintf(out, n, "%s", s->role);
+		(void)str_copy(out, n, role_name(s->role));
 		break;
 	case 3:
 		if (s->from[0])
-			snprintf(out, n, "%s → %s", report_status_name(from),
-				 report_status_name(to));
+			(void)str_printf(out, n, "%s → %s",
+					 report_status_name(from),
+					 report_status_name(to));
 		else
-			snprintf(out, n, "Creación (%s)",
-				 report_status_name(to));
+			(void)str_printf(out, n, "Creación (%s)",
+					 report_status_name(to));
 		break;
 	default:
-		snprintf(out, n, "%s%s%s", s->comment,
-			 s->comment[0] && s->reference[0] ? "\n" : "",
-			 s->reference[0] ? "Referencia: " : "");
+		(void)str_printf(out, n, "%s%s%s", s->comment,
+				 s->comment[0] && s->reference[0] ? "\n" : "",
+				 s->reference[0] ? "Referencia: " : "");
 		if (s->reference[0])
-			snprintf(out + strlen(out), n - strlen(out), "%s",
-				 s->reference);
+			(void)str_copy(out + strlen(out), n - strlen(out),
+				       s->reference);
 	}
 }
 
@@ -787,8 +797,8 @@ static double trail_row(struct pdf *p, const struct report_step *s,
 				  0.86);
 		for (size_t c = 0; c < N_TRAIL; c++) {
 			if (head)
-				snprintf(text, sizeof(text), "%s",
-					 trail_cols[c].title);
+				(void)str_copy(text, sizeof(text),
+					       trail_cols[c].title);
 			else
 				trail_cell(s, c, text, sizeof(text));
 			ch = text_at(p, l, text, x + PAD, p->y + PAD,
@@ -835,11 +845,35 @@ static void trail(struct pdf *p)
 	if (d->hash[0]) {
 		char line[128];
 
-		snprintf(line, sizeof(line),
-			 "Huella SHA-256 del contenido congelado: %s",
-			 d->hash);
+		(void)str_printf(line, sizeof(line),
+				 "Huella SHA-256 del contenido congelado: %s",
+				 d->hash);
 		text_at(p, p->mono, line, MARGIN, p->y, -1);
 	}
+}
+
+/* O4: the "PDF para firma" has a signature line for each approver. */
+static void signatures(struct pdf *p)
+{
+	static const char *const who[] = {"Firma y sello — Gerencia",
+					  "Firma y sello — Dirección"};
+	double w = (PAGE_W - 2 * MARGIN) / 2 - 40;
+
+	if (p->y + 90 > bottom())
+		new_page(p);
+	p->y += 60;
+	for (int i = 0; i < 2; i++) {
+		double x = MARGIN + 20 + i * (w + 40);
+
+		if (p->drawing) {
+			cairo_set_line_width(p->cr, 0.6);
+			cairo_move_to(p->cr, x, p->y);
+			cairo_line_to(p->cr, x + w, p->y);
+			cairo_stroke(p->cr);
+		}
+		text_at(p, p->text, who[i], x, p->y + 4, w);
+	}
+	p->y += 24;
 }
 
 /* One pass over the whole document: measuring or drawing. */
@@ -849,6 +883,7 @@ static void layout_document(struct pdf *p)
 	new_page(p);
 	events_table(p);
 	trail(p);
+	signatures(p);
 	page_footer(p);
 	batch_flush(p);
 	if (p->drawing)
@@ -919,8 +954,8 @@ int render_pdf(const struct report_doc *doc, struct buf *out)
 	set_metadata(s, doc);
 	p.cr = cairo_create(s);
 	cal_format_lima(doc->generated_at, at);
-	snprintf(p.generated, sizeof(p.generated), "%.2s/%.2s/%.4s %.5s",
-		 at + 8, at + 5, at, at + 11);
+	(void)str_printf(p.generated, sizeof(p.generated),
+			 "%.2s/%.2s/%.4s %.5s", at + 8, at + 5, at, at + 11);
 	layouts_new(&p);
 	p.heights = malloc((doc->n_rows ? doc->n_rows : 1) * sizeof(double));
 	layout_document(&p);

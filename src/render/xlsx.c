@@ -10,6 +10,9 @@
 #include <xlsxwriter.h>
 
 #include "calendar/cal.h"
+#include "util/str.h"
+
+/* Text for the page: where str_printf/str_copy cut, the cut is shown. */
 
 #define TITLE_ROW      0
 #define HEADER_ROW     4
@@ -28,7 +31,7 @@ static double excel_time(int64_t utc)
 static void date_dmy(const char *iso, char out[11])
 {
 	/* "2026-11-03" -> "03/11/2026" */
-	snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	(void)str_printf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
 static void make_formats(lxw_workbook *wb, struct formats *f)
@@ -62,21 +65,23 @@ static void write_meta(lxw_worksheet *ws, const struct report_doc *doc,
 			      f->title);
 	date_dmy(doc->from, from);
 	date_dmy(doc->to, to);
-	snprintf(line, sizeof(line),
-		 "Reporte N.º %lld · Periodo del %s al %s · Estado: %s · "
-		 "%zu eventos",
-		 (long long)doc->id, from, to, report_status_name(doc->status),
-		 doc->n_rows);
+	(void)str_printf(
+		line, sizeof(line),
+		"Reporte N.º %lld · Periodo del %s al %s · Estado: %s · "
+		"%zu eventos",
+		(long long)doc->id, from, to, report_status_name(doc->status),
+		doc->n_rows);
 	worksheet_write_string(ws, 1, 0, line, f->meta);
 	if (doc->hash[0])
-		snprintf(line, sizeof(line),
-			 "Huella SHA-256 del contenido congelado: %s",
-			 doc->hash);
+		(void)str_printf(line, sizeof(line),
+				 "Huella SHA-256 del contenido congelado: %s",
+				 doc->hash);
 	else
-		snprintf(line, sizeof(line),
-			 "Borrador: el contenido se congela al pasar a "
-			 "revisión");
+		(void)str_copy(line, sizeof(line),
+			       "Borrador: el contenido se congela al pasar a "
+			       "revisión");
 	worksheet_write_string(ws, 2, 0, line, f->meta);
+	worksheet_write_string(ws, 3, 0, REPORT_DEADLINE_TEXT, f->meta);
 }
 
 static void write_cell(lxw_worksheet *ws, lxw_row_t r, size_t c,
@@ -173,8 +178,8 @@ int render_xlsx(const struct report_doc *doc, const char *path)
 
 	if (!wb)
 		return -1;
-	snprintf(subject, sizeof(subject), "Reporte N.º %lld, %s a %s",
-		 (long long)doc->id, doc->from, doc->to);
+	(void)str_printf(subject, sizeof(subject), "Reporte N.º %lld, %s a %s",
+			 (long long)doc->id, doc->from, doc->to);
 	memset(&props, 0, sizeof(props));
 	props.title = (char *)REPORT_TITLE;
 	props.subject = subject;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store/audit.h"
+#include "util/str.h"
 
 #define NAME_PREFIX "inop-"
 #define NAME_SUFFIX ".db"
@@ -78,10 +79,11 @@ static void sync_dir_of(const char *path)
 	char *slash;
 	int fd;
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	if (str_copy(dir, sizeof(dir), path) < 0)
+		return; /* a cut path would name another directory */
 	slash = strrchr(dir, '/');
 	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
+		(void)str_copy(dir, sizeof(dir), ".");
 	else if (slash == dir)
 		dir[1] = '\0';
 	else
@@ -100,18 +102,14 @@ static int final_name(const char *dest, const struct backup_info *info,
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t len = strlen(dest);
-	int w;
 
-	if (!is_dir(dest)) {
-		w = snprintf(out, n, "%s", dest);
-		return w < 0 || (size_t)w >= n ? -1 : 0;
-	}
+	if (!is_dir(dest))
+		return str_copy(out, n, dest);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	w = snprintf(out, n, "%s%s" NAME_PREFIX "%s-%.16s" NAME_SUFFIX, dest,
-		     len && dest[len - 1] == '/' ? "" : "/", stamp,
-		     info->head);
-	return w < 0 || (size_t)w >= n ? -1 : 0;
+	return str_printf(out, n, "%s%s" NAME_PREFIX "%s-%.16s" NAME_SUFFIX,
+			  dest, len && dest[len - 1] == '/' ? "" : "/", stamp,
+			  info->head);
 }
 
 static void remove_sqlite_files(const char *path)
@@ -119,12 +117,13 @@ static void remove_sqlite_files(const char *path)
 	char side[1200];
 
 	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-journal", path);
-	unlink(side);
+	/* a cut name would be another file: those are left alone */
+	if (str_printf(side, sizeof(side), "%s-wal", path) == 0)
+		unlink(side);
+	if (str_printf(side, sizeof(side), "%s-shm", path) == 0)
+		unlink(side);
+	if (str_printf(side, sizeof(side), "%s-journal", path) == 0)
+		unlink(side);
 }
 
 static int check_file(const char *path, FILE *out, struct backup_info *info)
@@ -150,14 +149,20 @@ int backup_write(struct db *src, const char *dest_path, FILE *out,
 	struct inop_err err;
 	struct timespec t0;
 	struct stat sb;
+	int cut;
 
 	memset(info, 0, sizeof(*info));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (is_dir(dest_path))
-		snprintf(tmp, sizeof(tmp), "%s/.inop-backup-%ld.partial",
-			 dest_path, (long)getpid());
+		cut = str_printf(tmp, sizeof(tmp),
+				 "%s/.inop-backup-%ld.partial", dest_path,
+				 (long)getpid());
 	else
-		snprintf(tmp, sizeof(tmp), "%s.partial", dest_path);
+		cut = str_printf(tmp, sizeof(tmp), "%s.partial", dest_path);
+	if (cut < 0) {
+		fprintf(out, "destination path too long: %s\n", dest_path);
+		return -1;
+	}
 	remove_sqlite_files(tmp);
 	if (db_backup_to(src, tmp, &err) < 0) {
 		fprintf(out, "copy failed: %s\n", err.message);
@@ -228,8 +233,9 @@ int backup_prune(const char *dir, int keep, FILE *out)
 		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		if (keep >= 0 && i + (size_t)keep < n) {
-			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-			if (unlink(path) == 0) {
+			if (str_printf(path, sizeof(path), "%s/%s", dir,
+				       names[i]) == 0 &&
+			    unlink(path) == 0) {
 				fprintf(out, "removed old backup '%s'\n",
 					path);
 				removed++;

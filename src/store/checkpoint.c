@@ -14,6 +14,7 @@
 #include "calendar/cal.h"
 #include "store/audit.h"
 #include "util/strnum.h"
+#include "util/str.h"
 
 #define MAGIC "inop-audit-checkpoint 1\n"
 
@@ -26,8 +27,8 @@ int checkpoint_key_generate(const char *path, char pk_hex[65], char *msg,
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
-		snprintf(msg, n, "cannot create '%s': %s", path,
-			 strerror(errno));
+		(void)str_printf(msg, n, "cannot create '%s': %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	randombytes_buf(seed, sizeof(seed));
@@ -38,8 +39,8 @@ int checkpoint_key_generate(const char *path, char pk_hex[65], char *msg,
 	    fsync(fd) == 0)
 		rc = 0;
 	else
-		snprintf(msg, n, "cannot write '%s': %s", path,
-			 strerror(errno));
+		(void)str_printf(msg, n, "cannot write '%s': %s", path,
+				 strerror(errno));
 	close(fd);
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(sk, sizeof(sk));
@@ -57,27 +58,30 @@ static int read_seed(const char *path, unsigned char seed[32], char *msg,
 	ssize_t got;
 
 	if (fd < 0) {
-		snprintf(msg, n, "cannot open '%s': %s", path,
-			 strerror(errno));
+		(void)str_printf(msg, n, "cannot open '%s': %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077)) {
-		snprintf(msg, n,
-			 "'%s' must be readable by its owner only (chmod "
-			 "600)",
-			 path);
+		(void)str_printf(
+			msg, n,
+			"'%s' must be readable by its owner only (chmod "
+			"600)",
+			path);
 		goto out;
 	}
 	got = read(fd, line, sizeof(line) - 1);
 	if (got < 64) {
-		snprintf(msg, n, "'%s' does not hold a signing key", path);
+		(void)str_printf(msg, n, "'%s' does not hold a signing key",
+				 path);
 		goto out;
 	}
 	line[got] = '\0';
 	if (strcspn(line, "\r\n") != 64 ||
 	    sodium_hex2bin(seed, 32, line, 64, NULL, &len, NULL) != 0 ||
 	    len != 32) {
-		snprintf(msg, n, "'%s' does not hold a signing key", path);
+		(void)str_printf(msg, n, "'%s' does not hold a signing key",
+				 path);
 		goto out;
 	}
 	rc = 0;
@@ -100,10 +104,10 @@ int checkpoint_key_load(const char *path, const char *want_pk_hex,
 	sodium_bin2hex(pk_hex, sizeof(pk_hex), k->pk, sizeof(k->pk));
 	if (want_pk_hex && want_pk_hex[0] &&
 	    strcasecmp(want_pk_hex, pk_hex) != 0) {
-		snprintf(msg, n,
-			 "the key of '%s' is not the configured "
-			 "audit_public_key (its public key is %s)",
-			 path, pk_hex);
+		(void)str_printf(msg, n,
+				 "the key of '%s' is not the configured "
+				 "audit_public_key (its public key is %s)",
+				 path, pk_hex);
 		sodium_memzero(k, sizeof(*k));
 		return -1;
 	}
@@ -183,25 +187,27 @@ int checkpoint_take(struct db *db, const struct checkpoint_key *k, int64_t now,
 	if (read_head(db, &cp->head_id, cp->head_hash) < 0)
 		return -1;
 	if (cp->head_id == 0) {
-		snprintf(msg, n, "the audit log is empty");
+		(void)str_printf(msg, n, "the audit log is empty");
 		return 1;
 	}
 	rc = audit_verify(db, problems, &records);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
-		snprintf(msg, n,
-			 "the audit chain is broken (%d problem(s)): not "
-			 "signed",
-			 rc);
+		(void)str_printf(
+			msg, n,
+			"the audit chain is broken (%d problem(s)): not "
+			"signed",
+			rc);
 		return 1;
 	}
 	rc = record_hash(db, cp->head_id, hash);
 	if (rc < 0)
 		return -1;
 	if (rc == 0 || strcmp(hash, cp->head_hash) != 0) {
-		snprintf(msg, n, "the audit head does not match record %lld",
-			 (long long)cp->head_id);
+		(void)str_printf(msg, n,
+				 "the audit head does not match record %lld",
+				 (long long)cp->head_id);
 		return 1;
 	}
 	cp->signed_at = now;
@@ -285,23 +291,25 @@ int checkpoint_parse(const char *text, const char *pk_hex,
 	size_t signed_len, len;
 
 	if (parse_fields(text, cp, &signed_len) < 0) {
-		snprintf(msg, n, "not an Inop audit checkpoint");
+		(void)str_printf(msg, n, "not an Inop audit checkpoint");
 		return -1;
 	}
 	if (!pk_hex ||
 	    sodium_hex2bin(pk, sizeof(pk), pk_hex, strlen(pk_hex), NULL, &len,
 			   NULL) != 0 ||
 	    len != sizeof(pk)) {
-		snprintf(msg, n,
-			 "audit_public_key must be the 64 hex digits of "
-			 "the checkpoint key");
+		(void)str_printf(
+			msg, n,
+			"audit_public_key must be the 64 hex digits of "
+			"the checkpoint key");
 		return -1;
 	}
 	if (strcasecmp(cp->key_hex, pk_hex) != 0) {
-		snprintf(msg, n,
-			 "the checkpoint was signed by another key (%s), "
-			 "not the configured audit_public_key",
-			 cp->key_hex);
+		(void)str_printf(
+			msg, n,
+			"the checkpoint was signed by another key (%s), "
+			"not the configured audit_public_key",
+			cp->key_hex);
 		return -1;
 	}
 	if (sodium_hex2bin(sig, sizeof(sig), cp->sig_hex, 128, NULL, &len,
@@ -309,9 +317,10 @@ int checkpoint_parse(const char *text, const char *pk_hex,
 	    crypto_sign_verify_detached(sig, (const unsigned char *)text,
 					(unsigned long long)signed_len,
 					pk) != 0) {
-		snprintf(msg, n,
-			 "the checkpoint's signature does not verify: it "
-			 "was altered or not signed by this key");
+		(void)str_printf(
+			msg, n,
+			"the checkpoint's signature does not verify: it "
+			"was altered or not signed by this key");
 		return -1;
 	}
 	return 0;

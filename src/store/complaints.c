@@ -87,7 +87,7 @@ static int get_by(struct db *db, const char *sql, const char *text, int64_t id,
 	struct db_stmt *st = db_prepare(db, sql);
 	int rc;
 
-	if (!st)
+	if (!st || !c)
 		return -1;
 	if (text)
 		db_bind_text(st, 1, text);
@@ -225,7 +225,7 @@ static int number(struct db *db, struct complaint *c, int64_t now)
 	char counter[32];
 	int64_t seq;
 
-	snprintf(counter, sizeof(counter), "complaint-%d", year);
+	(void)str_printf(counter, sizeof(counter), "complaint-%d", year);
 	if (store_counter_next(db, counter, &seq) < 0)
 		return -1;
 	return complaint_code_format(c->code, year, seq);
@@ -256,7 +256,8 @@ static int receive_body(struct db *db, void *arg, struct inop_err *err)
 				      "La materia '%s' no es reclamable: vea "
 				      "GET /api/v1/complaint-matters",
 				      c->matter);
-	str_copy(c->matter_name, sizeof(c->matter_name), m.name);
+	/* Both hold a matter's name: the copy cannot be cut. */
+	(void)str_copy(c->matter_name, sizeof(c->matter_name), m.name);
 	c->business_days = m.business_days;
 	c->received_at = rx->now;
 	c->status = COMPLAINT_RECIBIDO;
@@ -369,11 +370,13 @@ int store_complaints_list(struct db *db, const struct complaint_filter *f,
 			    .from_row = complaint_from_row};
 
 	cal_format_date(cal_lima_date(f->now), lc.today);
-	str_printf(from, sizeof(from), "FROM complaints WHERE 1 = 1%s%s%s",
-		   f->status ? " AND status = ?" : "",
-		   f->matter ? " AND matter = ?" : "",
-		   f->overdue ? " AND status <> 'RESUELTO' AND due_date < ?"
-			      : "");
+	if (str_printf(from, sizeof(from), "FROM complaints WHERE 1 = 1%s%s%s",
+		       f->status ? " AND status = ?" : "",
+		       f->matter ? " AND matter = ?" : "",
+		       f->overdue
+			       ? " AND status <> 'RESUELTO' AND due_date < ?"
+			       : "") < 0)
+		return -1; /* a cut query must not run */
 	if (db_page(db, &p, (void **)items, n, total) < 0)
 		return -1;
 	for (size_t i = 0; i < *n; i++)
@@ -479,7 +482,7 @@ static int move_body(struct db *db, void *arg, struct inop_err *err)
 		return -1;
 	before = *c;
 	c->status = to;
-	str_copy(c->note, sizeof(c->note), mv->note);
+	(void)str_copy(c->note, sizeof(c->note), mv->note); /* same size */
 	if (to == COMPLAINT_EN_PROCESO)
 		c->in_process_at = mv->now;
 	else

@@ -165,14 +165,13 @@ static int point_jefes(struct db *db, int64_t point_id, char *out, size_t n)
 	db_bind_int(st, 2, ROLE_JEFE);
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *e = db_col_text(st, 0);
-		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "",
-				 e ? e : "");
 
-		if (w < 0 || (size_t)w >= n - len) {
+		if (str_printf(out + len, n - len, "%s%s", len ? "," : "",
+			       e ? e : "") < 0) {
 			out[len] = '\0'; /* keep the addresses that fit */
 			continue;
 		}
-		len += (size_t)w;
+		len += strlen(out + len);
 	}
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -209,6 +208,8 @@ int store_alert_insert(struct db *db, const struct event *ev,
 	a->event_id = ev->id;
 	a->created_at = now;
 	(void)str_copy(a->created_by, sizeof(a->created_by), who->username);
+	(void)str_copy(a->created_by_name, sizeof(a->created_by_name),
+		       who->name);
 	return audit_append_json(db, "event", ev->id,
 				 "event.operational_alert", NULL,
 				 alert_json(a), who->username, now);
@@ -224,16 +225,19 @@ static void operational_alert_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 3, a->recipients, sizeof(a->recipients));
 	a->created_at = db_col_int(st, 4);
 	db_col_copy(st, 5, a->created_by, sizeof(a->created_by));
+	db_col_copy(st, 6, a->created_by_name, sizeof(a->created_by_name));
 }
 
 int store_operational_alerts_list(struct db *db, int64_t event_id,
 				  struct operational_alert **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT a.id, a.event_id, a.text, a.recipients, "
-		    "a.created_at, u.username FROM operational_alerts a JOIN "
-		    "users u ON u.id = a.created_by WHERE a.event_id = ? "
-		    "ORDER BY a.id");
+		db,
+		"SELECT a.id, a.event_id, a.text, a.recipients, "
+		"a.created_at, u.username, u.name FROM operational_alerts a "
+		"JOIN "
+		"users u ON u.id = a.created_by WHERE a.event_id = ? "
+		"ORDER BY a.id");
 	void *list;
 	int rc;
 

@@ -46,6 +46,7 @@ struct operational_alert {
 	char recipients[1024]; /* the point's JEFEs' addresses */
 	int64_t created_at;
 	char created_by[64];
+	char created_by_name[481]; /* the person's name */
 };
 /*
  * V2, in a store_event_change() transaction: records the alert for `ev`,

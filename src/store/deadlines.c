@@ -4,9 +4,13 @@
 #include "store/events.h"
 #include "util/buf.h"
 
+/* O3: not yet handed over to Regulatorio (the Director's approval). */
 #define DEADLINE_WHERE                                                        \
 	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND NOT EXISTS "      \
-	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id)"
+	"(SELECT 1 FROM reported_events x WHERE x.event_id = e.id) AND NOT "  \
+	"EXISTS (SELECT 1 FROM report_events re JOIN reports r ON r.id = "    \
+	"re.report_id WHERE re.event_id = e.id AND r.status IN "              \
+	"('APROBADO_DIRECTOR', 'ENVIADO'))"
 #define DEADLINE_BEFORE " AND e.ended_at < ?"
 
 static void deadline_where(struct buf *sql, const void *ctx)

@@ -5,24 +5,39 @@
 #include "domain/roles.h"
 #include "util/buf.h"
 
-static void span_from_row(struct db_stmt *st, void *elem)
+static void failure_from_row(struct db_stmt *st, void *elem)
 {
-	struct time_span *span = elem;
+	struct e1_failure *f = elem;
 
-	span->start = db_col_int(st, 0);
-	span->end = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+	f->id = db_col_int(st, 0);
+	db_col_copy(st, 4, f->cause, sizeof(f->cause));
+	f->applications.n = 0;
+	/* codes are catalogue codes: a failure holds at most six of them */
+	(void)codes_from_csv(&f->applications, db_col_text(st, 1));
+	f->span.start = db_col_int(st, 2);
+	f->span.end = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3);
 }
 
-int store_mass_failure_span(struct db *db, int64_t id, struct time_span *out)
+int store_e1_failures(struct db *db, int64_t from, int64_t to,
+		      struct e1_failure **out, size_t *n)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT started_at, ended_at FROM mass_failures WHERE "
-		    "id = ?");
+		db,
+		"SELECT id, applications, started_at, ended_at, cause FROM "
+		"mass_failures WHERE started_at <= ? AND (ended_at IS "
+		"NULL OR ended_at >= ?) ORDER BY started_at, id");
+	void *list = NULL;
+	int rc;
 
+	*out = NULL;
+	*n = 0;
 	if (!st)
 		return -1;
-	db_bind_int(st, 1, id);
-	return db_get_one(st, span_from_row, out);
+	db_bind_int(st, 1, to);
+	db_bind_int(st, 2, from);
+	rc = db_list(st, sizeof(**out), failure_from_row, &list, n);
+	*out = list;
+	return rc;
 }
 
 /* ---------- V1: facts and the failing checks in SQL ---------- */

@@ -8,10 +8,11 @@
 #include "util/buf.h"
 
 /*
- * E1: the span of mass failure `id` (end 0 while it is open).  1 found
- * (*out filled), 0 no such mass failure, -1 error.
+ * E1: the mass failures whose span (end 0 while open) overlaps [from,
+ * to], oldest first; *out malloc'd (NULL when none).  0 or -1.
  */
-int store_mass_failure_span(struct db *db, int64_t id, struct time_span *out);
+int store_e1_failures(struct db *db, int64_t from, int64_t to,
+		      struct e1_failure **out, size_t *n);
 
 /*
  * V1 in SQL, for listing events with a failing check: appends to `sql` a

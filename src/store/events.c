@@ -23,7 +23,7 @@
 	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "    \
 	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "    \
 	"e.description, e.registered_at, ru.username, cu.username, "          \
-	"e.ruled_out "
+	"e.ruled_out, e.late_justification "
 #define EVENT_FROM                                                            \
 	"FROM events e JOIN points p ON p.id = e.point_id "                   \
 	"JOIN users ru ON ru.id = e.registered_by "                           \
@@ -61,6 +61,8 @@ static void event_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 23, ev->registered_by, sizeof(ev->registered_by));
 	db_col_copy(st, 24, ev->closed_by, sizeof(ev->closed_by));
 	ev->ruled_out = (int)db_col_int(st, 25);
+	db_col_copy(st, 26, ev->late_justification,
+		    sizeof(ev->late_justification));
 	ev->reportable = event_reportable(ev);
 }
 
@@ -126,8 +128,8 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 		    "requests, applications, scenario, cause, "
 		    "mass_failure_id, started_at, status, origin, "
 		    "manual_form_ref, description, registered_at, "
-		    "registered_by, reportable) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?, 'OPEN', ?, ?, ?, ?, ?, ?) "
+		    "registered_by, reportable, late_justification) VALUES "
+		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?) "
 		    "ON CONFLICT (point_id, procedure) WHERE status = 'OPEN' "
 		    "DO NOTHING RETURNING id");
 	if (!st)
@@ -149,6 +151,9 @@ static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 	db_bind_int(st, 13, ev->registered_at);
 	db_bind_int(st, 14, user_id);
 	db_bind_int(st, 15, event_reportable(ev));
+	db_bind_text(st, 16,
+		     ev->late_justification[0] ? ev->late_justification
+					       : NULL);
 	rc = db_step(st);
 	if (rc == DB_ROW)
 		ev->id = db_col_int(st, 0);
@@ -527,12 +532,14 @@ static void exclusion_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 1, ex->reason, sizeof(ex->reason));
 	ex->created_at = db_col_int(st, 2);
 	db_col_copy(st, 3, ex->created_by, sizeof(ex->created_by));
+	db_col_copy(st, 4, ex->created_by_name, sizeof(ex->created_by_name));
 }
 
 int store_exclusion_get(struct db *db, int64_t event_id, struct exclusion *ex)
 {
 	struct db_stmt *st = db_prepare(
-		db, "SELECT x.source, x.reason, x.created_at, u.username FROM "
+		db, "SELECT x.source, x.reason, x.created_at, u.username, "
+		    "u.name FROM "
 		    "event_exclusions x JOIN users u ON u.id = x.created_by "
 		    "WHERE x.event_id = ?");
 
@@ -600,7 +607,8 @@ static void audit_item_from_row(struct db_stmt *st, void *elem)
 				  .actor = dup_col(st, 2),
 				  .action = dup_col(st, 3),
 				  .before_json = dup_col(st, 4),
-				  .after_json = dup_col(st, 5)};
+				  .after_json = dup_col(st, 5),
+				  .actor_name = dup_col(st, 6)};
 }
 
 static void audit_item_release(void *elem)
@@ -608,6 +616,7 @@ static void audit_item_release(void *elem)
 	struct audit_item *it = elem;
 
 	free(it->actor);
+	free(it->actor_name);
 	free(it->action);
 	free(it->before_json);
 	free(it->after_json);
@@ -618,8 +627,10 @@ int store_audit_of(struct db *db, const char *entity, int64_t entity_id,
 {
 	struct db_stmt *st = db_prepare(
 		db,
-		"SELECT id, at, actor, action, before_json, after_json "
-		"FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
+		"SELECT a.id, a.at, a.actor, a.action, a.before_json, "
+		"a.after_json, COALESCE(u.name, a.actor) FROM audit a LEFT "
+		"JOIN users u ON u.username = a.actor WHERE a.entity = ? AND "
+		"a.entity_id = ? ORDER BY a.id");
 	void *list;
 	int rc;
 

@@ -95,6 +95,7 @@ struct exclusion {
 	char reason[EVENT_TEXT_BYTES];
 	int64_t created_at;
 	char created_by[64];
+	char created_by_name[481]; /* the person's name */
 };
 /*
  * In a transaction: rules `ev` out (events.ruled_out = 1, reportable
@@ -117,6 +118,7 @@ struct audit_item {
 	int64_t id;
 	int64_t at;
 	char *actor;
+	char *actor_name; /* the person's name; the username when unknown */
 	char *action;
 	char *before_json; /* may be NULL */
 	char *after_json;  /* may be NULL */

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #define REPORT_SELECT                                                         \
 	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, "   \
@@ -20,14 +21,23 @@
 #define REPORT_FROM "FROM reports r JOIN users u ON u.id = r.created_by "
 
 /* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
-#define MEMBERS_WHERE                                                         \
+#define PERIOD_WHERE                                                          \
 	"WHERE e.status = 'CLOSED' AND e.reportable = 1 AND "                 \
 	"e.started_at >= ? AND e.started_at < ? AND NOT EXISTS (SELECT 1 "    \
 	"FROM reported_events x WHERE x.event_id = e.id) AND NOT EXISTS "     \
 	"(SELECT 1 FROM report_events re JOIN reports r ON r.id = "           \
 	"re.report_id WHERE re.event_id = e.id AND r.id <> ? AND "            \
 	"r.status IN ('EN_REVISION', 'APROBADO_GERENTE', "                    \
-	"'APROBADO_DIRECTOR')) ORDER BY e.started_at, e.id"
+	"'APROBADO_DIRECTOR')) "
+/* event_awaits_ruling() in SQL: in person and no PROCEDE ruling. */
+#define AWAITS_RULING                                                         \
+	"(p.channel = 'PRESENCIAL' AND NOT EXISTS (SELECT 1 FROM "            \
+	"processes_requests q WHERE q.event_id = e.id AND q.ruling = "        \
+	"'PROCEDE'))"
+#define MEMBERS_WHERE                                                         \
+	PERIOD_WHERE "AND NOT " AWAITS_RULING " ORDER BY e.started_at, e.id"
+#define PENDING_WHERE                                                         \
+	PERIOD_WHERE "AND " AWAITS_RULING " ORDER BY e.started_at, e.id"
 
 static void info_from_row(struct db_stmt *st, void *elem)
 {
@@ -71,13 +81,6 @@ struct crit {
 	int total, missing;
 };
 
-/* E1: the span of one mass failure, looked up once per report. */
-struct mf {
-	int64_t id;
-	int found;
-	struct time_span span;
-};
-
 struct members {
 	int64_t *ids;
 	size_t n, cap;
@@ -89,38 +92,9 @@ struct members {
 	size_t n_crit;
 	struct db *db;
 	int64_t now;
-	struct mf *mf;
+	struct e1_failure *mf; /* E1: the failures since the period's start */
 	size_t n_mf;
 };
-
-/* The span of the event's mass failure: NULL when none is known. */
-static int mf_span(struct members *m, const struct event *ev,
-		   const struct time_span **out)
-{
-	struct mf *grown;
-	size_t i;
-
-	*out = NULL;
-	if (!ev->mass_failure_id)
-		return 0;
-	for (i = 0; i < m->n_mf && m->mf[i].id != ev->mass_failure_id; i++)
-		;
-	if (i == m->n_mf) {
-		grown = realloc(m->mf, (m->n_mf + 1) * sizeof(*grown));
-		if (!grown)
-			return -1;
-		m->mf = grown;
-		m->mf[i].id = ev->mass_failure_id;
-		m->mf[i].found = store_mass_failure_span(
-			m->db, ev->mass_failure_id, &m->mf[i].span);
-		if (m->mf[i].found < 0)
-			return -1;
-		m->n_mf++;
-	}
-	if (m->mf[i].found)
-		*out = &m->mf[i].span;
-	return 0;
-}
 
 static const struct crit *crit_find(const struct members *m, int64_t id)
 {
@@ -189,14 +163,17 @@ static int members_add(const struct event *ev, void *arg)
 	m->ids[m->n] = ev->id;
 	if (m->cat) {
 		const struct crit *c = crit_find(m, ev->id);
-		const struct time_span *span;
+		const struct time_span *span =
+			e1_window(ev, m->mf, m->n_mf, m->now);
 
-		if (mf_span(m, ev, &span) < 0)
-			return -1;
 		report_row_from_event(m->cat, m->cal, ev, span, m->now,
 				      &m->rows[m->n]);
 		report_row_critical(&m->rows[m->n], c ? c->total : 0,
 				    c ? c->missing : 0);
+		for (size_t i = 0; ev->mass_failure_id && i < m->n_mf; i++)
+			if (m->mf[i].id == ev->mass_failure_id)
+				report_row_cause(m->cat, m->mf[i].cause,
+						 &m->rows[m->n]);
 	}
 	m->n++;
 	return 0;
@@ -218,7 +195,9 @@ static int members_load(struct db *db, const struct report_info *r,
 	int64_t args[3];
 
 	if (period_bounds(r, args) < 0 ||
-	    (m->cat && crit_load(db, args, m) < 0))
+	    (m->cat && crit_load(db, args, m) < 0) ||
+	    (m->cat &&
+	     store_e1_failures(db, args[0], m->now, &m->mf, &m->n_mf) < 0))
 		return -1;
 	args[2] = r->id;
 	return store_events_each(db, MEMBERS_WHERE, args, 3, members_add, m);
@@ -651,7 +630,7 @@ static int transition_body(struct db *db, void *arg, struct inop_err *err)
 	int64_t id = j->id, now = j->now;
 	const struct report_change *c = j->c;
 	const struct actor *who = j->who;
-	struct report_info r;
+	struct report_info r = {0}; /* the analyzer cannot see err_set's -1 */
 	enum report_status from;
 	struct report_move m;
 	const char *role;
@@ -705,4 +684,67 @@ int store_report_transition(struct db *db, int64_t id,
 	if (store_write(db, transition_body, &j, err) < 0)
 		return -1;
 	return store_report_get(db, id, after) == 1 ? 0 : err_internal(err);
+}
+
+/* ---------- O1: waiting for the ruling; no ruling out once frozen ----------
+ */
+
+struct numbers {
+	struct report_number *v;
+	size_t n, cap;
+};
+
+static int numbers_add(const struct event *ev, void *arg)
+{
+	struct numbers *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct report_number *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	(void)str_copy(l->v[l->n++].number, sizeof(l->v->number), ev->number);
+	return 0;
+}
+
+int store_report_pending_ruling(struct db *db, const struct report_info *r,
+				struct report_number **out, size_t *n)
+{
+	struct numbers l = {0};
+	int64_t args[3];
+
+	*out = NULL;
+	*n = 0;
+	if (period_bounds(r, args) < 0)
+		return -1;
+	args[2] = r->id;
+	if (store_events_each(db, PENDING_WHERE, args, 3, numbers_add, &l) <
+	    0) {
+		free(l.v);
+		return -1;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int store_event_frozen_report(struct db *db, int64_t event_id,
+			      int64_t *report_id)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT r.id FROM report_events re JOIN reports r ON r.id "
+		    "= re.report_id WHERE re.event_id = ? AND r.status <> "
+		    "'BORRADOR' ORDER BY r.id DESC LIMIT 1");
+	int rc;
+
+	*report_id = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, event_id);
+	rc = db_get_int(st, report_id);
+	return rc < 0 ? -1 : 0;
 }

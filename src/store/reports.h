@@ -105,4 +105,24 @@ int store_report_transition(struct db *db, int64_t id,
 			    const struct actor *who, int64_t now,
 			    struct report_info *after, struct inop_err *err);
 
+/* O1: an event number. */
+struct report_number {
+	char number[24];
+};
+
+/*
+ * O1: the in-person events report `r` would hold but for their missing
+ * PROCEDE ruling (event_awaits_ruling()), oldest first; *out malloc'd.
+ * 0 or -1.
+ */
+int store_report_pending_ruling(struct db *db, const struct report_info *r,
+				struct report_number **out, size_t *n);
+
+/*
+ * O1: the report under review or later (not BORRADOR) that holds event
+ * `event_id`, in *report_id (0 none).  0 or -1.
+ */
+int store_event_frozen_report(struct db *db, int64_t event_id,
+			      int64_t *report_id);
+
 #endif

@@ -237,18 +237,19 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 		       struct inop_err *err)
 {
 	struct db_stmt *st = db_prepare(
-		db,
-		"SELECT kind, code, name, parent, extra FROM catalog_items "
-		"ORDER BY position, kind, code");
+		db, "SELECT kind, code, name, parent, extra, active FROM "
+		    "catalog_items ORDER BY position, kind, code");
 	int rc;
 
 	if (!st)
 		return store_fail(db, err);
-	while ((rc = db_step(st)) == DB_ROW)
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (catalog_add(cat, db_col_text(st, 0), db_col_text(st, 1),
 				db_col_text(st, 2), db_col_text(st, 3),
 				db_col_text(st, 4)) < 0)
 			break;
+		cat->items[cat->n - 1].active = db_col_int(st, 5) != 0;
+	}
 	db_reset(st);
 	if (rc != DB_DONE)
 		return err_internal(err);

@@ -64,7 +64,7 @@ int buf_appendf(struct buf *b, const char *fmt, ...)
 	if (n < 0 || buf_grow(b, (size_t)n) < 0)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	(void)vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap); /* n: fits */
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/strnum.h"
+#include "util/str.h"
 
 enum kind {
 	K_TEXT,
@@ -68,6 +69,8 @@ static const struct {
 	INT(smtp_retry_seconds),
 	INT(complaints_per_minute),
 	INT(complaints_burst),
+	INT(manual_max_age_days),
+	TEXT(critical_transactions_doc_url, K_URL_HTTP),
 #undef TEXT
 #undef INT
 };
@@ -75,10 +78,11 @@ static const struct {
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->db, sizeof(c->db), "inop.db");
-	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
-	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
-	snprintf(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
+	(void)str_copy(c->db, sizeof(c->db), "inop.db");
+	(void)str_copy(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	(void)str_copy(c->base_url, sizeof(c->base_url),
+		       "http://127.0.0.1:8080");
+	(void)str_copy(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	c->threads = 4;
 	c->max_connections = 2000;
 	c->max_connections_per_address = 64;
@@ -91,6 +95,7 @@ void config_defaults(struct config *c)
 	c->smtp_retry_seconds = 30;
 	c->complaints_per_minute = 6;
 	c->complaints_burst = 10;
+	c->manual_max_age_days = 30;
 }
 
 static int find_key(const char *key)
@@ -168,17 +173,18 @@ int config_set(struct config *c, const char *key, const char *value,
 	int64_t num;
 	char *field;
 
+	/* msg: text for the operator, a cut is acceptable (here and below) */
 	if (i < 0) {
-		snprintf(msg, n, "%s: unknown key '%s'", where, key);
+		(void)str_printf(msg, n, "%s: unknown key '%s'", where, key);
 		return -1;
 	}
 	field = (char *)c + keys[i].off;
 	if (keys[i].kind == K_INT) {
 		if (strnum_i64(value, 1, 100000, &num) < 0) {
-			snprintf(msg, n,
-				 "%s: '%s' must be a whole number "
-				 "between 1 and 100000",
-				 where, key);
+			(void)str_printf(msg, n,
+					 "%s: '%s' must be a whole number "
+					 "between 1 and 100000",
+					 where, key);
 			return -1;
 		}
 		*(int *)(void *)field = (int)num;
@@ -186,11 +192,11 @@ int config_set(struct config *c, const char *key, const char *value,
 	}
 	if (strlen(value) >= keys[i].size ||
 	    !check_value(keys[i].kind, value)) {
-		snprintf(msg, n, "%s: invalid value for '%s': '%s'", where,
-			 key, value);
+		(void)str_printf(msg, n, "%s: invalid value for '%s': '%s'",
+				 where, key, value);
 		return -1;
 	}
-	snprintf(field, keys[i].size, "%s", value);
+	(void)str_copy(field, keys[i].size, value); /* length checked above */
 	return 0;
 }
 
@@ -217,12 +223,14 @@ int config_load_stream(struct config *c, FILE *f, const char *name, char *msg,
 		char *s = trim(line), *eq;
 
 		lineno++;
-		snprintf(where, sizeof(where), "%s:%d", name, lineno);
+		/* where: for messages only, a cut is acceptable */
+		(void)str_printf(where, sizeof(where), "%s:%d", name, lineno);
 		if (!*s || *s == '#')
 			continue;
 		eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(msg, n, "%s: expected 'key = value'", where);
+			(void)str_printf(msg, n, "%s: expected 'key = value'",
+					 where);
 			rc = -1;
 			break;
 		}
@@ -238,7 +246,8 @@ int config_load_file(struct config *c, const char *path, char *msg, size_t n)
 	int rc;
 
 	if (!f) {
-		snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
+		(void)str_printf(msg, n, "%s: cannot open: %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	rc = config_load_stream(c, f, path, msg, n);
@@ -255,8 +264,8 @@ static int token_file_ok(const char *key, const char *path, char *msg,
 	char line[256] = "";
 
 	if (!f) {
-		snprintf(msg, n, "'%s': cannot open '%s': %s", key, path,
-			 strerror(errno));
+		(void)str_printf(msg, n, "'%s': cannot open '%s': %s", key,
+				 path, strerror(errno));
 		return -1;
 	}
 	if (!fgets(line, sizeof(line), f))
@@ -264,10 +273,11 @@ static int token_file_ok(const char *key, const char *path, char *msg,
 	fclose(f);
 	line[strcspn(line, "\r\n")] = '\0';
 	if (!check_value(K_TOKEN, line)) {
-		snprintf(msg, n,
-			 "'%s': the first line of '%s' must be a token of at "
-			 "least 16 characters without spaces",
-			 key, path);
+		(void)str_printf(
+			msg, n,
+			"'%s': the first line of '%s' must be a token of at "
+			"least 16 characters without spaces",
+			key, path);
 		return -1;
 	}
 	return 0;
@@ -285,37 +295,38 @@ int config_check_files(const struct config *c, char *msg, size_t n)
 int config_validate(const struct config *c, char *msg, size_t n)
 {
 	if (!c->db[0]) {
-		snprintf(msg, n, "'db' is required");
+		(void)str_copy(msg, n, "'db' is required");
 		return -1;
 	}
 	if (c->smtp_url[0] && !c->smtp_from[0]) {
-		snprintf(msg, n, "'smtp_from' is required with 'smtp_url'");
+		(void)str_copy(msg, n,
+			       "'smtp_from' is required with 'smtp_url'");
 		return -1;
 	}
 	if (strncmp(c->smtp_url, "smtps://", 8) == 0 &&
 	    (strcmp(c->smtp_tls, "none") == 0 ||
 	     strcmp(c->smtp_tls, "starttls") == 0)) {
-		snprintf(msg, n,
-			 "'smtp_tls' must be 'tls' with an smtps:// "
-			 "'smtp_url'");
+		(void)str_copy(msg, n,
+			       "'smtp_tls' must be 'tls' with an smtps:// "
+			       "'smtp_url'");
 		return -1;
 	}
 	if (c->audit_signing_key_file[0] && !c->audit_public_key[0]) {
-		snprintf(msg, n,
-			 "'audit_public_key' is required with "
-			 "'audit_signing_key_file'");
+		(void)str_printf(msg, n,
+				 "'audit_public_key' is required with "
+				 "'audit_signing_key_file'");
 		return -1;
 	}
 	if (c->audit_checkpoint_dir[0] && !c->audit_signing_key_file[0]) {
-		snprintf(msg, n,
-			 "'audit_checkpoint_dir' needs "
-			 "'audit_signing_key_file'");
+		(void)str_printf(msg, n,
+				 "'audit_checkpoint_dir' needs "
+				 "'audit_signing_key_file'");
 		return -1;
 	}
 	if (c->alertmanager_token[0] && c->alertmanager_token_file[0]) {
-		snprintf(msg, n,
-			 "give 'alertmanager_token' or "
-			 "'alertmanager_token_file', not both");
+		(void)str_copy(msg, n,
+			       "give 'alertmanager_token' or "
+			       "'alertmanager_token_file', not both");
 		return -1;
 	}
 	return 0;

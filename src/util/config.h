@@ -43,6 +43,9 @@ struct config {
 	int smtp_retry_seconds;	   /* first back-off of the mail sender */
 	int complaints_per_minute; /* public intake, per client address */
 	int complaints_burst;
+	int manual_max_age_days; /* K2: how far back a form is regularised */
+	/* T1: the operator's "Atención de Transacciones Críticas" document */
+	char critical_transactions_doc_url[512];
 };
 
 void config_defaults(struct config *c);

@@ -1,4 +1,5 @@
 #include "util/err.h"
+#include "util/str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,10 +13,11 @@ int err_set(struct inop_err *e, int status, const char *code,
 	if (!e)
 		return -1;
 	e->status = status;
-	snprintf(e->code, sizeof(e->code), "%s", code);
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	/* codes and field names are short literals; a cut message is fine */
+	(void)str_copy(e->code, sizeof(e->code), code);
+	(void)str_copy(e->field, sizeof(e->field), field ? field : "");
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	(void)vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -5,7 +5,7 @@
 /*
  * Copies the string `src` into `dst` of `size` bytes, always terminated.
  * 0 when it fitted; -1 when it was cut (dst holds the cut copy) or size
- * is 0.  Use this instead of snprintf(dst, n, "%s", src) or strncpy.
+ * is 0.  Use this instead of snprintf(dst, n, "%s", src) or strn* copies.
  */
 int str_copy(char *dst, size_t size, const char *src);
 

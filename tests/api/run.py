@@ -43,6 +43,7 @@ MODULES = [
     "test_calendar",
     "test_reports",
     "test_calendar_extra",
+    "test_seed",
     "test_security",
     "test_hardening",
     "test_concurrency",

@@ -46,7 +46,7 @@ class ExtraDays(ApiTest):
             "code": "CAC-X1", "name": "CAC Extra", "type": "CAC",
             "region": "Lima"}, 201)
         cls.users = {}
-        for role in ("JEFE", "CONTROL"):
+        for role in ("JEFE", "CONTROL", "PROCESOS"):
             name = role.lower() + "x"
             cls.ok(cls.admin, "POST", "/api/v1/users", {
                 "username": name, "password": "clave-segura-" + name,
@@ -130,6 +130,12 @@ class ExtraDays(ApiTest):
             "ended_at": iso(start + dt.timedelta(hours=1)),
             "closure_reason": "SIN_FLUIDO_ELECTRICO"})
         self.assertEqual(ev["report_due"], due.isoformat())
+        # O1: an in-person event enters a report with PROCEDE only
+        self.ok(control[0], "POST", "/api/v1/events/%s/processes-request"
+                % ev["id"], {}, 201)
+        self.ok(self.users["PROCESOS"][0], "POST",
+                "/api/v1/events/%s/processes-ruling" % ev["id"],
+                {"ruling": "PROCEDE", "reason": "Procede"})
         rep = self.ok(control[0], "POST", "/api/v1/reports", {
             "from": end.isoformat(), "to": end.isoformat()}, 201)
 

@@ -362,9 +362,10 @@ class K2Regularisation(Pool):
         p = self.take_point()
         serial = t.manual_form(p, self.jefe)
         before = t.events_total()
-        # 31 days back: R7/K2 refuse, the form stays unused
-        self.assertError(self.manual(p, serial, days=31), 422, "VALIDATION",
-                         "started_at")
+        # 31 days back: the JEFE may not (CONTROL regularises it), the
+        # form stays unused
+        self.assertError(self.manual(p, serial, days=31), 422,
+                         "MANUAL_TOO_OLD", "started_at")
         self.register(self.jefe, event_payload(p))
         # an open CONSULTAS event: R3 refuses the form for it too
         self.assertError(self.manual(p, serial), 409, "DUPLICATE_OPEN_EVENT")

@@ -173,10 +173,11 @@ class V1Checks(ControlTest):
 
 class E1E2Evaluation(ControlTest):
 
-    def test_e1_not_applicable_for_an_unforeseen_event(self):
+    def test_e1_applies_to_an_unforeseen_event_too(self):
         ev = self.closed_event()
         e1 = self.evaluation(ev)["e1"]
-        self.assertEqual(e1["result"], "NO_APLICA")
+        self.assertIn(e1["result"], ("DENTRO", "FUERA"))
+        self.assertIsInstance(e1["mass_failures"], list)
         self.assertIsNone(e1["mass_failure_id"])
 
     def test_e2_duration_in_minutes_over_one_hour_and_reason(self):

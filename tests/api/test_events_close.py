@@ -21,7 +21,7 @@ def lima_at(d, hour, minute=0):
 
 
 class C1WhoCloses(JefeTest):
-    POOL = 12
+    POOL = 15
 
     def test_c1_jefe_closes_own_evento_no_previsto_200(self):
         p = self.take_point()
@@ -43,10 +43,30 @@ class C1WhoCloses(JefeTest):
         r = self.close_event(self.jefe, ev["number"])
         self.assertEqual(r.json["status"], "CLOSED")
 
-    def test_c1_soporte_cannot_close_evento_no_previsto_403(self):
+    def test_c1_soporte_daily_review_closes_an_unforeseen_event(self):
         ev = self.register(self.jefe, event_payload(self.take_point()))
-        r = self.close_event(t.role_client("SOPORTE"), ev["id"], expect=None)
-        self.assertError(r, 403, "FORBIDDEN")
+        soporte = t.role_client("SOPORTE")
+        r = self.close_event(soporte, ev["id"])
+        self.assertEqual(r.json["status"], "CLOSED")
+        self.assertEqual(r.json["closure_reason"], "SIN_FLUIDO_ELECTRICO")
+        self.assertEqual(t.username_of(r.json["closed_by"]), soporte.username)
+
+    def test_c1_soporte_closes_a_mistaken_event_as_error_usuario(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        soporte = t.role_client("SOPORTE")
+        r = self.close_event(soporte, ev["id"], "ERROR_USUARIO",
+                             justification="Corto", expect=None)
+        self.assertError(r, 422, "VALIDATION", "justification")
+        r = self.close_event(soporte, ev["id"], "ERROR_USUARIO",
+                             justification="El punto registró una prueba")
+        self.assertEqual(r.json["closure_reason"], "ERROR_USUARIO")
+        self.assertFalse(r.json["reportable"])
+
+    def test_c1_soporte_reason_must_fit_the_scenario_422(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        r = self.close_event(t.role_client("SOPORTE"), ev["id"],
+                             "FALLA_MASIVA_APLICATIVO", expect=None)
+        self.assertError(r, 422, "REASON_NOT_ALLOWED")
         self.assertEqual(self.get_event(ev["id"])["status"], "OPEN")
 
     def test_c1_jefe_of_another_point_cannot_close_403(self):
@@ -373,7 +393,7 @@ class CloseRefusalsChangeNothing(JefeTest):
         attempts = [
             (other, {"ended_at": iso(now()),
                      "closure_reason": "SIN_FLUIDO_ELECTRICO"}),
-            (t.role_client("SOPORTE"), {"ended_at": iso(now()),
+            (t.role_client("CONTROL"), {"ended_at": iso(now()),
                                         "closure_reason":
                                         "SIN_FLUIDO_ELECTRICO"}),
             (self.jefe, {"ended_at": iso(now()),

@@ -32,14 +32,21 @@ class CsvInjection(ApiTest):
         d = t.lima_date(t.now()) - dt.timedelta(days=29)
         points = [t.create_point(name=n)["code"] for n in FORMULAS]
         jefe = t.user_client(["JEFE"], points)
+        control = t.role_client("CONTROL")
+        procesos = t.role_client("PROCESOS")
         numbers = {}
         for i, p in enumerate(points):
             start = lima_at(d, 9 + i)
             ev = self.register(jefe, event_payload(p, started_at=iso(start)))
             self.close_event(jefe, ev["id"], ended_at=iso(
                 start + dt.timedelta(minutes=20)))
+            # O1 (issue 11): an in-person event is reported with PROCEDE
+            self.assertStatus(control.post(
+                "/api/v1/events/%s/processes-request" % ev["id"], {}), 201)
+            self.assertStatus(procesos.post(
+                "/api/v1/events/%s/processes-ruling" % ev["id"],
+                {"ruling": "PROCEDE", "reason": "Procede"}), 200)
             numbers[ev["number"]] = FORMULAS[i]
-        control = t.role_client("CONTROL")
         r = control.post("/api/v1/reports", {"from": d.isoformat(),
                                              "to": d.isoformat()})
         self.assertStatus(r, 201)

@@ -197,7 +197,8 @@ def setUpModule():
                                                  ["MAIL-P2"]),
              ("jefe3", ["JEFE"], []), ("fallas1", ["FALLAS"], []),
              ("soporte1", ["SOPORTE"], []), ("soporte2", ["SOPORTE"], []),
-             ("control1", ["CONTROL"], [])]
+             ("control1", ["CONTROL"], []),
+             ("procesos1", ["PROCESOS"], [])]
     for name, roles, points in users:
         r = admin.post("/api/v1/users", {
             "username": name, "password": PASSWORD, "name": name,
@@ -275,6 +276,37 @@ class N2Triggers(MailTest):
         self.assertIn("Inconveniente de conectividad", m.text)
         self.assertLink(m, "/#/fallas/%d" % mf)
         self.close_failure(mf)
+
+    def test_v3_ruling_either_way_is_mailed_to_control(self):
+        numbers = {}
+        for ruling, procedure in (("PROCEDE", "BAJAS"),
+                                  ("NO_PROCEDE", "CONSULTAS")):
+            start = now() - dt.timedelta(minutes=50)
+            r = ENV["jefe1"].post("/api/v1/events", t.event_payload(
+                "MAIL-P1", procedure=procedure, started_at=iso(start)))
+            self.assertEqual(r.status, 201, repr(r))
+            ev = r.json
+            r = ENV["jefe1"].post("/api/v1/events/%s/close" % ev["id"], {
+                "ended_at": iso(start + dt.timedelta(minutes=20)),
+                "closure_reason": "SIN_FLUIDO_ELECTRICO"})
+            self.assertEqual(r.status, 200, repr(r))
+            r = ENV["control1"].post(
+                "/api/v1/events/%s/processes-request" % ev["id"], {})
+            self.assertEqual(r.status, 201, repr(r))
+            r = ENV["procesos1"].post(
+                "/api/v1/events/%s/processes-ruling" % ev["id"],
+                {"ruling": ruling, "reason": "Revisado con Fallas"})
+            self.assertEqual(r.status, 200, repr(r))
+            numbers[ruling] = ev["number"]
+        for ruling, text in (("PROCEDE", "Procede reportar"),
+                             ("NO_PROCEDE", "No procede reportar")):
+            m = self.one_mail(
+                lambda m, n=numbers[ruling]: m.subject ==
+                "[Inop] Dictamen de Procesos: " + n, "ruling " + ruling)
+            self.assertEqual(m.rcpt, sorted(CONTROL_BOX))
+            self.assertIn(text, m.text)
+            self.assertIn("Revisado con Fallas", m.text)
+            self.assertLink(m, "/#/eventos/" + numbers[ruling])
 
     def close_failure(self, mf):
         r = ENV["soporte1"].post("/api/v1/mass-failures/%d/close" % mf, {
@@ -413,9 +445,11 @@ class N2ReportMails(MailTest):
             p = t.run_inop(["jobs", "run", "--db", ENV["db"]]
                            + server_args(ENV["sink"].port))
             self.assertEqual(p.returncode, 0, p.stderr)
-        m = self.one_mail(lambda m: m.subject == "[Inop] Plazo de reporte "
-                          "vence en 1 día hábil: " + due["number"],
-                          "deadline reminder")
+        # O3: the deadline is the hand-over to Regulatorio
+        m = self.one_mail(lambda m: m.subject == "[Inop] Plazo de entrega "
+                          "a Regulatorio vence en 1 día hábil: "
+                          + due["number"], "deadline reminder")
+        self.assertIn("entregarse a Regulatorio", m.text)
         self.assertEqual(m.rcpt, sorted(CONTROL_BOX))
         self.assertIn(t.add_business_days(end, 3).strftime("%d/%m/%Y"),
                       m.text)

@@ -585,7 +585,7 @@ class M4Monitoring(MassFailureTest):
 class E1WithRealMassFailures(MassFailureTest):
     """E1 (issue 7's evaluation) on failures from issue 5's tables."""
 
-    POOL = 3
+    POOL = 7
 
     def evaluation(self, event_id):
         r = self.control.get("/api/v1/events/%s/evaluation" % event_id)
@@ -612,7 +612,42 @@ class E1WithRealMassFailures(MassFailureTest):
         self.assertEqual(self.evaluation(ev["id"])["e1"]["result"],
                          "FUERA")
 
-    def test_e1_unforeseen_event_is_no_aplica(self):
+    def test_e1_unforeseen_event_inside_a_failure_is_dentro(self):
+        mf = self.declare(started=ago(90))
         ev = self.register(self.jefe, event_payload(self.take_point()))
-        self.assertEqual(self.evaluation(ev["id"])["e1"]["result"],
-                         "NO_APLICA")
+        e1 = self.evaluation(ev["id"])["e1"]
+        self.assertEqual(e1["result"], "DENTRO")
+        self.assertIsNone(e1["mass_failure_id"])
+        self.assertIn(mf["id"], [f["id"] for f in e1["mass_failures"]])
+        listed = [f for f in e1["mass_failures"] if f["id"] == mf["id"]][0]
+        self.assertEqual(sorted(listed), ["ended_at", "id", "started_at"])
+        self.assertIsNone(listed["ended_at"])
+
+    def test_e1_unforeseen_event_before_the_failure_is_fuera_and_lists_it(
+            self):
+        mf = self.declare(started=ago(20))
+        ev = self.register(self.jefe, event_payload(
+            self.take_point(), started_at=ago(180)))
+        e1 = self.evaluation(ev["id"])["e1"]
+        self.assertEqual(e1["result"], "FUERA")
+        self.assertIn(mf["id"], [f["id"] for f in e1["mass_failures"]])
+
+    def test_e1_failure_of_another_application_is_not_weighed(self):
+        mf = self.declare(apps=("SGA",), started=ago(90))
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        e1 = self.evaluation(ev["id"])["e1"]
+        self.assertNotIn(mf["id"], [f["id"] for f in e1["mass_failures"]])
+
+    def test_e1_shown_in_the_procesos_tray(self):
+        mf = self.declare(started=ago(90))
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        r = self.control.post(
+            "/api/v1/events/%s/processes-request" % ev["id"], {})
+        self.assertEqual(r.status, 201, repr(r))
+        r = self.control.get("/api/v1/processes/requests?status=PENDIENTE"
+                             "&limit=200")
+        self.assertEqual(r.status, 200, repr(r))
+        item = [i for i in r.json["items"] if i["event"] == ev["number"]][0]
+        self.assertEqual(item["e1"]["result"], "DENTRO")
+        self.assertIn(mf["id"],
+                      [f["id"] for f in item["e1"]["mass_failures"]])

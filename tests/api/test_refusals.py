@@ -28,7 +28,6 @@ class RefusalsChangeNothing(JefeTest):
         self.close_event(self.jefe, closed_ev["id"])
         last = self.register(self.jefe, event_payload(p, procedure="BAJAS"))
         before = self.snapshot(open_ev, closed_ev)
-        soporte = t.role_client("SOPORTE")
         control = t.role_client("CONTROL")
         stranger = t.user_client(["JEFE"], [t.create_point()["code"]])
         before["points"] += 1          # the stranger's point
@@ -47,7 +46,7 @@ class RefusalsChangeNothing(JefeTest):
             (admin(), "POST", "/api/v1/events", event_payload(q), 403),
             (self.jefe, "POST", "/api/v1/events",
              event_payload(q, scenario="PRUEBA"), 403),
-            (soporte, "POST", "/api/v1/events/%s/close" % oid,
+            (stranger, "POST", "/api/v1/events/%s/close" % oid,
              {"ended_at": iso(now()),
               "closure_reason": "SIN_FLUIDO_ELECTRICO"}, 403),
             (control, "POST", "/api/v1/events/%s/requests" % oid,

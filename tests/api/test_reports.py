@@ -75,8 +75,11 @@ class ReportTest(ApiTest):
         cls.role = {r: t.role_client(r) for r in t.ROLES}
 
     def event(self, d, hour=10, minute=0, close=True,
-              reason="SIN_FLUIDO_ELECTRICO", minutes=75, procedure=None):
-        """Registers (and closes) an event started on Lima day d."""
+              reason="SIN_FLUIDO_ELECTRICO", minutes=75, procedure=None,
+              ruling="PROCEDE"):
+        """Registers (and closes) an event started on Lima day d; a closed
+        reportable one gets Procesos' `ruling` (O1: an in-person event
+        enters a report only with PROCEDE; None: no ruling asked)."""
         if not self.free:
             self.free.extend(self.points)
         p = self.free.pop(0)
@@ -94,7 +97,18 @@ class ReportTest(ApiTest):
             r = self.jefe.post("/api/v1/events/%s/close" % ev["id"], body)
             self.assertStatus(r, 200)
             ev = r.json
+            if ruling and ev["reportable"]:
+                self.rule(ev, ruling)
         return ev
+
+    def rule(self, ev, ruling, reason="Revisado con la hora de Fallas"):
+        """V3: CONTROL asks Procesos, PROCESOS answers `ruling`."""
+        r = self.role["CONTROL"].post(
+            "/api/v1/events/%s/processes-request" % ev["id"], {})
+        self.assertStatus(r, 201)
+        return self.role["PROCESOS"].post(
+            "/api/v1/events/%s/processes-ruling" % ev["id"],
+            {"ruling": ruling, "reason": reason})
 
     def build(self, d1, d2=None, status=201):
         r = self.role["CONTROL"].post("/api/v1/reports", {
@@ -158,7 +172,8 @@ class O1Build(ReportTest):
         self.assertEqual(row["procedure"], "Consultas")
         self.assertEqual(row["minutes"], 75)
         self.assertIs(row["e2_over_1h"], True)
-        self.assertEqual(row["e1"], "NO_APLICA")
+        # no failure 14 days ago; by its Spanish name (O4)
+        self.assertEqual(row["e1"], "Fuera de horario de falla masiva")
         self.assertEqual(row["e3"], "sin datos")
         self.assertEqual(row["e4"], "sin datos")
         self.assertSameInstant(row["started_at"], inside[1]["started_at"])
@@ -184,6 +199,7 @@ class O1Build(ReportTest):
                            {"system_ref": "REC-2026-0000042"})
         self.assertStatus(r, 200)
         self.close_event(self.jefe, a["id"], ended_at=iso(lima_at(d, 11)))
+        self.rule(a, "PROCEDE")
         b = self.event(d, 12)
         rep = self.build(d)
         rows = {x["number"]: x for x in self.get(rep)["rows"]}
@@ -215,10 +231,55 @@ class O1Build(ReportTest):
             "ended_at": iso(lima_at(d, 12)),
             "closure_reason": "FALLA_MASIVA_APLICATIVO"})
         self.assertStatus(r, 200)
+        for ev in evs:
+            self.rule(ev, "PROCEDE")
         rows = {x["number"]: x for x in self.get(self.build(d))["rows"]}
-        self.assertEqual(rows[evs[0]["number"]]["e1"], "DENTRO")
-        self.assertEqual(rows[evs[1]["number"]]["e1"], "FUERA")
+        self.assertEqual(rows[evs[0]["number"]]["e1"],
+                         "Dentro de horario de falla masiva")
+        self.assertEqual(rows[evs[1]["number"]]["e1"],
+                         "Fuera de horario de falla masiva")
         self.assertEqual(rows[evs[0]["number"]]["scenario"], "Falla masiva")
+
+    def test_o4_report_reads_as_spanish_and_takes_the_failures_cause(self):
+        d = day(23)
+        fallas, soporte = self.role["FALLAS"], self.role["SOPORTE"]
+        r = fallas.post("/api/v1/mass-failures", {
+            "applications": ["SGA"], "started_at": iso(lima_at(d, 8)),
+            "cause": "INCONVENIENTE_CONECTIVIDAD",
+            "description": "SGA sin enlace"})
+        self.assertStatus(r, 201)
+        mf = r.json
+        if not self.free:
+            self.free.extend(self.points)
+        body = event_payload(self.free.pop(0), scenario="FALLA_MASIVA",
+                             cause=None, applications=["SGA"],
+                             started_at=iso(lima_at(d, 9)),
+                             mass_failure_id=mf["id"])
+        ev = self.register(self.jefe, body)
+        r = soporte.post("/api/v1/mass-failures/%s/close" % mf["id"], {
+            "ended_at": iso(lima_at(d, 11)),
+            "closure_reason": "INCONVENIENTE_CONECTIVIDAD"})
+        self.assertStatus(r, 200)
+        self.rule(ev, "PROCEDE")
+        rep = self.build(d)
+        row = {x["number"]: x for x in self.get(rep)["rows"]}[ev["number"]]
+        self.assertEqual(row["cause"], "Inconveniente de conectividad")
+        self.assertEqual(row["closure_reason"],
+                         "Inconveniente de conectividad")
+        self.assertEqual(row["scenario"], "Falla masiva")
+        self.assertEqual(row["origin"], "En línea")
+        self.assertEqual(row["e1"], "Dentro de horario de falla masiva")
+        rep = self.chain(rep, "APROBADO_GERENTE")
+        text = " ".join(pdf_text(self.export(rep, "pdf").body).split())
+        for want in ("Firma y sello — Gerencia", "Firma y sello — Dirección",
+                     "Control e", "Información", "E1: Dentro de horario",
+                     "Inconveniente de", "En línea"):
+            with self.subTest(want=want):
+                self.assertIn(want, text)
+        for code in ("FALLA_MASIVA", "INCONVENIENTE_CONECTIVIDAD",
+                     "DENTRO", "SISTEMA", "CONTROL", "GERENTE"):
+            with self.subTest(code=code):
+                self.assertNotIn(code, text)
 
     def test_o1_bad_periods_are_422(self):
         c = self.role["CONTROL"]
@@ -382,6 +443,7 @@ class O2Workflow(ReportTest):
         self.assertStatus(r, 201)
         self.close_event(self.jefe, late["id"], ended_at=iso(
             lima_at(d, 12)))
+        self.rule(late, "PROCEDE")
         after = self.get(rep)
         self.assertEqual(after["rows"], before["rows"])
         self.assertEqual(after["events"], before["events"])
@@ -488,10 +550,13 @@ class O4Exports(ReportTest):
         self.assertIn(TITLE, text)
         for ev in evs:
             self.assertIn(ev["number"], text)
-        for role in ("CONTROL", "GERENTE", "DIRECTOR"):
+        # O4: roles by their Spanish names, never a code
+        for role, name in (("CONTROL", "Información"),
+                           ("GERENTE", "Gerencia"),
+                           ("DIRECTOR", "Dirección")):
             c = self.role[role]
             self.assertIn("%s (%s)" % (c.user["name"], c.username), text)
-            self.assertIn(role, text)
+            self.assertIn(name, text)
         self.assertIn("Aprobado por Gerencia", text)
         self.assertIn(rep["snapshot_hash"], text)
         self.assertRegex(text, r"Página 1 de 1")
@@ -550,6 +615,83 @@ class O4Exports(ReportTest):
         self.assertIn(ev["number"], text)
 
 
+class V3RulingDecidesReporting(ReportTest):
+    """O1/V3: an in-person event enters a report only with PROCEDE."""
+
+    def test_o1_in_person_event_without_procede_is_pending_ruling(self):
+        d = day(15)
+        waiting = self.event(d, 9, ruling=None)
+        ruled = self.event(d, 11)
+        asked = self.event(d, 13, ruling=None)
+        r = self.role["CONTROL"].post(
+            "/api/v1/events/%s/processes-request" % asked["id"], {})
+        self.assertStatus(r, 201)
+        rep = self.build(d)
+        mine = {waiting["number"], ruled["number"], asked["number"]}
+        self.assertEqual([n for n in rep["events"] if n in mine],
+                         [ruled["number"]])
+        self.assertEqual([n for n in rep["pending_ruling"] if n in mine],
+                         [waiting["number"], asked["number"]])
+        self.assertEqual(self.get(rep)["pending_ruling"],
+                         rep["pending_ruling"])
+        self.assertStatus(self.rule(waiting, "PROCEDE"), 200)
+        got = self.get(rep)
+        self.assertEqual([n for n in got["events"] if n in mine],
+                         [waiting["number"], ruled["number"]])
+        self.assertEqual([n for n in got["pending_ruling"] if n in mine],
+                         [asked["number"]])
+
+    def test_o1_telephone_event_needs_no_ruling(self):
+        d = day(15)
+        point = t.create_point("CALL_CENTER")["code"]
+        jefe = t.user_client(["JEFE"], [point])
+        start = lima_at(d, 16)
+        ev = self.register(jefe, event_payload(point, started_at=iso(start)))
+        r = jefe.post("/api/v1/events/%s/close" % ev["id"], {
+            "ended_at": iso(start + dt.timedelta(minutes=30)),
+            "closure_reason": "SIN_FLUIDO_ELECTRICO"})
+        self.assertStatus(r, 200)
+        rep = self.build(d)
+        self.assertIn(ev["number"], rep["events"])
+        self.assertNotIn(ev["number"], rep["pending_ruling"])
+
+    def test_o1_no_procede_event_is_neither_reported_nor_pending(self):
+        d = day(17)
+        ev = self.event(d, 10, ruling="NO_PROCEDE")
+        rep = self.build(d)
+        self.assertNotIn(ev["number"], rep["events"])
+        self.assertNotIn(ev["number"], rep["pending_ruling"])
+
+    def test_o1_ruling_out_an_event_in_a_report_under_review_is_409(self):
+        d = day(19)
+        ev = self.event(d, 10)
+        kept = self.event(d, 12)
+        rep = self.chain(self.build(d), "EN_REVISION")
+        path = "/api/v1/events/%s/rule-out"
+        r = self.role["CONTROL"].post(path % ev["id"],
+                                      {"reason": "No correspondía"})
+        self.assertError(r, 409, "IN_REPORT")
+        self.assertEqual(self.get(rep)["events"],
+                         [ev["number"], kept["number"]])
+        got = self.role["CONTROL"].get("/api/v1/events/%s" % ev["id"]).json
+        self.assertIs(got["reportable"], True)
+        # back in BORRADOR the content is open again: ruling out works
+        self.move(rep, "BORRADOR", "GERENTE", comment="Revisar")
+        r = self.role["CONTROL"].post(path % ev["id"],
+                                      {"reason": "No correspondía"})
+        self.assertStatus(r, 200)
+        self.assertEqual(self.get(rep)["events"], [kept["number"]])
+
+    def test_o3_board_shows_events_awaiting_the_ruling_at_risk(self):
+        d = day(17)
+        waiting = self.event(d, 14, ruling=None)
+        ruled = self.event(d, 15)
+        items = {i["number"]: i for i in self.role["CONTROL"].get(
+            "/api/v1/deadlines?limit=500").json["items"]}
+        self.assertIs(items[waiting["number"]]["awaiting_ruling"], True)
+        self.assertIs(items[ruled["number"]]["awaiting_ruling"], False)
+
+
 class O3Deadlines(ReportTest):
 
     def test_o3_board_lists_unsent_events_by_due_date_until_sent(self):
@@ -590,3 +732,27 @@ class O3Deadlines(ReportTest):
         for ev in evs:
             self.assertNotIn(ev["number"], numbers)
         self.assertError(self.role["JEFE"].get("/api/v1/deadlines"), 403)
+
+    def test_o3_deadline_is_met_when_the_director_hands_over_to_regulatorio(
+            self):
+        d = day(26)
+        ev = self.event(d, 17, minute=30)
+        rep = self.chain(self.build(d), "APROBADO_GERENTE")
+        board = lambda: {i["number"] for i in self.role["CONTROL"].get(
+            "/api/v1/deadlines?limit=500").json["items"]}
+        self.assertIn(ev["number"], board())
+        self.assertIsNone(self.get(rep)["handed_over_at"])
+        self.move(rep, "APROBADO_DIRECTOR", "DIRECTOR")
+        got = self.get(rep)
+        self.assertIsNotNone(got["handed_over_at"])
+        self.assertIsNone(got["sent_on"])
+        # handed over: off the board before Regulatorio sends it
+        self.assertNotIn(ev["number"], board())
+        self.move(rep, "ENVIADO", "REGULATORIO", reference="Carta 9",
+                  date=t.lima_date(t.now()).isoformat())
+        sent = self.get(rep)
+        self.assertEqual(sent["handed_over_at"], got["handed_over_at"])
+        self.assertIsNotNone(sent["sent_on"])
+        self.assertIn("Regulatorio (aprobación de Dirección)",
+                      " ".join(pdf_text(self.export(sent, "pdf").body)
+                               .split()))

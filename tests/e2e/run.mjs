@@ -25,6 +25,7 @@ const CHROMIUM = process.env.INOP_E2E_CHROMIUM || '/usr/bin/chromium';
 const ADMIN_PASSWORD = 'admin-e2e-password-2026';
 const PASSWORD = 'clave-e2e-segura-2026';
 const NUMBER_RE = /^INOP-\d{4}-\d{6}$/;
+const CRITICAL_DOC = 'https://intranet.example.pe/atencion-transacciones-criticas.pdf';
 
 /* ---------- arguments ---------- */
 
@@ -83,7 +84,8 @@ async function startServer(inop, tmp) {
     const port = await freePort();
     const logStart = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;
     const log = fs.openSync(logPath, 'a');
-    const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
+    const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+      '--critical_transactions_doc_url', CRITICAL_DOC], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     const base = `http://127.0.0.1:${port}`;
     let exited = null;
@@ -537,7 +539,7 @@ function defineTests(base, data) {
     await shot(page, 'registro-varios-puntos');
   });
 
-  test('SOPORTE ve los eventos abiertos y no cierra eventos no previstos', async (page) => {
+  test('SOPORTE ve los eventos abiertos y, en su revisión diaria, puede cerrar eventos no previstos', async (page) => {
     await login(page, base, 'soporte');
     await expectText(page.locator('#open-events'), /monitoreo diario/, 'título de monitoreo');
     const nav = await expectTexts(page.locator('#app-nav a'), (n) => n.includes('Monitoreo'), 'navegación de soporte');
@@ -545,8 +547,9 @@ function defineTests(base, data) {
     await shot(page, 'home-soporte');
     await page.locator('.view-body tbody a').first().click();
     await page.locator('section[aria-labelledby=data-title]').waitFor();
-    await expectText(page.locator('.view-body .notice-info'), /lo cierra el jefe del punto/, 'quién cierra');
-    assert(await page.locator('input[name=closure_reason]').count() === 0, 'SOPORTE puede cerrar un evento no previsto');
+    /* C1 (issue 11): SOPORTE's daily review closes any open event */
+    await page.locator('section[aria-labelledby=close-title]').waitFor();
+    await expectCount(page.locator('input[name=closure_reason][value=ERROR_USUARIO]'), 1, 'SOPORTE puede cerrar como error de usuario');
     await page.goto(`${base}/#/admin/usuarios`);
     await expectText(page.locator('.view .notice-error'), /Su rol no permite usar esta pantalla/, 'pantalla de ADMIN');
   });
@@ -683,6 +686,8 @@ function defineTests(base, data) {
     for (const want of [serial, 'Formato Manual de Registro de Inoperatividad', 'CAC Lima Centro (CAC-LIMA-01)', 'Transacciones críticas atendidas']) {
       assert(text.includes(want), `falta en el PDF: ${want}`);
     }
+    /* K2: no resolution number the seed does not give */
+    assert(!text.includes('127-2013'), 'el formato cita una resolución');
     const row = page.locator(`tr[data-serial="${serial}"]`);
     await expectText(row, /Sin usar/, 'formato sin usar');
     await shot(page, 'formatos-emitido');
@@ -718,7 +723,8 @@ function defineTests(base, data) {
     await page.getByLabel(/Referencia del sistema de la transacción/).fill('REC-2026-0000042');
     await page.getByRole('button', { name: 'Agregar referencia' }).click();
     await expectText(page.locator('tr[data-check=CRITICAL_REGULARISED]'), /Cumple/, 'control cumplido');
-    await expectText(page.locator('tr[data-check=PROCESOS_RULING]'), /No cumple/, 'falta el dictamen');
+    /* a JEFE reads Control's pending step as Control's (issue 11) */
+    await expectText(page.locator('tr[data-check=PROCESOS_RULING]'), /Pendiente de Control/, 'falta el dictamen');
     await shot(page, 'regularizado-evento');
     /* the register and the form list show it as regularised, with its delay */
     await page.goto(`${base}/#/eventos`);
@@ -852,6 +858,15 @@ function defineTests(base, data) {
     await shot(page, 'evento-cerrado-por-falla');
   });
 
+  test('V3/O1: el dictamen decide el reporte; los plazos muestran en riesgo los eventos sin dictamen', async (page) => {
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/plazos`);
+    /* O3: the deadline is the hand-over to Regulatorio */
+    await expectText(page.locator('.view-body .lead'), /se entrega a Regulatorio \(con la aprobación de Dirección del reporte\) a más tardar 3 días hábiles/, 'plazo de entrega');
+    await expectText(page.locator('[data-testid=awaiting-ruling]'), /En riesgo: espera el dictamen de Procesos/, 'evento en riesgo');
+    await shot(page, 'plazos-espera-dictamen');
+  });
+
   test('Reporte a OSIPTEL: toda la cadena de aprobación hasta la descarga', async (page, context) => {
     const as = async (username) => {
       await context.clearCookies();
@@ -861,6 +876,14 @@ function defineTests(base, data) {
       await page.getByRole('button', { name: label }).click();
       await expectText(page.locator('.notice-success'), flash, `aviso tras «${label}»`);
     };
+    /* O1: in-person events enter only with Procesos' PROCEDE ruling */
+    const control = await data.anon.login('control', PASSWORD);
+    const procesos = await data.anon.login('procesos', PASSWORD);
+    const closed = await control.ok('GET', '/events?point=CAC-AREQ-01&status=CLOSED&limit=3', undefined, 200);
+    for (const ev of closed.items) {
+      await control.ok('POST', `/events/${ev.id}/processes-request`, {}, 201);
+      await procesos.ok('POST', `/events/${ev.id}/processes-ruling`, { ruling: 'PROCEDE', reason: 'Fuera de horario de falla masiva: procede' }, 200);
+    }
     /* CONTROL builds it for the last week */
     await as('control');
     await page.locator('#app-nav').getByRole('link', { name: 'Reportes' }).click();
@@ -872,6 +895,8 @@ function defineTests(base, data) {
     const first = (await expectText(page.locator('section[aria-labelledby=rows-title] tbody tr td:first-child a'), NUMBER_RE,
       'primer evento del reporte')).trim();
     await expectText(page.locator('.stepper [aria-current=step]'), /Borrador/, 'etapa actual');
+    /* the in-person events still without PROCEDE are listed apart */
+    await expectText(page.locator('[data-testid=pending-ruling]'), /Esperan el dictamen de Procesos: \d+/, 'eventos que esperan el dictamen');
     await shot(page, 'reporte-borrador');
     await step('Enviar a revisión', /enviado a revisión/);
     const hash = (await expectText(page.locator('[data-testid=snapshot-hash]'), /^\s*[0-9a-f]{64}\s*$/, 'huella')).trim();
@@ -905,6 +930,8 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Aprobar (Dirección)' }).waitFor();
     await shot(page, 'reporte-para-director');
     await step('Aprobar (Dirección)', /aprobado por Dirección/);
+    /* O3: the Director's approval hands it to Regulatorio: the deadline is met */
+    await expectText(page.locator('[data-testid=handed-over]'), /con la aprobación de Dirección; esto cumple el plazo/, 'entregado a Regulatorio');
     await as('regulatorio');
     await page.goto(`${base}/#/reportes/${id}`);
     await page.getByRole('button', { name: 'Marcar como enviado a OSIPTEL' }).click();
@@ -929,8 +956,13 @@ function defineTests(base, data) {
       assert(head === magic, `${format}: empieza con ${JSON.stringify(head)}`);
     }
     const text = spawnSync('pdftotext', ['-layout', path.join(dir, `reporte-inoperatividad-${id}.pdf`), '-'], { encoding: 'utf8' }).stdout;
-    for (const want of ['Reporte de Eventos de Inoperatividad de los Sistemas de Atención', first, finalHash, 'Marta Salas (director)', 'Carta C-0451-2026/GR']) {
+    for (const want of ['Reporte de Eventos de Inoperatividad de los Sistemas de Atención', first, finalHash, 'Marta Salas (director)', 'Carta C-0451-2026/GR',
+      /* O4: Spanish names and signature lines for Gerencia and Dirección */
+      'Firma y sello — Gerencia', 'Firma y sello — Dirección', 'En línea', 'Fuera de horario', 'Dirección']) {
       assert(text.includes(want), `el PDF no dice ${want}`);
+    }
+    for (const code of ['EVENTO_NO_PREVISTO', 'SIN_FLUIDO_ELECTRICO', 'FUERA', 'SISTEMA', 'REGULATORIO']) {
+      assert(!text.includes(code), `el PDF muestra el código ${code}`);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -1055,6 +1087,138 @@ function defineTests(base, data) {
     await poll('sin desplazamiento horizontal en la bandeja (px de más)',
       () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), (px) => px <= 0);
     await shot(page, 'reclamos-bandeja-telefono');
+  });
+
+  test('E1 para todo evento: un evento no previsto dentro de una falla masiva, en la bandeja de Procesos y en el evento', async (page) => {
+    const fallas = await data.anon.login('fallas', PASSWORD);
+    const sur = await data.anon.login('jefe.sur', PASSWORD);
+    const control = await data.anon.login('control', PASSWORD);
+    const mf = await fallas.ok('POST', '/mass-failures', {
+      applications: ['SGA'], started_at: limaNow(-90), cause: 'INCONVENIENTE_CONECTIVIDAD',
+      description: 'SGA sin conexión en todo el país',
+    }, 201);
+    const ev = await sur.ok('POST', '/events', {
+      point: 'ACD-TRUJ-02', procedure: 'RECLAMOS', requests: ['RECLAMO'], applications: ['SGA'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-30), attest_total: true,
+    }, 201);
+    await control.ok('POST', `/events/${ev.id}/processes-request`, {}, 201);
+    try {
+      await login(page, base, 'procesos');
+      await page.locator('#app-nav').getByRole('link', { name: 'Procesos' }).click();
+      const row = page.locator(`tr[data-event="${ev.number}"]`);
+      await expectText(row.locator('[data-e1]'), new RegExp(`Dentro de horario de falla masiva.*Falla masiva N.º ${mf.id}`), 'E1 en la bandeja');
+      await shot(page, 'procesos-e1');
+      await row.locator('a.event-number').click();
+      await expectText(page.locator('#checks-title-panel [data-e1]'), new RegExp(`Dentro de horario de falla masiva.*Falla masiva N.º ${mf.id}`), 'E1 en el evento');
+    } finally {
+      const soporte = await data.anon.login('soporte', PASSWORD);
+      await soporte.ok('POST', `/mass-failures/${mf.id}/close`, { ended_at: limaNow(), closure_reason: 'INCONVENIENTE_CONECTIVIDAD' }, 200);
+    }
+  });
+
+  test('C1: Soporte, en su revisión diaria, cierra desde el monitoreo un evento no previsto y uno por error', async (page) => {
+    const sur = await data.anon.login('jefe.sur', PASSWORD);
+    const open = async (procedure, request) => sur.ok('POST', '/events', {
+      point: 'ACD-TRUJ-02', procedure, requests: [request], applications: ['SIAC_UNICO'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-45), attest_total: true,
+    }, 201);
+    const power = await open('ALTAS', 'PORTABILIDAD');
+    const mistake = await open('BAJAS', 'BAJA_SERVICIO');
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Monitoreo' }).click();
+    const close = async (ev, reason, justification) => {
+      const row = page.locator(`tr[data-event="${ev.number}"]`);
+      await row.locator('[data-testid=close-event] summary').click();
+      await row.locator(`input[name=closure_reason][value=${reason}]`).check();
+      if (justification) await row.locator('textarea[name=justification]').fill(justification);
+      await row.getByRole('button', { name: 'Cerrar evento' }).click();
+      await expectText(page.locator('.notice-success'), new RegExp(`Evento ${ev.number} cerrado`), `cierre de ${ev.number}`);
+    };
+    await close(power, 'SIN_FLUIDO_ELECTRICO');
+    await shot(page, 'monitoreo-cierre-soporte');
+    await close(mistake, 'ERROR_USUARIO', 'Registro de prueba hecho por error en el punto');
+    await expectCount(page.locator(`tr[data-event="${power.number}"], tr[data-event="${mistake.number}"]`), 0, 'los eventos cerrados salen del monitoreo');
+    const got = await sur.ok('GET', `/events/${mistake.id}`, undefined, 200);
+    assert(got.closure_reason === 'ERROR_USUARIO' && got.status === 'CLOSED', `cierre por error: ${JSON.stringify(got)}`);
+  });
+
+  test('Sección 4: Soporte agrega, renombra y retira un motivo de ocurrencia; el retirado ya no se ofrece', async (page) => {
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Motivos' }).click();
+    await page.getByLabel('Tipo de motivo').selectOption('causes');
+    await page.getByLabel('Escenario').selectOption('EVENTO_NO_PREVISTO');
+    const add = page.locator('form[aria-labelledby=cat-add-title]');
+    await add.getByLabel('Código').fill('CAIDA_ENLACE');
+    await add.locator('input[name=name]').fill('Caída del enlace');
+    await page.getByRole('button', { name: 'Agregar motivo' }).click();
+    await expectText(page.locator('.notice-success'), /Motivo «Caída del enlace» \(CAIDA_ENLACE\) agregado/, 'motivo agregado');
+    const row = page.locator('[data-scenario=EVENTO_NO_PREVISTO] table[data-kind=causes] tr[data-code=CAIDA_ENLACE]');
+    await row.getByLabel('Nombre de CAIDA_ENLACE').fill('Caída del enlace del punto');
+    await row.getByRole('button', { name: 'Guardar nombre' }).click();
+    await expectText(page.locator('.notice-success'), /CAIDA_ENLACE renombrado/, 'motivo renombrado');
+    await page.locator('[data-scenario=EVENTO_NO_PREVISTO] table[data-kind=causes] tr[data-code=CAIDA_ENLACE]').getByRole('button', { name: 'Retirar' }).click();
+    await expectText(page.locator('[data-scenario=EVENTO_NO_PREVISTO] tr[data-code=CAIDA_ENLACE]'), /Retirado/, 'motivo retirado');
+    await shot(page, 'motivos');
+    const cat = await (await data.anon.login('jefe.lima', PASSWORD)).ok('GET', '/catalog', undefined, 200);
+    const sc = cat.scenarios.find((s) => s.code === 'EVENTO_NO_PREVISTO');
+    assert(sc.causes.some((c) => c.code === 'CAIDA_ENLACE' && c.active === false && c.name === 'Caída del enlace del punto'), 'motivo retirado en el catálogo');
+    /* the registration form no longer offers it */
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await login(page, base, 'jefe.lima');
+    await page.goto(`${base}/#/registrar`);
+    await page.locator('input[name=scenario][value=EVENTO_NO_PREVISTO]').check();
+    await page.getByLabel('Motivo de ocurrencia').locator('option[value=CORTE_LUZ]').waitFor({ state: 'attached' });
+    assert(await page.getByLabel('Motivo de ocurrencia').locator('option[value=CAIDA_ENLACE]').count() === 0, 'el motivo retirado se sigue ofreciendo');
+  });
+
+  test('K2: un formato manual más antiguo que el plazo lo regulariza Control con un sustento', async (page) => {
+    const form = await data.admin.ok('POST', '/manual-forms', { point: 'ACD-TRUJ-02' }, 201);
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/formatos`);
+    await page.locator(`tr[data-serial="${form.serial}"]`).getByRole('link', { name: 'Regularizar' }).click();
+    await page.getByRole('heading', { name: 'Regularizar formato manual' }).waitFor();
+    await fillRegistration(page, { procedure: 'CONSULTAS', requests: ['REPOSICION_CHIP'], applications: ['SIAC_UNICO'] });
+    await page.locator('input[name=started_at]').fill(limaNow(-40 * 1440).slice(0, 16));
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-field=late_justification] .field-error'), /al menos 10 caracteres/, 'falta el sustento');
+    await page.locator('textarea[name=late_justification]').fill('El formato llegó por valija desde Trujillo 40 días después');
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato regularizado por Control');
+    await shot(page, 'k2-control-regulariza');
+  });
+
+  test('Ingreso: una carga nueva de la página de ingreso no deja errores en la consola', async (page) => {
+    await page.goto(`${base}/`);
+    await page.evaluate(() => localStorage.clear()); /* a browser that never logged in */
+    const errors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Ingresar a Inop' }).waitFor();
+    await page.getByLabel('Usuario').waitFor();
+    assert(errors.length === 0, `errores en la consola: ${errors.join(' | ')}`);
+    /* logged in, a reload keeps the session */
+    await login(page, base, 'jefe.lima');
+    await page.reload();
+    await page.locator('#user-box:not([hidden])').waitFor();
+  });
+
+  test('Un JEFE ve los pasos pendientes de Control como de Control; nombres de personas; documento de transacciones críticas', async (page) => {
+    const sur = await data.anon.login('jefe.sur', PASSWORD);
+    const closed = await sur.ok('GET', '/events?point=CAC-AREQ-01&status=CLOSED&limit=50', undefined, 200);
+    const ev = closed.items[closed.items.length - 1];
+    await login(page, base, 'jefe.sur');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    const ruling = page.locator('tr[data-check=PROCESOS_RULING]');
+    await expectText(ruling, /Pendiente de Control/, 'paso de Control');
+    assert(!/No cumple/.test(await ruling.textContent()), 'el paso de Control se muestra como «No cumple» al JEFE');
+    await expectText(ruling, /Paso a cargo de Control e Información/, 'detalle del paso de Control');
+    /* names, not usernames, in the history */
+    await expectText(page.locator('section', { has: page.locator('h2', { hasText: 'Historial' }) }).locator('tbody'), /Carlos Mamani/, 'nombre en el historial');
+    /* the operator's document from the critical-transactions section */
+    const doc = page.locator('[data-testid=critical-doc]');
+    await expectText(doc, /Atención de Transacciones Críticas/, 'enlace al documento');
+    assert(await doc.getAttribute('href') === CRITICAL_DOC, 'el enlace no apunta al documento configurado');
+    await shot(page, 'jefe-evento-cerrado-control');
   });
 
   test('Cerrar sesión vuelve al ingreso', async (page) => {

@@ -63,18 +63,58 @@ static void event_at(struct event *ev, const char *scenario, int64_t start,
 
 /* ---------- E1 ---------- */
 
-static void test_e1_not_applicable_outside_mass_failures(void **state)
+/* A failure of `app` over [start, end]. */
+static void failure_at(struct e1_failure *f, int64_t id, const char *app,
+		       int64_t start, int64_t end)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	codes_add(&f->applications, app);
+	f->span = (struct time_span){start, end};
+}
+
+static void test_e1_unforeseen_event_inside_a_failure_is_dentro(void **state)
 {
 	struct event ev;
-	struct time_span mf = {NOW - 10 * H, 0};
+	struct e1_failure f[2];
 
 	(void)state;
-	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 2 * H, NOW - H,
 		 "SIN_FLUIDO_ELECTRICO");
-	assert_int_equal(evaluation_e1(&ev, &mf, NOW), E1_NO_APLICA);
-	event_at(&ev, "PRUEBA", NOW - H, 0, NULL);
-	assert_int_equal(evaluation_e1(&ev, NULL, NOW), E1_NO_APLICA);
-	assert_string_equal(e1_code(E1_NO_APLICA), "NO_APLICA");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	failure_at(&f[0], 1, "SGA", NOW - 10 * H, 0);
+	failure_at(&f[1], 2, "SIAC_UNICO", NOW - 3 * H, 0);
+	assert_false(e1_failure_counts(&ev, &f[0], NOW));
+	assert_true(e1_failure_counts(&ev, &f[1], NOW));
+	assert_ptr_equal(e1_window(&ev, f, 2, NOW), &f[1].span);
+	assert_int_equal(evaluation_e1(&ev, e1_window(&ev, f, 2, NOW), NOW),
+			 E1_DENTRO);
+}
+
+static void
+test_e1_unforeseen_event_outside_every_failure_is_fuera(void **state)
+{
+	struct event ev;
+	struct e1_failure f[2];
+
+	(void)state;
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - 4 * H, NOW - H,
+		 "SIN_FLUIDO_ELECTRICO");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	/* overlaps but started after the event: listed, yet FUERA */
+	failure_at(&f[0], 1, "SIAC_UNICO", NOW - 3 * H, NOW - 2 * H);
+	/* ended before the event started: not even listed */
+	failure_at(&f[1], 2, "SIAC_UNICO", NOW - 9 * H, NOW - 5 * H);
+	assert_true(e1_failure_counts(&ev, &f[0], NOW));
+	assert_false(e1_failure_counts(&ev, &f[1], NOW));
+	assert_null(e1_window(&ev, f, 2, NOW));
+	assert_int_equal(evaluation_e1(&ev, NULL, NOW), E1_FUERA);
+	/* a mass-failure event weighs its own failure only */
+	event_at(&ev, "FALLA_MASIVA", NOW - 2 * H, NOW - H, "INTERMITENCIA");
+	codes_add(&ev.applications, "SIAC_UNICO");
+	ev.mass_failure_id = 2;
+	failure_at(&f[0], 1, "SIAC_UNICO", NOW - 3 * H, 0);
+	assert_null(e1_window(&ev, f, 1, NOW));
 }
 
 static void test_e1_inside_a_closed_failure_is_dentro(void **state)
@@ -484,6 +524,34 @@ static void test_c4_ruled_out_event_is_not_reportable(void **state)
 	       "ALREADY_RULED_OUT", NULL);
 }
 
+static void
+test_o1_in_person_event_enters_a_report_only_with_procede(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
+	assert_true(event_awaits_ruling(&ev, NULL));
+	assert_true(event_awaits_ruling(&ev, ""));
+	assert_true(event_awaits_ruling(&ev, "NO_PROCEDE"));
+	assert_false(event_awaits_ruling(&ev, "PROCEDE"));
+	snprintf(ev.point.channel, sizeof(ev.point.channel), "TELEFONICO");
+	assert_false(event_awaits_ruling(&ev, NULL));
+}
+
+static void test_o1_ruling_out_an_event_in_a_frozen_report_is_409(void **state)
+{
+	struct event ev;
+	struct inop_err e;
+
+	(void)state;
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
+	assert_int_equal(rule_out_report_check(&ev, 0, &e), 0);
+	expect(rule_out_report_check(&ev, 7, &e), &e, 409, "IN_REPORT", NULL);
+}
+
 /* ---------- T1 ---------- */
 
 static void critical_valid(struct critical_tx *tx, struct rule_ctx *ctx)
@@ -642,7 +710,8 @@ static void test_k2_delay_is_registered_minus_started(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_e1_not_applicable_outside_mass_failures),
+		T(test_e1_unforeseen_event_inside_a_failure_is_dentro),
+		T(test_e1_unforeseen_event_outside_every_failure_is_fuera),
 		T(test_e1_inside_a_closed_failure_is_dentro),
 		T(test_e1_starting_before_or_ending_after_is_fuera),
 		T(test_e1_an_open_failure_runs_to_now),
@@ -663,6 +732,8 @@ int main(void)
 		T(test_v3_request_rules),
 		T(test_v3_ruling_rules),
 		T(test_c4_ruled_out_event_is_not_reportable),
+		T(test_o1_in_person_event_enters_a_report_only_with_procede),
+		T(test_o1_ruling_out_an_event_in_a_frozen_report_is_409),
 		T(test_t1_recording_rules),
 		T(test_t1_only_the_points_jefe_while_open),
 		T(test_t1_reference_added_later_once),

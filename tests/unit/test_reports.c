@@ -278,7 +278,7 @@ static void test_o4_row_has_the_columns_as_names(void **state)
 	assert_string_equal(row.cause, "Corte de luz");
 	assert_string_equal(row.closure_reason,
 			    "Sin fluido eléctrico en punto de atención");
-	assert_string_equal(row.origin, "Sistema");
+	assert_string_equal(row.origin, "En línea");
 	/* Tue 3 Nov + 3 business days. */
 	assert_string_equal(row.report_due, "2026-11-06");
 	free(ev);
@@ -297,7 +297,8 @@ static void test_o4_row_evaluation_e1_e4(void **state)
 	(void)state;
 	event_fill(ev, lima(2026, 11, 3, 9, 0), lima(2026, 11, 3, 10, 0));
 	report_row_evaluation(ev, NULL, now, &row);
-	assert_string_equal(row.e1, "NO_APLICA");
+	/* E1 for every event, by its Spanish name (O4) */
+	assert_string_equal(row.e1, "Fuera de horario de falla masiva");
 	assert_int_equal(row.minutes, 60);
 	assert_false(row.over_1h); /* exactly one hour is not over it */
 	assert_string_equal(row.e3, REPORT_NO_DATA);
@@ -310,11 +311,11 @@ static void test_o4_row_evaluation_e1_e4(void **state)
 	snprintf(ev->scenario, sizeof(ev->scenario), "FALLA_MASIVA");
 	ev->mass_failure_id = 7;
 	report_row_evaluation(ev, &around, now, &row);
-	assert_string_equal(row.e1, "DENTRO");
+	assert_string_equal(row.e1, "Dentro de horario de falla masiva");
 	report_row_evaluation(ev, &open, now, &row); /* started after it */
-	assert_string_equal(row.e1, "FUERA");
+	assert_string_equal(row.e1, "Fuera de horario de falla masiva");
 	report_row_evaluation(ev, NULL, now, &row);
-	assert_string_equal(row.e1, "FUERA");
+	assert_string_equal(row.e1, "Fuera de horario de falla masiva");
 	free(ev);
 }
 
@@ -402,7 +403,8 @@ static void test_o4_csv_is_rfc4180(void **state)
 				       "Lima,Consultas,\"Migración"));
 	assert_non_null(strstr(b.s, ",2026-11-03T09:15:00-05:00,"
 				    "2026-11-03T09:45:00-05:00,30,"));
-	assert_non_null(strstr(b.s, ",NO_APLICA,No,sin datos,sin datos\r\n"));
+	assert_non_null(strstr(b.s, ",Fuera de horario de falla masiva,No,sin "
+				    "datos,sin datos\r\n"));
 	assert_int_equal(b.s[b.len - 1], '\n');
 	buf_release(&b);
 	free(ev);
@@ -496,7 +498,24 @@ static int decide_close(struct db *db, struct event *ev, void *arg,
 	return 0;
 }
 
-/* Registers and closes an event started at `start`; returns its id. */
+/* O1: Procesos' PROCEDE ruling, without which an in-person event waits. */
+static void procede(struct fixture *f, int64_t id)
+{
+	struct db_stmt *st = db_prepare(
+		f->db, "INSERT INTO processes_requests (event_id, "
+		       "requested_at, requested_by, due_at, ruling, reason, "
+		       "ruled_at, ruled_by) VALUES (?, 1, ?, 2, 'PROCEDE', "
+		       "'Procede', 3, ?)");
+
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, f->control.id);
+	db_bind_int(st, 3, f->control.id);
+	assert_int_equal(db_run(st), DB_DONE);
+}
+
+/* Registers and closes an event started at `start` (with a PROCEDE
+ * ruling); returns its id. */
 static int64_t event_add(struct fixture *f, const char *procedure,
 			 int64_t start, const char *reason)
 {
@@ -524,6 +543,8 @@ static int64_t event_add(struct fixture *f, const char *procedure,
 						    (void *)reason, &f->jefe,
 						    start + 7200, ev, &e),
 				 0);
+	if (reason)
+		procede(f, id);
 	free(ev);
 	return id;
 }
@@ -934,6 +955,28 @@ static void test_n2_report_due_counts_extra_days(void **state)
 	notify_setup(NULL);
 }
 
+/* O3: the deadline is met by the Director's approval (hand-over). */
+static void test_o3_handed_over_at_the_directors_approval(void **state)
+{
+	struct report_step t[3];
+
+	(void)state;
+	memset(t, 0, sizeof(t));
+	snprintf(t[0].to, sizeof(t[0].to), "EN_REVISION");
+	t[0].at = 10;
+	snprintf(t[1].to, sizeof(t[1].to), "APROBADO_GERENTE");
+	t[1].at = 20;
+	snprintf(t[2].to, sizeof(t[2].to), "APROBADO_DIRECTOR");
+	t[2].at = 30;
+	assert_int_equal(report_handed_over_at(REPORT_APROBADO_GERENTE, t, 2),
+			 0);
+	assert_int_equal(report_handed_over_at(REPORT_APROBADO_DIRECTOR, t, 3),
+			 30);
+	assert_int_equal(report_handed_over_at(REPORT_ENVIADO, t, 3), 30);
+	/* sent back to BORRADOR: not handed over any more */
+	assert_int_equal(report_handed_over_at(REPORT_BORRADOR, t, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -948,6 +991,8 @@ int main(void)
 		cmocka_unit_test(test_o1_period_is_ordered_and_at_most_a_year),
 		cmocka_unit_test(test_o4_row_has_the_columns_as_names),
 		cmocka_unit_test(test_o4_row_evaluation_e1_e4),
+		cmocka_unit_test(
+			test_o3_handed_over_at_the_directors_approval),
 		cmocka_unit_test(test_o3_report_due_counts_extra_days),
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),

@@ -366,10 +366,25 @@ static void test_c1_unforeseen_event_closed_by_point_jefe(void **state)
 		     NULL);
 	expect_close(&ev, ROLE_JEFE, 0, "SIN_FLUIDO_ELECTRICO", "", NOW, 403,
 		     "FORBIDDEN");
-	expect_close(&ev, ROLE_SOPORTE, 0, "SIN_FLUIDO_ELECTRICO", "", NOW,
-		     403, "FORBIDDEN");
 	expect_close(&ev, ROLE_CONTROL, 0, "ERROR_USUARIO",
 		     "registrado por error", NOW, 403, "FORBIDDEN");
+}
+
+/* C1: SOPORTE's daily review closes any open event, and any as a mistake. */
+static void test_c1_soporte_daily_review_closes_any_open_event(void **state)
+{
+	struct event ev;
+	struct rule_ctx ctx;
+
+	(void)state;
+	valid_event(&ev, &ctx);
+	expect_close(&ev, ROLE_SOPORTE, 0, "SIN_FLUIDO_ELECTRICO", "", NOW, 0,
+		     NULL);
+	expect_close(&ev, ROLE_SOPORTE, 0, "ERROR_USUARIO",
+		     "Registro de prueba del punto", NOW, 0, NULL);
+	/* still a reason of the event's scenario */
+	expect_close(&ev, ROLE_SOPORTE, 0, "FALLA_MASIVA_APLICATIVO", "", NOW,
+		     422, "REASON_NOT_ALLOWED");
 }
 
 static void test_c1_mass_failure_event_closed_by_soporte(void **state)
@@ -522,6 +537,91 @@ static void test_o3_report_due_is_end_day_plus_3_business_days(void **s)
 	assert_int_equal(event_report_due(&ev, NULL, &due), 0);
 }
 
+/* K2: a form older than the window is regularised by CONTROL. */
+static void test_k2_older_form_is_regularised_by_control(void **state)
+{
+	struct event ev;
+	struct rule_ctx ctx;
+	struct inop_err e;
+
+	(void)state;
+	valid_event(&ev, &ctx);
+	snprintf(ev.origin, sizeof(ev.origin), "MANUAL");
+	snprintf(ev.manual_form_ref, sizeof(ev.manual_form_ref), "FM-1");
+	ev.started_at = NOW - 10 * 86400;
+	assert_int_equal(registration_check(&cat, &ctx, &ev, &e), 0);
+	ctx.manual_max_age_s = 7 * 86400; /* the window is configurable */
+	expect_refusal(&ev, &ctx, 422, "MANUAL_TOO_OLD", "started_at");
+	ctx.roles = ROLE_CONTROL;
+	ctx.jefe_of_point = 0;
+	expect_refusal(&ev, &ctx, 422, "VALIDATION", "late_justification");
+	snprintf(ev.late_justification, sizeof(ev.late_justification),
+		 "Llegó por valija");
+	assert_int_equal(registration_check(&cat, &ctx, &ev, &e), 0);
+	/* within the window, or live, it is the JEFE's */
+	ev.started_at = NOW - 86400;
+	expect_refusal(&ev, &ctx, 403, "FORBIDDEN", "point");
+}
+
+/* Section 4: a retired entry stays on old records, refused on new ones. */
+static void test_catalog_retired_entry_is_refused_on_new_records(void **state)
+{
+	struct cat_item *cause = (struct cat_item *)catalog_find(
+		&cat, "cause", "EVENTO_NO_PREVISTO", "CORTE_LUZ");
+	struct cat_item *reason = (struct cat_item *)catalog_find(
+		&cat, "closure_reason", "", "SIN_FLUIDO_ELECTRICO");
+
+	(void)state;
+	assert_non_null(cause);
+	assert_non_null(reason);
+	assert_true(
+		catalog_cause_usable(&cat, "EVENTO_NO_PREVISTO", "CORTE_LUZ"));
+	assert_false(catalog_cause_usable(&cat, "FALLA_MASIVA", "CORTE_LUZ"));
+	assert_true(catalog_reason_usable(&cat, "EVENTO_NO_PREVISTO",
+					  "SIN_FLUIDO_ELECTRICO"));
+	assert_false(catalog_reason_usable(&cat, "FALLA_MASIVA",
+					   "SIN_FLUIDO_ELECTRICO"));
+	cause->active = 0;
+	reason->active = 0;
+	assert_false(
+		catalog_cause_usable(&cat, "EVENTO_NO_PREVISTO", "CORTE_LUZ"));
+	assert_false(catalog_reason_usable(&cat, "EVENTO_NO_PREVISTO",
+					   "SIN_FLUIDO_ELECTRICO"));
+	/* still found by name for the old records */
+	assert_non_null(catalog_find(&cat, "cause", NULL, "CORTE_LUZ"));
+	cause->active = 1;
+	reason->active = 1;
+}
+
+static void test_catalog_entry_codes_are_new_and_well_formed(void **state)
+{
+	struct inop_err e;
+
+	(void)state;
+	assert_int_equal(catalog_entry_check(&cat, "cause", "CAIDA_ENLACE",
+					     "Caída del enlace",
+					     "EVENTO_NO_PREVISTO", &e),
+			 0);
+	assert_int_equal(catalog_entry_check(&cat, "cause", "CORTE_LUZ",
+					     "Otro nombre",
+					     "EVENTO_NO_PREVISTO", &e),
+			 -1);
+	assert_int_equal(e.status, 409);
+	assert_int_equal(catalog_entry_check(&cat, "cause", "minúsculas",
+					     "Nombre", "EVENTO_NO_PREVISTO",
+					     &e),
+			 -1);
+	assert_string_equal(e.field, "code");
+	assert_int_equal(catalog_entry_check(&cat, "closure_reason", "NUEVO",
+					     "N", "EVENTO_NO_PREVISTO", &e),
+			 -1);
+	assert_string_equal(e.field, "name");
+	assert_int_equal(catalog_entry_check(&cat, "closure_reason", "NUEVO",
+					     "Nuevo", "NO_EXISTE", &e),
+			 -1);
+	assert_string_equal(e.field, "scenario");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +649,8 @@ int main(void)
 		cmocka_unit_test(
 			test_c1_unforeseen_event_closed_by_point_jefe),
 		cmocka_unit_test(test_c1_mass_failure_event_closed_by_soporte),
+		cmocka_unit_test(
+			test_c1_soporte_daily_review_closes_any_open_event),
 		cmocka_unit_test(test_c1_prueba_closed_as_error_usuario),
 		cmocka_unit_test(
 			test_c2_reason_not_allowed_for_scenario_is_422),
@@ -559,6 +661,11 @@ int main(void)
 		cmocka_unit_test(test_c4_reportable),
 		cmocka_unit_test(
 			test_o3_report_due_is_end_day_plus_3_business_days),
+		cmocka_unit_test(test_k2_older_form_is_regularised_by_control),
+		cmocka_unit_test(
+			test_catalog_retired_entry_is_refused_on_new_records),
+		cmocka_unit_test(
+			test_catalog_entry_codes_are_new_and_well_formed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -128,4 +128,5 @@ export const api = {
   get: (path, query, opts = {}) => request('GET', path, { ...opts, query }),
   post: (path, body, opts = {}) => request('POST', path, { ...opts, body: body ?? {} }),
   del: (path, opts = {}) => request('DELETE', path, opts),
+  patch: (path, body, opts = {}) => request('PATCH', path, { ...opts, body: body ?? {} }),
 };

@@ -69,7 +69,7 @@ export function appsField(checked = [], { legend = 'Aplicativos caídos', hint }
 export function causeField(selected = '') {
   const sc = (catalog().scenarios || []).find((s) => s.code === 'FALLA_MASIVA');
   const select = h('select', { name: 'cause' }, option('', 'Elija el motivo…', !selected),
-    (sc ? sc.causes : []).map((c) => option(c.code, c.name, c.code === selected)));
+    (sc ? sc.causes : []).filter((c) => c.active !== false || c.code === selected).map((c) => option(c.code, c.name, c.code === selected)));
   return field('cause', 'Motivo de ocurrencia', select, { required: true, hint: 'Qué originó la falla masiva.' });
 }
 
@@ -88,7 +88,7 @@ export function failureSummary(mf) {
 export function historyPanel(items) {
   const rows = items.map((it) => h('tr', {},
     h('td', { class: 'nowrap' }, timeEl(it.at, { seconds: true })),
-    h('td', {}, it.actor),
+    h('td', {}, it.actor_name || it.actor),
     h('td', {}, name('action', it.action)),
     h('td', {}, historyDetail(it))));
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },

@@ -8,7 +8,7 @@ export const WAITING_FOR = {
   BORRADOR: 'Control e Información lo envía a revisión',
   EN_REVISION: 'espera la aprobación de Gerencia',
   APROBADO_GERENTE: 'espera la aprobación de Dirección',
-  APROBADO_DIRECTOR: 'Regulatorio lo envía a OSIPTEL',
+  APROBADO_DIRECTOR: 'Entregado a Regulatorio (plazo cumplido); Regulatorio lo envía a OSIPTEL',
   ENVIADO: 'enviado: no admite más cambios',
 };
 

@@ -30,7 +30,7 @@ export const SCREENS = [
   },
   {
     path: '/registrar/:point', parent: '/registrar', title: 'Registrar inoperatividad',
-    roles: ['JEFE', 'ADMIN'],
+    roles: ['JEFE', 'ADMIN', 'CONTROL'],
     load: () => import('./screens/register.js'),
   },
   {
@@ -44,7 +44,7 @@ export const SCREENS = [
     load: () => import('./screens/report.js'),
   },
   {
-    path: '/plazos', nav: 'Plazos', title: 'Plazos de reporte',
+    path: '/plazos', nav: 'Plazos', title: 'Plazos de entrega a Regulatorio',
     roles: ['CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN', 'PROCESOS'],
     load: () => import('./screens/deadlines.js'),
   },
@@ -93,5 +93,9 @@ export const SCREENS = [
   {
     path: '/admin/calendario', nav: 'Calendario', title: 'Calendario de días hábiles', roles: ['ADMIN'],
     load: () => import('./screens/admin-calendar.js'),
+  },
+  {
+    path: '/admin/motivos', nav: 'Motivos', title: 'Motivos de ocurrencia y de cierre', roles: ['ADMIN', 'SOPORTE'],
+    load: () => import('./screens/admin-catalog.js'),
   },
 ];

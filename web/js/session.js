@@ -6,7 +6,7 @@
  * the authority and its refusal is shown like any other error.
  */
 import { api, setCsrfToken } from './api.js';
-import { scenarioOf } from './catalog.js';
+import { catalog, scenarioOf } from './catalog.js';
 
 let user = null;
 
@@ -20,18 +20,49 @@ function adopt(answer) {
   return user;
 }
 
+/*
+ * Whether this browser logged in and has not logged out: without it a
+ * fresh load shows the login at once instead of probing GET /session,
+ * whose expected 401 the browser would log as a console error.  The
+ * session itself stays in its HttpOnly cookie; this is only a hint.
+ */
+const HINT = 'inop.session';
+
+function hint(on) {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    /* storage disabled: the probe still works */
+  }
+}
+
+function hinted() {
+  try {
+    return localStorage.getItem(HINT) === '1';
+  } catch {
+    return true;
+  }
+}
+
 /* The current session's user, or null when not logged in. */
 export async function restoreSession() {
+  if (!hinted()) return null;
   try {
     return adopt(await api.get('/session', undefined, { noRetry: true }));
   } catch (err) {
-    if (err.status === 401) return null;
+    if (err.status === 401) {
+      hint(false);
+      return null;
+    }
     throw err;
   }
 }
 
 export async function login(username, password) {
-  return adopt(await api.post('/session', { username, password }, { noRetry: true }));
+  const u = adopt(await api.post('/session', { username, password }, { noRetry: true }));
+  hint(true);
+  return u;
 }
 
 export async function logout() {
@@ -40,6 +71,7 @@ export async function logout() {
   } finally {
     user = null;
     setCsrfToken(null);
+    hint(false);
   }
 }
 
@@ -64,19 +96,22 @@ export function onlyJefe() {
 /*
  * The closure reasons this user may choose for an open event (SPEC C1, C2):
  * the point's JEFE closes unforeseen events with any of their reasons and
- * anything else as ERROR_USUARIO; SOPORTE closes mass failures, and tests
- * as ERROR_USUARIO; ADMIN closes tests as ERROR_USUARIO.
+ * anything else as ERROR_USUARIO; SOPORTE, in its daily review, closes any
+ * open event with a reason of its scenario (ERROR_USUARIO included);
+ * ADMIN closes tests as ERROR_USUARIO.
  */
 export function closableReasons(event) {
   const sc = scenarioOf(event.scenario);
   if (!sc || event.status !== 'OPEN') return [];
-  const all = sc.closure_reasons || [];
+  /* a retired reason stays on old events but is not offered */
+  const retired = new Set((catalog().closure_reasons || []).filter((r) => r.active === false).map((r) => r.code));
+  const all = (sc.closure_reasons || []).filter((r) => !retired.has(r));
   const ok = new Set();
   const jefe = isJefeOf(event.point.code);
   for (const r of all) {
     const eu = r === 'ERROR_USUARIO';
     if (jefe && (event.scenario === 'EVENTO_NO_PREVISTO' || eu)) ok.add(r);
-    if (hasRole('SOPORTE') && (event.scenario === 'FALLA_MASIVA' || (event.scenario === 'PRUEBA' && eu))) ok.add(r);
+    if (hasRole('SOPORTE')) ok.add(r);
     if (hasRole('ADMIN') && event.scenario === 'PRUEBA' && eu) ok.add(r);
   }
   return all.filter((r) => ok.has(r));

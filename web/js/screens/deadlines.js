@@ -19,9 +19,9 @@ export async function render(view, ctx) {
   const page = Math.max(1, parseInt(ctx.query.get('page') || '1', 10) || 1);
   const board = await api.get('/deadlines', { overdue: overdueOnly ? 'true' : '', limit: PAGE, offset: (page - 1) * PAGE });
   view.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Plazos de reporte a OSIPTEL'),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Plazos de entrega a Regulatorio'),
       hasRole('CONTROL') ? h('a', { class: 'btn btn-primary', href: href('/reportes') }, 'Crear un reporte') : null),
-    h('p', { class: 'lead' }, `Hoy es ${fmtDate(board.today)} (Lima). Cada evento reportable debe llegar a OSIPTEL a más tardar 3 días hábiles después del día en que terminó.`),
+    h('p', { class: 'lead' }, `Hoy es ${fmtDate(board.today)} (Lima). Cada evento reportable se entrega a Regulatorio (con la aprobación de Dirección del reporte) a más tardar 3 días hábiles después del día en que terminó; la fecha de envío a OSIPTEL se registra aparte.`),
     h('div', { class: 'kpis' },
       kpi(overdueOnly ? '—' : board.total, 'Eventos por reportar', href('/plazos')),
       kpi(board.overdue, 'Con el plazo vencido', href('/plazos', { overdue: 'true' }), board.overdue > 0)),
@@ -48,7 +48,8 @@ function table(items) {
   const HEAD = ['Evento', 'Punto de atención', 'Trámite', 'Fin (Lima)', 'Fecha límite', 'Días hábiles', 'Reporte'];
   const cell = (i, ...content) => h('td', { 'data-label': HEAD[i] }, h('div', {}, ...content));
   const rows = items.map((ev) => h('tr', { class: ev.overdue ? 'row-overdue' : null, 'data-number': ev.number },
-    cell(0, h('span', { class: 'nowrap' }, eventLink(ev))),
+    cell(0, h('span', { class: 'nowrap' }, eventLink(ev)),
+      ev.awaiting_ruling ? [h('br'), h('span', { class: 'badge badge-no', 'data-testid': 'awaiting-ruling' }, 'En riesgo: espera el dictamen de Procesos')] : null),
     cell(1, pointLabel(ev.point)),
     cell(2, name('procedure', ev.procedure)),
     cell(3, h('span', { class: 'nowrap' }, timeEl(ev.ended_at))),

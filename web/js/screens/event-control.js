@@ -9,7 +9,8 @@ import { catalog, name } from '../catalog.js';
 import {
   CHECK_NAMES, RULING_NAMES, checkBadge, clockText, fmtMinutes, processesBadge,
 } from '../control-view.js';
-import { hasRole, isJefeOf } from '../session.js';
+import { href } from '../router.js';
+import { hasRole, isJefeOf, onlyJefe } from '../session.js';
 import {
   h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
   timeEl, fmtDateTime, limaNowInput, isoToLimaInput, limaInputToIso,
@@ -70,7 +71,7 @@ function exclusionNotice(x) {
   if (!x) return null;
   const who = x.source === 'PROCESOS' ? 'Procesos (dictamen «No procede»)' : 'Control';
   return notice('warning', h('strong', {}, `Descartado del reporte por ${who}: `), x.reason,
-    h('span', { class: 'muted' }, ` — ${x.created_by}, ${fmtDateTime(x.created_at)}`));
+    h('span', { class: 'muted' }, ` — ${x.created_by_name || x.created_by}, ${fmtDateTime(x.created_at)}`));
 }
 
 function ruleOutForm(ev, ctx) {
@@ -86,17 +87,40 @@ function ruleOutForm(ev, ctx) {
 
 /* ---------- V1, E1, E2 ---------- */
 
-const E1_TEXT = {
-  DENTRO: 'Dentro del horario de la falla masiva',
-  FUERA: 'Fuera del horario de la falla masiva',
-  NO_APLICA: 'No aplica: no es un evento por falla masiva',
+export const E1_TEXT = {
+  DENTRO: 'Dentro de horario de falla masiva',
+  FUERA: 'Fuera de horario de falla masiva',
 };
+
+/* E1 for every event: the result and the overlapping failures. */
+export function e1View(e1) {
+  const failures = e1.mass_failures || [];
+  return h('span', { 'data-e1': e1.result }, E1_TEXT[e1.result] || e1.result,
+    failures.length ? h('span', { class: 'muted' }, ' — ', failures.map((f, i) => [i ? ', ' : '',
+      h('a', { href: href(`/fallas/${f.id}`) }, `Falla masiva N.º ${f.id}`),
+      ` (${fmtDateTime(f.started_at)} – ${f.ended_at ? fmtDateTime(f.ended_at) : 'sigue abierta'})`]))
+      : h('span', { class: 'muted' }, ' — ninguna falla masiva de sus aplicativos en su horario'));
+}
+
+/*
+ * A JEFE reads Control's own pending steps (asking Procesos for the
+ * ruling) as Control's, not as a red "No cumple" that reads as the
+ * JEFE's fault.
+ */
+const CONTROL_STEPS = new Set(['PROCESOS_RULING']);
+
+function checkCell(c) {
+  if (onlyJefe() && CONTROL_STEPS.has(c.code) && c.status === 'FALLA') {
+    return h('span', { class: 'badge badge-closed', 'data-status': 'CONTROL' }, 'Pendiente de Control');
+  }
+  return checkBadge(c.status);
+}
 
 function evaluationPanel(ev, evaluation) {
   const rows = evaluation.checks.map((c) => h('tr', { 'data-check': c.code },
     h('td', {}, CHECK_NAMES[c.code] || c.code),
-    h('td', { class: 'nowrap' }, checkBadge(c.status)),
-    h('td', {}, c.detail)));
+    h('td', { class: 'nowrap' }, checkCell(c)),
+    h('td', {}, onlyJefe() && CONTROL_STEPS.has(c.code) && c.status === 'FALLA' ? `Paso a cargo de Control e Información: ${c.detail}` : c.detail)));
   const e2 = evaluation.e2;
   const duration = [fmtMinutes(e2.minutes), e2.ongoing ? ' (sigue abierto)' : '',
     e2.over_1h ? ' — más de 1 hora' : ' — 1 hora o menos'].join('');
@@ -106,7 +130,7 @@ function evaluationPanel(ev, evaluation) {
         h('th', { scope: 'col' }, 'Resultado'), h('th', { scope: 'col' }, 'Detalle'))),
       h('tbody', {}, rows))),
     h('dl', { class: 'dl evaluation' },
-      row('Ventana de falla masiva (E1)', E1_TEXT[evaluation.e1.result] || evaluation.e1.result),
+      row('Ventana de falla masiva (E1)', e1View(evaluation.e1)),
       row('Duración (E2)', duration),
       row('Motivo de cierre (E2)', e2.closure_reason ? name('reason', e2.closure_reason) : 'Sigue abierto'),
       row('Impacto en el canal y redes (E3)', h('span', { class: 'muted' }, evaluation.notes.e3)),
@@ -170,11 +194,20 @@ function criticalForm(ev, ctx) {
   }, (tx) => `Transacción crítica registrada: ${name('critical', tx.type)}.`, ctx);
 }
 
+/* The operator's document, when its URL is configured. */
+function docLink() {
+  const url = (catalog().documents || {}).critical_transactions;
+  if (!url) return null;
+  return h('p', {}, 'Ver documento: ',
+    h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'critical-doc' }, 'Atención de Transacciones Críticas'));
+}
+
 function criticalPanel(ev, list, ctx) {
   const items = (catalog().critical_transactions || []).map((t) => t.name).join('; ');
   const missing = list.filter((t) => !t.system_ref).length;
   return panel('critical-title', 'Transacciones críticas',
     h('p', { class: 'hint' }, `Con el evento abierto se atienden obligatoriamente: ${items}. La referencia del sistema se agrega cuando el sistema vuelve.`),
+    docLink(),
     missing ? notice('warning', `${missing} transacción(es) crítica(s) sin referencia del sistema.`) : null,
     criticalTable(ev, list, ctx),
     ev.status === 'OPEN' && canRecordCritical(ev)
@@ -232,7 +265,7 @@ function alertsPanel(ev, alerts, ctx) {
   if (!alerts.length && !hasRole('CONTROL')) return null;
   const list = alerts.length
     ? h('ul', { class: 'alerts' }, alerts.map((a) => h('li', {},
-      h('strong', {}, fmtDateTime(a.created_at)), ` — ${a.created_by} a ${a.recipients.join(', ') || 'ningún jefe asignado'}: `, a.text)))
+      h('strong', {}, fmtDateTime(a.created_at)), ` — ${a.created_by_name || a.created_by} a ${a.recipients.join(', ') || 'ningún jefe asignado'}: `, a.text)))
     : h('p', { class: 'muted' }, 'Sin alertas enviadas.');
   let form = null;
   if (hasRole('CONTROL')) {

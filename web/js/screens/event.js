@@ -49,7 +49,7 @@ function list(items) {
 
 function reportableText(ev) {
   if (ev.status === 'OPEN') return 'Se decide al cerrar el evento';
-  if (ev.reportable) return h('span', {}, h('span', { class: 'badge badge-yes' }, 'Sí'), ev.report_due ? ` — reportar a OSIPTEL a más tardar el ${fmtDate(ev.report_due)}` : '');
+  if (ev.reportable) return h('span', {}, h('span', { class: 'badge badge-yes' }, 'Sí'), ev.report_due ? ` — entregar a Regulatorio (aprobación de Dirección) a más tardar el ${fmtDate(ev.report_due)}` : '');
   let why = 'descartado del reporte por Control o Procesos';
   if (ev.scenario === 'PRUEBA') why = 'es una prueba';
   else if (ev.closure_reason === 'ERROR_USUARIO') why = 'cerrado como error de usuario';
@@ -127,7 +127,8 @@ function addRequestsForm(ev, ctx) {
     h('summary', {}, h('h2', {}, 'Agregar solicitudes de otro cliente')), form);
 }
 
-function closeForm(ev, reasons, ctx) {
+/* The closure form (C1, C2); also offered on SOPORTE's monitoring screen. */
+export function closeForm(ev, reasons, ctx, { titleId = 'close-title', title = 'Cerrar el evento' } = {}) {
   const items = reasons.map((r) => ({ value: r, label: name('reason', r), hint: REASON_HELP[r], checked: reasons.length === 1 }));
   const ended = h('input', { type: 'datetime-local', name: 'ended_at', value: limaNowInput(), min: isoToLimaInput(ev.started_at), max: limaNowInput() });
   const just = h('textarea', { name: 'justification', rows: 3, maxlength: 2000 });
@@ -170,7 +171,7 @@ function closeForm(ev, reasons, ctx) {
       ctx.refresh();
     }
   });
-  return h('section', { class: 'panel', 'aria-labelledby': 'close-title' }, h('h2', { id: 'close-title' }, 'Cerrar el evento'), form);
+  return h('section', { class: 'panel', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), form);
 }
 
 function annotateForm(ev, ctx) {
@@ -239,7 +240,7 @@ function changes(item) {
 function history(items) {
   const rows = items.map((it) => h('tr', {},
     h('td', { class: 'nowrap' }, timeEl(it.at, { seconds: true })),
-    h('td', {}, it.actor),
+    h('td', {}, it.actor_name || it.actor),
     h('td', {}, name('action', it.action)),
     h('td', {}, changes(it))));
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },

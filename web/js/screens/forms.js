@@ -84,7 +84,7 @@ function formsTable(items) {
       h('br'), h('span', { class: 'muted' }, `demora ${fmtMinutes(f.delay_minutes)}`)] : '—'),
     cell(5, h('span', { class: 'actions' },
       h('a', { class: 'btn btn-secondary btn-small', href: f.pdf, download: `${f.serial}.pdf` }, 'PDF'),
-      f.status === 'LIBRE' && isJefeOf(f.point.code)
+      f.status === 'LIBRE' && (isJefeOf(f.point.code) || hasRole('CONTROL'))
         ? h('a', { class: 'btn btn-primary btn-small', href: href(`/registrar/${encodeURIComponent(f.point.code)}`, { formato: f.serial }) }, 'Regularizar')
         : null))));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data stacked' },

@@ -108,8 +108,8 @@ async function generalSection(view) {
   if (hasRole('CONTROL', 'GERENTE', 'DIRECTOR', 'REGULATORIO', 'ADMIN', 'PROCESOS')) {
     /* O3: what is late or about to be, on the first screen */
     const board = await api.get('/deadlines', { limit: 1 });
-    kpis.push(kpi(board.total, 'Eventos por reportar a OSIPTEL', href('/plazos')));
-    kpis.push(kpi(board.overdue, 'Con el plazo de reporte vencido', href('/plazos', { overdue: 'true' })));
+    kpis.push(kpi(board.total, 'Eventos por entregar a Regulatorio', href('/plazos')));
+    kpis.push(kpi(board.overdue, 'Con el plazo de entrega vencido', href('/plazos', { overdue: 'true' })));
   }
   if (hasRole('CONTROL')) {
     const [failing, late] = await Promise.all([

@@ -8,12 +8,13 @@ import { name, nameList } from '../catalog.js';
 import { eventLink, pointLabel } from '../events-view.js';
 import { failureLink, failuresTable } from '../mass-view.js';
 import { href } from '../router.js';
-import { hasRole } from '../session.js';
+import { closableReasons, hasRole } from '../session.js';
+import { closeForm } from './event.js';
 import { h, timeEl, fmtDateTime } from '../ui.js';
 
 const LONG_MINUTES = 24 * 60;
 
-export async function render(view) {
+export async function render(view, ctx) {
   const m = await api.get('/monitoring', { limit: 500 });
   const events = [...m.events].sort((a, b) => b.open_minutes - a.open_minutes);
   view.append(
@@ -28,8 +29,8 @@ export async function render(view) {
       failuresTable(m.mass_failures, { empty: 'No hay fallas masivas abiertas.' })),
     h('section', { class: 'panel', 'aria-labelledby': 'ev-title' },
       h('h2', { id: 'ev-title' }, 'Eventos abiertos, del más antiguo al más reciente'),
-      hasRole('SOPORTE') ? h('p', { class: 'hint' }, 'Los eventos por falla masiva se cierran al cerrar su falla, o uno por uno desde su ficha.') : null,
-      openEvents(events, m.open_events_total)));
+      hasRole('SOPORTE') ? h('p', { class: 'hint' }, 'Revisión diaria: cierre cualquier evento abierto con un motivo de su escenario, o como «Error de usuario» (con su sustento) si fue un error o una prueba. Los eventos por falla masiva también se cierran al cerrar su falla.') : null,
+      openEvents(events, m.open_events_total, ctx)));
 }
 
 function kpi(value, label, link) {
@@ -47,11 +48,20 @@ function openFor(minutes) {
   return hh ? `${hh} h ${mm} min` : `${minutes} min`;
 }
 
-function openEvents(items, total) {
+/* C1: SOPORTE closes any open event here, with a reason or as a mistake. */
+function closeCell(ev, ctx) {
+  const reasons = closableReasons(ev);
+  if (!reasons.length) return '—';
+  return h('details', { class: 'collapsible', 'data-testid': 'close-event' },
+    h('summary', {}, 'Cerrar…'),
+    closeForm(ev, reasons, ctx, { titleId: `close-${ev.id}`, title: `Cerrar el evento ${ev.number}` }));
+}
+
+function openEvents(items, total, ctx) {
   if (!items.length) return h('p', { class: 'empty' }, 'No hay eventos abiertos.');
-  const HEAD = ['Número', 'Punto de atención', 'Trámite', 'Escenario', 'Falla masiva', 'Inicio (Lima)', 'Abierto hace'];
+  const HEAD = ['Número', 'Punto de atención', 'Trámite', 'Escenario', 'Falla masiva', 'Inicio (Lima)', 'Abierto hace', 'Cierre'];
   const cell = (i, attrs, ...content) => h('td', { ...attrs, 'data-label': HEAD[i] }, h('div', {}, ...content));
-  const rows = items.map((ev) => h('tr', { class: ev.open_minutes >= LONG_MINUTES ? 'row-late' : null },
+  const rows = items.map((ev) => h('tr', { class: ev.open_minutes >= LONG_MINUTES ? 'row-late' : null, 'data-event': ev.number },
     cell(0, { class: 'nowrap' }, eventLink(ev)),
     cell(1, {}, pointLabel(ev.point)),
     cell(2, {}, name('procedure', ev.procedure), h('br'), h('span', { class: 'muted' }, nameList('application', ev.applications).join(', '))),
@@ -59,7 +69,8 @@ function openEvents(items, total) {
     cell(4, {}, ev.mass_failure_id ? failureLink({ id: ev.mass_failure_id }) : '—'),
     cell(5, { class: 'nowrap' }, timeEl(ev.started_at)),
     cell(6, { class: 'nowrap' }, h('strong', {}, openFor(ev.open_minutes)),
-      ev.open_minutes >= LONG_MINUTES ? h('span', { class: 'muted' }, ' (más de 1 día)') : null)));
+      ev.open_minutes >= LONG_MINUTES ? h('span', { class: 'muted' }, ' (más de 1 día)') : null),
+    cell(7, {}, closeCell(ev, ctx))));
   return [
     h('div', { class: 'table-wrap' }, h('table', { class: 'data stacked' },
       h('thead', {}, h('tr', {}, HEAD.map((t) => h('th', { scope: 'col' }, t)))),

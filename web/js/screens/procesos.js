@@ -7,6 +7,7 @@
 import { api } from '../api.js';
 import { name } from '../catalog.js';
 import { RULING_NAMES, clockText, processesBadge } from '../control-view.js';
+import { e1View } from './event-control.js';
 import { href } from '../router.js';
 import { hasRole } from '../session.js';
 import {
@@ -40,7 +41,7 @@ export async function render(view, ctx) {
 
 function trayTable(items) {
   if (!items.length) return h('p', { class: 'empty' }, 'No hay solicitudes en este estado.');
-  const HEAD = ['Evento', 'Punto', 'Trámite / escenario', 'Inicio del evento', 'Solicitado', 'Plazo', 'Dictamen'];
+  const HEAD = ['Evento', 'Punto', 'Trámite / escenario', 'Inicio del evento', 'Ventana de falla masiva (E1)', 'Solicitado', 'Plazo', 'Dictamen'];
   const cell = (i, ...content) => h('td', { 'data-label': HEAD[i] }, h('div', {}, ...content));
   const rows = items.map((q) => {
     const s = q.event_summary;
@@ -49,9 +50,10 @@ function trayTable(items) {
       cell(1, `${s.point.name} (${s.point.code})`),
       cell(2, `${name('procedure', s.procedure)} · ${name('scenario', s.scenario)}`),
       cell(3, timeEl(s.started_at)),
-      cell(4, timeEl(q.requested_at), h('br'), h('span', { class: 'muted' }, q.requested_by)),
-      cell(5, processesBadge(q.status), ' ', h('span', { class: 'clock' }, clockText(q))),
-      cell(6, q.ruling ? [h('strong', {}, RULING_NAMES[q.ruling]), ` — ${q.reason}`] : '—'));
+      cell(4, e1View(q.e1)),
+      cell(5, timeEl(q.requested_at), h('br'), h('span', { class: 'muted' }, q.requested_by)),
+      cell(6, processesBadge(q.status), ' ', h('span', { class: 'clock' }, clockText(q))),
+      cell(7, q.ruling ? [h('strong', {}, RULING_NAMES[q.ruling]), ` — ${q.reason}`] : '—'));
   });
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data stacked' },
     h('thead', {}, h('tr', {}, HEAD.map((t) => h('th', { scope: 'col' }, t)))),

@@ -32,6 +32,10 @@ export async function render(view, ctx) {
   const serial = ctx.query.get('formato') || '';
   const points = await registrablePoints();
   if (serial) ctx.setTitle('Regularizar formato manual');
+  if (!serial && !hasRole('JEFE', 'ADMIN')) {
+    view.append(notice('info', 'Control solo regulariza aquí los formatos manuales con más días de antigüedad de los que el jefe del punto puede regularizar.'));
+    return;
+  }
   view.append(h('div', { class: 'page-head' }, h('h1', {}, serial ? 'Regularizar formato manual' : 'Registrar inoperatividad')));
 
   if (wanted && !points.some((p) => p.code === wanted)) {
@@ -51,13 +55,14 @@ export async function render(view, ctx) {
 
 /* A JEFE registers for own points; ADMIN registers tests for any point. */
 async function registrablePoints() {
-  const all = hasRole('ADMIN') ? (await api.get('/points')).items : (await api.get('/points', { mine: 1 })).items;
+  /* K2: CONTROL regularises old paper forms of any point */
+  const all = hasRole('ADMIN', 'CONTROL') ? (await api.get('/points')).items : (await api.get('/points', { mine: 1 })).items;
   return all.filter((p) => p.active);
 }
 
 function scenariosFor(pointCode) {
   const codes = [];
-  if (isJefeOf(pointCode)) codes.push('FALLA_MASIVA', 'EVENTO_NO_PREVISTO');
+  if (isJefeOf(pointCode) || hasRole('CONTROL')) codes.push('FALLA_MASIVA', 'EVENTO_NO_PREVISTO');
   if (hasRole('ADMIN')) codes.push('PRUEBA');
   return catalog().scenarios.filter((s) => codes.includes(s.code));
 }
@@ -309,7 +314,7 @@ class RegisterForm {
     if (sc && sc.causes && sc.causes.length) {
       const required = code === 'EVENTO_NO_PREVISTO';
       const select = h('select', { name: 'cause' }, option('', required ? 'Elija el motivo…' : 'Sin especificar', true),
-        sc.causes.map((x) => option(x.code, x.name, x.code === this.causeKeep)));
+        sc.causes.filter((x) => x.active !== false).map((x) => option(x.code, x.name, x.code === this.causeKeep)));
       parts.push(field('cause', 'Motivo de ocurrencia', select, {
         required,
         hint: required ? 'Qué ocurrió en el punto.' : 'Opcional: lo define Fallas al confirmar la falla masiva.',
@@ -365,8 +370,11 @@ class RegisterForm {
     const now = limaNowInput();
     this.started = h('input', { type: 'datetime-local', name: 'started_at', value: now, max: now });
     if (this.serial) {
-      /* K2: the original time of the paper form, up to 30 days back */
-      this.started.min = limaInputDaysAgo(30);
+      /* K2: the original time of the paper form; past the window
+         (manual_max_age_days) CONTROL regularises it with a justification */
+      const late = hasRole('CONTROL') && !isJefeOf(this.initial);
+      if (!late) this.started.min = limaInputDaysAgo(30);
+      this.late = late ? h('textarea', { name: 'late_justification', rows: 3, maxlength: 2000 }) : null;
       return [
         h('div', { class: 'field', 'data-field': 'manual_form_ref' },
           h('p', {}, h('strong', {}, 'Número de formato: '), h('span', { class: 'serial' }, this.serial))),
@@ -376,6 +384,9 @@ class RegisterForm {
         field('description', 'Detalle (opcional)', this.description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 }), {
           hint: 'Lo anotado en el formato: mensaje de error, clientes esperando…',
         }),
+        this.late ? field('late_justification', 'Sustento de la regularización tardía', this.late, {
+          required: true, hint: 'Por qué el formato se regulariza después del plazo del jefe del punto (al menos 10 caracteres).',
+        }) : null,
       ];
     }
     this.description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 });
@@ -426,6 +437,7 @@ class RegisterForm {
     if (this.serial) {
       body.origin = 'MANUAL';
       body.manual_form_ref = this.serial;
+      if (this.late && this.late.value.trim()) body.late_justification = this.late.value.trim();
     }
     const cause = this.form.querySelector('select[name=cause]');
     if (cause && cause.value) body.cause = cause.value;

@@ -26,6 +26,7 @@ export async function render(view, ctx) {
     downloads(rep),
     ...actions(rep, ctx),
     trail(rep),
+    pendingSection(rep),
     rowsSection(rep));
 }
 
@@ -46,7 +47,8 @@ function summary(rep) {
       row('Estado', name('reportStatus', rep.status), ' — ', WAITING_FOR[rep.status]),
       row('Creado', rep.created_by, ' el ', timeEl(rep.created_at)),
       row('Contenido', frozen),
-      rep.sent_on ? row('Enviado a OSIPTEL', `${fmtDate(rep.sent_on)} — referencia ${rep.sent_reference}`) : []));
+      row('Entregado a Regulatorio (plazo)', rep.handed_over_at ? h('span', { 'data-testid': 'handed-over' }, timeEl(rep.handed_over_at), ' — con la aprobación de Dirección; esto cumple el plazo de 3 días hábiles') : 'Aún no: se entrega con la aprobación de Dirección'),
+      rep.sent_on ? row('Enviado a OSIPTEL (por Regulatorio)', `${fmtDate(rep.sent_on)} — referencia ${rep.sent_reference}`) : []));
 }
 
 function downloads(rep) {
@@ -147,6 +149,15 @@ function trail(rep) {
       h('thead', {}, h('tr', {}, ['Fecha y hora (Lima)', 'Usuario', 'Rol', 'Paso', 'Comentario / referencia']
         .map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))));
+}
+
+/* O1: in-person events of the period still without a PROCEDE ruling. */
+function pendingSection(rep) {
+  if (!rep.pending_ruling || !rep.pending_ruling.length) return null;
+  return h('section', { class: 'panel', 'aria-labelledby': 'pending-title', 'data-testid': 'pending-ruling' },
+    h('h2', { id: 'pending-title' }, `Esperan el dictamen de Procesos: ${rep.pending_ruling.length}`),
+    h('p', { class: 'hint' }, 'Eventos de puntos presenciales del periodo sin dictamen «Procede»: no entran al reporte hasta que Procesos dictamine que procede reportarlos.'),
+    h('ul', {}, rep.pending_ruling.map((n) => h('li', {}, h('a', { href: href(`/eventos/${encodeURIComponent(n)}`), class: 'event-number' }, n)))));
 }
 
 function rowsSection(rep) {

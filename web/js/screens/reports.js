@@ -60,7 +60,7 @@ function buildForm(ctx) {
   const to = h('input', { type: 'date', name: 'to', value: today, max: today });
   const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'build-title' },
     h('h2', { id: 'build-title' }, 'Nuevo reporte'),
-    h('p', { class: 'hint' }, 'Reúne los eventos cerrados y reportables que iniciaron en esos días (hora de Lima) y que no están en un reporte enviado ni en otro en aprobación. Cada evento debe llegar a OSIPTEL a más tardar 3 días hábiles después de su fin.'),
+    h('p', { class: 'hint' }, 'Reúne los eventos cerrados y reportables que iniciaron en esos días (hora de Lima) y que no están en un reporte enviado ni en otro en aprobación. Cada evento se entrega a Regulatorio (con la aprobación de Dirección) a más tardar 3 días hábiles después de su fin; la fecha de envío a OSIPTEL se registra aparte.'),
     h('div', { class: 'cols-2' },
       field('from', 'Desde (inicio del evento)', from, { required: true }),
       field('to', 'Hasta', to, { required: true })),

@@ -1,0 +1,207 @@
+/* Section 4 upkeep: the catalogue every node reads, and its changes. */
+#include "store/catalog.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/audit.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "util/log.h"
+#include "util/str.h"
+
+static pthread_mutex_t cat_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct catalog *current;
+static int64_t current_version = -1;
+
+static int read_version(struct db *db, int64_t *v)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT value FROM counters WHERE name = 'catalog-version'");
+
+	*v = 0;
+	return st && db_get_int(st, v) >= 0 ? 0 : -1;
+}
+
+const struct catalog *store_catalog_current(struct db *db,
+					    const struct catalog *fallback)
+{
+	const struct catalog *out;
+	struct catalog *fresh;
+	struct inop_err e;
+	int64_t v;
+
+	if (!db || read_version(db, &v) < 0)
+		goto stale;
+	pthread_mutex_lock(&cat_lock);
+	out = current && current_version == v ? current : NULL;
+	pthread_mutex_unlock(&cat_lock);
+	if (out)
+		return out;
+	/* Version 0: nothing changed since init, the served one is it. */
+	if (v == 0 && fallback)
+		return fallback;
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh || store_load_catalog(db, fresh, &e) < 0) {
+		if (fresh)
+			catalog_release(fresh);
+		free(fresh);
+		goto stale;
+	}
+	pthread_mutex_lock(&cat_lock);
+	if (v > current_version) {
+		current = fresh; /* the old one stays: readers may hold it */
+		current_version = v;
+	}
+	out = current;
+	pthread_mutex_unlock(&cat_lock);
+	if (out != fresh) {
+		catalog_release(fresh);
+		free(fresh);
+	}
+	return out;
+stale:
+	log_error("cannot read the catalogue version");
+	pthread_mutex_lock(&cat_lock);
+	out = current ? current : fallback;
+	pthread_mutex_unlock(&cat_lock);
+	return out;
+}
+
+struct change {
+	const char *kind, *code, *name, *scenario;
+	int active;
+	const struct actor *who;
+	int64_t now;
+};
+
+static int insert_item(struct db *db, const char *kind, const char *code,
+		       const char *name, const char *parent)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO catalog_items (kind, code, name, parent, "
+		    "extra, position, active) VALUES (?, ?, ?, ?, '', (SELECT "
+		    "COALESCE(MAX(position), 0) + 1 FROM catalog_items), 1)");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, code);
+	db_bind_text(st, 3, name);
+	db_bind_text(st, 4, parent);
+	return db_run(st) == DB_DONE ? 0 : -1;
+}
+
+static int bump(struct db *db)
+{
+	int64_t v;
+
+	return store_counter_next(db, "catalog-version", &v);
+}
+
+static int add_items(struct db *db, const struct change *c)
+{
+	if (strcmp(c->kind, "cause") == 0)
+		return insert_item(db, "cause", c->code, c->name, c->scenario);
+	if (insert_item(db, "closure_reason", c->code, c->name, "") < 0)
+		return -1;
+	return insert_item(db, "scenario_reason", c->code, c->name,
+			   c->scenario);
+}
+
+static int add_body(struct db *db, void *arg, struct inop_err *err)
+{
+	const struct change *c = arg;
+	char action[48];
+
+	/* kind is "cause" or "closure_reason": it fits, no cut */
+	(void)str_printf(action, sizeof(action), "catalog.%s.add", c->kind);
+	if (add_items(db, c) < 0 || bump(db) < 0 ||
+	    audit_append_json(db, "catalog", 0, action, NULL,
+			      json_pack("{s:s, s:s, s:s, s:s, s:b}", "kind",
+					c->kind, "code", c->code, "name",
+					c->name, "scenario", c->scenario,
+					"active", 1),
+			      c->who->username, c->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_catalog_add(struct db *db, const char *kind, const char *code,
+		      const char *name, const char *scenario,
+		      const struct actor *who, int64_t now,
+		      struct inop_err *err)
+{
+	struct change c = {kind, code, name, scenario, 1, who, now};
+
+	return store_write(db, add_body, &c, err);
+}
+
+struct item_row {
+	char name[192];
+	int active;
+};
+
+static void item_from_row(struct db_stmt *st, void *elem)
+{
+	struct item_row *it = elem;
+
+	db_col_copy(st, 0, it->name, sizeof(it->name));
+	it->active = db_col_int(st, 1) != 0;
+}
+
+static int update_body(struct db *db, void *arg, struct inop_err *err)
+{
+	const struct change *c = arg;
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT name, active FROM catalog_items WHERE kind = ? AND "
+		"code = ? ORDER BY parent LIMIT 1");
+	struct item_row before;
+	int rc;
+
+	if (!st)
+		return store_body_fail(db, err);
+	db_bind_text(st, 1, c->kind);
+	db_bind_text(st, 2, c->code);
+	rc = db_get_one(st, item_from_row, &before);
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el código '%s' en el catálogo",
+			       c->code);
+	st = db_prepare(db, "UPDATE catalog_items SET name = ?, active = ? "
+			    "WHERE kind = ? AND code = ?");
+	if (!st)
+		return store_body_fail(db, err);
+	db_bind_text(st, 1, c->name ? c->name : before.name);
+	db_bind_int(st, 2, c->active < 0 ? before.active : c->active);
+	db_bind_text(st, 3, c->kind);
+	db_bind_text(st, 4, c->code);
+	if (db_run(st) != DB_DONE || bump(db) < 0 ||
+	    audit_append_json(
+		    db, "catalog", 0, "catalog.update",
+		    json_pack("{s:s, s:s, s:s, s:b}", "kind", c->kind, "code",
+			      c->code, "name", before.name, "active",
+			      before.active),
+		    json_pack("{s:s, s:s, s:s, s:b}", "kind", c->kind, "code",
+			      c->code, "name", c->name ? c->name : before.name,
+			      "active",
+			      c->active < 0 ? before.active : c->active),
+		    c->who->username, c->now) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_catalog_update(struct db *db, const char *kind, const char *code,
+			 const char *name, int active, const struct actor *who,
+			 int64_t now, struct inop_err *err)
+{
+	struct change c = {kind, code, name, NULL, active, who, now};
+
+	return store_write(db, update_body, &c, err);
+}
