@@ -209,14 +209,16 @@ static int insert_docs(struct db *db, struct complaint *c)
 static int audit(struct db *db, const char *action, const struct complaint *b,
 		 const struct complaint *a, const char *actor, int64_t now)
 {
+	/* Every call passes `a` or `b`; the record is about the one given. */
+	const struct complaint *subject = a ? a : b;
 	json_t *bj = b ? complaint_to_json(b, 0) : NULL;
 	json_t *aj = a ? complaint_to_json(a, 0) : NULL;
 
 	/* Overdue depends on the day it is read: not part of the record. */
 	json_object_del(bj, "overdue");
 	json_object_del(aj, "overdue");
-	return audit_append_json(db, "complaint", a ? a->id : b->id, action,
-				 bj, aj, actor, now);
+	return audit_append_json(db, "complaint", subject->id, action, bj, aj,
+				 actor, now);
 }
 
 static int number(struct db *db, struct complaint *c, int64_t now)
