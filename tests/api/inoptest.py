@@ -608,8 +608,8 @@ class JefeTest(ApiTest):
 # --------------------------------------------------------------------------
 # Processes
 
-def reserve_port():
-    """-> (socket, port): a loopback port held by a socket bound to it
+def reserve_port(host="127.0.0.1"):
+    """-> (socket, port): a port of `host` held by a socket bound to it
     with SO_REUSEADDR but not listening.  While the socket is open,
     connections to the port are refused, no other program can bind it
     and the kernel never hands it out as an outgoing connection's port;
@@ -618,7 +618,7 @@ def reserve_port():
     binding and passed on, never guessed: close the socket to free it."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
+    s.bind((host, 0))
     return s, s.getsockname()[1]
 
 

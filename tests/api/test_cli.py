@@ -255,8 +255,7 @@ class CliDatabase(ApiTest):
             data = b""
             server.proc.terminate()
             t.wait_for("serve logs that it is stopping",
-                       lambda: "stopping: finishing requests in flight"
-                       in server.log_tail())
+                       lambda: "stopping:" in server.log_tail())
             s.sendall(body[10:])
             while True:
                 d = s.recv(65536)

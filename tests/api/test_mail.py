@@ -456,8 +456,8 @@ class N2ReportMails(MailTest):
         self.assertLink(m, "/#/eventos/" + due["number"])
         # Once: one outbox row for the two runs, delivered once.  Checked
         # on the outbox when it has settled, not after a pause.
-        where = ("subject LIKE '%%Plazo de reporte%%' AND subject LIKE "
-                 "'%%: %s'" % due["number"])
+        where = ("trigger = 'report.due' AND subject LIKE '%%: %s'"
+                 % due["number"])
         self.assertEqual(outbox_count(where), 1)
         t.wait_for("the reminder's outbox row is SENT",
                    lambda: outbox_count(where + " AND status = 'SENT'"))
