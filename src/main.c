@@ -9,14 +9,23 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{"init", cmd_init},	  {"serve", cmd_serve},
-	{"demo", cmd_demo},	  {"user", cmd_user},
-	{"point", cmd_point},	  {"audit", cmd_audit},
-	{"form", cmd_form},	  {"jobs", cmd_jobs},
-	{"copy", cmd_copy},	  {"backup", cmd_backup},
-	{"restore", cmd_restore}, {"check-config", cmd_check_config},
-	{"version", cmd_version}, {"--version", cmd_version},
-	{"help", cmd_help},	  {"--help", cmd_help},
+	{"init", cmd_init},
+	{"serve", cmd_serve},
+	{"demo", cmd_demo},
+	{"user", cmd_user},
+	{"point", cmd_point},
+	{"audit", cmd_audit},
+	{"form", cmd_form},
+	{"jobs", cmd_jobs},
+	{"copy", cmd_copy},
+	{"import", cmd_import},
+	{"backup", cmd_backup},
+	{"restore", cmd_restore},
+	{"check-config", cmd_check_config},
+	{"version", cmd_version},
+	{"--version", cmd_version},
+	{"help", cmd_help},
+	{"--help", cmd_help},
 	{"-h", cmd_help},
 };
 

@@ -131,6 +131,11 @@ json_t *user_to_json(const struct user *u);
 
 /* Handlers, one file per resource. */
 void api_healthz(struct req *r);
+void api_imports_create(struct req *r);
+void api_imports_list(struct req *r);
+void api_imports_withdraw(struct req *r);
+void api_imports_audit(struct req *r);
+void api_social_posts_create(struct req *r);
 void api_metrics(struct req *r);
 void api_openapi(struct req *r);
 void api_catalog(struct req *r);
@@ -155,6 +160,7 @@ void api_events_close(struct req *r);
 void api_events_annotate(struct req *r);
 void api_events_audit(struct req *r);
 void api_events_evaluation(struct req *r);
+void api_events_impact(struct req *r);
 void api_control_events(struct req *r);
 void api_events_alerts_create(struct req *r);
 void api_events_alerts_list(struct req *r);

@@ -14,12 +14,15 @@
 #include "domain/event_json.h"
 #include "domain/processes.h"
 #include "mail/event_mail.h"
+#include "render/chart.h"
 #include "store/control.h"
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/processes.h"
 #include "store/reports.h"
 #include "store/store.h"
+#include "util/buf.h"
+#include "util/str.h"
 
 /* What one event's evaluation needs: large, so it lives on the heap. */
 struct eval_buf {
@@ -27,13 +30,16 @@ struct eval_buf {
 	struct processes_request req;
 	struct check_facts facts;
 	struct check checks[CHECK_COUNT];
+	struct e34 e34;
 };
 
 /* V1: computes b->checks for b->ev.  0 or -1. */
 static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 {
-	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0)
+	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0 ||
+	    store_evaluation_e34(db, &b->ev, r->now, &b->e34) < 0)
 		return -1;
+	b->facts.impact = &b->e34;
 	evaluation_checks(api_cat(r), &b->ev, &b->facts, r->now, b->checks);
 	return 0;
 }
@@ -73,21 +79,53 @@ void api_events_evaluation(struct req *r)
 		goto out;
 	}
 	cal_format_lima(r->now, at);
-	reply_json(
-		r, 200,
-		json_pack("{s:s, s:s, s:o, s:o, s:n, s:n, s:o, s:o}", "event",
-			  b->ev.number, "evaluated_at", at, "e1", e1, "e2",
-			  e2_json(&b->ev, r->now), "e3", "e4", "notes",
-			  json_pack("{s:s, s:s}", "e3",
-				    "Impacto en el canal y redes sociales: "
-				    "se calcula con las tipificaciones y "
-				    "publicaciones importadas (aún no "
-				    "disponible)",
-				    "e4",
-				    "Reclamos y LDR: se calcula con los "
-				    "datos importados (aún no disponible)"),
-			  "checks", checks_to_json(b->checks, CHECK_COUNT)));
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "event",
+			     b->ev.number, "evaluated_at", at, "e1", e1, "e2",
+			     e2_json(&b->ev, r->now), "e3",
+			     e3_to_json(&b->e34), "e4", e4_to_json(&b->e34),
+			     "checks",
+			     checks_to_json(b->checks, CHECK_COUNT)));
 out:
+	free(b);
+}
+
+/* GET /events/{id}/impact.svg: the impact chart (render/chart.c). */
+void api_events_impact(struct req *r)
+{
+	struct eval_buf *b = malloc(sizeof(*b));
+	struct impact_chart *c = malloc(sizeof(*c));
+	struct db *db = api_db(r);
+	const struct cat_item *it;
+	struct buf out;
+	char *data;
+	size_t len;
+
+	buf_init(&out, 16u << 20);
+	if (!b || !c || !db) {
+		if (db)
+			reply_internal(r);
+		goto out;
+	}
+	if (api_event_load(r, db, &b->ev) < 0)
+		goto out;
+	if (store_evaluation_impact(db, &b->ev, r->now, c) < 0) {
+		reply_internal(r);
+		goto out;
+	}
+	it = catalog_find(&r->app->catalog, "procedure", NULL,
+			  b->ev.procedure);
+	if (it)
+		(void)str_copy(c->procedure, sizeof(c->procedure), it->name);
+	if (chart_impact_svg(c, &out) < 0) {
+		reply_internal(r);
+		goto out;
+	}
+	data = buf_detach(&out, &len);
+	reply_bytes(r, 200, "image/svg+xml", data, len);
+out:
+	buf_release(&out);
+	free(c);
 	free(b);
 }
 

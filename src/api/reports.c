@@ -13,10 +13,13 @@
 #include "mail/report_mail.h"
 #include "render/render.h"
 #include "store/calendar.h"
+#include "store/evaluation.h"
 #include "store/events.h"
+#include "store/report_charts.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/strnum.h"
 #include "util/str.h"
 
@@ -436,8 +439,57 @@ static int export_format(struct req *r, const char **format)
 	return -1;
 }
 
+/*
+ * The PDF annex: the impact chart of each row with imported data (an
+ * event without any would show an empty frame), from the data in force.
+ */
+static struct impact_chart *load_charts(struct req *r, struct db *db,
+					const struct report_row *rows,
+					size_t n, size_t *kept)
+{
+	struct impact_chart *c = calloc(n ? n : 1, sizeof(*c));
+	struct event *ev = malloc(sizeof(*ev));
+
+	*kept = 0;
+	for (size_t i = 0; c && ev && i < n; i++) {
+		struct impact_chart *k = &c[*kept];
+
+		if (store_event_get(db, rows[i].number, ev) != 1 ||
+		    store_evaluation_impact(db, ev, r->now, k) < 0) {
+			free(c);
+			c = NULL;
+			break;
+		}
+		(void)str_copy(k->procedure, sizeof(k->procedure),
+			       rows[i].procedure);
+		if (k->has_day || k->mean_days)
+			(*kept)++;
+	}
+	if (!ev) {
+		free(c);
+		c = NULL;
+	}
+	free(ev);
+	return c;
+}
+
+/* A frozen chart names its procedure by code: the row's name instead. */
+static void name_procedures(struct impact_chart *c, size_t n,
+			    const struct report_row *rows, size_t n_rows)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < n_rows; k++)
+			if (strcmp(c[i].number, rows[k].number) == 0) {
+				(void)str_copy(c[i].procedure,
+					       sizeof(c[i].procedure),
+					       rows[k].procedure);
+				break;
+			}
+}
+
 void api_reports_export(struct req *r)
 {
+	struct impact_chart *charts = NULL;
 	struct full f = {0};
 	struct report_doc doc;
 	const char *format;
@@ -465,6 +517,21 @@ void api_reports_export(struct req *r)
 	memcpy(doc.from, f.info.from, sizeof(doc.from));
 	memcpy(doc.to, f.info.to, sizeof(doc.to));
 	memcpy(doc.hash, f.info.hash, sizeof(doc.hash));
+	if (strcmp(format, "pdf") == 0) {
+		if (f.info.frozen_at) {
+			if (store_report_charts_load(db, f.info.id, &charts,
+						     &doc.n_charts) < 0)
+				goto internal;
+			name_procedures(charts, doc.n_charts, f.rows,
+					f.n_rows);
+		} else {
+			charts = load_charts(r, db, f.rows, f.n_rows,
+					     &doc.n_charts);
+			if (!charts)
+				goto internal;
+		}
+		doc.charts = charts;
+	}
 	if (render(format, &doc, &data, &len) < 0) {
 		log_error("cannot render report %lld as %s",
 			  (long long)f.info.id, format);
@@ -477,8 +544,10 @@ void api_reports_export(struct req *r)
 	reply_header(r, "Content-Disposition", disposition);
 	reply_bytes(r, 200, content_type(format), data, len);
 	full_release(&f);
+	free(charts);
 	return;
 internal:
 	full_release(&f);
+	free(charts);
 	reply_internal(r);
 }

@@ -44,6 +44,7 @@ int cmd_jobs(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

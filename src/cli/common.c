@@ -207,6 +207,10 @@ int cmd_help(int argc, char **argv)
 	      "  restore --from FILE --db PATH\n"
 	      "        put a backup back into a new file, only if it "
 	      "verifies\n"
+	      "  import interactions|social|ldr --db PATH [--actor NAME] "
+	      "FILE\n"
+	      "        import a CSV (or .gz) all or nothing, with a progress\n"
+	      "        bar on a terminal\n"
 	      "  jobs run --db PATH [--now RFC3339]\n"
 	      "        run the background jobs once (mail, timers)\n"
 	      "  check-config --config FILE\n"
@@ -227,7 +231,8 @@ int cmd_help(int argc, char **argv)
 	      "login_queue\n"
 	      "  complaints_token_file complaints_per_minute "
 	      "complaints_burst\n"
-	      "  manual_max_age_days critical_transactions_doc_url\n\n"
+	      "  manual_max_age_days critical_transactions_doc_url\n"
+	      "  import_max_bytes\n\n"
 	      "'inop COMMAND --help' explains each command; 'man inop' "
 	      "explains\nevery command and key.\n",
 	      stdout);

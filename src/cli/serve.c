@@ -226,6 +226,7 @@ int serve_run(const struct config *cfg)
 	sigaddset(&hup, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &hup, NULL);
 	app.session_idle_s = (int64_t)cfg->session_idle_minutes * 60;
+	app.stream_max = (int64_t)cfg->import_max_bytes;
 	db = cli_open_db(cfg);
 	if (!db)
 		return 1;

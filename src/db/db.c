@@ -67,6 +67,83 @@ const void *db_col_blob(struct db_stmt *st, int col, size_t *n)
 	return st->db->ops->col_blob(st, col, n);
 }
 
+struct db_copy *db_copy_begin(struct db *db, const char *table,
+			      const char *cols, int ncols)
+{
+	struct db_copy *c;
+	struct buf sql;
+	char *text;
+
+	if (db->ops->copy_begin)
+		return db->ops->copy_begin(db, table, cols, ncols);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->db = db;
+	c->ncols = ncols;
+	buf_init(&sql, 1 << 16);
+	buf_appendf(&sql, "INSERT INTO %s (%s) VALUES (", table, cols);
+	for (int i = 0; i < ncols; i++)
+		buf_append(&sql, i ? ", ?" : "?", i ? 3 : 1);
+	if (buf_append(&sql, ")", 1) < 0) {
+		buf_release(&sql);
+		free(c);
+		return NULL;
+	}
+	text = buf_detach(&sql, NULL);
+	c->st = text ? db_prepare(db, text) : NULL;
+	free(text);
+	if (!c->st) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int bind_val(struct db_stmt *st, int idx, const struct db_val *v)
+{
+	switch (v->type) {
+	case DBV_INT:
+		return db_bind_int(st, idx, v->i);
+	case DBV_TEXT:
+		return db_bind_text(st, idx, v->s);
+	case DBV_BLOB:
+		return db_bind_blob(st, idx, v->p, v->n);
+	default:
+		return db_bind_null(st, idx);
+	}
+}
+
+int db_copy_row(struct db_copy *c, const struct db_val *vals)
+{
+	int rc;
+
+	if (c->db->ops->copy_row)
+		return c->db->ops->copy_row(c, vals);
+	if (c->failed)
+		return c->failed;
+	for (int i = 0; i < c->ncols; i++)
+		if (bind_val(c->st, i + 1, &vals[i]) < 0)
+			return c->failed = DB_FAIL;
+	rc = db_run(c->st);
+	if (rc)
+		c->failed = rc;
+	return rc;
+}
+
+int db_copy_end(struct db_copy *c)
+{
+	int rc;
+
+	if (!c)
+		return DB_FAIL;
+	if (c->db->ops->copy_end)
+		return c->db->ops->copy_end(c);
+	rc = c->failed;
+	free(c);
+	return rc;
+}
+
 int db_step(struct db_stmt *st)
 {
 	return st->db->ops->step(st);

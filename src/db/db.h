@@ -115,6 +115,28 @@ struct db_page {
 int db_page(struct db *db, const struct db_page *p, void **out, size_t *n,
 	    int64_t *total);
 
+/*
+ * Bulk load: rows into one table, the fastest way the engine has -- COPY
+ * FROM STDIN on PostgreSQL, a prepared INSERT stepped per row on SQLite.
+ * Inside the caller's transaction.  `cols` is the column list
+ * ("a, b, c"), `ncols` its length; each row gives ncols values.
+ * db_copy_end() finishes (0, or a DB_* failure code) and frees; after a
+ * failed db_copy_row() still call it (it then fails).
+ */
+enum db_val_type { DBV_NULL, DBV_INT, DBV_TEXT, DBV_BLOB };
+struct db_val {
+	enum db_val_type type;
+	int64_t i;
+	const char *s; /* DBV_TEXT */
+	const void *p; /* DBV_BLOB */
+	size_t n;      /* DBV_BLOB */
+};
+struct db_copy;
+struct db_copy *db_copy_begin(struct db *db, const char *table,
+			      const char *cols, int ncols);
+int db_copy_row(struct db_copy *c, const struct db_val *vals);
+int db_copy_end(struct db_copy *c);
+
 /* A write transaction: on SQLite the write lock is taken at once. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);

@@ -23,6 +23,11 @@ struct db_ops {
 	const char *(*col_text)(struct db_stmt *st, int col);
 	const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
 	int (*col_is_null)(struct db_stmt *st, int col);
+	/* Bulk load (db_copy_*); NULL: db.c steps a prepared INSERT. */
+	struct db_copy *(*copy_begin)(struct db *db, const char *table,
+				      const char *cols, int ncols);
+	int (*copy_row)(struct db_copy *c, const struct db_val *vals);
+	int (*copy_end)(struct db_copy *c);
 	int (*col_count)(struct db_stmt *st);
 	const char *(*col_name)(struct db_stmt *st, int col);
 	void (*reset)(struct db_stmt *st);
@@ -40,6 +45,14 @@ struct db {
 
 struct db_stmt {
 	struct db *db;
+};
+
+/* A bulk load; a driver's own starts with this. */
+struct db_copy {
+	struct db *db;
+	int ncols;
+	int failed;
+	struct db_stmt *st; /* the generic INSERT */
 };
 
 int sqlite_open(const char *path, struct db **out, struct inop_err *err);

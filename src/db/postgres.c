@@ -12,6 +12,7 @@
 #include "db/driver.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/strnum.h"
 #include "util/str.h"
 
@@ -345,6 +346,137 @@ static const char *pg_col_name(struct db_stmt *st, int col)
 	return PGST(st)->res ? PQfname(PGST(st)->res, col) : NULL;
 }
 
+/* ---------- bulk load: COPY FROM STDIN, text format ---------- */
+
+struct pg_copy {
+	struct db_copy base;
+	struct buf line;
+};
+
+#define PG_COPY_FLUSH (256u * 1024)
+
+static struct db_copy *pg_copy_begin(struct db *d, const char *table,
+				     const char *cols, int ncols)
+{
+	struct pg_copy *c = calloc(1, sizeof(*c));
+	char sql[512];
+	PGresult *res;
+
+	if (!c || str_printf(sql, sizeof(sql), "COPY %s (%s) FROM STDIN",
+			     table, cols) < 0) {
+		free(c);
+		return NULL;
+	}
+	res = PQexec(PG(d)->c, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		log_error("postgresql copy failed: %s",
+			  PQerrorMessage(PG(d)->c));
+		PQclear(res);
+		free(c);
+		return NULL;
+	}
+	PQclear(res);
+	c->base.db = d;
+	c->base.ncols = ncols;
+	buf_init(&c->line, 64u << 20);
+	return &c->base;
+}
+
+/* COPY text format: backslash, tab, newline and CR escaped. */
+static int copy_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		const char *e = *s == '\\'   ? "\\\\"
+				: *s == '\t' ? "\\t"
+				: *s == '\n' ? "\\n"
+				: *s == '\r' ? "\\r"
+					     : NULL;
+
+		if (e ? buf_append(b, e, 2) < 0 : buf_append(b, s, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int copy_blob(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char pair[2];
+
+	if (buf_append(b, "\\\\x", 3) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		pair[0] = hex[p[i] >> 4];
+		pair[1] = hex[p[i] & 15];
+		if (buf_append(b, pair, 2) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int copy_flush(struct pg_copy *c)
+{
+	if (c->line.len &&
+	    PQputCopyData(PG(c->base.db)->c, c->line.s, (int)c->line.len) != 1)
+		return -1;
+	c->line.len = 0;
+	return 0;
+}
+
+static int pg_copy_row(struct db_copy *base, const struct db_val *v)
+{
+	struct pg_copy *c = (struct pg_copy *)(void *)base;
+	int rc = 0;
+
+	if (base->failed)
+		return base->failed;
+	for (int i = 0; i < base->ncols && rc == 0; i++) {
+		if (i)
+			rc = buf_append(&c->line, "\t", 1);
+		if (rc)
+			break;
+		if (v[i].type == DBV_INT)
+			rc = buf_appendf(&c->line, "%lld", (long long)v[i].i);
+		else if (v[i].type == DBV_TEXT && v[i].s)
+			rc = copy_text(&c->line, v[i].s);
+		else if (v[i].type == DBV_BLOB)
+			rc = copy_blob(&c->line, v[i].p, v[i].n);
+		else
+			rc = buf_append(&c->line, "\\N", 2);
+	}
+	if (rc == 0)
+		rc = buf_append(&c->line, "\n", 1);
+	if (rc == 0 && c->line.len >= PG_COPY_FLUSH)
+		rc = copy_flush(c);
+	if (rc)
+		base->failed = DB_FAIL;
+	return rc ? DB_FAIL : 0;
+}
+
+static int pg_copy_end(struct db_copy *base)
+{
+	struct pg_copy *c = (struct pg_copy *)(void *)base;
+	PGconn *conn = PG(base->db)->c;
+	PGresult *res;
+	int rc = base->failed;
+
+	if (!rc && copy_flush(c) < 0)
+		rc = DB_FAIL;
+	if (PQputCopyEnd(conn, rc ? "aborted" : NULL) != 1)
+		rc = DB_FAIL;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && !rc) {
+			rc = pg_map_error(res);
+			log_error("postgresql copy failed: %s",
+				  PQerrorMessage(conn));
+		}
+		PQclear(res);
+	}
+	buf_release(&c->line);
+	free(c);
+	return rc;
+}
+
 static int pg_begin(struct db *d)
 {
 	return pg_exec(d, "BEGIN") == 0 ? 0 : -1;
@@ -370,6 +502,9 @@ static const struct db_ops pg_ops = {
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
 	.bind_blob = pg_bind_blob,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 	.step = pg_step,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,

@@ -25,6 +25,23 @@ json_t *critical_to_json(const struct critical_tx *tx);
 json_t *processes_to_json(const struct processes_request *r, int64_t now);
 
 /*
+ * E3: {from, to, count, previous:[{date, count}], mean, change_pct,
+ * social:{public, inbox, count, previous, mean, change_pct}};
+ * E4: {date, complaints:{count, previous, mean, change_pct}, ldr:{...}}.
+ * A count without data is null, never 0 (I3).
+ */
+json_t *e3_to_json(const struct e34 *e);
+json_t *e4_to_json(const struct e34 *e);
+
+/*
+ * The impact chart as JSON and back (frozen with a report):
+ * {number, point, procedure, date, has_day, mean_days, span:[lo, hi],
+ * day:[96], mean:[96]}.  impact_from_json: 0, or -1 when malformed.
+ */
+json_t *impact_to_json(const struct impact_chart *c);
+int impact_from_json(json_t *o, struct impact_chart *c);
+
+/*
  * E1: {result: DENTRO|FUERA, mass_failure_id, mass_failures: [{id,
  * started_at, ended_at}]} — the failures of `f` that E1 weighs for `ev`.
  */

@@ -5,6 +5,7 @@
 #include "domain/evaluation.h"
 #include "util/str.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,6 +87,90 @@ void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out)
 	out->ongoing = ev->open;
 	out->closure_reason =
 		!ev->open && ev->closure_reason[0] ? ev->closure_reason : NULL;
+}
+
+void evaluation_compare(struct e_series *s)
+{
+	int64_t sum = 0;
+	int n = 0;
+
+	for (int d = 0; d < E_DAYS - 1; d++)
+		if (s->has[d]) {
+			sum += s->c[d];
+			n++;
+		}
+	s->has_mean = n > 0;
+	s->mean = n ? round((double)sum / n * 100) / 100 : 0;
+	s->has_change = n > 0 && s->has[E_DAYS - 1] && sum > 0;
+	s->change_pct =
+		s->has_change
+			? round(((double)s->c[E_DAYS - 1] - (double)sum / n) /
+				((double)sum / n) * 1000) /
+				  10
+			: 0;
+}
+
+/* floor(a / b) for b > 0. */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+#define LIMA_OFFSET (5 * 3600)
+
+void evaluation_e3_windows(const struct event *ev, int64_t now,
+			   int64_t lo[E_DAYS], int64_t hi[E_DAYS])
+{
+	int64_t end = ev->open ? now : ev->ended_at;
+	int64_t a = floor_div(ev->started_at - LIMA_OFFSET, 60);
+	int64_t b = floor_div(end - LIMA_OFFSET + 59, 60);
+
+	if (b < a)
+		b = a;
+	for (int k = 0; k < E_DAYS; k++) {
+		lo[E_DAYS - 1 - k] = a - (int64_t)k * 1440;
+		hi[E_DAYS - 1 - k] = b - (int64_t)k * 1440;
+	}
+}
+
+int32_t evaluation_e4_day(const struct event *ev)
+{
+	return (int32_t)floor_div(ev->started_at - LIMA_OFFSET, 86400);
+}
+
+void evaluation_impact(const struct event *ev, int64_t now,
+		       const uint32_t *counts, const int has[E_DAYS],
+		       struct impact_chart *c)
+{
+	int64_t lo[E_DAYS], hi[E_DAYS], base;
+	int32_t day = evaluation_e4_day(ev);
+
+	memset(c->day, 0, sizeof(c->day));
+	memset(c->mean, 0, sizeof(c->mean));
+	c->has_day = has[E_DAYS - 1];
+	c->mean_days = 0;
+	for (int d = 0; d < E_DAYS; d++) {
+		if (!has[d])
+			continue;
+		if (d < E_DAYS - 1)
+			c->mean_days++;
+		for (int m = 0; m < 1440; m++) {
+			double v = counts[d * 1440 + m];
+
+			if (d == E_DAYS - 1)
+				c->day[m / 15] += v;
+			else
+				c->mean[m / 15] += v;
+		}
+	}
+	for (int b = 0; c->mean_days && b < IMPACT_BUCKETS; b++)
+		c->mean[b] /= c->mean_days;
+	evaluation_e3_windows(ev, now, lo, hi);
+	base = (int64_t)day * 1440;
+	c->span_lo = (int)(lo[E_DAYS - 1] - base);
+	c->span_hi = hi[E_DAYS - 1] - base > 1440
+			     ? 1440
+			     : (int)(hi[E_DAYS - 1] - base);
 }
 
 /* "3 h 05 min", "12 min" */
@@ -237,6 +322,50 @@ static void check_processes(const struct event *ev,
 		SET(c, CHECK_FAIL, "Falta solicitar el dictamen de Procesos");
 }
 
+static int not_reported(const struct event *ev)
+{
+	return is(ev->scenario, "PRUEBA") || ev->ruled_out ||
+	       is(ev->closure_reason, "ERROR_USUARIO") ||
+	       is(ev->closure_reason, "INTERMITENCIA");
+}
+
+/* "12 (media 8.50, +41.2 %)" or "sin datos". */
+static void series_brief(const struct e_series *s, char *out, size_t n)
+{
+	if (!s->has[E_DAYS - 1])
+		(void)snprintf(out, n, "sin datos");
+	else if (!s->has_change)
+		(void)snprintf(out, n, "%lld", (long long)s->c[E_DAYS - 1]);
+	else
+		(void)snprintf(out, n, "%lld (media %.2f; %+.1f %%)",
+			       (long long)s->c[E_DAYS - 1], s->mean,
+			       s->change_pct);
+}
+
+static void check_impact(const struct event *ev, const struct check_facts *f,
+			 struct check *c)
+{
+	const struct e34 *e = f->impact;
+	char a[64], b[64], d[64];
+
+	if (not_reported(ev)) {
+		SET(c, CHECK_NA,
+		    "No se reporta: no requiere datos de impacto");
+		return;
+	}
+	if (!e || !e->e3.has[E_DAYS - 1]) {
+		SET(c, CHECK_PENDING,
+		    "Faltan las tipificaciones importadas del día del evento: "
+		    "E3 y E4 quedan «sin datos»");
+		return;
+	}
+	series_brief(&e->e3, a, sizeof(a));
+	series_brief(&e->complaints, b, sizeof(b));
+	series_brief(&e->ldr, d, sizeof(d));
+	SET(c, CHECK_OK, "Interacciones del punto: %s; reclamos: %s; LDR: %s",
+	    a, b, d);
+}
+
 void evaluation_checks(const struct catalog *cat, const struct event *ev,
 		       const struct check_facts *facts, int64_t now,
 		       struct check out[CHECK_COUNT])
@@ -248,14 +377,15 @@ void evaluation_checks(const struct catalog *cat, const struct event *ev,
 	check_error_or_test(ev, &out[CHECK_NOT_ERROR_OR_TEST]);
 	check_critical(ev, facts, &out[CHECK_CRITICAL_REGULARISED]);
 	check_processes(ev, facts, now, &out[CHECK_PROCESOS_RULING]);
+	check_impact(ev, facts, &out[CHECK_IMPACT_DATA]);
 }
 
 const char *check_code_name(enum check_code c)
 {
 	static const char *const names[CHECK_COUNT] = {
 		"REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS",
-		"NOT_ERROR_OR_TEST", "CRITICAL_REGULARISED",
-		"PROCESOS_RULING"};
+		"NOT_ERROR_OR_TEST",  "CRITICAL_REGULARISED",
+		"PROCESOS_RULING",    "IMPACT_DATA"};
 
 	return c < CHECK_COUNT ? names[c] : "";
 }

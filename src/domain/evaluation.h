@@ -70,6 +70,72 @@ struct e2_result {
 };
 void evaluation_e2(const struct event *ev, int64_t now, struct e2_result *out);
 
+/*
+ * E3, E4: a count compared with the same count on each of the 7 previous
+ * days.  c[0..6] are the previous days, oldest first, c[7] the event's;
+ * has[k] 0 means "no data of that kind" (shown as null, never 0).  The
+ * mean and the change use only the previous days with data.
+ */
+#define E_DAYS 8
+struct e_series {
+	int64_t c[E_DAYS];
+	int has[E_DAYS];
+	int has_mean;
+	double mean; /* rounded to 2 decimals */
+	int has_change;
+	double change_pct; /* (count - mean) / mean * 100, 1 decimal */
+};
+/* Fills mean and change_pct from c and has. */
+void evaluation_compare(struct e_series *s);
+
+/*
+ * E3: the windows compared, in Lima minutes since 1970-01-01 00:00 Lima,
+ * [lo, hi): w[7] the event's [started_at, ended_at or now) -- from the
+ * minute of started_at to the minute that ends at or after its end --
+ * and w[7 - k] the same clock window k days before.
+ */
+void evaluation_e3_windows(const struct event *ev, int64_t now,
+			   int64_t lo[E_DAYS], int64_t hi[E_DAYS]);
+/* E4: the Lima day number (cal_day_number) of the event's start. */
+int32_t evaluation_e4_day(const struct event *ev);
+
+/* E3 and E4 of one event, as the store gathers them. */
+struct e34 {
+	int64_t lo[E_DAYS], hi[E_DAYS]; /* E3 windows */
+	struct e_series e3;		/* the point's interactions */
+	struct e_series social;		/* posts, both kinds */
+	struct e_series social_public, social_inbox;
+	int32_t day;		    /* E4: the event's Lima start day */
+	struct e_series complaints; /* RECLAMOS interactions + Inop's */
+	struct e_series ldr;
+};
+
+/*
+ * The impact chart (API.md impact.svg, the PDF annex): the point's
+ * interactions of the event's procedure type per 15 minutes over the
+ * event's Lima start day, against the mean of the 7 previous days with
+ * data, the event's span marked.
+ */
+#define IMPACT_BUCKETS 96
+struct impact_chart {
+	char number[24];
+	char point[48];
+	char procedure[192]; /* display name */
+	char date[11];	     /* the event's Lima day, YYYY-MM-DD */
+	int has_day;	     /* the day has imported data */
+	int mean_days;	     /* previous days with data (0: no mean) */
+	double day[IMPACT_BUCKETS];
+	double mean[IMPACT_BUCKETS];
+	int span_lo, span_hi; /* minutes of the day [0, 1440] */
+};
+/*
+ * Fills `c` from counts[d * 1440 + minute] of the days e4_day - 7 ..
+ * e4_day (has[d] as store_series_days gives them).
+ */
+void evaluation_impact(const struct event *ev, int64_t now,
+		       const uint32_t *counts, const int has[E_DAYS],
+		       struct impact_chart *c);
+
 /* V1: the checks shown on every event. */
 enum check_code {
 	CHECK_REGISTERED_BY_JEFE,   /* by a JEFE of the point at the time */
@@ -77,6 +143,9 @@ enum check_code {
 	CHECK_NOT_ERROR_OR_TEST,    /* not a mistake (ERROR_USUARIO) or test */
 	CHECK_CRITICAL_REGULARISED, /* every critical tx has a system ref */
 	CHECK_PROCESOS_RULING,	    /* the Procesos ruling, where required */
+	CHECK_IMPACT_DATA,	    /* E3/E4: the event's day has imported
+				       interactions (never FALLA: PENDIENTE
+				       until Control imports them) */
 	CHECK_COUNT
 };
 
@@ -93,6 +162,7 @@ struct check {
 	char detail[512]; /* Spanish */
 };
 
+struct e34;
 /* What the checks need beyond the event itself. */
 struct check_facts {
 	int registrant_jefe_of_point; /* holds JEFE and is assigned to it */
@@ -100,6 +170,9 @@ struct check_facts {
 	int critical_missing; /* without a system reference */
 	/* The Procesos request, NULL when none was made. */
 	const struct processes_request *processes;
+	/* E3/E4 from the imports (store_evaluation_e34); NULL: not
+	 * gathered, the impact check is then PENDIENTE. */
+	const struct e34 *impact;
 };
 
 /*

@@ -307,6 +307,70 @@ void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 	COPY(row->e4, REPORT_NO_DATA);
 }
 
+/* "8,50": Spanish decimal comma. */
+static void decimal(double v, int places, char *out, size_t n)
+{
+	char *dot;
+
+	(void)snprintf(out, n, "%.*f", places, v);
+	dot = strchr(out, '.');
+	if (dot)
+		*dot = ',';
+}
+
+/* One compared count: "12; media 7 días 8,50; +41,2 %". */
+static void series_text(const struct e_series *s, char *out, size_t n)
+{
+	char mean[32], change[32];
+
+	if (!s->has[E_DAYS - 1]) {
+		(void)snprintf(out, n, "%s", REPORT_NO_DATA);
+		return;
+	}
+	if (!s->has_mean) {
+		(void)snprintf(out, n, "%lld; días previos sin datos",
+			       (long long)s->c[E_DAYS - 1]);
+		return;
+	}
+	decimal(s->mean, 2, mean, sizeof(mean));
+	decimal(s->change_pct, 1, change, sizeof(change));
+	(void)snprintf(out, n, "%lld; media 7 días %s; %s%s",
+		       (long long)s->c[E_DAYS - 1], mean,
+		       s->has_change && s->change_pct > 0 ? "+" : "",
+		       s->has_change ? change : "variación no calculable");
+	if (s->has_change)
+		(void)snprintf(out + strlen(out), n - strlen(out), " %%");
+}
+
+static int has_today(const struct e_series *s)
+{
+	return s->has[E_DAYS - 1];
+}
+
+void report_row_e34(struct report_row *row, const struct e34 *e)
+{
+	char a[112], b[112];
+
+	COPY(row->e3, REPORT_NO_DATA);
+	COPY(row->e4, REPORT_NO_DATA);
+	if (has_today(&e->e3) || has_today(&e->social)) {
+		series_text(&e->e3, a, sizeof(a));
+		if (has_today(&e->social))
+			(void)snprintf(b, sizeof(b), "%lld",
+				       (long long)e->social.c[E_DAYS - 1]);
+		else
+			(void)snprintf(b, sizeof(b), "%s", REPORT_NO_DATA);
+		(void)snprintf(row->e3, sizeof(row->e3), "%s; redes: %s", a,
+			       b);
+	}
+	if (has_today(&e->complaints) || has_today(&e->ldr)) {
+		series_text(&e->complaints, a, sizeof(a));
+		series_text(&e->ldr, b, sizeof(b));
+		(void)snprintf(row->e4, sizeof(row->e4),
+			       "Reclamos: %s. LDR: %s", a, b);
+	}
+}
+
 void report_row_critical(struct report_row *row, int total, int missing)
 {
 	if (total == 0)

@@ -108,8 +108,8 @@ struct report_row {
 	char e1[64];
 	int64_t minutes; /* E2 */
 	int over_1h;	 /* E2 */
-	char e3[128];
-	char e4[128];
+	char e3[256];
+	char e4[256];
 	char report_due[11]; /* O3, YYYY-MM-DD */
 };
 
@@ -142,6 +142,13 @@ void report_row_cause(const struct catalog *cat, const char *cause,
 
 void report_row_evaluation(const struct event *ev, const struct time_span *mf,
 			   int64_t now, struct report_row *row);
+
+/*
+ * E3 and E4 in the row from the imported data (store_evaluation_e34):
+ * "12; media 7 días 8,50; +41,2 %; redes: 3" and "Reclamos: ...; LDR:
+ * ...", REPORT_NO_DATA for a count without data.
+ */
+void report_row_e34(struct report_row *row, const struct e34 *e);
 
 /*
  * T1 in the row: `total` critical transactions recorded on the event,
@@ -210,6 +217,9 @@ struct report_doc {
 	size_t n_rows;
 	const struct report_step *trail;
 	size_t n_trail;
+	/* The PDF's annex: each event's impact chart (NULL: no annex). */
+	const struct impact_chart *charts;
+	size_t n_charts;
 };
 
 /*

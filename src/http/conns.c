@@ -32,6 +32,7 @@ struct conn {
 	uint64_t rx_done;    /* bytes received when its last request ended */
 	int active;	     /* a request is being read or answered */
 	int dispatched;	     /* its body is complete: the handler runs */
+	int streaming;	     /* a ROUTE_STREAM upload: no total deadline */
 	int64_t arriving_ms; /* when its request's bytes were first seen */
 	int allowed;	     /* may finish its request after the stop */
 	int counted;	     /* still counted in conns.pending */
@@ -152,6 +153,17 @@ int conns_request_begin(void *ctx)
 	return ok ? 0 : -1;
 }
 
+void conns_request_streaming(void *ctx)
+{
+	struct conn *c = ctx;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	c->streaming = 1;
+	pthread_mutex_unlock(&conns.lock);
+}
+
 void conns_request_dispatched(void *ctx)
 {
 	struct conn *c = ctx;
@@ -176,6 +188,7 @@ void conns_request_end(void *ctx)
 		conns.active--;
 	}
 	c->dispatched = 0;
+	c->streaming = 0;
 	c->arriving_ms = 0;
 	/* After the stop, only the request it had then: the next one on
 	 * this kept-alive connection is refused. */
@@ -275,7 +288,7 @@ static void sweep(void)
 
 	pthread_mutex_lock(&conns.lock);
 	for (struct conn *c = conns.head; c; c = c->next) {
-		if (c->dispatched ||
+		if (c->dispatched || c->streaming ||
 		    !(c->active || conns_rx_bytes(c->fd) > c->rx_done)) {
 			c->arriving_ms = 0;
 			continue;

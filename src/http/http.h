@@ -44,7 +44,8 @@ struct app {
 	 * none).  Thread-safe; the one mutable thing shared. */
 	struct ratelimit *complaints_limit;
 	http_session_fn session_lookup;
-	int listen_fd;		/* > 0: bound by http_bind(); -1 once closed */
+	int64_t stream_max; /* cap of a ROUTE_STREAM body (import_max_bytes) */
+	int listen_fd;	    /* > 0: bound by http_bind(); -1 once closed */
 	void (*on_ready)(void); /* called once accepting */
 };
 
@@ -53,7 +54,11 @@ struct req {
 	const char *method;
 	const char *path;
 	const char *param[HTTP_PARAMS_MAX]; /* ":x" segments, in order */
-	json_t *body;	 /* the JSON object of a JSON route, else NULL */
+	json_t *body; /* the JSON object of a JSON route, else NULL */
+	/* A ROUTE_STREAM body: spooled to an unlinked temporary file, read
+	 * from its start; NULL for other routes. */
+	void *upload; /* FILE * */
+	int64_t upload_len;
 	const char *raw; /* the body's bytes as received (NUL after) */
 	size_t raw_len;
 	char client_addr[64]; /* http_client_addr(): "" when unknown */
@@ -82,6 +87,14 @@ enum route_flags {
 	ROUTE_RAW = 1u << 2,	  /* not under /api: no JSON 401 */
 	ROUTE_JSON_OPT = 1u << 3, /* a body, if any, must be a JSON object */
 	ROUTE_SLOW = 1u << 4, /* hashes a password: runs in the slow lane */
+	/*
+	 * A large body (imports): not held in memory nor capped at
+	 * HTTP_BODY_MAX but spooled, as it arrives, to an unlinked temporary
+	 * file capped at app.stream_max (413 past it); the handler reads
+	 * req.upload.  The spool disappears with the request, so a killed
+	 * server leaves nothing of it.
+	 */
+	ROUTE_STREAM = 1u << 5,
 };
 
 /*

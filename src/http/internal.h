@@ -26,6 +26,15 @@ int router_match_path(const char *pattern, const char *path,
 size_t router_body_max(const struct route *routes, size_t n,
 		       const char *method, const char *path);
 
+/*
+ * Before a ROUTE_STREAM body is received: 1 when `r` (method, path, conn,
+ * app, now set) is authenticated and holds one of the route's roles, so
+ * its body is worth spooling; 0 otherwise (the body is then discarded and
+ * router_dispatch answers 401/403 as for any route).  May fill r's reply:
+ * the caller frees r->out.
+ */
+int router_stream_allowed(const struct route *routes, size_t n, struct req *r);
+
 /* A cookie of the request, or NULL. */
 const char *http_cookie(struct req *r, const char *name);
 
@@ -45,6 +54,9 @@ void conns_closed(void *ctx);
 /* -1: the server is stopping and this connection had no request then. */
 int conns_request_begin(void *ctx);
 void conns_request_dispatched(void *ctx);
+/* An authenticated ROUTE_STREAM upload: exempt from the total deadline
+ * until its request ends. */
+void conns_request_streaming(void *ctx);
 void conns_request_end(void *ctx);
 /*
  * Marks the stop: the connections with a request (its first byte

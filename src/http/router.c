@@ -159,6 +159,21 @@ size_t router_body_max(const struct route *routes, size_t n,
 	return HTTP_BODY_MAX;
 }
 
+int router_stream_allowed(const struct route *routes, size_t n, struct req *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &routes[i];
+
+		if (strcmp(rt->method, r->method) != 0 ||
+		    !path_match(rt->path, r->path, r))
+			continue;
+		if (!(rt->flags & ROUTE_PUBLIC) && authenticate(r) < 0)
+			return 0;
+		return rt->roles == ROLE_ANY || (r->actor.roles & rt->roles);
+	}
+	return 0;
+}
+
 int router_dispatch(const struct route *routes, size_t n, struct req *r,
 		    struct buf *body, int too_large)
 {
@@ -181,10 +196,15 @@ int router_dispatch(const struct route *routes, size_t n, struct req *r,
 	if (too_large) {
 		struct inop_err e;
 
-		err_set(&e, 413, "BODY_TOO_LARGE", NULL,
-			"El cuerpo de la solicitud supera el máximo de %zu "
-			"MiB",
-			body_max_of(rt) >> 20);
+		if (rt->flags & ROUTE_STREAM)
+			err_set(&e, 413, "BODY_TOO_LARGE", NULL,
+				"El archivo supera el máximo configurado "
+				"(import_max_bytes)");
+		else
+			err_set(&e, 413, "BODY_TOO_LARGE", NULL,
+				"El cuerpo de la solicitud supera el máximo "
+				"de %zu MiB",
+				body_max_of(rt) >> 20);
 		reply_error(r, &e);
 		return (int)i;
 	}

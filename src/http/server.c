@@ -29,6 +29,9 @@
 
 struct conn_state {
 	struct buf body;
+	FILE *spool; /* a ROUTE_STREAM body */
+	int64_t spooled;
+	int discard; /* a ROUTE_STREAM body not worth keeping (no session) */
 	int too_large;
 	struct timespec start;
 	void *conn;  /* the connection's entry in conns.c */
@@ -184,6 +187,54 @@ static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c,
 	return ret;
 }
 
+/*
+ * A ROUTE_STREAM request: its body is spooled only when the request is
+ * authenticated and allowed, so that nobody can fill the disk without a
+ * session; otherwise it is read and dropped and the dispatch answers
+ * 401/403.  Its connection is exempt from the total request deadline
+ * (an upload of gigabytes takes minutes; libmicrohttpd's idle timeout
+ * still applies).  0, or -1 when no spool file can be made.
+ */
+static int stream_open(struct server *srv, struct conn_state *cs,
+		       struct MHD_Connection *c, const char *method,
+		       const char *url)
+{
+	struct req pre;
+	int allowed;
+
+	memset(&pre, 0, sizeof(pre));
+	pre.app = srv->app;
+	pre.method = method;
+	pre.path = url;
+	pre.conn = c;
+	pre.now = (int64_t)time(NULL);
+	allowed = router_stream_allowed(srv->routes, srv->n_routes, &pre);
+	free(pre.out);
+	if (!allowed) {
+		cs->discard = 1;
+		return 0;
+	}
+	cs->spool = tmpfile();
+	if (!cs->spool)
+		return -1;
+	conns_request_streaming(cs->conn);
+	return 0;
+}
+
+/* Appends a piece of a ROUTE_STREAM body to its spool, within the cap. */
+static void spool(struct server *srv, struct conn_state *cs, const char *data,
+		  size_t n)
+{
+	if (cs->too_large || cs->discard)
+		return;
+	if (cs->spooled + (int64_t)n > srv->app->stream_max ||
+	    fwrite(data, 1, n, cs->spool) != n) {
+		cs->too_large = 1; /* disk full is also refused as too large */
+		return;
+	}
+	cs->spooled += (int64_t)n;
+}
+
 /* Routes and runs the request: the reply is left in cs->r. */
 static void run_request(struct server *srv, struct MHD_Connection *c,
 			struct conn_state *cs, const char *method,
@@ -201,6 +252,12 @@ static void run_request(struct server *srv, struct MHD_Connection *c,
 	request_id(c, r->request_id);
 	/* The client as throttles see it (trusted_proxies honoured). */
 	http_client_addr(r, r->client_addr, sizeof(r->client_addr));
+	if (cs->spool && !cs->too_large) {
+		fflush(cs->spool);
+		rewind(cs->spool);
+		r->upload = cs->spool;
+		r->upload_len = cs->spooled;
+	}
 	cs->route = router_dispatch(srv->routes, srv->n_routes, r, &cs->body,
 				    cs->too_large);
 }
@@ -298,6 +355,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 				      "Solicitud ambigua: Content-Length y "
 				      "Transfer-Encoding juntos o "
 				      "repetidos");
+		if ((router_route_flags(srv->routes, srv->n_routes, method,
+					url) &
+		     ROUTE_STREAM) &&
+		    stream_open(srv, cs, c, method, url) < 0)
+			return refuse(srv, c, method, url, 500, "INTERNAL",
+				      "Error interno del servidor");
 		cs->refused = 0;
 		return MHD_YES;
 	}
@@ -305,6 +368,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	 * answered early: it must not run the handler (and commit)
 	 * after all. */
 	if (cs->refused) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size && (cs->spool || cs->discard)) {
+		spool(srv, cs, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -342,6 +410,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	conns_request_end(cs->conn);
 	buf_release(&cs->body);
+	if (cs->spool)
+		fclose(cs->spool);
 	free(cs);
 	*con_cls = NULL;
 }

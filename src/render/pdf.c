@@ -9,6 +9,8 @@
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
+
+#include "render/chart.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -852,6 +854,34 @@ static void trail(struct pdf *p)
 	}
 }
 
+#define ANNEX_CHART_H 240.0
+
+/* The annex: each event's impact chart, two to a page. */
+static void annex(struct pdf *p)
+{
+	const struct report_doc *d = p->doc;
+
+	if (!d->charts || d->n_charts == 0)
+		return;
+	new_page(p);
+	p->y += text_at(p, p->bold,
+			"Anexo: impacto en el canal por evento "
+			"(interacciones importadas)",
+			MARGIN, p->y, -1) +
+		4;
+	for (size_t i = 0; i < d->n_charts; i++) {
+		if (p->y + ANNEX_CHART_H > bottom())
+			new_page(p);
+		if (p->drawing) {
+			batch_flush(p);
+			chart_impact_draw(p->cr, MARGIN, p->y,
+					  PAGE_W - 2 * MARGIN, ANNEX_CHART_H,
+					  &d->charts[i]);
+		}
+		p->y += ANNEX_CHART_H + 6;
+	}
+}
+
 /* O4: the "PDF para firma" has a signature line for each approver. */
 static void signatures(struct pdf *p)
 {
@@ -884,6 +914,7 @@ static void layout_document(struct pdf *p)
 	events_table(p);
 	trail(p);
 	signatures(p);
+	annex(p);
 	page_footer(p);
 	batch_flush(p);
 	if (p->drawing)

@@ -89,6 +89,32 @@ static int insert_sql(struct db_stmt *src, const char *table, struct buf *b)
 	return buf_appends(b, ")");
 }
 
+/*
+ * The binary columns of the schema (BLOB / bytea): copied as bytes, every
+ * other column as text.
+ */
+static int is_binary(const char *table, const char *col)
+{
+	return strcmp(table, "series_days") == 0 &&
+	       strcmp(col, "minutes") == 0;
+}
+
+static void bind_column(struct db_stmt *src, struct db_stmt *dst,
+			const char *table, int i)
+{
+	size_t n;
+	const void *p;
+
+	if (db_col_is_null(src, i)) {
+		db_bind_null(dst, i + 1);
+	} else if (is_binary(table, db_col_name(src, i))) {
+		p = db_col_blob(src, i, &n);
+		db_bind_blob(dst, i + 1, p, n);
+	} else {
+		db_bind_text(dst, i + 1, db_col_text(src, i));
+	}
+}
+
 /* Copies every row of `table`; DB_CONSTRAINT when a parent is missing. */
 static int copy_table(struct db *from, struct db *to, const char *table,
 		      int64_t *rows)
@@ -112,10 +138,7 @@ static int copy_table(struct db *from, struct db *to, const char *table,
 			break;
 		}
 		for (int i = 0; i < db_col_count(src); i++)
-			db_bind_text(dst, i + 1,
-				     db_col_is_null(src, i)
-					     ? NULL
-					     : db_col_text(src, i));
+			bind_column(src, dst, table, i);
 		rc = db_run(dst);
 		if (rc != DB_DONE)
 			break;

@@ -1,8 +1,13 @@
 #include "store/evaluation.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "calendar/cal.h"
+#include "util/str.h"
+
 #include "domain/roles.h"
+#include "store/imports.h"
 #include "util/buf.h"
 
 static void failure_from_row(struct db_stmt *st, void *elem)
@@ -72,6 +77,8 @@ static const char *const failing_sql[CHECK_COUNT] = {
 	"NOT NULL OR (pr.escalated_at IS NULL AND pr.due_at > ?))) AND "
 	"(e.status = 'CLOSED' OR EXISTS (SELECT 1 FROM processes_requests "
 	"pr WHERE pr.event_id = e.id)))",
+	/* CHECK_IMPACT_DATA: never CHECK_FAIL (PENDIENTE until imported) */
+	"(1 = 0)",
 };
 
 void store_failing_where(struct buf *sql, int check)
@@ -97,4 +104,67 @@ int store_failing_bind(struct db_stmt *st, int i, int check, int64_t now)
 	if (check < 0 || check == CHECK_PROCESOS_RULING)
 		db_bind_int(st, i++, now);
 	return i;
+}
+
+static int windows(struct db *db, char kind, int64_t point_id,
+		   const char *code, const struct e34 *o, struct e_series *s)
+{
+	return store_series_windows(db, kind, point_id, code, o->lo, o->hi,
+				    E_DAYS, s->c, s->has);
+}
+
+int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
+			 struct e34 *out)
+{
+	memset(out, 0, sizeof(*out));
+	evaluation_e3_windows(ev, now, out->lo, out->hi);
+	out->day = evaluation_e4_day(ev);
+	if (windows(db, 'I', ev->point.id, ev->procedure, out, &out->e3) < 0 ||
+	    windows(db, 'S', 0, "PUBLICO", out, &out->social_public) < 0 ||
+	    windows(db, 'S', 0, "INBOX", out, &out->social_inbox) < 0 ||
+	    store_day_totals(db, 'I', "RECLAMOS", out->day - (E_DAYS - 1),
+			     E_DAYS, out->complaints.c,
+			     out->complaints.has) < 0 ||
+	    store_e4_add_complaints(db, out->day - (E_DAYS - 1), E_DAYS,
+				    out->complaints.c,
+				    out->complaints.has) < 0 ||
+	    store_day_totals(db, 'L', "", out->day - (E_DAYS - 1), E_DAYS,
+			     out->ldr.c, out->ldr.has) < 0)
+		return -1;
+	for (int d = 0; d < E_DAYS; d++) {
+		out->social.c[d] =
+			out->social_public.c[d] + out->social_inbox.c[d];
+		out->social.has[d] = out->social_public.has[d];
+	}
+	evaluation_compare(&out->e3);
+	evaluation_compare(&out->social);
+	evaluation_compare(&out->social_public);
+	evaluation_compare(&out->social_inbox);
+	evaluation_compare(&out->complaints);
+	evaluation_compare(&out->ldr);
+	return 0;
+}
+
+int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
+			    struct impact_chart *c)
+{
+	int32_t day = evaluation_e4_day(ev);
+	uint32_t *counts = malloc(E_DAYS * 1440 * sizeof(*counts));
+	int has[E_DAYS];
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (counts &&
+	    store_series_days(db, 'I', ev->point.id, ev->procedure,
+			      day - (E_DAYS - 1), E_DAYS, counts, has) == 0) {
+		evaluation_impact(ev, now, counts, has, c);
+		(void)str_copy(c->number, sizeof(c->number), ev->number);
+		(void)str_copy(c->point, sizeof(c->point), ev->point.code);
+		(void)str_copy(c->procedure, sizeof(c->procedure),
+			       ev->procedure);
+		cal_format_date(cal_from_day_number(day), c->date);
+		rc = 0;
+	}
+	free(counts);
+	return rc;
 }

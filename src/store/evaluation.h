@@ -24,4 +24,18 @@ int store_e1_failures(struct db *db, int64_t from, int64_t to,
 void store_failing_where(struct buf *sql, int check);
 int store_failing_bind(struct db_stmt *st, int i, int check, int64_t now);
 
+/*
+ * E3, E4: gathers the counts of `ev` from the imports in force and
+ * compares them (evaluation_compare).  0 or -1.
+ */
+int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
+			 struct e34 *out);
+
+/*
+ * The impact chart of `ev` (evaluation_impact) from the imports in
+ * force; c->procedure is the code (the caller may put the name).  0/-1.
+ */
+int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
+			    struct impact_chart *c);
+
 #endif

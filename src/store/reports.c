@@ -8,6 +8,7 @@
 #include "store/audit.h"
 #include "store/evaluation.h"
 #include "store/events.h"
+#include "store/report_charts.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/buf.h"
@@ -140,6 +141,22 @@ static int crit_load(struct db *db, const int64_t b[2], struct members *m)
 	return rc;
 }
 
+/* E3, E4 from the imported data, as the evaluation endpoint computes it
+ * (an event of a report is closed, so `now` does not change it). */
+static int row_e34(struct members *m, const struct event *ev,
+		   struct report_row *row)
+{
+	struct e34 *e = malloc(sizeof(*e));
+	int rc = -1;
+
+	if (e && store_evaluation_e34(m->db, ev, m->now, e) == 0) {
+		report_row_e34(row, e);
+		rc = 0;
+	}
+	free(e);
+	return rc;
+}
+
 static int members_add(const struct event *ev, void *arg)
 {
 	struct members *m = arg;
@@ -174,6 +191,8 @@ static int members_add(const struct event *ev, void *arg)
 			if (m->mf[i].id == ev->mass_failure_id)
 				report_row_cause(m->cat, m->mf[i].cause,
 						 &m->rows[m->n]);
+		if (m->db && row_e34(m, ev, &m->rows[m->n]) < 0)
+			return -1;
 	}
 	m->n++;
 	return 0;
@@ -487,7 +506,8 @@ static int freeze(struct db *db, struct report_info *r,
 	 * the other yet (SQLite's writer lock already orders them).
 	 */
 	if (store_counter_next(db, "report-freeze", &turn) < 0 ||
-	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0)
+	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0 ||
+	    store_report_charts_freeze(db, r->id, m.ids, m.n, now) < 0)
 		goto out;
 	snap = report_snapshot(r->id, r->from, r->to, now, m.rows, m.n,
 			       r->hash);
@@ -509,7 +529,11 @@ out:
 
 static int unfreeze(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_prepare(
+	struct db_stmt *st;
+
+	if (store_report_charts_drop(db, id) < 0)
+		return -1;
+	st = db_prepare(
 		db,
 		"UPDATE reports SET snapshot = NULL, snapshot_hash = NULL, "
 		"frozen_at = NULL WHERE id = ?");

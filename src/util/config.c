@@ -18,7 +18,8 @@ enum kind {
 	K_LISTEN,
 	K_TLS,
 	K_TOKEN,
-	K_HEX32
+	K_HEX32,
+	K_BYTES /* a long long: bytes, or with a K, M or G suffix */
 };
 
 static const struct {
@@ -71,8 +72,14 @@ static const struct {
 	INT(complaints_burst),
 	INT(manual_max_age_days),
 	TEXT(critical_transactions_doc_url, K_URL_HTTP),
+#define BYTES(k)                                                              \
+	{                                                                     \
+#k, K_BYTES, offsetof(struct config, k), sizeof(long long)    \
+	}
+	BYTES(import_max_bytes),
 #undef TEXT
 #undef INT
+#undef BYTES
 };
 
 void config_defaults(struct config *c)
@@ -96,6 +103,7 @@ void config_defaults(struct config *c)
 	c->complaints_per_minute = 6;
 	c->complaints_burst = 10;
 	c->manual_max_age_days = 30;
+	c->import_max_bytes = 4LL << 30; /* 4 GiB */
 }
 
 static int find_key(const char *key)
@@ -166,6 +174,47 @@ static int check_value(enum kind kind, const char *v)
 	}
 }
 
+/* "1048576", "512K", "100M", "4G": 1 KiB to 1 TiB. */
+static int set_bytes(long long *out, const char *key, const char *value,
+		     const char *where, char *msg, size_t n)
+{
+	char num[32];
+	size_t len = strlen(value);
+	int64_t v, mult = 1;
+
+	if (len > 0 && len < sizeof(num)) {
+		memcpy(num, value, len + 1);
+		switch (num[len - 1]) {
+		case 'K':
+		case 'k':
+			mult = 1LL << 10;
+			break;
+		case 'M':
+		case 'm':
+			mult = 1LL << 20;
+			break;
+		case 'G':
+		case 'g':
+			mult = 1LL << 30;
+			break;
+		default:
+			break;
+		}
+		if (mult > 1)
+			num[len - 1] = '\0';
+		if (strnum_i64(num, 1, (1LL << 40), &v) == 0 &&
+		    v * mult >= 1024 && v * mult <= (1LL << 40)) {
+			*out = v * mult;
+			return 0;
+		}
+	}
+	(void)snprintf(msg, n,
+		       "%s: '%s' must be a size between 1K and 1024G "
+		       "(bytes, or with a K, M or G suffix)",
+		       where, key);
+	return -1;
+}
+
 int config_set(struct config *c, const char *key, const char *value,
 	       const char *where, char *msg, size_t n)
 {
@@ -179,6 +228,9 @@ int config_set(struct config *c, const char *key, const char *value,
 		return -1;
 	}
 	field = (char *)c + keys[i].off;
+	if (keys[i].kind == K_BYTES)
+		return set_bytes((long long *)(void *)field, key, value, where,
+				 msg, n);
 	if (keys[i].kind == K_INT) {
 		if (strnum_i64(value, 1, 100000, &num) < 0) {
 			(void)str_printf(msg, n,

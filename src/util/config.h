@@ -46,6 +46,7 @@ struct config {
 	int manual_max_age_days; /* K2: how far back a form is regularised */
 	/* T1: the operator's "Atención de Transacciones Críticas" document */
 	char critical_transactions_doc_url[512];
+	long long import_max_bytes; /* cap of one imported file (I1-I3) */
 };
 
 void config_defaults(struct config *c);

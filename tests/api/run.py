@@ -42,6 +42,7 @@ MODULES = [
     "test_mass_failures",
     "test_calendar",
     "test_reports",
+    "test_imports",
     "test_calendar_extra",
     "test_seed",
     "test_security",

@@ -9,7 +9,7 @@ from inoptest import ApiTest, admin, event_payload, iso, now
 
 CHECK_CODES = ["REGISTERED_BY_JEFE", "CLOSURE_REASON_FITS",
                "NOT_ERROR_OR_TEST", "CRITICAL_REGULARISED",
-               "PROCESOS_RULING"]
+               "PROCESOS_RULING", "IMPACT_DATA"]
 CHECK_STATUSES = {"OK", "FALLA", "PENDIENTE", "NO_APLICA"}
 
 
@@ -216,13 +216,19 @@ class E1E2Evaluation(ControlTest):
         self.assertTrue(e2["ongoing"])
         self.assertIsNone(e2["closure_reason"])
 
-    def test_e3_e4_answer_null_with_a_note_never_invented_numbers(self):
+    def test_e3_e4_without_imported_data_are_null_never_invented(self):
+        """I3: no data for a day is null, never 0 (imports are tested in
+        test_imports.py; none covers these days)."""
         ev = self.closed_event()
         j = self.evaluation(ev)
-        self.assertIsNone(j["e3"])
-        self.assertIsNone(j["e4"])
-        self.assertTrue(j["notes"]["e3"])
-        self.assertTrue(j["notes"]["e4"])
+        self.assertIsNone(j["e3"]["count"])
+        self.assertEqual([p["count"] for p in j["e3"]["previous"]],
+                         [None] * 7)
+        self.assertIsNone(j["e3"]["mean"])
+        self.assertIsNone(j["e3"]["change_pct"])
+        self.assertIsNone(j["e3"]["social"]["count"])
+        self.assertIsNone(j["e4"]["complaints"]["count"])
+        self.assertIsNone(j["e4"]["ldr"]["count"])
 
     def test_evaluation_scoped_like_the_event(self):
         ev = self.register(self.jefe, event_payload(self.take_point()))

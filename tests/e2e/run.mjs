@@ -1005,6 +1005,66 @@ function defineTests(base, data) {
     await expectCount(page.locator(`tr[data-date="${friday}"]`), 0, 'el día sale de la lista');
   });
 
+  /* I1-I3 and E3/E4: the upload screen, its errors, the event's table
+   * of 8 days and the impact chart. */
+  const limaStamp = (offsetMinutes) => new Date(Date.now() - 5 * 3600e3 + offsetMinutes * 60e3)
+    .toISOString().slice(0, 19).replace('T', ' ');
+  test('Datos importados: CONTROL importa tipificaciones con progreso y ve las filas erróneas', async (page) => {
+    /* a point of its own: no other scenario leaves events open there */
+    await data.admin.ok('POST', '/points', { code: 'CAC-DATOS-01', name: 'CAC Datos', type: 'CAC', region: 'Lima' }, 201);
+    await data.admin.ok('POST', '/users', {
+      username: 'jefe.datos', password: PASSWORD, name: 'Lucía Datos', email: 'lucia.datos@example.pe',
+      roles: ['JEFE'], points: ['CAC-DATOS-01'],
+    }, 201);
+    await login(page, base, 'control');
+    await page.locator('#app-nav').getByRole('link', { name: 'Datos importados' }).click();
+    await page.getByRole('heading', { name: 'Importar un archivo' }).waitFor();
+    const bad = `fecha_hora,punto,tipo_tramite\n${limaStamp(-90)},NO-EXISTE,BAJAS\n${limaStamp(-90)},CAC-DATOS-01,PAGO\n`;
+    await page.getByLabel('Archivo CSV (o .gz)').setInputFiles({ name: 'malo.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.getByRole('button', { name: 'Importar' }).click();
+    await expectText(page.locator('#import-error-lines tbody tr').first(), /^2Punto desconocido/, 'primera fila errónea');
+    await expectText(page.locator('#import-error-lines tbody tr').nth(1), /^3tipo_tramite desconocido/, 'segunda fila errónea');
+    await shot(page, 'importacion-rechazada');
+    /* day k before today holds k rows in the event's window, today 3;
+     * day 3 has no data at all */
+    const rows = ['fecha_hora;punto;tipo_tramite'];
+    for (const k of [0, 1, 2, 4, 5, 6, 7]) {
+      const n = k === 0 ? 3 : k;
+      for (let i = 0; i < n; i++) rows.push(`${limaStamp(-90 + i - k * 1440)};CAC-DATOS-01;BAJAS`);
+    }
+    await page.getByLabel('Archivo CSV (o .gz)').setInputFiles({ name: 'bueno.csv', mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\r\n')}\r\n`) });
+    await page.getByRole('button', { name: 'Importar' }).click();
+    await expectText(page.locator('#import-result'), /Importación \d+ registrada: 28 filas/, 'importación aceptada');
+    await page.locator('#import-progress[value="100"]').waitFor({ state: 'attached' });
+    await expectText(page.locator('#imports-table tbody tr').first(), /Tipificaciones.*control.*28/, 'lista de importaciones');
+    await shot(page, 'importacion-aceptada');
+  });
+
+  test('Datos importados: el evento muestra E3/E4 de 8 días y el gráfico de impacto', async (page) => {
+    const jefe = await data.anon.login('jefe.datos', PASSWORD);
+    const ev = await jefe.ok('POST', '/events', {
+      point: 'CAC-DATOS-01', procedure: 'BAJAS', requests: ['BAJA_SERVICIO'], applications: ['SIAC_UNICO'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-120), attest_total: true,
+    }, 201);
+    await jefe.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(-60), closure_reason: 'SIN_FLUIDO_ELECTRICO' }, 200);
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    const table = page.locator('table.impact');
+    await table.waitFor();
+    const e3 = async (i) => (await table.locator(`tr[data-day="${i}"] td`).first().textContent()).trim();
+    const want = ['7', '6', '5', '4', 'sin datos', '2', '1', '3'];
+    for (let i = 0; i < 8; i++) assert(await e3(i) === want[i], `E3 día ${i}: ${await e3(i)} (esperado ${want[i]})`);
+    await expectText(table.locator('tr.summary').first(), /4,17/, 'media de 6 días con datos');
+    await expectText(table.locator('tr.summary').nth(1), /-28 %/, 'variación');
+    const img = page.locator('figure.impact-chart img');
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const i = document.querySelector('figure.impact-chart img');
+      return i && i.complete && i.naturalWidth > 0;
+    });
+    await shot(page, 'evento-impacto');
+  });
+
   test('Reclamo público en un teléfono: errores junto al campo, documento, código y fecha', async (page) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/reclamos`);

@@ -48,7 +48,7 @@ def source_lists():
                 if not c.startswith("-")}
     cfg = open(os.path.join(ROOT, "src/util/config.c"),
                encoding="utf-8").read()
-    keys = set(re.findall(r"(?m)^\s*(?:TEXT|INT)\(([a-z_]+)", cfg))
+    keys = set(re.findall(r"(?m)^\s*(?:TEXT|INT|BYTES)\(([a-z_]+)", cfg))
     return commands, keys
 
 

@@ -255,6 +255,28 @@ static void test_v1_registered_by_jefe(void **state)
 			 CHECK_NA);
 }
 
+/* E3/E4 in V1: pending until the event's day has imported interactions;
+ * never a failure; not needed for what is not reported. */
+static void test_v1_impact_data_pending_until_imported(void **state)
+{
+	struct event ev;
+	struct check_facts f = good_facts();
+	struct e34 e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	event_at(&ev, "EVENTO_NO_PREVISTO", NOW - H, NOW,
+		 "SIN_FLUIDO_ELECTRICO");
+	assert_int_equal(status_of(&ev, &f, CHECK_IMPACT_DATA), CHECK_PENDING);
+	f.impact = &e;
+	assert_int_equal(status_of(&ev, &f, CHECK_IMPACT_DATA), CHECK_PENDING);
+	e.e3.has[E_DAYS - 1] = 1;
+	e.e3.c[E_DAYS - 1] = 12;
+	assert_int_equal(status_of(&ev, &f, CHECK_IMPACT_DATA), CHECK_OK);
+	event_at(&ev, "PRUEBA", NOW - H, NOW, "ERROR_USUARIO");
+	assert_int_equal(status_of(&ev, &f, CHECK_IMPACT_DATA), CHECK_NA);
+}
+
 static void test_v1_closure_reason_fits_the_scenario(void **state)
 {
 	struct event ev;
@@ -720,6 +742,7 @@ int main(void)
 		T(test_e2_open_event_counts_to_now),
 		T(test_v1_registered_by_jefe),
 		T(test_v1_closure_reason_fits_the_scenario),
+		T(test_v1_impact_data_pending_until_imported),
 		T(test_v1_not_error_or_test),
 		T(test_v1_critical_transactions_regularised),
 		T(test_v1_procesos_ruling_where_required),

@@ -548,9 +548,10 @@ static void test_v1_failing_list_sql_matches_the_rules(void **state)
 			assert_int_equal(na, nb);
 			for (size_t i = 0; i < na; i++)
 				assert_int_equal(a[i], b[i]);
-			if (c >= 0 && t == 0)
-				assert_true(na >
-					    0); /* every check fails once */
+			/* every check fails once, but IMPACT_DATA, which
+			 * is never FALLA (PENDIENTE until imported) */
+			if (c >= 0 && t == 0 && c != CHECK_IMPACT_DATA)
+				assert_true(na > 0);
 		}
 }
 

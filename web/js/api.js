@@ -34,6 +34,11 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/* For the one call that cannot go through fetch (an upload with progress). */
+export function getCsrfToken() {
+  return csrfToken;
+}
+
 /* handler(): a promise that resolves once the user is logged in again. */
 export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
@@ -122,6 +127,39 @@ export async function request(method, path, { body, query, noRetry = false } = {
     }
     throw err;
   }
+}
+
+/*
+ * POST of a file as the request body (an import), with upload progress:
+ * onProgress(sentBytes, totalBytes).  Resolves with the JSON answer;
+ * rejects with an ApiError like every other call.
+ */
+export function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('POST', BASE + path);
+    x.setRequestHeader('Content-Type', /\.gz$/i.test(file.name) ? 'application/gzip' : 'text/csv');
+    x.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) x.setRequestHeader('X-CSRF-Token', csrfToken);
+    x.upload.onprogress = (e) => onProgress && onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    x.onerror = () => reject(new ApiError(0, 'NETWORK', genericMessage(0)));
+    x.onload = () => {
+      let data = null;
+      try {
+        data = JSON.parse(x.responseText);
+      } catch {
+        data = null;
+      }
+      if (x.status >= 200 && x.status < 300) {
+        resolve(data);
+        return;
+      }
+      const e = (data && data.error) || {};
+      reject(new ApiError(x.status, e.code || `HTTP_${x.status}`,
+        e.message || genericMessage(x.status), e.field || null, e));
+    };
+    x.send(file);
+  });
 }
 
 export const api = {

@@ -11,6 +11,7 @@ export const CHECK_NAMES = {
   NOT_ERROR_OR_TEST: 'No es error de usuario ni prueba',
   CRITICAL_REGULARISED: 'Transacciones críticas regularizadas',
   PROCESOS_RULING: 'Dictamen de Procesos (puntos presenciales)',
+  IMPACT_DATA: 'Datos de impacto importados (E3/E4)',
 };
 
 const CHECK_STATUS = {

@@ -57,6 +57,10 @@ export const SCREENS = [
     load: () => import('./screens/procesos.js'),
   },
   {
+    path: '/importaciones', nav: 'Datos importados', title: 'Datos importados', roles: ['CONTROL', 'ONLINE'],
+    load: () => import('./screens/imports.js'),
+  },
+  {
     path: '/formatos', nav: 'Formatos manuales', title: 'Formatos manuales', roles: ['JEFE', 'CONTROL', 'ADMIN'],
     load: () => import('./screens/forms.js'),
   },

@@ -13,7 +13,7 @@ import { href } from '../router.js';
 import { hasRole, isJefeOf, onlyJefe } from '../session.js';
 import {
   h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
-  timeEl, fmtDateTime, limaNowInput, isoToLimaInput, limaInputToIso,
+  timeEl, fmtDate, fmtDateTime, limaNowInput, isoToLimaInput, limaInputToIso,
 } from '../ui.js';
 
 export async function loadControl(ev) {
@@ -132,9 +132,67 @@ function evaluationPanel(ev, evaluation) {
     h('dl', { class: 'dl evaluation' },
       row('Ventana de falla masiva (E1)', e1View(evaluation.e1)),
       row('Duración (E2)', duration),
-      row('Motivo de cierre (E2)', e2.closure_reason ? name('reason', e2.closure_reason) : 'Sigue abierto'),
-      row('Impacto en el canal y redes (E3)', h('span', { class: 'muted' }, evaluation.notes.e3)),
-      row('Reclamos y LDR (E4)', h('span', { class: 'muted' }, evaluation.notes.e4))));
+      row('Motivo de cierre (E2)', e2.closure_reason ? name('reason', e2.closure_reason) : 'Sigue abierto')),
+    impactSection(ev, evaluation));
+}
+
+/* ---------- E3, E4: the 8 days compared, and the impact chart ---------- */
+
+const NO_DATA = 'sin datos';
+
+function num(v) {
+  return v === null || v === undefined ? h('span', { class: 'muted' }, NO_DATA)
+    : String(v).replace('.', ',');
+}
+
+function change(v) {
+  if (v === null || v === undefined) return h('span', { class: 'muted' }, '—');
+  return `${v > 0 ? '+' : ''}${String(v).replace('.', ',')} %`;
+}
+
+/*
+ * E3 (the point's interactions of the event's procedure and the social
+ * posts, in the event's clock window) and E4 (complaints and LDR of the
+ * whole company, per day): a row per day, the 7 previous days oldest
+ * first, then the event's day, the mean and the change.
+ */
+function impactTable(e3, e4) {
+  const series = [e3, e3.social, e4.complaints, e4.ldr];
+  const days = e3.previous.map((p, i) => ({ date: p.date, e4date: e4.complaints.previous[i].date, i }));
+  const cell = (s, i) => h('td', { class: 'num' }, num(i === 7 ? s.count : s.previous[i].count));
+  const dayRow = (label, i) => h('tr', { 'data-day': i },
+    h('th', { scope: 'row' }, label), ...series.map((s) => cell(s, i)));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data impact' },
+    h('caption', {}, `E3 en la ventana ${fmtDateTime(e3.from)} – ${fmtDateTime(e3.to)} de cada día; E4 por día completo (todos los puntos)`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Día'),
+      h('th', { scope: 'col' }, 'Interacciones del punto (E3)'),
+      h('th', { scope: 'col' }, 'Publicaciones en redes (E3)'),
+      h('th', { scope: 'col' }, 'Reclamos (E4)'),
+      h('th', { scope: 'col' }, 'LDR (E4)'))),
+    h('tbody', {},
+      days.map((d) => dayRow(fmtDate(d.date), d.i)),
+      dayRow(`${fmtDate(e4.date)} (evento)`, 7),
+      h('tr', { class: 'summary' }, h('th', { scope: 'row' }, 'Media de los días con datos'),
+        ...series.map((s) => h('td', { class: 'num' }, num(s.mean)))),
+      h('tr', { class: 'summary' }, h('th', { scope: 'row' }, 'Variación'),
+        ...series.map((s) => h('td', { class: 'num', 'data-change': '' }, change(s.change_pct)))))));
+}
+
+function impactSection(ev, evaluation) {
+  const { e3, e4 } = evaluation;
+  const social = e3.social.count === null ? NO_DATA
+    : `${e3.social.public} públicas y ${e3.social.inbox} por mensaje directo`;
+  return h('section', { class: 'impact', 'aria-labelledby': 'impact-title' },
+    h('h3', { id: 'impact-title' }, 'Impacto en el canal (E3) y reclamos (E4)'),
+    impactTable(e3, e4),
+    h('p', { class: 'hint' }, `Redes sociales en la ventana del evento: ${social}. «sin datos»: no hay datos importados para ese día (no es cero).`),
+    h('figure', { class: 'impact-chart' },
+      h('img', {
+        src: `/api/v1/events/${encodeURIComponent(ev.id)}/impact.svg`,
+        alt: `Interacciones del punto ${ev.point.code} cada 15 minutos el día del evento, comparadas con la media de los 7 días previos`,
+        width: 720, height: 300, loading: 'lazy',
+      }),
+      h('figcaption', {}, 'Interacciones del punto para el trámite del evento, cada 15 minutos (hora de Lima); en línea discontinua la media de los 7 días previos; sombreado, la duración del evento.')));
 }
 
 /* ---------- T1: critical transactions ---------- */

@@ -1,0 +1,90 @@
+/* Frozen impact charts of a report (store/report_charts.h). */
+#include "store/report_charts.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/control_json.h"
+#include "store/evaluation.h"
+#include "store/events.h"
+
+static int insert(struct db *db, int64_t report_id, int64_t pos,
+		  const struct impact_chart *c)
+{
+	json_t *o = impact_to_json(c);
+	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	struct db_stmt *st =
+		db_prepare(db, "INSERT INTO report_charts (report_id, "
+			       "position, chart) VALUES (?, ?, ?)");
+	int rc = -1;
+
+	json_decref(o);
+	if (text && st) {
+		db_bind_int(st, 1, report_id);
+		db_bind_int(st, 2, pos);
+		db_bind_text(st, 3, text);
+		rc = db_run(st) == DB_DONE ? 0 : -1;
+	}
+	free(text);
+	return rc;
+}
+
+int store_report_charts_freeze(struct db *db, int64_t report_id,
+			       const int64_t *event_ids, size_t n, int64_t now)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct impact_chart *c = malloc(sizeof(*c));
+	int64_t pos = 0;
+	int rc = store_report_charts_drop(db, report_id);
+	char key[24];
+
+	for (size_t i = 0; rc == 0 && ev && c && i < n; i++) {
+		(void)snprintf(key, sizeof(key), "%lld",
+			       (long long)event_ids[i]);
+		if (store_event_get(db, key, ev) != 1 ||
+		    store_evaluation_impact(db, ev, now, c) < 0)
+			rc = -1;
+		else if (c->has_day || c->mean_days)
+			rc = insert(db, report_id, pos++, c);
+	}
+	if (!ev || !c)
+		rc = -1;
+	free(ev);
+	free(c);
+	return rc;
+}
+
+int store_report_charts_drop(struct db *db, int64_t report_id)
+{
+	struct db_stmt *st = db_prepare(
+		db, "DELETE FROM report_charts WHERE report_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, report_id);
+	return db_run(st) == DB_DONE ? 0 : -1;
+}
+
+static void chart_row(struct db_stmt *st, void *elem)
+{
+	json_t *o = json_loads(db_col_text(st, 0), 0, NULL);
+
+	if (!o || impact_from_json(o, elem) < 0)
+		memset(elem, 0, sizeof(struct impact_chart));
+	json_decref(o);
+}
+
+int store_report_charts_load(struct db *db, int64_t report_id,
+			     struct impact_chart **out, size_t *n)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT chart FROM report_charts WHERE report_id = ? "
+		    "ORDER BY position");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, report_id);
+	return db_list(st, sizeof(**out), chart_row, (void **)out, n);
+}
