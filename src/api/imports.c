@@ -82,7 +82,7 @@ static void import_run(struct req *r, struct db *db, enum import_kind kind)
 	struct import_point *pts = NULL;
 	size_t npts = 0;
 	struct import im;
-	struct import_rec rec;
+	struct import_rec rec = {0};
 	struct inop_err e;
 	int rc;
 
