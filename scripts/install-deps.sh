@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every build, run and test dependency of Inop from Debian's
 # packages (and playwright-core from npm for the browser tests).
-# Idempotent: packages already present are skipped by apt-get.
+# Idempotent: each package is looked up with dpkg-query, and apt-get runs
+# only when one is missing (as root, or through sudo).
 set -euo pipefail
 
 pkgs=(

@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 INOP_TEST_DEPS=1 ./scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+echo "== style (clang-format) =="
+# The repository's .clang-format, as Debian 12's clang-format 14 applies it.
+shopt -s globstar
+clang-format --dry-run -Werror src/**/*.[ch] tests/unit/*.[ch]
+
 echo "== static analysis (cppcheck) =="
 # --std=c11, not c17: cppcheck 2.10 (Debian 12) has no C17 mode (--help
 # lists c89, c99, c11); it takes --std=c17, like --std=c42, without a word

@@ -11,7 +11,16 @@
 #define YEAR_MIN     1970
 #define YEAR_MAX     9999
 #define SECS_PER_DAY 86400
-/* Lima is UTC-05:00 all year; local time = UTC + LIMA_OFFSET. */
+/*
+ * Lima is UTC-05:00 all year; local time = UTC + LIMA_OFFSET.  A constant
+ * rather than the system's time zone database because Peru has kept
+ * UTC-05:00 without daylight saving time since April 1994 (tzdata's
+ * America/Lima), so the answer never depends on the server: not on its TZ
+ * (servers and containers often run in UTC), nor on whether tzdata is
+ * installed or up to date, and no thread touches localtime()'s shared
+ * state.  Times before April 1994 are never register times.  Should Peru
+ * change its legal time, this constant is the one place to change.
+ */
 #define LIMA_OFFSET (-5 * 3600)
 /* The Lima days cal_format_lima() and cal_lima_date() can express. */
 #define DAY_0000_01_01 (-719528)

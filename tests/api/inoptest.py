@@ -608,12 +608,34 @@ class JefeTest(ApiTest):
 # --------------------------------------------------------------------------
 # Processes
 
-def free_port():
+def reserve_port(host="127.0.0.1"):
+    """-> (socket, port): a port of `host` held by a socket bound to it
+    with SO_REUSEADDR but not listening.  While the socket is open,
+    connections to the port are refused, no other program can bind it
+    and the kernel never hands it out as an outgoing connection's port;
+    a server that also sets SO_REUSEADDR (libmicrohttpd, aiosmtpd and
+    PostgreSQL do) can still listen on it.  So the port is taken by
+    binding and passed on, never guessed: close the socket to free it."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, 0))
+    return s, s.getsockname()[1]
+
+
+def wait_for(what, probe, timeout=60, interval=0.05):
+    """Poll probe() until it returns something true, and return that;
+    AssertionError naming `what` (and probe's last value) after
+    `timeout` seconds.  Deadlines are generous: CI is a loaded 2-core
+    machine, and a condition that holds returns at once anyway."""
+    deadline = time.monotonic() + timeout
+    while True:
+        last = probe()
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            raise AssertionError("%s: not within %ss (last: %r)"
+                                 % (what, timeout, last))
+        time.sleep(interval)
 
 
 def run_inop(args, timeout=60, input_=None, cwd=None):
@@ -634,13 +656,14 @@ def write_secret(path, text):
 
 
 class Server:
-    """`inop serve` on a free loopback port, log in LOGFILE."""
+    """`inop serve` on a loopback port reserved for it (reserve_port()),
+    log in LOGFILE."""
 
     def __init__(self, inop, db, workdir, name="serve", extra=(),
                  extra_args=()):
         self.inop = inop
         self.db = db
-        self.port = free_port()
+        self._hold, self.port = reserve_port()
         self.logpath = os.path.join(workdir, name + ".log")
         self.log = open(self.logpath, "ab")
         self.proc = subprocess.Popen(
@@ -650,7 +673,7 @@ class Server:
             stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir,
             stdin=subprocess.DEVNULL)
 
-    def wait_healthy(self, timeout=30):
+    def wait_healthy(self, timeout=60):
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
@@ -660,7 +683,7 @@ class Server:
                                    % (self.proc.returncode, self.log_tail()))
             try:
                 r = http_request("GET", "/healthz", host="127.0.0.1",
-                                 port=self.port, timeout=2)
+                                 port=self.port, timeout=10)
                 if r.status == 200:
                     return
                 last = r
@@ -672,18 +695,20 @@ class Server:
 
     def stop(self, timeout=10):
         """SIGTERM; -> exit code, or None when it did not exit in time
-        (then it is killed)."""
+        (then it is killed).  Frees the port."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=timeout)
+                rc = self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                self.log.close()
-                return None
+                rc = None
+        else:
+            rc = self.proc.returncode
         self.log.close()
-        return self.proc.returncode
+        self._hold.close()
+        return rc
 
     def log_tail(self, n=4000):
         try:

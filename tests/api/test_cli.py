@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import time
 
 import inoptest as t
 from inoptest import ApiTest
@@ -235,17 +234,29 @@ class CliDatabase(ApiTest):
         server.wait_healthy()
         body = json.dumps({"username": "admin",
                            "password": self.pw1}).encode()
+        # "Expect: 100-continue": the server answers "100 Continue" once
+        # it has the request (headers read, handler called), so SIGTERM
+        # is sent while the request is surely in flight.
         head = ("POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
                 "Content-Type: application/json\r\nConnection: close\r\n"
+                "Expect: 100-continue\r\n"
                 "Content-Length: %d\r\n\r\n" % len(body)).encode()
-        s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=60)
+        data = b""
         try:
             s.sendall(head + body[:10])
-            time.sleep(0.5)
-            server.proc.terminate()
-            time.sleep(0.5)
-            s.sendall(body[10:])
+            while b"\r\n\r\n" not in data:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+            self.assertTrue(data.startswith(b"HTTP/1.1 100"),
+                            "no 100 Continue: %r" % data[:200])
             data = b""
+            server.proc.terminate()
+            t.wait_for("serve logs that it is stopping",
+                       lambda: "stopping:" in server.log_tail())
+            s.sendall(body[10:])
             while True:
                 d = s.recv(65536)
                 if not d:
@@ -267,7 +278,10 @@ class CliDatabase(ApiTest):
         self.assertEqual(rc, 0)
 
     def test_cli_serve_reads_config_file_and_command_line_wins(self):
-        port_file, port_cli = t.free_port(), t.free_port()
+        hold_file, port_file = t.reserve_port()
+        hold_cli, port_cli = t.reserve_port()
+        self.addCleanup(hold_file.close)
+        self.addCleanup(hold_cli.close)
         conf = os.path.join(self.dir, "serve.conf")
         with open(conf, "w") as f:
             f.write("db = %s\nlisten = 127.0.0.1:%d\n" % (self.db, port_file))
@@ -276,21 +290,23 @@ class CliDatabase(ApiTest):
             [t.CTX.inop, "serve", "--config", conf, "--listen",
              "127.0.0.1:%d" % port_cli], stdout=log, stderr=log,
             stdin=subprocess.DEVNULL, cwd=self.dir)
+
+        def healthy():
+            if proc.poll() is not None:
+                return "exited %s" % proc.returncode
+            try:
+                return t.http_request("GET", "/healthz", port=port_cli,
+                                      timeout=10).status == 200
+            except OSError:
+                return False
         try:
-            ok = False
-            for _ in range(100):
-                try:
-                    r = t.http_request("GET", "/healthz", port=port_cli,
-                                       timeout=2)
-                    ok = r.status == 200
-                    break
-                except OSError:
-                    if proc.poll() is not None:
-                        break
-                    time.sleep(0.1)
-            self.assertTrue(ok, "no /healthz on the --listen port")
+            self.assertIs(t.wait_for("/healthz on the --listen port",
+                                     healthy), True,
+                          "no /healthz on the --listen port")
+            # port_file is held (bound, not listening) by this test: if
+            # serve listened there too, this would connect
             with self.assertRaises(OSError):
-                t.http_request("GET", "/healthz", port=port_file, timeout=2)
+                t.http_request("GET", "/healthz", port=port_file, timeout=10)
         finally:
             proc.terminate()
             try:

@@ -62,7 +62,7 @@ def setUpModule():
     if p.returncode != 0:
         raise RuntimeError("inop init: %r" % p.stderr)
     ENV["sink_log"] = open(os.path.join(work, "smtp.log"), "ab")
-    ENV["sink"] = tm.SmtpSink(t.free_port(), ENV["mails"], ENV["sink_log"])
+    ENV["sink"] = tm.SmtpSink(ENV["mails"], ENV["sink_log"])
     ENV["sink"].start()
     server = t.Server(t.CTX.inop, ENV["db"], work, name="complaints-serve",
                       extra=["--smtp_url",
@@ -89,7 +89,7 @@ def tearDownModule():
     if ENV.get("server"):
         ENV["server"].stop()
     if ENV.get("sink"):
-        ENV["sink"].stop()
+        ENV["sink"].close()
     if ENV.get("sink_log"):
         ENV["sink_log"].close()
 

@@ -116,7 +116,8 @@ class MetricsAccess(ApiTest):
         ip = other_local_address()
         if not ip:
             self.skipTest("no non-loopback local address")
-        port = t.free_port()
+        hold, port = t.reserve_port(ip)
+        self.addCleanup(hold.close)
         s = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="metrics-remote",
                      extra=["--listen", "%s:%d" % (ip, port),
                             "--metrics_token", self.TOKEN])

@@ -27,7 +27,7 @@ FALLAS_BOX = "fallas@inop-test.pe"
 CONTROL_BOX = ["control@inop-test.pe", "analistas@inop-test.pe"]
 TOKEN = "am-" + os.urandom(12).hex()
 PASSWORD = "clave-segura-de-prueba"
-MAIL_WAIT_S = 40
+MAIL_WAIT_S = 60
 
 ENV = {}  # the module's servers, sink and clients
 
@@ -44,10 +44,14 @@ def sink_python():
 
 
 class SmtpSink:
-    """smtp_sink.py on 127.0.0.1:port writing to folder."""
+    """smtp_sink.py on 127.0.0.1:port writing to folder.  The port is
+    held (t.reserve_port()) from construction to close(), also while the
+    sink is stopped, so "SMTP down" is a refused connection and the sink
+    can start again on the same port, which the servers were given."""
 
-    def __init__(self, port, folder, log):
-        self.port, self.folder, self.log = port, folder, log
+    def __init__(self, folder, log):
+        self._hold, self.port = t.reserve_port()
+        self.folder, self.log = folder, log
         self.proc = None
 
     def start(self):
@@ -55,7 +59,7 @@ class SmtpSink:
             [sink_python(), os.path.join(HERE, "smtp_sink.py"), "--port",
              str(self.port), "--dir", self.folder],
             stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
-        ready, _w, _x = select.select([self.proc.stdout], [], [], 20)
+        ready, _w, _x = select.select([self.proc.stdout], [], [], 60)
         line = self.proc.stdout.readline() if ready else b""
         if line.strip() != b"ready":
             self.stop()
@@ -68,6 +72,10 @@ class SmtpSink:
         if self.proc:
             self.proc.stdout.close()
         self.proc = None
+
+    def close(self):
+        self.stop()
+        self._hold.close()
 
 
 class Mail:
@@ -93,13 +101,41 @@ def mails():
 
 
 def wait_mails(pred, count=1, timeout=MAIL_WAIT_S):
-    """The mails matching pred once there are `count` of them."""
+    """The mails matching pred once there are `count` of them (fewer
+    after `timeout` seconds: the caller's assertion names them)."""
     deadline = time.monotonic() + timeout
     while True:
         got = [m for m in mails() if pred(m)]
         if len(got) >= count or time.monotonic() > deadline:
             return got
         time.sleep(0.2)
+
+
+def outbox(sql):
+    """Rows of `sql` on the module's database (its outbox tables), as
+    lists of strings: sqlite3 or psql, like test_escalation."""
+    db = ENV["db"]
+    if db.startswith("postgres"):
+        args = [os.path.join(os.environ["INOP_TEST_PG_BINDIR"], "psql"),
+                "-At", "-F", "|", db, "-c", sql]
+    else:
+        args = ["sqlite3", "-separator", "|", db, sql]
+    p = subprocess.run(args, capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError("%s: %s" % (sql, p.stderr.decode()))
+    return [line.split("|") for line in p.stdout.decode().splitlines()]
+
+
+def outbox_count(where):
+    return int(outbox("SELECT count(*) FROM outbox WHERE " + where)[0][0])
+
+
+def sent_attempts(where):
+    """Successful deliveries recorded for the outbox rows `where`: one per
+    mail the SMTP server accepted, duplicates included."""
+    return int(outbox("SELECT count(*) FROM outbox_attempts WHERE ok = 1 "
+                      "AND outbox_id IN (SELECT id FROM outbox WHERE "
+                      + where + ")")[0][0])
 
 
 def login_at(port, username, password):
@@ -145,7 +181,7 @@ def setUpModule():
     if p.returncode != 0:
         raise RuntimeError("inop init: %r" % p.stderr)
     ENV["sink_log"] = open(os.path.join(work, "smtp.log"), "ab")
-    ENV["sink"] = SmtpSink(t.free_port(), ENV["mails"], ENV["sink_log"])
+    ENV["sink"] = SmtpSink(ENV["mails"], ENV["sink_log"])
     ENV["sink"].start()
     server = t.Server(t.CTX.inop, ENV["db"], work, name="mail-serve",
                       extra=server_args(ENV["sink"].port))
@@ -178,7 +214,7 @@ def tearDownModule():
         if ENV.get(key):
             ENV[key].stop()
     if ENV.get("sink"):
-        ENV["sink"].stop()
+        ENV["sink"].close()
     if ENV.get("sink_log"):
         ENV["sink_log"].close()
 
@@ -418,7 +454,14 @@ class N2ReportMails(MailTest):
         self.assertIn(t.add_business_days(end, 3).strftime("%d/%m/%Y"),
                       m.text)
         self.assertLink(m, "/#/eventos/" + due["number"])
-        time.sleep(2)
+        # Once: one outbox row for the two runs, delivered once.  Checked
+        # on the outbox when it has settled, not after a pause.
+        where = ("trigger = 'report.due' AND subject LIKE '%%: %s'"
+                 % due["number"])
+        self.assertEqual(outbox_count(where), 1)
+        t.wait_for("the reminder's outbox row is SENT",
+                   lambda: outbox_count(where + " AND status = 'SENT'"))
+        self.assertEqual(sent_attempts(where), 1)
         self.assertEqual(len([m for m in mails() if m.subject.endswith(
             ": " + due["number"]) and "Plazo" in m.subject]), 1)
 
@@ -443,11 +486,22 @@ class N1NeverLost(MailTest):
                 "point": "MAIL-P1", "applications": ["SGA"],
                 "observed_at": ago(1), "description": "%s %02d" % (tag, i)})
             self.assertEqual(r.status, 201, repr(r))
-        time.sleep(3)  # both senders try, fail and back off
+        where = "body_text LIKE '%%%s%%'" % tag
+        self.assertEqual(outbox_count(where), 50)
+        # the sender (one node at a time holds the job's lease) tries,
+        # fails and backs off: a recorded failed attempt, not a pause
+        t.wait_for("a failed delivery attempt", lambda: int(outbox(
+            "SELECT count(*) FROM outbox_attempts WHERE ok = 0 "
+            "AND outbox_id IN (SELECT id FROM outbox WHERE %s)"
+            % where)[0][0]) >= 1)
         self.assertEqual(len(mails()), before, "mail arrived while down")
         sink.start()
-        got = wait_mails(lambda m: tag in m.text, count=50, timeout=90)
-        time.sleep(4)  # anything sent twice would arrive by now
+        got = wait_mails(lambda m: tag in m.text, count=50, timeout=120)
+        # Anything sent twice was sent by the time every row is SENT, and
+        # each delivery is recorded as an attempt.
+        t.wait_for("all 50 outbox rows SENT", lambda: outbox_count(
+            where + " AND status = 'SENT'") == 50, timeout=120)
+        self.assertEqual(sent_attempts(where), 50)
         got = [m for m in mails() if tag in m.text]
         texts = sorted(m.text.split(tag)[1][:3] for m in got)
         self.assertEqual(len(got), 50, texts)

@@ -3,7 +3,6 @@
 import re
 import socket
 import threading
-import time
 
 import inoptest as t
 from inoptest import ANON, ApiTest, admin
@@ -94,7 +93,7 @@ class Metrics(ApiTest):
 class Robustness(ApiTest):
 
     def assertAlive(self):
-        r = ANON.get("/healthz", timeout=10)
+        r = ANON.get("/healthz", timeout=30)
         self.assertStatus(r, 200, "server stopped answering")
         self.assertIsNone(t.CTX.proc.proc.poll(), "server process died")
 
@@ -192,10 +191,12 @@ class Robustness(ApiTest):
                 s = socket.create_connection((t.CTX.host, t.CTX.port))
                 s.sendall(b"GET /healthz HTTP/1.1\r\n")   # never finished
                 idle.append(s)
-            start = time.monotonic()
+            # Blocked clients would wait for the idle ones to time out
+            # (60 s); answered at all within the 30 s client timeout is
+            # the behaviour, not a latency on a loaded machine.
             self.assertAlive()
-            self.assertStatus(admin().get("/api/v1/catalog"), 200)
-            self.assertLess(time.monotonic() - start, 5)
+            self.assertStatus(admin().get("/api/v1/catalog", timeout=30),
+                              200)
         finally:
             for s in idle:
                 s.close()

@@ -50,6 +50,10 @@ function parseArgs(argv) {
 
 /* ---------- the server ---------- */
 
+/* A port the kernel had free a moment ago: another program may take it
+ * before `inop serve` binds it, so startServer() starts again on a new
+ * port when serve cannot listen (Node cannot hold a port without listening
+ * on it, as tests/api/inoptest.py's reserve_port() does). */
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -61,7 +65,13 @@ function freePort() {
   });
 }
 
+/* Only as the interval between two checks of a condition (poll()). */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* Deadlines for conditions, generous: CI is a loaded 2-core machine (and
+ * the second pass runs under ASan); a condition that holds returns at once. */
+const WAIT_MS = 30000;
+const SERVER_START_MS = 60000;
 
 async function startServer(inop, tmp) {
   const db = path.join(tmp, 'inop.db');
@@ -69,23 +79,33 @@ async function startServer(inop, tmp) {
   fs.writeFileSync(pwFile, `${ADMIN_PASSWORD}\n`, { mode: 0o600 });
   const init = spawnSync(inop, ['init', '--db', db, '--admin-password-file', pwFile], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`inop init failed (${init.status}): ${init.stderr}${init.stdout}`);
-  const port = await freePort();
-  const log = fs.openSync(path.join(tmp, 'serve.log'), 'a');
-  const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-    '--critical_transactions_doc_url', CRITICAL_DOC], { stdio: ['ignore', log, log] });
-  const base = `http://127.0.0.1:${port}`;
-  let exited = null;
-  proc.on('exit', (code, signal) => { exited = { code, signal }; });
-  for (let i = 0; i < 100; i++) {
-    if (exited) throw new Error(`inop serve exited early (${JSON.stringify(exited)}); see ${tmp}/serve.log`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return { proc, base, exitedRef: () => exited };
-    } catch { /* not up yet */ }
-    await sleep(100);
+  const logPath = path.join(tmp, 'serve.log');
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const logStart = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;
+    const log = fs.openSync(logPath, 'a');
+    const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+      '--critical_transactions_doc_url', CRITICAL_DOC], { stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    const base = `http://127.0.0.1:${port}`;
+    let exited = null;
+    proc.on('exit', (code, signal) => { exited = { code, signal }; });
+    const deadline = Date.now() + SERVER_START_MS;
+    while (!exited && Date.now() < deadline) {
+      try {
+        const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10000) });
+        if (r.ok) return { proc, base, exitedRef: () => exited };
+      } catch { /* not listening yet */ }
+      if (!exited) await sleep(100);
+    }
+    if (exited) {
+      const said = fs.readFileSync(logPath, 'utf8').slice(logStart);
+      if (/cannot listen/.test(said) && attempt < 5) continue; /* port taken meanwhile */
+      throw new Error(`inop serve exited early (${JSON.stringify(exited)}); see ${logPath}`);
+    }
+    proc.kill('SIGKILL');
+    throw new Error(`inop serve did not answer /healthz within ${SERVER_START_MS / 1000} s`);
   }
-  proc.kill('SIGKILL');
-  throw new Error('inop serve did not answer /healthz within 10 s');
 }
 
 async function stopServer(server) {
@@ -218,15 +238,70 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function expectText(locator, re, what) {
-  const deadline = Date.now() + 5000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 5000 }).catch(() => '')) || '';
-    if (re.test(last)) return last;
+/*
+ * Every check of the page waits for the state it needs: the UI draws a
+ * screen after loading its module and data, so a value read once right
+ * after a click or a navigation may still be the previous screen's.
+ * poll() reads `probe` until `accept` holds (Playwright's expect-style
+ * polling; playwright-core has no expect) and fails after WAIT_MS naming
+ * what it waited for and the last value seen.
+ */
+async function poll(what, probe, accept, timeout = WAIT_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (accept(last)) return last;
+    } catch (err) {
+      last = `(${String(err && err.message || err).split('\n')[0]})`;
+    }
+    if (Date.now() > deadline) {
+      const shown = typeof last === 'string' ? last.slice(0, 300) : last;
+      throw new Error(`${what}: not within ${timeout / 1000} s; last seen: ${JSON.stringify(shown)}`);
+    }
     await sleep(100);
   }
-  throw new Error(`${what}: expected ${re}, got ${JSON.stringify(last.slice(0, 300))}`);
+}
+
+async function expectText(locator, re, what) {
+  return poll(what, async () => (await locator.first().textContent({ timeout: 1000 })) || '', (t) => re.test(t));
+}
+
+async function expectCount(locator, n, what) {
+  return poll(what, () => locator.count(), (c) => c === n);
+}
+
+/* The texts of every match, once `accept` holds for them. */
+async function expectTexts(locator, accept, what) {
+  return poll(what, () => locator.allTextContents(), accept);
+}
+
+/* A boolean state (isChecked, isDisabled, isHidden, ...) becomes `want`. */
+async function expectState(what, probe, want = true) {
+  return poll(what, probe, (v) => v === want);
+}
+
+/* `value` of each match (radio and checkbox choices). */
+async function expectValues(locator, want, what) {
+  return poll(what, () => locator.evaluateAll((els) => els.map((e) => e.value)),
+    (v) => JSON.stringify(v) === JSON.stringify(want));
+}
+
+/*
+ * `action` moves to another screen (or draws this one again), and the
+ * router draws it after loading its module and data: until then the old
+ * screen, with the same labels and buttons, is still there to be typed
+ * into.  This marks the screen shown, runs the action and waits until a
+ * new one is drawn.
+ */
+async function newScreen(page, action) {
+  await page.evaluate(() => {
+    const v = document.querySelector('#main > .view');
+    if (v) v.dataset.old = '1';
+  });
+  await action();
+  await page.locator('#main > .view:not([data-old]) > .view-body').waitFor();
 }
 
 /* A fresh page; console errors, uncaught exceptions and CSP refusals fail the test. */
@@ -276,7 +351,7 @@ function defineTests(base, data) {
     await page.getByLabel('Contraseña').fill('no-es-la-clave');
     await page.keyboard.press('Enter');
     await expectText(page.locator('.form-alert'), /Usuario o contraseña incorrectos/, 'error de login');
-    assert(await page.getByLabel('Usuario').inputValue() === 'jefe.lima', 'el usuario escrito se perdió');
+    await poll('el usuario escrito se conserva', () => page.getByLabel('Usuario').inputValue(), (v) => v === 'jefe.lima');
     await shot(page, 'login-error');
     /* keyboard only */
     await page.getByLabel('Contraseña').fill('');
@@ -286,9 +361,9 @@ function defineTests(base, data) {
     await page.keyboard.press('Enter');
     await expectText(page.locator('.view-body h1'), /Hola, Rosa Quispe/, 'saludo');
     await expectText(page.locator('.point-card h2'), /CAC Lima Centro/, 'tarjeta del punto');
-    assert(await page.locator('.point-card').count() === 1, 'el jefe ve puntos ajenos');
-    const nav = await page.locator('#app-nav a').allTextContents();
-    assert(nav.includes('Registrar inoperatividad') && !nav.includes('Usuarios'), `navegación inesperada: ${nav}`);
+    await expectCount(page.locator('.point-card'), 1, 'el jefe ve solo su punto');
+    const nav = await expectTexts(page.locator('#app-nav a'), (n) => n.includes('Registrar inoperatividad'), 'navegación del jefe');
+    assert(!nav.includes('Usuarios'), `navegación inesperada: ${nav}`);
     await shot(page, 'home-jefe-sin-eventos');
   });
 
@@ -298,11 +373,13 @@ function defineTests(base, data) {
     await page.locator('form.register-form').waitFor();
     await expectText(page.locator('.point-fixed'), /CAC Lima Centro \(CAC-LIMA-01\)/, 'punto fijo');
     /* the seed's "no es inoperatividad" cases are spelled out */
-    const rules = await page.locator('.rules').textContent();
-    for (const re of [/Intermitencia/, /lento o demora en entrar/, /PCs operativas/, /equipos terminales/, /financiamiento de deuda/]) {
-      assert(re.test(rules), `falta en las reglas: ${re}`);
-    }
-    /* only regulated requests, grouped by type: FALLA_EQUIPO_TERMINAL is not offered */
+    const ruleRes = [/Intermitencia/, /lento o demora en entrar/, /PCs operativas/, /equipos terminales/, /financiamiento de deuda/];
+    await poll('los casos que no son inoperatividad', async () => (await page.locator('.rules').textContent()) || '',
+      (rules) => ruleRes.every((re) => re.test(rules)));
+    /* only regulated requests, grouped by type: FALLA_EQUIPO_TERMINAL is not offered
+     * (checked once the choices it would be among are drawn) */
+    await page.locator('input[name=requests][value=MIGRACION_PLAN]').waitFor({ state: 'attached' });
+    await page.locator('input[name=scenario][value=EVENTO_NO_PREVISTO]').waitFor({ state: 'attached' });
     assert(await page.locator('input[name=requests][value=FALLA_EQUIPO_TERMINAL]').count() === 0, 'se ofrece una solicitud no regulada');
     assert(await page.locator('input[name=scenario][value=PRUEBA]').count() === 0, 'al jefe se le ofrece PRUEBA');
     await shot(page, 'registro-vacio');
@@ -314,12 +391,13 @@ function defineTests(base, data) {
     await shot(page, 'registro-errores');
     /* SICAR only with SISACT */
     const sicar = page.locator('input[name=applications][value=SICAR]');
-    assert(await sicar.isDisabled(), 'SICAR habilitado sin SISACT');
+    await expectState('SICAR deshabilitado sin SISACT', () => sicar.isDisabled());
     await page.locator('input[name=applications][value=SISACT]').check();
-    assert(await sicar.isEnabled(), 'SICAR no se habilita con SISACT');
+    await expectState('SICAR se habilita con SISACT', () => sicar.isEnabled());
     await sicar.check();
     await page.locator('input[name=applications][value=SISACT]').uncheck();
-    assert(await sicar.isDisabled() && !(await sicar.isChecked()), 'SICAR sigue marcado sin SISACT');
+    await expectState('SICAR se desmarca y deshabilita sin SISACT',
+      async () => await sicar.isDisabled() && !(await sicar.isChecked()));
     /* a mass failure needs Fallas: explained when chosen */
     await page.locator('input[name=scenario][value=FALLA_MASIVA]').check();
     await expectText(page.locator('.notice-warning', { hasText: 'Fallas' }), /confirmada por Fallas/, 'explicación de falla masiva');
@@ -329,8 +407,9 @@ function defineTests(base, data) {
     await page.getByLabel('Inicio de la inoperatividad (hora de Lima)').fill('2030-01-01T10:00');
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
     await expectText(page.locator('[data-field=started_at] .field-error'), /futuro/, 'error de la API junto a la hora de inicio');
-    assert(await page.getByLabel('Detalle (opcional)').inputValue() === 'SIAC ÚNICO no carga en ninguna PC; dos clientes esperando.', 'se perdió el detalle');
-    assert(await page.locator('[data-procedure=CONSULTAS] input[value=MIGRACION_PLAN]').isChecked(), 'se perdió la solicitud');
+    await poll('el detalle se conserva', () => page.getByLabel('Detalle (opcional)').inputValue(),
+      (v) => v === 'SIAC ÚNICO no carga en ninguna PC; dos clientes esperando.');
+    await expectState('la solicitud sigue marcada', () => page.locator('[data-procedure=CONSULTAS] input[value=MIGRACION_PLAN]').isChecked());
     await shot(page, 'registro-error-api');
     const now = await page.evaluate(() => {
       const d = new Date(Date.now() - 5 * 3600e3 - 2 * 60e3);
@@ -353,7 +432,8 @@ function defineTests(base, data) {
     await page.locator('input[name=procedure][value=CONSULTAS]').check();
     await expectText(page.locator('.offer'), new RegExp(`Ya hay un evento abierto de Consultas en este punto: ${state.number}`), 'oferta del evento abierto');
     const locked = page.locator('[data-procedure=CONSULTAS] input[value=MIGRACION_PLAN]');
-    assert(await locked.isChecked() && await locked.isDisabled(), 'la solicitud ya registrada no aparece marcada');
+    await expectState('la solicitud ya registrada aparece marcada y bloqueada',
+      async () => await locked.isChecked() && await locked.isDisabled());
     await page.locator('[data-procedure=CONSULTAS] input[value=CAMBIO_TITULARIDAD]').check();
     await shot(page, 'duplicado-oferta');
     await page.getByRole('button', { name: 'Agregar la solicitud al evento abierto' }).click();
@@ -372,7 +452,7 @@ function defineTests(base, data) {
     }, 201);
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
     await expectText(page.locator('.offer'), new RegExp(other.number), 'oferta tras el 409');
-    assert(await page.locator('[data-procedure=ALTAS] input[value=CONTRATACION]').isChecked(), 'se perdió la solicitud marcada');
+    await expectState('la solicitud marcada se conserva', () => page.locator('[data-procedure=ALTAS] input[value=CONTRATACION]').isChecked());
     await shot(page, 'duplicado-409-oferta');
     await page.getByRole('button', { name: 'Agregar la solicitud al evento abierto' }).click();
     await expectText(page.locator('[data-testid=event-number]'), new RegExp(`^${other.number}$`), 'número del evento abierto');
@@ -386,9 +466,8 @@ function defineTests(base, data) {
     await login(page, base, 'jefe.lima');
     await page.goto(`${base}/#/eventos/${state.number}`);
     await expectText(page.locator('.view-body h1'), new RegExp(state.number), 'título del evento');
-    const reasons = await page.locator('input[name=closure_reason]').evaluateAll((els) => els.map((e) => e.value));
-    assert(JSON.stringify(reasons) === JSON.stringify(['INFRAESTRUCTURA_PUNTO', 'SIN_FLUIDO_ELECTRICO', 'ERROR_USUARIO']),
-      `motivos ofrecidos: ${reasons}`);
+    await expectValues(page.locator('input[name=closure_reason]'), ['INFRAESTRUCTURA_PUNTO', 'SIN_FLUIDO_ELECTRICO', 'ERROR_USUARIO'],
+      'motivos ofrecidos');
     await shot(page, 'evento-abierto');
     /* ERROR_USUARIO without enough justification: refused next to the field */
     await page.locator('input[name=closure_reason][value=ERROR_USUARIO]').check();
@@ -401,12 +480,11 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Cerrar evento' }).click();
     await expectText(page.locator('.notice-success'), /cerrado: Sin fluido eléctrico/, 'aviso de cierre');
     await expectText(page.locator('.page-head .badge'), /Cerrado/, 'estado cerrado');
-    assert(await page.locator('input[name=closure_reason]').count() === 0, 'el formulario de cierre sigue visible');
-    const actions = await page.locator('section[aria-labelledby=hist-title] tbody tr td:nth-child(3)').allTextContents();
-    assert(JSON.stringify(actions) === JSON.stringify(['Registro del evento', 'Solicitudes agregadas', 'Cierre del evento']),
-      `historial: ${actions}`);
-    const when = await page.locator('section[aria-labelledby=hist-title] tbody tr td:first-child').first().textContent();
-    assert(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/.test(when.trim()), `hora del historial: ${when}`);
+    await expectCount(page.locator('input[name=closure_reason]'), 0, 'el formulario de cierre desaparece');
+    await expectTexts(page.locator('section[aria-labelledby=hist-title] tbody tr td:nth-child(3)'),
+      (a) => JSON.stringify(a) === JSON.stringify(['Registro del evento', 'Solicitudes agregadas', 'Cierre del evento']), 'historial');
+    await expectText(page.locator('section[aria-labelledby=hist-title] tbody tr td:first-child'),
+      /^\s*\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}\s*$/, 'hora del historial');
     await shot(page, 'evento-cerrado');
   });
 
@@ -414,7 +492,7 @@ function defineTests(base, data) {
     await login(page, base, 'jefe.lima');
     await page.goto(`${base}/#/registrar/CAC-AREQ-01`);
     await expectText(page.locator('.view-body .notice-error'), /No puede registrar inoperatividad en el punto «CAC-AREQ-01»/, 'aviso de punto ajeno');
-    assert(await page.locator('form.register-form').count() === 0, 'se muestra el formulario de un punto ajeno');
+    await expectCount(page.locator('form.register-form'), 0, 'no se muestra el formulario de un punto ajeno');
     await shot(page, 'registro-punto-ajeno');
     /* nor another point's event */
     await page.goto(`${base}/#/eventos/${data.otherNumber}`);
@@ -422,8 +500,8 @@ function defineTests(base, data) {
     /* and the list shows only own points */
     await page.goto(`${base}/#/eventos`);
     await page.locator('section[aria-labelledby=results-title] h2').waitFor();
-    const points = await page.locator('tbody tr td:nth-child(2)').allTextContents();
-    assert(points.length > 0 && points.every((p) => p.includes('CAC-LIMA-01')), `puntos en la lista: ${points}`);
+    await expectTexts(page.locator('section[aria-labelledby=results-title] tbody tr td:nth-child(2)'),
+      (pts) => pts.length > 0 && pts.every((p) => p.includes('CAC-LIMA-01')), 'solo puntos propios en la lista');
   });
 
   test('Sesión vencida: se vuelve a ingresar sin perder lo escrito', async (page, context) => {
@@ -445,33 +523,33 @@ function defineTests(base, data) {
 
   test('JEFE con varios puntos elige el punto y ve sus eventos abiertos', async (page) => {
     await login(page, base, 'jefe.sur');
-    assert(await page.locator('.point-card').count() === 2, 'no ve sus dos puntos');
-    const first = await page.locator('.point-card h2').first().textContent();
-    assert(/CAC Arequipa Plaza/.test(first), `el punto con eventos abiertos no va primero: ${first}`);
+    await expectCount(page.locator('.point-card'), 2, 've sus dos puntos');
+    await expectText(page.locator('.point-card h2'), /CAC Arequipa Plaza/, 'el punto con eventos abiertos va primero');
     await page.locator('#app-nav').getByRole('link', { name: 'Registrar inoperatividad' }).click();
     const select = page.getByLabel(/Punto donde ocurre la inoperatividad/);
-    const options = await select.locator('option').allTextContents();
-    assert(options.length === 3 && !options.some((o) => o.includes('CAC-LIMA-01')), `puntos ofrecidos: ${options}`);
+    /* the form is drawn after its module and the points load: wait for its options */
+    const options = await expectTexts(select.locator('option'), (o) => o.length === 3, 'puntos ofrecidos (3 opciones)');
+    assert(!options.some((o) => o.includes('CAC-LIMA-01')), `puntos ofrecidos: ${options}`);
     await select.selectOption('CAC-AREQ-01');
     await page.locator('input[name=procedure][value=BAJAS]').check();
     await expectText(page.locator('.offer'), /Ya hay un evento abierto de Bajas en este punto/, 'oferta en el punto elegido');
     await select.selectOption('ACD-TRUJ-02');
     await page.locator('.offer').waitFor({ state: 'hidden' });
-    assert(await page.locator('[data-procedure=BAJAS] input[value=BAJA_SERVICIO]').isEnabled(), 'la solicitud quedó bloqueada al cambiar de punto');
+    await expectState('la solicitud se desbloquea al cambiar de punto', () => page.locator('[data-procedure=BAJAS] input[value=BAJA_SERVICIO]').isEnabled());
     await shot(page, 'registro-varios-puntos');
   });
 
   test('SOPORTE ve los eventos abiertos y, en su revisión diaria, puede cerrar eventos no previstos', async (page) => {
     await login(page, base, 'soporte');
     await expectText(page.locator('#open-events'), /monitoreo diario/, 'título de monitoreo');
-    const nav = await page.locator('#app-nav a').allTextContents();
+    const nav = await expectTexts(page.locator('#app-nav a'), (n) => n.includes('Monitoreo'), 'navegación de soporte');
     assert(!nav.includes('Registrar inoperatividad') && !nav.includes('Usuarios'), `navegación: ${nav}`);
     await shot(page, 'home-soporte');
     await page.locator('.view-body tbody a').first().click();
     await page.locator('section[aria-labelledby=data-title]').waitFor();
     /* C1 (issue 11): SOPORTE's daily review closes any open event */
     await page.locator('section[aria-labelledby=close-title]').waitFor();
-    assert(await page.locator('input[name=closure_reason][value=ERROR_USUARIO]').count() === 1, 'SOPORTE no puede cerrar como error de usuario');
+    await expectCount(page.locator('input[name=closure_reason][value=ERROR_USUARIO]'), 1, 'SOPORTE puede cerrar como error de usuario');
     await page.goto(`${base}/#/admin/usuarios`);
     await expectText(page.locator('.view .notice-error'), /Su rol no permite usar esta pantalla/, 'pantalla de ADMIN');
   });
@@ -481,17 +559,17 @@ function defineTests(base, data) {
     await shot(page, 'home-admin');
     await page.locator('#app-nav').getByRole('link', { name: 'Eventos' }).click();
     await expectText(page.locator('section[aria-labelledby=results-title] h2'), /^\d+ eventos$/, 'total');
-    assert(await page.locator('tbody tr').count() === 25, 'la primera página no tiene 25 filas');
+    await expectCount(page.locator('section[aria-labelledby=results-title] tbody tr'), 25, 'la primera página tiene 25 filas');
     await shot(page, 'eventos-lista');
-    await page.getByRole('link', { name: 'Siguientes →' }).click();
+    await newScreen(page, () => page.getByRole('link', { name: 'Siguientes →' }).click());
     await expectText(page.locator('.pager'), /página 2 de 2/, 'segunda página');
     await page.getByLabel('Estado').selectOption('OPEN');
     await page.getByLabel('Punto de atención').selectOption('CAC-LIMA-01');
-    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await newScreen(page, () => page.getByRole('button', { name: 'Filtrar' }).click());
     await expectText(page.locator('.pager'), /página 1 de 1/, 'filtro vuelve a la página 1');
-    const statuses = await page.locator('tbody tr td:last-child').allTextContents();
-    assert(statuses.length > 0 && statuses.every((s) => s === 'Abierto'), `estados: ${statuses}`);
-    assert(/status=OPEN/.test(page.url()) && /point=CAC-LIMA-01/.test(page.url()), `filtros fuera de la dirección: ${page.url()}`);
+    await expectTexts(page.locator('section[aria-labelledby=results-title] tbody tr td:last-child'),
+      (st) => st.length > 0 && st.every((x) => x === 'Abierto'), 'solo eventos abiertos');
+    await poll('los filtros en la dirección', () => page.url(), (u) => /status=OPEN/.test(u) && /point=CAC-LIMA-01/.test(u));
     await shot(page, 'eventos-filtrados');
   });
 
@@ -505,12 +583,12 @@ function defineTests(base, data) {
     await page.getByLabel('Contraseña inicial').fill('corta');
     await page.locator('input[name=roles][value=JEFE]').check();
     await page.getByLabel('Filtrar puntos').fill('trujillo');
-    assert(await page.locator('input[name=points][value=CAC-LIMA-01]').isHidden(), 'el filtro de puntos no filtra');
+    await expectState('el filtro de puntos oculta los demás', () => page.locator('input[name=points][value=CAC-LIMA-01]').isHidden());
     await page.locator('input[name=points][value=ACD-TRUJ-02]').check();
     await page.getByRole('button', { name: 'Crear usuario' }).click();
     await expectText(page.locator('[data-field=password] .field-error'), /al menos 12 caracteres/, 'contraseña débil');
-    assert(await page.getByLabel('Nombre completo').inputValue() === 'Lucía Flores', 'se perdió el nombre');
-    assert(await page.locator('input[name=points][value=ACD-TRUJ-02]').isChecked(), 'se perdió el punto');
+    await poll('el nombre se conserva', () => page.getByLabel('Nombre completo').inputValue(), (v) => v === 'Lucía Flores');
+    await expectState('el punto sigue marcado', () => page.locator('input[name=points][value=ACD-TRUJ-02]').isChecked());
     await shot(page, 'usuario-error');
     await page.getByLabel('Contraseña inicial').fill('una-clave-bastante-larga');
     await page.getByRole('button', { name: 'Crear usuario' }).click();
@@ -536,7 +614,7 @@ function defineTests(base, data) {
     await page.getByRole('heading', { name: 'Nuevo punto de atención' }).waitFor();
     await page.getByLabel('Código').fill('CC-LIMA-123');
     await page.getByLabel(/^Nombre/).fill('Call center Lima');
-    assert(await page.locator('input[name=lines][value="123"]').isDisabled(), 'líneas habilitadas sin call center');
+    await expectState('líneas deshabilitadas sin call center', () => page.locator('input[name=lines][value="123"]').isDisabled());
     await page.getByLabel('Tipo').selectOption('CALL_CENTER');
     await page.getByRole('button', { name: 'Crear punto' }).click();
     await page.locator('[data-field=region] .field-error').waitFor();
@@ -557,8 +635,7 @@ function defineTests(base, data) {
     await login(page, base, 'admin', ADMIN_PASSWORD);
     await page.goto(`${base}/#/registrar/ACD-TRUJ-02`);
     await page.locator('form.register-form').waitFor();
-    const scenarios = await page.locator('input[name=scenario]').evaluateAll((els) => els.map((e) => e.value));
-    assert(JSON.stringify(scenarios) === '["PRUEBA"]', `escenarios: ${scenarios}`);
+    await expectValues(page.locator('input[name=scenario]'), ['PRUEBA'], 'escenarios de ADMIN');
     await page.locator('input[name=procedure][value=RECLAMOS]').check();
     await page.locator('[data-procedure=RECLAMOS] input[value=QUEJA]').check();
     await page.locator('input[name=applications][value=WEB_ASESOR_RECLAMOS]').check();
@@ -567,8 +644,7 @@ function defineTests(base, data) {
     const number = (await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'número')).trim();
     await page.getByRole('link', { name: 'Ver el evento' }).click();
     await expectText(page.locator('.view-body h1'), new RegExp(number), 'evento de prueba');
-    const reasons = await page.locator('input[name=closure_reason]').evaluateAll((els) => els.map((e) => e.value));
-    assert(JSON.stringify(reasons) === '["ERROR_USUARIO"]', `motivos: ${reasons}`);
+    await expectValues(page.locator('input[name=closure_reason]'), ['ERROR_USUARIO'], 'motivos de cierre de una prueba');
     await page.getByLabel(/Sustento/).fill('Prueba de la pantalla de registro');
     await page.getByRole('button', { name: 'Cerrar evento' }).click();
     await expectText(page.locator('.page-head .badge'), /Cerrado/, 'prueba cerrada');
@@ -581,13 +657,13 @@ function defineTests(base, data) {
     await page.goto(`${base}/#/registrar`);
     await page.locator('form.register-form').waitFor();
     await page.locator('input[name=procedure][value=RECLAMOS]').check();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px`);
-    const small = await page.locator('input[type=checkbox], input[type=radio]').evaluateAll((els) => els
+    await page.locator('[data-procedure=RECLAMOS] input[value=RECLAMO]').waitFor();
+    await poll('sin desplazamiento horizontal (px de más)',
+      () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), (px) => px <= 0);
+    await poll('opciones con menos de 44px de alto', () => page.locator('input[type=checkbox], input[type=radio]').evaluateAll((els) => els
       .filter((e) => e.offsetParent !== null)
       .map((e) => e.closest('.choice').getBoundingClientRect().height)
-      .filter((hgt) => hgt < 44).length);
-    assert(small === 0, `${small} opciones con menos de 44px de alto`);
+      .filter((hgt) => hgt < 44).length), (n) => n === 0);
     await shot(page, 'registro-tableta');
     await page.goto(`${base}/#/eventos`);
     await page.locator('section[aria-labelledby=results-title] h2').waitFor();
@@ -662,14 +738,14 @@ function defineTests(base, data) {
   test('CONTROL ve las observaciones, pide el dictamen y alerta; PROCESOS responde', async (page) => {
     assert(state.manual, 'requiere el evento regularizado');
     await login(page, base, 'control');
-    await page.locator('#app-nav').getByRole('link', { name: 'Control' }).click();
+    await newScreen(page, () => page.locator('#app-nav').getByRole('link', { name: 'Control' }).click());
     await page.getByLabel('Punto de atención').selectOption('CAC-LIMA-01');
-    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await newScreen(page, () => page.getByRole('button', { name: 'Filtrar' }).click());
     const row = page.locator(`tr[data-event="${state.manual}"]`);
     await expectText(row, /Dictamen de Procesos/, 'evento con observación');
     await shot(page, 'control-observaciones');
     await page.getByLabel('Control que no se cumple').selectOption('NOT_ERROR_OR_TEST');
-    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await newScreen(page, () => page.getByRole('button', { name: 'Filtrar' }).click());
     await expectText(page.locator('#failing-title'), /eventos? con observaciones/, 'filtro');
     assert(await page.locator(`tr[data-event="${state.manual}"]`).count() === 0, 'el filtro por control no filtra');
     await page.goto(`${base}/#/eventos/${state.manual}`);
@@ -735,7 +811,7 @@ function defineTests(base, data) {
     await card.getByRole('button', { name: 'Aplicar decisión' }).click();
     const confirmed = await expectText(page.locator('.notice-success'), /confirmada en la falla masiva N\.º \d+/, 'alerta confirmada');
     const mfId = /falla masiva N\.º (\d+)/.exec(confirmed)[1];
-    assert(await page.locator('article.alert-card', { hasText: `Alerta N.º ${alertId}` }).count() === 0, 'la alerta sigue pendiente');
+    await expectCount(page.locator('article.alert-card', { hasText: `Alerta N.º ${alertId}` }), 0, 'la alerta deja de estar pendiente');
     await shot(page, 'fallas-alerta-confirmada');
 
     /* R6: the JEFE registers under the confirmed failure */
@@ -750,13 +826,14 @@ function defineTests(base, data) {
     await page.locator('input[name=scenario][value=FALLA_MASIVA]').check();
     const failureChoice = page.locator(`input[name=mass_failure_id][value="${mfId}"]`);
     await failureChoice.waitFor();
-    assert(await failureChoice.isChecked(), 'la única falla abierta no quedó elegida');
+    await expectState('la única falla abierta queda elegida', () => failureChoice.isChecked());
     await page.locator('input[name=attest_total]').check();
     await shot(page, 'registro-falla-masiva');
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
     const number = (await expectText(page.locator('[data-testid=event-number]'), NUMBER_RE, 'número del evento')).trim();
     await page.getByRole('link', { name: 'Ver el evento' }).click();
     await expectText(page.locator('.dl'), new RegExp(`Falla masiva N\\.º ${mfId}`), 'falla del evento');
+    /* the event screen is drawn whole: its data shown, its close form is too */
     assert(await page.locator('input[name=closure_reason][value=FALLA_MASIVA_APLICATIVO]').count() === 0, 'el jefe puede cerrar por falla masiva');
 
     /* M4 + M3: Soporte monitors and closes the failure, and its event with it */
@@ -814,17 +891,16 @@ function defineTests(base, data) {
     await shot(page, 'reportes-lista-vacia');
     await page.getByRole('button', { name: 'Crear reporte' }).click();
     await expectText(page.locator('.notice-success'), /Reporte N\.º \d+ creado en borrador con \d+ eventos/, 'reporte creado');
-    const id = /#\/reportes\/(\d+)/.exec(page.url())[1];
-    const first = (await page.locator('section[aria-labelledby=rows-title] tbody tr td:first-child a').first().textContent()).trim();
-    assert(NUMBER_RE.test(first), `primer evento del reporte: ${first}`);
+    const id = /#\/reportes\/(\d+)/.exec(await poll('la dirección del reporte', () => page.url(), (u) => /#\/reportes\/\d+/.test(u)))[1];
+    const first = (await expectText(page.locator('section[aria-labelledby=rows-title] tbody tr td:first-child a'), NUMBER_RE,
+      'primer evento del reporte')).trim();
     await expectText(page.locator('.stepper [aria-current=step]'), /Borrador/, 'etapa actual');
     /* the in-person events still without PROCEDE are listed apart */
     await expectText(page.locator('[data-testid=pending-ruling]'), /Esperan el dictamen de Procesos: \d+/, 'eventos que esperan el dictamen');
     await shot(page, 'reporte-borrador');
     await step('Enviar a revisión', /enviado a revisión/);
-    const hash = (await page.locator('[data-testid=snapshot-hash]').textContent()).trim();
-    assert(/^[0-9a-f]{64}$/.test(hash), `huella: ${hash}`);
-    assert(await page.getByRole('button', { name: 'Enviar a revisión' }).count() === 0, 'CONTROL puede volver a enviar');
+    const hash = (await expectText(page.locator('[data-testid=snapshot-hash]'), /^\s*[0-9a-f]{64}\s*$/, 'huella')).trim();
+    await expectCount(page.getByRole('button', { name: 'Enviar a revisión' }), 0, 'CONTROL ya no puede volver a enviar');
     /* GERENTE sees it waiting for him and approves */
     await as('gerente');
     await page.goto(`${base}/#/reportes`);
@@ -863,13 +939,12 @@ function defineTests(base, data) {
     await page.getByLabel('Referencia del envío').fill('Carta C-0451-2026/GR');
     await step('Marcar como enviado a OSIPTEL', /marcado como enviado a OSIPTEL/);
     await expectText(page.locator('.page-head .badge'), /Enviado a OSIPTEL/, 'estado final');
-    assert(await page.locator('.stepper li.done').count() === 4, 'etapas completas');
-    const trail = await page.locator('section[aria-labelledby=trail-title] tbody tr').count();
-    assert(trail === 8, `pasos en la trayectoria: ${trail}`);
+    await expectCount(page.locator('.stepper li.done'), 4, 'etapas completas');
+    await expectCount(page.locator('section[aria-labelledby=trail-title] tbody tr'), 8, 'pasos en la trayectoria');
     await shot(page, 'reporte-enviado');
     /* frozen again after the send-back: a new snapshot, a new hash */
-    const finalHash = (await page.locator('[data-testid=snapshot-hash]').textContent()).trim();
-    assert(/^[0-9a-f]{64}$/.test(finalHash) && finalHash !== hash, `huella final: ${finalHash}`);
+    const finalHash = (await expectText(page.locator('[data-testid=snapshot-hash]'), /^\s*[0-9a-f]{64}\s*$/, 'huella final')).trim();
+    assert(finalHash !== hash, `huella final igual a la primera: ${finalHash}`);
     /* the downloads */
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inop-e2e-dl-'));
     for (const [format, magic] of [['pdf', '%PDF-'], ['xlsx', 'PK'], ['csv', 'N.º de evento']]) {
@@ -912,7 +987,8 @@ function defineTests(base, data) {
     await page.locator('#app-nav').getByRole('link', { name: 'Calendario' }).click();
     await page.getByRole('heading', { name: 'Agregar un día no laborable' }).waitFor();
     const year = (await page.locator('.year').textContent()).trim();
-    await page.getByRole('button', { name: `Año ${Number(year) + 1}` }).click();
+    await newScreen(page, () => page.getByRole('button', { name: `Año ${Number(year) + 1}` }).click());
+    await expectText(page.locator('.year'), new RegExp(`^${Number(year) + 1}$`), 'año siguiente');
     await page.getByLabel('Fecha').fill(`${Number(year) + 1}-12-25`);
     await page.getByLabel('Motivo').fill('Navidad otra vez');
     await page.getByRole('button', { name: 'Agregar día no laborable' }).click();
@@ -926,7 +1002,7 @@ function defineTests(base, data) {
     await shot(page, 'calendario-admin');
     await page.locator(`tr[data-date="${friday}"]`).getByRole('button', { name: /Quitar/ }).click();
     await expectText(page.locator('.notice-success'), /vuelve a ser día hábil/, 'día quitado');
-    assert(await page.locator(`tr[data-date="${friday}"]`).count() === 0, 'el día sigue en la lista');
+    await expectCount(page.locator(`tr[data-date="${friday}"]`), 0, 'el día sale de la lista');
   });
 
   /* I1-I3 and E3/E4: the upload screen, its errors, the event's table
@@ -999,9 +1075,9 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Enviar reclamo' }).click();
     await page.locator('[data-field=customer_name] .field-error').waitFor();
     await page.locator('[data-field=email] .field-error').waitFor();
-    assert(await page.getByLabel('Nombre completo').evaluate((e) => e === document.activeElement),
-      'el foco no fue al primer campo con error');
-    assert(await page.getByLabel('Correo electrónico').getAttribute('aria-invalid') === 'true', 'correo sin aria-invalid');
+    await expectState('el foco va al primer campo con error',
+      () => page.getByLabel('Nombre completo').evaluate((e) => e === document.activeElement));
+    await poll('correo con aria-invalid', () => page.getByLabel('Correo electrónico').getAttribute('aria-invalid'), (v) => v === 'true');
     await page.getByLabel('Nombre completo').fill('Lucía Ñahui Torres');
     await page.getByLabel('Tipo de documento').selectOption('DNI');
     await page.getByLabel('Número de documento').fill('1234567');
@@ -1017,16 +1093,16 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Enviar reclamo' }).click();
     await expectText(page.locator('[data-field=document] .field-error'), /8 dígitos/, 'error del DNI');
     await page.getByLabel('Número de documento').fill('12345678');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px en el teléfono`);
+    await poll('sin desplazamiento horizontal en el teléfono (px de más)',
+      () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), (px) => px <= 0);
     await shot(page, 'reclamo-publico-telefono');
     await page.getByRole('button', { name: 'Enviar reclamo' }).click();
     const receipt = page.locator('#receipt');
     await receipt.waitFor();
-    const code = (await receipt.locator('[data-code]').getAttribute('data-code')) || '';
-    assert(/^REC-\d{4}-\d{7}$/.test(code), `código: ${code}`);
+    const code = await poll('código del reclamo', async () => (await receipt.locator('[data-code]').getAttribute('data-code')) || '',
+      (c) => /^REC-\d{4}-\d{7}$/.test(c));
     await expectText(page.locator('#due-date'), /^\d{2}\/\d{2}\/\d{4}$/, 'fecha máxima de respuesta');
-    assert(await receipt.evaluate((e) => e === document.activeElement), 'el foco no fue al comprobante');
+    await expectState('el foco va al comprobante', () => receipt.evaluate((e) => e === document.activeElement));
     await expectText(receipt, /lucia\.nahui@cliente\.pe/, 'correo del comprobante');
     await shot(page, 'reclamo-publico-registrado');
     state.complaintCode = code;
@@ -1041,11 +1117,12 @@ function defineTests(base, data) {
     await expectText(row, /Recibido/, 'estado en la bandeja');
     await shot(page, 'reclamos-bandeja');
     /* filters live in the address */
-    await page.getByLabel('Estado').selectOption('RESUELTO');
+    /* the old tray stays until the filtered one is drawn: wait for a new screen */
+    await newScreen(page, () => page.getByLabel('Estado').selectOption('RESUELTO'));
     await page.waitForURL(/status=RESUELTO/);
     await page.locator('p.empty, table.data').first().waitFor();
     assert(await page.locator(`tr[data-code="${state.complaintCode}"]`).count() === 0, 'filtro por estado');
-    await page.getByLabel('Estado').selectOption('');
+    await newScreen(page, () => page.getByLabel('Estado').selectOption(''));
     await page.waitForURL((u) => !/status=/.test(u.toString()));
     await row.getByRole('link', { name: state.complaintCode }).click();
     await page.getByRole('heading', { name: `Reclamo ${state.complaintCode}` }).waitFor();
@@ -1060,15 +1137,15 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Marcar como resuelto' }).click();
     await expectText(page.locator('.notice-success'), /Resuelto/, 'aviso de resuelto');
     await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(reclamos\): Se restableció/, 'historial');
-    assert(await page.getByRole('button', { name: 'Marcar como resuelto' }).count() === 0, 'sigue ofreciendo resolver');
+    await expectCount(page.getByRole('button', { name: 'Marcar como resuelto' }), 0, 'ya no ofrece resolver');
     assert(!/\b(null|undefined)\b/.test(await page.locator('.view-body').textContent()), 'texto null/undefined en la página');
     await shot(page, 'reclamo-resuelto');
     /* the tray on a phone */
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/#/reclamos`);
     await page.locator(`tr[data-code="${state.complaintCode}"]`).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert(overflow <= 0, `desplazamiento horizontal de ${overflow}px en la bandeja`);
+    await poll('sin desplazamiento horizontal en la bandeja (px de más)',
+      () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), (px) => px <= 0);
     await shot(page, 'reclamos-bandeja-telefono');
   });
 
@@ -1120,7 +1197,7 @@ function defineTests(base, data) {
     await close(power, 'SIN_FLUIDO_ELECTRICO');
     await shot(page, 'monitoreo-cierre-soporte');
     await close(mistake, 'ERROR_USUARIO', 'Registro de prueba hecho por error en el punto');
-    assert(await page.locator(`tr[data-event="${power.number}"], tr[data-event="${mistake.number}"]`).count() === 0, 'los eventos cerrados siguen en el monitoreo');
+    await expectCount(page.locator(`tr[data-event="${power.number}"], tr[data-event="${mistake.number}"]`), 0, 'los eventos cerrados salen del monitoreo');
     const got = await sur.ok('GET', `/events/${mistake.id}`, undefined, 200);
     assert(got.closure_reason === 'ERROR_USUARIO' && got.status === 'CLOSED', `cierre por error: ${JSON.stringify(got)}`);
   });
@@ -1210,7 +1287,7 @@ function defineTests(base, data) {
     await expectText(page.locator('.login-panel'), /Cerró su sesión/, 'aviso de cierre de sesión');
     await page.reload();
     await page.getByRole('heading', { name: 'Ingresar a Inop' }).waitFor();
-    assert(await page.locator('#app-nav').isHidden(), 'navegación visible sin sesión');
+    await expectState('navegación oculta sin sesión', () => page.locator('#app-nav').isHidden());
   });
 }
 
@@ -1243,7 +1320,7 @@ async function main() {
       timezoneId: 'Asia/Tokyo', /* not Lima: the UI must not depend on the browser's zone */
       viewport: { width: 1280, height: 900 },
     });
-    browser.setDefaultTimeout(10000);
+    browser.setDefaultTimeout(WAIT_MS);
     for (const t of tests) {
       if (args.only && !t.name.toLowerCase().includes(args.only.toLowerCase())) continue;
       ran += 1;

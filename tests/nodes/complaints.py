@@ -32,7 +32,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run import check, free_port, login, FAILURES  # noqa: E402
+from run import check, reserve_port, login, FAILURES  # noqa: E402
 
 TOKEN = "plataforma-nodos-" + os.urandom(8).hex()
 CODE_RE = re.compile(r"^REC-(\d{4})-(\d{7})$")
@@ -52,8 +52,12 @@ def call(port, method, path, body=None, token=None, timeout=120):
         return e.code, json.loads(e.read() or b"null")
 
 
+HOLDS = []  # the nodes' ports, held by binding until the script exits
+
+
 def start_node(inop, db, tmp, i, token_file):
-    port = free_port()
+    hold, port = reserve_port()
+    HOLDS.append(hold)
     log = open(os.path.join(tmp, "node%d.log" % i), "w")
     p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
                           "127.0.0.1:%d" % port, "--threads", "8",
@@ -61,15 +65,16 @@ def start_node(inop, db, tmp, i, token_file):
                           "--complaints_per_minute", "100000",
                           "--complaints_burst", "100000"],
                          stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60   # a loaded CI machine, and ASan
+    while time.monotonic() < deadline and p.poll() is None:
         try:
             if call(port, "GET", "/healthz")[0] == 200:
                 return p, port
         except OSError:
             pass
         time.sleep(0.05)
-    raise SystemExit("node %d did not start" % i)
+    raise SystemExit("node %d did not answer /healthz (exit %s)"
+                     % (i, p.poll()))
 
 
 def body(k, **over):

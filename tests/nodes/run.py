@@ -31,10 +31,15 @@ def check(cond, what):
         FAILURES.append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def reserve_port():
+    """-> (socket, port): a loopback port held by a socket bound with
+    SO_REUSEADDR and not listening, so nothing else can take it while
+    `inop serve` (libmicrohttpd sets SO_REUSEADDR too) listens on it;
+    see tests/api/inoptest.py.  Closed after the node stops."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    return s, s.getsockname()[1]
 
 
 def call(port, method, path, body=None, token=None, timeout=60):
@@ -51,23 +56,35 @@ def call(port, method, path, body=None, token=None, timeout=60):
         return e.code, json.loads(e.read() or b"null")
 
 
-def start_node(inop, db, tmp, i):
-    port = free_port()
-    log = open(os.path.join(tmp, "node%d.log" % i), "w")
+def start_node(inop, db, tmp, i, holds):
+    hold, port = reserve_port()
+    holds.append(hold)
+    logpath = os.path.join(tmp, "node%d.log" % i)
+    log = open(logpath, "w")
     p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
                           "127.0.0.1:%d" % port, "--threads", "8",
                           # 48 clients from one address stand for many
                           # clients behind one proxy (docs/operations.md)
                           "--max_connections_per_address", "1000"],
                          stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(200):
+    # Ready when /healthz answers; a generous deadline for a loaded CI
+    # machine (and ASan), failing at once if the node exits.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if p.poll() is not None:
+            break
         try:
-            if call(port, "GET", "/healthz")[0] == 200:
+            if call(port, "GET", "/healthz", timeout=10)[0] == 200:
                 return p, port
         except OSError:
             pass
         time.sleep(0.05)
-    raise SystemExit("node %d did not start" % i)
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+    with open(logpath) as f:
+        raise SystemExit("node %d did not answer /healthz (exit %s):\n%s"
+                         % (i, p.returncode, f.read()[-2000:]))
 
 
 def login(port, user, password):
@@ -167,10 +184,10 @@ def main():
     os.chmod(pw, 0o600)
     subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
                    check=True, stdout=subprocess.DEVNULL)
-    procs = []
+    procs, holds = [], []
     try:
         for i in range(nodes):
-            procs.append(start_node(inop, db, tmp, i))
+            procs.append(start_node(inop, db, tmp, i, holds))
         ports = [port for _, port in procs]
         admin = login(ports[0], "admin", "admin-password-nodes")
         for port in ports[1:]:
@@ -217,6 +234,8 @@ def main():
             p.send_signal(signal.SIGTERM)
         for p, _ in procs:
             check(p.wait(timeout=30) == 0, "node exits 0 on SIGTERM")
+        for hold in holds:
+            hold.close()
     r = subprocess.run([inop, "audit", "verify", "--db", db],
                        capture_output=True, text=True)
     check(r.returncode == 0, "audit verify: " + r.stdout.strip())
