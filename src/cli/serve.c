@@ -14,6 +14,7 @@
 #include "mail/notify.h"
 #include "render/manual_form_pdf.h"
 #include "mail/sender.h"
+#include "store/catalog.h"
 #include "store/store.h"
 #include "store/users.h"
 #include "store/writer.h"
@@ -272,6 +273,7 @@ int serve_run(const struct config *cfg)
 	jobs_stop();
 	store_writer_stop();
 	store_conn_release();
+	store_catalog_release_all();
 	catalog_release(&app.catalog);
 	ratelimit_free(app.complaints_limit);
 	render_release();

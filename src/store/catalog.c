@@ -15,6 +15,30 @@
 static pthread_mutex_t cat_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct catalog *current;
 static int64_t current_version = -1;
+/* Every catalogue loaded: a replaced one stays readable (a request may
+ * still hold it) until store_catalog_release_all() at exit. */
+struct loaded {
+	struct catalog *cat;
+	struct loaded *next;
+};
+static struct loaded *loaded_all;
+
+void store_catalog_release_all(void)
+{
+	struct loaded *l, *next;
+
+	pthread_mutex_lock(&cat_lock);
+	for (l = loaded_all; l; l = next) {
+		next = l->next;
+		catalog_release(l->cat);
+		free(l->cat);
+		free(l);
+	}
+	loaded_all = NULL;
+	current = NULL;
+	current_version = -1;
+	pthread_mutex_unlock(&cat_lock);
+}
 
 static int read_version(struct db *db, int64_t *v)
 {
@@ -31,6 +55,7 @@ const struct catalog *store_catalog_current(struct db *db,
 {
 	const struct catalog *out;
 	struct catalog *fresh;
+	struct loaded *keep;
 	struct inop_err e;
 	int64_t v;
 
@@ -45,19 +70,26 @@ const struct catalog *store_catalog_current(struct db *db,
 	if (v == 0 && fallback)
 		return fallback;
 	fresh = calloc(1, sizeof(*fresh));
-	if (!fresh || store_load_catalog(db, fresh, &e) < 0) {
+	keep = malloc(sizeof(*keep));
+	if (!fresh || !keep || store_load_catalog(db, fresh, &e) < 0) {
 		if (fresh)
 			catalog_release(fresh);
 		free(fresh);
+		free(keep);
 		goto stale;
 	}
 	pthread_mutex_lock(&cat_lock);
 	if (v > current_version) {
 		current = fresh; /* the old one stays: readers may hold it */
 		current_version = v;
+		keep->cat = fresh;
+		keep->next = loaded_all;
+		loaded_all = keep;
+		keep = NULL;
 	}
 	out = current;
 	pthread_mutex_unlock(&cat_lock);
+	free(keep);
 	if (out != fresh) {
 		catalog_release(fresh);
 		free(fresh);

@@ -20,6 +20,10 @@
  * error the last one read, else `fallback`.  A replaced catalogue stays
  * allocated until exit (changes are rare; readers may still hold it).
  */
+/* Frees every catalogue store_catalog_current() loaded (at exit, once no
+ * request runs). */
+void store_catalog_release_all(void);
+
 const struct catalog *store_catalog_current(struct db *db,
 					    const struct catalog *fallback);
 
