@@ -50,6 +50,10 @@ int static_serve(struct req *r);
 int conns_start(int64_t deadline_ms);
 void conns_finish(void);
 void *conns_opened(int fd);
+struct sockaddr;
+/* May a new connection from `addr` be accepted: fewer than `limit` (0: no
+ * limit) connections from its host that the client still holds? */
+int conns_admit(const struct sockaddr *addr, unsigned limit);
 void conns_closed(void *ctx);
 /* -1: the server is stopping and this connection had no request then. */
 int conns_request_begin(void *ctx);

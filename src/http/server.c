@@ -50,6 +50,7 @@ struct server {
 	struct app *app;
 	const struct route *routes;
 	size_t n_routes;
+	unsigned per_address; /* 0: no limit */
 };
 
 static const char security_csp[] =
@@ -416,6 +417,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
+				 socklen_t len)
+{
+	const struct server *srv = cls;
+
+	(void)len;
+	return conns_admit(addr, srv->per_address) ? MHD_YES : MHD_NO;
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c,
 			  void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
@@ -629,9 +639,11 @@ int http_serve(struct app *app, const char *listen, int threads,
 	if (conns_start(lim.request_ms) < 0 ||
 	    slow_start(lim.slow_threads, lim.slow_queue) < 0)
 		return -1;
+	srv.per_address = lim.per_address;
 	d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&sa, MHD_OPTION_LISTEN_SOCKET,
+		flags, 0, on_accept, &srv, on_access, &srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_LISTEN_SOCKET,
 		(MHD_socket)(app->listen_fd > 0 ? app->listen_fd
 						: MHD_INVALID_SOCKET),
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
@@ -639,7 +651,6 @@ int http_serve(struct app *app, const char *listen, int threads,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, lim.idle_s,
 		MHD_OPTION_CONNECTION_LIMIT, lim.total,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!d) {

