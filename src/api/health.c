@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "store/gauges.h"
 #include "store/store.h"
+#include "store/versions.h"
 #include "util/config.h"
 #include "util/buf.h"
 
@@ -50,8 +51,21 @@ static void append_gauges(struct buf *b, int64_t now)
 {
 	struct db *db = store_conn();
 	struct store_gauges g;
-	int up = db && store_gauges_read(db, &g) == 0;
+	int up = db && store_gauges_read(db, &g) == 0, listening;
+	uint64_t notified;
 
+	store_versions_stats(&listening, &notified);
+	buf_appendf(b,
+		    "# HELP inop_versions_listening Whether the node hears "
+		    "other nodes' changes (PostgreSQL LISTEN); 0: it reads "
+		    "the versions per request.\n"
+		    "# TYPE inop_versions_listening gauge\n"
+		    "inop_versions_listening %d\n"
+		    "# HELP inop_versions_notifications_total Changes "
+		    "announced by the nodes (this one too).\n"
+		    "# TYPE inop_versions_notifications_total counter\n"
+		    "inop_versions_notifications_total %llu\n",
+		    listening, (unsigned long long)notified);
 	buf_appendf(b,
 		    "# HELP inop_database_up Whether the node read its "
 		    "database for this scrape.\n# TYPE inop_database_up "

@@ -14,6 +14,7 @@
 #include "mail/notify.h"
 #include "render/manual_form_pdf.h"
 #include "mail/sender.h"
+#include "store/versions.h"
 #include "store/catalog.h"
 #include "store/store.h"
 #include "store/users.h"
@@ -238,7 +239,8 @@ int serve_run(const struct config *cfg)
 	}
 	db_close(db);
 	if (store_setup(cfg->db, &err) < 0 ||
-	    store_writer_start(cfg->db, &err) < 0) {
+	    store_writer_start(cfg->db, &err) < 0 ||
+	    store_versions_listen(cfg->db, &err) < 0) {
 		fprintf(stderr, "inop: %s\n", err.message);
 		return 1;
 	}
@@ -271,6 +273,7 @@ int serve_run(const struct config *cfg)
 	pthread_kill(reload_thread, SIGHUP);
 	pthread_join(reload_thread, NULL);
 	jobs_stop();
+	store_versions_stop();
 	store_writer_stop();
 	store_conn_release();
 	store_catalog_release_all();

@@ -32,6 +32,16 @@ const char *db_errmsg(struct db *db)
 	return db->ops->errmsg(db);
 }
 
+int db_socket(struct db *db)
+{
+	return db->ops->socket ? db->ops->socket(db) : -1;
+}
+
+int db_notifications(struct db *db)
+{
+	return db->ops->notifications ? db->ops->notifications(db) : -1;
+}
+
 int db_exec(struct db *db, const char *sql)
 {
 	return db->ops->exec(db, sql);

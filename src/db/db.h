@@ -138,6 +138,15 @@ int db_copy_row(struct db_copy *c, const struct db_val *vals);
 int db_copy_end(struct db_copy *c);
 
 /* A write transaction: on SQLite the write lock is taken at once. */
+/*
+ * Notifications (PostgreSQL LISTEN): db_socket() is the connection's
+ * socket, to poll(2) for input; db_notifications() reads what arrived and
+ * returns how many notifications it held (0 or more), -1 when the
+ * connection is lost.  Both -1 for an engine without them (SQLite).
+ */
+int db_socket(struct db *db);
+int db_notifications(struct db *db);
+
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

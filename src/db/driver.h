@@ -34,6 +34,9 @@ struct db_ops {
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
+	/* NULL when the engine has no notifications (db_listen_*). */
+	int (*socket)(struct db *db);
+	int (*notifications)(struct db *db);
 	/* NULL when the engine has no online copy. */
 	int (*backup_to)(struct db *db, const char *path,
 			 struct inop_err *err);

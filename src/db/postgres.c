@@ -145,8 +145,9 @@ static int pg_exec(struct db *d, const char *sql)
 		log_error("postgresql exec failed: %s",
 			  PQerrorMessage(PG(d)->c));
 	} else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0 &&
-		   strcmp(sql, "ROLLBACK") != 0) {
-		/* COMMIT of an aborted transaction answers ROLLBACK. */
+		   strncmp(sql, "ROLLBACK", 8) != 0) {
+		/* COMMIT of an aborted transaction answers ROLLBACK (and
+		 * so does ROLLBACK TO a savepoint, which is no failure). */
 		rc = DB_FAIL;
 	}
 	PQclear(res);
@@ -477,6 +478,26 @@ static int pg_copy_end(struct db_copy *base)
 	return rc;
 }
 
+static int pg_socket(struct db *d)
+{
+	return PQsocket(PG(d)->c);
+}
+
+static int pg_notifications(struct db *d)
+{
+	PGconn *c = PG(d)->c;
+	PGnotify *n;
+	int count = 0;
+
+	if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
+		return -1;
+	while ((n = PQnotifies(c)) != NULL) {
+		count++;
+		PQfreemem(n);
+	}
+	return count;
+}
+
 static int pg_begin(struct db *d)
 {
 	return pg_exec(d, "BEGIN") == 0 ? 0 : -1;
@@ -513,6 +534,8 @@ static const struct db_ops pg_ops = {
 	.col_count = pg_col_count,
 	.col_name = pg_col_name,
 	.reset = pg_reset,
+	.socket = pg_socket,
+	.notifications = pg_notifications,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

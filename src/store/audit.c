@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/batch.h"
 #include "util/str.h"
 
 #define GENESIS_HASH                                                          \
@@ -95,7 +96,10 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	char prev[65], hash[65];
 	int64_t last_id;
 
-	if (audit_head(db, 1, &last_id, prev) < 0)
+	/* In a write batch the head is read (and locked) once, kept in
+	 * memory and written at the end (store/batch.h). */
+	if (store_batch_head(&last_id, prev) != 1 &&
+	    audit_head(db, 1, &last_id, prev) < 0)
 		return -1;
 	rec.id = last_id + 1;
 	audit_hash(prev, &rec, hash);
@@ -118,6 +122,8 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	db_bind_text(st, 10, hash);
 	if (db_run(st) != DB_DONE)
 		return -1;
+	if (store_batch_set_head(rec.id, hash) == 0)
+		return 0;
 	st = db_prepare(db,
 			"INSERT INTO audit_head (id, last_id, hash) "
 			"VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "

@@ -205,14 +205,7 @@ int store_extra_day_remove(struct db *db, const char *date,
 /* The database's calendar version: 0 before the first change. */
 static int read_version(struct db *db, int64_t *v)
 {
-	struct db_stmt *st =
-		db_prepare(db, "SELECT value FROM counters WHERE name = ?");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, CALENDAR_COUNTER);
-	*v = 0;
-	return db_get_int(st, v) < 0 ? -1 : 0;
+	return store_counter_value(db, CALENDAR_COUNTER, v);
 }
 
 static int count_days(struct db *db, size_t *n)

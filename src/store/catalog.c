@@ -42,12 +42,7 @@ void store_catalog_release_all(void)
 
 static int read_version(struct db *db, int64_t *v)
 {
-	struct db_stmt *st = db_prepare(
-		db,
-		"SELECT value FROM counters WHERE name = 'catalog-version'");
-
-	*v = 0;
-	return st && db_get_int(st, v) >= 0 ? 0 : -1;
+	return store_counter_value(db, "catalog-version", v);
 }
 
 const struct catalog *store_catalog_current(struct db *db,

@@ -180,18 +180,17 @@ static int register_body(struct db *db, void *arg, struct inop_err *err)
 	int64_t seq;
 	int year = cal_lima_date(j->now).y, rc;
 
-	rc = find_open(db, ev->point.id, ev->procedure, j->open_id);
-	if (rc < 0)
-		return store_body_fail(db, err);
-	if (rc == 1)
-		return duplicate(db, ev, j->open_id, err);
+	/* R3 is the INSERT's: it adds nothing when (point, procedure) is
+	 * OPEN already, and then the number it took is rolled back with
+	 * the refused change (no check before it: one round trip less for
+	 * every registration, a few more for a refused one). */
 	if (str_printf(counter, sizeof(counter), "event-%d", year) < 0 ||
 	    store_counter_next(db, counter, &seq) < 0 ||
 	    event_number_format(ev->number, year, seq) < 0)
 		return store_body_fail(db, err);
 	rc = insert_row(db, ev, j->who->id);
 	if (rc == DB_CONSTRAINT) {
-		/* Another writer won the race: the database said no. */
+		/* Open already (or another writer won the race). */
 		if (find_open(db, ev->point.id, ev->procedure, j->open_id) !=
 		    1)
 			return store_body_fail(db, err);

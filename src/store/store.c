@@ -265,28 +265,7 @@ int store_register_bump(struct db *db)
 
 int store_register_version(struct db *db, int64_t *version)
 {
-	struct db_stmt *st =
-		db_prepare(db, "SELECT value FROM counters WHERE name = "
-			       "'register-version'");
-
-	if (!st)
-		return -1;
-	*version = 0;
-	return db_get_int(st, version) < 0 ? -1 : 0;
-}
-
-int store_counter_next(struct db *db, const char *name, int64_t *value)
-{
-	struct db_stmt *st = db_prepare(
-		db,
-		"INSERT INTO counters (name, value) VALUES (?, 1) "
-		"ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
-		"RETURNING value");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, name);
-	return db_get_int(st, value) == 1 ? 0 : -1;
+	return store_counter_value(db, "register-version", version);
 }
 
 int store_page(struct db *db, const struct db_page *p, const char *from,

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "store/batch.h"
 #include "util/log.h"
 
 #define BATCH_MAX 512
@@ -48,43 +49,64 @@ int store_body_fail(struct db *db, struct inop_err *err)
 static int write_alone(struct db *db, store_body_fn body, void *ctx,
 		       struct inop_err *err)
 {
+	int rc;
+
 	if (db_begin(db) < 0)
 		return store_body_fail(db, err);
-	if (run_body(body, db, ctx, err) < 0) {
+	store_batch_begin();
+	rc = run_body(body, db, ctx, err);
+	if (rc == 0 &&
+	    (store_batch_flush(db) < 0 || store_batch_commit(db) < 0))
+		rc = store_body_fail(db, err);
+	if (rc < 0)
 		db_rollback(db);
-		return -1;
-	}
-	if (db_commit(db) < 0) {
-		store_body_fail(db, err);
-		db_rollback(db);
-		return -1;
-	}
-	return 0;
+	store_batch_end();
+	return rc;
 }
 
-static void run_one(struct job *j)
-{
-	if (db_exec(q_db, "SAVEPOINT job") != 0) {
-		j->rc = store_body_fail(q_db, j->err);
-		return;
-	}
-	j->rc = run_body(j->body, q_db, j->ctx, j->err);
-	if (j->rc < 0)
-		db_exec(q_db, "ROLLBACK TO job");
-	db_exec(q_db, "RELEASE job");
-}
-
+/*
+ * The changes of a batch in one transaction.  With more than one, each
+ * runs in its savepoint; releasing one and opening the next share a
+ * round trip.  A lone change needs none: its failure rolls back the
+ * transaction.
+ */
 static void run_batch(struct job *batch)
 {
 	struct job *j;
+	int many = batch->next != NULL, failed = 0;
 	int ok = db_begin(q_db) == 0;
 
-	for (j = batch; ok && j; j = j->next)
-		run_one(j);
-	if (ok && db_commit(q_db) < 0) {
-		db_rollback(q_db);
-		ok = 0;
+	store_batch_begin();
+	for (j = batch; ok && j; j = j->next) {
+		const char *sp = j == batch ? "SAVEPOINT job"
+				 : failed   ? "ROLLBACK TO job; RELEASE job; "
+					      "SAVEPOINT job"
+					    : "RELEASE job; SAVEPOINT job";
+
+		if (many && db_exec(q_db, sp) != 0) {
+			ok = 0;
+			break;
+		}
+		store_batch_mark();
+		j->rc = run_body(j->body, q_db, j->ctx, j->err);
+		failed = j->rc < 0;
+		if (failed)
+			store_batch_undo();
 	}
+	if (ok && failed && !many) {
+		/* The lone change was refused: nothing to keep. */
+		db_rollback(q_db);
+		store_batch_end();
+		return;
+	}
+	if (ok && failed && db_exec(q_db, "ROLLBACK TO job") != 0)
+		ok = 0;
+	if (ok &&
+	    (store_batch_flush(q_db) < 0 || store_batch_commit(q_db) < 0))
+		ok = 0;
+	if (!ok)
+		db_rollback(q_db);
+	store_batch_end();
 	for (j = batch; j; j = j->next)
 		if (!ok && (j->rc == 0 || !j->err->code[0]))
 			j->rc = store_body_fail(q_db, j->err);

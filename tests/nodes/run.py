@@ -16,13 +16,13 @@ or, without it, a SQLite file served by one node.  Checks:
 Exit 0 only when everything holds.
 """
 import argparse, concurrent.futures, os, shutil, signal
-import subprocess, sys, tempfile, threading, time
+import subprocess, sys, tempfile, threading, time, urllib.request
 from datetime import datetime, timedelta, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from drill import (PROCS, FAILURES, Server, call, check,  # noqa: E402
-                   init_db, login, points_and_jefe)
+                   init_db, login, points_and_jefe, wait_for)
 
 
 def start_node(inop, db, tmp, i, extra=()):
@@ -63,6 +63,48 @@ def race(ports, token, codes):
     with concurrent.futures.ThreadPoolExecutor(48) as ex:
         list(ex.map(one, jobs))
     return results
+
+
+def metric(port, name):
+    """The value of `name` in the node's /metrics (loopback: allowed)."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                timeout=60) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    return None
+
+
+def heard(ports, admin, run):
+    """PostgreSQL: node B's cached list follows a change made on node A
+    because A's commit is announced (NOTIFY) and B's listener hears it."""
+    a, b = ports[0], ports[1]
+    check(all(metric(p, "inop_versions_listening") == 1 for p in ports),
+          "every node listens for the other nodes' changes")
+    code, user = "X" + run, "jefex" + run.lower()
+    points_and_jefe(a, admin, [code], user, "jefe-password-x" + run)
+    jefe = login(a, user, "jefe-password-x" + run)
+    heard_before = metric(b, "inop_versions_notifications_total")
+    st, listed = call(b, "GET", "/api/v1/events?limit=1", None, admin)
+    assert st == 200, (st, listed)
+    st, ev = call(a, "POST", "/api/v1/events", {
+        "point": code, "procedure": "ALTAS", "requests": ["CONTRATACION"],
+        "applications": ["SIAC_UNICO"], "scenario": "EVENTO_NO_PREVISTO",
+        "cause": "CORTE_LUZ", "attest_total": True,
+        "started_at": (datetime.now(timezone(timedelta(hours=-5))) -
+                       timedelta(minutes=5)).isoformat(timespec="seconds")},
+        jefe)
+    check(st == 201, "a registration on node A: %s" % st)
+    check(wait_for(lambda: metric(b, "inop_versions_notifications_total")
+                   > heard_before),
+          "node B hears node A's commit (notifications %s -> %s)"
+          % (heard_before, metric(b, "inop_versions_notifications_total")))
+    st, now = call(b, "GET", "/api/v1/events?limit=1", None, admin)
+    check(st == 200 and now["total"] == listed["total"] + 1 and
+          now["items"][0]["number"] == ev.get("number"),
+          "node B's list shows it at once: total %s -> %s, first %s"
+          % (listed["total"], now.get("total"),
+             (now.get("items") or [{}])[0].get("number")))
 
 
 def register(port, token):
@@ -130,9 +172,13 @@ def main():
         copies = max(nodes, 2)
         pairs_ok = all(sorted(s for s, _ in v) == [201] + [409] * (copies - 1)
                        for v in by_pair.values())
+        odd = [(k, v) for k, v in by_pair.items()
+               if sorted(s for s, _ in v) != [201] + [409] * (copies - 1)]
         check(len(by_pair) == a.points * 4 and pairs_ok,
               "each of %d (point, procedure) pairs: exactly one 201, "
-              "the rest 409" % (a.points * 4))
+              "the rest 409%s" % (a.points * 4, "" if not odd else
+                                  " (%d not, e.g. %r)" % (len(odd),
+                                                          odd[:2])))
         dups = [b for v in by_pair.values() for s, b in v if s == 409]
         check(all(b["error"]["code"] == "DUPLICATE_OPEN_EVENT"
                   for b in dups), "every 409 is DUPLICATE_OPEN_EVENT")
@@ -151,6 +197,8 @@ def main():
                                                 e["number"][5:9]))
         check(seqs == list(range(1, len(seqs) + 1)),
               "numbers are gapless 1..%d" % len(seqs))
+        if url and nodes > 1:
+            heard(ports, admin, run)
     finally:
         for n in procs:
             n.proc.send_signal(signal.SIGTERM)
@@ -189,7 +237,10 @@ def main():
         check(r.returncode == 0, "copy back")
         check(table_dump(db) == table_dump(back),
               "the copy keeps every row of every table")
-    shutil.rmtree(tmp, ignore_errors=True)
+    if FAILURES:
+        print("logs kept in", tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     print("%d check(s) failed" % len(FAILURES) if FAILURES else
           "all checks passed")
     return 1 if FAILURES else 0

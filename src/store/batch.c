@@ -1,0 +1,191 @@
+#include "store/batch.h"
+
+#include <string.h>
+
+#include "store/store.h"
+#include "store/versions.h"
+#include "util/str.h"
+
+/* Counters a batch keeps: the year's events, complaints and forms, the
+ * versions, the freeze turn; more than this go to the database. */
+#define COUNTERS_MAX 12
+
+struct counter {
+	char name[32];
+	int64_t value;	 /* as the batch moved it */
+	int64_t written; /* as the row holds it in this transaction */
+};
+
+struct batch_state {
+	size_t n;
+	struct counter c[COUNTERS_MAX];
+	int head_known, head_moved;
+	int64_t head_id;
+	char head_hash[65];
+	int version_moved;
+};
+
+static __thread int active;
+static __thread struct batch_state cur, saved;
+
+void store_batch_begin(void)
+{
+	memset(&cur, 0, sizeof(cur));
+	active = 1;
+}
+
+void store_batch_end(void)
+{
+	active = 0;
+}
+
+void store_batch_mark(void)
+{
+	saved = cur;
+}
+
+void store_batch_undo(void)
+{
+	cur = saved;
+}
+
+static struct counter *find(const char *name)
+{
+	for (size_t i = 0; i < cur.n; i++)
+		if (strcmp(cur.c[i].name, name) == 0)
+			return &cur.c[i];
+	return NULL;
+}
+
+/* The upsert: locks the row (PostgreSQL) until the transaction ends. */
+static int counter_bump(struct db *db, const char *name, int64_t *value)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"INSERT INTO counters (name, value) VALUES (?, 1) "
+		"ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
+		"RETURNING value");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, name);
+	return db_get_int(st, value) == 1 ? 0 : -1;
+}
+
+int store_counter_next(struct db *db, const char *name, int64_t *value)
+{
+	struct counter *c;
+
+	if (!active) {
+		/* A transaction of its own (CLI, jobs): the other nodes
+		 * learn of a moved version at its commit, this process at
+		 * once (a read before the commit re-reads after it). */
+		if (counter_bump(db, name, value) < 0)
+			return -1;
+		if (!store_is_version(name))
+			return 0;
+		if (strcmp(db_engine(db), "postgresql") == 0 &&
+		    db_exec(db, "NOTIFY inop_versions") != 0)
+			return -1;
+		store_versions_moved();
+		return 0;
+	}
+	c = find(name);
+	if (c) {
+		*value = ++c->value;
+	} else {
+		if (counter_bump(db, name, value) < 0)
+			return -1;
+		if (cur.n < COUNTERS_MAX &&
+		    str_copy(cur.c[cur.n].name, sizeof(cur.c[0].name), name) ==
+			    0) {
+			cur.c[cur.n].value = *value;
+			cur.c[cur.n].written = *value;
+			cur.n++;
+		}
+	}
+	if (store_is_version(name))
+		cur.version_moved = 1;
+	return 0;
+}
+
+int store_counter_value(struct db *db, const char *name, int64_t *value)
+{
+	struct counter *c = active ? find(name) : NULL;
+
+	if (c) {
+		*value = c->value;
+		return 0;
+	}
+	return store_versions_read(db, name, value);
+}
+
+int store_batch_head(int64_t *last_id, char hash[65])
+{
+	if (!active || !cur.head_known)
+		return 0;
+	*last_id = cur.head_id;
+	memcpy(hash, cur.head_hash, 65);
+	return 1;
+}
+
+int store_batch_set_head(int64_t last_id, const char hash[65])
+{
+	if (!active)
+		return -1;
+	cur.head_known = 1;
+	cur.head_moved = 1;
+	cur.head_id = last_id;
+	memcpy(cur.head_hash, hash, 65);
+	return 0;
+}
+
+int store_batch_flush(struct db *db)
+{
+	struct db_stmt *st;
+
+	for (size_t i = 0; i < cur.n; i++) {
+		struct counter *c = &cur.c[i];
+
+		if (c->value == c->written)
+			continue;
+		st = db_prepare(
+			db, "UPDATE counters SET value = ? WHERE name = ?");
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, c->value);
+		db_bind_text(st, 2, c->name);
+		if (db_run(st) != DB_DONE)
+			return -1;
+		c->written = c->value;
+	}
+	if (cur.head_moved) {
+		st = db_prepare(db,
+				"INSERT INTO audit_head (id, last_id, hash) "
+				"VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE "
+				"SET last_id = excluded.last_id, hash = "
+				"excluded.hash");
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, cur.head_id);
+		db_bind_text(st, 2, cur.head_hash);
+		if (db_run(st) != DB_DONE)
+			return -1;
+		cur.head_moved = 0;
+	}
+	return 0;
+}
+
+int store_batch_commit(struct db *db)
+{
+	int notify =
+		cur.version_moved && strcmp(db_engine(db), "postgresql") == 0;
+
+	if (notify ? db_exec(db, "NOTIFY inop_versions; COMMIT") != 0
+		   : db_commit(db) < 0)
+		return -1;
+	if (cur.version_moved)
+		store_versions_moved();
+	cur.version_moved = 0;
+	return 0;
+}

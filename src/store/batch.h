@@ -1,0 +1,56 @@
+#ifndef INOP_STORE_BATCH_H
+#define INOP_STORE_BATCH_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+
+/*
+ * The rows every change touches, kept in memory for the length of one
+ * write transaction (store/writer.c).
+ *
+ * A registration moves the year's event counter, the register version and
+ * the audit chain's head: single rows that every change of a group commit
+ * would otherwise lock, read and rewrite again, a database round trip
+ * each.  Inside a batch the first use of such a row locks and reads it as
+ * before (so another node or process waits for this transaction, as it
+ * did); later uses in the same transaction read and move the copy here,
+ * and store_batch_flush() writes each changed row once before the COMMIT.
+ * A change whose savepoint is rolled back has its moves undone here too
+ * (store_batch_mark/undo), so numbers stay gapless and the chain whole.
+ *
+ * Outside a batch (CLI commands, jobs with their own transactions) every
+ * call goes to the database as before.  The state is per thread: the
+ * writer thread and a thread in a write_alone() transaction each have
+ * their own.
+ */
+
+/* Starts / ends the batch of this thread's transaction. */
+void store_batch_begin(void);
+void store_batch_end(void);
+
+/* Before each change of the batch / when its savepoint is rolled back. */
+void store_batch_mark(void);
+void store_batch_undo(void);
+
+/* Writes the rows moved in memory; -1 on a database error. */
+int store_batch_flush(struct db *db);
+
+/*
+ * COMMIT; when a version counter moved, also tells the other nodes
+ * (PostgreSQL: NOTIFY in the same round trip, delivered at commit) and,
+ * once committed, this process (store/versions.h).  -1 when the commit
+ * failed (then the caller rolls back).
+ */
+int store_batch_commit(struct db *db);
+
+/*
+ * The audit head of the batch: 1 with *last_id and hash (65 bytes) when
+ * known, 0 outside a batch or before the first append.
+ * store_batch_set_head() records a new head (returns 0, or -1 outside a
+ * batch: then the caller writes the head row itself).
+ */
+int store_batch_head(int64_t *last_id, char hash[65]);
+int store_batch_set_head(int64_t last_id, const char hash[65]);
+
+#endif

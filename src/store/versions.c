@@ -1,0 +1,233 @@
+#include "store/versions.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+/*
+ * A generation read from memory must not outlive a listener that died
+ * without its socket saying so (a cable pulled, no FIN): after this long
+ * the counters are read again anyway.
+ */
+#define FRESH_NS 1000000000LL
+
+static const char *const names[] = {"register-version", "catalog-version",
+				    "calendar"};
+#define NVERSIONS (sizeof(names) / sizeof(names[0]))
+
+static atomic_uint_fast64_t generation = 1;
+static atomic_int listening;
+static atomic_uint_fast64_t received;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t cached_gen; /* 0: nothing cached */
+static int64_t cached_at, cached[NVERSIONS];
+
+static pthread_t thread;
+static int running, stop_pipe[2] = {-1, -1};
+static char listen_url[1024];
+
+static int version_index(const char *name)
+{
+	for (size_t i = 0; i < NVERSIONS; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int store_is_version(const char *name)
+{
+	return version_index(name) >= 0;
+}
+
+void store_versions_moved(void)
+{
+	atomic_fetch_add(&generation, 1);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int read_one(struct db *db, const char *name, int64_t *value)
+{
+	struct db_stmt *st =
+		db_prepare(db, "SELECT value FROM counters WHERE name = ?");
+
+	*value = 0;
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, name);
+	return db_get_int(st, value) < 0 ? -1 : 0;
+}
+
+/* All versions in one statement. */
+static int read_all(struct db *db, int64_t out[NVERSIONS])
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"SELECT name, value FROM counters WHERE name IN (?, ?, ?)");
+	int rc;
+
+	memset(out, 0, sizeof(*out) * NVERSIONS);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < NVERSIONS; i++)
+		db_bind_text(st, (int)i + 1, names[i]);
+	while ((rc = db_step(st)) == DB_ROW) {
+		int i = version_index(db_col_text(st, 0));
+
+		if (i >= 0)
+			out[i] = db_col_int(st, 1);
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int store_versions_read(struct db *db, const char *name, int64_t *value)
+{
+	int i = version_index(name);
+	int64_t fresh[NVERSIONS], t;
+	uint64_t g;
+
+	if (i < 0 || !atomic_load(&listening))
+		return read_one(db, name, value);
+	/* The generation is taken before the read: a move during the read
+	 * leaves the cache behind it, so the next request reads again. */
+	g = atomic_load(&generation);
+	t = now_ns();
+	pthread_mutex_lock(&cache_lock);
+	if (cached_gen == g && t - cached_at < FRESH_NS) {
+		*value = cached[i];
+		pthread_mutex_unlock(&cache_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (read_all(db, fresh) < 0)
+		return -1;
+	pthread_mutex_lock(&cache_lock);
+	if (g >= cached_gen) {
+		cached_gen = g;
+		cached_at = t;
+		memcpy(cached, fresh, sizeof(cached));
+	}
+	pthread_mutex_unlock(&cache_lock);
+	*value = fresh[i];
+	return 0;
+}
+
+/* Waits for input on `fd` (or the stop pipe, or `ms`): 1 stop, 0 go on. */
+static int wait_input(int fd, int ms)
+{
+	struct pollfd p[2] = {{.fd = stop_pipe[0], .events = POLLIN},
+			      {.fd = fd, .events = POLLIN}};
+	int rc;
+
+	do
+		rc = poll(p, fd >= 0 ? 2 : 1, ms);
+	while (rc < 0 && errno == EINTR);
+	return (p[0].revents & POLLIN) != 0;
+}
+
+static void *listener(void *arg)
+{
+	struct db *conn = NULL;
+	struct inop_err err;
+
+	(void)arg;
+	for (;;) {
+		if (!conn) {
+			if (db_open(listen_url, &conn, &err) < 0 ||
+			    db_exec(conn, "LISTEN inop_versions") != 0) {
+				if (conn)
+					db_close(conn);
+				conn = NULL;
+				log_warn("versions: cannot listen on the "
+					 "database; reading versions per "
+					 "request, trying again in 1 s");
+				if (wait_input(-1, 1000))
+					break;
+				continue;
+			}
+			/* Anything cached before may have missed a
+			 * notification: read again. */
+			store_versions_moved();
+			atomic_store(&listening, 1);
+		}
+		if (wait_input(db_socket(conn), -1))
+			break;
+		switch (db_notifications(conn)) {
+		case -1:
+			atomic_store(&listening, 0);
+			store_versions_moved();
+			log_warn("versions: listener connection lost");
+			db_close(conn);
+			conn = NULL;
+			break;
+		case 0:
+			break;
+		default:
+			atomic_fetch_add(&received, 1);
+			store_versions_moved();
+		}
+	}
+	atomic_store(&listening, 0);
+	store_versions_moved();
+	if (conn)
+		db_close(conn);
+	return NULL;
+}
+
+int store_versions_listen(const char *url, struct inop_err *err)
+{
+	struct db *probe;
+
+	if (running)
+		return 0;
+	if (db_open(url, &probe, err) < 0)
+		return -1;
+	if (db_socket(probe) < 0) { /* no notifications: SQLite */
+		db_close(probe);
+		return 0;
+	}
+	db_close(probe);
+	if (strlen(url) >= sizeof(listen_url) || pipe(stop_pipe) != 0)
+		return err_internal(err);
+	memcpy(listen_url, url, strlen(url) + 1);
+	if (pthread_create(&thread, NULL, listener, NULL) != 0) {
+		close(stop_pipe[0]);
+		close(stop_pipe[1]);
+		return err_internal(err);
+	}
+	running = 1;
+	return 0;
+}
+
+void store_versions_stop(void)
+{
+	if (!running)
+		return;
+	if (write(stop_pipe[1], "x", 1) != 1)
+		log_warn("versions: cannot wake the listener");
+	pthread_join(thread, NULL);
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	stop_pipe[0] = stop_pipe[1] = -1;
+	running = 0;
+}
+
+void store_versions_stats(int *is_listening, uint64_t *notifications)
+{
+	*is_listening = atomic_load(&listening);
+	*notifications = atomic_load(&received);
+}
