@@ -281,5 +281,163 @@ class SmallThings(JefeTest):
                 self.assertEqual(p.returncode == 0, ok, p.stderr)
 
 
+class PeoplesNames(JefeTest):
+    """Item 8 of issue 11: wherever a record says who did something it
+    names the person (the `*_name` fields beside the usernames, which stay
+    as they are): the event's registrant and closer, the Procesos request
+    and ruling, the mass-failure alert's author and decider, the failure's
+    confirmer and closer, the critical transaction's authors, the report's
+    creator, the paper form's issuer, the typed-in import's author."""
+    POOL = 5
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.soporte = t.role_client("SOPORTE")
+        cls.control = t.role_client("CONTROL")
+        cls.procesos = t.role_client("PROCESOS")
+        cls.fallas = t.role_client("FALLAS")
+
+    def name_of(self, client):
+        return client.user["name"]
+
+    def test_names_event_registered_and_closed_by_name(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        self.assertEqual(ev["registered_by"], self.jefe.username)
+        self.assertEqual(ev["registered_by_name"], self.name_of(self.jefe))
+        self.assertIsNone(ev["closed_by_name"])
+        # SOPORTE's daily review closes it (C1)
+        closed = self.close_event(self.soporte, ev["id"]).json
+        self.assertEqual(closed["closed_by"], self.soporte.username)
+        self.assertEqual(closed["closed_by_name"], self.name_of(self.soporte))
+        got = self.jefe.get("/api/v1/events/%s" % ev["id"]).json
+        self.assertEqual((got["registered_by_name"], got["closed_by_name"]),
+                         (self.name_of(self.jefe),
+                          self.name_of(self.soporte)))
+        listed = self.jefe.get("/api/v1/events?point=%s"
+                               % ev["point"]["code"]).json["items"]
+        self.assertEqual(listed[0]["closed_by_name"],
+                         self.name_of(self.soporte))
+        # V1 names the registrant by name too
+        checks = self.control.get("/api/v1/events/%s/evaluation"
+                                  % ev["id"]).json["checks"]
+        detail = [c["detail"] for c in checks
+                  if c["code"] == "REGISTERED_BY_JEFE"][0]
+        self.assertIn(self.name_of(self.jefe), detail)
+
+    def test_names_processes_request_and_ruling_by_name(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        self.close_event(self.jefe, ev["id"])
+        r = self.control.post("/api/v1/events/%s/processes-request"
+                              % ev["id"], {})
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual(r.json["requested_by_name"],
+                         self.name_of(self.control))
+        self.assertIsNone(r.json["ruled_by_name"])
+        r = self.procesos.post("/api/v1/events/%s/processes-ruling"
+                               % ev["id"], {"ruling": "PROCEDE",
+                                            "reason": "Corte de luz real"})
+        self.assertEqual(r.status, 200, repr(r))
+        got = self.control.get("/api/v1/events/%s/processes-request"
+                               % ev["id"]).json
+        self.assertEqual((got["requested_by"], got["ruled_by"]),
+                         (self.control.username, self.procesos.username))
+        self.assertEqual((got["requested_by_name"], got["ruled_by_name"]),
+                         (self.name_of(self.control),
+                          self.name_of(self.procesos)))
+        tray = self.procesos.get("/api/v1/processes/requests?status="
+                                 "RESUELTA&limit=200").json["items"]
+        mine = [q for q in tray if q["event"] == ev["number"]]
+        self.assertEqual(mine[0]["ruled_by_name"],
+                         self.name_of(self.procesos))
+
+    def test_names_mass_failure_alerts_raised_and_decided_by_name(self):
+        p = self.take_point()
+        alerts = "/api/v1/mass-failure-alerts"
+        body = {"point": p, "applications": ["SGA"],
+                "observed_at": iso(now() - dt.timedelta(minutes=5)),
+                "description": "SGA no carga en ninguna PC"}
+        a = self.jefe.post(alerts, body)
+        self.assertEqual(a.status, 201, repr(a))
+        self.assertEqual(a.json["raised_by_name"], self.name_of(self.jefe))
+        self.assertIsNone(a.json["decided_by_name"])
+        r = self.fallas.post("%s/%s/discard" % (alerts, a.json["id"]),
+                             {"reason": "Era la red del punto"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(r.json["decided_by_name"], self.name_of(self.fallas))
+        b = self.jefe.post(alerts, body).json
+        r = self.fallas.post("%s/%s/confirm" % (alerts, b["id"]), {
+            "cause": "FALLA_MASIVA_APLICATIVO",
+            "description": "SGA caído en todo el país"})
+        self.assertEqual(r.status, 200, repr(r))
+        mf = r.json["mass_failure"]
+        try:
+            self.assertEqual(r.json["decided_by_name"],
+                             self.name_of(self.fallas))
+            self.assertEqual(mf["confirmed_by_name"],
+                             self.name_of(self.fallas))
+            got = self.jefe.get("%s?limit=100" % alerts).json["items"]
+            by_id = {x["id"]: x for x in got}
+            for x in (a.json, b):
+                self.assertEqual(by_id[x["id"]]["raised_by_name"],
+                                 self.name_of(self.jefe))
+                self.assertEqual(by_id[x["id"]]["decided_by_name"],
+                                 self.name_of(self.fallas))
+        finally:
+            r = self.soporte.post("/api/v1/mass-failures/%s/close"
+                                  % mf["id"], {
+                                      "ended_at": iso(now()),
+                                      "closure_reason":
+                                          "FALLA_MASIVA_APLICATIVO"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual((r.json["closed_by"], r.json["closed_by_name"]),
+                         (self.soporte.username, self.name_of(self.soporte)))
+
+    def test_names_critical_transaction_and_its_reference_by_name(self):
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        r = self.jefe.post("/api/v1/events/%s/critical" % ev["id"], {
+            "type": "BLOQUEO_ROBO_PERDIDA", "customer_ref": "DNI 40123456",
+            "attended_at": iso(now() - dt.timedelta(minutes=2)),
+            "how": "Bloqueo anotado en el formato físico"})
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual(r.json["recorded_by_name"], self.name_of(self.jefe))
+        self.assertIsNone(r.json["system_ref_by_name"])
+        r = self.jefe.post("/api/v1/events/%s/critical/%s/reference"
+                           % (ev["id"], r.json["id"]),
+                           {"system_ref": "BLQ-2026-000077"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(r.json["system_ref_by"], self.jefe.username)
+        self.assertEqual(r.json["system_ref_by_name"],
+                         self.name_of(self.jefe))
+        got = self.control.get("/api/v1/events/%s/control"
+                               % ev["id"]).json
+        self.assertEqual(got["critical"][0]["system_ref_by_name"],
+                         self.name_of(self.jefe))
+
+    def test_names_report_form_and_typed_import_by_name(self):
+        r = self.control.post("/api/v1/reports", {"from": "2021-03-01",
+                                                  "to": "2021-03-01"})
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual((r.json["created_by"], r.json["created_by_name"]),
+                         (self.control.username, self.name_of(self.control)))
+        p = self.take_point()
+        r = self.jefe.post("/api/v1/manual-forms", {"point": p})
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual(r.json["issued_by_name"], self.name_of(self.jefe))
+        listed = self.jefe.get("/api/v1/manual-forms?point=%s" % p).json
+        self.assertEqual(listed["items"][0]["issued_by_name"],
+                         self.name_of(self.jefe))
+        online = t.role_client("ONLINE")
+        r = online.post("/api/v1/social-posts", {
+            "posted_at": "2021-03-03T10:00:00-05:00", "network": "FACEBOOK",
+            "kind": "PUBLICO"})
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual(r.json["imported_by_name"], self.name_of(online))
+        got = self.control.get("/api/v1/imports?kind=social").json["items"]
+        self.assertEqual([i["imported_by_name"] for i in got
+                          if i["id"] == r.json["id"]],
+                         [self.name_of(online)])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { fmtMinutes } from '../control-view.js';
 import { href } from '../router.js';
 import { hasRole, isJefeOf, onlyJefe } from '../session.js';
-import { h, field, option, notice, submitting, timeEl, announce } from '../ui.js';
+import { h, field, option, notice, submitting, timeEl, announce, person } from '../ui.js';
 
 const STATUS = { LIBRE: 'Sin usar', USADO: 'Regularizado' };
 
@@ -78,7 +78,7 @@ function formsTable(items) {
   const rows = items.map((f) => h('tr', { 'data-serial': f.serial },
     cell(0, h('span', { class: 'serial' }, f.serial)),
     cell(1, `${f.point.name} (${f.point.code})`),
-    cell(2, timeEl(f.issued_at), h('br'), h('span', { class: 'muted' }, f.issued_by)),
+    cell(2, timeEl(f.issued_at), h('br'), h('span', { class: 'muted' }, person(f.issued_by_name, f.issued_by))),
     cell(3, h('span', { class: ['badge', f.status === 'LIBRE' ? 'badge-open' : 'badge-yes'] }, STATUS[f.status])),
     cell(4, f.event ? [h('a', { href: href(`/eventos/${encodeURIComponent(f.event)}`), class: 'event-number' }, f.event),
       h('br'), h('span', { class: 'muted' }, `demora ${fmtMinutes(f.delay_minutes)}`)] : '—'),
