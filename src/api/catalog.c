@@ -37,6 +37,16 @@ static json_t *codes_of(const struct catalog *c, const char *kind,
 	return a;
 }
 
+/*
+ * The settings the screens need to follow the server's rules rather than
+ * a copy of their defaults: K2's window for a JEFE's paper forms.
+ */
+static json_t *settings(const struct config *cfg)
+{
+	return json_pack("{s:i}", "manual_max_age_days",
+			 cfg->manual_max_age_days);
+}
+
 void api_catalog(struct req *r)
 {
 	const struct catalog *c = api_cat(r);
@@ -75,7 +85,7 @@ void api_catalog(struct req *r)
 	reply_json(
 		r, 200,
 		json_pack(
-			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o}}",
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o}, s:o}",
 			"procedures", procs, "applications", apps, "scenarios",
 			scen, "not_regulated", items(c, "not_regulated", NULL),
 			"closure_reasons", items(c, "closure_reason", NULL),
@@ -86,7 +96,8 @@ void api_catalog(struct req *r)
 				? json_string(
 					  r->app->cfg
 						  ->critical_transactions_doc_url)
-				: json_null()));
+				: json_null(),
+			"settings", settings(r->app->cfg)));
 }
 
 const struct catalog *api_cat(struct req *r)

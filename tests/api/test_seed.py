@@ -160,7 +160,7 @@ class K2LateForms(JefeTest):
     """K2: how far back a form is regularised is configurable (default 30
     days); an older form is regularised by CONTROL with a justification
     instead of being refused."""
-    POOL = 4
+    POOL = 5
 
     @classmethod
     def setUpClass(cls):
@@ -193,6 +193,31 @@ class K2LateForms(JefeTest):
                                 35 * 1440)
         forms = self.jefe.get("/api/v1/manual-forms?point=%s" % p).json
         self.assertEqual(forms["items"][0]["status"], "USADO")
+
+    def test_k2_window_is_the_configured_one_and_the_catalog_says_it(self):
+        """The screens take the window from GET /catalog (settings), so a
+        JEFE's date picker follows manual_max_age_days."""
+        r = self.jefe.get(CAT)
+        self.assertEqual(r.json["settings"], {"manual_max_age_days": 30})
+        node = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="k2-window",
+                        extra=["--manual_max_age_days", "45"])
+        self.addCleanup(node.stop)
+        node.wait_healthy()
+        jefe = t.Client(token=self.jefe.token, user=self.jefe.user,
+                        username=self.jefe.username, port=node.port)
+        r = jefe.get(CAT)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(r.json["settings"]["manual_max_age_days"], 45)
+        p = self.take_point()
+        serial = t.manual_form(p, self.jefe)
+        self.assertError(self.manual(jefe, p, serial, 50), 422,
+                         "MANUAL_TOO_OLD", "started_at")
+        self.assertIn("45 días", self.manual(jefe, p, serial, 50)
+                      .error["message"])
+        # 40 days: past the default 30, within this server's 45
+        r = self.manual(jefe, p, serial, 40)
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual(r.json["registered_by"], self.jefe.username)
 
     def test_k2_control_does_not_register_forms_within_the_window_403(self):
         p = self.take_point()

@@ -26,6 +26,9 @@ const ADMIN_PASSWORD = 'admin-e2e-password-2026';
 const PASSWORD = 'clave-e2e-segura-2026';
 const NUMBER_RE = /^INOP-\d{4}-\d{6}$/;
 const CRITICAL_DOC = 'https://intranet.example.pe/atencion-transacciones-criticas.pdf';
+/* K2's window for a JEFE's paper forms, not the default 30: the screens
+ * must take it from the server */
+const MANUAL_MAX_AGE_DAYS = 45;
 
 /* ---------- arguments ---------- */
 
@@ -85,7 +88,8 @@ async function startServer(inop, tmp) {
     const logStart = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;
     const log = fs.openSync(logPath, 'a');
     const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-      '--critical_transactions_doc_url', CRITICAL_DOC], { stdio: ['ignore', log, log] });
+      '--critical_transactions_doc_url', CRITICAL_DOC,
+      '--manual_max_age_days', String(MANUAL_MAX_AGE_DAYS)], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     const base = `http://127.0.0.1:${port}`;
     let exited = null;
@@ -1238,13 +1242,41 @@ function defineTests(base, data) {
     await page.locator(`tr[data-serial="${form.serial}"]`).getByRole('link', { name: 'Regularizar' }).click();
     await page.getByRole('heading', { name: 'Regularizar formato manual' }).waitFor();
     await fillRegistration(page, { procedure: 'CONSULTAS', requests: ['REPOSICION_CHIP'], applications: ['SIAC_UNICO'] });
-    await page.locator('input[name=started_at]').fill(limaNow(-40 * 1440).slice(0, 16));
+    await page.locator('input[name=started_at]').fill(limaNow(-50 * 1440).slice(0, 16));
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
     await expectText(page.locator('[data-field=late_justification] .field-error'), /al menos 10 caracteres/, 'falta el sustento');
-    await page.locator('textarea[name=late_justification]').fill('El formato llegó por valija desde Trujillo 40 días después');
+    await page.locator('textarea[name=late_justification]').fill('El formato llegó por valija desde Trujillo 50 días después');
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
-    await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato regularizado por Control');
+    await expectText(page.locator('[data-testid=regularised]'), /regularizado 50 d/, 'formato regularizado por Control');
     await shot(page, 'k2-control-regulariza');
+  });
+
+  test('K2: el plazo del jefe para regularizar es el configurado (45 días); uno más antiguo lo remite a Control', async (page) => {
+    const form = await data.admin.ok('POST', '/manual-forms', { point: 'CAC-AREQ-01' }, 201);
+    await login(page, base, 'jefe.sur');
+    await page.goto(`${base}/#/formatos`);
+    await expectText(page.locator('[data-testid=manual-window]'), new RegExp(`hasta ${MANUAL_MAX_AGE_DAYS} días`), 'plazo en Formatos manuales');
+    await page.locator(`tr[data-serial="${form.serial}"]`).getByRole('link', { name: 'Regularizar' }).click();
+    await page.getByRole('heading', { name: 'Regularizar formato manual' }).waitFor();
+    /* the date picker stops at the configured window, not at 30 days */
+    const started = page.locator('input[name=started_at]');
+    const min = await poll('mínimo del selector de fecha', () => started.getAttribute('min'), (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v || ''));
+    const minMs = Date.parse(`${min}:00-05:00`);
+    const want = Date.now() - MANUAL_MAX_AGE_DAYS * 86400e3;
+    assert(Math.abs(minMs - want) < 15 * 60e3, `el selector empieza el ${min}, no ${MANUAL_MAX_AGE_DAYS} días atrás`);
+    await expectText(page.locator('[data-field=started_at]'), new RegExp(`hasta ${MANUAL_MAX_AGE_DAYS} días atrás`), 'plazo junto a la fecha');
+    await fillRegistration(page, { procedure: 'ALTAS', requests: ['PORTABILIDAD'], applications: ['SISACT'] });
+    /* past the window: directed to Control's regularisation with a justification */
+    await started.fill(limaNow(-(MANUAL_MAX_AGE_DAYS + 5) * 1440).slice(0, 16));
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-field=started_at] .field-error'),
+      new RegExp(`más de ${MANUAL_MAX_AGE_DAYS} días: lo regulariza Control e Información con un sustento`), 'remite a Control');
+    await shot(page, 'k2-jefe-fuera-de-plazo');
+    /* within the configured window (though past the default 30 days) the JEFE regularises it */
+    await started.fill(limaNow(-40 * 1440).slice(0, 16));
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato de 40 días regularizado por el jefe');
+    await shot(page, 'k2-jefe-40-dias');
   });
 
   test('Ingreso: una carga nueva de la página de ingreso no deja errores en la consola', async (page) => {

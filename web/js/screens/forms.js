@@ -5,6 +5,7 @@
  * link to the event that regularised them, with its delay.
  */
 import { api } from '../api.js';
+import { manualMaxAgeDays } from '../catalog.js';
 import { fmtMinutes } from '../control-view.js';
 import { href } from '../router.js';
 import { hasRole, isJefeOf, onlyJefe } from '../session.js';
@@ -20,7 +21,8 @@ export async function render(view, ctx) {
   const list = await api.get('/manual-forms', { status, point: pointFilter, limit: 200 });
   view.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Formatos manuales')),
-    h('p', { class: 'lead' }, 'Si Inop no está disponible, el punto registra la inoperatividad en el formato impreso y lo reporta al buzón de Fallas. Al volver Inop, el jefe del punto lo regulariza con su número de formato.'),
+    h('p', { class: 'lead' }, 'Si Inop no está disponible, el punto registra la inoperatividad en el formato impreso y lo reporta al buzón de Fallas. Al volver Inop, el jefe del punto lo regulariza con su número de formato.',
+      h('span', { 'data-testid': 'manual-window' }, ` Puede hacerlo hasta ${manualMaxAgeDays()} días después del inicio anotado; un formato más antiguo lo regulariza Control e Información con un sustento.`)),
     points.length ? issuePanel(points, ctx) : notice('warning', 'No tiene puntos de atención para imprimir formatos.'),
     h('section', { 'aria-labelledby': 'forms-title' },
       h('h2', { id: 'forms-title' }, `Números de formato emitidos: ${list.total}`),
