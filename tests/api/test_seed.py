@@ -32,7 +32,7 @@ def audit_of(code):
 class CatalogueUpkeep(JefeTest):
     """Section 4: SOPORTE and ADMIN add, rename and retire causes and
     closure reasons; codes never change and nothing is deleted."""
-    POOL = 8
+    POOL = 10
 
     @classmethod
     def setUpClass(cls):
@@ -126,6 +126,85 @@ class CatalogueUpkeep(JefeTest):
         self.assertError(r, 422, "REASON_NOT_ALLOWED", "closure_reason")
         got = self.jefe.get("/api/v1/events/%s" % ev["id"]).json
         self.assertEqual(got["closure_reason"], code)
+
+    def test_catalog_closure_reason_belongs_to_several_scenarios(self):
+        """The seed's catalogue allows one closure reason in several
+        scenarios (ERROR_USUARIO in all three): so may a new one."""
+        _, cat = self.scenario()
+        self.assertEqual([s["code"] for s in cat["scenarios"]
+                          if "ERROR_USUARIO" in s["closure_reasons"]],
+                         ["FALLA_MASIVA", "EVENTO_NO_PREVISTO", "PRUEBA"])
+        code = unique_code("CORTE_FIBRA")
+        r = self.soporte.post(CAT + "/closure-reasons", {
+            "code": code, "name": "Corte de fibra del proveedor",
+            "scenarios": ["FALLA_MASIVA", "EVENTO_NO_PREVISTO"]})
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertEqual(r.json["scenarios"],
+                         ["FALLA_MASIVA", "EVENTO_NO_PREVISTO"])
+        _, cat = self.scenario()
+        self.assertEqual([s["code"] for s in cat["scenarios"]
+                          if code in s["closure_reasons"]],
+                         ["FALLA_MASIVA", "EVENTO_NO_PREVISTO"])
+        self.assertIn({"code": code, "name": "Corte de fibra del proveedor",
+                       "active": True}, cat["closure_reasons"])
+        old = self.register(self.jefe, event_payload(self.take_point()))
+        self.close_event(self.jefe, old["id"], code)
+        # taken out of EVENTO_NO_PREVISTO: refused there on new closures,
+        # kept (and still fitting) on the old event
+        r = self.patch("closure-reasons", code,
+                       {"scenarios": ["FALLA_MASIVA"]})
+        self.assertEqual(r.json["scenarios"], ["FALLA_MASIVA"])
+        self.assertNotIn(code, self.scenario()[0]["closure_reasons"])
+        ev = self.register(self.jefe, event_payload(self.take_point()))
+        r = self.close_event(self.jefe, ev["id"], code, expect=None)
+        err = self.assertError(r, 422, "REASON_NOT_ALLOWED", "closure_reason")
+        self.assertIn("escenario", err["message"])
+        got = self.jefe.get("/api/v1/events/%s" % old["id"]).json
+        self.assertEqual(got["closure_reason"], code)
+        checks = t.role_client("CONTROL").get(
+            "/api/v1/events/%s/evaluation" % old["id"]).json["checks"]
+        fits = [c for c in checks if c["code"] == "CLOSURE_REASON_FITS"]
+        self.assertTrue(fits[0]["passed"], fits)
+        # brought back into the scenario, it is offered again
+        r = self.patch("closure-reasons", code, {
+            "scenarios": ["FALLA_MASIVA", "EVENTO_NO_PREVISTO"]},
+            client=t.admin())
+        self.assertEqual(r.json["scenarios"],
+                         ["FALLA_MASIVA", "EVENTO_NO_PREVISTO"])
+        self.close_event(self.jefe, ev["id"], code)
+        rows = audit_of(code)
+        if rows is not None:
+            self.assertEqual([x["action"] for x in rows],
+                             ["catalog.closure_reason.add", "catalog.update",
+                              "catalog.update"])
+            self.assertEqual(
+                (json.loads(rows[1]["before_json"])["scenarios"],
+                 json.loads(rows[1]["after_json"])["scenarios"]),
+                (["FALLA_MASIVA", "EVENTO_NO_PREVISTO"], ["FALLA_MASIVA"]))
+
+    def test_catalog_scenarios_of_a_reason_are_checked_422(self):
+        code = unique_code("SIN_ESC")
+        for body in ({"scenarios": []}, {"scenarios": ["NO_EXISTE"]},
+                     {"scenarios": "FALLA_MASIVA"}):
+            with self.subTest(body=body):
+                r = self.soporte.post(CAT + "/closure-reasons", dict(
+                    body, code=code, name="Sin escenario"))
+                self.assertError(r, 422, "VALIDATION")
+        self.add("closure-reasons", code, "Con escenario",
+                 scenario="PRUEBA")
+        self.assertError(self.soporte.request(
+            "PATCH", "%s/closure-reasons/%s" % (CAT, code),
+            {"scenarios": []}), 422, "VALIDATION", "scenarios")
+        # a cause belongs to one scenario
+        r = self.soporte.post(CAT + "/causes", {
+            "code": unique_code("DOS"), "name": "Dos escenarios",
+            "scenario": "EVENTO_NO_PREVISTO",
+            "scenarios": ["FALLA_MASIVA"]})
+        self.assertError(r, 422, "VALIDATION", "scenarios")
+        self.assertError(self.soporte.request(
+            "PATCH", CAT + "/causes/CORTE_LUZ",
+            {"scenarios": ["FALLA_MASIVA"]}), 422, "VALIDATION",
+            "scenarios")
 
     def test_catalog_codes_never_change_duplicate_is_409_bad_is_422(self):
         self.add("causes", "CORTE_LUZ", status=409)

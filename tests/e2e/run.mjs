@@ -1313,6 +1313,98 @@ function defineTests(base, data) {
     await shot(page, 'jefe-evento-cerrado-control');
   });
 
+  test('Nombres de personas, no usuarios: registrado y cerrado por, dictamen de Procesos, referencia crítica y alertas', async (page, context) => {
+    await data.admin.ok('POST', '/points', { code: 'CAC-PIURA-01', name: 'CAC Piura Centro', type: 'CAC', region: 'Piura' }, 201);
+    await data.admin.ok('POST', '/users', {
+      username: 'jefe.piura', password: PASSWORD, name: 'Lucía Torres', email: 'lucia.torres@example.pe',
+      roles: ['JEFE'], points: ['CAC-PIURA-01'],
+    }, 201);
+    const jefe = await data.anon.login('jefe.piura', PASSWORD);
+    const ev = await jefe.ok('POST', '/events', {
+      point: 'CAC-PIURA-01', procedure: 'RECLAMOS', requests: ['RECLAMO'], applications: ['WEB_ASESOR_RECLAMOS'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-60), attest_total: true,
+    }, 201);
+    const tx = await jefe.ok('POST', `/events/${ev.id}/critical`, {
+      type: 'RECLAMO_APELACION_QUEJA', customer_ref: 'DNI 40999888', attended_at: limaNow(-50), how: 'Reclamo en el formato físico',
+    }, 201);
+    await jefe.ok('POST', `/events/${ev.id}/critical/${tx.id}/reference`, { system_ref: 'REC-2026-0000777' }, 200);
+    const soporte = await data.anon.login('soporte', PASSWORD);
+    await soporte.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(-10), closure_reason: 'SIN_FLUIDO_ELECTRICO' }, 200);
+    const control = await data.anon.login('control', PASSWORD);
+    await control.ok('POST', `/events/${ev.id}/processes-request`, {}, 201);
+    const procesos = await data.anon.login('procesos', PASSWORD);
+    await procesos.ok('POST', `/events/${ev.id}/processes-ruling`, { ruling: 'PROCEDE', reason: 'Corte de luz del punto' }, 200);
+    const alert = await jefe.ok('POST', '/mass-failure-alerts', {
+      point: 'CAC-PIURA-01', applications: ['SGA'], observed_at: limaNow(-5), description: 'SGA no carga en ninguna PC',
+    }, 201);
+    const fallas = await data.anon.login('fallas', PASSWORD);
+    await fallas.ok('POST', `/mass-failure-alerts/${alert.id}/discard`, { reason: 'Falla de la red del punto' }, 200);
+
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    await expectText(page.locator('[data-testid=registered-by]'), /^Lucía Torres$/, 'registrado por (nombre)');
+    await expectText(page.locator('[data-testid=closed-by]'), /^Mesa de Soporte$/, 'cerrado por (nombre)');
+    await expectText(page.locator('[data-testid=requested-by]'), /^Ana Control$/, 'dictamen solicitado por (nombre)');
+    await expectText(page.locator('[data-testid=processes-clock]'), /Respondida el .* por Marcelo Linares/, 'dictamen por (nombre)');
+    await expectText(page.locator('[data-testid=system-ref-by]'), /^Lucía Torres, /, 'referencia crítica por (nombre)');
+    await expectText(page.locator('tr[data-check=REGISTERED_BY_JEFE]'), /Registrado por Lucía Torres \(jefe\.piura\), jefe asignado/, 'control del registro');
+    await expectText(page.locator('#hist-title').locator('..').locator('tbody'), /Cerrado por: Mesa de Soporte/, 'cierre en el historial');
+    const shown = await page.locator('section[aria-labelledby=data-title]').textContent();
+    assert(!/jefe\.piura|\bsoporte\b/.test(shown), `usuarios en los datos del evento: ${shown}`);
+    await shot(page, 'evento-nombres');
+
+    await context.clearCookies();
+    await login(page, base, 'jefe.piura');
+    await page.locator('#app-nav').getByRole('link', { name: 'Fallas masivas' }).click();
+    const mine = page.locator('section[aria-labelledby=mine-title] li', { hasText: `Alerta N.º ${alert.id}` });
+    await expectText(mine, /CAC Piura Centro \(CAC-PIURA-01\), por Lucía Torres/, 'alerta enviada por (nombre)');
+    await expectText(mine.locator('[data-testid=alert-decided]'), /descartada por Fallas de Sistemas y Plataforma el /, 'alerta descartada por (nombre)');
+    await shot(page, 'alertas-nombres');
+  });
+
+  test('Sección 4: un motivo de cierre sirve en varios escenarios; quitado de uno, deja de ofrecerse allí', async (page) => {
+    await data.admin.ok('POST', '/points', { code: 'CAC-CUSCO-01', name: 'CAC Cusco Plaza', type: 'CAC', region: 'Cusco' }, 201);
+    await data.admin.ok('POST', '/users', {
+      username: 'jefe.cusco', password: PASSWORD, name: 'Jorge Huamán', email: 'jorge.huaman@example.pe',
+      roles: ['JEFE'], points: ['CAC-CUSCO-01'],
+    }, 201);
+    const jefe = await data.anon.login('jefe.cusco', PASSWORD);
+    const ev = await jefe.ok('POST', '/events', {
+      point: 'CAC-CUSCO-01', procedure: 'CONSULTAS', requests: ['REPOSICION_CHIP'], applications: ['SIAC_UNICO'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'INFRAESTRUCTURA', started_at: limaNow(-30), attest_total: true,
+    }, 201);
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Motivos' }).click();
+    const add = page.locator('form[aria-labelledby=cat-add-title]');
+    await add.getByLabel('Tipo de motivo').selectOption('closure-reasons');
+    await expectState('el escenario único se oculta para un motivo de cierre', () => add.locator('[data-field=scenario]').isHidden());
+    for (const sc of ['FALLA_MASIVA', 'EVENTO_NO_PREVISTO']) await add.locator(`input[name=scenarios][value=${sc}]`).check();
+    await add.getByLabel('Código').fill('CORTE_FIBRA');
+    await add.locator('input[name=name]').fill('Corte de fibra del proveedor');
+    await add.getByRole('button', { name: 'Agregar motivo' }).click();
+    await expectText(page.locator('.notice-success'), /Motivo «Corte de fibra del proveedor» \(CORTE_FIBRA\) agregado/, 'motivo de cierre agregado');
+    for (const sc of ['FALLA_MASIVA', 'EVENTO_NO_PREVISTO']) {
+      await expectText(page.locator(`[data-scenario=${sc}] [data-testid=scenario-reasons]`), /Corte de fibra del proveedor/, `permitido en ${sc}`);
+    }
+    assert(!/Corte de fibra/.test(await page.locator('[data-scenario=PRUEBA] [data-testid=scenario-reasons]').textContent()), 'permitido en PRUEBA');
+    const row = page.locator('table[data-kind=closure-reasons] tr[data-code=CORTE_FIBRA]');
+    await expectState('marcado en Evento no previsto', () => row.locator('input[name=scenarios][value=EVENTO_NO_PREVISTO]').isChecked());
+    await shot(page, 'motivo-cierre-varios-escenarios');
+    /* offered when closing an unforeseen event */
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    await expectCount(page.locator('input[name=closure_reason][value=CORTE_FIBRA]'), 1, 'se ofrece en el evento no previsto');
+    /* taken out of EVENTO_NO_PREVISTO */
+    await page.goto(`${base}/#/admin/motivos`);
+    await row.locator('input[name=scenarios][value=EVENTO_NO_PREVISTO]').uncheck();
+    await row.getByRole('button', { name: 'Guardar escenarios' }).click();
+    await expectText(page.locator('.notice-success'), /Motivo CORTE_FIBRA: se puede elegir en Falla masiva\./, 'escenarios guardados');
+    await expectText(page.locator('[data-scenario=EVENTO_NO_PREVISTO] [data-testid=scenario-reasons]'), /^(?!.*Corte de fibra)/, 'ya no permitido en Evento no previsto');
+    await expectText(page.locator('[data-scenario=FALLA_MASIVA] [data-testid=scenario-reasons]'), /Corte de fibra del proveedor/, 'sigue en Falla masiva');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    await expectCount(page.locator('input[name=closure_reason][value=SIN_FLUIDO_ELECTRICO]'), 1, 'formulario de cierre');
+    await expectCount(page.locator('input[name=closure_reason][value=CORTE_FIBRA]'), 0, 'ya no se ofrece en el evento no previsto');
+  });
+
   test('Cerrar sesión vuelve al ingreso', async (page) => {
     await login(page, base, 'jefe.lima');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
