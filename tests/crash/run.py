@@ -18,86 +18,20 @@ restarted on the same file and the round checks:
 Later rounds build on the crashed database, so recovery is tested again
 after each crash.  Exit 0 only when every check holds.
 """
-import argparse, concurrent.futures, json, os, random, shutil, signal
-import socket, subprocess, sys, tempfile, threading, time, urllib.error
-import urllib.request
+import argparse, concurrent.futures, os, random, shutil, signal
+import subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
 
-PROCS = {"RECLAMOS": "RECLAMO", "ALTAS": "CONTRATACION",
-         "BAJAS": "BAJA_SERVICIO", "CONSULTAS": "MIGRACION_PLAN"}
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what, flush=True)
-    if not cond:
-        FAILURES.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(port, method, path, body=None, token=None, timeout=60):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
-                                 data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def start(inop, db, log_path):
-    port = free_port()
-    log = open(log_path, "a")
-    p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                          "127.0.0.1:%d" % port, "--threads", "8"],
-                         stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if p.poll() is not None:
-            raise SystemExit("server exited with %s" % p.returncode)
-        try:
-            if call(port, "GET", "/healthz", timeout=5)[0] == 200:
-                return p, port
-        except OSError:
-            pass
-        time.sleep(0.05)
-    p.kill()
-    raise SystemExit("server did not answer /healthz within 60 s")
-
-
-def login(port, user, password):
-    st, body = call(port, "POST", "/api/v1/session",
-                    {"username": user, "password": password})
-    if st != 200:
-        raise SystemExit("login %s: %s %r" % (user, st, body))
-    return body["token"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from drill import (PROCS, FAILURES, call, check, init_db,  # noqa: E402
+                   login, points_and_jefe, register, serve)
 
 
 def setup(port, admin, npoints, tag):
     codes = ["K%s%04d" % (tag, i) for i in range(npoints)]
-
-    def point(code):
-        st, b = call(port, "POST", "/api/v1/points",
-                     {"code": code, "name": "Punto " + code, "type": "CAC",
-                      "region": "Lima"}, admin)
-        assert st == 201, (st, b)
-    with concurrent.futures.ThreadPoolExecutor(16) as ex:
-        list(ex.map(point, codes))
     user, password = "jefe" + tag.lower(), "jefe-password-" + tag
-    st, b = call(port, "POST", "/api/v1/users",
-                 {"username": user, "password": password, "name": "Jefe",
-                  "email": "jefe@x.pe", "roles": ["JEFE"], "points": codes},
-                 admin)
-    assert st == 201, (st, b)
+    points_and_jefe(port, admin, codes, user, password)
     return codes, login(port, user, password)
 
 
@@ -137,18 +71,6 @@ def burst(port, token, codes, clients, kill_after, proc):
     return acked
 
 
-def register(port, token):
-    items, offset = [], 0
-    while True:
-        st, b = call(port, "GET", "/api/v1/events?limit=500&offset=%d"
-                     % offset, None, token)
-        assert st == 200, (st, b)
-        items += b["items"]
-        offset += 500
-        if offset >= b["total"]:
-            return items
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--inop", required=True)
@@ -165,30 +87,27 @@ def main():
     db, log = os.path.join(tmp, "inop.db"), os.path.join(tmp, "serve.log")
     print("seed %d; %d rounds of %d registrations from %d clients; %s"
           % (seed, a.rounds, a.points * 4, a.clients, tmp), flush=True)
-    pw = os.path.join(tmp, "pw")
-    with open(pw, "w") as f:
-        f.write("admin-password-crash\n")
-    os.chmod(pw, 0o600)
-    subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
-                   check=True, stdout=subprocess.DEVNULL)
+    init_db(inop, db, "admin-password-crash", tmp)
     all_acked = {}
-    proc, port = start(inop, db, log)
+    srv = serve(inop, db, log, ["--threads", "8"])
     try:
         for rnd in range(1, a.rounds + 1):
-            admin = login(port, "admin", "admin-password-crash")
-            codes, token = setup(port, admin, a.points, "%d%s" % (
+            admin = login(srv.port, "admin", "admin-password-crash")
+            codes, token = setup(srv.port, admin, a.points, "%d%s" % (
                 rnd, os.urandom(1).hex().upper()))
             kill_after = rng.randint(1, a.points * 4 - 1)
             t0 = time.monotonic()
-            acked = burst(port, token, codes, a.clients, kill_after, proc)
+            acked = burst(srv.port, token, codes, a.clients, kill_after,
+                          srv.proc)
+            srv.close()
             print("round %d: SIGKILL after %d acknowledgements (%d in all "
                   "acknowledged, %.1f s)" % (rnd, kill_after, len(acked),
                                              time.monotonic() - t0),
                   flush=True)
             all_acked.update(acked)
-            proc, port = start(inop, db, log)
-            admin = login(port, "admin", "admin-password-crash")
-            items = register(port, admin)
+            srv = serve(inop, db, log, ["--threads", "8"])
+            admin = login(srv.port, "admin", "admin-password-crash")
+            items = register(srv.port, admin)
             have = {e["number"]: (e["point"]["code"], e["procedure"])
                     for e in items}
             lost = [n for n, v in all_acked.items() if have.get(n) != v]
@@ -204,8 +123,7 @@ def main():
             check(r.returncode == 0, "round %d: audit verify: %s"
                   % (rnd, r.stdout.strip().splitlines()[-1:]))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        check(proc.wait(timeout=30) == 0, "server exits 0 on SIGTERM")
+        check(srv.stop() == 0, "server exits 0 on SIGTERM")
     if not FAILURES:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d check(s) failed (seed %d)" % (len(FAILURES), seed)

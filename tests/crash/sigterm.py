@@ -21,8 +21,8 @@ import subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import (PROCS, FAILURES, call, check, login, register,  # noqa
-                 setup, start)
+from run import (PROCS, FAILURES, check, init_db, login,  # noqa
+                 register, serve, setup)
 
 
 def refused_at(port, deadline_s=5.0):
@@ -146,28 +146,25 @@ def main():
     db, log = os.path.join(tmp, "inop.db"), os.path.join(tmp, "serve.log")
     print("seed %d; %d SIGTERMs during bursts of %d clients; %s"
           % (seed, a.rounds, a.clients, tmp), flush=True)
-    pw = os.path.join(tmp, "pw")
-    with open(pw, "w") as f:
-        f.write("admin-password-sigterm\n")
-    os.chmod(pw, 0o600)
-    subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
-                   check=True, stdout=subprocess.DEVNULL)
+    init_db(inop, db, "admin-password-sigterm", tmp)
     per_round = a.clients * 8
-    proc, port = start(inop, db, log)
-    admin = login(port, "admin", "admin-password-sigterm")
-    codes, token = setup(port, admin, (a.rounds * per_round) // 4 + 1,
+    srv = serve(inop, db, log, ["--threads", "8"])
+    admin = login(srv.port, "admin", "admin-password-sigterm")
+    codes, token = setup(srv.port, admin, (a.rounds * per_round) // 4 + 1,
                          os.urandom(2).hex().upper())
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    srv.stop()
     pairs = [(c, p) for c in codes for p in PROCS]
     rng.shuffle(pairs)
     all_results, late, stats = [], [], {"503": 0, "closed": 0}
     for rnd in range(1, a.rounds + 1):
-        proc, port = start(inop, db, log)
+        srv = serve(inop, db, log, ["--threads", "8"])
         mine = [pairs.pop() for _ in range(per_round)]
         kill_after = rng.randint(1, a.clients * 4)
-        results, t_sig, t_ref, rc, acks, late_ok = burst(
-            port, token, mine, a.clients, kill_after, proc, rng)
+        try:
+            results, t_sig, t_ref, rc, acks, late_ok = burst(
+                srv.port, token, mine, a.clients, kill_after, srv.proc, rng)
+        finally:
+            srv.close()
         # "At once": the listening socket closes as soon as the signal is
         # handled and nothing sent later is served; 0.5-1 s leave room for
         # a loaded machine, serving on for seconds does not.
@@ -182,10 +179,10 @@ def main():
         late += [r for r in results if t_ref and r[1] > t_ref]
         stats["503"] += sum(1 for r in results if r[2] == 503)
         stats["closed"] += sum(1 for r in results if r[2] == "closed")
-    proc, port = start(inop, db, log)
-    items = register(port, login(port, "admin", "admin-password-sigterm"))
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    srv = serve(inop, db, log, ["--threads", "8"])
+    items = register(srv.port, login(srv.port, "admin",
+                                     "admin-password-sigterm"))
+    srv.stop()
     committed = {(e["point"]["code"], e["procedure"]): e["number"]
                  for e in items}
     answered = {r[0]: r[3] for r in all_results if r[2] == 201}

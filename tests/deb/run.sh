@@ -89,7 +89,9 @@ dpkg_root() {
 		--force-not-root --no-triggers "$@"
 }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The port is held by binding until this script exits (tests/lib/hold_port.py).
+coproc HOLD { python3 "$here/../lib/hold_port.py"; }
+read -r port <&"${HOLD[0]}"
 start() {
 	local uid gid
 	uid=$(awk -F: '$1 == "inop" { print $3 }' "$root/etc/passwd")
@@ -99,7 +101,7 @@ start() {
 		--db "$root/var/lib/inop/inop.db" --listen "127.0.0.1:$port" \
 		2>>"$tmp/serve.log" &
 	server=$!
-	python3 "$here/wait_healthz.py" "http://127.0.0.1:$port/healthz" 20 ||
+	python3 "$here/wait_healthz.py" "http://127.0.0.1:$port/healthz" 120 ||
 		{ cat "$tmp/serve.log"; fail "no /healthz"; }
 }
 stop() {

@@ -18,7 +18,6 @@ Exit 0 only when everything holds.
 """
 import argparse
 import concurrent.futures
-import json
 import os
 import re
 import shutil
@@ -27,54 +26,14 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run import check, reserve_port, login, FAILURES  # noqa: E402
+from run import (FAILURES, call, check, init_db, login,  # noqa: E402
+                 start_node)
 
 TOKEN = "plataforma-nodos-" + os.urandom(8).hex()
 CODE_RE = re.compile(r"^REC-(\d{4})-(\d{7})$")
-
-
-def call(port, method, path, body=None, token=None, timeout=120):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
-                                 data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-HOLDS = []  # the nodes' ports, held by binding until the script exits
-
-
-def start_node(inop, db, tmp, i, token_file):
-    hold, port = reserve_port()
-    HOLDS.append(hold)
-    log = open(os.path.join(tmp, "node%d.log" % i), "w")
-    p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                          "127.0.0.1:%d" % port, "--threads", "8",
-                          "--complaints_token_file", token_file,
-                          "--complaints_per_minute", "100000",
-                          "--complaints_burst", "100000"],
-                         stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60   # a loaded CI machine, and ASan
-    while time.monotonic() < deadline and p.poll() is None:
-        try:
-            if call(port, "GET", "/healthz")[0] == 200:
-                return p, port
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit("node %d did not answer /healthz (exit %s)"
-                     % (i, p.poll()))
 
 
 def body(k, **over):
@@ -153,19 +112,18 @@ def main():
     nodes = a.nodes if url else 1
     print("database: %s; nodes: %d; complaints: %d from %d clients" %
           ("PostgreSQL" if url else "SQLite", nodes, a.count, a.clients))
-    pw = os.path.join(tmp, "pw")
+    init_db(inop, db, "admin-password-nodes", tmp)
     tok = os.path.join(tmp, "token")
-    for path, text in ((pw, "admin-password-nodes"), (tok, TOKEN)):
-        with open(path, "w") as f:
-            f.write(text + "\n")
-        os.chmod(path, 0o600)
-    subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
-                   check=True, stdout=subprocess.DEVNULL)
+    with open(os.open(tok, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(TOKEN + "\n")
     procs = []
     try:
         for i in range(nodes):
-            procs.append(start_node(inop, db, tmp, i, tok))
-        ports = [port for _, port in procs]
+            procs.append(start_node(inop, db, tmp, i, [
+                "--complaints_token_file", tok,
+                "--complaints_per_minute", "100000",
+                "--complaints_burst", "100000"]))
+        ports = [n.port for n in procs]
         admin = login(ports[0], "admin", "admin-password-nodes")
         st, b = call(ports[0], "POST", "/api/v1/users",
                      {"username": "reclamos", "password": "reclamos-pass-1",
@@ -207,13 +165,10 @@ def main():
         dues = [i["due_date"] for i in items]
         check(dues == sorted(dues), "Q5: the tray is by due date")
     finally:
-        for p, _ in procs:
-            p.send_signal(2)
-        for p, _ in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        for n in procs:
+            n.proc.terminate()
+        for n in procs:
+            check(n.stop() == 0, "node exits 0 on SIGTERM")
     v = subprocess.run([inop, "audit", "verify", "--db", db],
                        capture_output=True, text=True)
     check(v.returncode == 0, "A1: audit verify after the race")

@@ -15,103 +15,30 @@ or, without it, a SQLite file served by one node.  Checks:
   source's kind keeps every row of every table and the audit chain.
 Exit 0 only when everything holds.
 """
-import argparse, concurrent.futures, json, os, shutil, signal, socket
-import subprocess, sys, tempfile, threading, time, urllib.error
-import urllib.request
+import argparse, concurrent.futures, os, shutil, signal
+import subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
 
-PROCS = {"RECLAMOS": "RECLAMO", "ALTAS": "CONTRATACION",
-         "BAJAS": "BAJA_SERVICIO", "CONSULTAS": "MIGRACION_PLAN"}
-FAILURES = []
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from drill import (PROCS, FAILURES, Server, call, check,  # noqa: E402
+                   init_db, login, points_and_jefe)
 
 
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what, flush=True)
-    if not cond:
-        FAILURES.append(what)
-
-
-def reserve_port():
-    """-> (socket, port): a loopback port held by a socket bound with
-    SO_REUSEADDR and not listening, so nothing else can take it while
-    `inop serve` (libmicrohttpd sets SO_REUSEADDR too) listens on it;
-    see tests/api/inoptest.py.  Closed after the node stops."""
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
-    return s, s.getsockname()[1]
-
-
-def call(port, method, path, body=None, token=None, timeout=60):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
-                                 data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def start_node(inop, db, tmp, i, holds):
-    hold, port = reserve_port()
-    holds.append(hold)
-    logpath = os.path.join(tmp, "node%d.log" % i)
-    log = open(logpath, "w")
-    p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                          "127.0.0.1:%d" % port, "--threads", "8",
-                          # 48 clients from one address stand for many
-                          # clients behind one proxy (docs/operations.md)
-                          "--max_connections_per_address", "1000"],
-                         stdout=log, stderr=subprocess.STDOUT)
-    # Ready when /healthz answers; a generous deadline for a loaded CI
-    # machine (and ASan), failing at once if the node exits.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if p.poll() is not None:
-            break
-        try:
-            if call(port, "GET", "/healthz", timeout=10)[0] == 200:
-                return p, port
-        except OSError:
-            pass
-        time.sleep(0.05)
-    if p.poll() is None:
-        p.kill()
-        p.wait()
-    with open(logpath) as f:
-        raise SystemExit("node %d did not answer /healthz (exit %s):\n%s"
-                         % (i, p.returncode, f.read()[-2000:]))
-
-
-def login(port, user, password):
-    st, body = call(port, "POST", "/api/v1/session",
-                    {"username": user, "password": password})
-    if st != 200:
-        raise SystemExit("login %s: %s %r" % (user, st, body))
-    return body["token"]
+def start_node(inop, db, tmp, i, extra=()):
+    """Node I on a held port, answering /healthz."""
+    # 48 clients from one address stand for many clients behind one proxy
+    # (docs/operations.md)
+    return Server(inop, db, os.path.join(tmp, "node%d.log" % i),
+                  ["--threads", "8", "--max_connections_per_address",
+                   "1000"] + list(extra)).wait_ready()
 
 
 def setup(port, admin, npoints, run):
     codes = ["N%s%04d" % (run, i) for i in range(npoints)]
-
-    def point(code):
-        st, b = call(port, "POST", "/api/v1/points",
-                     {"code": code, "name": "Punto " + code, "type": "CAC",
-                      "region": "Lima"}, admin)
-        assert st == 201, (st, b)
-    with concurrent.futures.ThreadPoolExecutor(16) as ex:
-        list(ex.map(point, codes))
-    password = "jefe-password-" + run
-    st, b = call(port, "POST", "/api/v1/users",
-                 {"username": "jefe" + run.lower(), "password": password,
-                  "name": "Jefe", "email": "jefe@x.pe", "roles": ["JEFE"],
-                  "points": codes}, admin)
-    assert st == 201, (st, b)
-    return codes, "jefe" + run.lower(), password
+    user, password = "jefe" + run.lower(), "jefe-password-" + run
+    points_and_jefe(port, admin, codes, user, password)
+    return codes, user, password
 
 
 def race(ports, token, codes):
@@ -178,17 +105,12 @@ def main():
     nodes = a.nodes if url else 1
     print("database: %s; nodes: %d; points: %d" %
           ("PostgreSQL" if url else "SQLite", nodes, a.points))
-    pw = os.path.join(tmp, "pw")
-    with open(pw, "w") as f:
-        f.write("admin-password-nodes\n")
-    os.chmod(pw, 0o600)
-    subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
-                   check=True, stdout=subprocess.DEVNULL)
-    procs, holds = [], []
+    init_db(inop, db, "admin-password-nodes", tmp)
+    procs = []
     try:
         for i in range(nodes):
-            procs.append(start_node(inop, db, tmp, i, holds))
-        ports = [port for _, port in procs]
+            procs.append(start_node(inop, db, tmp, i))
+        ports = [n.port for n in procs]
         admin = login(ports[0], "admin", "admin-password-nodes")
         for port in ports[1:]:
             st, b = call(port, "GET", "/api/v1/session", None, admin)
@@ -230,12 +152,10 @@ def main():
         check(seqs == list(range(1, len(seqs) + 1)),
               "numbers are gapless 1..%d" % len(seqs))
     finally:
-        for p, _ in procs:
-            p.send_signal(signal.SIGTERM)
-        for p, _ in procs:
-            check(p.wait(timeout=30) == 0, "node exits 0 on SIGTERM")
-        for hold in holds:
-            hold.close()
+        for n in procs:
+            n.proc.send_signal(signal.SIGTERM)
+        for n in procs:
+            check(n.stop() == 0, "node exits 0 on SIGTERM")
     r = subprocess.run([inop, "audit", "verify", "--db", db],
                        capture_output=True, text=True)
     check(r.returncode == 0, "audit verify: " + r.stdout.strip())

@@ -8,10 +8,14 @@
 - `inop serve` answers GET /api/v1/openapi.json (401 without a session)
   with exactly the document.
 """
-import argparse, json, os, re, shutil, socket, subprocess, sys, tempfile
-import time, urllib.error, urllib.request
+import argparse, json, os, re, shutil, subprocess, sys, tempfile
+import urllib.error, urllib.request
 
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from drill import serve  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -48,21 +52,9 @@ def served(inop):
         f.write("openapi-admin-pw\n")
     subprocess.run([inop, "init", "--db", db, "--admin-password-file", pw],
                    check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                            "127.0.0.1:%d" % port],
-                           stderr=subprocess.DEVNULL)
+    srv = serve(inop, db, os.path.join(tmp, "serve.log"))
+    port = srv.port
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if call(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.05)
         anon = call(port, "/api/v1/openapi.json")[0]
         req = urllib.request.Request(
             "http://127.0.0.1:%d/api/v1/session" % port,
@@ -74,8 +66,7 @@ def served(inop):
         status, body = call(port, "/api/v1/openapi.json", token)
         return anon, status, json.loads(body) if status == 200 else None
     finally:
-        srv.terminate()
-        srv.wait(timeout=20)
+        srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

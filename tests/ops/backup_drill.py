@@ -11,51 +11,13 @@ those events and pass `inop audit verify`.  A backup whose audit chain was
 edited, or renamed to another head hash, is refused by `inop restore`.
 Prints how long the backup took and how big it is.  Exit 0 when all holds.
 """
-import argparse, glob, json, os, shutil, socket, sqlite3, subprocess, sys
-import tempfile, threading, time, urllib.error, urllib.request
+import argparse, glob, os, shutil, sqlite3, subprocess, sys
+import tempfile, threading, time
 from datetime import datetime, timedelta, timezone
 
-PROCS = {"RECLAMOS": "RECLAMO", "ALTAS": "CONTRATACION",
-         "BAJAS": "BAJA_SERVICIO", "CONSULTAS": "MIGRACION_PLAN"}
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what, flush=True)
-    if not cond:
-        FAILURES.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(port, method, path, body=None, token=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
-                                 data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def wait_healthz(port, proc, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if call(port, "GET", "/healthz")[0] == 200:
-                return True
-        except OSError:
-            pass
-        time.sleep(0.05)
-    return False
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from drill import PROCS, FAILURES, call, check, serve  # noqa: E402
 
 
 def run(*args):
@@ -78,17 +40,11 @@ def main():
         f.write("drill-admin-password\n")
     rc, out = run(inop, "init", "--db", db, "--admin-password-file", pw)
     check(rc == 0, "inop init")
-    port = free_port()
-    log = open(os.path.join(tmp, "serve.log"), "w")
-    srv = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                            "127.0.0.1:%d" % port, "--threads", "8"],
-                           stdout=log, stderr=subprocess.STDOUT)
+    srv = serve(inop, db, os.path.join(tmp, "serve.log"), ["--threads", "8"])
     try:
-        check(wait_healthz(port, srv), "serve answers /healthz")
-        drill(inop, port, db, bdir, tmp, a.points)
+        drill(inop, srv.port, db, bdir, tmp, a.points)
     finally:
-        srv.terminate()
-        srv.wait(timeout=20)
+        check(srv.stop() == 0, "serve exits 0 on SIGTERM")
         if a.keep:
             print("kept", tmp)
         else:

@@ -12,42 +12,15 @@
   Skipped when not root.
 """
 import argparse, os, pwd, shutil, signal, socket, subprocess, sys
-import tempfile, time, urllib.request
+import tempfile
 
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what, flush=True)
-    if not cond:
-        FAILURES.append(what)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from drill import (FAILURES, READY_SECONDS, check, healthy,  # noqa: E402
+                   reserve_port, wait_for)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthz(port):
-    try:
-        with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port,
-                                    timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
-def wait_for(pred, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def recv(sock, seconds=20):
+def recv(sock, seconds=READY_SECONDS):
     sock.settimeout(seconds)
     try:
         return sock.recv(4096).decode()
@@ -57,7 +30,7 @@ def recv(sock, seconds=20):
 
 def notify(inop, tmp):
     db, conf = os.path.join(tmp, "n.db"), os.path.join(tmp, "inop.conf")
-    port = free_port()
+    hold, port = reserve_port()
     with open(conf, "w") as f:
         f.write("db = %s\nlisten = 127.0.0.1:%d\n"
                 "mailbox_control = uno@example.com\n" % (db, port))
@@ -71,7 +44,7 @@ def notify(inop, tmp):
     try:
         msg = recv(sock)
         check("READY=1" in msg, "READY=1 sent (%r)" % msg)
-        check(healthz(port), "/healthz answers once READY=1 is sent")
+        check(healthy(port), "/healthz answers once READY=1 is sent")
         with open(conf, "w") as f:
             f.write("db = %s\nlisten = 127.0.0.1:%d\n"
                     "mailbox_control = dos@example.com\n" % (db, port + 1))
@@ -79,14 +52,16 @@ def notify(inop, tmp):
         m1, m2 = recv(sock), recv(sock)
         check("RELOADING=1" in m1 and "READY=1" in m2,
               "SIGHUP: RELOADING=1 then READY=1 (%r, %r)" % (m1, m2))
-        check(healthz(port), "still serving on the old port after reload")
+        check(healthy(port), "still serving on the old port after reload")
         p.send_signal(signal.SIGTERM)
         check("STOPPING=1" in recv(sock), "STOPPING=1 on SIGTERM")
-        check(p.wait(timeout=20) == 0, "exit 0")
+        check(p.wait(timeout=60) == 0, "exit 0")
     finally:
         if p.poll() is None:
             p.kill()
+            p.wait()
         sock.close()
+        hold.close()
     log.seek(0)
     text = log.read()
     check("configuration re-read" in text, "reload logged as applied")
@@ -95,21 +70,20 @@ def notify(inop, tmp):
 
 
 def privileged_port():
+    """-> (held socket, port) of a free port below 1024, or (None, None)."""
     for port in range(1023, 600, -1):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    return None
+        try:
+            return reserve_port(port)
+        except OSError:
+            continue
+    return None, None
 
 
 def drop(inop, tmp):
     if os.geteuid() != 0:
         print("skip  --user: not root")
         return
-    port = privileged_port()
+    hold, port = privileged_port()
     if not port:
         print("skip  --user: no free port below 1024")
         return
@@ -123,7 +97,7 @@ def drop(inop, tmp):
                           "127.0.0.1:%d" % port, "--user", "nobody"],
                          stderr=subprocess.DEVNULL)
     try:
-        check(wait_for(lambda: healthz(port)),
+        check(wait_for(lambda: healthy(port)),
               "root binds port %d and serves" % port)
         uid = [l.split()[1:] for l in open("/proc/%d/status" % p.pid)
                if l.startswith("Uid:")][0]
@@ -133,7 +107,8 @@ def drop(inop, tmp):
               "the database it created belongs to nobody")
     finally:
         p.terminate()
-        p.wait(timeout=20)
+        p.wait(timeout=60)
+        hold.close()
 
 
 def main():

@@ -13,9 +13,13 @@ request released at the same moment (a barrier, no sleeping):
 - `inop audit verify` passes afterwards.
 Exit 0 only when everything holds.
 """
-import argparse, concurrent.futures, json, os, random, shutil, socket
-import subprocess, sys, tempfile, threading, time, urllib.error
+import argparse, concurrent.futures, json, os, random, shutil
+import subprocess, sys, tempfile, threading, urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from drill import serve  # noqa: E402
 
 FAILURES = []
 
@@ -24,12 +28,6 @@ def check(cond, what):
     print(("ok    " if cond else "FAIL  ") + what, flush=True)
     if not cond:
         FAILURES.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(port, method, path, body=None, token=None, raw=None, timeout=120):
@@ -49,22 +47,7 @@ def call(port, method, path, body=None, token=None, raw=None, timeout=120):
 
 
 def start_node(inop, db, tmp, i):
-    port = free_port()
-    log = open(os.path.join(tmp, "node%d.log" % i), "w")
-    p = subprocess.Popen([inop, "serve", "--db", db, "--listen",
-                          "127.0.0.1:%d" % port],
-                         stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if call(port, "GET", "/healthz")[0] == 200:
-                return p, port
-        except OSError:
-            pass
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise SystemExit("node %d did not start" % i)
+    return serve(inop, db, os.path.join(tmp, "node%d.log" % i))
 
 
 def csv_file(rnd, points, day, rows):
@@ -107,6 +90,7 @@ def main():
     inop = os.path.abspath(a.inop)
     tmp = tempfile.mkdtemp(prefix="inop-imports-nodes-")
     nodes = []
+    nodes = []
     try:
         pw = os.path.join(tmp, "pw")
         with open(os.open(pw, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
@@ -116,8 +100,9 @@ def main():
                            capture_output=True, timeout=120)
         if p.returncode:
             raise SystemExit("init: %s" % p.stderr.decode())
-        nodes = [start_node(inop, db, tmp, i) for i in range(2)]
-        ports = [n[1] for n in nodes]
+        for i in range(2):
+            nodes.append(start_node(inop, db, tmp, i))
+        ports = [n.port for n in nodes]
         admin = call(ports[0], "POST", "/api/v1/session",
                      {"username": "admin",
                       "password": "Admin-nodes-2026"})[1]["token"]
@@ -179,13 +164,10 @@ def main():
                            capture_output=True, timeout=120)
         check(p.returncode == 0, "inop audit verify passes")
     finally:
-        for proc, _ in nodes:
-            proc.terminate()
-        for proc, _ in nodes:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        for n in nodes:
+            n.proc.terminate()
+        for n in nodes:
+            n.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print("imports_nodes: %s" % ("FAILED: " + "; ".join(FAILURES)
                                  if FAILURES else "all passed"))

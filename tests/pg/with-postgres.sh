@@ -33,25 +33,18 @@ trap cleanup EXIT INT TERM
 "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U inop -A trust -E UTF8 \
 	--locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 	{ cat "$dir/initdb.log" >&2; exit 1; }
-# A free port is found by binding port 0 and closing the socket; another
-# program may take it before PostgreSQL binds it, so a start that fails to
-# bind is tried again on a new port (any other failure ends the run).
-# pg_ctl -w waits for the server to accept connections, up to -t seconds.
-for attempt in 1 2 3 4 5; do
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	rm -f "$dir/server.log"   # written by the server's user
-	if "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
-		-w -t 120 -o "-c listen_addresses=127.0.0.1 -p $port -k $dir \
-		-c max_connections=200" start >/dev/null; then
-		break
-	fi
-	if [ "$attempt" -eq 5 ] ||
-		! grep -q 'could not bind\|Address already in use' "$dir/server.log"; then
-		cat "$dir/server.log" >&2
-		exit 1
-	fi
-	echo "with-postgres: port $port taken, trying another" >&2
-done
+# The port is taken by binding and held until this script exits
+# (tests/lib/hold_port.py: bound with SO_REUSEADDR and not listening, so
+# PostgreSQL, which sets SO_REUSEADDR too, can listen on it and nothing else
+# can take it).  pg_ctl -w waits for the server to accept connections, up to
+# -t seconds.
+coproc HOLD { python3 "$(dirname "$0")/../lib/hold_port.py"; }
+read -r port <&"${HOLD[0]}"
+rm -f "$dir/server.log"   # written by the server's user
+"${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
+	-w -t 120 -o "-c listen_addresses=127.0.0.1 -p $port -k $dir \
+	-c max_connections=200" start >/dev/null ||
+	{ cat "$dir/server.log" >&2; exit 1; }
 "$bindir/psql" -q -h 127.0.0.1 -p "$port" -U inop -d postgres \
 	-c "CREATE DATABASE inop" >/dev/null
 
