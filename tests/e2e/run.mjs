@@ -1040,7 +1040,8 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Importar' }).click();
     await expectText(page.locator('#import-result'), /Importación \d+ registrada: 28 filas/, 'importación aceptada');
     await page.locator('#import-progress[value="100"]').waitFor({ state: 'attached' });
-    await expectText(page.locator('#imports-table tbody tr').first(), /Tipificaciones.*control.*28/, 'lista de importaciones');
+    /* who imported it, by name (issue 11) */
+    await expectText(page.locator('#imports-table tbody tr').first(), /Tipificaciones.*Ana Control.*28/, 'lista de importaciones');
     await shot(page, 'importacion-aceptada');
   });
 
@@ -1140,7 +1141,8 @@ function defineTests(base, data) {
     await page.getByLabel('Respuesta al cliente').fill('Se restableció la señal en su zona.');
     await page.getByRole('button', { name: 'Marcar como resuelto' }).click();
     await expectText(page.locator('.notice-success'), /Resuelto/, 'aviso de resuelto');
-    await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(reclamos\): Se restableció/, 'historial');
+    /* who moved it, by name (issue 11) */
+    await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(Mesa de Reclamos\): Se restableció/, 'historial');
     await expectCount(page.getByRole('button', { name: 'Marcar como resuelto' }), 0, 'ya no ofrece resolver');
     assert(!/\b(null|undefined)\b/.test(await page.locator('.view-body').textContent()), 'texto null/undefined en la página');
     await shot(page, 'reclamo-resuelto');
