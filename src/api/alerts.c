@@ -239,8 +239,7 @@ static int confirm_existing(struct db *db, struct confirm *c,
 				    (long long)c->target_id);
 	if (rc > 0) {
 		*before = *c->mf;
-		rc = alert_confirm_into(a, c->mf, r->actor.username, r->now,
-					e);
+		rc = alert_confirm_into(a, c->mf, &r->actor, r->now, e);
 	}
 	if (rc == 1 && store_mf_update_tx(db, before, c->mf,
 					  "mass_failure.add_applications",
@@ -271,7 +270,7 @@ static int confirm_new(struct db *db, struct confirm *c, struct mf_alert *a,
 		return -1;
 	if (store_mf_insert_tx(db, mf, &r->actor, r->now) < 0)
 		return err_internal(e);
-	alert_mark_confirmed(a, mf->id, r->actor.username, r->now);
+	alert_mark_confirmed(a, mf->id, &r->actor, r->now);
 	return mail_confirmed(db, api_cat(r), mf, r->now, e);
 }
 
@@ -339,7 +338,7 @@ static int decide_discard(struct db *db, struct mf_alert *a, void *arg,
 	struct discard *d = arg;
 
 	(void)db;
-	return alert_discard(a, d->reason, d->r->actor.username, d->r->now, e);
+	return alert_discard(a, d->reason, &d->r->actor, d->r->now, e);
 }
 
 void api_alerts_discard(struct req *r)

@@ -74,9 +74,9 @@ static json_t *extra_day_to_json(const struct extra_day *d)
 	char at[26];
 
 	cal_format_lima(d->created_at, at);
-	return json_pack("{s:s, s:s, s:s, s:s}", "date", d->date, "name",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "date", d->date, "name",
 			 d->name, "created_at", at, "created_by",
-			 d->created_by);
+			 d->created_by, "created_by_name", d->created_by_name);
 }
 
 void api_calendar_extra_list(struct req *r)

@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "domain/complaint_json.h"
+#include "domain/event_json.h"
 #include "mail/complaint_mail.h"
 #include "store/calendar.h"
 #include "store/complaints.h"
@@ -380,10 +381,11 @@ static json_t *transitions_json(struct db *db, int64_t id)
 	}
 	for (size_t i = 0; i < n; i++) {
 		cal_format_lima(t[i].at, at);
-		json_array_append_new(a, json_pack("{ss ss ss ss ss}", "from",
-						   t[i].from, "to", t[i].to,
-						   "at", at, "by", t[i].by,
-						   "note", t[i].note));
+		json_array_append_new(
+			a, json_pack("{ss ss ss ss so ss}", "from", t[i].from,
+				     "to", t[i].to, "at", at, "by", t[i].by,
+				     "by_name", json_opt_str(t[i].by_name),
+				     "note", t[i].note));
 	}
 	free(t);
 	return a;

@@ -490,6 +490,8 @@ int api_event_close_apply(struct db *db, struct req *r, struct event *ev,
 		       justification ? justification : "");
 	(void)str_copy(ev->closed_by, sizeof(ev->closed_by),
 		       r->actor.username);
+	(void)str_copy(ev->closed_by_name, sizeof(ev->closed_by_name),
+		       r->actor.name);
 	if (mail_event_closed(db, ev, r->now) < 0)
 		return err_internal(e);
 	return 0;

@@ -11,6 +11,7 @@
 #include "calendar/cal.h"
 #include "import/import.h"
 #include "store/imports.h"
+#include "util/str.h"
 
 #define READ_CHUNK (1u << 20)
 
@@ -22,6 +23,20 @@ static int may_import(const struct req *r, enum import_kind k)
 		k == IMPORT_SOCIAL ? ROLE_CONTROL | ROLE_ONLINE : ROLE_CONTROL;
 
 	return (r->actor.roles & need) != 0;
+}
+
+/* The import as the reply shows it: the actor's name beside what they did
+ * (the store knows it from the users table on every later read). */
+static json_t *rec_json(const struct req *r, struct import_rec *rec)
+{
+	if (strcmp(rec->imported_by, r->actor.username) == 0)
+		(void)str_copy(rec->imported_by_name,
+			       sizeof(rec->imported_by_name), r->actor.name);
+	if (rec->withdrawn_at &&
+	    strcmp(rec->withdrawn_by, r->actor.username) == 0)
+		(void)str_copy(rec->withdrawn_by_name,
+			       sizeof(rec->withdrawn_by_name), r->actor.name);
+	return import_rec_to_json(rec);
 }
 
 static void reply_invalid(struct req *r, const struct import *im)
@@ -101,7 +116,7 @@ static void import_run(struct req *r, struct db *db, enum import_kind kind)
 				   r->now, &rec, &e) < 0)
 		reply_save_error(r, &e, &rec);
 	else
-		reply_json(r, 201, import_rec_to_json(&rec));
+		reply_json(r, 201, rec_json(r, &rec));
 	import_release(&im);
 	free(pts);
 }
@@ -186,7 +201,7 @@ void api_imports_withdraw(struct req *r)
 				  &e) < 0)
 		reply_error(r, &e);
 	else
-		reply_json(r, 200, import_rec_to_json(&rec));
+		reply_json(r, 200, rec_json(r, &rec));
 }
 
 void api_imports_audit(struct req *r)
@@ -265,7 +280,7 @@ void api_social_posts_create(struct req *r)
 				   r->now, &rec, &e) < 0)
 		reply_error(r, &e);
 	else
-		reply_json(r, 201, import_rec_to_json(&rec));
+		reply_json(r, 201, rec_json(r, &rec));
 	import_release(&im);
 	return;
 fail:

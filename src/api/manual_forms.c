@@ -72,8 +72,8 @@ void api_manual_forms_issue(struct req *r)
 		goto fail;
 	}
 	if (may_handle(r, db, pt.ref.id, code, &e) < 0 ||
-	    store_manual_form_issue(db, &pt.ref, r->actor.username, r->now, &f,
-				    &e) < 0)
+	    store_manual_form_issue(db, &pt.ref, &r->actor, r->now, &f, &e) <
+		    0)
 		goto fail;
 	reply_json(r, 201, form_json(&f));
 	return;

@@ -220,7 +220,7 @@ static int decide_close_failure(struct db *db, struct mass_failure *mf,
 
 	(void)db;
 	return mass_failure_close(api_cat(r), mf, c->reason, c->justification,
-				  c->ended_at, r->actor.username, r->now, e);
+				  c->ended_at, &r->actor, r->now, e);
 }
 
 /* After the failure is written: its events, with the same time/reason. */

@@ -37,6 +37,8 @@ static json_t *report_summary(const struct report_info *r)
 	json_object_set_new(o, "to", json_string(r->to));
 	json_object_set_new(o, "created_at", json_opt_time(r->created_at));
 	json_object_set_new(o, "created_by", json_string(r->created_by));
+	json_object_set_new(o, "created_by_name",
+			    json_opt_str(r->created_by_name));
 	json_object_set_new(o, "updated_at", json_opt_time(r->updated_at));
 	json_object_set_new(o, "frozen",
 			    json_boolean(report_is_frozen(r->status)));

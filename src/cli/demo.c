@@ -143,6 +143,7 @@ static int add_users(struct db *db, time_t now)
 
 struct demo_close {
 	const struct demo_event *d;
+	const struct actor *who;
 	int64_t ended_at;
 };
 
@@ -159,7 +160,9 @@ static int demo_decide_close(struct db *db, struct event *ev, void *arg,
 		       c->d->reason);
 	(void)str_copy(ev->justification, sizeof(ev->justification),
 		       c->d->justification);
-	(void)str_copy(ev->closed_by, sizeof(ev->closed_by), c->d->user);
+	(void)str_copy(ev->closed_by, sizeof(ev->closed_by), c->who->username);
+	(void)str_copy(ev->closed_by_name, sizeof(ev->closed_by_name),
+		       c->who->name);
 	return 0;
 }
 
@@ -172,7 +175,7 @@ static int add_event(struct db *db, const struct catalog *cat,
 	struct actor a = {0};
 	struct rule_ctx ctx;
 	struct inop_err e;
-	struct demo_close c = {.d = d};
+	struct demo_close c = {.d = d, .who = &a};
 	int64_t open_id;
 	char key[24];
 
@@ -182,6 +185,7 @@ static int add_event(struct db *db, const struct catalog *cat,
 	a.id = u.id;
 	a.roles = u.roles;
 	(void)str_copy(a.username, sizeof(a.username), u.username);
+	(void)str_copy(a.name, sizeof(a.name), u.name);
 	user_release(&u);
 	memset(&ev, 0, sizeof(ev));
 	ev.point = p.ref;
@@ -224,6 +228,7 @@ static int demo_actor(struct db *db, const char *username, struct actor *a)
 
 	*a = (struct actor){.id = u.id, .roles = u.roles};
 	(void)str_copy(a->username, sizeof(a->username), u.username);
+	(void)str_copy(a->name, sizeof(a->name), u.name);
 	user_release(&u);
 	return rc == 1 ? 0 : -1;
 }

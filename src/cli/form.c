@@ -44,6 +44,8 @@ static int write_file(const char *path, const char *data, size_t len)
 static int form_make(struct db *db, const struct config *cfg, const char *code,
 		     const char *path)
 {
+	/* not a user: the forms list shows the username alone */
+	static const struct actor cli = {.username = "inop-cli"};
 	struct point pt;
 	struct manual_form form;
 	struct catalog cat = {0};
@@ -58,8 +60,8 @@ static int form_make(struct db *db, const struct config *cfg, const char *code,
 		return -1;
 	}
 	if (store_load_catalog(db, &cat, &e) < 0 ||
-	    store_manual_form_issue(db, &pt.ref, "inop-cli", time(NULL), &form,
-				    &e) < 0) {
+	    store_manual_form_issue(db, &pt.ref, &cli, time(NULL), &form, &e) <
+		    0) {
 		fprintf(stderr, "inop: %s\n", e.message);
 		catalog_release(&cat);
 		return -1;

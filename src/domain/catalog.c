@@ -46,9 +46,41 @@ int catalog_reason_usable(const struct catalog *c, const char *scenario,
 {
 	const struct cat_item *it =
 		catalog_find(c, "closure_reason", "", code);
+	const struct cat_item *link =
+		catalog_find(c, "scenario_reason", scenario, code);
 
-	return it && it->active &&
-	       catalog_find(c, "scenario_reason", scenario, code);
+	return it && it->active && link && link->active;
+}
+
+void catalog_reason_scenarios(const struct catalog *c, const char *code,
+			      struct codes *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cat_item *it = &c->items[i];
+
+		/* scenario codes are catalogue codes: they fit, and there
+		 * are fewer scenarios than CODES_MAX */
+		if (it->active && strcmp(it->kind, "scenario_reason") == 0 &&
+		    strcmp(it->code, code) == 0)
+			(void)codes_add(out, it->parent);
+	}
+}
+
+int catalog_scenarios_check(const struct catalog *c,
+			    const struct codes *scenarios,
+			    struct inop_err *err)
+{
+	if (scenarios->n == 0)
+		return err_validation(err, "scenarios",
+				      "Indique al menos un escenario del "
+				      "motivo de cierre");
+	for (size_t i = 0; i < scenarios->n; i++)
+		if (!catalog_find(c, "scenario", NULL, scenarios->v[i]))
+			return err_validation(err, "scenarios",
+					      "Escenario desconocido: '%s'",
+					      scenarios->v[i]);
+	return 0;
 }
 
 static int code_ok(const char *s)

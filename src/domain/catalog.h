@@ -2,6 +2,8 @@
 #define INOP_DOMAIN_CATALOG_H
 #include <stddef.h>
 
+#include "domain/codes.h"
+
 /*
  * The catalogues of SPEC section 4 in memory: loaded from the database by
  * the store, or from the embedded catalog.json for seeding.  Items of all
@@ -12,6 +14,12 @@
  * scenario), closure_reason, scenario_reason (parent = scenario; the
  * closure reasons allowed for it), critical_transaction, point_type
  * (extra = channel).
+ *
+ * A cause belongs to one scenario; a closure reason may be allowed in
+ * several (the seed's ERROR_USUARIO is allowed in all three), one
+ * scenario_reason item per scenario.  A scenario_reason item retired
+ * (active 0) takes the reason out of that scenario for new closures
+ * while old events keep it.
  */
 struct cat_item {
 	char kind[24];
@@ -46,6 +54,9 @@ int catalog_cause_usable(const struct catalog *c, const char *scenario,
 			 const char *code);
 int catalog_reason_usable(const struct catalog *c, const char *scenario,
 			  const char *code);
+/* The scenarios closure reason `code` may be chosen in now, in order. */
+void catalog_reason_scenarios(const struct catalog *c, const char *code,
+			      struct codes *out);
 
 /*
  * Section 4 upkeep: checks a new cause (`kind` "cause") or closure reason
@@ -57,6 +68,13 @@ struct inop_err;
 int catalog_entry_check(const struct catalog *c, const char *kind,
 			const char *code, const char *name,
 			const char *scenario, struct inop_err *err);
+/*
+ * The scenarios of a closure reason: at least one, each known (422 on
+ * field "scenarios").  0 or -1.
+ */
+int catalog_scenarios_check(const struct catalog *c,
+			    const struct codes *scenarios,
+			    struct inop_err *err);
 /* The name of a renamed entry: 2 to 120 characters (422).  0 or -1. */
 int catalog_name_check(const char *name, struct inop_err *err);
 

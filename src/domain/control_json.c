@@ -21,10 +21,14 @@ json_t *critical_to_json(const struct critical_tx *tx)
 			    json_opt_time(tx->system_ref_at));
 	json_object_set_new(o, "system_ref_by",
 			    json_opt_str(tx->system_ref_by));
+	json_object_set_new(o, "system_ref_by_name",
+			    json_opt_str(tx->system_ref_by_name));
 	json_object_set_new(o, "regularised",
 			    json_boolean(tx->system_ref[0] != '\0'));
 	json_object_set_new(o, "recorded_at", json_opt_time(tx->recorded_at));
 	json_object_set_new(o, "recorded_by", json_opt_str(tx->recorded_by));
+	json_object_set_new(o, "recorded_by_name",
+			    json_opt_str(tx->recorded_by_name));
 	return o;
 }
 
@@ -84,11 +88,15 @@ json_t *processes_to_json(const struct processes_request *r, int64_t now)
 	json_object_set_new(o, "note", json_opt_str(r->note));
 	json_object_set_new(o, "requested_at", json_opt_time(r->requested_at));
 	json_object_set_new(o, "requested_by", json_opt_str(r->requested_by));
+	json_object_set_new(o, "requested_by_name",
+			    json_opt_str(r->requested_by_name));
 	json_object_set_new(o, "due_at", json_opt_time(r->due_at));
 	json_object_set_new(o, "ruling", json_opt_str(r->ruling));
 	json_object_set_new(o, "reason", json_opt_str(r->reason));
 	json_object_set_new(o, "ruled_at", json_opt_time(r->ruled_at));
 	json_object_set_new(o, "ruled_by", json_opt_str(r->ruled_by));
+	json_object_set_new(o, "ruled_by_name",
+			    json_opt_str(r->ruled_by_name));
 	json_object_set_new(o, "escalated_at", json_opt_time(r->escalated_at));
 	json_object_set_new(o, "escalation_reason",
 			    json_opt_str(r->escalation_reason));
@@ -136,6 +144,8 @@ json_t *manual_form_to_json(const struct manual_form *f)
 	json_object_set_new(o, "seq", json_integer(f->seq));
 	json_object_set_new(o, "issued_at", json_opt_time(f->issued_at));
 	json_object_set_new(o, "issued_by", json_string(f->issued_by));
+	json_object_set_new(o, "issued_by_name",
+			    json_opt_str(f->issued_by_name));
 	json_object_set_new(o, "status",
 			    json_string(f->event_id ? "USADO" : "LIBRE"));
 	json_object_set_new(o, "event", json_opt_str(f->event_number));

@@ -13,14 +13,16 @@
  */
 
 /* T1: {id, event_id, type, customer_ref, attended_at, how, system_ref,
- * system_ref_at, system_ref_by, regularised, recorded_at, recorded_by} */
+ * system_ref_at, system_ref_by, system_ref_by_name, regularised,
+ * recorded_at, recorded_by, recorded_by_name} */
 json_t *critical_to_json(const struct critical_tx *tx);
 
 /*
- * V3: {id, event_id, event, note, requested_at, requested_by, due_at,
- * ruling, reason, ruled_at, ruled_by, escalated_at, escalation_reason,
- * escalated_to[]} and, when now > 0, the 24-hour clock at `now`: status
- * (PENDIENTE|VENCIDA|RESUELTA), overdue, seconds_left.
+ * V3: {id, event_id, event, note, requested_at, requested_by,
+ * requested_by_name, due_at, ruling, reason, ruled_at, ruled_by,
+ * ruled_by_name, escalated_at, escalation_reason, escalated_to[]} and, when
+ * now > 0, the 24-hour clock at `now`: status (PENDIENTE|VENCIDA|RESUELTA),
+ * overdue, seconds_left.
  */
 json_t *processes_to_json(const struct processes_request *r, int64_t now);
 
@@ -51,8 +53,8 @@ json_t *e1_to_json(const struct event *ev, const struct e1_failure *f,
 /* V1: [{code, passed, status, detail}] */
 json_t *checks_to_json(const struct check *checks, int n);
 
-/* K1: {serial, point, seq, issued_at, issued_by, status: LIBRE|USADO,
- * event, used_at, delay_minutes} */
+/* K1: {serial, point, seq, issued_at, issued_by, issued_by_name, status:
+ * LIBRE|USADO, event, used_at, delay_minutes} */
 json_t *manual_form_to_json(const struct manual_form *f);
 
 #endif

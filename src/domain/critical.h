@@ -29,8 +29,10 @@ struct critical_tx {
 	char system_ref[CRITICAL_SYSTEM_REF_MAX * 4 + 1]; /* "": missing */
 	int64_t system_ref_at;
 	char system_ref_by[64];
+	char system_ref_by_name[PERSON_NAME_BYTES];
 	int64_t recorded_at;
 	char recorded_by[64];
+	char recorded_by_name[PERSON_NAME_BYTES];
 };
 
 /*

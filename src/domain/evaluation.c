@@ -197,21 +197,25 @@ static void span_text(int64_t s, char *out, size_t n)
 static void check_registrant(const struct event *ev,
 			     const struct check_facts *f, struct check *c)
 {
+	char who[PERSON_NAME_BYTES + 80];
+
+	person_label(ev->registered_by_name, ev->registered_by, who,
+		     sizeof(who));
 	if (is(ev->scenario, "PRUEBA"))
 		SET(c, CHECK_NA,
 		    "Prueba registrada por un área autorizada "
-		    "(%s)",
-		    ev->registered_by);
+		    "(%.300s)",
+		    who);
 	else if (f->registrant_jefe_of_point)
 		SET(c, CHECK_OK,
-		    "Registrado por %s, jefe asignado al punto "
+		    "Registrado por %.300s, jefe asignado al punto "
 		    "%s",
-		    ev->registered_by, ev->point.code);
+		    who, ev->point.code);
 	else
 		SET(c, CHECK_FAIL,
-		    "Registrado por %s, que no es jefe "
+		    "Registrado por %.300s, que no es jefe "
 		    "asignado al punto %s",
-		    ev->registered_by, ev->point.code);
+		    who, ev->point.code);
 }
 
 /* The Spanish name of a catalogue code, or the code itself. */

@@ -238,6 +238,16 @@ static int may_close(const struct rule_ctx *ctx, const struct event *ev,
 	       error_usuario;
 }
 
+/* Section 4: retired as a whole, not only from one scenario. */
+static int reason_retired_everywhere(const struct catalog *cat,
+				     const char *reason)
+{
+	const struct cat_item *it =
+		catalog_find(cat, "closure_reason", "", reason);
+
+	return !it || !it->active;
+}
+
 int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 		  const struct event *ev, const char *reason,
 		  const char *justification, int64_t ended_at,
@@ -257,11 +267,12 @@ int closure_check(const struct catalog *cat, const struct rule_ctx *ctx,
 			       "escenario %s",
 			       reason, ev->scenario);
 	if (!catalog_reason_usable(cat, ev->scenario, reason))
-		return err_set(err, 422, "REASON_NOT_ALLOWED",
-			       "closure_reason",
-			       "El motivo de cierre '%s' fue retirado del "
-			       "catálogo",
-			       reason);
+		return err_set(
+			err, 422, "REASON_NOT_ALLOWED", "closure_reason",
+			"El motivo de cierre '%s' fue retirado %s", reason,
+			reason_retired_everywhere(cat, reason)
+				? "del catálogo"
+				: "de este escenario");
 	if (!may_close(ctx, ev, reason))
 		return err_set(err, 403, "FORBIDDEN", "closure_reason",
 			       "Los eventos por falla masiva los cierra "

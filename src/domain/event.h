@@ -4,6 +4,7 @@
 
 #include "domain/catalog.h"
 #include "domain/codes.h"
+#include "domain/roles.h"
 #include "util/err.h"
 
 #define EVENT_TEXT_MAX	 2000 /* description, justification: characters */
@@ -45,7 +46,9 @@ struct event {
 	int attest_total; /* input only: R5 */
 	int64_t registered_at;
 	char registered_by[64];
+	char registered_by_name[PERSON_NAME_BYTES];
 	char closed_by[64];
+	char closed_by_name[PERSON_NAME_BYTES];
 	int reportable;
 	int ruled_out;
 };

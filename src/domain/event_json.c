@@ -81,7 +81,11 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal)
 			    json_opt_time(ev->registered_at));
 	json_object_set_new(o, "registered_by",
 			    json_opt_str(ev->registered_by));
+	json_object_set_new(o, "registered_by_name",
+			    json_opt_str(ev->registered_by_name));
 	json_object_set_new(o, "closed_by", json_opt_str(ev->closed_by));
+	json_object_set_new(o, "closed_by_name",
+			    json_opt_str(ev->closed_by_name));
 	json_object_set_new(o, "reportable",
 			    json_boolean(event_reportable(ev)));
 	json_object_set_new(o, "ruled_out", json_boolean(ev->ruled_out));

@@ -22,8 +22,9 @@ struct manual_form {
 	int64_t seq;
 	int64_t issued_at;
 	char issued_by[64];
-	int64_t event_id;      /* 0: not used yet */
-	char event_number[24]; /* of the regularising event */
+	char issued_by_name[PERSON_NAME_BYTES]; /* "": not a user (CLI) */
+	int64_t event_id;			/* 0: not used yet */
+	char event_number[24];			/* of the regularising event */
 	int64_t used_at;
 	int64_t event_started_at;
 };

@@ -84,8 +84,8 @@ int alert_pending_check(const struct mf_alert *a, struct inop_err *err)
 						    : "descartada");
 }
 
-int alert_discard(struct mf_alert *a, const char *reason, const char *who,
-		  int64_t now, struct inop_err *err)
+int alert_discard(struct mf_alert *a, const char *reason,
+		  const struct actor *who, int64_t now, struct inop_err *err)
 {
 	if (alert_pending_check(a, err) < 0)
 		return -1;
@@ -95,7 +95,9 @@ int alert_discard(struct mf_alert *a, const char *reason, const char *who,
 	a->status = ALERT_DISCARDED;
 	a->decided_at = now;
 	/* the callers pass fields of the same sizes: no cut */
-	(void)str_copy(a->decided_by, sizeof(a->decided_by), who);
+	(void)str_copy(a->decided_by, sizeof(a->decided_by), who->username);
+	(void)str_copy(a->decided_by_name, sizeof(a->decided_by_name),
+		       who->name);
 	(void)str_copy(a->discard_reason, sizeof(a->discard_reason), reason);
 	return 0;
 }
@@ -130,7 +132,8 @@ int mass_failure_check(const struct catalog *cat,
 }
 
 int alert_confirm_into(struct mf_alert *a, struct mass_failure *mf,
-		       const char *who, int64_t now, struct inop_err *err)
+		       const struct actor *who, int64_t now,
+		       struct inop_err *err)
 {
 	size_t before = mf->applications.n;
 
@@ -150,13 +153,15 @@ int alert_confirm_into(struct mf_alert *a, struct mass_failure *mf,
 	return mf->applications.n > before;
 }
 
-void alert_mark_confirmed(struct mf_alert *a, int64_t mf_id, const char *who,
-			  int64_t now)
+void alert_mark_confirmed(struct mf_alert *a, int64_t mf_id,
+			  const struct actor *who, int64_t now)
 {
 	a->status = ALERT_CONFIRMED;
 	a->mass_failure_id = mf_id;
 	a->decided_at = now;
-	(void)str_copy(a->decided_by, sizeof(a->decided_by), who);
+	(void)str_copy(a->decided_by, sizeof(a->decided_by), who->username);
+	(void)str_copy(a->decided_by_name, sizeof(a->decided_by_name),
+		       who->name);
 }
 
 static int close_times(const struct mass_failure *mf, int64_t ended_at,
@@ -178,7 +183,7 @@ static int close_times(const struct mass_failure *mf, int64_t ended_at,
 
 int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 		       const char *reason, const char *justification,
-		       int64_t ended_at, const char *who, int64_t now,
+		       int64_t ended_at, const struct actor *who, int64_t now,
 		       struct inop_err *err)
 {
 	if (!mf->open)
@@ -207,7 +212,9 @@ int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 	(void)str_copy(mf->closure_reason, sizeof(mf->closure_reason), reason);
 	(void)str_copy(mf->justification, sizeof(mf->justification),
 		       justification ? justification : "");
-	(void)str_copy(mf->closed_by, sizeof(mf->closed_by), who);
+	(void)str_copy(mf->closed_by, sizeof(mf->closed_by), who->username);
+	(void)str_copy(mf->closed_by_name, sizeof(mf->closed_by_name),
+		       who->name);
 	return 0;
 }
 

@@ -24,11 +24,13 @@ struct mass_failure {
 	int open; /* status CONFIRMED; closed: CLOSED */
 	int64_t confirmed_at;
 	char confirmed_by[64];
+	char confirmed_by_name[PERSON_NAME_BYTES];
 	int64_t ended_at;
 	char closure_reason[CODE_LEN];
 	char justification[EVENT_TEXT_BYTES];
 	int64_t closed_at;
 	char closed_by[64];
+	char closed_by_name[PERSON_NAME_BYTES];
 	int64_t open_events; /* OPEN events linked to it (read only) */
 	int64_t events;	     /* all events linked to it (read only) */
 };
@@ -47,8 +49,10 @@ struct mf_alert {
 	enum alert_status status;
 	int64_t raised_at;
 	char raised_by[64]; /* "" for the monitoring */
+	char raised_by_name[PERSON_NAME_BYTES];
 	int64_t decided_at;
 	char decided_by[64];
+	char decided_by_name[PERSON_NAME_BYTES];
 	int64_t mass_failure_id;
 	char discard_reason[EVENT_TEXT_BYTES];
 };
@@ -75,8 +79,8 @@ int alert_check(const struct catalog *cat, const struct mf_ctx *ctx,
 int alert_pending_check(const struct mf_alert *a, struct inop_err *err);
 
 /* M2: a discard needs a reason. */
-int alert_discard(struct mf_alert *a, const char *reason, const char *who,
-		  int64_t now, struct inop_err *err);
+int alert_discard(struct mf_alert *a, const char *reason,
+		  const struct actor *who, int64_t now, struct inop_err *err);
 
 /*
  * M2: a new mass failure: known applications, a cause of FALLA_MASIVA,
@@ -92,11 +96,12 @@ int mass_failure_check(const struct catalog *cat,
  * 0 when not, -1 (409 MASS_FAILURE_CLOSED) when it is closed.
  */
 int alert_confirm_into(struct mf_alert *a, struct mass_failure *mf,
-		       const char *who, int64_t now, struct inop_err *err);
+		       const struct actor *who, int64_t now,
+		       struct inop_err *err);
 
 /* M2: marks the (pending) alert confirmed into failure mf_id. */
-void alert_mark_confirmed(struct mf_alert *a, int64_t mf_id, const char *who,
-			  int64_t now);
+void alert_mark_confirmed(struct mf_alert *a, int64_t mf_id,
+			  const struct actor *who, int64_t now);
 
 /*
  * M3: may `mf` be closed this way?  Open (409 ALREADY_CLOSED), a closure
@@ -106,7 +111,7 @@ void alert_mark_confirmed(struct mf_alert *a, int64_t mf_id, const char *who,
  */
 int mass_failure_close(const struct catalog *cat, struct mass_failure *mf,
 		       const char *reason, const char *justification,
-		       int64_t ended_at, const char *who, int64_t now,
+		       int64_t ended_at, const struct actor *who, int64_t now,
 		       struct inop_err *err);
 
 /* R6: does the open failure cover at least one of `apps`? */

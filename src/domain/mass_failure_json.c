@@ -23,6 +23,8 @@ json_t *mass_failure_to_json(const struct mass_failure *mf, int counts)
 	json_object_set_new(o, "confirmed_at",
 			    json_opt_time(mf->confirmed_at));
 	json_object_set_new(o, "confirmed_by", json_opt_str(mf->confirmed_by));
+	json_object_set_new(o, "confirmed_by_name",
+			    json_opt_str(mf->confirmed_by_name));
 	json_object_set_new(o, "ended_at", json_opt_time(mf->ended_at));
 	json_object_set_new(o, "closure_reason",
 			    json_opt_str(mf->closure_reason));
@@ -30,6 +32,8 @@ json_t *mass_failure_to_json(const struct mass_failure *mf, int counts)
 			    json_opt_str(mf->justification));
 	json_object_set_new(o, "closed_at", json_opt_time(mf->closed_at));
 	json_object_set_new(o, "closed_by", json_opt_str(mf->closed_by));
+	json_object_set_new(o, "closed_by_name",
+			    json_opt_str(mf->closed_by_name));
 	if (counts) {
 		json_object_set_new(o, "open_events",
 				    json_integer(mf->open_events));
@@ -63,8 +67,12 @@ json_t *alert_to_json(const struct mf_alert *a)
 	json_object_set_new(o, "fingerprint", json_opt_str(a->fingerprint));
 	json_object_set_new(o, "raised_at", json_opt_time(a->raised_at));
 	json_object_set_new(o, "raised_by", json_opt_str(a->raised_by));
+	json_object_set_new(o, "raised_by_name",
+			    json_opt_str(a->raised_by_name));
 	json_object_set_new(o, "decided_at", json_opt_time(a->decided_at));
 	json_object_set_new(o, "decided_by", json_opt_str(a->decided_by));
+	json_object_set_new(o, "decided_by_name",
+			    json_opt_str(a->decided_by_name));
 	json_object_set_new(o, "mass_failure_id", opt_id(a->mass_failure_id));
 	json_object_set_new(o, "discard_reason",
 			    json_opt_str(a->discard_reason));

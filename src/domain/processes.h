@@ -28,11 +28,13 @@ struct processes_request {
 	char note[PROCESSES_NOTE_MAX * 4 + 1];
 	int64_t requested_at;
 	char requested_by[64];
+	char requested_by_name[PERSON_NAME_BYTES];
 	int64_t due_at;
 	char ruling[16]; /* "" | PROCEDE | NO_PROCEDE */
 	char reason[PROCESSES_REASON_MAX * 4 + 1];
 	int64_t ruled_at;
 	char ruled_by[64];
+	char ruled_by_name[PERSON_NAME_BYTES];
 	int64_t escalated_at;	    /* 0: not escalated */
 	char escalation_reason[16]; /* "" | VENCIDA | AUSENCIA */
 	char escalated_to[512]; /* the backups' addresses, comma-separated */

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "util/str.h"
+
 static const char *const role_codes[ROLE_COUNT] = {
 	"JEFE",	   "FALLAS",   "SOPORTE",     "CONTROL",  "PROCESOS", "ONLINE",
 	"GERENTE", "DIRECTOR", "REGULATORIO", "RECLAMOS", "ADMIN",
@@ -83,4 +85,16 @@ void roles_to_csv(unsigned roles, char *out, size_t n)
 int roles_point_scoped(unsigned roles)
 {
 	return (roles & ROLE_JEFE) && !(roles & ROLES_WIDE_SIGHT);
+}
+
+void person_label(const char *name, const char *username, char *out, size_t n)
+{
+	/* a label longer than out is shown cut: it is only read by people */
+	if (name && *name && username && *username)
+		(void)str_printf(out, n, "%s (%s)", name, username);
+	else
+		(void)str_copy(out, n,
+			       name && *name ? name
+			       : username    ? username
+					     : "");
 }

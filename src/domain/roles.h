@@ -44,12 +44,26 @@ void roles_to_csv(unsigned roles, char *out, size_t n);
 /* 1 when `roles` see only own points: JEFE without a wide-sight role. */
 int roles_point_scoped(unsigned roles);
 
+/*
+ * users.name: 120 characters of UTF-8.  Wherever a record says who did
+ * something it keeps the username (the contract's field) and, beside it,
+ * the person's name (the `*_name` fields), which is what screens, mails
+ * and reports show.
+ */
+#define PERSON_NAME_BYTES 481
+
 /* Who is asking: filled by authentication for every request. */
 struct actor {
 	int64_t id;
 	char username[64];
-	char name[481];
+	char name[PERSON_NAME_BYTES];
 	unsigned roles;
 };
+
+/*
+ * "Rosa Quispe (jefe.lima)" into out (always NUL-terminated, cut to fit);
+ * the username alone when the name is empty, "" when both are.
+ */
+void person_label(const char *name, const char *username, char *out, size_t n);
 
 #endif

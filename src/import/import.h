@@ -85,8 +85,10 @@ struct import_rec {
 	int32_t first_day, last_day; /* Lima day numbers */
 	int64_t imported_at;
 	char imported_by[64];
-	int64_t withdrawn_at; /* 0: in force */
+	char imported_by_name[481]; /* the person's name; "": not a user */
+	int64_t withdrawn_at;	    /* 0: in force */
 	char withdrawn_by[64];
+	char withdrawn_by_name[481];
 };
 
 /* The API's import object: {"id","kind","rows","from","to","sha256",

@@ -18,7 +18,8 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 			   void *ctx)
 {
 	const int64_t *now = ctx;
-	char link[64], key[64], asked[26], detail[512];
+	char link[64], key[64], asked[26], detail[1024];
+	char who[PERSON_NAME_BYTES + 80];
 	struct notify_args a = {.ref = r->event_number,
 				.link = link,
 				.detail = detail,
@@ -31,12 +32,14 @@ static int escalation_mail(struct db *db, const struct processes_request *r,
 	(void)str_printf(key, sizeof(key), "processes.escalation:%lld",
 			 (long long)r->id);
 	cal_format_lima(r->requested_at, asked);
+	person_label(r->requested_by_name, r->requested_by, who, sizeof(who));
 	(void)str_printf(
 		detail, sizeof(detail),
-		"Evento %s: Control (%s) solicitó el dictamen el %.10s a las "
+		"Evento %s: Control (%.300s) solicitó el dictamen el %.10s a "
+		"las "
 		"%.5s (hora de Lima) y %s. Indique si procede o no procede "
 		"reportarlo.",
-		r->event_number, r->requested_by, asked, asked + 11,
+		r->event_number, who, asked, asked + 11,
 		r->escalation_reason[0] == 'A'
 			? "los responsables de Procesos están ausentes"
 			: "no hubo respuesta en 24 horas");

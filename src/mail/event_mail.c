@@ -31,6 +31,7 @@ static int queue(struct db *db, enum notify_trigger t, const struct event *ev,
 
 int mail_event_registered(struct db *db, const struct event *ev)
 {
+	char who[PERSON_NAME_BYTES + 80];
 	struct buf d;
 	int rc;
 
@@ -41,7 +42,9 @@ int mail_event_registered(struct db *db, const struct event *ev)
 	if (ev->mass_failure_id)
 		buf_appendf(&d, " (falla masiva N.º %lld)",
 			    (long long)ev->mass_failure_id);
-	buf_appendf(&d, ". Registrado por: %s.", ev->registered_by);
+	person_label(ev->registered_by_name, ev->registered_by, who,
+		     sizeof(who));
+	buf_appendf(&d, ". Registrado por: %s.", who);
 	rc = queue(db, NOTIFY_EVENT_REGISTERED, ev, d.s, ev->registered_at);
 	buf_release(&d);
 	return rc;
@@ -49,15 +52,17 @@ int mail_event_registered(struct db *db, const struct event *ev)
 
 int mail_event_closed(struct db *db, const struct event *ev, int64_t now)
 {
+	char who[PERSON_NAME_BYTES + 80];
 	struct buf d;
 	int rc;
 
+	person_label(ev->closed_by_name, ev->closed_by, who, sizeof(who));
 	buf_init(&d, DETAIL_MAX);
 	buf_appendf(&d,
 		    "Punto: %s (%s). Trámite: %s. Motivo de cierre: %s. "
 		    "Cerrado por: %s.",
 		    ev->point.name, ev->point.code, ev->procedure,
-		    ev->closure_reason, ev->closed_by);
+		    ev->closure_reason, who);
 	rc = queue(db, NOTIFY_EVENT_CLOSED, ev, d.s, now);
 	buf_release(&d);
 	return rc;
@@ -140,11 +145,12 @@ static void app_names(const struct catalog *cat, const struct codes *apps,
 int mail_alert_raised(struct db *db, const struct catalog *cat,
 		      const struct mf_alert *a)
 {
-	char when[20];
+	char when[20], who[PERSON_NAME_BYTES + 80];
 	struct buf d, ref;
 	struct notify_args args = {.link = "/#/fallas"};
 	int rc;
 
+	person_label(a->raised_by_name, a->raised_by, who, sizeof(who));
 	buf_init(&d, DETAIL_MAX);
 	buf_init(&ref, DETAIL_MAX);
 	buf_appendf(&ref, "alerta N.º %lld (%s)", (long long)a->id,
@@ -152,7 +158,7 @@ int mail_alert_raised(struct db *db, const struct catalog *cat,
 	human_time(a->observed_at, when);
 	if (a->point.id)
 		buf_appendf(&d, "Punto: %s (%s). Alertado por: %s. ",
-			    a->point.name, a->point.code, a->raised_by);
+			    a->point.name, a->point.code, who);
 	else
 		buf_appends(&d, "Origen: monitoreo (Alertmanager). ");
 	buf_appends(&d, "Aplicativos: ");

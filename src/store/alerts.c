@@ -21,7 +21,7 @@
 	"SELECT a.id, a.source, p.id, p.code, p.name, p.type, p.channel, "    \
 	"p.region, a.applications, a.observed_at, a.description, "            \
 	"a.fingerprint, a.status, a.raised_at, ru.username, a.decided_at, "   \
-	"du.username, a.mass_failure_id, a.discard_reason "
+	"du.username, a.mass_failure_id, a.discard_reason, ru.name, du.name "
 #define ALERT_FROM                                                            \
 	"FROM mass_failure_alerts a LEFT JOIN points p ON p.id = a.point_id " \
 	"LEFT JOIN users ru ON ru.id = a.raised_by "                          \
@@ -52,6 +52,8 @@ static void alert_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 16, a->decided_by, sizeof(a->decided_by));
 	a->mass_failure_id = db_col_int(st, 17);
 	db_col_copy(st, 18, a->discard_reason, sizeof(a->discard_reason));
+	db_col_copy(st, 19, a->raised_by_name, sizeof(a->raised_by_name));
+	db_col_copy(st, 20, a->decided_by_name, sizeof(a->decided_by_name));
 }
 
 /* The audit record of a change of alert `after`; before may be NULL. */
@@ -228,6 +230,8 @@ int store_alert_raise(struct db *db, struct mf_alert *a,
 	/* Usernames are 64 bytes at most, as raised_by. */
 	(void)str_copy(a->raised_by, sizeof(a->raised_by),
 		       who ? who->username : "");
+	(void)str_copy(a->raised_by_name, sizeof(a->raised_by_name),
+		       who ? who->name : "");
 	rc = store_write(db, raise_body, &j, err);
 	*created = rc == 0 && j.created;
 	return rc;

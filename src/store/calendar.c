@@ -39,6 +39,7 @@ static void extra_day_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 1, d->name, sizeof(d->name));
 	d->created_at = db_col_int(st, 2);
 	db_col_copy(st, 3, d->created_by, sizeof(d->created_by));
+	db_col_copy(st, 4, d->created_by_name, sizeof(d->created_by_name));
 }
 
 int store_extra_days_list(struct db *db, int year, struct extra_day **out,
@@ -46,7 +47,7 @@ int store_extra_days_list(struct db *db, int year, struct extra_day **out,
 {
 	struct db_stmt *st = db_prepare(
 		db,
-		"SELECT d.day, d.name, d.created_at, u.username FROM "
+		"SELECT d.day, d.name, d.created_at, u.username, u.name FROM "
 		"calendar_extra_days d JOIN users u ON u.id = d.created_by "
 		"WHERE d.day >= ? AND d.day <= ? ORDER BY d.day");
 	char lo[11] = "0000-00-00", hi[11] = "9999-99-99";
@@ -151,6 +152,8 @@ int store_extra_day_add(struct db *db, struct extra_day *d,
 	d->created_at = now;
 	/* Both hold 64 bytes: the copy cannot be cut. */
 	(void)str_copy(d->created_by, sizeof(d->created_by), who->username);
+	(void)str_copy(d->created_by_name, sizeof(d->created_by_name),
+		       who->name);
 	return store_write(db, day_add_body, &j, err);
 }
 

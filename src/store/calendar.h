@@ -18,6 +18,7 @@ struct extra_day {
 	char name[481]; /* why it is not worked: 120 characters */
 	int64_t created_at;
 	char created_by[64];
+	char created_by_name[PERSON_NAME_BYTES];
 };
 
 /*

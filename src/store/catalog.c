@@ -99,7 +99,8 @@ stale:
 }
 
 struct change {
-	const char *kind, *code, *name, *scenario;
+	const char *kind, *code, *name;
+	const struct codes *scenarios; /* NULL: unchanged (update) */
 	int active;
 	const struct actor *who;
 	int64_t now;
@@ -132,11 +133,24 @@ static int bump(struct db *db)
 static int add_items(struct db *db, const struct change *c)
 {
 	if (strcmp(c->kind, "cause") == 0)
-		return insert_item(db, "cause", c->code, c->name, c->scenario);
+		return insert_item(db, "cause", c->code, c->name,
+				   c->scenarios->v[0]);
 	if (insert_item(db, "closure_reason", c->code, c->name, "") < 0)
 		return -1;
-	return insert_item(db, "scenario_reason", c->code, c->name,
-			   c->scenario);
+	for (size_t i = 0; i < c->scenarios->n; i++)
+		if (insert_item(db, "scenario_reason", c->code, c->name,
+				c->scenarios->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static json_t *codes_json(const struct codes *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; c && i < c->n; i++)
+		json_array_append_new(a, json_string(c->v[i]));
+	return a;
 }
 
 static int add_body(struct db *db, void *arg, struct inop_err *err)
@@ -148,21 +162,22 @@ static int add_body(struct db *db, void *arg, struct inop_err *err)
 	(void)str_printf(action, sizeof(action), "catalog.%s.add", c->kind);
 	if (add_items(db, c) < 0 || bump(db) < 0 ||
 	    audit_append_json(db, "catalog", 0, action, NULL,
-			      json_pack("{s:s, s:s, s:s, s:s, s:b}", "kind",
-					c->kind, "code", c->code, "name",
-					c->name, "scenario", c->scenario,
-					"active", 1),
+			      json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}",
+					"kind", c->kind, "code", c->code,
+					"name", c->name, "scenario",
+					c->scenarios->v[0], "scenarios",
+					codes_json(c->scenarios), "active", 1),
 			      c->who->username, c->now) < 0)
 		return store_body_fail(db, err);
 	return 0;
 }
 
 int store_catalog_add(struct db *db, const char *kind, const char *code,
-		      const char *name, const char *scenario,
+		      const char *name, const struct codes *scenarios,
 		      const struct actor *who, int64_t now,
 		      struct inop_err *err)
 {
-	struct change c = {kind, code, name, scenario, 1, who, now};
+	struct change c = {kind, code, name, scenarios, 1, who, now};
 
 	return store_write(db, add_body, &c, err);
 }
@@ -180,6 +195,73 @@ static void item_from_row(struct db_stmt *st, void *elem)
 	it->active = db_col_int(st, 1) != 0;
 }
 
+/* The scenarios closure reason `code` may be chosen in (live links). */
+static int links_read(struct db *db, const char *code, struct codes *out)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT parent FROM catalog_items WHERE kind = "
+		    "'scenario_reason' AND code = ? AND active = 1 ORDER BY "
+		    "position");
+	int rc;
+
+	out->n = 0;
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, code);
+	/* scenario codes fit, and there are fewer than CODES_MAX */
+	while ((rc = db_step(st)) == DB_ROW)
+		(void)codes_add(out, db_col_text(st, 0));
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/*
+ * Links closure reason `code` to exactly `scenarios`: a new link is
+ * inserted, a retired one brought back, the others retired (never
+ * deleted: old events keep theirs).
+ */
+static int links_set(struct db *db, const char *code, const char *name,
+		     const struct codes *scenarios)
+{
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE catalog_items SET active = 0 WHERE kind = "
+		    "'scenario_reason' AND code = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, code);
+	if (db_run(st) != DB_DONE)
+		return -1;
+	for (size_t i = 0; i < scenarios->n; i++) {
+		st = db_prepare(
+			db, "INSERT INTO catalog_items (kind, code, name, "
+			    "parent, extra, position, active) VALUES "
+			    "('scenario_reason', ?, ?, ?, '', (SELECT "
+			    "COALESCE(MAX(position), 0) + 1 FROM "
+			    "catalog_items), 1) ON CONFLICT (kind, parent, "
+			    "code) DO UPDATE SET active = 1");
+		if (!st)
+			return -1;
+		db_bind_text(st, 1, code);
+		db_bind_text(st, 2, name);
+		db_bind_text(st, 3, scenarios->v[i]);
+		if (db_run(st) != DB_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static json_t *entry_json(const struct change *c, const char *name, int active,
+			  const struct codes *scenarios)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "kind", c->kind, "code",
+			      c->code, "name", name, "active", active);
+
+	if (c->scenarios)
+		json_object_set_new(o, "scenarios", codes_json(scenarios));
+	return o;
+}
+
 static int update_body(struct db *db, void *arg, struct inop_err *err)
 {
 	const struct change *c = arg;
@@ -188,7 +270,9 @@ static int update_body(struct db *db, void *arg, struct inop_err *err)
 		"SELECT name, active FROM catalog_items WHERE kind = ? AND "
 		"code = ? ORDER BY parent LIMIT 1");
 	struct item_row before;
-	int rc;
+	struct codes links = {0};
+	const char *name;
+	int rc, active;
 
 	if (!st)
 		return store_body_fail(db, err);
@@ -201,34 +285,37 @@ static int update_body(struct db *db, void *arg, struct inop_err *err)
 		return err_set(err, 404, "NOT_FOUND", NULL,
 			       "No existe el código '%s' en el catálogo",
 			       c->code);
+	name = c->name ? c->name : before.name;
+	active = c->active < 0 ? before.active : c->active;
 	st = db_prepare(db, "UPDATE catalog_items SET name = ?, active = ? "
 			    "WHERE kind = ? AND code = ?");
 	if (!st)
 		return store_body_fail(db, err);
-	db_bind_text(st, 1, c->name ? c->name : before.name);
-	db_bind_int(st, 2, c->active < 0 ? before.active : c->active);
+	db_bind_text(st, 1, name);
+	db_bind_int(st, 2, active);
 	db_bind_text(st, 3, c->kind);
 	db_bind_text(st, 4, c->code);
-	if (db_run(st) != DB_DONE || bump(db) < 0 ||
+	if (db_run(st) != DB_DONE ||
+	    (c->scenarios &&
+	     (links_read(db, c->code, &links) < 0 ||
+	      links_set(db, c->code, name, c->scenarios) < 0)) ||
+	    bump(db) < 0 ||
 	    audit_append_json(
 		    db, "catalog", 0, "catalog.update",
-		    json_pack("{s:s, s:s, s:s, s:b}", "kind", c->kind, "code",
-			      c->code, "name", before.name, "active",
-			      before.active),
-		    json_pack("{s:s, s:s, s:s, s:b}", "kind", c->kind, "code",
-			      c->code, "name", c->name ? c->name : before.name,
-			      "active",
-			      c->active < 0 ? before.active : c->active),
+		    entry_json(c, before.name, before.active, &links),
+		    entry_json(c, name, active, c->scenarios),
 		    c->who->username, c->now) < 0)
 		return store_body_fail(db, err);
 	return 0;
 }
 
 int store_catalog_update(struct db *db, const char *kind, const char *code,
-			 const char *name, int active, const struct actor *who,
-			 int64_t now, struct inop_err *err)
+			 const char *name, int active,
+			 const struct codes *scenarios,
+			 const struct actor *who, int64_t now,
+			 struct inop_err *err)
 {
-	struct change c = {kind, code, name, NULL, active, who, now};
+	struct change c = {kind, code, name, scenarios, active, who, now};
 
 	return store_write(db, update_body, &c, err);
 }

@@ -27,17 +27,26 @@ void store_catalog_release_all(void);
 const struct catalog *store_catalog_current(struct db *db,
 					    const struct catalog *fallback);
 
-/* kind: "cause" or "closure_reason"; checked by the caller. */
+/*
+ * kind: "cause" (one scenario) or "closure_reason" (one or more);
+ * checked by the caller.
+ */
 int store_catalog_add(struct db *db, const char *kind, const char *code,
-		      const char *name, const char *scenario,
+		      const char *name, const struct codes *scenarios,
 		      const struct actor *who, int64_t now,
 		      struct inop_err *err);
 /*
  * Renames (name not NULL) and retires or brings back (active 0 or 1; -1
- * keeps it) the entry `code` of `kind`.  404 when there is none.
+ * keeps it) the entry `code` of `kind`.  For a closure reason,
+ * `scenarios` (NULL keeps them) are the scenarios it may be chosen in
+ * from now on: a new one is linked, one left out is retired from that
+ * scenario (kept, as everything, for the events already closed with it).
+ * 404 when there is none.
  */
 int store_catalog_update(struct db *db, const char *kind, const char *code,
-			 const char *name, int active, const struct actor *who,
-			 int64_t now, struct inop_err *err);
+			 const char *name, int active,
+			 const struct codes *scenarios,
+			 const struct actor *who, int64_t now,
+			 struct inop_err *err);
 
 #endif

@@ -421,6 +421,7 @@ static void transition_from_row(struct db_stmt *st, void *elem)
 	t->at = db_col_int(st, 2);
 	db_col_copy(st, 3, t->by, sizeof(t->by));
 	db_col_copy(st, 4, t->note, sizeof(t->note));
+	db_col_copy(st, 5, t->by_name, sizeof(t->by_name));
 }
 
 int store_complaint_transitions(struct db *db, int64_t complaint_id,
@@ -428,7 +429,8 @@ int store_complaint_transitions(struct db *db, int64_t complaint_id,
 {
 	struct db_stmt *st = db_prepare(
 		db,
-		"SELECT from_status, to_status, at, by_user, note FROM "
+		"SELECT from_status, to_status, at, by_user, note, (SELECT "
+		"u.name FROM users u WHERE u.username = by_user) FROM "
 		"complaint_transitions WHERE complaint_id = ? ORDER BY id");
 
 	if (!st)

@@ -74,6 +74,7 @@ struct complaint_transition {
 	char from[16], to[16];
 	int64_t at;
 	char by[64];
+	char by_name[481]; /* the person's name; "": not a user */
 	char note[4 * COMPLAINT_NOTE_CHARS + 1];
 };
 /* The moves of a complaint, oldest first.  *items malloc'd.  0 or -1. */

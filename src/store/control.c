@@ -18,7 +18,7 @@
 #define CRITICAL_COLS                                                         \
 	"SELECT ct.id, ct.event_id, ct.type, ct.customer_ref, "               \
 	"ct.attended_at, ct.how, ct.system_ref, ct.system_ref_at, "           \
-	"su.username, ct.recorded_at, ru.username FROM "                      \
+	"su.username, ct.recorded_at, ru.username, su.name, ru.name FROM "    \
 	"critical_transactions ct JOIN users ru ON ru.id = ct.recorded_by "   \
 	"LEFT JOIN users su ON su.id = ct.system_ref_by "
 
@@ -38,6 +38,10 @@ static void critical_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 8, tx->system_ref_by, sizeof(tx->system_ref_by));
 	tx->recorded_at = db_col_int(st, 9);
 	db_col_copy(st, 10, tx->recorded_by, sizeof(tx->recorded_by));
+	db_col_copy(st, 11, tx->system_ref_by_name,
+		    sizeof(tx->system_ref_by_name));
+	db_col_copy(st, 12, tx->recorded_by_name,
+		    sizeof(tx->recorded_by_name));
 }
 
 int store_critical_insert(struct db *db, const struct event *ev,
@@ -57,6 +61,8 @@ int store_critical_insert(struct db *db, const struct event *ev,
 	/* Usernames are 64 bytes at most, as the *_by fields. */
 	(void)str_copy(tx->recorded_by, sizeof(tx->recorded_by),
 		       who->username);
+	(void)str_copy(tx->recorded_by_name, sizeof(tx->recorded_by_name),
+		       who->name);
 	db_bind_int(st, 1, ev->id);
 	db_bind_text(st, 2, tx->type);
 	db_bind_text(st, 3, tx->customer_ref);
@@ -66,6 +72,8 @@ int store_critical_insert(struct db *db, const struct event *ev,
 		tx->system_ref_at = now;
 		(void)str_copy(tx->system_ref_by, sizeof(tx->system_ref_by),
 			       who->username);
+		(void)str_copy(tx->system_ref_by_name,
+			       sizeof(tx->system_ref_by_name), who->name);
 		db_bind_text(st, 6, tx->system_ref);
 		db_bind_int(st, 7, now);
 		db_bind_int(st, 8, who->id);
@@ -122,6 +130,8 @@ int store_critical_set_ref(struct db *db, const struct event *ev,
 	tx->system_ref_at = now;
 	(void)str_copy(tx->system_ref_by, sizeof(tx->system_ref_by),
 		       who->username);
+	(void)str_copy(tx->system_ref_by_name, sizeof(tx->system_ref_by_name),
+		       who->name);
 	return audit_append_json(db, "event", ev->id,
 				 "event.critical_reference", before,
 				 critical_to_json(tx), who->username, now);

@@ -23,7 +23,7 @@
 	"e.cause, e.mass_failure_id, e.started_at, e.ended_at, e.status, "    \
 	"e.closure_reason, e.justification, e.origin, e.manual_form_ref, "    \
 	"e.description, e.registered_at, ru.username, cu.username, "          \
-	"e.ruled_out, e.late_justification "
+	"e.ruled_out, e.late_justification, ru.name, cu.name "
 #define EVENT_FROM                                                            \
 	"FROM events e JOIN points p ON p.id = e.point_id "                   \
 	"JOIN users ru ON ru.id = e.registered_by "                           \
@@ -63,6 +63,9 @@ static void event_from_row(struct db_stmt *st, void *elem)
 	ev->ruled_out = (int)db_col_int(st, 25);
 	db_col_copy(st, 26, ev->late_justification,
 		    sizeof(ev->late_justification));
+	db_col_copy(st, 27, ev->registered_by_name,
+		    sizeof(ev->registered_by_name));
+	db_col_copy(st, 28, ev->closed_by_name, sizeof(ev->closed_by_name));
 	ev->reportable = event_reportable(ev);
 }
 
@@ -228,6 +231,8 @@ int store_event_register(struct db *db, struct event *ev,
 	/* Usernames are 64 bytes at most, as registered_by. */
 	(void)str_copy(ev->registered_by, sizeof(ev->registered_by),
 		       who->username);
+	(void)str_copy(ev->registered_by_name, sizeof(ev->registered_by_name),
+		       who->name);
 	return store_write(db, register_body, &j, err);
 }
 

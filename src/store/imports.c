@@ -33,7 +33,9 @@ int store_import_points(struct db *db, struct import_point **out, size_t *n)
 #define IMPORT_COLS                                                           \
 	"SELECT id, kind, source, sha256, row_count, bytes, series_bytes, "   \
 	"first_day, last_day, imported_at, imported_by, withdrawn_at, "       \
-	"withdrawn_by FROM imports "
+	"withdrawn_by, (SELECT u.name FROM users u WHERE u.username = "       \
+	"imported_by), (SELECT u.name FROM users u WHERE u.username = "       \
+	"withdrawn_by) FROM imports "
 
 static void import_row(struct db_stmt *st, void *elem)
 {
@@ -52,6 +54,9 @@ static void import_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 10, r->imported_by, sizeof(r->imported_by));
 	r->withdrawn_at = db_col_int(st, 11);
 	db_col_copy(st, 12, r->withdrawn_by, sizeof(r->withdrawn_by));
+	db_col_copy(st, 13, r->imported_by_name, sizeof(r->imported_by_name));
+	db_col_copy(st, 14, r->withdrawn_by_name,
+		    sizeof(r->withdrawn_by_name));
 }
 
 int store_import_get(struct db *db, int64_t id, struct import_rec *out)

@@ -13,10 +13,11 @@
 #define FORM_SELECT                                                           \
 	"SELECT f.id, f.serial, p.id, p.code, p.name, p.type, p.channel, "    \
 	"p.region, f.seq, f.issued_at, f.issued_by, f.event_id, e.number, "   \
-	"f.used_at, e.started_at "
+	"f.used_at, e.started_at, iu.name "
 #define FORM_FROM                                                             \
 	"FROM manual_forms f JOIN points p ON p.id = f.point_id "             \
-	"LEFT JOIN events e ON e.id = f.event_id "
+	"LEFT JOIN events e ON e.id = f.event_id "                            \
+	"LEFT JOIN users iu ON iu.username = f.issued_by "
 #define FORM_COLS FORM_SELECT FORM_FROM
 
 static void form_from_row(struct db_stmt *st, void *elem)
@@ -39,6 +40,7 @@ static void form_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 12, f->event_number, sizeof(f->event_number));
 	f->used_at = db_col_int(st, 13);
 	f->event_started_at = db_col_int(st, 14);
+	db_col_copy(st, 15, f->issued_by_name, sizeof(f->issued_by_name));
 }
 
 static int form_audit(struct db *db, const struct manual_form *f,
@@ -80,14 +82,16 @@ static int issue_body(struct db *db, void *arg, struct inop_err *err)
 }
 
 int store_manual_form_issue(struct db *db, const struct point_ref *point,
-			    const char *issued_by, int64_t now,
+			    const struct actor *who, int64_t now,
 			    struct manual_form *f, struct inop_err *err)
 {
 	memset(f, 0, sizeof(*f));
 	f->point = *point;
 	f->issued_at = now;
 	/* issued_by is a username: 64 bytes at most, as the field. */
-	(void)str_copy(f->issued_by, sizeof(f->issued_by), issued_by);
+	(void)str_copy(f->issued_by, sizeof(f->issued_by), who->username);
+	(void)str_copy(f->issued_by_name, sizeof(f->issued_by_name),
+		       who->name);
 	return store_write(db, issue_body, f, err);
 }
 

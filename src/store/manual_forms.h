@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "domain/event.h"
 #include "domain/manual_form.h"
+#include "domain/roles.h"
 #include "util/err.h"
 
 /*
@@ -15,9 +16,9 @@
  * registers the event.
  */
 
-/* Reserves the next serial of `point`; fills *f.  Audited. */
+/* Reserves the next serial of `point` for `who`; fills *f.  Audited. */
 int store_manual_form_issue(struct db *db, const struct point_ref *point,
-			    const char *issued_by, int64_t now,
+			    const struct actor *who, int64_t now,
 			    struct manual_form *f, struct inop_err *err);
 
 /* 1 found, 0 not, -1 error. */

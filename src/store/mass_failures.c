@@ -16,7 +16,7 @@
 	"m.closure_reason, m.justification, m.closed_at, xu.username, "       \
 	"(SELECT COUNT(*) FROM events e WHERE e.mass_failure_id = m.id "      \
 	"AND e.status = 'OPEN'), (SELECT COUNT(*) FROM events e WHERE "       \
-	"e.mass_failure_id = m.id) "
+	"e.mass_failure_id = m.id), cu.name, xu.name "
 #define MF_FROM                                                               \
 	"FROM mass_failures m JOIN users cu ON cu.id = m.confirmed_by "       \
 	"LEFT JOIN users xu ON xu.id = m.closed_by "
@@ -41,6 +41,9 @@ static void mf_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 12, mf->closed_by, sizeof(mf->closed_by));
 	mf->open_events = db_col_int(st, 13);
 	mf->events = db_col_int(st, 14);
+	db_col_copy(st, 15, mf->confirmed_by_name,
+		    sizeof(mf->confirmed_by_name));
+	db_col_copy(st, 16, mf->closed_by_name, sizeof(mf->closed_by_name));
 }
 
 /* The audit record of a change of failure `after`; before may be NULL. */
@@ -170,6 +173,8 @@ int store_mf_insert_tx(struct db *db, struct mass_failure *mf,
 	/* Usernames are 64 bytes at most, as confirmed_by. */
 	(void)str_copy(mf->confirmed_by, sizeof(mf->confirmed_by),
 		       who->username);
+	(void)str_copy(mf->confirmed_by_name, sizeof(mf->confirmed_by_name),
+		       who->name);
 	db_bind_text(st, 1, apps);
 	db_bind_int(st, 2, mf->started_at);
 	db_bind_text(st, 3, mf->cause);

@@ -21,7 +21,7 @@
 	"pr.id, pr.event_id, e.number, pr.note, pr.requested_at, "            \
 	"qu.username, pr.due_at, pr.ruling, pr.reason, pr.ruled_at, "         \
 	"ru.username, pr.escalated_at, pr.escalation_reason, "                \
-	"pr.escalated_to"
+	"pr.escalated_to, qu.name, ru.name"
 #define REQUEST_FROM                                                          \
 	" FROM processes_requests pr JOIN events e ON e.id = pr.event_id "    \
 	"JOIN users qu ON qu.id = pr.requested_by LEFT JOIN users ru ON "     \
@@ -47,6 +47,9 @@ static void request_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 12, r->escalation_reason,
 		    sizeof(r->escalation_reason));
 	db_col_copy(st, 13, r->escalated_to, sizeof(r->escalated_to));
+	db_col_copy(st, 14, r->requested_by_name,
+		    sizeof(r->requested_by_name));
+	db_col_copy(st, 15, r->ruled_by_name, sizeof(r->ruled_by_name));
 }
 
 /* By event id (by_event) or by request id: 1 found, 0 none, -1 error. */
@@ -89,6 +92,8 @@ int store_processes_insert(struct db *db, const struct event *ev,
 	r->due_at = now + PROCESSES_DEADLINE_S;
 	(void)str_copy(r->requested_by, sizeof(r->requested_by),
 		       who->username);
+	(void)str_copy(r->requested_by_name, sizeof(r->requested_by_name),
+		       who->name);
 	db_bind_int(st, 1, ev->id);
 	db_bind_text(st, 2, r->note[0] ? r->note : NULL);
 	db_bind_int(st, 3, now);
@@ -133,6 +138,7 @@ int store_processes_rule(struct db *db, struct event *ev,
 	}
 	r->ruled_at = now;
 	(void)str_copy(r->ruled_by, sizeof(r->ruled_by), who->username);
+	(void)str_copy(r->ruled_by_name, sizeof(r->ruled_by_name), who->name);
 	if (audit_append_json(db, "event", ev->id, "event.processes_ruling",
 			      before, processes_to_json(r, 0), who->username,
 			      now) < 0)
@@ -164,14 +170,15 @@ static void row_from(struct db_stmt *st, void *elem)
 	struct processes_row *row = elem;
 
 	request_from_row(st, &row->r);
-	row->point.id = db_col_int(st, 14);
-	db_col_copy(st, 15, row->point.code, sizeof(row->point.code));
-	db_col_copy(st, 16, row->point.name, sizeof(row->point.name));
-	db_col_copy(st, 17, row->point.channel, sizeof(row->point.channel));
-	db_col_copy(st, 18, row->scenario, sizeof(row->scenario));
-	db_col_copy(st, 19, row->procedure, sizeof(row->procedure));
-	row->started_at = db_col_int(st, 20);
-	row->ended_at = db_col_int(st, 21);
+	/* after REQUEST_COLS' 16 columns */
+	row->point.id = db_col_int(st, 16);
+	db_col_copy(st, 17, row->point.code, sizeof(row->point.code));
+	db_col_copy(st, 18, row->point.name, sizeof(row->point.name));
+	db_col_copy(st, 19, row->point.channel, sizeof(row->point.channel));
+	db_col_copy(st, 20, row->scenario, sizeof(row->scenario));
+	db_col_copy(st, 21, row->procedure, sizeof(row->procedure));
+	row->started_at = db_col_int(st, 22);
+	row->ended_at = db_col_int(st, 23);
 }
 
 struct tray_filter {

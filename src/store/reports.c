@@ -18,7 +18,7 @@
 	"SELECT r.id, r.period_from, r.period_to, r.status, r.created_at, "   \
 	"u.username, r.updated_at, r.frozen_at, r.snapshot_hash, "            \
 	"r.sent_on, r.sent_reference, r.sent_at, (SELECT COUNT(*) FROM "      \
-	"report_events re WHERE re.report_id = r.id) "
+	"report_events re WHERE re.report_id = r.id), u.name "
 #define REPORT_FROM "FROM reports r JOIN users u ON u.id = r.created_by "
 
 /* O1: who a report holds (see reports.h).  Binds: from, to, report id. */
@@ -59,6 +59,7 @@ static void info_from_row(struct db_stmt *st, void *elem)
 	db_col_copy(st, 10, r->sent_reference, sizeof(r->sent_reference));
 	r->sent_at = db_col_int(st, 11);
 	r->n_events = db_col_int(st, 12);
+	db_col_copy(st, 13, r->created_by_name, sizeof(r->created_by_name));
 }
 
 /* The UTC bounds [lo, hi) of the Lima days of the period. */

@@ -29,6 +29,7 @@ struct report_info {
 	char from[11], to[11]; /* YYYY-MM-DD, Lima days */
 	int64_t created_at;
 	char created_by[64];
+	char created_by_name[PERSON_NAME_BYTES];
 	int64_t updated_at;
 	int64_t frozen_at; /* 0 while BORRADOR */
 	char hash[65];	   /* "" while BORRADOR */

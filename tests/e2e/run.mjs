@@ -26,6 +26,9 @@ const ADMIN_PASSWORD = 'admin-e2e-password-2026';
 const PASSWORD = 'clave-e2e-segura-2026';
 const NUMBER_RE = /^INOP-\d{4}-\d{6}$/;
 const CRITICAL_DOC = 'https://intranet.example.pe/atencion-transacciones-criticas.pdf';
+/* K2's window for a JEFE's paper forms, not the default 30: the screens
+ * must take it from the server */
+const MANUAL_MAX_AGE_DAYS = 45;
 
 /* ---------- arguments ---------- */
 
@@ -85,7 +88,8 @@ async function startServer(inop, tmp) {
     const logStart = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;
     const log = fs.openSync(logPath, 'a');
     const proc = spawn(inop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-      '--critical_transactions_doc_url', CRITICAL_DOC], { stdio: ['ignore', log, log] });
+      '--critical_transactions_doc_url', CRITICAL_DOC,
+      '--manual_max_age_days', String(MANUAL_MAX_AGE_DAYS)], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     const base = `http://127.0.0.1:${port}`;
     let exited = null;
@@ -1036,7 +1040,8 @@ function defineTests(base, data) {
     await page.getByRole('button', { name: 'Importar' }).click();
     await expectText(page.locator('#import-result'), /Importación \d+ registrada: 28 filas/, 'importación aceptada');
     await page.locator('#import-progress[value="100"]').waitFor({ state: 'attached' });
-    await expectText(page.locator('#imports-table tbody tr').first(), /Tipificaciones.*control.*28/, 'lista de importaciones');
+    /* who imported it, by name (issue 11) */
+    await expectText(page.locator('#imports-table tbody tr').first(), /Tipificaciones.*Ana Control.*28/, 'lista de importaciones');
     await shot(page, 'importacion-aceptada');
   });
 
@@ -1136,7 +1141,8 @@ function defineTests(base, data) {
     await page.getByLabel('Respuesta al cliente').fill('Se restableció la señal en su zona.');
     await page.getByRole('button', { name: 'Marcar como resuelto' }).click();
     await expectText(page.locator('.notice-success'), /Resuelto/, 'aviso de resuelto');
-    await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(reclamos\): Se restableció/, 'historial');
+    /* who moved it, by name (issue 11) */
+    await expectText(page.locator('section[aria-labelledby=hist-title]'), /Resuelto \(Mesa de Reclamos\): Se restableció/, 'historial');
     await expectCount(page.getByRole('button', { name: 'Marcar como resuelto' }), 0, 'ya no ofrece resolver');
     assert(!/\b(null|undefined)\b/.test(await page.locator('.view-body').textContent()), 'texto null/undefined en la página');
     await shot(page, 'reclamo-resuelto');
@@ -1238,13 +1244,41 @@ function defineTests(base, data) {
     await page.locator(`tr[data-serial="${form.serial}"]`).getByRole('link', { name: 'Regularizar' }).click();
     await page.getByRole('heading', { name: 'Regularizar formato manual' }).waitFor();
     await fillRegistration(page, { procedure: 'CONSULTAS', requests: ['REPOSICION_CHIP'], applications: ['SIAC_UNICO'] });
-    await page.locator('input[name=started_at]').fill(limaNow(-40 * 1440).slice(0, 16));
+    await page.locator('input[name=started_at]').fill(limaNow(-50 * 1440).slice(0, 16));
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
     await expectText(page.locator('[data-field=late_justification] .field-error'), /al menos 10 caracteres/, 'falta el sustento');
-    await page.locator('textarea[name=late_justification]').fill('El formato llegó por valija desde Trujillo 40 días después');
+    await page.locator('textarea[name=late_justification]').fill('El formato llegó por valija desde Trujillo 50 días después');
     await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
-    await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato regularizado por Control');
+    await expectText(page.locator('[data-testid=regularised]'), /regularizado 50 d/, 'formato regularizado por Control');
     await shot(page, 'k2-control-regulariza');
+  });
+
+  test('K2: el plazo del jefe para regularizar es el configurado (45 días); uno más antiguo lo remite a Control', async (page) => {
+    const form = await data.admin.ok('POST', '/manual-forms', { point: 'CAC-AREQ-01' }, 201);
+    await login(page, base, 'jefe.sur');
+    await page.goto(`${base}/#/formatos`);
+    await expectText(page.locator('[data-testid=manual-window]'), new RegExp(`hasta ${MANUAL_MAX_AGE_DAYS} días`), 'plazo en Formatos manuales');
+    await page.locator(`tr[data-serial="${form.serial}"]`).getByRole('link', { name: 'Regularizar' }).click();
+    await page.getByRole('heading', { name: 'Regularizar formato manual' }).waitFor();
+    /* the date picker stops at the configured window, not at 30 days */
+    const started = page.locator('input[name=started_at]');
+    const min = await poll('mínimo del selector de fecha', () => started.getAttribute('min'), (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v || ''));
+    const minMs = Date.parse(`${min}:00-05:00`);
+    const want = Date.now() - MANUAL_MAX_AGE_DAYS * 86400e3;
+    assert(Math.abs(minMs - want) < 15 * 60e3, `el selector empieza el ${min}, no ${MANUAL_MAX_AGE_DAYS} días atrás`);
+    await expectText(page.locator('[data-field=started_at]'), new RegExp(`hasta ${MANUAL_MAX_AGE_DAYS} días atrás`), 'plazo junto a la fecha');
+    await fillRegistration(page, { procedure: 'ALTAS', requests: ['PORTABILIDAD'], applications: ['SISACT'] });
+    /* past the window: directed to Control's regularisation with a justification */
+    await started.fill(limaNow(-(MANUAL_MAX_AGE_DAYS + 5) * 1440).slice(0, 16));
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-field=started_at] .field-error'),
+      new RegExp(`más de ${MANUAL_MAX_AGE_DAYS} días: lo regulariza Control e Información con un sustento`), 'remite a Control');
+    await shot(page, 'k2-jefe-fuera-de-plazo');
+    /* within the configured window (though past the default 30 days) the JEFE regularises it */
+    await started.fill(limaNow(-40 * 1440).slice(0, 16));
+    await page.getByRole('button', { name: 'Registrar inoperatividad' }).click();
+    await expectText(page.locator('[data-testid=regularised]'), /regularizado 40 d/, 'formato de 40 días regularizado por el jefe');
+    await shot(page, 'k2-jefe-40-dias');
   });
 
   test('Ingreso: una carga nueva de la página de ingreso no deja errores en la consola', async (page) => {
@@ -1279,6 +1313,98 @@ function defineTests(base, data) {
     await expectText(doc, /Atención de Transacciones Críticas/, 'enlace al documento');
     assert(await doc.getAttribute('href') === CRITICAL_DOC, 'el enlace no apunta al documento configurado');
     await shot(page, 'jefe-evento-cerrado-control');
+  });
+
+  test('Nombres de personas, no usuarios: registrado y cerrado por, dictamen de Procesos, referencia crítica y alertas', async (page, context) => {
+    await data.admin.ok('POST', '/points', { code: 'CAC-PIURA-01', name: 'CAC Piura Centro', type: 'CAC', region: 'Piura' }, 201);
+    await data.admin.ok('POST', '/users', {
+      username: 'jefe.piura', password: PASSWORD, name: 'Lucía Torres', email: 'lucia.torres@example.pe',
+      roles: ['JEFE'], points: ['CAC-PIURA-01'],
+    }, 201);
+    const jefe = await data.anon.login('jefe.piura', PASSWORD);
+    const ev = await jefe.ok('POST', '/events', {
+      point: 'CAC-PIURA-01', procedure: 'RECLAMOS', requests: ['RECLAMO'], applications: ['WEB_ASESOR_RECLAMOS'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-60), attest_total: true,
+    }, 201);
+    const tx = await jefe.ok('POST', `/events/${ev.id}/critical`, {
+      type: 'RECLAMO_APELACION_QUEJA', customer_ref: 'DNI 40999888', attended_at: limaNow(-50), how: 'Reclamo en el formato físico',
+    }, 201);
+    await jefe.ok('POST', `/events/${ev.id}/critical/${tx.id}/reference`, { system_ref: 'REC-2026-0000777' }, 200);
+    const soporte = await data.anon.login('soporte', PASSWORD);
+    await soporte.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(-10), closure_reason: 'SIN_FLUIDO_ELECTRICO' }, 200);
+    const control = await data.anon.login('control', PASSWORD);
+    await control.ok('POST', `/events/${ev.id}/processes-request`, {}, 201);
+    const procesos = await data.anon.login('procesos', PASSWORD);
+    await procesos.ok('POST', `/events/${ev.id}/processes-ruling`, { ruling: 'PROCEDE', reason: 'Corte de luz del punto' }, 200);
+    const alert = await jefe.ok('POST', '/mass-failure-alerts', {
+      point: 'CAC-PIURA-01', applications: ['SGA'], observed_at: limaNow(-5), description: 'SGA no carga en ninguna PC',
+    }, 201);
+    const fallas = await data.anon.login('fallas', PASSWORD);
+    await fallas.ok('POST', `/mass-failure-alerts/${alert.id}/discard`, { reason: 'Falla de la red del punto' }, 200);
+
+    await login(page, base, 'control');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    await expectText(page.locator('[data-testid=registered-by]'), /^Lucía Torres$/, 'registrado por (nombre)');
+    await expectText(page.locator('[data-testid=closed-by]'), /^Mesa de Soporte$/, 'cerrado por (nombre)');
+    await expectText(page.locator('[data-testid=requested-by]'), /^Ana Control$/, 'dictamen solicitado por (nombre)');
+    await expectText(page.locator('[data-testid=processes-clock]'), /Respondida el .* por Marcelo Linares/, 'dictamen por (nombre)');
+    await expectText(page.locator('[data-testid=system-ref-by]'), /^Lucía Torres, /, 'referencia crítica por (nombre)');
+    await expectText(page.locator('tr[data-check=REGISTERED_BY_JEFE]'), /Registrado por Lucía Torres \(jefe\.piura\), jefe asignado/, 'control del registro');
+    await expectText(page.locator('#hist-title').locator('..').locator('tbody'), /Cerrado por: Mesa de Soporte/, 'cierre en el historial');
+    const shown = await page.locator('section[aria-labelledby=data-title]').textContent();
+    assert(!/jefe\.piura|\bsoporte\b/.test(shown), `usuarios en los datos del evento: ${shown}`);
+    await shot(page, 'evento-nombres');
+
+    await context.clearCookies();
+    await login(page, base, 'jefe.piura');
+    await page.locator('#app-nav').getByRole('link', { name: 'Fallas masivas' }).click();
+    const mine = page.locator('section[aria-labelledby=mine-title] li', { hasText: `Alerta N.º ${alert.id}` });
+    await expectText(mine, /CAC Piura Centro \(CAC-PIURA-01\), por Lucía Torres/, 'alerta enviada por (nombre)');
+    await expectText(mine.locator('[data-testid=alert-decided]'), /descartada por Fallas de Sistemas y Plataforma el /, 'alerta descartada por (nombre)');
+    await shot(page, 'alertas-nombres');
+  });
+
+  test('Sección 4: un motivo de cierre sirve en varios escenarios; quitado de uno, deja de ofrecerse allí', async (page) => {
+    await data.admin.ok('POST', '/points', { code: 'CAC-CUSCO-01', name: 'CAC Cusco Plaza', type: 'CAC', region: 'Cusco' }, 201);
+    await data.admin.ok('POST', '/users', {
+      username: 'jefe.cusco', password: PASSWORD, name: 'Jorge Huamán', email: 'jorge.huaman@example.pe',
+      roles: ['JEFE'], points: ['CAC-CUSCO-01'],
+    }, 201);
+    const jefe = await data.anon.login('jefe.cusco', PASSWORD);
+    const ev = await jefe.ok('POST', '/events', {
+      point: 'CAC-CUSCO-01', procedure: 'CONSULTAS', requests: ['REPOSICION_CHIP'], applications: ['SIAC_UNICO'],
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'INFRAESTRUCTURA', started_at: limaNow(-30), attest_total: true,
+    }, 201);
+    await login(page, base, 'soporte');
+    await page.locator('#app-nav').getByRole('link', { name: 'Motivos' }).click();
+    const add = page.locator('form[aria-labelledby=cat-add-title]');
+    await add.getByLabel('Tipo de motivo').selectOption('closure-reasons');
+    await expectState('el escenario único se oculta para un motivo de cierre', () => add.locator('[data-field=scenario]').isHidden());
+    for (const sc of ['FALLA_MASIVA', 'EVENTO_NO_PREVISTO']) await add.locator(`input[name=scenarios][value=${sc}]`).check();
+    await add.getByLabel('Código').fill('CORTE_FIBRA');
+    await add.locator('input[name=name]').fill('Corte de fibra del proveedor');
+    await add.getByRole('button', { name: 'Agregar motivo' }).click();
+    await expectText(page.locator('.notice-success'), /Motivo «Corte de fibra del proveedor» \(CORTE_FIBRA\) agregado/, 'motivo de cierre agregado');
+    for (const sc of ['FALLA_MASIVA', 'EVENTO_NO_PREVISTO']) {
+      await expectText(page.locator(`[data-scenario=${sc}] [data-testid=scenario-reasons]`), /Corte de fibra del proveedor/, `permitido en ${sc}`);
+    }
+    assert(!/Corte de fibra/.test(await page.locator('[data-scenario=PRUEBA] [data-testid=scenario-reasons]').textContent()), 'permitido en PRUEBA');
+    const row = page.locator('table[data-kind=closure-reasons] tr[data-code=CORTE_FIBRA]');
+    await expectState('marcado en Evento no previsto', () => row.locator('input[name=scenarios][value=EVENTO_NO_PREVISTO]').isChecked());
+    await shot(page, 'motivo-cierre-varios-escenarios');
+    /* offered when closing an unforeseen event */
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    await expectCount(page.locator('input[name=closure_reason][value=CORTE_FIBRA]'), 1, 'se ofrece en el evento no previsto');
+    /* taken out of EVENTO_NO_PREVISTO */
+    await page.goto(`${base}/#/admin/motivos`);
+    await row.locator('input[name=scenarios][value=EVENTO_NO_PREVISTO]').uncheck();
+    await row.getByRole('button', { name: 'Guardar escenarios' }).click();
+    await expectText(page.locator('.notice-success'), /Motivo CORTE_FIBRA: se puede elegir en Falla masiva\./, 'escenarios guardados');
+    await expectText(page.locator('[data-scenario=EVENTO_NO_PREVISTO] [data-testid=scenario-reasons]'), /^(?!.*Corte de fibra)/, 'ya no permitido en Evento no previsto');
+    await expectText(page.locator('[data-scenario=FALLA_MASIVA] [data-testid=scenario-reasons]'), /Corte de fibra del proveedor/, 'sigue en Falla masiva');
+    await page.goto(`${base}/#/eventos/${ev.number}`);
+    await expectCount(page.locator('input[name=closure_reason][value=SIN_FLUIDO_ELECTRICO]'), 1, 'formulario de cierre');
+    await expectCount(page.locator('input[name=closure_reason][value=CORTE_FIBRA]'), 0, 'ya no se ofrece en el evento no previsto');
   });
 
   test('Cerrar sesión vuelve al ingreso', async (page) => {

@@ -69,7 +69,7 @@ static void make_user(struct fixture *f, struct actor *a, const char *name,
 	struct inop_err e;
 
 	snprintf(u.username, sizeof(u.username), "%s", name);
-	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.name, sizeof(u.name), "Persona %s", name);
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	snprintf(u.password_hash, sizeof(u.password_hash), "x");
 	u.roles = roles;
@@ -80,6 +80,7 @@ static void make_user(struct fixture *f, struct actor *a, const char *name,
 	a->id = u.id;
 	a->roles = roles;
 	snprintf(a->username, sizeof(a->username), "%s", name);
+	snprintf(a->name, sizeof(a->name), "%s", u.name);
 }
 
 static int setup(void **state)
@@ -585,10 +586,10 @@ static void test_k2_serial_is_used_once_in_the_registration(void **state)
 	struct inop_err e;
 	int64_t next;
 
-	assert_int_equal(store_manual_form_issue(f->db, &f->cac.ref, "jefe",
+	assert_int_equal(store_manual_form_issue(f->db, &f->cac.ref, &f->jefe,
 						 T0, &a, &e),
 			 0);
-	assert_int_equal(store_manual_form_issue(f->db, &f->cac.ref, "jefe",
+	assert_int_equal(store_manual_form_issue(f->db, &f->cac.ref, &f->jefe,
 						 T0, &b, &e),
 			 0);
 	assert_string_equal(a.serial, "FM-CAC-1-000001");
@@ -597,6 +598,9 @@ static void test_k2_serial_is_used_once_in_the_registration(void **state)
 	assert_int_equal(store_manual_form_get(f->db, a.serial, &got), 1);
 	assert_true(got.event_id > 0);
 	assert_int_equal(got.used_at, T0);
+	/* the person's name beside the username */
+	assert_string_equal(got.issued_by, f->jefe.username);
+	assert_string_equal(got.issued_by_name, f->jefe.name);
 	assert_int_equal(register_manual(f, a.serial, T0, &e), -1);
 	assert_string_equal(e.code, "MANUAL_FORM_USED");
 	assert_int_equal(register_manual(f, "FM-CAC-1-000009", T0, &e), -1);

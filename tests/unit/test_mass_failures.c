@@ -20,6 +20,14 @@
 
 #define NOW 1795000000 /* 2026-11-18T08:26:40Z */
 
+static const struct actor FALLAS = {.id = 2,
+				    .username = "fallas",
+				    .name = "Mesa de Fallas",
+				    .roles = ROLE_FALLAS};
+static const struct actor SOPORTE = {.id = 3,
+				     .username = "soporte",
+				     .name = "Arles Melgarejo",
+				     .roles = ROLE_SOPORTE};
 static struct catalog cat;
 static struct mf_alert *alert;
 static struct mass_failure *mf;
@@ -123,16 +131,17 @@ static void test_m2_confirm_into_existing_merges_applications(void **s)
 
 	(void)s;
 	fresh();
-	assert_int_equal(alert_confirm_into(alert, mf, "fallas", NOW, &e), 1);
+	assert_int_equal(alert_confirm_into(alert, mf, &FALLAS, NOW, &e), 1);
 	assert_int_equal(alert->status, ALERT_CONFIRMED);
 	assert_int_equal(alert->mass_failure_id, 3);
 	assert_string_equal(alert->decided_by, "fallas");
+	assert_string_equal(alert->decided_by_name, "Mesa de Fallas");
 	assert_true(codes_contains(&mf->applications, "SISACT"));
 	assert_true(codes_contains(&mf->applications, "SIAC_UNICO"));
 	/* Already covered: the failure does not grow. */
 	fresh();
 	codes_add(&mf->applications, "SIAC_UNICO");
-	assert_int_equal(alert_confirm_into(alert, mf, "fallas", NOW, &e), 0);
+	assert_int_equal(alert_confirm_into(alert, mf, &FALLAS, NOW, &e), 0);
 }
 
 static void test_m2_decided_alert_is_409(void **s)
@@ -142,13 +151,13 @@ static void test_m2_decided_alert_is_409(void **s)
 	(void)s;
 	fresh();
 	assert_int_equal(
-		alert_discard(alert, "falso positivo", "fallas", NOW, &e), 0);
+		alert_discard(alert, "falso positivo", &FALLAS, NOW, &e), 0);
 	assert_int_equal(alert->status, ALERT_DISCARDED);
 	assert_string_equal(alert->discard_reason, "falso positivo");
-	expect_err(alert_confirm_into(alert, mf, "fallas", NOW, &e), &e, 409,
+	expect_err(alert_confirm_into(alert, mf, &FALLAS, NOW, &e), &e, 409,
 		   "ALERT_NOT_PENDING", NULL);
-	expect_err(alert_discard(alert, "otra vez", "fallas", NOW, &e), &e,
-		   409, "ALERT_NOT_PENDING", NULL);
+	expect_err(alert_discard(alert, "otra vez", &FALLAS, NOW, &e), &e, 409,
+		   "ALERT_NOT_PENDING", NULL);
 }
 
 static void test_m2_discard_needs_a_reason(void **s)
@@ -157,7 +166,7 @@ static void test_m2_discard_needs_a_reason(void **s)
 
 	(void)s;
 	fresh();
-	expect_err(alert_discard(alert, "", "fallas", NOW, &e), &e, 422,
+	expect_err(alert_discard(alert, "", &FALLAS, NOW, &e), &e, 422,
 		   "VALIDATION", "reason");
 	assert_int_equal(alert->status, ALERT_PENDING);
 }
@@ -169,7 +178,7 @@ static void test_m2_confirm_into_closed_failure_is_409(void **s)
 	(void)s;
 	fresh();
 	mf->open = 0;
-	expect_err(alert_confirm_into(alert, mf, "fallas", NOW, &e), &e, 409,
+	expect_err(alert_confirm_into(alert, mf, &FALLAS, NOW, &e), &e, 409,
 		   "MASS_FAILURE_CLOSED", "mass_failure_id");
 	assert_int_equal(alert->status, ALERT_PENDING);
 }
@@ -210,15 +219,15 @@ static void test_m3_close_sets_time_reason_and_who(void **s)
 	assert_int_equal(mass_failure_close(&cat, mf,
 					    "INCONVENIENTE_"
 					    "CONECTIVIDAD",
-					    NULL, NOW - 60, "soporte", NOW,
-					    &e),
+					    NULL, NOW - 60, &SOPORTE, NOW, &e),
 			 0);
 	assert_false(mf->open);
 	assert_int_equal(mf->ended_at, NOW - 60);
 	assert_string_equal(mf->closure_reason, "INCONVENIENTE_CONECTIVIDAD");
 	assert_string_equal(mf->closed_by, "soporte");
+	assert_string_equal(mf->closed_by_name, "Arles Melgarejo");
 	expect_err(mass_failure_close(&cat, mf, "INTERMITENCIA", NULL,
-				      NOW - 60, "soporte", NOW, &e),
+				      NOW - 60, &SOPORTE, NOW, &e),
 		   &e, 409, "ALREADY_CLOSED", NULL);
 }
 
@@ -229,21 +238,21 @@ static void test_m3_close_reason_and_times_are_checked(void **s)
 	(void)s;
 	fresh();
 	expect_err(mass_failure_close(&cat, mf, "SIN_FLUIDO_ELECTRICO", NULL,
-				      NOW - 60, "soporte", NOW, &e),
+				      NOW - 60, &SOPORTE, NOW, &e),
 		   &e, 422, "REASON_NOT_ALLOWED", "closure_reason");
 	expect_err(mass_failure_close(&cat, mf, "ERROR_USUARIO", "corto",
-				      NOW - 60, "soporte", NOW, &e),
+				      NOW - 60, &SOPORTE, NOW, &e),
 		   &e, 422, "VALIDATION", "justification");
 	expect_err(mass_failure_close(&cat, mf, "INTERMITENCIA", NULL,
-				      NOW - 7200, "soporte", NOW, &e),
+				      NOW - 7200, &SOPORTE, NOW, &e),
 		   &e, 422, "VALIDATION", "ended_at");
 	expect_err(mass_failure_close(&cat, mf, "INTERMITENCIA", NULL,
-				      NOW + 3600, "soporte", NOW, &e),
+				      NOW + 3600, &SOPORTE, NOW, &e),
 		   &e, 422, "VALIDATION", "ended_at");
 	assert_true(mf->open);
 	assert_int_equal(mass_failure_close(&cat, mf, "ERROR_USUARIO",
 					    "Confirmada por error de Fallas",
-					    NOW, "soporte", NOW, &e),
+					    NOW, &SOPORTE, NOW, &e),
 			 0);
 }
 

@@ -593,6 +593,42 @@ static void test_catalog_retired_entry_is_refused_on_new_records(void **state)
 	reason->active = 1;
 }
 
+/*
+ * Section 4 as the seed's catalogue has it: a closure reason may be
+ * allowed in several scenarios (ERROR_USUARIO in all three); taken out of
+ * one, it is refused there on new closures and still allowed elsewhere.
+ */
+static void test_catalog_reason_in_several_scenarios(void **state)
+{
+	struct cat_item *link = (struct cat_item *)catalog_find(
+		&cat, "scenario_reason", "FALLA_MASIVA", "ERROR_USUARIO");
+	struct codes sc, bad = {0};
+	struct inop_err e;
+
+	(void)state;
+	catalog_reason_scenarios(&cat, "ERROR_USUARIO", &sc);
+	assert_int_equal(sc.n, 3);
+	assert_true(codes_contains(&sc, "FALLA_MASIVA"));
+	assert_true(codes_contains(&sc, "EVENTO_NO_PREVISTO"));
+	assert_true(codes_contains(&sc, "PRUEBA"));
+	assert_non_null(link);
+	link->active = 0;
+	assert_false(
+		catalog_reason_usable(&cat, "FALLA_MASIVA", "ERROR_USUARIO"));
+	assert_true(catalog_reason_usable(&cat, "EVENTO_NO_PREVISTO",
+					  "ERROR_USUARIO"));
+	catalog_reason_scenarios(&cat, "ERROR_USUARIO", &sc);
+	assert_int_equal(sc.n, 2);
+	assert_false(codes_contains(&sc, "FALLA_MASIVA"));
+	link->active = 1;
+	assert_int_equal(catalog_scenarios_check(&cat, &sc, &e), 0);
+	assert_int_equal(catalog_scenarios_check(&cat, &bad, &e), -1);
+	assert_string_equal(e.field, "scenarios");
+	assert_int_equal(codes_add(&bad, "NO_EXISTE"), 0);
+	assert_int_equal(catalog_scenarios_check(&cat, &bad, &e), -1);
+	assert_int_equal(e.status, 422);
+}
+
 static void test_catalog_entry_codes_are_new_and_well_formed(void **state)
 {
 	struct inop_err e;
@@ -666,6 +702,7 @@ int main(void)
 			test_catalog_retired_entry_is_refused_on_new_records),
 		cmocka_unit_test(
 			test_catalog_entry_codes_are_new_and_well_formed),
+		cmocka_unit_test(test_catalog_reason_in_several_scenarios),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -30,6 +30,15 @@ export function catalog() {
   return cat;
 }
 
+/*
+ * K2: how many days back the point's JEFE may regularise a paper form
+ * (the server's manual_max_age_days); older forms CONTROL regularises.
+ */
+export function manualMaxAgeDays() {
+  const days = cat && cat.settings && cat.settings.manual_max_age_days;
+  return Number.isInteger(days) && days > 0 ? days : 30;
+}
+
 export function scenarioOf(code) {
   return (cat.scenarios || []).find((s) => s.code === code) || null;
 }

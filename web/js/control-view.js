@@ -3,7 +3,7 @@
  * their status, the 24-hour clock of a Procesos request, the delay of a
  * regularised paper form.
  */
-import { h, fmtDateTime } from './ui.js';
+import { h, fmtDateTime, person } from './ui.js';
 
 export const CHECK_NAMES = {
   REGISTERED_BY_JEFE: 'Registrado por el jefe del punto',
@@ -62,7 +62,7 @@ function fmtHours(total) {
  */
 export function clockText(q) {
   if (q.status === 'RESUELTA') {
-    return `Respondida el ${fmtDateTime(q.ruled_at)} por ${q.ruled_by}`;
+    return `Respondida el ${fmtDateTime(q.ruled_at)} por ${person(q.ruled_by_name, q.ruled_by)}`;
   }
   const parts = [];
   if (q.seconds_left > 0) {

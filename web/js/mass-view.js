@@ -1,7 +1,7 @@
 /* Pieces that show mass failures and their alerts the same way everywhere. */
 import { catalog, name, nameList } from './catalog.js';
 import { href } from './router.js';
-import { h, field, choice, option, timeEl, fmtDateTime, fmtDuration, limaNowInput } from './ui.js';
+import { h, field, choice, option, timeEl, fmtDateTime, fmtDuration, limaNowInput, person } from './ui.js';
 
 export function failureLink(mf) {
   return h('a', { href: href(`/fallas/${mf.id}`), class: 'mf-number' }, `Falla masiva N.º ${mf.id}`);
@@ -48,10 +48,18 @@ export function failuresTable(items, { caption, empty = 'No hay fallas masivas.'
       h('tbody', {}, rows)));
 }
 
-/* Where an alert comes from: "CAC Lima (CAC-1), por jefe.lima" */
+/* Where an alert comes from: "CAC Lima (CAC-1), por Rosa Quispe" */
 export function alertOrigin(a) {
   if (!a.point) return name('alertSource', a.source);
-  return `${a.point.name} (${a.point.code}), por ${a.raised_by}`;
+  return `${a.point.name} (${a.point.code}), por ${person(a.raised_by_name, a.raised_by)}`;
+}
+
+/* Who decided an alert, and when: "confirmada por Mesa de Fallas el …" */
+export function alertDecision(a) {
+  if (!a.decided_by) return null;
+  const what = a.status === 'DISCARDED' ? 'descartada' : 'confirmada';
+  return h('span', { class: 'muted', 'data-testid': 'alert-decided' },
+    ` — ${what} por ${person(a.decided_by_name, a.decided_by)} el ${fmtDateTime(a.decided_at)}`);
 }
 
 /* The applications as checkboxes, the given ones ticked. */
@@ -88,7 +96,7 @@ export function failureSummary(mf) {
 export function historyPanel(items) {
   const rows = items.map((it) => h('tr', {},
     h('td', { class: 'nowrap' }, timeEl(it.at, { seconds: true })),
-    h('td', {}, it.actor_name || it.actor),
+    h('td', {}, person(it.actor_name, it.actor)),
     h('td', {}, name('action', it.action)),
     h('td', {}, historyDetail(it))));
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },

@@ -285,6 +285,15 @@ export function fmtDate(date) {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '—';
 }
 
+/*
+ * Who did something, as people read it: the person's name (the API's
+ * `*_name` fields), else the username (a record older than the names, or
+ * one made by a program), else a dash.
+ */
+export function person(name, username) {
+  return name || username || '—';
+}
+
 /* A <time> element showing iso in Lima time. */
 export function timeEl(iso, { seconds = false } = {}) {
   if (!iso) return h('span', { class: 'muted' }, '—');

@@ -5,7 +5,7 @@
  * sector), which every report deadline then skips.
  */
 import { api } from '../api.js';
-import { h, field, submitting, setFlash, button, showError, fmtDate, timeEl, limaNowInput } from '../ui.js';
+import { h, field, submitting, setFlash, button, showError, fmtDate, timeEl, limaNowInput, person } from '../ui.js';
 
 const WEEKDAYS = ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'];
 
@@ -80,7 +80,7 @@ function extraTable(items, year, ctx) {
       h('td', { class: 'nowrap' }, fmtDate(d.date)),
       h('td', {}, weekday(d.date)),
       h('td', {}, d.name),
-      h('td', {}, d.created_by, ' — ', timeEl(d.created_at)),
+      h('td', {}, person(d.created_by_name, d.created_by), ' — ', timeEl(d.created_at)),
       h('td', {}, remove));
   });
   section.append(h('div', { class: 'table-wrap' }, h('table', { class: 'data' },

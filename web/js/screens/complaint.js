@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { href } from '../router.js';
 import {
-  h, append, field, notice, submitting, setFlash, timeEl, fmtDate,
+  h, append, field, notice, submitting, setFlash, timeEl, fmtDate, person,
 } from '../ui.js';
 import { STATUS_NAMES, statusBadge } from './complaints.js';
 
@@ -84,5 +84,5 @@ function history(c) {
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },
     h('h2', { id: 'hist-title' }, 'Historial'),
     h('ol', { class: 'plain-list' }, items.map((t) => h('li', {},
-      timeEl(t.at), ` — ${STATUS_NAMES[t.to] || t.to} (${t.by})`, t.note ? `: ${t.note}` : ''))));
+      timeEl(t.at), ` — ${STATUS_NAMES[t.to] || t.to} (${person(t.by_name, t.by)})`, t.note ? `: ${t.note}` : ''))));
 }

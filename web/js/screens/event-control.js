@@ -13,7 +13,7 @@ import { href } from '../router.js';
 import { hasRole, isJefeOf, onlyJefe } from '../session.js';
 import {
   h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
-  timeEl, fmtDate, fmtDateTime, limaNowInput, isoToLimaInput, limaInputToIso,
+  timeEl, fmtDate, fmtDateTime, limaNowInput, isoToLimaInput, limaInputToIso, person,
 } from '../ui.js';
 
 export async function loadControl(ev) {
@@ -71,7 +71,7 @@ function exclusionNotice(x) {
   if (!x) return null;
   const who = x.source === 'PROCESOS' ? 'Procesos (dictamen «No procede»)' : 'Control';
   return notice('warning', h('strong', {}, `Descartado del reporte por ${who}: `), x.reason,
-    h('span', { class: 'muted' }, ` — ${x.created_by_name || x.created_by}, ${fmtDateTime(x.created_at)}`));
+    h('span', { class: 'muted' }, ` — ${person(x.created_by_name, x.created_by)}, ${fmtDateTime(x.created_at)}`));
 }
 
 function ruleOutForm(ev, ctx) {
@@ -204,7 +204,7 @@ function canRecordCritical(ev) {
 function referenceCell(ev, tx, ctx) {
   if (tx.system_ref) {
     return [h('span', { class: 'mono' }, tx.system_ref), h('br'),
-      h('span', { class: 'muted' }, `${tx.system_ref_by}, ${fmtDateTime(tx.system_ref_at)}`)];
+      h('span', { class: 'muted', 'data-testid': 'system-ref-by' }, `${person(tx.system_ref_by_name, tx.system_ref_by)}, ${fmtDateTime(tx.system_ref_at)}`)];
   }
   if (!canRecordCritical(ev)) return h('span', { class: 'badge badge-no' }, 'Sin referencia');
   const input = h('input', { type: 'text', name: 'system_ref', maxlength: 64, 'aria-label': `Referencia del sistema de la transacción ${tx.id}` });
@@ -310,7 +310,7 @@ function processesPanel(ev, q, ctx) {
   return panel('proc-title', 'Dictamen de Procesos',
     h('dl', { class: 'dl processes' },
       row('Estado', processesBadge(q.status)),
-      row('Solicitado', `${q.requested_by}, `, timeEl(q.requested_at)),
+      row('Solicitado por', h('span', { 'data-testid': 'requested-by' }, person(q.requested_by_name, q.requested_by)), ', ', timeEl(q.requested_at)),
       q.note ? row('Nota de Control', q.note) : [],
       row('Plazo de 24 horas', h('span', { class: 'clock', 'data-testid': 'processes-clock' }, clockText(q))),
       row('Dictamen', q.ruling ? h('span', {}, h('strong', {}, RULING_NAMES[q.ruling]), ` — ${q.reason}`) : 'Sin respuesta')),
@@ -323,7 +323,7 @@ function alertsPanel(ev, alerts, ctx) {
   if (!alerts.length && !hasRole('CONTROL')) return null;
   const list = alerts.length
     ? h('ul', { class: 'alerts' }, alerts.map((a) => h('li', {},
-      h('strong', {}, fmtDateTime(a.created_at)), ` — ${a.created_by_name || a.created_by} a ${a.recipients.join(', ') || 'ningún jefe asignado'}: `, a.text)))
+      h('strong', {}, fmtDateTime(a.created_at)), ` — ${person(a.created_by_name, a.created_by)} a ${a.recipients.join(', ') || 'ningún jefe asignado'}: `, a.text)))
     : h('p', { class: 'muted' }, 'Sin alertas enviadas.');
   let form = null;
   if (hasRole('CONTROL')) {

@@ -12,7 +12,7 @@ import { canAddRequests, closableReasons, hasRole } from '../session.js';
 import { controlSections, loadControl } from './event-control.js';
 import {
   append, h, field, choiceGroup, checkedValue, notice, submitting, setFlash,
-  timeEl, fmtDate, fmtDateTime, fmtDuration, limaNowInput, isoToLimaInput, limaInputToIso,
+  timeEl, fmtDate, fmtDateTime, fmtDuration, limaNowInput, isoToLimaInput, limaInputToIso, person,
 } from '../ui.js';
 
 export async function render(view, ctx) {
@@ -79,8 +79,8 @@ function details(ev) {
     row('Descripción', ev.description || '—'),
     row('Origen', name('origin', ev.origin),
       ev.origin === 'MANUAL' ? [h('br'), h('span', { 'data-testid': 'regularised' }, regularisedText(ev))] : ''),
-    row('Registrado', ev.registered_by || '—', ' el ', timeEl(ev.registered_at, { seconds: true })),
-    row('Cerrado por', ev.closed_by || '—'),
+    row('Registrado por', h('span', { 'data-testid': 'registered-by' }, person(ev.registered_by_name, ev.registered_by)), ' el ', timeEl(ev.registered_at, { seconds: true })),
+    row('Cerrado por', h('span', { 'data-testid': 'closed-by' }, ev.closed_by ? person(ev.closed_by_name, ev.closed_by) : '—')),
     row('Reportable', reportableText(ev)),
   ];
   return h('section', { class: 'panel', 'aria-labelledby': 'data-title' },
@@ -203,6 +203,8 @@ const FIELD_LABELS = {
   manual_form_ref: 'Formato manual', mass_failure_id: 'Falla masiva',
 };
 
+const PERSON_FIELDS = new Set(['closed_by']);
+
 function fmtValue(key, v) {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? 'Sí' : 'No';
@@ -232,15 +234,17 @@ function changes(item) {
   }
   const keys = Object.keys(FIELD_LABELS).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) && (k in after || k in before));
   if (!keys.length) return '—';
+  /* a person by name where the record has it (newer records do) */
+  const shown = (rec, k) => (PERSON_FIELDS.has(k) && rec[k] && rec[`${k}_name`] ? rec[`${k}_name`] : rec[k]);
   return h('ul', { class: 'diff' }, keys.map((k) => h('li', {}, `${FIELD_LABELS[k]}: `,
-    k in before && before[k] !== null ? [h('span', { class: 'old' }, fmtValue(k, before[k])), ' → '] : null,
-    fmtValue(k, after[k]))));
+    k in before && before[k] !== null ? [h('span', { class: 'old' }, fmtValue(k, shown(before, k))), ' → '] : null,
+    fmtValue(k, shown(after, k)))));
 }
 
 function history(items) {
   const rows = items.map((it) => h('tr', {},
     h('td', { class: 'nowrap' }, timeEl(it.at, { seconds: true })),
-    h('td', {}, it.actor_name || it.actor),
+    h('td', {}, person(it.actor_name, it.actor)),
     h('td', {}, name('action', it.action)),
     h('td', {}, changes(it))));
   return h('section', { class: 'panel', 'aria-labelledby': 'hist-title' },

@@ -14,7 +14,7 @@ import { href } from '../router.js';
 import { hasRole } from '../session.js';
 import {
   h, field, choiceGroup, checkedValue, notice, submitting, setFlash, timeEl, fmtDateTime,
-  isoToLimaInput, limaInputToIso,
+  isoToLimaInput, limaInputToIso, person,
 } from '../ui.js';
 
 export async function render(view, ctx) {
@@ -53,11 +53,11 @@ function details(mf) {
       row('Inicio (hora de Lima)', timeEl(mf.started_at)),
       row('Fin (hora de Lima)', mf.ended_at ? timeEl(mf.ended_at) : 'Sigue abierta'),
       row(mf.status === 'CONFIRMED' ? 'Abierta hace' : 'Duración', failureSpan(mf).replace(/^(abierta hace|duró) /, '')),
-      row('Confirmada por', mf.confirmed_by || '—', ' el ', timeEl(mf.confirmed_at, { seconds: true })),
+      row('Confirmada por', person(mf.confirmed_by_name, mf.confirmed_by), ' el ', timeEl(mf.confirmed_at, { seconds: true })),
       row('Eventos abiertos', `${mf.open_events} de ${mf.events}`),
       row('Motivo de cierre', name('reason', mf.closure_reason)),
       mf.justification ? row('Sustento', mf.justification) : [],
-      row('Cerrada por', mf.closed_by || '—')));
+      row('Cerrada por', mf.closed_by ? person(mf.closed_by_name, mf.closed_by) : '—')));
 }
 
 function closeForm(mf, ctx) {

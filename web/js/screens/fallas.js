@@ -11,7 +11,7 @@ import { api } from '../api.js';
 import { name } from '../catalog.js';
 import { pointLabel } from '../events-view.js';
 import {
-  alertOrigin, alertStatusBadge, appsField, appsText, causeField, failureLink, failuresTable,
+  alertDecision, alertOrigin, alertStatusBadge, appsField, appsText, causeField, failureLink, failuresTable,
   failureSummary, limaTimeInput,
 } from '../mass-view.js';
 import { href } from '../router.js';
@@ -101,7 +101,8 @@ async function myAlertsSection() {
       alertStatusBadge(a), ' ', `Alerta N.º ${a.id} · ${appsText(a.applications)} · `, timeEl(a.observed_at),
       ` · ${alertOrigin(a)}`,
       a.mass_failure_id ? [' → ', failureLink({ id: a.mass_failure_id })] : null,
-      a.discard_reason ? ` — descartada: ${a.discard_reason}` : null)))
+      alertDecision(a),
+      a.discard_reason ? `: ${a.discard_reason}` : null)))
       : h('p', { class: 'empty' }, 'Sus puntos no han enviado alertas.'));
 }
 

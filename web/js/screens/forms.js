@@ -5,10 +5,11 @@
  * link to the event that regularised them, with its delay.
  */
 import { api } from '../api.js';
+import { manualMaxAgeDays } from '../catalog.js';
 import { fmtMinutes } from '../control-view.js';
 import { href } from '../router.js';
 import { hasRole, isJefeOf, onlyJefe } from '../session.js';
-import { h, field, option, notice, submitting, timeEl, announce } from '../ui.js';
+import { h, field, option, notice, submitting, timeEl, announce, person } from '../ui.js';
 
 const STATUS = { LIBRE: 'Sin usar', USADO: 'Regularizado' };
 
@@ -20,7 +21,8 @@ export async function render(view, ctx) {
   const list = await api.get('/manual-forms', { status, point: pointFilter, limit: 200 });
   view.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Formatos manuales')),
-    h('p', { class: 'lead' }, 'Si Inop no está disponible, el punto registra la inoperatividad en el formato impreso y lo reporta al buzón de Fallas. Al volver Inop, el jefe del punto lo regulariza con su número de formato.'),
+    h('p', { class: 'lead' }, 'Si Inop no está disponible, el punto registra la inoperatividad en el formato impreso y lo reporta al buzón de Fallas. Al volver Inop, el jefe del punto lo regulariza con su número de formato.',
+      h('span', { 'data-testid': 'manual-window' }, ` Puede hacerlo hasta ${manualMaxAgeDays()} días después del inicio anotado; un formato más antiguo lo regulariza Control e Información con un sustento.`)),
     points.length ? issuePanel(points, ctx) : notice('warning', 'No tiene puntos de atención para imprimir formatos.'),
     h('section', { 'aria-labelledby': 'forms-title' },
       h('h2', { id: 'forms-title' }, `Números de formato emitidos: ${list.total}`),
@@ -78,7 +80,7 @@ function formsTable(items) {
   const rows = items.map((f) => h('tr', { 'data-serial': f.serial },
     cell(0, h('span', { class: 'serial' }, f.serial)),
     cell(1, `${f.point.name} (${f.point.code})`),
-    cell(2, timeEl(f.issued_at), h('br'), h('span', { class: 'muted' }, f.issued_by)),
+    cell(2, timeEl(f.issued_at), h('br'), h('span', { class: 'muted' }, person(f.issued_by_name, f.issued_by))),
     cell(3, h('span', { class: ['badge', f.status === 'LIBRE' ? 'badge-open' : 'badge-yes'] }, STATUS[f.status])),
     cell(4, f.event ? [h('a', { href: href(`/eventos/${encodeURIComponent(f.event)}`), class: 'event-number' }, f.event),
       h('br'), h('span', { class: 'muted' }, `demora ${fmtMinutes(f.delay_minutes)}`)] : '—'),

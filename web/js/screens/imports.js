@@ -8,7 +8,7 @@
 import { api, upload, ApiError } from '../api.js';
 import { hasRole } from '../session.js';
 import {
-  h, field, option, notice, submitting, timeEl, fmtDate, announce, limaNowInput, limaInputToIso,
+  h, field, option, notice, submitting, timeEl, fmtDate, announce, limaNowInput, limaInputToIso, person,
 } from '../ui.js';
 
 const KINDS = {
@@ -148,7 +148,7 @@ function importsTable(items, ctx) {
     h('tbody', {}, items.map((i) => h('tr', { 'data-import': i.id },
       h('td', { class: 'num' }, String(i.id)),
       h('td', {}, KIND_SHORT[i.kind] || i.kind, i.source === 'DIGITADO' ? ' (digitado)' : ''),
-      h('td', {}, i.imported_by),
+      h('td', {}, person(i.imported_by_name, i.imported_by)),
       h('td', {}, timeEl(i.imported_at)),
       h('td', { class: 'num' }, i.rows.toLocaleString('es-PE')),
       h('td', { class: 'nowrap' }, i.from === i.to ? fmtDate(i.from) : `${fmtDate(i.from)} – ${fmtDate(i.to)}`),

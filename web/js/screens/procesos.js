@@ -11,7 +11,7 @@ import { e1View } from './event-control.js';
 import { href } from '../router.js';
 import { hasRole } from '../session.js';
 import {
-  h, field, notice, submitting, setFlash, timeEl, fmtDateTime, limaInputToIso,
+  h, field, notice, submitting, setFlash, timeEl, fmtDateTime, limaInputToIso, person,
 } from '../ui.js';
 
 const TABS = [
@@ -51,7 +51,7 @@ function trayTable(items) {
       cell(2, `${name('procedure', s.procedure)} · ${name('scenario', s.scenario)}`),
       cell(3, timeEl(s.started_at)),
       cell(4, e1View(q.e1)),
-      cell(5, timeEl(q.requested_at), h('br'), h('span', { class: 'muted' }, q.requested_by)),
+      cell(5, timeEl(q.requested_at), h('br'), h('span', { class: 'muted' }, person(q.requested_by_name, q.requested_by))),
       cell(6, processesBadge(q.status), ' ', h('span', { class: 'clock' }, clockText(q))),
       cell(7, q.ruling ? [h('strong', {}, RULING_NAMES[q.ruling]), ` — ${q.reason}`] : '—'));
   });

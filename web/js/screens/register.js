@@ -13,7 +13,7 @@
  *    inoperability spelled out (from the operator's procedure).
  */
 import { api, ApiError } from '../api.js';
-import { catalog, name, nameList, PROCEDURE_HELP, SCENARIO_HELP } from '../catalog.js';
+import { catalog, manualMaxAgeDays, name, nameList, PROCEDURE_HELP, SCENARIO_HELP } from '../catalog.js';
 import { regularisedText } from '../control-view.js';
 import { eventLink, pointLabel } from '../events-view.js';
 import { appsText, failureSummary } from '../mass-view.js';
@@ -85,11 +85,16 @@ class RegisterForm {
     this.failures = null; /* the open mass failures, once loaded */
   }
 
+  /* K2: CONTROL, not the point's JEFE, regularises forms past the window */
+  lateByControl() {
+    return hasRole('CONTROL') && !isJefeOf(this.initial);
+  }
+
   start() {
     const c = catalog();
     this.form = h('form', { class: 'form register-form', novalidate: true, 'aria-label': 'Registro de inoperatividad' });
     this.form.append(
-      this.serial ? manualNotice(this.serial) : notice('info', 'Registre solo cuando un cliente pide un trámite regulado y el aplicativo no funciona en ',
+      this.serial ? manualNotice(this.serial, !this.lateByControl()) : notice('info', 'Registre solo cuando un cliente pide un trámite regulado y el aplicativo no funciona en ',
         h('strong', {}, 'ninguna PC'), ' del punto de atención. Un registro es por punto y por tipo de trámite. ',
         '¿Inop estuvo caído y llenó un formato impreso? ', h('a', { href: href('/formatos') }, 'Regularice el formato manual')),
       section(1, 'Punto de atención', this.pointField()),
@@ -371,15 +376,19 @@ class RegisterForm {
     this.started = h('input', { type: 'datetime-local', name: 'started_at', value: now, max: now });
     if (this.serial) {
       /* K2: the original time of the paper form; past the window
-         (manual_max_age_days) CONTROL regularises it with a justification */
-      const late = hasRole('CONTROL') && !isJefeOf(this.initial);
-      if (!late) this.started.min = limaInputDaysAgo(30);
+         (manual_max_age_days, from the server) CONTROL regularises it
+         with a justification */
+      const late = this.lateByControl();
+      const days = manualMaxAgeDays();
+      if (!late) this.started.min = limaInputDaysAgo(days);
       this.late = late ? h('textarea', { name: 'late_justification', rows: 3, maxlength: 2000 }) : null;
       return [
         h('div', { class: 'field', 'data-field': 'manual_form_ref' },
           h('p', {}, h('strong', {}, 'Número de formato: '), h('span', { class: 'serial' }, this.serial))),
         field('started_at', 'Inicio de la inoperatividad según el formato (hora de Lima)', this.started, {
-          required: true, hint: 'La fecha y hora originales anotadas en el formato (hasta 30 días atrás).',
+          required: true,
+          hint: late ? 'La fecha y hora originales anotadas en el formato.'
+            : `La fecha y hora originales anotadas en el formato, hasta ${days} días atrás. Un formato más antiguo lo regulariza Control e Información con un sustento.`,
         }),
         field('description', 'Detalle (opcional)', this.description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 }), {
           hint: 'Lo anotado en el formato: mensaje de error, clientes esperando…',
@@ -465,6 +474,13 @@ class RegisterForm {
       });
     }
     if (!b.started_at) m.push({ field: 'started_at', message: 'Indique la fecha y hora de inicio.' });
+    else if (this.serial && !this.late && Date.parse(b.started_at) < Date.now() - manualMaxAgeDays() * 86400e3) {
+      /* K2: past the window the JEFE does not regularise: CONTROL does */
+      m.push({
+        field: 'started_at',
+        message: `El formato tiene más de ${manualMaxAgeDays()} días: lo regulariza Control e Información con un sustento. Pídale que regularice el formato ${this.serial} desde «Formatos manuales».`,
+      });
+    }
     if (!b.attest_total) m.push({ field: 'attest_total', message: 'Solo es inoperatividad si el aplicativo no funciona en ninguna PC del punto: confirme que es así.' });
     return m;
   }
@@ -526,9 +542,12 @@ class RegisterForm {
 }
 
 /* K2: what regularising a paper form means, above the form. */
-function manualNotice(serial) {
+function manualNotice(serial, jefe) {
+  const days = manualMaxAgeDays();
   return notice('info', h('p', {}, h('strong', {}, `Regularización del formato manual ${serial}. `),
-    'Registre los datos tal como se anotaron en el formato, con la fecha y hora de inicio originales (hasta 30 días atrás). ',
+    'Registre los datos tal como se anotaron en el formato, con la fecha y hora de inicio originales',
+    jefe ? ` (hasta ${days} días atrás; uno más antiguo lo regulariza Control e Información con un sustento). `
+      : `. Si el formato tiene más de ${days} días, explique por qué se regulariza tan tarde. `,
     'El evento queda con origen «formato manual» y se muestra su demora de regularización.'),
   h('p', {}, 'Después, en el evento, agregue las transacciones críticas del formato y ciérrelo con la hora de fin anotada.'));
 }

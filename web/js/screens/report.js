@@ -9,7 +9,7 @@ import { name } from '../catalog.js';
 import { href } from '../router.js';
 import { MOVE, periodText, reportStatusBadge, stepper, WAITING_FOR } from '../reports-view.js';
 import {
-  h, field, notice, submitting, setFlash, timeEl, fmtDate, fmtDateTime, limaNowInput,
+  h, field, notice, submitting, setFlash, timeEl, fmtDate, fmtDateTime, limaNowInput, person,
 } from '../ui.js';
 
 const PAGE = 100;
@@ -45,7 +45,7 @@ function summary(rep) {
       row('Periodo (inicio de los eventos, días de Lima)', periodText(rep)),
       row('Eventos', String(rep.total_events)),
       row('Estado', name('reportStatus', rep.status), ' — ', WAITING_FOR[rep.status]),
-      row('Creado', rep.created_by, ' el ', timeEl(rep.created_at)),
+      row('Creado', person(rep.created_by_name, rep.created_by), ' el ', timeEl(rep.created_at)),
       row('Contenido', frozen),
       row('Entregado a Regulatorio (plazo)', rep.handed_over_at ? h('span', { 'data-testid': 'handed-over' }, timeEl(rep.handed_over_at), ' — con la aprobación de Dirección; esto cumple el plazo de 3 días hábiles') : 'Aún no: se entrega con la aprobación de Dirección'),
       rep.sent_on ? row('Enviado a OSIPTEL (por Regulatorio)', `${fmtDate(rep.sent_on)} — referencia ${rep.sent_reference}`) : []));

@@ -8,7 +8,7 @@ import { name, REPORT_STATES } from '../catalog.js';
 import { href } from '../router.js';
 import { periodText, pendingForMe, reportLink, reportStatusBadge, WAITING_FOR } from '../reports-view.js';
 import { hasRole } from '../session.js';
-import { h, field, option, submitting, setFlash, timeEl, fmtDate, limaNowInput } from '../ui.js';
+import { h, field, option, submitting, setFlash, timeEl, fmtDate, limaNowInput, person } from '../ui.js';
 
 export async function render(view, ctx) {
   const status = ctx.query.get('status') || '';
@@ -44,7 +44,7 @@ function reportsTable(items) {
     cell(1, periodText(r)),
     cell(2, reportStatusBadge(r.status)),
     cell(3, String(r.total_events)),
-    cell(4, timeEl(r.created_at), h('br'), h('span', { class: 'muted' }, r.created_by)),
+    cell(4, timeEl(r.created_at), h('br'), h('span', { class: 'muted' }, person(r.created_by_name, r.created_by))),
     cell(5, r.sent_on ? [fmtDate(r.sent_on), h('br'), h('span', { class: 'muted' }, r.sent_reference)] : '—'),
     cell(6, pendingForMe(r).length ? h('strong', {}, 'Le toca a usted') : WAITING_FOR[r.status])));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data stacked' },
