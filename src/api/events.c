@@ -185,7 +185,8 @@ void api_events_create(struct req *r)
 	}
 	if (parse_event(r, ev, &e) < 0)
 		goto fail;
-	rc = store_point_by_code(db, ev->point.code, &p);
+	rc = store_point_for_user(db, ev->point.code, r->actor.id, &p,
+				  &ctx.jefe_of_point);
 	if (rc < 0)
 		goto internal;
 	if (rc == 0) {
@@ -195,10 +196,6 @@ void api_events_create(struct req *r)
 	}
 	ev->point = p.ref;
 	ctx.point_active = p.active;
-	rc = store_user_has_point(db, r->actor.id, p.ref.id);
-	if (rc < 0)
-		goto internal;
-	ctx.jefe_of_point = rc;
 	if (mass_failure_link(db, ev, &ctx.mass_failure_ok, &several) < 0)
 		goto internal;
 	if (registration_check(api_cat(r), &ctx, ev, &e) < 0) {

@@ -22,6 +22,9 @@ int store_point_insert(struct db *db, struct point *p, const char *actor,
 		       int64_t now, struct inop_err *err);
 /* 1 found, 0 not, -1 error. */
 int store_point_by_code(struct db *db, const char *code, struct point *p);
+/* The same, and *assigned: is the point one of `user_id`'s (user_points). */
+int store_point_for_user(struct db *db, const char *code, int64_t user_id,
+			 struct point *p, int *assigned);
 /* Points by code; *out malloc'd.  jefe_user_id > 0: only that JEFE's. */
 int store_points_list(struct db *db, int64_t jefe_user_id, struct point **out,
 		      size_t *n);
