@@ -226,7 +226,7 @@ int cmd_help(int argc, char **argv)
 	      "  audit_signing_key_file audit_public_key "
 	      "audit_checkpoint_dir\n"
 	      "  max_connections max_connections_per_address\n"
-	      "  request_timeout_seconds idle_timeout_seconds\n"
+	      "  request_timeout_seconds idle_timeout_seconds access_log\n"
 	      "  login_failures_per_address login_hash_concurrency "
 	      "login_queue\n"
 	      "  complaints_token_file complaints_per_minute "

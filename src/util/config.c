@@ -19,6 +19,7 @@ enum kind {
 	K_TLS,
 	K_TOKEN,
 	K_HEX32,
+	K_ONOFF,
 	K_BYTES /* a long long: bytes, or with a K, M or G suffix */
 };
 
@@ -58,6 +59,7 @@ static const struct {
 	TEXT(mailbox_contingency_cc, K_EMAILS),
 	TEXT(procesos_backups, K_EMAILS),
 	TEXT(user, K_TEXT),
+	TEXT(access_log, K_ONOFF),
 	INT(threads),
 	INT(max_connections),
 	INT(max_connections_per_address),
@@ -90,6 +92,7 @@ void config_defaults(struct config *c)
 	(void)str_copy(c->base_url, sizeof(c->base_url),
 		       "http://127.0.0.1:8080");
 	(void)str_copy(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
+	(void)str_copy(c->access_log, sizeof(c->access_log), "on");
 	c->threads = 4;
 	c->max_connections = 2000;
 	c->max_connections_per_address = 64;
@@ -159,6 +162,8 @@ static int check_value(enum kind kind, const char *v)
 		return 1;
 	case K_LISTEN:
 		return strchr(v, ':') != NULL;
+	case K_ONOFF:
+		return strcmp(v, "on") == 0 || strcmp(v, "off") == 0;
 	case K_TLS:
 		return strcmp(v, "none") == 0 || strcmp(v, "starttls") == 0 ||
 		       strcmp(v, "tls") == 0;

@@ -30,7 +30,8 @@ struct config {
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
-	char user[64]; /* serve started as root drops to this user */
+	char user[64];	    /* serve started as root drops to this user */
+	char access_log[4]; /* "on": a log line per request; "off" */
 	int threads;
 	int max_connections;		 /* in all */
 	int max_connections_per_address; /* from one client address */
