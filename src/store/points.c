@@ -117,9 +117,9 @@ int store_point_for_user(struct db *db, const char *code, int64_t user_id,
 	 * trip less for every registration on PostgreSQL. */
 	struct db_stmt *st = db_prepare(
 		db, "SELECT id, code, name, type, channel, lines, region, "
-		    "active, EXISTS (SELECT 1 FROM user_points up WHERE "
-		    "up.user_id = ? AND up.point_id = points.id) FROM points "
-		    "WHERE code = ?");
+		    "active, CASE WHEN EXISTS (SELECT 1 FROM user_points up "
+		    "WHERE up.user_id = ? AND up.point_id = points.id) THEN 1 "
+		    "ELSE 0 END FROM points WHERE code = ?");
 	struct point_of_user pu = {.p = p, .assigned = assigned};
 
 	*assigned = 0;
