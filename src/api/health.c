@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "store/gauges.h"
 #include "store/store.h"
+#include "store/users.h"
 #include "store/versions.h"
 #include "util/config.h"
 #include "util/buf.h"
@@ -64,8 +65,13 @@ static void append_gauges(struct buf *b, int64_t now)
 		    "# HELP inop_versions_notifications_total Changes "
 		    "announced by the nodes (this one too).\n"
 		    "# TYPE inop_versions_notifications_total counter\n"
-		    "inop_versions_notifications_total %llu\n",
-		    listening, (unsigned long long)notified);
+		    "inop_versions_notifications_total %llu\n"
+		    "# HELP inop_session_cache_hits_total Sessions found "
+		    "in memory, without the database (PostgreSQL).\n"
+		    "# TYPE inop_session_cache_hits_total counter\n"
+		    "inop_session_cache_hits_total %llu\n",
+		    listening, (unsigned long long)notified,
+		    (unsigned long long)store_session_cache_hits());
 	buf_appendf(b,
 		    "# HELP inop_database_up Whether the node read its "
 		    "database for this scrape.\n# TYPE inop_database_up "

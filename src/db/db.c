@@ -37,9 +37,10 @@ int db_socket(struct db *db)
 	return db->ops->socket ? db->ops->socket(db) : -1;
 }
 
-int db_notifications(struct db *db)
+int db_notifications(struct db *db, db_notify_fn fn, void *ctx)
 {
-	return db->ops->notifications ? db->ops->notifications(db) : -1;
+	return db->ops->notifications ? db->ops->notifications(db, fn, ctx)
+				      : -1;
 }
 
 int db_exec(struct db *db, const char *sql)

@@ -140,12 +140,14 @@ int db_copy_end(struct db_copy *c);
 /* A write transaction: on SQLite the write lock is taken at once. */
 /*
  * Notifications (PostgreSQL LISTEN): db_socket() is the connection's
- * socket, to poll(2) for input; db_notifications() reads what arrived and
- * returns how many notifications it held (0 or more), -1 when the
- * connection is lost.  Both -1 for an engine without them (SQLite).
+ * socket, to poll(2) for input; db_notifications() reads what arrived,
+ * calls `fn` with each notification's payload and returns how many there
+ * were (0 or more), -1 when the connection is lost.  Both -1 for an
+ * engine without them (SQLite).
  */
+typedef void (*db_notify_fn)(const char *payload, void *ctx);
 int db_socket(struct db *db);
-int db_notifications(struct db *db);
+int db_notifications(struct db *db, db_notify_fn fn, void *ctx);
 
 int db_begin(struct db *db);
 int db_commit(struct db *db);

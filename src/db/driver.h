@@ -36,7 +36,7 @@ struct db_ops {
 	int (*rollback)(struct db *db);
 	/* NULL when the engine has no notifications (db_listen_*). */
 	int (*socket)(struct db *db);
-	int (*notifications)(struct db *db);
+	int (*notifications)(struct db *db, db_notify_fn fn, void *ctx);
 	/* NULL when the engine has no online copy. */
 	int (*backup_to)(struct db *db, const char *path,
 			 struct inop_err *err);

@@ -483,7 +483,7 @@ static int pg_socket(struct db *d)
 	return PQsocket(PG(d)->c);
 }
 
-static int pg_notifications(struct db *d)
+static int pg_notifications(struct db *d, db_notify_fn fn, void *ctx)
 {
 	PGconn *c = PG(d)->c;
 	PGnotify *n;
@@ -493,6 +493,7 @@ static int pg_notifications(struct db *d)
 		return -1;
 	while ((n = PQnotifies(c)) != NULL) {
 		count++;
+		fn(n->extra ? n->extra : "", ctx);
 		PQfreemem(n);
 	}
 	return count;

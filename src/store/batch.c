@@ -22,7 +22,7 @@ struct batch_state {
 	int head_known, head_moved;
 	int64_t head_id;
 	char head_hash[65];
-	int version_moved;
+	unsigned moved; /* bits of the versions moved (store/versions.h) */
 };
 
 static __thread int active;
@@ -80,14 +80,19 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 		/* A transaction of its own (CLI, jobs): the other nodes
 		 * learn of a moved version at its commit, this process at
 		 * once (a read before the commit re-reads after it). */
+		unsigned bit = store_version_bit(name);
+		char sql[48];
+
 		if (counter_bump(db, name, value) < 0)
 			return -1;
-		if (!store_is_version(name))
+		if (!bit)
 			return 0;
 		if (strcmp(db_engine(db), "postgresql") == 0 &&
-		    db_exec(db, "NOTIFY inop_versions") != 0)
+		    (str_printf(sql, sizeof(sql), "NOTIFY inop_versions, '%u'",
+				bit) < 0 ||
+		     db_exec(db, sql) != 0))
 			return -1;
-		store_versions_moved();
+		store_versions_moved(bit);
 		return 0;
 	}
 	c = find(name);
@@ -104,8 +109,7 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 			cur.n++;
 		}
 	}
-	if (store_is_version(name))
-		cur.version_moved = 1;
+	cur.moved |= store_version_bit(name);
 	return 0;
 }
 
@@ -178,14 +182,20 @@ int store_batch_flush(struct db *db)
 
 int store_batch_commit(struct db *db)
 {
-	int notify =
-		cur.version_moved && strcmp(db_engine(db), "postgresql") == 0;
+	char sql[64];
 
-	if (notify ? db_exec(db, "NOTIFY inop_versions; COMMIT") != 0
-		   : db_commit(db) < 0)
+	if (cur.moved && strcmp(db_engine(db), "postgresql") == 0) {
+		/* Delivered to the other nodes at the commit, in its round
+		 * trip. */
+		if (str_printf(sql, sizeof(sql),
+			       "NOTIFY inop_versions, '%u'; COMMIT",
+			       cur.moved) < 0 ||
+		    db_exec(db, sql) != 0)
+			return -1;
+	} else if (db_commit(db) < 0) {
 		return -1;
-	if (cur.version_moved)
-		store_versions_moved();
-	cur.version_moved = 0;
+	}
+	store_versions_moved(cur.moved);
+	cur.moved = 0;
 	return 0;
 }

@@ -1,13 +1,17 @@
 #include "store/users.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/versions.h"
 #include "store/writer.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 /*
  * last_seen_at is written when it is more than this old: a session then
@@ -247,16 +251,118 @@ static void session_from_row(struct db_stmt *st, void *elem)
 	r->last_seen = db_col_int(st, 4);
 }
 
+/*
+ * Sessions looked up lately, on PostgreSQL (store/versions.h): one
+ * session lookup per request was the only database round trip left of a
+ * cached GET.  An entry is used while the sessions' version has not moved
+ * (a session deleted here or on any node moves it) and for a second at
+ * most; users are never changed or deactivated once created, so a
+ * session's user cannot go stale otherwise.  SQLite, or a lost listener:
+ * every lookup reads the database, as before.  Direct-mapped: a collision
+ * only evicts.
+ */
+#define SESSION_CACHE 1024 /* entries, a power of two */
+#define SESSION_LOCKS 64
+
+struct cached_session {
+	char key[72]; /* token hash; "" empty */
+	struct actor actor;
+	int64_t last_seen; /* as this node last read or wrote it */
+	uint64_t gen;	   /* of STORE_SESSION_VERSION when filled */
+	int64_t filled_ns;
+};
+
+static struct cached_session *session_cache;
+static atomic_uint_fast64_t session_hits;
+static pthread_once_t session_cache_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t session_locks[SESSION_LOCKS];
+
+static void session_cache_init(void)
+{
+	for (int i = 0; i < SESSION_LOCKS; i++)
+		pthread_mutex_init(&session_locks[i], NULL);
+	session_cache = calloc(SESSION_CACHE, sizeof(*session_cache));
+}
+
+static size_t session_slot(const char *token_hash)
+{
+	size_t h = 5381;
+
+	for (const char *p = token_hash; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return h & (SESSION_CACHE - 1);
+}
+
+/* 1 with *out from the cache (touched if due), 0 not there. */
+static int session_cached(struct db *db, const char *token_hash, uint64_t gen,
+			  int64_t now, int64_t idle_s, struct actor *out)
+{
+	size_t i = session_slot(token_hash);
+	pthread_mutex_t *lock = &session_locks[i % SESSION_LOCKS];
+	struct cached_session *e = &session_cache[i];
+	int hit, touch = 0;
+
+	pthread_mutex_lock(lock);
+	/* Idle by this node's reckoning: another node may have seen it
+	 * since, so the database decides. */
+	hit = strcmp(e->key, token_hash) == 0 && e->gen == gen &&
+	      store_versions_now() - e->filled_ns < 1000000000LL &&
+	      now - e->last_seen <= idle_s;
+	if (hit) {
+		*out = e->actor;
+		touch = now - e->last_seen > SESSION_TOUCH_S;
+		if (touch)
+			e->last_seen = now;
+	}
+	pthread_mutex_unlock(lock);
+	if (touch)
+		session_touch(db, token_hash, now);
+	if (hit)
+		atomic_fetch_add(&session_hits, 1);
+	return hit;
+}
+
+static void session_remember(const char *token_hash, uint64_t gen,
+			     int64_t filled_ns, const struct actor *a,
+			     int64_t last_seen)
+{
+	size_t i = session_slot(token_hash);
+	pthread_mutex_t *lock = &session_locks[i % SESSION_LOCKS];
+	struct cached_session *e = &session_cache[i];
+
+	pthread_mutex_lock(lock);
+	if (str_copy(e->key, sizeof(e->key), token_hash) == 0) {
+		e->actor = *a;
+		e->last_seen = last_seen;
+		e->gen = gen;
+		e->filled_ns = filled_ns;
+	} else {
+		e->key[0] = '\0';
+	}
+	pthread_mutex_unlock(lock);
+}
+
 int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 			 int64_t idle_s, struct actor *out)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT u.id, u.username, u.name, u.role_mask, "
-		    "s.last_seen_at FROM sessions s JOIN users u ON u.id = "
-		    "s.user_id WHERE s.token_hash = ? AND u.active = 1");
+	struct db_stmt *st;
 	struct session_row row = {.actor = out};
-	int rc;
+	uint64_t gen = 0;
+	int64_t filled_ns = store_versions_now();
+	int rc, cached;
 
+	/* The generation is taken before the read: a delete committed
+	 * meanwhile leaves the entry behind it. */
+	cached = store_version_generation(STORE_SESSION_VERSION, 0, &gen) &&
+		 pthread_once(&session_cache_once, session_cache_init) == 0 &&
+		 session_cache;
+	if (cached &&
+	    session_cached(db, token_hash, gen, now, idle_s, out) == 1)
+		return 1;
+	st = db_prepare(db, "SELECT u.id, u.username, u.name, u.role_mask, "
+			    "s.last_seen_at FROM sessions s JOIN users u ON "
+			    "u.id = s.user_id WHERE s.token_hash = ? AND "
+			    "u.active = 1");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, token_hash);
@@ -267,18 +373,45 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 		store_session_delete(db, token_hash);
 		return 0;
 	}
-	if (now - row.last_seen > SESSION_TOUCH_S)
-		session_touch(db, token_hash, now);
+	if (now - row.last_seen > SESSION_TOUCH_S &&
+	    session_touch(db, token_hash, now) == 0)
+		row.last_seen = now;
+	if (cached)
+		session_remember(token_hash, gen, filled_ns, out,
+				 row.last_seen);
 	return 1;
+}
+
+uint64_t store_session_cache_hits(void)
+{
+	return atomic_load(&session_hits);
+}
+
+struct session_delete_job {
+	const char *token_hash;
+};
+
+static int session_delete_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct session_delete_job *j = arg;
+	struct db_stmt *st =
+		db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
+	int64_t v;
+
+	if (!st)
+		return store_body_fail(db, err);
+	db_bind_text(st, 1, j->token_hash);
+	/* The sessions' version moves: every node's cache lets go. */
+	if (db_run(st) != DB_DONE ||
+	    store_counter_next(db, STORE_SESSION_VERSION, &v) < 0)
+		return store_body_fail(db, err);
+	return 0;
 }
 
 int store_session_delete(struct db *db, const char *token_hash)
 {
-	struct db_stmt *st =
-		db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
+	struct session_delete_job j = {.token_hash = token_hash};
+	struct inop_err err;
 
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, token_hash);
-	return db_run(st) == DB_DONE ? 0 : -1;
+	return store_write(db, session_delete_body, &j, &err);
 }

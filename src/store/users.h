@@ -46,5 +46,7 @@ int store_session_create(struct db *db, const char *token_hash,
 int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 			 int64_t idle_s, struct actor *out);
 int store_session_delete(struct db *db, const char *token_hash);
+/* Session lookups answered from memory (PostgreSQL; /metrics). */
+uint64_t store_session_cache_hits(void);
 
 #endif

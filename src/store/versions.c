@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,16 +19,19 @@
 #define FRESH_NS 1000000000LL
 
 static const char *const names[] = {"register-version", "catalog-version",
-				    "calendar"};
+				    "calendar", STORE_SESSION_VERSION};
 #define NVERSIONS (sizeof(names) / sizeof(names[0]))
+#define ALL_BITS  ((1u << NVERSIONS) - 1)
 
-static atomic_uint_fast64_t generation = 1;
+static atomic_uint_fast64_t generation[NVERSIONS];
 static atomic_int listening;
 static atomic_uint_fast64_t received;
 
+/* The counters as last read, each under the generation it had then. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t cached_gen; /* 0: nothing cached */
-static int64_t cached_at, cached[NVERSIONS];
+static uint64_t cached_gen[NVERSIONS];
+static int cached_known[NVERSIONS];
+static int64_t cached_at[NVERSIONS], cached[NVERSIONS];
 
 static pthread_t thread;
 static int running, stop_pipe[2] = {-1, -1};
@@ -35,28 +39,44 @@ static char listen_url[1024];
 
 static int version_index(const char *name)
 {
-	for (size_t i = 0; i < NVERSIONS; i++)
+	for (size_t i = 0; name && i < NVERSIONS; i++)
 		if (strcmp(names[i], name) == 0)
 			return (int)i;
 	return -1;
 }
 
-int store_is_version(const char *name)
+unsigned store_version_bit(const char *name)
 {
-	return version_index(name) >= 0;
+	int i = version_index(name);
+
+	return i < 0 ? 0 : 1u << i;
 }
 
-void store_versions_moved(void)
+void store_versions_moved(unsigned bits)
 {
-	atomic_fetch_add(&generation, 1);
+	for (size_t i = 0; i < NVERSIONS; i++)
+		if (bits & (1u << i))
+			atomic_fetch_add(&generation[i], 1);
 }
 
-static int64_t now_ns(void)
+int64_t store_versions_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int store_version_generation(const char *name, int64_t since, uint64_t *gen)
+{
+	int i = version_index(name);
+
+	if (i < 0 || !atomic_load(&listening))
+		return 0;
+	if (since && store_versions_now() - since >= FRESH_NS)
+		return 0;
+	*gen = atomic_load(&generation[i]);
+	return 1;
 }
 
 static int read_one(struct db *db, const char *name, int64_t *value)
@@ -75,8 +95,8 @@ static int read_one(struct db *db, const char *name, int64_t *value)
 static int read_all(struct db *db, int64_t out[NVERSIONS])
 {
 	struct db_stmt *st = db_prepare(
-		db,
-		"SELECT name, value FROM counters WHERE name IN (?, ?, ?)");
+		db, "SELECT name, value FROM counters WHERE name IN (?, ?, ?, "
+		    "?)");
 	int rc;
 
 	memset(out, 0, sizeof(*out) * NVERSIONS);
@@ -98,16 +118,19 @@ int store_versions_read(struct db *db, const char *name, int64_t *value)
 {
 	int i = version_index(name);
 	int64_t fresh[NVERSIONS], t;
-	uint64_t g;
+	uint64_t g[NVERSIONS];
 
 	if (i < 0 || !atomic_load(&listening))
 		return read_one(db, name, value);
-	/* The generation is taken before the read: a move during the read
-	 * leaves the cache behind it, so the next request reads again. */
-	g = atomic_load(&generation);
-	t = now_ns();
+	/* The generations are taken before the read: a move during the
+	 * read leaves the cache behind it, so the next request reads
+	 * again. */
+	for (size_t k = 0; k < NVERSIONS; k++)
+		g[k] = atomic_load(&generation[k]);
+	t = store_versions_now();
 	pthread_mutex_lock(&cache_lock);
-	if (cached_gen == g && t - cached_at < FRESH_NS) {
+	if (cached_known[i] && cached_gen[i] == g[i] &&
+	    t - cached_at[i] < FRESH_NS) {
 		*value = cached[i];
 		pthread_mutex_unlock(&cache_lock);
 		return 0;
@@ -116,14 +139,30 @@ int store_versions_read(struct db *db, const char *name, int64_t *value)
 	if (read_all(db, fresh) < 0)
 		return -1;
 	pthread_mutex_lock(&cache_lock);
-	if (g >= cached_gen) {
-		cached_gen = g;
-		cached_at = t;
-		memcpy(cached, fresh, sizeof(cached));
-	}
+	for (size_t k = 0; k < NVERSIONS; k++)
+		if (!cached_known[k] || g[k] >= cached_gen[k]) {
+			cached_known[k] = 1;
+			cached_gen[k] = g[k];
+			cached_at[k] = t;
+			cached[k] = fresh[k];
+		}
 	pthread_mutex_unlock(&cache_lock);
 	*value = fresh[i];
 	return 0;
+}
+
+/* A notification's payload: the bits of the versions moved (all when it
+ * does not parse). */
+static void heard(const char *payload, void *ctx)
+{
+	char *end;
+	unsigned long bits = strtoul(payload, &end, 10);
+
+	(void)ctx;
+	if (end == payload || *end || bits == 0 || bits > ALL_BITS)
+		bits = ALL_BITS;
+	atomic_fetch_add(&received, 1);
+	store_versions_moved((unsigned)bits);
 }
 
 /* Waits for input on `fd` (or the stop pipe, or `ms`): 1 stop, 0 go on. */
@@ -161,28 +200,21 @@ static void *listener(void *arg)
 			}
 			/* Anything cached before may have missed a
 			 * notification: read again. */
-			store_versions_moved();
+			store_versions_moved(ALL_BITS);
 			atomic_store(&listening, 1);
 		}
 		if (wait_input(db_socket(conn), -1))
 			break;
-		switch (db_notifications(conn)) {
-		case -1:
+		if (db_notifications(conn, heard, NULL) < 0) {
 			atomic_store(&listening, 0);
-			store_versions_moved();
+			store_versions_moved(ALL_BITS);
 			log_warn("versions: listener connection lost");
 			db_close(conn);
 			conn = NULL;
-			break;
-		case 0:
-			break;
-		default:
-			atomic_fetch_add(&received, 1);
-			store_versions_moved();
 		}
 	}
 	atomic_store(&listening, 0);
-	store_versions_moved();
+	store_versions_moved(ALL_BITS);
 	if (conn)
 		db_close(conn);
 	return NULL;

@@ -7,32 +7,40 @@
 #include "util/err.h"
 
 /*
- * The version counters (register, catalogue, calendar) tell the caches
- * above the store whether what they hold is still current.  Reading them
- * costs a statement per request; on PostgreSQL that is a network round
- * trip for every cached answer.
+ * The version counters (register, catalogue, calendar, sessions) tell the
+ * caches above the store whether what they hold is still current.
+ * Reading them costs a statement per request; on PostgreSQL that is a
+ * network round trip for every cached answer.
  *
- * So each process keeps a generation number, moved after every commit
- * that changed a version (store_batch_commit) and, on PostgreSQL, when
+ * So each process keeps a generation per version, moved after every
+ * commit that changed it (store_batch_commit) and, on PostgreSQL, when
  * another node's commit is announced: a listener thread holds its own
  * connection with LISTEN inop_versions, and every such commit sends
- * NOTIFY inop_versions in its COMMIT's round trip.  While the listener is
- * connected, store_counter_value() of a version answers from memory,
- * reading the counters again (one statement for all three) only after the
- * generation moved.  When the listener is not connected (SQLite, or the
- * connection lost) every read goes to the database, as before.
+ * NOTIFY inop_versions, '<bits of the versions it moved>' in its COMMIT's
+ * round trip.  While the listener is connected, store_versions_read() of
+ * a version answers from memory, reading the counters again (one
+ * statement for all) only after its generation moved, and
+ * store_version_generation() lets a cache of its own (the sessions) check
+ * itself without the database.  When the listener is not connected
+ * (SQLite, or the connection lost) every read goes to the database, as
+ * before.
  *
  * Freshness: a change made through this process is seen by its next
  * request (the generation moves before the change is acknowledged); a
  * change made by another node is seen once its notification arrives,
- * which PostgreSQL sends right after the commit (a LAN round trip).
+ * which PostgreSQL sends right after the commit (a LAN round trip); and
+ * whatever is in memory is read again after a second at most.
  */
 
-/* Is `name` one of the version counters? */
-int store_is_version(const char *name);
+/* The version counter of sessions: moved when one is deleted. */
+#define STORE_SESSION_VERSION "session-version"
 
-/* A version moved and is committed: caches of this process re-read. */
-void store_versions_moved(void);
+/* The bit of version counter `name`; 0 when it is not one. */
+unsigned store_version_bit(const char *name);
+
+/* Versions `bits` moved and are committed: caches of this process
+ * re-read. */
+void store_versions_moved(unsigned bits);
 
 /*
  * Starts the listener on its own connection to `url` (PostgreSQL only; 0
@@ -41,9 +49,6 @@ void store_versions_moved(void);
 int store_versions_listen(const char *url, struct inop_err *err);
 void store_versions_stop(void);
 
-/* For /metrics: is the listener connected; notifications it received. */
-void store_versions_stats(int *listening, uint64_t *notifications);
-
 /*
  * The value of counter `name` (0 when it never moved): a version from
  * memory while the listener is connected, else from the database.  In a
@@ -51,5 +56,19 @@ void store_versions_stats(int *listening, uint64_t *notifications);
  * transaction's own moves first.
  */
 int store_versions_read(struct db *db, const char *name, int64_t *value);
+
+/*
+ * 1 with *gen, the generation of version `name`, when the listener is
+ * connected and what was cached under *gen less than a second ago may be
+ * used; 0 when the caller must read the database.  `since`: the monotonic
+ * time (ns) the caller's entry was filled (0 for a new one).
+ */
+int store_version_generation(const char *name, int64_t since, uint64_t *gen);
+
+/* Monotonic nanoseconds, for store_version_generation(). */
+int64_t store_versions_now(void);
+
+/* For /metrics: is the listener connected; notifications it received. */
+void store_versions_stats(int *listening, uint64_t *notifications);
 
 #endif

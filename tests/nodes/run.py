@@ -107,6 +107,30 @@ def heard(ports, admin, run):
              (now.get("items") or [{}])[0].get("number")))
 
 
+def sessions(ports, admin, run):
+    """PostgreSQL: a node answers a known session from memory, and a
+    logout on node A ends the session on node B too (A's commit is
+    announced; B's cache lets go)."""
+    a, b = ports[0], ports[1]
+    code, user = "S" + run, "jefes" + run.lower()
+    points_and_jefe(a, admin, [code], user, "jefe-password-s" + run)
+    tok = login(a, user, "jefe-password-s" + run)
+    hits = metric(b, "inop_session_cache_hits_total")
+    for _ in range(5):
+        st, _ = call(b, "GET", "/api/v1/session", None, tok)
+        assert st == 200, st
+    check(metric(b, "inop_session_cache_hits_total") >= hits + 4,
+          "node B answers a known session from memory (hits %s -> %s)"
+          % (hits, metric(b, "inop_session_cache_hits_total")))
+    st, _ = call(a, "DELETE", "/api/v1/session", None, tok)
+    check(st == 204, "logout on node A: %s" % st)
+    check(call(a, "GET", "/api/v1/session", None, tok)[0] == 401,
+          "node A refuses the token at once")
+    check(wait_for(lambda: call(b, "GET", "/api/v1/session", None,
+                                tok)[0] == 401),
+          "node B refuses it once it hears the logout")
+
+
 def register(port, token):
     items, offset = [], 0
     while True:
@@ -199,6 +223,7 @@ def main():
               "numbers are gapless 1..%d" % len(seqs))
         if url and nodes > 1:
             heard(ports, admin, run)
+            sessions(ports, admin, run)
     finally:
         for n in procs:
             n.proc.send_signal(signal.SIGTERM)
