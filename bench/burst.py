@@ -347,7 +347,8 @@ def run_m3(a, conn, host, port, tokens, admin):
         raise Invalid("%d more mails waiting after the closure, not %d "
                       "(is --mailbox_control set?)" % (mails, n))
     step = max(1, len(closed) // a.audit_sample)
-    for e in closed[::step]:
+    sample = closed[::step][:a.audit_sample]
+    for e in sample:
         trail = conn.call("GET", "/api/v1/events/%s/audit" % e["id"],
                           token=admin, expect=(200,))["items"]
         if not any(i.get("action") == "event.close" for i in trail):
@@ -358,7 +359,7 @@ def run_m3(a, conn, host, port, tokens, admin):
           "queued, audit checked on %d events"
           % (mf["id"], n, secs, "?" if srv0 is None or srv1 is None
              else "%.2f" % (srv1 - srv0), len(closed), mails,
-             len(closed[::step])))
+             len(sample)))
     return {"events": n, "seconds": secs,
             "server_cpu_s": (srv1 - srv0) if srv0 is not None and
             srv1 is not None else "?",

@@ -157,6 +157,7 @@ noise "" 0 0 ""
 	done
 	echo
 } | save_table burst # burst_row wrote the results of each line
+result registrations "$((BURST_POINTS * 4))"
 result clients "$BURST_CLIENTS"
 result serve_threads "$SERVE_THREADS"
 result load "$LOAD_BEFORE"

@@ -143,6 +143,8 @@ noise "" 0 0 ""
 	echo "    MB = MiB (1024 kB)"
 	echo
 } | save_table footprint
+result points "$FP_POINTS"
+result starts "$STARTS"
 result cold_ms "$COLD_MS"
 result idle_rss_mb "$IDLE_MB"
 result get_rss_mb "$GET_MB"
