@@ -53,13 +53,14 @@ noise "" 0 0 ""
 LOAD_NOISE=$NOISE
 check_deps cmake curl python3
 build_inop
-export BENCH_INOP=$INOP BENCH_BUILD_DIR=$BUILD
+# INOP_TEST_DEPS=1 installed every package above: not once more per script.
+export BENCH_INOP=$INOP BENCH_BUILD_DIR=$BUILD INOP_TEST_DEPS=0
 
 declare -A RC SECS
 for b in "${SELECTED[@]}"; do
 	args=()
 	[ "$b" = reports ] && args=("$REPORT_EVENTS")
-	log "bench/$b.sh ${args[*]} (output: ${OUT#"$ROOT"/}/$b.log)"
+	log "bench/$b.sh${args[*]:+ ${args[*]}} (output: ${OUT#"$ROOT"/}/$b.log)"
 	t0=$(date +%s)
 	rc=0
 	run_fg bash "$BENCH/$b.sh" "${args[@]+"${args[@]}"}" >"$OUT/$b.log" 2>&1 || rc=$?
