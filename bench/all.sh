@@ -102,10 +102,16 @@ fmt_num() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }'; }
 # emit ITEM LABEL MEASURED REFERENCE RATIO TARGET VERDICT [NOTE]: one row;
 # a NOTE (why INVALID) becomes a numbered footnote
 emit() {
-	local verdict=$7
+	local verdict=$7 i n=0
 	if [ -n "${8:-}" ]; then
-		NOTES+=("$8")
-		verdict="$verdict [${#NOTES[@]}]"
+		for i in "${!NOTES[@]}"; do # the same reason: the same footnote
+			[ "${NOTES[$i]}" != "$8" ] || n=$((i + 1))
+		done
+		if [ "$n" = 0 ]; then
+			NOTES+=("$8")
+			n=${#NOTES[@]}
+		fi
+		verdict="$verdict [$n]"
 	fi
 	TABLE+=$(printf '%-4s %-40s %15s %22s %9s %11s  %s' "$1" "$2" "$3" "$4" "$5" "$6" "$verdict")
 	TABLE+=$'\n'
