@@ -1,9 +1,11 @@
 # shellcheck shell=bash disable=SC2034 # variables set here for the scripts
-# What bench/run.sh and bench/pg.sh share; each sources it right after
-# `set -euo pipefail` and setting BENCH_TAG (the [tag] of its log lines).
-# Sourcing it reads the settings and installs the EXIT/INT/TERM traps.
+# What the scripts of bench/ share (run.sh, pg.sh, complaints.sh, burst.sh,
+# footprint.sh, all.sh); each sources it right after `set -euo pipefail`
+# and setting BENCH_TAG (the [tag] of its log lines, and the name of its
+# machine-readable results file).  Sourcing it reads the settings and
+# installs the EXIT/INT/TERM traps.
 #
-# Settings (environment), the same for both scripts:
+# Settings (environment), the same for every script:
 #   BENCH_THREADS=2        wrk threads
 #   BENCH_CONNECTIONS=32   wrk connections
 #   BENCH_DURATION=10      seconds of each GET run
@@ -15,6 +17,9 @@
 #   BENCH_KEEP=0           1 keeps the work directory (databases, logs)
 #   BENCH_INOP=            path of an already built inop: skips the build
 #   INOP_TEST_DEPS=1       install missing packages via scripts/install-deps.sh
+#   BENCH_OUT=             a directory: each script also writes its numbers
+#                          there as KEY=VALUE lines, to $BENCH_OUT/$BENCH_TAG.txt
+#                          (bench/all.sh reads them)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
@@ -27,6 +32,7 @@ POST_DURATION=${BENCH_POST_DURATION:-5}
 POINTS_SETTING=${BENCH_POINTS:-auto}
 PER_USER=${BENCH_POINTS_PER_USER:-1000}
 GET_PATH="/api/v1/events?limit=50"
+case ${BENCH_OUT:-} in '' | /*) ;; *) BENCH_OUT=$PWD/$BENCH_OUT ;; esac
 
 log() { printf '[%s] %s\n' "$BENCH_TAG" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$BENCH_TAG" "$*" >&2; exit 1; }
@@ -34,6 +40,10 @@ die() { printf '[%s] ERROR: %s\n' "$BENCH_TAG" "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- processes
 PIDS=() # started by spawn: SIGTERM, then SIGKILL on exit
 WORK=   # the work directory, removed on exit unless BENCH_KEEP=1
+# On exit each spawned process gets SIGTERM and up to REAP_TRIES x 0.1 s
+# to end before SIGKILL (all.sh raises it: its children are scripts that
+# stop servers of their own).
+REAP_TRIES=50
 
 # poll TRIES CMD...: CMD every 0.1 s until it succeeds, at most TRIES
 # times; then once more: its status
@@ -55,8 +65,8 @@ reap() {
 	wait "$1" 2>/dev/null || true
 }
 
-# cleanup_hook: redefined by a script with more to stop (pg.sh: the
-# PostgreSQL server); runs once the PIDS are gone, before WORK is removed
+# cleanup_hook: redefined by a script with more to stop; runs once the
+# PIDS are gone and PostgreSQL is stopped, before WORK is removed
 # shellcheck disable=SC2317 # called from cleanup
 cleanup_hook() { :; }
 
@@ -68,8 +78,9 @@ cleanup() {
 		kill -TERM "$pid" 2>/dev/null || true
 	done
 	for pid in "${PIDS[@]}"; do
-		reap "$pid" 50
+		reap "$pid" "$REAP_TRIES"
 	done
+	pg_stop
 	cleanup_hook
 	if [ -n "$WORK" ] && [ -d "$WORK" ]; then
 		if [ "${BENCH_KEEP:-0}" = 1 ]; then
@@ -181,18 +192,19 @@ inop_init() {
 		>"$1/init.log" 2>&1 || { cat "$1/init.log" >&2; die "inop init failed"; }
 }
 
-# start_inop DB LOG NAME: inop serve on a free port, output to LOG; sets
-# NODE_PID and NODE_BASE once it answers
+# start_inop DB LOG NAME [SERVE-ARGS...]: inop serve on a free port, output
+# to LOG, with SERVE-ARGS added; sets NODE_PID and NODE_BASE once it answers
 start_inop() {
-	local port
+	local port db=$1 out=$2 name=$3
+	shift 3
 	port=$(free_port)
 	NODE_BASE=http://127.0.0.1:$port
 	# wrk opens many connections from one address, as nginx would.
-	spawn "$INOP" serve --db "$1" --listen "127.0.0.1:$port" \
-		--max_connections_per_address 1000 >"$2" 2>&1
+	spawn "$INOP" serve --db "$db" --listen "127.0.0.1:$port" \
+		--max_connections_per_address 1000 "$@" >"$out" 2>&1
 	NODE_PID=$SPAWN_PID
 	wait_http "$NODE_BASE/healthz" "$NODE_PID" ||
-		{ tail -n 30 "$2" >&2; die "$3 did not come up"; }
+		{ tail -n 30 "$out" >&2; die "$name did not come up"; }
 }
 
 # inop_setup BASE DIR POINTS SERVE-LOG: bench/setup.py creates the points
@@ -203,6 +215,60 @@ inop_setup() {
 		--per-user "$PER_USER" --tokens-out "$2/tokens" \
 		--admin-token-out "$2/admin-token" >&2 ||
 		{ tail -n 30 "$4" >&2; die "setup of the inop server failed"; }
+}
+
+# ------------------------------------------------------------- PostgreSQL
+# pg_start: a throw-away PostgreSQL server from tests/pg/with-postgres.sh
+# (initdb into /tmp/inop-pg-*, loopback only, PostgreSQL's default
+# durability).  It runs a command that writes the URLs it exported to
+# $WORK/pg.env and then waits until $WORK/pg.stop exists or this script is
+# gone; that way the server lives as long as this script and is stopped,
+# and its folder removed, by with-postgres.sh's own trap whatever ends the
+# run (pg_stop, from cleanup, asks it to).  Sets DB_URL (database inop),
+# ADMIN_URL (database postgres), PG_BIN, PSQL and PG_PID.  Needs WORK.
+PG_PID=
+pg_start() {
+	[ -f "$ROOT/tests/pg/with-postgres.sh" ] || die "tests/pg/with-postgres.sh not found"
+	log "starting PostgreSQL (tests/pg/with-postgres.sh)"
+	bash "$ROOT/tests/pg/with-postgres.sh" bash -c '
+		printf "DB_URL=%s\nADMIN_URL=%s\nBINDIR=%s\n" "$INOP_TEST_DB_URL" \
+			"$INOP_TEST_PG_ADMIN_URL" "$INOP_TEST_PG_BINDIR" >"$1.tmp"
+		mv "$1.tmp" "$1"
+		while [ ! -e "$2" ] && kill -0 "$3" 2>/dev/null; do sleep 1; done
+	' pg-wait "$WORK/pg.env" "$WORK/pg.stop" "$$" >"$WORK/pg.log" 2>&1 &
+	PG_PID=$!
+	poll 600 pg_started || true
+	[ -e "$WORK/pg.env" ] || { cat "$WORK/pg.log" >&2; die "PostgreSQL did not start"; }
+	DB_URL=$(sed -n 's/^DB_URL=//p' "$WORK/pg.env")
+	ADMIN_URL=$(sed -n 's/^ADMIN_URL=//p' "$WORK/pg.env")
+	PG_BIN=$(sed -n 's/^BINDIR=//p' "$WORK/pg.env")
+	PSQL=$PG_BIN/psql
+	log "  $DB_URL"
+}
+# shellcheck disable=SC2317 # called through poll
+pg_started() { [ -e "$WORK/pg.env" ] || gone "$PG_PID"; }
+# shellcheck disable=SC2317 # called from cleanup, through the trap
+pg_stop() {
+	[ -n "$PG_PID" ] || return 0
+	# The command run by with-postgres.sh waits for this file (or for
+	# this script to be gone); then with-postgres.sh stops the server
+	# (pg_ctl -m fast) and removes its folder.
+	: >"$WORK/pg.stop" 2>/dev/null || true
+	if poll 600 gone "$PG_PID"; then
+		wait "$PG_PID" 2>/dev/null || true
+	else
+		log "with-postgres.sh (pid $PG_PID) did not stop within 60 s"
+	fi
+	PG_PID=
+}
+psql_q() { # URL SQL: one statement, result rows unaligned
+	"$PSQL" -X -q -At -v ON_ERROR_STOP=1 "$1" -c "$2"
+}
+# pg_database NAME: a new empty database NAME on the server; its URL to
+# PG_DB_URL
+pg_database() {
+	psql_q "$ADMIN_URL" "CREATE DATABASE $1" >/dev/null || die "cannot create database $1"
+	PG_DB_URL=${ADMIN_URL%/postgres}/$1
 }
 
 # get_events50 BASE TOKEN OUT [NODE]: GET_PATH to OUT, which must hold 50
@@ -273,6 +339,25 @@ next_max() {
 sample_of() {
 	local f
 	for f in "$@"; do sed -n 's/^BENCH_SAMPLE //p' "$f"; done | head -n 1
+}
+
+# ---------------------------------------------------------------- results
+# result KEY VALUE...: one KEY=VALUE line (the values joined by spaces, no
+# newlines) to $BENCH_OUT/$BENCH_TAG.txt when BENCH_OUT is set: the
+# numbers bench/all.sh puts in its table.  A key written twice counts with
+# its last value.
+result() {
+	[ -n "${BENCH_OUT:-}" ] || return 0
+	local key=$1
+	shift
+	mkdir -p "$BENCH_OUT"
+	printf '%s=%s\n' "$key" "$(printf '%s' "$*" | tr '\n' ' ')" >>"$BENCH_OUT/$BENCH_TAG.txt"
+}
+# result_start: empties this script's results file (at the start of a run)
+result_start() {
+	[ -n "${BENCH_OUT:-}" ] || return 0
+	mkdir -p "$BENCH_OUT"
+	: >"$BENCH_OUT/$BENCH_TAG.txt"
 }
 
 # ----------------------------------------------------------------- report

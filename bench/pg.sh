@@ -8,9 +8,10 @@
 # A throw-away PostgreSQL server comes from tests/pg/with-postgres.sh.  Two
 # nodes = two `inop serve` on the one database, each driven by its own wrk
 # at the same time (no proxy in front).  Prints a table (req/s, p50, p99)
-# and the ratios, and exits 0 whatever they are; non-zero only when the
-# benchmark itself could not run (build failed, PostgreSQL or a node did
-# not start, setup refused, ...).
+# and the ratios (with the targets of issue 16 item 1: POST 1 node >= 60 %
+# of pgbench, 2 nodes >= 170 % of 1 node), and exits 0 whatever they are;
+# non-zero only when the benchmark itself could not run (build failed,
+# PostgreSQL or a node did not start, setup refused, ...).
 #
 # Settings (environment): see bench/lib.sh; here, with two nodes, each of
 # the two wrk gets half of BENCH_THREADS and of BENCH_CONNECTIONS;
@@ -24,60 +25,25 @@ BENCH_TAG=bench-pg
 # Two nodes: one wrk per node, each with half the threads and connections.
 THREADS2=$((THREADS / 2 > 0 ? THREADS / 2 : 1))
 CONNS2=$((CONNS / 2 > THREADS2 ? CONNS / 2 : THREADS2))
+# Targets of issue 16 item 1 (ratio_row reads TARGET_PCT); the other
+# ratios have none.  Item 2 (GET >= 80 % of SQLite's) needs run.sh too:
+# bench/all.sh.
+POST1_TARGET_PCT=60 POST2_TARGET_PCT=170
 # Points of the pgbench reference table: 4 x this many fresh combinations,
 # far more than a pgbench run can insert here.
 REF_POINTS=50000
 
-PG_PID= # tests/pg/with-postgres.sh: told to stop through $WORK/pg.stop
-# shellcheck disable=SC2317 # called from cleanup, through the trap
-cleanup_hook() {
-	[ -n "$PG_PID" ] || return 0
-	# The command run by with-postgres.sh waits for this file (or for
-	# this script to be gone); then with-postgres.sh stops the server
-	# (pg_ctl -m fast) and removes its folder.
-	: >"$WORK/pg.stop" 2>/dev/null || true
-	if poll 600 gone "$PG_PID"; then
-		wait "$PG_PID" 2>/dev/null || true
-	else
-		log "with-postgres.sh (pid $PG_PID) did not stop within 60 s"
-	fi
-}
-
 check_deps wrk cmake curl python3
-[ -x "$ROOT/tests/pg/with-postgres.sh" ] || [ -f "$ROOT/tests/pg/with-postgres.sh" ] ||
-	die "tests/pg/with-postgres.sh not found"
 build_inop
+result_start
 
 WORK=$(mktemp -d "$BUILD/bench-pg.XXXXXX")
 
 # ------------------------------------------------------------- PostgreSQL
-# with-postgres.sh runs a command that writes the URLs it exported to
-# $WORK/pg.env and then waits until $WORK/pg.stop exists or this script is
-# gone; that way the server lives as long as this script and is stopped by
-# with-postgres.sh's own trap, whatever ends the run.
-log "starting PostgreSQL (tests/pg/with-postgres.sh)"
-bash "$ROOT/tests/pg/with-postgres.sh" bash -c '
-	printf "DB_URL=%s\nADMIN_URL=%s\nBINDIR=%s\n" "$INOP_TEST_DB_URL" \
-		"$INOP_TEST_PG_ADMIN_URL" "$INOP_TEST_PG_BINDIR" >"$1.tmp"
-	mv "$1.tmp" "$1"
-	while [ ! -e "$2" ] && kill -0 "$3" 2>/dev/null; do sleep 1; done
-' pg-wait "$WORK/pg.env" "$WORK/pg.stop" "$$" >"$WORK/pg.log" 2>&1 &
-PG_PID=$!
-# shellcheck disable=SC2317 # called through poll
-pg_started() { [ -e "$WORK/pg.env" ] || gone "$PG_PID"; }
-poll 600 pg_started || true
-[ -e "$WORK/pg.env" ] || { cat "$WORK/pg.log" >&2; die "PostgreSQL did not start"; }
-DB_URL=$(sed -n 's/^DB_URL=//p' "$WORK/pg.env")
-ADMIN_URL=$(sed -n 's/^ADMIN_URL=//p' "$WORK/pg.env")
-PG_BIN=$(sed -n 's/^BINDIR=//p' "$WORK/pg.env")
+pg_start # bench/lib.sh: sets DB_URL, ADMIN_URL, PG_BIN, PSQL
 REF_URL=${ADMIN_URL%/postgres}/bench_ref
-PSQL=$PG_BIN/psql
 PGBENCH=$PG_BIN/pgbench
 [ -x "$PGBENCH" ] || die "pgbench not found in $PG_BIN"
-log "  $DB_URL"
-psql_q() { # URL SQL: one statement, result rows unaligned
-	"$PSQL" -X -q -At -v ON_ERROR_STOP=1 "$1" -c "$2"
-}
 PG_SETTINGS=$(psql_q "$ADMIN_URL" "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name)
 	FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method',
 	'shared_buffers', 'max_wal_size', 'commit_delay', 'full_page_writes')")
@@ -100,8 +66,8 @@ INSERT INTO points (id, code, name, type, channel, region, created_at)
   SELECT i, 'P' || lpad(i::text, 6, '0'), 'Punto ' || i, 'TIENDA', 'PRESENCIAL',
     'LIMA', 0
   FROM generate_series(1, :points) AS i;
-INSERT INTO users (id, username, name, email, password_hash, roles, created_at)
-  VALUES (1, 'jefe', 'Jefe 1', 'jefe@bench.invalid', '-', 'JEFE', 0);
+INSERT INTO users (id, username, name, email, password_hash, role_mask, created_at)
+  VALUES (1, 'jefe', 'Jefe 1', 'jefe@bench.invalid', '-', 1, 0); -- role_mask 1: JEFE
 ANALYZE;
 EOF
 
@@ -336,12 +302,26 @@ fi
 	echo "load average before the first pgbench run: $LOAD_BEFORE; after the POST runs: $LOAD_AFTER"
 	[ -n "$NOISE" ] && echo "WARNING: $NOISE"
 	echo
-	ratio_row "POST 1 node  / pgbench" "$(field rps "$POST1_LINE")" "$PGB_RATE" "$POST1_PROBLEM$PGB_PROBLEM"
+	TARGET_PCT=$POST1_TARGET_PCT ratio_row "POST 1 node  / pgbench" "$(field rps "$POST1_LINE")" \
+		"$PGB_RATE" "$POST1_PROBLEM$PGB_PROBLEM"
 	ratio_row "POST 2 nodes / pgbench" "$(field rps "$POST2_LINE")" "$PGB_RATE" "$POST2_PROBLEM$PGB_PROBLEM"
-	ratio_row "POST 2 nodes / 1 node" "$(field rps "$POST2_LINE")" "$(field rps "$POST1_LINE")" \
-		"$POST1_PROBLEM$POST2_PROBLEM"
+	TARGET_PCT=$POST2_TARGET_PCT ratio_row "POST 2 nodes / 1 node" "$(field rps "$POST2_LINE")" \
+		"$(field rps "$POST1_LINE")" "$POST1_PROBLEM$POST2_PROBLEM"
 	ratio_row "GET  2 nodes / 1 node" "$(field rps "$GET2_LINE")" "$(field rps "$GET1_LINE")" \
 		"$GET1_PROBLEM$GET2_PROBLEM"
 	echo
 } | save_table bench-pg
+result post1_rps "$(field rps "$POST1_LINE")"
+result post1_invalid "$POST1_PROBLEM$PGB_PROBLEM"
+result post2_rps "$(field rps "$POST2_LINE")"
+result post2_invalid "$POST2_PROBLEM$PGB_PROBLEM"
+result post12_invalid "$POST1_PROBLEM$POST2_PROBLEM"
+result pgbench_rps "$PGB_RATE"
+result get1_rps "$(field rps "$GET1_LINE")"
+result get1_p99_ms "$(ms "$(field p99_us "$GET1_LINE")")"
+result get1_invalid "$GET1_PROBLEM"
+result get2_rps "$(field rps "$GET2_LINE")"
+result get2_invalid "$GET2_PROBLEM"
+result load "$LOAD_BEFORE"
+result noise "$NOISE"
 exit 0

@@ -256,7 +256,17 @@ static void prepare(struct db *db, const struct catalog *cat, int64_t n,
 	add_points(db, pts);
 	t0 = now_s();
 	add_events(db, pts, (int)n, &a);
-	printf("set-up      %lld events registered and closed in %.1f s\n",
+	/* The points are in person: their events enter a report only with a
+	 * PROCEDE ruling of Procesos (V1-V3), given here to every one. */
+	if (db_exec(db, "INSERT INTO processes_requests (event_id, "
+			"requested_at, requested_by, due_at, ruling, reason, "
+			"ruled_at, ruled_by) SELECT id, registered_at, "
+			"registered_by, registered_at + 86400, 'PROCEDE', "
+			"'bench', registered_at + 3600, registered_by "
+			"FROM events") < 0)
+		die("cannot add the rulings", NULL);
+	printf("set-up      %lld events registered, closed and ruled in "
+	       "%.1f s\n",
 	       (long long)n, now_s() - t0);
 	snprintf(info->from, sizeof(info->from), "2026-10-01");
 	snprintf(info->to, sizeof(info->to), "2026-10-31");
