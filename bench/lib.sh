@@ -199,9 +199,12 @@ start_inop() {
 	shift 3
 	port=$(free_port)
 	NODE_BASE=http://127.0.0.1:$port
-	# wrk opens many connections from one address, as nginx would.
+	# wrk opens many connections from one address, as nginx would; and
+	# as a node behind nginx, no log line per request (the nginx of
+	# run.sh has access_log off too; 5xx answers are still logged).
 	spawn "$INOP" serve --db "$db" --listen "127.0.0.1:$port" \
-		--max_connections_per_address 1000 "$@" >"$out" 2>&1
+		--max_connections_per_address 1000 --access_log off "$@" \
+		>"$out" 2>&1
 	NODE_PID=$SPAWN_PID
 	wait_http "$NODE_BASE/healthz" "$NODE_PID" ||
 		{ tail -n 30 "$out" >&2; die "$name did not come up"; }
