@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/store.h"
 #include "store/versions.h"
 #include "util/str.h"
@@ -164,16 +165,7 @@ int store_batch_flush(struct db *db)
 		c->written = c->value;
 	}
 	if (cur.head_moved) {
-		st = db_prepare(db,
-				"INSERT INTO audit_head (id, last_id, hash) "
-				"VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE "
-				"SET last_id = excluded.last_id, hash = "
-				"excluded.hash");
-		if (!st)
-			return -1;
-		db_bind_int(st, 1, cur.head_id);
-		db_bind_text(st, 2, cur.head_hash);
-		if (db_run(st) != DB_DONE)
+		if (audit_head_write(db, cur.head_id, cur.head_hash) < 0)
 			return -1;
 		cur.head_moved = 0;
 	}
