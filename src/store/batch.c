@@ -1,5 +1,6 @@
 #include "store/batch.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/audit.h"
@@ -29,14 +30,60 @@ struct batch_state {
 static __thread int active;
 static __thread struct batch_state cur, saved;
 
+/* Recipients looked up in the batch (mail of every registration and
+ * closure: one query each otherwise). */
+#define RECIPIENTS_MAX 8
+struct recipients {
+	char role[16];
+	int64_t point_id;
+	char *emails;
+};
+static __thread struct recipients memo[RECIPIENTS_MAX];
+static __thread size_t n_memo;
+
+void store_batch_users_changed(void)
+{
+	for (size_t i = 0; i < n_memo; i++)
+		free(memo[i].emails);
+	n_memo = 0;
+}
+
+const char *store_batch_recipients(const char *role, int64_t point_id)
+{
+	for (size_t i = 0; active && i < n_memo; i++)
+		if (memo[i].point_id == point_id &&
+		    strcmp(memo[i].role, role) == 0)
+			return memo[i].emails;
+	return NULL;
+}
+
+void store_batch_remember_recipients(const char *role, int64_t point_id,
+				     const char *emails)
+{
+	struct recipients *r;
+
+	if (!active || n_memo == RECIPIENTS_MAX)
+		return;
+	r = &memo[n_memo];
+	if (str_copy(r->role, sizeof(r->role), role) < 0)
+		return;
+	r->emails = strdup(emails);
+	if (!r->emails)
+		return;
+	r->point_id = point_id;
+	n_memo++;
+}
+
 void store_batch_begin(void)
 {
 	memset(&cur, 0, sizeof(cur));
+	store_batch_users_changed();
 	active = 1;
 }
 
 void store_batch_end(void)
 {
+	store_batch_users_changed();
 	active = 0;
 }
 
@@ -48,6 +95,8 @@ void store_batch_mark(void)
 void store_batch_undo(void)
 {
 	cur = saved;
+	/* What the change saw may have been its own (a user it created). */
+	store_batch_users_changed();
 }
 
 static struct counter *find(const char *name)

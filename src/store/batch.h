@@ -53,4 +53,15 @@ int store_batch_commit(struct db *db);
 int store_batch_head(int64_t *last_id, char hash[65]);
 int store_batch_set_head(int64_t last_id, const char hash[65]);
 
+/*
+ * Mail recipients of a role (and point) looked up in this batch: the
+ * comma-separated addresses, or NULL when not looked up yet (or outside a
+ * batch).  A user created in the batch, or a rolled-back change, forgets
+ * them all.
+ */
+const char *store_batch_recipients(const char *role, int64_t point_id);
+void store_batch_remember_recipients(const char *role, int64_t point_id,
+				     const char *emails);
+void store_batch_users_changed(void);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/roles.h"
+#include "store/batch.h"
 
 static int attachments_insert(struct db *db, int64_t outbox_id,
 			      const struct outbox_mail *m)
@@ -128,15 +129,41 @@ static int has_address(const struct buf *out, const char *addr)
 	return 0;
 }
 
+/* Appends the comma-separated `list` to `out`, each address once. */
+static int append_addresses(struct buf *out, const char *list)
+{
+	char addr[256];
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n && n < sizeof(addr)) {
+			memcpy(addr, list, n);
+			addr[n] = '\0';
+			if (!has_address(out, addr) &&
+			    ((out->len && buf_appends(out, ",") < 0) ||
+			     buf_appends(out, addr) < 0))
+				return -1;
+		}
+		list += n + (list[n] == ',');
+	}
+	return 0;
+}
+
 int store_role_emails(struct db *db, const char *role_code, int64_t point_id,
 		      struct buf *out)
 {
 	unsigned role = role_from_code(role_code);
+	const char *known = store_batch_recipients(role_code, point_id);
 	struct db_stmt *st;
+	struct buf found;
 	int rc;
 
 	if (!role)
 		return -1;
+	/* Looked up already in this write batch: the same answer. */
+	if (known)
+		return append_addresses(out, known);
 	if (point_id > 0)
 		st = db_prepare(db, "SELECT u.email FROM users u WHERE "
 				    "u.active = 1 AND (u.role_mask & ?) <> 0 "
@@ -159,18 +186,27 @@ int store_role_emails(struct db *db, const char *role_code, int64_t point_id,
 	db_bind_int(st, 1, role);
 	if (point_id > 0)
 		db_bind_int(st, 2, point_id);
+	buf_init(&found, 1 << 20);
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *addr = db_col_text(st, 0);
 
-		if (!addr || !*addr || has_address(out, addr))
+		if (!addr || !*addr || strchr(addr, ','))
 			continue;
-		if ((out->len && buf_appends(out, ",") < 0) ||
-		    buf_appends(out, addr) < 0) {
+		if ((found.len && buf_appends(&found, ",") < 0) ||
+		    buf_appends(&found, addr) < 0) {
 			rc = DB_FAIL;
 			break;
 		}
 	}
 	db_reset(st);
+	if (rc == DB_DONE) {
+		store_batch_remember_recipients(role_code, point_id,
+						found.s ? found.s : "");
+		rc = append_addresses(out, found.s ? found.s : "") < 0
+			     ? DB_FAIL
+			     : DB_DONE;
+	}
+	buf_release(&found);
 	return rc == DB_DONE ? 0 : -1;
 }
 

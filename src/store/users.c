@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/audit.h"
+#include "store/batch.h"
 #include "store/store.h"
 #include "store/versions.h"
 #include "store/writer.h"
@@ -103,6 +104,8 @@ static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 			       "El usuario '%s' ya existe", u->username);
 	if (rc != DB_ROW)
 		return store_body_fail(db, err);
+	/* Mail recipients looked up earlier in this batch may miss them. */
+	store_batch_users_changed();
 	for (size_t i = 0; i < j->n_points; i++)
 		if (user_point_link(db, u->id, j->points[i], err) < 0)
 			return -1;

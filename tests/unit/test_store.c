@@ -17,10 +17,14 @@
 #include "calendar/cal.h"
 #include "db/db.h"
 #include "store/audit.h"
+#include "store/batch.h"
+#include "store/outbox.h"
+#include "store/writer.h"
 #include "store/events.h"
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "util/buf.h"
 #include "util/embed.h"
 
 struct fixture {
@@ -397,6 +401,73 @@ static void test_migrations_of_the_binary_include_mass_failures(void **s)
 			 0);
 }
 
+/* Batch: a counter moved in memory is rolled back with its change's
+ * savepoint and written once at the end (store/batch.h). */
+static void test_batch_counter_undo_and_flush(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = 0;
+
+	assert_int_equal(db_begin(f->db), 0);
+	store_batch_begin();
+	assert_int_equal(store_counter_next(f->db, "batch-test", &v), 0);
+	assert_int_equal(v, 1);
+	store_batch_mark();
+	assert_int_equal(store_counter_next(f->db, "batch-test", &v), 0);
+	assert_int_equal(v, 2);
+	store_batch_undo(); /* that change was refused */
+	store_batch_mark();
+	assert_int_equal(store_counter_next(f->db, "batch-test", &v), 0);
+	assert_int_equal(v, 2); /* gapless: 2 again */
+	assert_int_equal(store_counter_next(f->db, "batch-test", &v), 0);
+	assert_int_equal(store_counter_value(f->db, "batch-test", &v), 0);
+	assert_int_equal(v, 3); /* the transaction sees its own moves */
+	assert_int_equal(store_batch_flush(f->db), 0);
+	assert_int_equal(store_batch_commit(f->db), 0);
+	store_batch_end();
+	assert_int_equal(store_counter_value(f->db, "batch-test", &v), 0);
+	assert_int_equal(v, 3); /* written once, as moved */
+}
+
+struct recipients_job {
+	struct fixture *f;
+	struct buf before, after;
+};
+
+static int recipients_body(struct db *db, void *arg, struct inop_err *e)
+{
+	struct recipients_job *j = arg;
+	struct user u = {0};
+	const char *codes[] = {"CAC-1"};
+
+	if (store_role_emails(db, "JEFE", j->f->point.ref.id, &j->before) < 0)
+		return -1;
+	snprintf(u.username, sizeof(u.username), "jefe2");
+	snprintf(u.name, sizeof(u.name), "Jefe Dos");
+	snprintf(u.email, sizeof(u.email), "j2@x.pe");
+	snprintf(u.password_hash, sizeof(u.password_hash), "x");
+	u.roles = ROLE_JEFE;
+	if (store_user_insert(db, &u, codes, 1, "t", 1, e) < 0)
+		return -1;
+	return store_role_emails(db, "JEFE", j->f->point.ref.id, &j->after);
+}
+
+/* Batch: recipients are looked up once per batch, and a user created in
+ * the batch is among them afterwards. */
+static void test_batch_recipients_follow_a_user_created_in_it(void **state)
+{
+	struct recipients_job j = {.f = *state};
+	struct inop_err e;
+
+	buf_init(&j.before, 4096);
+	buf_init(&j.after, 4096);
+	assert_int_equal(store_write(j.f->db, recipients_body, &j, &e), 0);
+	assert_string_equal(j.before.s, "j@x.pe");
+	assert_string_equal(j.after.s, "j2@x.pe,j@x.pe");
+	buf_release(&j.before);
+	buf_release(&j.after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +502,11 @@ int main(void)
 			teardown),
 		cmocka_unit_test(
 			test_migrations_apply_every_missing_version_in_order),
+		cmocka_unit_test_setup_teardown(
+			test_batch_counter_undo_and_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_batch_recipients_follow_a_user_created_in_it,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_migrations_of_the_binary_include_mass_failures,
 			setup, teardown),
