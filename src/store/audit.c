@@ -124,21 +124,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 		return -1;
 	if (store_batch_set_head(rec.id, hash) == 0)
 		return 0;
-	return audit_head_write(db, rec.id, hash);
-}
-
-int audit_head_write(struct db *db, int64_t last_id, const char *hash)
-{
-	struct db_stmt *st = db_prepare(
-		db, "INSERT INTO audit_head (id, last_id, hash) "
-		    "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-		    "last_id = excluded.last_id, hash = excluded.hash");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, last_id);
-	db_bind_text(st, 2, hash);
-	return db_run(st) == DB_DONE ? 0 : -1;
+	return store_audit_head_write(db, rec.id, hash);
 }
 
 int audit_append_json(struct db *db, const char *entity, int64_t entity_id,

@@ -54,7 +54,4 @@ int audit_verify(struct db *db, FILE *out, int64_t *records);
 /* The newest link as audit_head stores it: (0, 64 zeros) when empty. */
 int audit_head_hash(struct db *db, int64_t *last_id, char hash[65]);
 
-/* Writes the chain's head row (the last record's id and hash). */
-int audit_head_write(struct db *db, int64_t last_id, const char *hash);
-
 #endif

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/audit.h"
 #include "store/store.h"
 #include "store/versions.h"
 #include "util/str.h"
@@ -214,7 +213,7 @@ int store_batch_flush(struct db *db)
 		c->written = c->value;
 	}
 	if (cur.head_moved) {
-		if (audit_head_write(db, cur.head_id, cur.head_hash) < 0)
+		if (store_audit_head_write(db, cur.head_id, cur.head_hash) < 0)
 			return -1;
 		cur.head_moved = 0;
 	}
@@ -239,4 +238,18 @@ int store_batch_commit(struct db *db)
 	store_versions_moved(cur.moved);
 	cur.moved = 0;
 	return 0;
+}
+
+int store_audit_head_write(struct db *db, int64_t last_id, const char *hash)
+{
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO audit_head (id, last_id, hash) "
+		    "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+		    "last_id = excluded.last_id, hash = excluded.hash");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, last_id);
+	db_bind_text(st, 2, hash);
+	return db_run(st) == DB_DONE ? 0 : -1;
 }

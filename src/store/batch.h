@@ -64,4 +64,9 @@ void store_batch_remember_recipients(const char *role, int64_t point_id,
 				     const char *emails);
 void store_batch_users_changed(void);
 
+/* Writes the audit chain's head row (the last record's id and hash):
+ * the one writer of that row, in a batch's flush or for audit_append()
+ * outside a batch. */
+int store_audit_head_write(struct db *db, int64_t last_id, const char *hash);
+
 #endif
