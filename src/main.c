@@ -1,5 +1,6 @@
 /* inop: the outage register.  One binary; the subcommand table below. */
 #include <sodium.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,11 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	/* glibc gives each thread that allocates its own arena (up to 8 per
+	 * core), most of it touched once and kept: with 16 HTTP threads that
+	 * was 2.4 MB of the idle server's memory.  Two arenas serve the
+	 * threads here (they hold no lock across a request). */
+	mallopt(M_ARENA_MAX, 2);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "inop: cannot initialise libsodium\n");
 		return 1;

@@ -93,7 +93,7 @@ void config_defaults(struct config *c)
 		       "http://127.0.0.1:8080");
 	(void)str_copy(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	(void)str_copy(c->access_log, sizeof(c->access_log), "on");
-	c->threads = 4;
+	c->threads = 16;
 	c->max_connections = 2000;
 	c->max_connections_per_address = 64;
 	c->request_timeout_seconds = 30;
