@@ -242,6 +242,18 @@ int db_run(struct db_stmt *st)
 	return rc == DB_ROW ? DB_DONE : rc;
 }
 
+int db_run_later(struct db_stmt *st)
+{
+	if (!st->db->ops->run_later)
+		return db_run(st);
+	return st->db->ops->run_later(st);
+}
+
+int db_flush(struct db *db)
+{
+	return db->ops->flush ? db->ops->flush(db) : 0;
+}
+
 int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	    void **out, size_t *n)
 {

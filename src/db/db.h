@@ -84,6 +84,21 @@ int db_get_int(struct db_stmt *st, int64_t *out);
 int db_run(struct db_stmt *st);
 
 /*
+ * A write whose only outcome is success or failure of the whole change:
+ * the engine may send it with the statements that follow and report its
+ * failure at the next statement, db_flush(), db_commit() or any other
+ * call that waits for the server -- PostgreSQL queues it in libpq's
+ * pipeline, so a run of such writes and the read after them cost one
+ * round trip; SQLite runs it at once.  Only inside a transaction (outside
+ * one it runs at once), and only where nothing branches on its own
+ * failure (a constraint the caller answers 409 for must use db_run).
+ */
+int db_run_later(struct db_stmt *st);
+/* Waits for the writes db_run_later() sent: 0, or the first one's DB_*
+ * failure code. */
+int db_flush(struct db *db);
+
+/*
  * Every row into a malloc'd array of `elem_size` elements grown
  * geometrically; *out is NULL when there are none.  0, or -1 on error
  * (then *out is NULL and *n 0).  free() the array.

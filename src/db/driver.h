@@ -31,6 +31,10 @@ struct db_ops {
 	int (*col_count)(struct db_stmt *st);
 	const char *(*col_name)(struct db_stmt *st, int col);
 	void (*reset)(struct db_stmt *st);
+	/* db_run_later / db_flush; NULL: run at once, nothing to wait
+	 * for. */
+	int (*run_later)(struct db_stmt *st);
+	int (*flush)(struct db *db);
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);

@@ -14,11 +14,11 @@
 #include "util/log.h"
 #include "util/str.h"
 #include "util/strnum.h"
-#include "util/str.h"
 
 #define PG_CACHE_MAX  256
 #define PG_PARAMS_MAX 32
-#define PG_BLOB_COLS  8 /* bytea columns decoded per row */
+#define PG_BLOB_COLS  8	  /* bytea columns decoded per row */
+#define PG_PIPE_MAX   128 /* statements sent before their results are read */
 
 struct pg_stmt {
 	struct db_stmt base;
@@ -38,6 +38,10 @@ struct pg {
 	PGconn *c;
 	struct pg_stmt cache[PG_CACHE_MAX];
 	int n_cache;
+	/* The pipeline: statements sent, results not read yet (their SQL,
+	 * for the log). */
+	const char *piped_sql[PG_PIPE_MAX];
+	int piped;
 };
 
 #define PG(d)	((struct pg *)(void *)(d))
@@ -80,9 +84,127 @@ static void pg_reset(struct db_stmt *st)
 	s->nrows = 0;
 }
 
+/* ---------- the pipeline (db_run_later) ----------
+ *
+ * Writes whose result is only "done" are sent in libpq's pipeline mode
+ * and their results read when the caller next needs the server: the
+ * statement that needs an answer goes in the same pipeline, then one Sync
+ * and all the results, in order.  The first failure is the answer of
+ * that call (the server skips the rest of the pipeline after it).
+ */
+
+static int pg_map_error(const PGresult *res);
+static int pipe_end(struct pg *db, PGresult **last);
+
+/* Into pipeline mode, or room in it: a full pipeline is read first (the
+ * results of a long one would fill the server's socket while it waits
+ * for us to read). */
+static int pipe_enter(struct pg *db)
+{
+	int rc;
+
+	if (db->piped == PG_PIPE_MAX && (rc = pipe_end(db, NULL)) != 0)
+		return rc;
+	if (db->piped)
+		return 0;
+	if (PQenterPipelineMode(db->c) != 1) {
+		log_error("postgresql pipeline: %s", PQerrorMessage(db->c));
+		return DB_FAIL;
+	}
+	return 0;
+}
+
+/* Sends a prepared statement with its parameters into the pipeline. */
+static int pipe_send(struct pg *db, struct pg_stmt *s)
+{
+	int rc = pipe_enter(db);
+
+	if (rc)
+		return rc;
+	if (!PQsendQueryPrepared(db->c, s->name, s->nparams,
+				 (const char *const *)s->params, s->lengths,
+				 s->formats, 0)) {
+		log_error("postgresql send failed: %s: %s",
+			  PQerrorMessage(db->c), s->sql);
+		return DB_FAIL;
+	}
+	db->piped_sql[db->piped++] = s->sql;
+	return 0;
+}
+
+/* One SQL statement without parameters (BEGIN, COMMIT, SAVEPOINT). */
+static int pipe_send_text(struct pg *db, const char *sql)
+{
+	int rc = pipe_enter(db);
+
+	if (rc)
+		return rc;
+	if (!PQsendQueryParams(db->c, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+		log_error("postgresql send failed: %s: %s",
+			  PQerrorMessage(db->c), sql);
+		return DB_FAIL;
+	}
+	db->piped_sql[db->piped++] = sql;
+	return 0;
+}
+
+/*
+ * Ends the pipeline: a Sync, then every result in order.  Returns 0 or
+ * the code of the first failed statement.  With `last`, the last
+ * statement sent is the caller's: its result goes to *last, unjudged.
+ */
+static int pipe_end(struct pg *db, PGresult **last)
+{
+	int n = db->piped, rc = 0;
+	PGresult *res;
+
+	if (!n)
+		return 0;
+	db->piped = 0;
+	if (PQpipelineSync(db->c) != 1)
+		rc = DB_FAIL;
+	for (int i = 0; i < n; i++) {
+		PGresult *first = PQgetResult(db->c);
+		ExecStatusType t = PQresultStatus(first);
+
+		while ((res = PQgetResult(db->c)) != NULL)
+			PQclear(res);
+		if (last && i == n - 1) {
+			*last = first;
+			break;
+		}
+		if (rc == 0 && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+			rc = t == PGRES_PIPELINE_ABORTED ? DB_FAIL
+							 : pg_map_error(first);
+			log_error("postgresql step failed: %s: %s",
+				  first ? PQresultErrorMessage(first)
+					: PQerrorMessage(db->c),
+				  db->piped_sql[i]);
+		}
+		PQclear(first);
+	}
+	res = PQgetResult(db->c);
+	if (PQresultStatus(res) != PGRES_PIPELINE_SYNC && rc == 0)
+		rc = DB_FAIL;
+	PQclear(res);
+	if (PQexitPipelineMode(db->c) != 1) {
+		log_error("postgresql pipeline: %s", PQerrorMessage(db->c));
+		if (rc == 0)
+			rc = DB_FAIL;
+	}
+	return rc;
+}
+
+static int pg_flush(struct db *d)
+{
+	return pipe_end(PG(d), NULL);
+}
+
 static void pg_close(struct db *d)
 {
 	struct pg *db = PG(d);
+
+	(void)pipe_end(db, NULL);
 
 	for (int i = 0; i < db->n_cache; i++) {
 		pg_reset(&db->cache[i].base);
@@ -134,16 +256,17 @@ static int pg_map_error(const PGresult *res)
 	return DB_FAIL;
 }
 
-static int pg_exec(struct db *d, const char *sql)
+static int exec_result(struct pg *db, PGresult *res, const char *sql)
 {
-	PGresult *res = PQexec(PG(d)->c, sql);
 	ExecStatusType t = PQresultStatus(res);
 	int rc = 0;
 
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 		rc = pg_map_error(res);
-		log_error("postgresql exec failed: %s",
-			  PQerrorMessage(PG(d)->c));
+		log_error("postgresql exec failed: %s: %s",
+			  res ? PQresultErrorMessage(res)
+			      : PQerrorMessage(db->c),
+			  sql);
 	} else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0 &&
 		   strncmp(sql, "ROLLBACK", 8) != 0) {
 		/* COMMIT of an aborted transaction answers ROLLBACK (and
@@ -152,6 +275,33 @@ static int pg_exec(struct db *d, const char *sql)
 	}
 	PQclear(res);
 	return rc;
+}
+
+static int pg_exec(struct db *d, const char *sql)
+{
+	struct pg *db = PG(d);
+	int rollback = strncmp(sql, "ROLLBACK", 8) == 0;
+	PGresult *res = NULL;
+	int rc;
+
+	if (db->piped && !rollback && !strchr(sql, ';')) {
+		/* One statement: it ends the pipeline, in its round trip. */
+		rc = pipe_send_text(db, sql);
+		if (rc == 0)
+			rc = pipe_end(db, &res);
+		else
+			(void)pipe_end(db, NULL);
+		if (rc) {
+			PQclear(res);
+			return rc;
+		}
+		return exec_result(db, res, sql);
+	}
+	/* A rollback undoes whatever failed in the pipeline before it. */
+	rc = pipe_end(db, NULL);
+	if (rc && !rollback)
+		return rc;
+	return exec_result(db, PQexec(db->c, sql), sql);
 }
 
 /* `?` -> `$n`, outside quoted strings.  NULL when out of memory. */
@@ -202,6 +352,10 @@ static struct db_stmt *pg_prepare(struct db *d, const char *sql)
 		return NULL;
 	}
 	(void)str_printf(s->name, sizeof(s->name), "s%d", db->n_cache);
+	if (pipe_end(db, NULL) != 0) { /* PQprepare waits: not in a pipeline */
+		free(text);
+		return NULL;
+	}
 	res = PQprepare(db->c, s->name, text, s->nparams, NULL);
 	free(text);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -270,9 +424,24 @@ static int pg_step(struct db_stmt *st)
 	ExecStatusType t;
 
 	if (!s->res) {
-		s->res = PQexecPrepared(PG(st->db)->c, s->name, s->nparams,
-					(const char *const *)s->params,
-					s->lengths, s->formats, 0);
+		struct pg *db = PG(st->db);
+
+		if (db->piped) { /* the pipeline ends with this statement */
+			int rc = pipe_send(db, s);
+
+			if (rc)
+				(void)pipe_end(db, NULL);
+			else
+				rc = pipe_end(db, &s->res);
+			if (rc) {
+				pg_reset(st);
+				return rc;
+			}
+		} else {
+			s->res = PQexecPrepared(db->c, s->name, s->nparams,
+						(const char *const *)s->params,
+						s->lengths, s->formats, 0);
+		}
 		t = PQresultStatus(s->res);
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 			int rc = pg_map_error(s->res);
@@ -347,6 +516,20 @@ static const char *pg_col_name(struct db_stmt *st, int col)
 	return PGST(st)->res ? PQfname(PGST(st)->res, col) : NULL;
 }
 
+static int pg_run_later(struct db_stmt *st)
+{
+	struct pg *db = PG(st->db);
+	int rc;
+
+	if (!db->piped && PQtransactionStatus(db->c) != PQTRANS_INTRANS) {
+		/* Outside a transaction nothing would end the pipeline. */
+		rc = pg_step(st);
+		pg_reset(st);
+		return rc == DB_ROW ? DB_DONE : rc;
+	}
+	return pipe_send(db, PGST(st));
+}
+
 /* ---------- bulk load: COPY FROM STDIN, text format ---------- */
 
 struct pg_copy {
@@ -363,8 +546,9 @@ static struct db_copy *pg_copy_begin(struct db *d, const char *table,
 	char sql[512];
 	PGresult *res;
 
-	if (!c || str_printf(sql, sizeof(sql), "COPY %s (%s) FROM STDIN",
-			     table, cols) < 0) {
+	if (!c || pipe_end(PG(d), NULL) != 0 ||
+	    str_printf(sql, sizeof(sql), "COPY %s (%s) FROM STDIN", table,
+		       cols) < 0) {
 		free(c);
 		return NULL;
 	}
@@ -501,6 +685,12 @@ static int pg_notifications(struct db *d, db_notify_fn fn, void *ctx)
 
 static int pg_begin(struct db *d)
 {
+	struct pg *db = PG(d);
+
+	/* Sent with the transaction's first statement, in its round trip;
+	 * a failure is that statement's. */
+	if (!db->piped && PQtransactionStatus(db->c) == PQTRANS_IDLE)
+		return pipe_send_text(db, "BEGIN") == 0 ? 0 : -1;
 	return pg_exec(d, "BEGIN") == 0 ? 0 : -1;
 }
 
@@ -535,6 +725,8 @@ static const struct db_ops pg_ops = {
 	.col_count = pg_col_count,
 	.col_name = pg_col_name,
 	.reset = pg_reset,
+	.run_later = pg_run_later,
+	.flush = pg_flush,
 	.socket = pg_socket,
 	.notifications = pg_notifications,
 	.begin = pg_begin,

@@ -120,7 +120,7 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	db_bind_text(st, 8, rec.after_json);
 	db_bind_text(st, 9, prev);
 	db_bind_text(st, 10, hash);
-	if (db_run(st) != DB_DONE)
+	if (db_run_later(st) != DB_DONE)
 		return -1;
 	if (store_batch_set_head(rec.id, hash) == 0)
 		return 0;

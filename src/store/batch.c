@@ -208,7 +208,7 @@ int store_batch_flush(struct db *db)
 			return -1;
 		db_bind_int(st, 1, c->value);
 		db_bind_text(st, 2, c->name);
-		if (db_run(st) != DB_DONE)
+		if (db_run_later(st) != DB_DONE)
 			return -1;
 		c->written = c->value;
 	}
@@ -222,19 +222,21 @@ int store_batch_flush(struct db *db)
 
 int store_batch_commit(struct db *db)
 {
-	char sql[64];
+	char bits[16];
+	struct db_stmt *st;
 
 	if (cur.moved && strcmp(db_engine(db), "postgresql") == 0) {
-		/* Delivered to the other nodes at the commit, in its round
-		 * trip. */
-		if (str_printf(sql, sizeof(sql),
-			       "NOTIFY inop_versions, '%u'; COMMIT",
-			       cur.moved) < 0 ||
-		    db_exec(db, sql) != 0)
+		/* Delivered to the other nodes at the commit; sent with the
+		 * COMMIT, in its round trip. */
+		st = db_prepare(db, "SELECT pg_notify('inop_versions', ?)");
+		if (!st ||
+		    str_printf(bits, sizeof(bits), "%u", cur.moved) < 0 ||
+		    db_bind_text(st, 1, bits) < 0 ||
+		    db_run_later(st) != DB_DONE)
 			return -1;
-	} else if (db_commit(db) < 0) {
-		return -1;
 	}
+	if (db_commit(db) < 0)
+		return -1;
 	store_versions_moved(cur.moved);
 	cur.moved = 0;
 	return 0;
@@ -251,5 +253,5 @@ int store_audit_head_write(struct db *db, int64_t last_id, const char *hash)
 		return -1;
 	db_bind_int(st, 1, last_id);
 	db_bind_text(st, 2, hash);
-	return db_run(st) == DB_DONE ? 0 : -1;
+	return db_run_later(st) == DB_DONE ? 0 : -1;
 }

@@ -393,14 +393,15 @@ static int write_row(struct db *db, const struct event *ev, int64_t now)
 	db_bind_int(st, 8, event_reportable(ev));
 	db_bind_int(st, 9, ev->ruled_out);
 	db_bind_int(st, 10, ev->id);
-	return db_run(st) == DB_DONE ? 0 : -1;
+	return db_run_later(st) == DB_DONE ? 0 : -1;
 }
 
 /*
  * Takes the event's row lock before reading it, so that two changes of
  * one event (two closures on two nodes) run one after the other: a no-op
  * UPDATE holds the lock until commit on PostgreSQL; on SQLite the write
- * transaction is exclusive anyway.
+ * transaction is exclusive anyway.  Sent with the read that follows (the
+ * server runs them in order).
  */
 static int lock_row(struct db *db, const char *key)
 {
@@ -418,7 +419,7 @@ static int lock_row(struct db *db, const char *key)
 		if (st)
 			db_bind_text(st, 1, key);
 	}
-	return st && db_run(st) == DB_DONE ? 0 : -1;
+	return st && db_run_later(st) == DB_DONE ? 0 : -1;
 }
 
 struct change_job {

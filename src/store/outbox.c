@@ -35,14 +35,18 @@ static void id_from_row(struct db_stmt *st, void *elem)
 	*(int64_t *)elem = db_col_int(st, 0);
 }
 
+#define OUTBOX_INSERT                                                         \
+	"INSERT INTO outbox (trigger, dedupe_key, recipients, subject, "      \
+	"body_text, body_html, link, created_at, next_attempt_at) VALUES "    \
+	"(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+
 int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 			int64_t now)
 {
+	/* Attachments need the new row's id; a plain mail is written
+	 * with what follows (db_run_later). */
 	struct db_stmt *st = db_prepare(
-		db, "INSERT INTO outbox (trigger, dedupe_key, recipients, "
-		    "subject, body_text, body_html, link, created_at, "
-		    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+		db, m->n_att ? OUTBOX_INSERT " RETURNING id" : OUTBOX_INSERT);
 	int64_t id = 0;
 	int rc;
 
@@ -57,6 +61,8 @@ int store_outbox_insert(struct db *db, const struct outbox_mail *m,
 	db_bind_text(st, 7, m->link);
 	db_bind_int(st, 8, now);
 	db_bind_int(st, 9, now);
+	if (!m->n_att)
+		return db_run_later(st) == DB_DONE ? 0 : -1;
 	/* No row: the dedupe key was queued before; nothing to attach. */
 	rc = db_get_one(st, id_from_row, &id);
 	if (rc == 1 && m->n_att)

@@ -89,6 +89,10 @@ static void run_batch(struct job *batch)
 		}
 		store_batch_mark();
 		j->rc = run_body(j->body, q_db, j->ctx, j->err);
+		/* Its writes sent with db_run_later() answer now, while a
+		 * failure is still its own (rolled back to its savepoint). */
+		if (j->rc == 0 && many && db_flush(q_db) != 0)
+			j->rc = store_body_fail(q_db, j->err);
 		failed = j->rc < 0;
 		if (failed)
 			store_batch_undo();
