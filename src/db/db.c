@@ -7,11 +7,18 @@
 #include "util/buf.h"
 #include "util/str.h"
 
+const char *db_url_engine(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 ||
+			       strncmp(url, "postgres://", 11) == 0
+		       ? "postgresql"
+		       : "sqlite";
+}
+
 int db_open(const char *url, struct db **out, struct inop_err *err)
 {
 	*out = NULL;
-	if (strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0)
+	if (strcmp(db_url_engine(url), "postgresql") == 0)
 		return postgres_open(url, out, err);
 	return sqlite_open(url, out, err);
 }

@@ -29,6 +29,8 @@ enum db_rc {
 
 /* `url` is a SQLite file path, or postgresql://... (not in this driver). */
 int db_open(const char *url, struct db **out, struct inop_err *err);
+/* The engine db_open() picks for `url`: "sqlite" or "postgresql". */
+const char *db_url_engine(const char *url);
 void db_close(struct db *db);
 const char *db_engine(const struct db *db); /* "sqlite" or "postgresql" */
 const char *db_errmsg(struct db *db);

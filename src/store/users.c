@@ -309,7 +309,7 @@ static int session_cached(struct db *db, const char *token_hash, uint64_t gen,
 	/* Idle by this node's reckoning: another node may have seen it
 	 * since, so the database decides. */
 	hit = strcmp(e->key, token_hash) == 0 && e->gen == gen &&
-	      store_versions_now() - e->filled_ns < 1000000000LL &&
+	      store_versions_fresh(e->filled_ns) &&
 	      now - e->last_seen <= idle_s;
 	if (hit) {
 		*out = e->actor;
@@ -356,7 +356,7 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 
 	/* The generation is taken before the read: a delete committed
 	 * meanwhile leaves the entry behind it. */
-	cached = store_version_generation(STORE_SESSION_VERSION, 0, &gen) &&
+	cached = store_version_generation(STORE_SESSION_VERSION, &gen) &&
 		 pthread_once(&session_cache_once, session_cache_init) == 0 &&
 		 session_cache;
 	if (cached &&

@@ -67,13 +67,16 @@ int64_t store_versions_now(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int store_version_generation(const char *name, int64_t since, uint64_t *gen)
+int store_versions_fresh(int64_t filled_ns)
+{
+	return store_versions_now() - filled_ns < FRESH_NS;
+}
+
+int store_version_generation(const char *name, uint64_t *gen)
 {
 	int i = version_index(name);
 
 	if (i < 0 || !atomic_load(&listening))
-		return 0;
-	if (since && store_versions_now() - since >= FRESH_NS)
 		return 0;
 	*gen = atomic_load(&generation[i]);
 	return 1;
@@ -222,17 +225,8 @@ static void *listener(void *arg)
 
 int store_versions_listen(const char *url, struct inop_err *err)
 {
-	struct db *probe;
-
-	if (running)
-		return 0;
-	if (db_open(url, &probe, err) < 0)
-		return -1;
-	if (db_socket(probe) < 0) { /* no notifications: SQLite */
-		db_close(probe);
-		return 0;
-	}
-	db_close(probe);
+	if (running || strcmp(db_url_engine(url), "postgresql") != 0)
+		return 0; /* SQLite has no notifications */
 	if (strlen(url) >= sizeof(listen_url) || pipe(stop_pipe) != 0)
 		return err_internal(err);
 	memcpy(listen_url, url, strlen(url) + 1);

@@ -59,14 +59,17 @@ int store_versions_read(struct db *db, const char *name, int64_t *value);
 
 /*
  * 1 with *gen, the generation of version `name`, when the listener is
- * connected and what was cached under *gen less than a second ago may be
- * used; 0 when the caller must read the database.  `since`: the monotonic
- * time (ns) the caller's entry was filled (0 for a new one).
+ * connected, so that what a cache filled under *gen may be used while
+ * store_versions_fresh() of its filling time; 0 when the caller must read
+ * the database.
  */
-int store_version_generation(const char *name, int64_t since, uint64_t *gen);
+int store_version_generation(const char *name, uint64_t *gen);
 
-/* Monotonic nanoseconds, for store_version_generation(). */
+/* Monotonic nanoseconds, the clock of store_versions_fresh(). */
 int64_t store_versions_now(void);
+/* 1 when what was filled at `filled_ns` is within the freshness bound
+ * (one second): a lost notification is outlived by no cache. */
+int store_versions_fresh(int64_t filled_ns);
 
 /* For /metrics: is the listener connected; notifications it received. */
 void store_versions_stats(int *listening, uint64_t *notifications);
