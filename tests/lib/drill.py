@@ -46,12 +46,15 @@ def reserve_port(port=0, host="127.0.0.1"):
     return s, s.getsockname()[1]
 
 
-def call(port, method, path, body=None, token=None, timeout=120):
-    """-> (status, decoded JSON body or None)."""
-    data = json.dumps(body).encode() if body is not None else None
+def call(port, method, path, body=None, token=None, raw=None, timeout=120):
+    """-> (status, decoded JSON body or None).  `raw`: bytes sent as
+    text/csv instead of `body` as JSON (the imports)."""
+    data = raw if raw is not None else (
+        json.dumps(body).encode() if body is not None else None)
     req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
                                  data=data, method=method)
-    req.add_header("Content-Type", "application/json")
+    req.add_header("Content-Type",
+                   "text/csv" if raw is not None else "application/json")
     if token:
         req.add_header("Authorization", "Bearer " + token)
     try:
@@ -170,14 +173,21 @@ def points_and_jefe(port, admin, codes, user, password):
     assert st == 201, (st, b)
 
 
-def register(port, token):
-    """Every event of the register (paged by 500)."""
+def every(port, token, path, page):
+    """Every item of a paged list (`page` a request); the pages must add
+    up to the total the last one gives."""
     items, offset = [], 0
     while True:
-        st, b = call(port, "GET", "/api/v1/events?limit=500&offset=%d"
-                     % offset, None, token)
+        st, b = call(port, "GET", "%s?limit=%d&offset=%d"
+                     % (path, page, offset), None, token)
         assert st == 200, (st, b)
         items += b["items"]
-        offset += 500
+        offset += page
         if offset >= b["total"]:
+            assert len(items) == b["total"], (len(items), b["total"])
             return items
+
+
+def register(port, token):
+    """Every event of the register."""
+    return every(port, token, "/api/v1/events", 500)

@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run import (FAILURES, call, check, init_db, login,  # noqa: E402
                  start_node)
+from drill import every  # noqa: E402  (run.py put tests/lib on the path)
 
 TOKEN = "plataforma-nodos-" + os.urandom(8).hex()
 CODE_RE = re.compile(r"^REC-(\d{4})-(\d{7})$")
@@ -86,15 +87,7 @@ def platform_race(ports, rounds, copies):
 
 
 def tray(port, token):
-    items, offset = [], 0
-    while True:
-        st, b = call(port, "GET", "/api/v1/complaints?limit=200&offset=%d"
-                     % offset, None, token)
-        assert st == 200, (st, b)
-        items += b["items"]
-        offset += 200
-        if offset >= b["total"]:
-            return items
+    return every(port, token, "/api/v1/complaints", 200)
 
 
 def main():

@@ -13,13 +13,12 @@ request released at the same moment (a barrier, no sleeping):
 - `inop audit verify` passes afterwards.
 Exit 0 only when everything holds.
 """
-import argparse, concurrent.futures, json, os, random, shutil
-import subprocess, sys, tempfile, threading, urllib.error
-import urllib.request
+import argparse, concurrent.futures, os, random, shutil
+import subprocess, sys, tempfile, threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from drill import serve  # noqa: E402
+from drill import call, init_db, serve  # noqa: E402
 
 FAILURES = []
 
@@ -28,22 +27,6 @@ def check(cond, what):
     print(("ok    " if cond else "FAIL  ") + what, flush=True)
     if not cond:
         FAILURES.append(what)
-
-
-def call(port, method, path, body=None, token=None, raw=None, timeout=120):
-    data = raw if raw is not None else (
-        json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
-                                 data=data, method=method)
-    req.add_header("Content-Type",
-                   "text/csv" if raw is not None else "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
 
 
 def start_node(inop, db, tmp, i):
@@ -90,16 +73,8 @@ def main():
     inop = os.path.abspath(a.inop)
     tmp = tempfile.mkdtemp(prefix="inop-imports-nodes-")
     nodes = []
-    nodes = []
     try:
-        pw = os.path.join(tmp, "pw")
-        with open(os.open(pw, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
-            f.write("Admin-nodes-2026\n")
-        p = subprocess.run([inop, "init", "--db", db,
-                            "--admin-password-file", pw],
-                           capture_output=True, timeout=120)
-        if p.returncode:
-            raise SystemExit("init: %s" % p.stderr.decode())
+        init_db(inop, db, "Admin-nodes-2026", tmp)
         for i in range(2):
             nodes.append(start_node(inop, db, tmp, i))
         ports = [n.port for n in nodes]
