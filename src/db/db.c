@@ -256,6 +256,13 @@ int db_run_later(struct db_stmt *st)
 	return st->db->ops->run_later(st);
 }
 
+int db_exec_later(struct db *db, const char *sql)
+{
+	if (!db->ops->exec_later)
+		return db_exec(db, sql);
+	return db->ops->exec_later(db, sql);
+}
+
 int db_flush(struct db *db)
 {
 	return db->ops->flush ? db->ops->flush(db) : 0;

@@ -96,6 +96,10 @@ int db_run(struct db_stmt *st);
  * failure (a constraint the caller answers 409 for must use db_run).
  */
 int db_run_later(struct db_stmt *st);
+/* One statement without parameters or rows (SAVEPOINT, RELEASE), sent
+ * as db_run_later() sends; `sql` must stay valid until the next call
+ * that waits for the server (a string literal). */
+int db_exec_later(struct db *db, const char *sql);
 /* Waits for the writes db_run_later() sent: 0, or the first one's DB_*
  * failure code. */
 int db_flush(struct db *db);

@@ -34,6 +34,7 @@ struct db_ops {
 	/* db_run_later / db_flush; NULL: run at once, nothing to wait
 	 * for. */
 	int (*run_later)(struct db_stmt *st);
+	int (*exec_later)(struct db *db, const char *sql);
 	int (*flush)(struct db *db);
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);

@@ -530,6 +530,15 @@ static int pg_run_later(struct db_stmt *st)
 	return pipe_send(db, PGST(st));
 }
 
+static int pg_exec_later(struct db *d, const char *sql)
+{
+	struct pg *db = PG(d);
+
+	if (!db->piped && PQtransactionStatus(db->c) != PQTRANS_INTRANS)
+		return pg_exec(d, sql);
+	return pipe_send_text(db, sql);
+}
+
 /* ---------- bulk load: COPY FROM STDIN, text format ---------- */
 
 struct pg_copy {
@@ -726,6 +735,7 @@ static const struct db_ops pg_ops = {
 	.col_name = pg_col_name,
 	.reset = pg_reset,
 	.run_later = pg_run_later,
+	.exec_later = pg_exec_later,
 	.flush = pg_flush,
 	.socket = pg_socket,
 	.notifications = pg_notifications,

@@ -17,7 +17,10 @@
  *   also counts connections the client has closed and a busy server has
  *   not yet reaped, so a client that opens a connection per request, 20
  *   at a time, was refused (reset) under a limit of 64 on a loaded
- *   machine.
+ *   machine.  A connection admitted is counted from that moment (a
+ *   reservation, until conns_opened registers it): every server thread
+ *   accepts, and 5,000 connections from one address at once went 16 past
+ *   the limit, one per thread, while each was between the two.
  */
 #include <errno.h>
 #include <linux/tcp.h>
@@ -36,6 +39,11 @@
  * TCP_ESTABLISHED, include/net/tcp_states.h; <linux/tcp.h> does not name
  * it and <netinet/tcp.h> clashes with it). */
 #define TCP_STATE_ESTABLISHED 1
+
+/* Admitted connections not registered yet; a reservation older than
+ * RESERVED_MS is one libmicrohttpd did not set up after all. */
+#define RESERVED_MAX 64
+#define RESERVED_MS  5000
 
 struct conn {
 	struct conn *prev, *next;
@@ -58,6 +66,11 @@ static struct {
 	int closing; /* the daemon is being stopped: no request may begin */
 	int adopted[64]; /* backlog connections handed over at the stop */
 	int n_adopted;
+	struct {
+		struct sockaddr_storage host;
+		int64_t at_ms;
+	} reserved[RESERVED_MAX];
+	int n_reserved;
 	int pending; /* allowed connections whose request is not answered */
 	int active;  /* requests begun and not ended, anywhere */
 	int n;
@@ -88,6 +101,33 @@ uint64_t conns_rx_bytes(int fd)
 	return ti.tcpi_bytes_received;
 }
 
+static int same_host(const struct sockaddr_storage *a,
+		     const struct sockaddr *b);
+
+/* Drops expired reservations; with `host`, also the oldest of it. */
+static void reservations_prune(const struct sockaddr_storage *host)
+{
+	int64_t now = now_ms();
+	int i = 0, found = !host;
+
+	while (i < conns.n_reserved) {
+		int drop = now - conns.reserved[i].at_ms > RESERVED_MS;
+
+		if (!drop && !found &&
+		    same_host(&conns.reserved[i].host,
+			      (const struct sockaddr *)host))
+			drop = found = 1;
+		if (drop) { /* order is kept: the oldest come first */
+			memmove(&conns.reserved[i], &conns.reserved[i + 1],
+				(size_t)(conns.n_reserved - i - 1) *
+					sizeof(conns.reserved[0]));
+			conns.n_reserved--;
+		} else {
+			i++;
+		}
+	}
+}
+
 void *conns_opened(int fd)
 {
 	struct conn *c = calloc(1, sizeof(*c));
@@ -102,6 +142,8 @@ void *conns_opened(int fd)
 			c->peer.ss_family = 0;
 	}
 	pthread_mutex_lock(&conns.lock);
+	if (c->peer.ss_family)
+		reservations_prune(&c->peer);
 	/* After the stop, only the backlog's connections with a request
 	 * (conns_adopt) may be answered; they are already counted.  One
 	 * libmicrohttpd accepted itself in the moment before the listening
@@ -164,11 +206,16 @@ int conns_admit(const struct sockaddr *addr, unsigned limit)
 {
 	struct conn *c;
 	unsigned n = 0, held = 0;
+	int ok;
 
 	if (!limit ||
 	    (addr->sa_family != AF_INET && addr->sa_family != AF_INET6))
 		return 1;
 	pthread_mutex_lock(&conns.lock);
+	reservations_prune(NULL);
+	for (int i = 0; i < conns.n_reserved; i++)
+		n += same_host(&conns.reserved[i].host, addr);
+	held = n; /* admitted this instant: held */
 	for (c = conns.head; c; c = c->next)
 		n += same_host(&c->peer, addr);
 	/* Only at the limit is it worth asking the kernel which of them
@@ -177,8 +224,20 @@ int conns_admit(const struct sockaddr *addr, unsigned limit)
 		for (c = conns.head; c && held < limit; c = c->next)
 			held += same_host(&c->peer, addr) &&
 				held_by_peer(c->fd);
+	ok = n < limit || held < limit;
+	if (ok && conns.n_reserved < RESERVED_MAX) {
+		size_t len = addr->sa_family == AF_INET
+				     ? sizeof(struct sockaddr_in)
+				     : sizeof(struct sockaddr_in6);
+
+		memset(&conns.reserved[conns.n_reserved], 0,
+		       sizeof(conns.reserved[0]));
+		memcpy(&conns.reserved[conns.n_reserved].host, addr, len);
+		conns.reserved[conns.n_reserved].at_ms = now_ms();
+		conns.n_reserved++;
+	}
 	pthread_mutex_unlock(&conns.lock);
-	return n < limit || held < limit;
+	return ok;
 }
 
 void conns_closed(void *ctx)

@@ -65,46 +65,59 @@ static int write_alone(struct db *db, store_body_fn body, void *ctx,
 }
 
 /*
+ * A change of several ended well: its savepoint is released and the next
+ * one's opened, sent with its pending writes (db_run_later) in one round
+ * trip whose answer says whether they all held -- while a failure is
+ * still this change's own.
+ */
+static int job_release(int another)
+{
+	if (db_exec_later(q_db, "RELEASE job") != 0 ||
+	    (another && db_exec_later(q_db, "SAVEPOINT job") != 0))
+		return -1;
+	return db_flush(q_db) == 0 ? 0 : -1;
+}
+
+/* A change of several failed: back to its savepoint, and on. */
+static int job_undo(int another)
+{
+	store_batch_undo();
+	return db_exec(q_db, another ? "ROLLBACK TO job; RELEASE job; "
+				       "SAVEPOINT job"
+				     : "ROLLBACK TO job; RELEASE job") == 0
+		       ? 0
+		       : -1;
+}
+
+/*
  * The changes of a batch in one transaction.  With more than one, each
- * runs in its savepoint; releasing one and opening the next share a
- * round trip.  A lone change needs none: its failure rolls back the
- * transaction.
+ * runs in its savepoint.  A lone change needs none: its failure rolls
+ * back the transaction.
  */
 static void run_batch(struct job *batch)
 {
 	struct job *j;
 	int many = batch->next != NULL, failed = 0;
-	int ok = db_begin(q_db) == 0;
+	int ok = db_begin(q_db) == 0 &&
+		 (!many || db_exec_later(q_db, "SAVEPOINT job") == 0);
 
 	store_batch_begin();
 	for (j = batch; ok && j; j = j->next) {
-		const char *sp = j == batch ? "SAVEPOINT job"
-				 : failed   ? "ROLLBACK TO job; RELEASE job; "
-					      "SAVEPOINT job"
-					    : "RELEASE job; SAVEPOINT job";
-
-		if (many && db_exec(q_db, sp) != 0) {
-			ok = 0;
-			break;
-		}
 		store_batch_mark();
 		j->rc = run_body(j->body, q_db, j->ctx, j->err);
-		/* Its writes sent with db_run_later() answer now, while a
-		 * failure is still its own (rolled back to its savepoint). */
-		if (j->rc == 0 && many && db_flush(q_db) != 0)
+		if (j->rc == 0 && many && job_release(j->next != NULL) < 0)
 			j->rc = store_body_fail(q_db, j->err);
 		failed = j->rc < 0;
-		if (failed)
-			store_batch_undo();
+		if (failed && many && job_undo(j->next != NULL) < 0)
+			ok = 0;
 	}
 	if (ok && failed && !many) {
 		/* The lone change was refused: nothing to keep. */
+		store_batch_undo();
 		db_rollback(q_db);
 		store_batch_end();
 		return;
 	}
-	if (ok && failed && db_exec(q_db, "ROLLBACK TO job") != 0)
-		ok = 0;
 	if (ok &&
 	    (store_batch_flush(q_db) < 0 || store_batch_commit(q_db) < 0))
 		ok = 0;
@@ -172,6 +185,17 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 		pthread_cond_wait(&q_done, &q_lock);
 	pthread_mutex_unlock(&q_lock);
 	return j.rc;
+}
+
+size_t store_writer_waiting(void)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q_lock);
+	for (const struct job *j = q_head; j; j = j->next)
+		n++;
+	pthread_mutex_unlock(&q_lock);
+	return n;
 }
 
 int store_writer_start(const char *url, struct inop_err *err)

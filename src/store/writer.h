@@ -29,6 +29,9 @@ typedef int (*store_body_fn)(struct db *db, void *ctx, struct inop_err *err);
 int store_write(struct db *db, store_body_fn body, void *ctx,
 		struct inop_err *err);
 
+/* Changes waiting for the group writer, not yet taken into a batch. */
+size_t store_writer_waiting(void);
+
 /* Starts / stops the group writer on its own connection to `url`. */
 int store_writer_start(const char *url, struct inop_err *err);
 void store_writer_stop(void);

@@ -166,6 +166,8 @@ class ExtraDays(ApiTest):
                            lambda: seen(node) == {later.isoformat()})
         self.assertStatus(self.admin.delete(PATH + "/" + extra.isoformat()),
                           204)
+        # removed on node 1's peer: node 1 hears of it as above
         for node in (1, 0):
             with self.subTest(node=node, removed=True):
-                self.assertEqual(seen(node), {due.isoformat()})
+                t.wait_for("node %d shows the due date back" % node,
+                           lambda: seen(node) == {due.isoformat()})

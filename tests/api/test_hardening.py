@@ -435,7 +435,9 @@ class SlowClients(ApiTest):
             print("\n      5,000 slow connections from 127.0.0.3: %d still "
                   "open, /healthz from 127.0.0.1 worst %.0f ms"
                   % (len(open_), worst), end=" ")
-            self.assertLessEqual(len(open_), 64 + 5)
+            # exactly the limit: each admitted connection counts from
+            # the moment it is admitted, on whichever server thread
+            self.assertLessEqual(len(open_), 64)
         finally:
             for s in socks:
                 s.close()

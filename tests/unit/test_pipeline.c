@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 
 #include "db/db.h"
 #include "store/writer.h"
@@ -208,6 +211,108 @@ static void test_group_writer_refuses_a_change_whose_write_failed(void **state)
 	assert_int_equal(rows(f->db), 2);
 }
 
+struct pair {
+	int64_t id, v; /* rows id (v 1) and id + 1 (v) */
+	struct fixture *f;
+	int rc;
+	struct inop_err e;
+};
+
+static int body_pair(struct db *db, void *ctx, struct inop_err *err)
+{
+	const struct pair *p = ctx;
+
+	if (insert_later(db, p->id, 1) != DB_DONE ||
+	    insert_later(db, p->id + 1, p->v) != DB_DONE)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+static void *write_pair(void *arg)
+{
+	struct pair *p = arg;
+
+	p->rc = store_write(p->f->db, body_pair, p, &p->e);
+	return NULL;
+}
+
+/* The gate holds the writer inside change A while B and C queue up. */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static int gate_entered, gate_open;
+
+static int body_gate(struct db *db, void *ctx, struct inop_err *err)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_entered = 1;
+	pthread_cond_broadcast(&gate_cond);
+	while (!gate_open)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+	return body_pair(db, ctx, err);
+}
+
+static void *write_gate(void *arg)
+{
+	struct pair *p = arg;
+
+	p->rc = store_write(p->f->db, body_gate, p, &p->e);
+	return NULL;
+}
+
+static int row_exists(struct db *db, int64_t id)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM pipe_t WHERE "
+					    "id = ?");
+
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	return db_get_one(st, NULL, NULL);
+}
+
+/* Two changes in one batch (each in its savepoint): the one whose later
+ * write fails is refused alone, the other is kept. */
+static void test_a_failed_write_fails_only_its_change_in_a_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct pair a = {.id = 600, .v = 1, .f = f};
+	struct pair b = {.id = 700, .v = -1, .f = f};
+	struct pair c = {.id = 800, .v = 1, .f = f};
+	pthread_t ta, tb, tc;
+	struct inop_err e;
+	struct timespec step = {0, 1000000};
+	time_t deadline = time(NULL) + 120;
+
+	gate_entered = gate_open = 0;
+	assert_int_equal(store_writer_start(f->url, &e), 0);
+	assert_int_equal(pthread_create(&ta, NULL, write_gate, &a), 0);
+	pthread_mutex_lock(&gate_lock);
+	while (!gate_entered)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+	assert_int_equal(pthread_create(&tb, NULL, write_pair, &b), 0);
+	assert_int_equal(pthread_create(&tc, NULL, write_pair, &c), 0);
+	/* B and C wait together: the writer's next batch takes both. */
+	while (store_writer_waiting() < 2 && time(NULL) < deadline)
+		nanosleep(&step, NULL);
+	assert_int_equal(store_writer_waiting(), 2);
+	pthread_mutex_lock(&gate_lock);
+	gate_open = 1;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_join(tc, NULL);
+	store_writer_stop();
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(b.rc, -1);
+	assert_int_equal(b.e.status, 500);
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(row_exists(f->db, 700), 0);
+	assert_int_equal(row_exists(f->db, 801), 1);
+	assert_int_equal(rows(f->db), 4); /* A's two and C's two */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +334,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_group_writer_refuses_a_change_whose_write_failed,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a_failed_write_fails_only_its_change_in_a_batch,
 			setup, teardown),
 	};
 
