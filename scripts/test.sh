@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 
 INOP_TEST_DEPS=1 ./scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
-# ctest runs two suites a core: the API, node and browser suites spend most
-# of their time in request/reply round trips, one side waiting for the
-# other, so one a core leaves the cores half idle (measured in the README's
-# testing section).  Each suite has its own server, database, ports and
-# temporary directory, so they do not meet.
-test_jobs=${INOP_TEST_JOBS:-$((jobs * 2))}
+# ctest runs three suites a core: the API (in parts), node and browser
+# suites spend most of their time in request/reply round trips, one side
+# waiting for the other, so one a core leaves the cores idle (measured in
+# the README's testing section).  Each suite has its own server, database,
+# ports and temporary directory, so they do not meet.
+test_jobs=${INOP_TEST_JOBS:-$((jobs * 3))}
 
 echo "== style (clang-format) =="
 # The repository's .clang-format, as Debian 12's clang-format 14 applies it.
@@ -31,17 +31,32 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINOP_WERROR=ON >/dev/nul
 
 cmake --build build -j"$jobs"
 
-echo "== static analysis (clang-tidy, checks in .clang-tidy) =="
+echo "== static analysis (clang-tidy, checks in .clang-tidy) beside the tests =="
 # build/compile_commands.json comes from the configure above; after the
-# build, so generated sources and headers exist.  The files
-# in parallel (run-clang-tidy, Debian's clang-tidy package): 100 s of CPU
-# in all, 3.5 to 7 minutes measured on a busy 2-core machine; the timeout
-# keeps a stuck analysis from hanging CI.
-tidy_start=$SECONDS
-timeout 1800 run-clang-tidy -j"$jobs" -quiet -p build "$PWD/src/"
-echo "clang-tidy: $((SECONDS - tidy_start)) s"
+# build, so generated sources and headers exist.  The files in parallel
+# (run-clang-tidy, Debian's clang-tidy package): 100 s of CPU in all, 3 to
+# 7 minutes on a busy 2-core machine -- run while ctest's suites wait on
+# their servers, its output shown after them; the timeout keeps a stuck
+# analysis from hanging CI.
+tidy_log=build/clang-tidy.log
+(
+	tidy_start=$SECONDS
+	rc=0
+	timeout 1800 run-clang-tidy -j"$jobs" -quiet -p build "$PWD/src/" \
+		>"$tidy_log" 2>&1 || rc=$?
+	echo "clang-tidy: $((SECONDS - tidy_start)) s, exit $rc" >>"$tidy_log"
+	exit "$rc"
+) &
+tidy_pid=$!
 
-(cd build && ctest --output-on-failure -j"$test_jobs")
+tests_rc=0
+(cd build && ctest --output-on-failure -j"$test_jobs") || tests_rc=$?
+tidy_rc=0
+wait "$tidy_pid" || tidy_rc=$?
+echo "== clang-tidy's output =="
+cat "$tidy_log"
+[ "$tidy_rc" -eq 0 ] || { echo "clang-tidy failed (exit $tidy_rc)"; exit 1; }
+[ "$tests_rc" -eq 0 ] || { echo "ctest failed (exit $tests_rc)"; exit 1; }
 
 echo "== fuzzing (libFuzzer, clang, ASan + UBSan; ${INOP_FUZZ_SECONDS:-20} s a target) =="
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -2,6 +2,7 @@
 """Black-box HTTP API tests for Inop (API.md, SPEC.md).
 
     python3 tests/api/run.py --inop build/inop [--keep] [-k PATTERN] [-q]
+                             [--shard K/N]
 
 Creates a temporary directory, writes an admin password file (0600), runs
 `inop init`, starts `inop serve` on a free loopback port, waits for
@@ -11,6 +12,9 @@ exits 0 within 10 s.  Exit code 0 only when every test passed.
 INOP_TEST_DB_URL  use this --db (e.g. postgresql://...) instead of a
                   SQLite file in the temporary directory.
 --keep            keep the temporary directory (database, server log).
+--shard K/N       only the K-th of N parts: the test classes are dealt to
+                  the parts by weight (CLASS_SECONDS), each part with its
+                  own server and database (ctest runs them side by side).
 """
 
 import argparse
@@ -53,6 +57,42 @@ MODULES = [
     "test_cli",
     "test_operations",
 ]
+
+
+# Seconds the heaviest classes took on a quiet 2-core machine (2026-12-01;
+# mostly waiting for mail retries, lockout windows and slow clients), so
+# that --shard deals them to different parts; every other class counts
+# as half a second.  Stale numbers only unbalance the parts.
+CLASS_SECONDS = {
+    "test_hardening.LoginAbuse": 12.8,
+    "test_mail.N2Triggers": 12.6,
+    "test_mail.N1NeverLost": 10.6,
+    "test_mail.N2ReportMails": 7.6,
+    "test_security.Robustness": 4.7,
+    "test_complaints.Q4Mail": 3.7,
+    "test_hardening.SlowClients": 3.5,
+    "test_admin.Users": 3.4,
+    "test_complaints.Q5Tray": 2.4,
+    "test_events_register.R1WhoMayRegister": 2.1,
+}
+
+
+def deal(classes, parts):
+    """The classes (suites, in suite order) dealt to `parts` parts, the
+    heaviest first, each to the lightest part so far; each part keeps
+    suite order (so a module's set-up runs once per part)."""
+    def name(c):
+        first = next(iter(c))
+        return "%s.%s" % (type(first).__module__, type(first).__name__)
+    load = [0.0] * parts
+    part_of = {}
+    for i in sorted(range(len(classes)),
+                    key=lambda i: -CLASS_SECONDS.get(name(classes[i]), 0.5)):
+        k = load.index(min(load))
+        part_of[i] = k
+        load[k] += CLASS_SECONDS.get(name(classes[i]), 0.5)
+    return [[c for i, c in enumerate(classes) if part_of[i] == k]
+            for k in range(parts)]
 
 
 class TimedResult(unittest.TextTestResult):
@@ -139,7 +179,15 @@ def main():
                          "(unittest -k; repeatable)")
     ap.add_argument("-q", "--quiet", action="store_true")
     ap.add_argument("-f", "--failfast", action="store_true")
+    ap.add_argument("--shard", default="1/1", help="K/N: the K-th of N "
+                    "parts (test classes dealt by weight)")
     args = ap.parse_args()
+    try:
+        part, parts = (int(x) for x in args.shard.split("/"))
+        if not 1 <= part <= parts:
+            raise ValueError
+    except ValueError:
+        ap.error("--shard: K/N with 1 <= K <= N, not %r" % args.shard)
 
     inop = os.path.abspath(args.inop)
     tmp = tempfile.mkdtemp(prefix="inop-apitest-")
@@ -163,9 +211,10 @@ def main():
         loader = unittest.TestLoader()
         if args.patterns:
             loader.testNamePatterns = ["*%s*" % p for p in args.patterns]
-        suite = unittest.TestSuite()
-        for name in MODULES:
-            suite.addTests(loader.loadTestsFromName(name))
+        classes = [cls for name in MODULES
+                   for cls in loader.loadTestsFromName(name)
+                   if cls.countTestCases()]
+        suite = unittest.TestSuite(deal(classes, parts)[part - 1])
         suite.addTest(ServerShutdown("test_serve_sigterm_exits_0_within_10s"))
         suite.addTest(ServerShutdown(
             "test_zz_a1_audit_chain_of_suite_database_verifies"))
