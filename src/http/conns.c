@@ -104,28 +104,37 @@ uint64_t conns_rx_bytes(int fd)
 static int same_host(const struct sockaddr_storage *a,
 		     const struct sockaddr *b);
 
-/* Drops expired reservations; with `host`, also the oldest of it. */
-static void reservations_prune(const struct sockaddr_storage *host)
+static void reservation_drop(int i)
+{
+	memmove(&conns.reserved[i], &conns.reserved[i + 1],
+		(size_t)(conns.n_reserved - i - 1) *
+			sizeof(conns.reserved[0]));
+	conns.n_reserved--;
+}
+
+/* Drops the reservations libmicrohttpd never registered (expired). */
+static void reservations_expire(void)
 {
 	int64_t now = now_ms();
-	int i = 0, found = !host;
+	int i = 0;
 
-	while (i < conns.n_reserved) {
-		int drop = now - conns.reserved[i].at_ms > RESERVED_MS;
-
-		if (!drop && !found &&
-		    same_host(&conns.reserved[i].host,
-			      (const struct sockaddr *)host))
-			drop = found = 1;
-		if (drop) { /* order is kept: the oldest come first */
-			memmove(&conns.reserved[i], &conns.reserved[i + 1],
-				(size_t)(conns.n_reserved - i - 1) *
-					sizeof(conns.reserved[0]));
-			conns.n_reserved--;
-		} else {
+	while (i < conns.n_reserved)
+		if (now - conns.reserved[i].at_ms > RESERVED_MS)
+			reservation_drop(i);
+		else
 			i++;
+}
+
+/* A connection from `host` is registered: its (oldest) reservation
+ * goes. */
+static void reservation_release(const struct sockaddr_storage *host)
+{
+	for (int i = 0; i < conns.n_reserved; i++)
+		if (same_host(&conns.reserved[i].host,
+			      (const struct sockaddr *)host)) {
+			reservation_drop(i);
+			return;
 		}
-	}
 }
 
 void *conns_opened(int fd)
@@ -142,8 +151,9 @@ void *conns_opened(int fd)
 			c->peer.ss_family = 0;
 	}
 	pthread_mutex_lock(&conns.lock);
+	reservations_expire();
 	if (c->peer.ss_family)
-		reservations_prune(&c->peer);
+		reservation_release(&c->peer);
 	/* After the stop, only the backlog's connections with a request
 	 * (conns_adopt) may be answered; they are already counted.  One
 	 * libmicrohttpd accepted itself in the moment before the listening
@@ -212,7 +222,7 @@ int conns_admit(const struct sockaddr *addr, unsigned limit)
 	    (addr->sa_family != AF_INET && addr->sa_family != AF_INET6))
 		return 1;
 	pthread_mutex_lock(&conns.lock);
-	reservations_prune(NULL);
+	reservations_expire();
 	for (int i = 0; i < conns.n_reserved; i++)
 		n += same_host(&conns.reserved[i].host, addr);
 	held = n; /* admitted this instant: held */
