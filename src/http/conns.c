@@ -1,5 +1,5 @@
 /*
- * The open connections of the server, for two jobs libmicrohttpd does not
+ * The open connections of the server, for the jobs libmicrohttpd does not
  * do by itself:
  *
  * - Shutdown that finishes what it started and starts nothing new: at
@@ -12,6 +12,8 @@
  *   timeout is an idle timeout, which a client sending one byte a minute
  *   never trips.  A sweeper shuts down connections whose request has been
  *   arriving for longer than the deadline.
+ * - Freed memory back to the system once the server falls idle (the
+ *   sweeper, trim_when_idle).
  * - The limit of connections per client address (conns_admit): counting
  *   only connections the client still holds.  libmicrohttpd's own limit
  *   also counts connections the client has closed and a busy server has
@@ -23,6 +25,7 @@
  *   the limit, one per thread, while each was between the two.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -78,6 +81,7 @@ static struct {
 	pthread_t sweeper;
 	int sweeper_on, sweeper_stop;
 	long timeouts;
+	uint64_t ended; /* requests ended so far (the sweeper's idle check) */
 } conns = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	   .done = PTHREAD_COND_INITIALIZER};
 
@@ -320,6 +324,7 @@ void conns_request_end(void *ctx)
 		return;
 	pthread_mutex_lock(&conns.lock);
 	c->rx_done = conns_rx_bytes(c->fd);
+	conns.ended++;
 	if (c->active) {
 		c->active = 0;
 		conns.active--;
@@ -445,8 +450,37 @@ static void sweep(void)
 	pthread_mutex_unlock(&conns.lock);
 }
 
+/*
+ * Once the server has fallen idle (no request ended during a whole tick
+ * and none running), the memory its requests freed goes back to the
+ * system: glibc keeps freed blocks in its arenas, and a few list and
+ * catalogue requests left 1.5 MB of them resident (measured with the
+ * footprint benchmark's requests: 19.8 MB -> 18.3 MB).  Under load no
+ * tick is idle, so it never runs there.
+ */
+static void trim_when_idle(uint64_t *seen, int *trimmed)
+{
+	uint64_t ended;
+	int active;
+
+	pthread_mutex_lock(&conns.lock);
+	ended = conns.ended;
+	active = conns.active;
+	pthread_mutex_unlock(&conns.lock);
+	if (ended != *seen) {
+		*seen = ended;
+		*trimmed = 0;
+	} else if (!*trimmed && !active) {
+		(void)malloc_trim(0);
+		*trimmed = 1;
+	}
+}
+
 static void *sweeper(void *arg)
 {
+	uint64_t seen = 0;
+	int trimmed = 1;
+
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&conns.lock);
@@ -455,7 +489,9 @@ static void *sweeper(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&conns.lock);
-		sweep();
+		if (conns.deadline_ms > 0)
+			sweep();
+		trim_when_idle(&seen, &trimmed);
 		usleep(250 * 1000);
 	}
 }
@@ -470,8 +506,7 @@ int conns_start(int64_t deadline_ms)
 	conns.active = 0;
 	conns.sweeper_stop = 0;
 	conns.timeouts = 0;
-	if (deadline_ms <= 0)
-		return 0;
+	conns.ended = 0;
 	if (pthread_create(&conns.sweeper, NULL, sweeper, NULL) != 0)
 		return -1;
 	conns.sweeper_on = 1;
