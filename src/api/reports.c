@@ -84,11 +84,15 @@ static json_t *next_json(const struct report_info *r, unsigned roles)
 	return a;
 }
 
-/* Everything a report page needs; the rows unless `with_rows` is 0. */
+/* Everything a report page needs: its rows, or with `with_rows` 0 only
+ * their event numbers (a frozen report's rows are its whole snapshot). */
 struct full {
 	struct report_info info;
+	int with_rows;
 	struct report_row *rows;
 	size_t n_rows;
+	struct report_number *numbers; /* without rows */
+	size_t n_numbers;
 	struct report_step *trail;
 	size_t n_trail;
 	struct report_number *pending; /* O1: waiting for the ruling */
@@ -98,50 +102,62 @@ struct full {
 static void full_release(struct full *f)
 {
 	free(f->rows);
+	free(f->numbers);
 	free(f->trail);
 	free(f->pending);
 	f->rows = NULL;
+	f->numbers = NULL;
 	f->trail = NULL;
 	f->pending = NULL;
 }
 
-static int full_load(struct req *r, struct db *db, struct full *f)
+static int full_load(struct req *r, struct db *db, struct full *f,
+		     int with_rows)
 {
 	const struct cal_calendar *cal;
 	int rc;
 
-	if (store_calendar_acquire(db, &cal) < 0)
-		return -1;
-	rc = store_report_rows(db, &f->info, api_cat(r), cal, r->now, &f->rows,
-			       &f->n_rows);
-	store_calendar_release(cal);
+	f->with_rows = with_rows;
+	if (!with_rows) {
+		rc = store_report_numbers(db, &f->info, &f->numbers,
+					  &f->n_numbers);
+	} else {
+		if (store_calendar_acquire(db, &cal) < 0)
+			return -1;
+		rc = store_report_rows(db, &f->info, api_cat(r), cal, r->now,
+				       &f->rows, &f->n_rows);
+		store_calendar_release(cal);
+	}
 	if (rc < 0 || store_report_pending_ruling(db, &f->info, &f->pending,
 						  &f->n_pending) < 0)
 		return -1;
 	return store_report_trail(db, f->info.id, &f->trail, &f->n_trail);
 }
 
-static json_t *report_full(const struct full *f, unsigned roles, int with_rows)
+static json_t *report_full(const struct full *f, unsigned roles)
 {
 	json_t *o = report_summary(&f->info);
 	json_t *numbers = json_array(), *rows = json_array();
+	size_t n = f->with_rows ? f->n_rows : f->n_numbers;
 
-	for (size_t i = 0; i < f->n_rows; i++) {
-		json_array_append_new(numbers, json_string(f->rows[i].number));
-		if (with_rows)
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(
+			numbers,
+			json_string(f->with_rows ? f->rows[i].number
+						 : f->numbers[i].number));
+		if (f->with_rows)
 			json_array_append_new(rows,
 					      report_row_to_json(&f->rows[i]));
 	}
 	/* A BORRADOR shows what it would hold now. */
-	json_object_set_new(o, "total_events",
-			    json_integer((json_int_t)f->n_rows));
+	json_object_set_new(o, "total_events", json_integer((json_int_t)n));
 	json_object_set_new(o, "events", numbers);
 	numbers = json_array();
 	for (size_t i = 0; i < f->n_pending; i++)
 		json_array_append_new(numbers,
 				      json_string(f->pending[i].number));
 	json_object_set_new(o, "pending_ruling", numbers);
-	if (with_rows)
+	if (f->with_rows)
 		json_object_set_new(o, "rows", rows);
 	else
 		json_decref(rows);
@@ -157,9 +173,9 @@ static json_t *report_full(const struct full *f, unsigned roles, int with_rows)
 static void reply_report(struct req *r, struct db *db, int status,
 			 struct full *f, int with_rows)
 {
-	if (full_load(r, db, f) < 0)
+	if (full_load(r, db, f, with_rows) < 0)
 		goto internal;
-	reply_json(r, status, report_full(f, r->actor.roles, with_rows));
+	reply_json(r, status, report_full(f, r->actor.roles));
 	full_release(f);
 	return;
 internal:
@@ -504,7 +520,7 @@ void api_reports_export(struct req *r)
 	db = api_db(r);
 	if (!db || load_report(r, db, &f.info) < 0)
 		return;
-	if (full_load(r, db, &f) < 0) {
+	if (full_load(r, db, &f, 1) < 0) {
 		log_error("cannot read report %lld", (long long)f.info.id);
 		goto internal;
 	}

@@ -11,6 +11,7 @@
 
 #include "domain/account.h"
 #include "domain/roles.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 static const char *const status_codes[REPORT_STATUS_COUNT] = {
@@ -609,25 +610,95 @@ void report_hash(const char *data, size_t len, char out[65])
 	sodium_bin2hex(out, 65, bin, sizeof(bin));
 }
 
+/* Appends the JSON text of `v` (a reference the call takes) to `w`. */
+static int dump_cb(const char *text, size_t n, void *b)
+{
+	return buf_append(b, text, n);
+}
+
+static void snap_append(struct report_snapshot_writer *w, json_t *v)
+{
+	if (!v || json_dump_callback(v, dump_cb, &w->text,
+				     JSON_COMPACT | JSON_ENCODE_ANY) < 0)
+		w->failed = 1;
+	json_decref(v);
+}
+
+static void snap_appends(struct report_snapshot_writer *w, const char *s)
+{
+	if (buf_appends(&w->text, s) < 0)
+		w->failed = 1;
+}
+
+/*
+ * The keys in the order JSON_SORT_KEYS gives them: "columns", "from",
+ * "frozen_at", "report", "rows", "title", "to"; the rows come between
+ * begin and end, so the tail is written at begin and kept.
+ */
+void report_snapshot_begin(struct report_snapshot_writer *w, int64_t id,
+			   const char *from, const char *to, int64_t frozen_at)
+{
+	struct report_snapshot_writer tail = {.failed = 0};
+	char at[26];
+
+	memset(w, 0, sizeof(*w));
+	buf_init(&w->text, SIZE_MAX);
+	buf_init(&tail.text, 4096);
+	cal_format_lima(frozen_at, at);
+	snap_appends(w, "{\"columns\":");
+	snap_append(w, column_keys());
+	snap_appends(w, ",\"from\":");
+	snap_append(w, json_string(from));
+	snap_appends(w, ",\"frozen_at\":");
+	snap_append(w, json_string(at));
+	snap_appends(w, ",\"report\":");
+	snap_append(w, json_integer((json_int_t)id));
+	snap_appends(w, ",\"rows\":[");
+	snap_appends(&tail, "],\"title\":");
+	snap_append(&tail, json_string(REPORT_TITLE));
+	snap_appends(&tail, ",\"to\":");
+	snap_append(&tail, json_string(to));
+	snap_appends(&tail, "}");
+	w->tail = buf_detach(&tail.text, NULL);
+	if (tail.failed || !w->tail)
+		w->failed = 1;
+}
+
+void report_snapshot_add(struct report_snapshot_writer *w,
+			 const struct report_row *row)
+{
+	if (w->n++)
+		snap_appends(w, ",");
+	snap_append(w, row_values(row));
+}
+
+char *report_snapshot_end(struct report_snapshot_writer *w, char hash[65])
+{
+	char *s = NULL;
+
+	if (w->tail)
+		snap_appends(w, w->tail);
+	if (!w->failed && w->tail) {
+		s = buf_detach(&w->text, NULL);
+		if (s)
+			report_hash(s, strlen(s), hash);
+	}
+	buf_release(&w->text);
+	free(w->tail);
+	w->tail = NULL;
+	return s;
+}
+
 char *report_snapshot(int64_t id, const char *from, const char *to,
 		      int64_t frozen_at, const struct report_row *rows,
 		      size_t n_rows, char hash[65])
 {
-	json_t *list = json_array(), *o;
-	char at[26], *s;
+	struct report_snapshot_writer w;
 
+	report_snapshot_begin(&w, id, from, to, frozen_at);
 	for (size_t i = 0; i < n_rows; i++)
-		json_array_append_new(list, row_values(&rows[i]));
-	cal_format_lima(frozen_at, at);
-	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "report",
-		      (json_int_t)id, "title", REPORT_TITLE, "from", from,
-		      "to", to, "frozen_at", at, "columns", column_keys(),
-		      "rows", list);
-	s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(o);
-	if (s)
-		report_hash(s, strlen(s), hash);
-	return s;
+		report_snapshot_add(&w, &rows[i]);
+	return report_snapshot_end(&w, hash);
 }
 
 int report_snapshot_rows(const char *snapshot, struct report_row **rows,

@@ -8,6 +8,7 @@
 #include "domain/catalog.h"
 #include "domain/evaluation.h"
 #include "domain/event.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 /*
@@ -231,6 +232,25 @@ struct report_doc {
 char *report_snapshot(int64_t id, const char *from, const char *to,
 		      int64_t frozen_at, const struct report_row *rows,
 		      size_t n_rows, char hash[65]);
+
+/*
+ * The same text written a row at a time, so that freezing 10,000 events
+ * holds one row, not all of them: begin, add each row in order, end.  end
+ * gives the text (malloc'd) and its hash, or NULL when memory ran out;
+ * either way the writer is released.
+ */
+struct report_snapshot_writer {
+	struct buf text;
+	char *tail; /* what follows the rows */
+	size_t n;
+	int failed;
+};
+void report_snapshot_begin(struct report_snapshot_writer *w, int64_t id,
+			   const char *from, const char *to,
+			   int64_t frozen_at);
+void report_snapshot_add(struct report_snapshot_writer *w,
+			 const struct report_row *row);
+char *report_snapshot_end(struct report_snapshot_writer *w, char hash[65]);
 
 /*
  * Reads a snapshot back: *rows is malloc'd (free it).  0, or -1 when the

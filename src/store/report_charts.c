@@ -2,13 +2,11 @@
 #include "store/report_charts.h"
 
 #include <jansson.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/control_json.h"
 #include "store/evaluation.h"
-#include "store/events.h"
 
 static int insert(struct db *db, int64_t report_id, int64_t pos,
 		  const struct impact_chart *c)
@@ -31,27 +29,17 @@ static int insert(struct db *db, int64_t report_id, int64_t pos,
 	return rc;
 }
 
-int store_report_charts_freeze(struct db *db, int64_t report_id,
-			       const int64_t *event_ids, size_t n, int64_t now)
+int store_report_chart_add(struct db *db, int64_t report_id,
+			   const struct event *ev, int64_t now, int64_t *pos)
 {
-	struct event *ev = malloc(sizeof(*ev));
 	struct impact_chart *c = malloc(sizeof(*c));
-	int64_t pos = 0;
-	int rc = store_report_charts_drop(db, report_id);
-	char key[24];
+	int rc = -1;
 
-	for (size_t i = 0; rc == 0 && ev && c && i < n; i++) {
-		(void)snprintf(key, sizeof(key), "%lld",
-			       (long long)event_ids[i]);
-		if (store_event_get(db, key, ev) != 1 ||
-		    store_evaluation_impact(db, ev, now, c) < 0)
-			rc = -1;
-		else if (c->has_day || c->mean_days)
-			rc = insert(db, report_id, pos++, c);
+	if (c && store_evaluation_impact(db, ev, now, c) == 0) {
+		rc = 0;
+		if (c->has_day || c->mean_days)
+			rc = insert(db, report_id, (*pos)++, c);
 	}
-	if (!ev || !c)
-		rc = -1;
-	free(ev);
 	free(c);
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "db/db.h"
 #include "domain/evaluation.h"
+#include "domain/event.h"
 
 /*
  * The impact charts of a frozen report (the PDF annex): drawn once at
@@ -13,11 +14,11 @@
  * with imported data get one.
  */
 
-/* Inside the freezing transaction: the charts of `event_ids` (in the
- * report's order).  0 or -1. */
-int store_report_charts_freeze(struct db *db, int64_t report_id,
-			       const int64_t *event_ids, size_t n,
-			       int64_t now);
+/* Inside the freezing transaction, for each event of the report in its
+ * order: the event's chart when it has imported data, at position *pos
+ * (then moved on).  0 or -1. */
+int store_report_chart_add(struct db *db, int64_t report_id,
+			   const struct event *ev, int64_t now, int64_t *pos);
 /* Sent back to BORRADOR: the frozen charts go.  0 or -1. */
 int store_report_charts_drop(struct db *db, int64_t report_id);
 /* The frozen charts in order; *out malloc'd (NULL when none).  0/-1. */

@@ -96,6 +96,10 @@ struct members {
 	int64_t now;
 	struct e1_failure *mf; /* E1: the failures since the period's start */
 	size_t n_mf;
+	/* Freezing: each row goes to the snapshot, and the event's chart to
+	 * report_charts, as it is made; `rows` holds only the last one. */
+	struct report_snapshot_writer *snap;
+	int64_t report_id, n_charts;
 };
 
 static const struct crit *crit_find(const struct members *m, int64_t id)
@@ -162,6 +166,8 @@ static int members_add(const struct event *ev, void *arg)
 {
 	struct members *m = arg;
 
+	struct report_row *row;
+
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 256;
 		int64_t *ids = realloc(m->ids, cap * sizeof(*ids));
@@ -170,8 +176,9 @@ static int members_add(const struct event *ev, void *arg)
 		if (!ids)
 			return -1;
 		m->ids = ids;
-		if (m->cat) {
-			rows = realloc(m->rows, cap * sizeof(*rows));
+		if (m->cat && (!m->snap || !m->rows)) {
+			rows = realloc(m->rows,
+				       (m->snap ? 1 : cap) * sizeof(*rows));
 			if (!rows)
 				return -1;
 			m->rows = rows;
@@ -184,16 +191,20 @@ static int members_add(const struct event *ev, void *arg)
 		const struct time_span *span =
 			e1_window(ev, m->mf, m->n_mf, m->now);
 
-		report_row_from_event(m->cat, m->cal, ev, span, m->now,
-				      &m->rows[m->n]);
-		report_row_critical(&m->rows[m->n], c ? c->total : 0,
-				    c ? c->missing : 0);
+		row = m->snap ? m->rows : &m->rows[m->n];
+		report_row_from_event(m->cat, m->cal, ev, span, m->now, row);
+		report_row_critical(row, c ? c->total : 0, c ? c->missing : 0);
 		for (size_t i = 0; ev->mass_failure_id && i < m->n_mf; i++)
 			if (m->mf[i].id == ev->mass_failure_id)
-				report_row_cause(m->cat, m->mf[i].cause,
-						 &m->rows[m->n]);
-		if (m->db && row_e34(m, ev, &m->rows[m->n]) < 0)
+				report_row_cause(m->cat, m->mf[i].cause, row);
+		if (m->db && row_e34(m, ev, row) < 0)
 			return -1;
+		if (m->snap) {
+			report_snapshot_add(m->snap, row);
+			if (store_report_chart_add(m->db, m->report_id, ev,
+						   m->now, &m->n_charts) < 0)
+				return -1;
+		}
 	}
 	m->n++;
 	return 0;
@@ -494,12 +505,17 @@ static int set_status(struct db *db, int64_t id, enum report_status from,
 static int freeze(struct db *db, struct report_info *r,
 		  const struct report_change *c, int64_t now)
 {
-	struct members m = {
-		.cat = c->cat, .cal = c->cal, .db = db, .now = now};
+	struct report_snapshot_writer w;
+	struct members m = {.cat = c->cat,
+			    .cal = c->cal,
+			    .db = db,
+			    .now = now,
+			    .snap = &w,
+			    .report_id = r->id};
 	struct db_stmt *st;
 	char *snap = NULL;
 	int64_t turn;
-	int rc = -1;
+	int rc = -1, loaded;
 
 	/*
 	 * Freezes take turns on one counter row: on PostgreSQL two reports
@@ -507,11 +523,13 @@ static int freeze(struct db *db, struct report_info *r,
 	 * the other yet (SQLite's writer lock already orders them).
 	 */
 	if (store_counter_next(db, "report-freeze", &turn) < 0 ||
-	    members_load(db, r, &m) < 0 || members_save(db, r->id, &m) < 0 ||
-	    store_report_charts_freeze(db, r->id, m.ids, m.n, now) < 0)
+	    store_report_charts_drop(db, r->id) < 0)
 		goto out;
-	snap = report_snapshot(r->id, r->from, r->to, now, m.rows, m.n,
-			       r->hash);
+	report_snapshot_begin(&w, r->id, r->from, r->to, now);
+	loaded = members_load(db, r, &m);
+	snap = report_snapshot_end(&w, r->hash);
+	if (loaded < 0 || members_save(db, r->id, &m) < 0)
+		goto out;
 	st = db_prepare(db, "UPDATE reports SET snapshot = ?, snapshot_hash "
 			    "= ?, frozen_at = ? WHERE id = ?");
 	if (!snap || !st)
@@ -755,6 +773,50 @@ int store_report_pending_ruling(struct db *db, const struct report_info *r,
 	*out = l.v;
 	*n = l.n;
 	return 0;
+}
+
+static void number_row(struct db_stmt *st, void *elem)
+{
+	struct report_number *v = elem;
+
+	db_col_copy(st, 0, v->number, sizeof(v->number));
+}
+
+int store_report_numbers(struct db *db, const struct report_info *info,
+			 struct report_number **out, size_t *n)
+{
+	struct numbers l = {0};
+	struct db_stmt *st;
+	int64_t args[3];
+	void *list;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!report_is_frozen(info->status)) {
+		if (period_bounds(info, args) < 0)
+			return -1;
+		args[2] = info->id;
+		if (store_events_each(db, MEMBERS_WHERE, args, 3, numbers_add,
+				      &l) < 0) {
+			free(l.v);
+			return -1;
+		}
+		*out = l.v;
+		*n = l.n;
+		return 0;
+	}
+	/* The frozen events in the snapshot's order (MEMBERS_WHERE's: an
+	 * event's started_at never changes). */
+	st = db_prepare(db, "SELECT e.number FROM report_events re JOIN "
+			    "events e ON e.id = re.event_id WHERE "
+			    "re.report_id = ? ORDER BY e.started_at, e.id");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, info->id);
+	rc = db_list(st, sizeof(**out), number_row, &list, n);
+	*out = list;
+	return rc;
 }
 
 int store_event_frozen_report(struct db *db, int64_t event_id,

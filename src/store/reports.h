@@ -112,6 +112,15 @@ struct report_number {
 };
 
 /*
+ * The numbers of the events of report `info` in its order, what
+ * store_report_rows() gives without the rows: a frozen report's from the
+ * events it froze, a BORRADOR's those it would hold now.  *out malloc'd.
+ * 0 or -1.
+ */
+int store_report_numbers(struct db *db, const struct report_info *info,
+			 struct report_number **out, size_t *n);
+
+/*
  * O1: the in-person events report `r` would hold but for their missing
  * PROCEDE ruling (event_awaits_ruling()), oldest first; *out malloc'd.
  * 0 or -1.

@@ -360,6 +360,19 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	snap = report_snapshot(7, "2026-11-01", "2026-11-30",
 			       lima(2026, 12, 1, 8, 0), rows, 2, hash);
 	assert_non_null(snap);
+	/* Written a row at a time, it is still jansson's compact, sorted
+	 * text of itself: nothing between the rows but what a dump puts. */
+	{
+		json_t *o = json_loads(snap, 0, NULL);
+		char *canon = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+
+		assert_non_null(canon);
+		assert_string_equal(canon, snap);
+		assert_int_equal(json_array_size(json_object_get(o, "rows")),
+				 2);
+		free(canon);
+		json_decref(o);
+	}
 	report_hash(snap, strlen(snap), again);
 	assert_string_equal(hash, again);
 	assert_int_equal(strlen(hash), 64);
@@ -375,6 +388,14 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	free(snap);
 	assert_int_equal(report_snapshot_rows("{\"rows\":[[1]]}", &back, &n),
 			 -1);
+	/* A report of no events is a snapshot too. */
+	snap = report_snapshot(8, "2026-11-01", "2026-11-30",
+			       lima(2026, 12, 1, 8, 0), NULL, 0, hash);
+	assert_non_null(snap);
+	assert_int_equal(report_snapshot_rows(snap, &back, &n), 0);
+	assert_int_equal(n, 0);
+	free(back);
+	free(snap);
 	free(ev);
 }
 
