@@ -371,6 +371,29 @@ class O2Workflow(ReportTest):
         for s in trail:
             self.assertLimaTime(s["at"])
 
+    def test_o2_event_numbers_follow_the_rows_frozen_or_not(self):
+        # Registered later but started earlier: the report's order (start
+        # time) is not the order of the numbers.
+        d = day(25)
+        late = self.event(d, hour=15)
+        early = self.event(d, hour=9)
+        rep = self.build(d)
+        order = [early["number"], late["number"]]
+        self.assertEqual(rep["events"], order)
+        r = self.move(rep, "EN_REVISION", "CONTROL")
+        self.assertEqual(r.json["events"], order)
+        self.assertEqual(r.json["total_events"], 2)
+        full = self.get(rep)
+        self.assertEqual([row["number"] for row in full["rows"]], order)
+        self.assertEqual(full["events"], order)
+        r = self.role["CONTROL"].get("/api/v1/reports/%s?rows=false"
+                                     % rep["id"])
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["events"], order)
+        self.assertNotIn("rows", r.json)
+        r = self.move(rep, "BORRADOR", "GERENTE", comment="Revisar")
+        self.assertEqual(r.json["events"], order)
+
     def test_o2_any_approver_sends_back_with_a_comment(self):
         d = day(20)
         self.event(d)
