@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 		ev.ended_at = ev.started_at + (10 + rand() % 170) * 60;
 		t0 = now_us();
 		c0 = cpu_us();
-		if (store_evaluation_e34(db, &ev, ev.ended_at, &e) < 0) {
+		if (store_evaluation_e34(db, NULL, &ev, ev.ended_at, &e) < 0) {
 			fprintf(stderr, "e3_bench: evaluation failed\n");
 			return 1;
 		}

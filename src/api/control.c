@@ -37,7 +37,7 @@ struct eval_buf {
 static int compute_checks(struct db *db, struct req *r, struct eval_buf *b)
 {
 	if (store_check_facts(db, &b->ev, &b->facts, &b->req) < 0 ||
-	    store_evaluation_e34(db, &b->ev, r->now, &b->e34) < 0)
+	    store_evaluation_e34(db, NULL, &b->ev, r->now, &b->e34) < 0)
 		return -1;
 	b->facts.impact = &b->e34;
 	evaluation_checks(api_cat(r), &b->ev, &b->facts, r->now, b->checks);
@@ -109,7 +109,7 @@ void api_events_impact(struct req *r)
 	}
 	if (api_event_load(r, db, &b->ev) < 0)
 		goto out;
-	if (store_evaluation_impact(db, &b->ev, r->now, c) < 0) {
+	if (store_evaluation_impact(db, NULL, &b->ev, r->now, c) < 0) {
 		reply_internal(r);
 		goto out;
 	}

@@ -473,7 +473,7 @@ static struct impact_chart *load_charts(struct req *r, struct db *db,
 		struct impact_chart *k = &c[*kept];
 
 		if (store_event_get(db, rows[i].number, ev) != 1 ||
-		    store_evaluation_impact(db, ev, r->now, k) < 0) {
+		    store_evaluation_impact(db, NULL, ev, r->now, k) < 0) {
 			free(c);
 			c = NULL;
 			break;

@@ -106,30 +106,114 @@ int store_failing_bind(struct db_stmt *st, int i, int check, int64_t now)
 	return i;
 }
 
-static int windows(struct db *db, char kind, int64_t point_id,
-		   const char *code, const struct e34 *o, struct e_series *s)
+/* The per-day totals E4 reads for the E_DAYS days ending on `day`. */
+struct e4_days {
+	int32_t day;
+	struct e_series complaints, ldr;
+};
+
+#define MEMO_DAYS 64 /* a month's report has at most 31 event days */
+
+struct e34_memo {
+	struct import_days interactions, social; /* 'I', 'S' */
+	struct e4_days days[MEMO_DAYS];
+	int n_days;
+};
+
+struct e34_memo *store_e34_memo_new(struct db *db, int32_t first, int32_t last)
 {
-	return store_series_windows(db, kind, point_id, code, o->lo, o->hi,
-				    E_DAYS, s->c, s->has);
+	struct e34_memo *m = calloc(1, sizeof(*m));
+
+	/* The windows of an event reach E_DAYS - 1 days back from its
+	 * start and one past it (an event across midnight); a longer one
+	 * asks the database, as without a memo. */
+	if (m && (store_import_days_load(db, 'I', first - E_DAYS, last + 1,
+					 &m->interactions) < 0 ||
+		  store_import_days_load(db, 'S', first - E_DAYS, last + 1,
+					 &m->social) < 0)) {
+		store_e34_memo_free(m);
+		return NULL;
+	}
+	return m;
 }
 
-int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
-			 struct e34 *out)
+void store_e34_memo_free(struct e34_memo *m)
+{
+	if (!m)
+		return;
+	store_import_days_release(&m->interactions);
+	store_import_days_release(&m->social);
+	free(m);
+}
+
+static const struct import_days *known(const struct e34_memo *m, char kind)
+{
+	if (!m)
+		return NULL;
+	return kind == 'I' ? &m->interactions : &m->social;
+}
+
+static int windows(struct db *db, const struct e34_memo *memo, char kind,
+		   int64_t point_id, const char *code, const struct e34 *o,
+		   struct e_series *s)
+{
+	return store_series_windows(db, known(memo, kind), kind, point_id,
+				    code, o->lo, o->hi, E_DAYS, s->c, s->has);
+}
+
+/* E4's complaints (imported and Inop's own) and LDR totals. */
+static int e4_days_load(struct db *db, int32_t day, struct e4_days *d)
+{
+	int32_t first = day - (E_DAYS - 1);
+
+	d->day = day;
+	if (store_day_totals(db, 'I', "RECLAMOS", first, E_DAYS,
+			     d->complaints.c, d->complaints.has) < 0 ||
+	    store_e4_add_complaints(db, first, E_DAYS, d->complaints.c,
+				    d->complaints.has) < 0 ||
+	    store_day_totals(db, 'L', "", first, E_DAYS, d->ldr.c,
+			     d->ldr.has) < 0)
+		return -1;
+	return 0;
+}
+
+static int e4_days(struct db *db, struct e34_memo *memo, int32_t day,
+		   struct e34 *out)
+{
+	struct e4_days *d = NULL, own;
+
+	for (int i = 0; memo && i < memo->n_days; i++)
+		if (memo->days[i].day == day)
+			d = &memo->days[i];
+	if (!d) {
+		d = memo && memo->n_days < MEMO_DAYS
+			    ? &memo->days[memo->n_days]
+			    : &own;
+		if (e4_days_load(db, day, d) < 0)
+			return -1;
+		if (d != &own)
+			memo->n_days++;
+	}
+	memcpy(out->complaints.c, d->complaints.c, sizeof(d->complaints.c));
+	memcpy(out->complaints.has, d->complaints.has,
+	       sizeof(d->complaints.has));
+	memcpy(out->ldr.c, d->ldr.c, sizeof(d->ldr.c));
+	memcpy(out->ldr.has, d->ldr.has, sizeof(d->ldr.has));
+	return 0;
+}
+
+int store_evaluation_e34(struct db *db, struct e34_memo *memo,
+			 const struct event *ev, int64_t now, struct e34 *out)
 {
 	memset(out, 0, sizeof(*out));
 	evaluation_e3_windows(ev, now, out->lo, out->hi);
 	out->day = evaluation_e4_day(ev);
-	if (windows(db, 'I', ev->point.id, ev->procedure, out, &out->e3) < 0 ||
-	    windows(db, 'S', 0, "PUBLICO", out, &out->social_public) < 0 ||
-	    windows(db, 'S', 0, "INBOX", out, &out->social_inbox) < 0 ||
-	    store_day_totals(db, 'I', "RECLAMOS", out->day - (E_DAYS - 1),
-			     E_DAYS, out->complaints.c,
-			     out->complaints.has) < 0 ||
-	    store_e4_add_complaints(db, out->day - (E_DAYS - 1), E_DAYS,
-				    out->complaints.c,
-				    out->complaints.has) < 0 ||
-	    store_day_totals(db, 'L', "", out->day - (E_DAYS - 1), E_DAYS,
-			     out->ldr.c, out->ldr.has) < 0)
+	if (windows(db, memo, 'I', ev->point.id, ev->procedure, out,
+		    &out->e3) < 0 ||
+	    windows(db, memo, 'S', 0, "PUBLICO", out, &out->social_public) <
+		    0 ||
+	    windows(db, memo, 'S', 0, "INBOX", out, &out->social_inbox) < 0 ||
+	    e4_days(db, memo, out->day, out) < 0)
 		return -1;
 	for (int d = 0; d < E_DAYS; d++) {
 		out->social.c[d] =
@@ -145,7 +229,8 @@ int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
 	return 0;
 }
 
-int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
+int store_evaluation_impact(struct db *db, struct e34_memo *memo,
+			    const struct event *ev, int64_t now,
 			    struct impact_chart *c)
 {
 	int32_t day = evaluation_e4_day(ev);
@@ -155,8 +240,9 @@ int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
 
 	memset(c, 0, sizeof(*c));
 	if (counts &&
-	    store_series_days(db, 'I', ev->point.id, ev->procedure,
-			      day - (E_DAYS - 1), E_DAYS, counts, has) == 0) {
+	    store_series_days(db, known(memo, 'I'), 'I', ev->point.id,
+			      ev->procedure, day - (E_DAYS - 1), E_DAYS,
+			      counts, has) == 0) {
 		evaluation_impact(ev, now, counts, has, c);
 		(void)str_copy(c->number, sizeof(c->number), ev->number);
 		(void)str_copy(c->point, sizeof(c->point), ev->point.code);

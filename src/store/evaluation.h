@@ -25,17 +25,32 @@ void store_failing_where(struct buf *sql, int check);
 int store_failing_bind(struct db_stmt *st, int i, int check, int64_t now);
 
 /*
- * E3, E4: gathers the counts of `ev` from the imports in force and
- * compares them (evaluation_compare).  0 or -1.
+ * Evaluating many events in one transaction or read (a report's rows and
+ * charts): what does not depend on the event -- the days with imports of
+ * each kind, each day's complaints and LDR totals -- read once for the
+ * events started in the Lima days [first, last] and kept.  Imports change:
+ * a memo lives no longer than the transaction it was made in.  NULL when
+ * memory ran out (then evaluate without one).
  */
-int store_evaluation_e34(struct db *db, const struct event *ev, int64_t now,
-			 struct e34 *out);
+struct e34_memo;
+struct e34_memo *store_e34_memo_new(struct db *db, int32_t first,
+				    int32_t last);
+void store_e34_memo_free(struct e34_memo *m);
+
+/*
+ * E3, E4: gathers the counts of `ev` from the imports in force and
+ * compares them (evaluation_compare); `memo` may be NULL.  0 or -1.
+ */
+int store_evaluation_e34(struct db *db, struct e34_memo *memo,
+			 const struct event *ev, int64_t now, struct e34 *out);
 
 /*
  * The impact chart of `ev` (evaluation_impact) from the imports in
- * force; c->procedure is the code (the caller may put the name).  0/-1.
+ * force; c->procedure is the code (the caller may put the name); `memo`
+ * may be NULL.  0/-1.
  */
-int store_evaluation_impact(struct db *db, const struct event *ev, int64_t now,
+int store_evaluation_impact(struct db *db, struct e34_memo *memo,
+			    const struct event *ev, int64_t now,
 			    struct impact_chart *c);
 
 #endif

@@ -355,8 +355,9 @@ static int floor_div(int64_t a, int64_t b)
 }
 
 /* Marks has[k] for every window touching a day with data of `kind`. */
-static int mark_days(struct db *db, char kind, int32_t d0, int32_t d1,
-		     const int64_t *lo, const int64_t *hi, int n, int *has)
+/* Calls fn(day, arg) for each day in [d0, d1] with data of `kind`. */
+static int each_day_with_data(struct db *db, char kind, int32_t d0, int32_t d1,
+			      void (*fn)(int64_t, void *), void *arg)
 {
 	struct db_stmt *st = db_prepare(
 		db,
@@ -371,20 +372,73 @@ static int mark_days(struct db *db, char kind, int32_t d0, int32_t d1,
 	db_bind_text(st, 1, k);
 	db_bind_int(st, 2, d0);
 	db_bind_int(st, 3, d1);
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t day = db_col_int(st, 0);
-
-		for (int w = 0; w < n; w++) {
-			int64_t a = floor_div(lo[w], 1440);
-			int64_t b = floor_div(
-				hi[w] > lo[w] ? hi[w] - 1 : lo[w], 1440);
-
-			if (day >= a && day <= b)
-				has[w] = 1;
-		}
-	}
+	while ((rc = db_step(st)) == DB_ROW)
+		fn(db_col_int(st, 0), arg);
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;
+}
+
+struct windows {
+	const int64_t *lo, *hi;
+	int n;
+	int *has;
+};
+
+static void mark_windows(int64_t day, void *arg)
+{
+	const struct windows *w = arg;
+
+	for (int k = 0; k < w->n; k++) {
+		int64_t a = floor_div(w->lo[k], 1440);
+		int64_t b = floor_div(
+			w->hi[k] > w->lo[k] ? w->hi[k] - 1 : w->lo[k], 1440);
+
+		if (day >= a && day <= b)
+			w->has[k] = 1;
+	}
+}
+
+static void mark_known(int64_t day, void *arg)
+{
+	struct import_days *d = arg;
+
+	d->has[day - d->first] = 1;
+}
+
+int store_import_days_load(struct db *db, char kind, int32_t first,
+			   int32_t last, struct import_days *out)
+{
+	*out = (struct import_days){
+		.kind = kind, .first = first, .last = last};
+	if (last < first ||
+	    !(out->has = calloc((size_t)(last - first) + 1, 1)) ||
+	    each_day_with_data(db, kind, first, last, mark_known, out) < 0) {
+		store_import_days_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void store_import_days_release(struct import_days *d)
+{
+	free(d->has);
+	*d = (struct import_days){0};
+}
+
+/* has[w] for each window: from `known` when it covers [d0, d1]. */
+static int mark_days(struct db *db, const struct import_days *known, char kind,
+		     int32_t d0, int32_t d1, const int64_t *lo,
+		     const int64_t *hi, int n, int *has)
+{
+	struct windows w = {lo, hi, n, has};
+
+	if (!known || !known->has || known->kind != kind ||
+	    d0 < known->first || d1 > known->last)
+		return each_day_with_data(db, kind, d0, d1, mark_windows, &w);
+	for (int32_t day = d0; day <= d1; day++)
+		if (known->has[day - known->first])
+			mark_windows(day, &w);
+	return 0;
 }
 
 static void add_chunk(int64_t day, const unsigned char *p, size_t len,
@@ -406,9 +460,10 @@ static void add_chunk(int64_t day, const unsigned char *p, size_t len,
 	}
 }
 
-int store_series_windows(struct db *db, char kind, int64_t point_id,
-			 const char *code, const int64_t *lo,
-			 const int64_t *hi, int n, int64_t *counts, int *has)
+int store_series_windows(struct db *db, const struct import_days *known,
+			 char kind, int64_t point_id, const char *code,
+			 const int64_t *lo, const int64_t *hi, int n,
+			 int64_t *counts, int *has)
 {
 	struct db_stmt *st;
 	int64_t mn = lo[0], mx = hi[0];
@@ -426,7 +481,7 @@ int store_series_windows(struct db *db, char kind, int64_t point_id,
 	}
 	d0 = floor_div(mn, 1440);
 	d1 = floor_div(mx > mn ? mx - 1 : mn, 1440);
-	if (mark_days(db, kind, d0, d1, lo, hi, n, has) < 0)
+	if (mark_days(db, known, kind, d0, d1, lo, hi, n, has) < 0)
 		return -1;
 	st = db_prepare(
 		db,
@@ -451,9 +506,9 @@ int store_series_windows(struct db *db, char kind, int64_t point_id,
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int store_series_days(struct db *db, char kind, int64_t point_id,
-		      const char *code, int32_t first_day, int days,
-		      uint32_t *counts, int *has)
+int store_series_days(struct db *db, const struct import_days *known,
+		      char kind, int64_t point_id, const char *code,
+		      int32_t first_day, int days, uint32_t *counts, int *has)
 {
 	struct db_stmt *st;
 	int64_t lo[64], hi[64];
@@ -468,8 +523,8 @@ int store_series_days(struct db *db, char kind, int64_t point_id,
 		lo[d] = (int64_t)(first_day + d) * 1440;
 		hi[d] = lo[d] + 1440;
 	}
-	if (mark_days(db, kind, first_day, first_day + days - 1, lo, hi, days,
-		      has) < 0)
+	if (mark_days(db, known, kind, first_day, first_day + days - 1, lo, hi,
+		      days, has) < 0)
 		return -1;
 	st = db_prepare(
 		db,

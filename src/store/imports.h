@@ -40,25 +40,43 @@ int store_import_withdraw(struct db *db, int64_t id, const char *actor,
 			  struct inop_err *err);
 
 /*
+ * The days [first, last] that have data of one kind ('I', 'S', 'L') in
+ * an import in force, read at once, for evaluating many events in one
+ * transaction: store_series_windows and store_series_days ask it instead
+ * of the database for the days it covers.  has[d - first].
+ */
+struct import_days {
+	char kind;
+	int32_t first, last;
+	unsigned char *has;
+};
+int store_import_days_load(struct db *db, char kind, int32_t first,
+			   int32_t last, struct import_days *out);
+void store_import_days_release(struct import_days *d);
+
+/*
  * E3: the counts of one series kind ('I', 'S', 'L') in n windows of Lima
  * minutes [lo[k], hi[k]), summed over the imports in force (code: the
  * procedure type, PUBLICO or INBOX, "" for ldr -- always given, so that
  * the primary key finds the rows directly).  has[k] is 1 when some import in
  * force has data of that kind on a day the window touches (else counts[k] is 0
- * and means "no data", not zero).  point_id 0 with kind 'S'.  0 or -1.
+ * and means "no data", not zero).  point_id 0 with kind 'S'.  `known`
+ * (may be NULL) gives the days with data when it covers the windows.
+ * 0 or -1.
  */
-int store_series_windows(struct db *db, char kind, int64_t point_id,
-			 const char *code, const int64_t *lo,
-			 const int64_t *hi, int n, int64_t *counts, int *has);
+int store_series_windows(struct db *db, const struct import_days *known,
+			 char kind, int64_t point_id, const char *code,
+			 const int64_t *lo, const int64_t *hi, int n,
+			 int64_t *counts, int *has);
 
 /*
  * The impact chart: the minute counts of one series on each of the
  * `days` Lima days from first_day, into counts[d * 1440 + minute]
- * (zeroed first), has[d] as above.  0 or -1.
+ * (zeroed first), has[d] as above (`known` as there).  0 or -1.
  */
-int store_series_days(struct db *db, char kind, int64_t point_id,
-		      const char *code, int32_t first_day, int days,
-		      uint32_t *counts, int *has);
+int store_series_days(struct db *db, const struct import_days *known,
+		      char kind, int64_t point_id, const char *code,
+		      int32_t first_day, int days, uint32_t *counts, int *has);
 
 /*
  * E4: the day totals of kind/code for the `days` Lima days from

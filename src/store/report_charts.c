@@ -29,13 +29,14 @@ static int insert(struct db *db, int64_t report_id, int64_t pos,
 	return rc;
 }
 
-int store_report_chart_add(struct db *db, int64_t report_id,
-			   const struct event *ev, int64_t now, int64_t *pos)
+int store_report_chart_add(struct db *db, struct e34_memo *memo,
+			   int64_t report_id, const struct event *ev,
+			   int64_t now, int64_t *pos)
 {
 	struct impact_chart *c = malloc(sizeof(*c));
 	int rc = -1;
 
-	if (c && store_evaluation_impact(db, ev, now, c) == 0) {
+	if (c && store_evaluation_impact(db, memo, ev, now, c) == 0) {
 		rc = 0;
 		if (c->has_day || c->mean_days)
 			rc = insert(db, report_id, (*pos)++, c);

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "domain/evaluation.h"
 #include "domain/event.h"
+#include "store/evaluation.h"
 
 /*
  * The impact charts of a frozen report (the PDF annex): drawn once at
@@ -16,9 +17,10 @@
 
 /* Inside the freezing transaction, for each event of the report in its
  * order: the event's chart when it has imported data, at position *pos
- * (then moved on).  0 or -1. */
-int store_report_chart_add(struct db *db, int64_t report_id,
-			   const struct event *ev, int64_t now, int64_t *pos);
+ * (then moved on); `memo` as store_evaluation_impact takes it.  0/-1. */
+int store_report_chart_add(struct db *db, struct e34_memo *memo,
+			   int64_t report_id, const struct event *ev,
+			   int64_t now, int64_t *pos);
 /* Sent back to BORRADOR: the frozen charts go.  0 or -1. */
 int store_report_charts_drop(struct db *db, int64_t report_id);
 /* The frozen charts in order; *out malloc'd (NULL when none).  0/-1. */

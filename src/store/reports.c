@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/cal.h"
 #include "store/audit.h"
 #include "store/evaluation.h"
 #include "store/events.h"
@@ -100,6 +101,7 @@ struct members {
 	 * report_charts, as it is made; `rows` holds only the last one. */
 	struct report_snapshot_writer *snap;
 	int64_t report_id, n_charts;
+	struct e34_memo *memo; /* with rows: what E3/E4 read per day */
 };
 
 static const struct crit *crit_find(const struct members *m, int64_t id)
@@ -154,7 +156,7 @@ static int row_e34(struct members *m, const struct event *ev,
 	struct e34 *e = malloc(sizeof(*e));
 	int rc = -1;
 
-	if (e && store_evaluation_e34(m->db, ev, m->now, e) == 0) {
+	if (e && store_evaluation_e34(m->db, m->memo, ev, m->now, e) == 0) {
 		report_row_e34(row, e);
 		rc = 0;
 	}
@@ -201,8 +203,9 @@ static int members_add(const struct event *ev, void *arg)
 			return -1;
 		if (m->snap) {
 			report_snapshot_add(m->snap, row);
-			if (store_report_chart_add(m->db, m->report_id, ev,
-						   m->now, &m->n_charts) < 0)
+			if (store_report_chart_add(m->db, m->memo,
+						   m->report_id, ev, m->now,
+						   &m->n_charts) < 0)
 				return -1;
 		}
 	}
@@ -216,6 +219,7 @@ static void members_release(struct members *m)
 	free(m->rows);
 	free(m->crit);
 	free(m->mf);
+	store_e34_memo_free(m->memo);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -230,6 +234,11 @@ static int members_load(struct db *db, const struct report_info *r,
 	    (m->cat &&
 	     store_e1_failures(db, args[0], m->now, &m->mf, &m->n_mf) < 0))
 		return -1;
+	/* Without it (no memory) every event reads its own days. */
+	if (m->cat && m->db)
+		m->memo = store_e34_memo_new(
+			db, cal_day_number(cal_lima_date(args[0])),
+			cal_day_number(cal_lima_date(args[1])));
 	args[2] = r->id;
 	return store_events_each(db, MEMBERS_WHERE, args, 3, members_add, m);
 }

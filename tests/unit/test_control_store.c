@@ -16,11 +16,13 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "calendar/cal.h"
 #include "db/db.h"
 #include "domain/evaluation.h"
 #include "jobs/jobs.h"
 #include "mail/notify.h"
 #include "store/control.h"
+#include "import/series.h"
 #include "store/evaluation.h"
 #include "store/events.h"
 #include "store/manual_forms.h"
@@ -614,6 +616,177 @@ static void test_k2_serial_is_used_once_in_the_registration(void **state)
 	assert_int_equal(got.event_id, 0);
 }
 
+/* ---------- E3/E4: a report's memo gives what each event reads ---------- */
+
+static void import_row(struct db *db, int64_t id, const char *kind,
+		       int withdrawn)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"INSERT INTO imports (id, kind, source, sha256, row_count, "
+		"bytes, first_day, last_day, series_bytes, imported_at, "
+		"imported_by, withdrawn_at) VALUES (?, ?, 'ARCHIVO', ?, 1, "
+		"1, 0, 0, 0, 1, 't', ?)");
+	char sha[16];
+
+	snprintf(sha, sizeof(sha), "sha-%lld", (long long)id);
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, sha);
+	if (withdrawn)
+		db_bind_int(st, 4, 2);
+	else
+		db_bind_null(st, 4);
+	assert_int_equal(db_run(st), DB_DONE);
+}
+
+static void day_total(struct db *db, int64_t import, const char *kind,
+		      const char *code, int32_t day, int64_t total)
+{
+	struct db_stmt *st = db_prepare(
+		db,
+		"INSERT INTO day_totals (kind, day, code, import_id, total) "
+		"VALUES (?, ?, ?, ?, ?)");
+
+	assert_non_null(st);
+	db_bind_text(st, 1, kind);
+	db_bind_int(st, 2, day);
+	db_bind_text(st, 3, code);
+	db_bind_int(st, 4, import);
+	db_bind_int(st, 5, total);
+	assert_int_equal(db_run(st), DB_DONE);
+}
+
+/* One day of a series (its minutes from `seed`) and its day total. */
+static void series_day(struct db *db, int64_t import, const char *kind,
+		       int64_t point, const char *code, int32_t day,
+		       uint32_t seed)
+{
+	uint32_t counts[SERIES_DAY_MINUTES];
+	static unsigned char chunk[8 * SERIES_DAY_MINUTES];
+	struct db_stmt *st;
+	int64_t total = 0;
+	size_t len;
+
+	for (int m = 0; m < SERIES_DAY_MINUTES; m++) {
+		counts[m] = (uint32_t)((m * 7 + seed) % 5);
+		total += counts[m];
+	}
+	len = series_encode(counts, chunk, sizeof(chunk));
+	assert_true(len > 0);
+	st = db_prepare(db,
+			"INSERT INTO series_days (kind, point_id, code, day, "
+			"network, import_id, total, minutes) VALUES (?, ?, "
+			"?, ?, '', ?, ?, ?)");
+	assert_non_null(st);
+	db_bind_text(st, 1, kind);
+	db_bind_int(st, 2, point);
+	db_bind_text(st, 3, code);
+	db_bind_int(st, 4, day);
+	db_bind_int(st, 5, import);
+	db_bind_int(st, 6, total);
+	db_bind_blob(st, 7, chunk, len);
+	assert_int_equal(db_run(st), DB_DONE);
+	day_total(db, import, kind, code, day, total);
+}
+
+/*
+ * A report evaluates its events with a memo (store_e34_memo_new) of the
+ * days with imports and each day's complaint and LDR totals.  Over 90 days
+ * of imports with gaps, a withdrawn import, social and LDR data and Inop's
+ * own complaints, every event -- across midnight, longer than the memo's
+ * days, on more event days than the memo keeps -- gets exactly what it gets
+ * without one, for E3/E4 and for its impact chart.
+ */
+static void test_e34_memo_gives_what_each_event_reads(void **state)
+{
+	struct fixture *f = *state;
+	const char *procs[] = {"CONSULTAS", "RECLAMOS"};
+	int32_t day0 = cal_day_number(cal_lima_date(T0));
+	struct e34 *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct impact_chart *ca = malloc(sizeof(*ca)),
+			    *cb = malloc(sizeof(*cb));
+	struct e34_memo *memo;
+	struct event ev = {0};
+	int with_e3 = 0, without_e3 = 0, with_complaints = 0;
+
+	assert_int_equal(db_begin(f->db), 0);
+	import_row(f->db, 1, "interactions", 0);
+	import_row(f->db, 2, "social", 0);
+	import_row(f->db, 3, "ldr", 0);
+	import_row(f->db, 4, "interactions", 1); /* withdrawn */
+	for (int32_t d = day0 - 90; d <= day0 + 1; d++) {
+		if (d % 3 != 1)
+			for (int p = 0; p < 2; p++)
+				series_day(f->db, 1, "I", f->cac.ref.id,
+					   procs[p], d, (uint32_t)(d + p));
+		if (d % 4 != 2) {
+			series_day(f->db, 2, "S", 0, "PUBLICO", d,
+				   (uint32_t)d * 3);
+			series_day(f->db, 2, "S", 0, "INBOX", d,
+				   (uint32_t)d * 5);
+		}
+		if (d % 5 != 3)
+			day_total(f->db, 3, "L", "", d, 100 + d % 17);
+		if (d % 3 == 1)
+			series_day(f->db, 4, "I", f->cac.ref.id, "CONSULTAS",
+				   d, 9);
+		if (d % 2 == 0) {
+			struct db_stmt *st = db_prepare(
+				f->db, "INSERT INTO complaint_days (day, "
+				       "received) VALUES (?, ?) ON CONFLICT "
+				       "(day) DO UPDATE SET received = "
+				       "excluded.received");
+
+			assert_non_null(st);
+			db_bind_int(st, 1, d);
+			db_bind_int(st, 2, 1 + d % 4);
+			assert_int_equal(db_run(st), DB_DONE);
+		}
+	}
+	/* The memo covers the last 40 days only: older events fall back. */
+	memo = store_e34_memo_new(f->db, day0 - 40, day0);
+	assert_non_null(memo);
+	ev.point.id = f->cac.ref.id;
+	for (int k = 0; k < 110; k++) {
+		snprintf(ev.procedure, sizeof(ev.procedure), "%s",
+			 procs[k % 2]);
+		ev.started_at = T0 - (int64_t)k * 17 * H - k * 60;
+		ev.ended_at =
+			ev.started_at + (k % 4 == 0   ? 10 * H
+					 : k % 9 == 0 ? 12 * 24 * H
+						      : (k % 7 + 1) * 900);
+		ev.open = k % 11 == 0;
+		assert_int_equal(store_evaluation_e34(f->db, NULL, &ev,
+						      ev.ended_at + H, a),
+				 0);
+		assert_int_equal(store_evaluation_e34(f->db, memo, &ev,
+						      ev.ended_at + H, b),
+				 0);
+		assert_memory_equal(a, b, sizeof(*a));
+		assert_int_equal(store_evaluation_impact(f->db, NULL, &ev,
+							 ev.ended_at + H, ca),
+				 0);
+		assert_int_equal(store_evaluation_impact(f->db, memo, &ev,
+							 ev.ended_at + H, cb),
+				 0);
+		assert_memory_equal(ca, cb, sizeof(*ca));
+		with_e3 += a->e3.has[E_DAYS - 1];
+		without_e3 += !a->e3.has[E_DAYS - 1];
+		with_complaints += a->complaints.has[E_DAYS - 1];
+	}
+	/* The data has days with and without imports: the comparison saw
+	 * both. */
+	assert_true(with_e3 > 10 && without_e3 > 10 && with_complaints > 10);
+	store_e34_memo_free(memo);
+	assert_int_equal(db_rollback(f->db), 0);
+	free(a);
+	free(b);
+	free(ca);
+	free(cb);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -627,6 +800,7 @@ int main(void)
 		T(test_v3_job_mails_the_backups_once),
 		T(test_v1_failing_list_sql_matches_the_rules),
 		T(test_k2_serial_is_used_once_in_the_registration),
+		T(test_e34_memo_gives_what_each_event_reads),
 	};
 
 	if (sodium_init() < 0)
