@@ -358,3 +358,12 @@ int db_backup_to(struct db *db, const char *path, struct inop_err *err)
 			       db->ops->engine);
 	return db->ops->backup_to(db, path, err);
 }
+
+uint32_t driver_sql_hash(const char *sql)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}

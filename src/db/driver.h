@@ -66,4 +66,12 @@ struct db_copy {
 int sqlite_open(const char *path, struct db **out, struct inop_err *err);
 int postgres_open(const char *url, struct db **out, struct inop_err *err);
 
+/*
+ * The statement caches' key: a hash of the SQL text (FNV-1a), kept in an
+ * array of its own and compared before the text.  A connection caches a
+ * few hundred statements, most beginning "SELECT " or "INSERT INTO ", and
+ * every prepare looked for its text among them with strcmp.
+ */
+uint32_t driver_sql_hash(const char *sql);
+
 #endif

@@ -37,6 +37,7 @@ struct pg {
 	struct db base;
 	PGconn *c;
 	struct pg_stmt cache[PG_CACHE_MAX];
+	uint32_t keys[PG_CACHE_MAX]; /* driver_sql_hash() of cache[i].sql */
 	int n_cache;
 	/* The pipeline: statements sent, results not read yet (their SQL,
 	 * for the log). */
@@ -328,13 +329,14 @@ static char *rewrite(const char *sql, int *nparams)
 static struct db_stmt *pg_prepare(struct db *d, const char *sql)
 {
 	struct pg *db = PG(d);
+	uint32_t key = driver_sql_hash(sql);
 	struct pg_stmt *s;
 	PGresult *res;
 	char *text;
 
 	for (int i = 0; i < db->n_cache; i++) {
 		s = &db->cache[i];
-		if (strcmp(s->sql, sql) == 0) {
+		if (db->keys[i] == key && strcmp(s->sql, sql) == 0) {
 			pg_reset(&s->base);
 			clear_params(s);
 			return &s->base;
@@ -370,7 +372,7 @@ static struct db_stmt *pg_prepare(struct db *d, const char *sql)
 		return NULL;
 	s->base.db = d;
 	s->row = -1;
-	db->n_cache++;
+	db->keys[db->n_cache++] = key;
 	return &s->base;
 }
 

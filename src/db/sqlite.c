@@ -32,6 +32,7 @@ struct lite {
 	sqlite3 *h;
 	int in_write; /* holds writer_lock */
 	struct lite_stmt cache[DB_CACHE_MAX];
+	uint32_t keys[DB_CACHE_MAX]; /* driver_sql_hash() of cache[i].sql */
 	int n_cache;
 };
 
@@ -134,11 +135,12 @@ static int lite_exec(struct db *d, const char *sql)
 static struct db_stmt *lite_prepare(struct db *d, const char *sql)
 {
 	struct lite *db = LITE(d);
+	uint32_t key = driver_sql_hash(sql);
 	struct lite_stmt *s;
 
 	for (int i = 0; i < db->n_cache; i++) {
 		s = &db->cache[i];
-		if (strcmp(s->sql, sql) == 0) {
+		if (db->keys[i] == key && strcmp(s->sql, sql) == 0) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
 			return &s->base;
@@ -161,7 +163,7 @@ static struct db_stmt *lite_prepare(struct db *d, const char *sql)
 		return NULL;
 	}
 	s->base.db = d;
-	db->n_cache++;
+	db->keys[db->n_cache++] = key;
 	return &s->base;
 }
 
