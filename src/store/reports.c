@@ -243,24 +243,37 @@ static int members_load(struct db *db, const struct report_info *r,
 	return store_events_each(db, MEMBERS_WHERE, args, 3, members_add, m);
 }
 
+#define SAVE_ROWS 16 /* events per INSERT: 32 parameters, PG_PARAMS_MAX */
+#define PAIRS_4	  "(?, ?), (?, ?), (?, ?), (?, ?)"
+
 /* Records m as the events of report `id` (inside a transaction). */
 static int members_save(struct db *db, int64_t id, const struct members *m)
 {
 	struct db_stmt *st = db_prepare(
 		db, "DELETE FROM report_events WHERE report_id = ?");
+	size_t i = 0;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, id);
 	if (db_run(st) != DB_DONE)
 		return -1;
-	for (size_t i = 0; i < m->n; i++) {
-		st = db_prepare(db, "INSERT INTO report_events (report_id, "
-				    "event_id) VALUES (?, ?)");
+	while (i < m->n) {
+		size_t rows = m->n - i >= SAVE_ROWS ? SAVE_ROWS : 1;
+
+		st = db_prepare(
+			db, rows == SAVE_ROWS
+				    ? "INSERT INTO report_events (report_id, "
+				      "event_id) VALUES " PAIRS_4 ", " PAIRS_4
+				      ", " PAIRS_4 ", " PAIRS_4
+				    : "INSERT INTO report_events (report_id, "
+				      "event_id) VALUES (?, ?)");
 		if (!st)
 			return -1;
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, m->ids[i]);
+		for (size_t k = 0; k < rows; k++, i++) {
+			db_bind_int(st, (int)(2 * k + 1), id);
+			db_bind_int(st, (int)(2 * k + 2), m->ids[i]);
+		}
 		if (db_run(st) != DB_DONE)
 			return -1;
 	}
