@@ -357,6 +357,10 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[0]);
 	snprintf(ev->number, sizeof(ev->number), "INOP-2026-000043");
 	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[1]);
+	/* What JSON escapes, and UTF-8 of two to four bytes. */
+	snprintf(rows[1].point_name, sizeof(rows[1].point_name),
+		 "CAC \"Ñaña\" \\ «Sur»\t1\n2\r\b\f\x01\x1f\x7f/ "
+		 "\u2028 \U0001F600 ü");
 	snap = report_snapshot(7, "2026-11-01", "2026-11-30",
 			       lima(2026, 12, 1, 8, 0), rows, 2, hash);
 	assert_non_null(snap);
@@ -380,6 +384,7 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	assert_int_equal(n, 2);
 	assert_memory_equal(&back[0], &rows[0], sizeof(rows[0]));
 	assert_string_equal(back[1].number, "INOP-2026-000043");
+	assert_string_equal(back[1].point_name, rows[1].point_name);
 	free(back);
 	/* Any change of the content changes the hash. */
 	snap[strlen(snap) - 3] ^= 1;
@@ -388,6 +393,14 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	free(snap);
 	assert_int_equal(report_snapshot_rows("{\"rows\":[[1]]}", &back, &n),
 			 -1);
+	/* Text json_string() refuses is refused, not written. */
+	snprintf(rows[1].point_name, sizeof(rows[1].point_name), "CAC \xc3(");
+	assert_null(report_snapshot(7, "2026-11-01", "2026-11-30",
+				    lima(2026, 12, 1, 8, 0), rows, 2, hash));
+	snprintf(rows[1].point_name, sizeof(rows[1].point_name),
+		 "\xed\xa0\x80");
+	assert_null(report_snapshot(7, "2026-11-01", "2026-11-30",
+				    lima(2026, 12, 1, 8, 0), rows, 2, hash));
 	/* A report of no events is a snapshot too. */
 	snap = report_snapshot(8, "2026-11-01", "2026-11-30",
 			       lima(2026, 12, 1, 8, 0), NULL, 0, hash);
