@@ -194,20 +194,12 @@ static int close_events(struct db *db, struct close *c, int64_t mf_id,
 			struct inop_err *e)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	int64_t *ids = NULL;
-	size_t n = 0;
-	char key[24];
-	int rc = 0;
+	int rc = ev ? store_events_change_of_failure(db, mf_id, "event.close",
+						     decide_event, c,
+						     &c->r->actor, c->r->now,
+						     ev, &c->closed_events, e)
+		    : err_internal(e);
 
-	if (!ev || store_mf_open_event_ids(db, mf_id, &ids, &n) < 0)
-		rc = err_internal(e);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		(void)str_printf(key, sizeof(key), "%lld", (long long)ids[i]);
-		rc = store_event_change(db, key, "event.close", decide_event,
-					c, &c->r->actor, c->r->now, ev, e);
-	}
-	c->closed_events = rc == 0 ? n : 0;
-	free(ids);
 	free(ev);
 	return rc;
 }

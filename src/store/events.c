@@ -424,6 +424,8 @@ static int lock_row(struct db *db, const char *key)
 
 struct change_job {
 	const char *key;
+	int64_t failure; /* or every OPEN event of this mass failure */
+	size_t changed;
 	const char *action;
 	event_decide_fn decide;
 	void *ctx;
@@ -433,18 +435,10 @@ struct change_job {
 	struct event before;
 };
 
-static int change_body(struct db *db, void *arg, struct inop_err *err)
+/* Decides, writes and audits `ev`, locked and read. */
+static int change_loaded(struct db *db, struct change_job *j, struct event *ev,
+			 struct inop_err *err)
 {
-	struct change_job *j = arg;
-	struct event *ev = j->ev;
-	int rc = lock_row(db, j->key) < 0 ? -1
-					  : store_event_get(db, j->key, ev);
-
-	if (rc < 0)
-		return store_body_fail(db, err);
-	if (rc == 0)
-		return err_set(err, 404, "NOT_FOUND", NULL,
-			       "No existe el evento '%s'", j->key);
 	j->before = *ev;
 	if (j->decide(db, ev, j->ctx, err) < 0) {
 		/* A refusal keeps its status; a failed write is logged. */
@@ -460,6 +454,103 @@ static int change_body(struct db *db, void *arg, struct inop_err *err)
 			j->now) < 0)
 		return store_body_fail(db, err);
 	return 0;
+}
+
+static int change_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct change_job *j = arg;
+	int rc = lock_row(db, j->key) < 0 ? -1
+					  : store_event_get(db, j->key, j->ev);
+
+	if (rc < 0)
+		return store_body_fail(db, err);
+	if (rc == 0)
+		return err_set(err, 404, "NOT_FOUND", NULL,
+			       "No existe el evento '%s'", j->key);
+	return change_loaded(db, j, j->ev, err);
+}
+
+#define FAILURE_CHUNK 64 /* events read at once: 28 KB each */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x)  STRINGIFY_(x)
+
+struct chunk {
+	struct event *ev;
+	size_t n;
+};
+
+static int chunk_add(const struct event *ev, void *arg)
+{
+	struct chunk *c = arg;
+
+	c->ev[c->n++] = *ev;
+	return 0;
+}
+
+static int failure_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct change_job *j = arg;
+	struct chunk c = {.ev = malloc(FAILURE_CHUNK * sizeof(*c.ev))};
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE events SET status = status WHERE mass_failure_id "
+		    "= ? AND status = 'OPEN'");
+	int64_t args[2] = {j->failure, 0};
+	int rc = 0;
+
+	j->changed = 0;
+	if (!c.ev || !st) {
+		free(c.ev);
+		return store_body_fail(db, err);
+	}
+	db_bind_int(st, 1, j->failure);
+	if (db_run_later(st) != DB_DONE)
+		rc = store_body_fail(db, err);
+	do {
+		c.n = 0;
+		if (rc == 0 &&
+		    store_events_each(
+			    db,
+			    "WHERE e.mass_failure_id = ? AND "
+			    "e.status = 'OPEN' AND e.id > ? ORDER "
+			    "BY e.id LIMIT " STRINGIFY(FAILURE_CHUNK),
+			    args, 2, chunk_add, &c) < 0)
+			rc = store_body_fail(db, err);
+		for (size_t i = 0; rc == 0 && i < c.n; i++)
+			rc = change_loaded(db, j, &c.ev[i], err);
+		if (rc == 0 && c.n) {
+			j->changed += c.n;
+			args[1] = c.ev[c.n - 1].id;
+			*j->ev = c.ev[c.n - 1];
+		}
+	} while (rc == 0 && c.n == FAILURE_CHUNK);
+	free(c.ev);
+	return rc;
+}
+
+int store_events_change_of_failure(struct db *db, int64_t failure_id,
+				   const char *action, event_decide_fn decide,
+				   void *ctx, const struct actor *who,
+				   int64_t now, struct event *ev, size_t *n,
+				   struct inop_err *err)
+{
+	struct change_job *j = malloc(sizeof(*j));
+	int rc;
+
+	*n = 0;
+	if (!j)
+		return err_internal(err);
+	*j = (struct change_job){.failure = failure_id,
+				 .action = action,
+				 .decide = decide,
+				 .ctx = ctx,
+				 .who = who,
+				 .now = now,
+				 .ev = ev};
+	rc = store_write(db, failure_body, j, err);
+	if (rc == 0)
+		*n = j->changed;
+	free(j);
+	return rc;
 }
 
 int store_event_change(struct db *db, const char *key, const char *action,

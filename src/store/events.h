@@ -89,6 +89,19 @@ int store_event_change(struct db *db, const char *key, const char *action,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err);
 
+/*
+ * store_event_change for every OPEN event of mass failure `failure_id`
+ * (M3), in the order of their ids: one statement locks them all and they
+ * are read 64 at a time, so on PostgreSQL their writes travel in the
+ * pipeline with no round trip waited per event.  The first refusal stops
+ * and refuses the whole write.  *n: the events changed; *ev the last.
+ */
+int store_events_change_of_failure(struct db *db, int64_t failure_id,
+				   const char *action, event_decide_fn decide,
+				   void *ctx, const struct actor *who,
+				   int64_t now, struct event *ev, size_t *n,
+				   struct inop_err *err);
+
 /* C4: why an event was ruled out. */
 struct exclusion {
 	char source[16]; /* CONTROL | PROCESOS */

@@ -131,30 +131,6 @@ int store_mf_open_covering(struct db *db, const struct codes *apps,
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static void id_from_row(struct db_stmt *st, void *elem)
-{
-	*(int64_t *)elem = db_col_int(st, 0);
-}
-
-int store_mf_open_event_ids(struct db *db, int64_t id, int64_t **ids,
-			    size_t *n)
-{
-	struct db_stmt *st = db_prepare(
-		db, "SELECT id FROM events WHERE mass_failure_id = ? AND "
-		    "status = 'OPEN' ORDER BY id");
-	void *list;
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, id);
-	rc = db_list(st, sizeof(**ids), id_from_row, &list, n);
-	*ids = list;
-	return rc;
-}
-
 int store_mf_insert_tx(struct db *db, struct mass_failure *mf,
 		       const struct actor *who, int64_t now)
 {

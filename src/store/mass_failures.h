@@ -35,10 +35,6 @@ int store_mf_list(struct db *db, const char *status, int64_t limit,
  */
 int store_mf_open_covering(struct db *db, const struct codes *apps,
 			   int64_t *id, int *count);
-/* M3: ids of the OPEN events linked to failure `id`; *ids malloc'd. */
-int store_mf_open_event_ids(struct db *db, int64_t id, int64_t **ids,
-			    size_t *n);
-
 typedef int (*mf_hook_fn)(struct db *db, const struct mass_failure *mf,
 			  void *ctx, struct inop_err *err);
 /* M2: a failure declared by FALLAS, in one transaction; sets mf->id. */

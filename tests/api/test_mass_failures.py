@@ -457,6 +457,41 @@ class M3Close(MassFailureTest):
         self.assertError(self.jefe.post("/api/v1/events", mass_event(
             self.take_point(), mf["id"])), 422, "NO_MASS_FAILURE")
 
+    def test_m3_many_events_all_or_none(self):
+        # More events than the store reads at once (64): the first try
+        # meets the last one, started after the closing time, and refuses
+        # the whole closure; the second closes every one.
+        points = [t.create_point()["code"] for _ in range(18)]
+        jefe = t.user_client(["JEFE"], points)
+        mf = self.declare(started=ago(120))
+        slots = [(p, pr) for pr in ("CONSULTAS", "RECLAMOS", "ALTAS",
+                                    "BAJAS") for p in points]
+        evs = [self.register(jefe, mass_event(
+            p, mf["id"], procedure=pr, minutes=3 if i == 71 else 60))
+            for i, (p, pr) in enumerate(slots)]
+        body = {"ended_at": ago(10),
+                "closure_reason": "INCONVENIENTE_CONECTIVIDAD"}
+        r = self.soporte.post("%s/%s/close" % (MF, mf["id"]), body)
+        self.assertError(r, 422)
+        self.assertIn("Evento %s" % evs[-1]["number"],
+                      r.json["error"]["message"])
+        for ev in (evs[0], evs[64], evs[-1]):
+            self.assertEqual(self.get_event(ev["id"])["status"], "OPEN")
+        self.assertEqual(self.fallas.get("%s/%s" % (MF, mf["id"]))
+                         .json["status"], "CONFIRMED")
+        body["ended_at"] = ago(1)
+        r = self.soporte.post("%s/%s/close" % (MF, mf["id"]), body)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(r.json["closed_events"], 72)
+        self.assertEqual(r.json["open_events"], 0)
+        for ev in evs:
+            got = self.get_event(ev["id"])
+            self.assertEqual((got["status"], got["closure_reason"]),
+                             ("CLOSED", "INCONVENIENTE_CONECTIVIDAD"))
+        self.assertEqual(
+            self.audit_actions("/api/v1/events/%s" % evs[64]["id"])[-1],
+            ("event.close", self.soporte.username))
+
     def test_m3_only_soporte_closes_a_mass_failure_403(self):
         mf = self.declare()
         body = {"ended_at": ago(1), "closure_reason": "INTERMITENCIA"}
