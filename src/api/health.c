@@ -58,12 +58,13 @@ static void append_gauges(struct buf *b, int64_t now)
 	store_versions_stats(&listening, &notified);
 	buf_appendf(b,
 		    "# HELP inop_versions_listening Whether the node hears "
-		    "other nodes' changes (PostgreSQL LISTEN); 0: it reads "
-		    "the versions per request.\n"
+		    "other nodes' changes (PostgreSQL LISTEN, SQLite's WAL "
+		    "index); 0: it reads the versions per request.\n"
 		    "# TYPE inop_versions_listening gauge\n"
 		    "inop_versions_listening %d\n"
 		    "# HELP inop_versions_notifications_total Changes "
-		    "announced by the nodes (this one too).\n"
+		    "announced by the nodes (this one too; SQLite: commits "
+		    "seen).\n"
 		    "# TYPE inop_versions_notifications_total counter\n"
 		    "inop_versions_notifications_total %llu\n"
 		    "# HELP inop_session_cache_hits_total Sessions found "

@@ -23,6 +23,18 @@ int db_open(const char *url, struct db **out, struct inop_err *err)
 	return sqlite_open(url, out, err);
 }
 
+int db_commits_open(const char *url)
+{
+	return strcmp(db_url_engine(url), "sqlite") == 0
+		       ? sqlite_commits_open(url)
+		       : -1;
+}
+
+int db_commits_stamp(int fd, uint64_t *stamp)
+{
+	return sqlite_commits_stamp(fd, stamp);
+}
+
 void db_close(struct db *db)
 {
 	if (db)

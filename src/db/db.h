@@ -170,6 +170,16 @@ typedef void (*db_notify_fn)(const char *payload, void *ctx);
 int db_socket(struct db *db);
 int db_notifications(struct db *db, db_notify_fn fn, void *ctx);
 
+/*
+ * Commits to a SQLite database by any process, seen without a
+ * transaction: db_commits_open() opens what tells them (a descriptor;
+ * -1 for PostgreSQL or when there is none yet: open a connection first),
+ * db_commits_stamp() gives a value that changes with every commit, or -1
+ * when it cannot tell (then count it as changed).  Close with close(2).
+ */
+int db_commits_open(const char *url);
+int db_commits_stamp(int fd, uint64_t *stamp);
+
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

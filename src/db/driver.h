@@ -64,6 +64,8 @@ struct db_copy {
 };
 
 int sqlite_open(const char *path, struct db **out, struct inop_err *err);
+int sqlite_commits_open(const char *path);
+int sqlite_commits_stamp(int fd, uint64_t *stamp);
 int postgres_open(const char *url, struct db **out, struct inop_err *err);
 
 /*

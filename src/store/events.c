@@ -422,16 +422,21 @@ static int lock_row(struct db *db, const char *key)
 	return st && db_run_later(st) == DB_DONE ? 0 : -1;
 }
 
-struct change_job {
+/* What a change's caller gives; the job adds what the change keeps. */
+struct change_spec {
 	const char *key;
 	int64_t failure; /* or every OPEN event of this mass failure */
-	size_t changed;
 	const char *action;
 	event_decide_fn decide;
 	void *ctx;
 	const struct actor *who;
 	int64_t now;
 	struct event *ev;
+};
+
+struct change_job {
+	struct change_spec s;
+	size_t changed;
 	struct event before;
 };
 
@@ -440,18 +445,18 @@ static int change_loaded(struct db *db, struct change_job *j, struct event *ev,
 			 struct inop_err *err)
 {
 	j->before = *ev;
-	if (j->decide(db, ev, j->ctx, err) < 0) {
+	if (j->s.decide(db, ev, j->s.ctx, err) < 0) {
 		/* A refusal keeps its status; a failed write is logged. */
 		if (err->status >= 500)
 			log_error("database: %s", db_errmsg(db));
 		return -1;
 	}
-	if (!j->action) /* decide wrote its own rows and records */
+	if (!j->s.action) /* decide wrote its own rows and records */
 		return 0;
 	ev->reportable = event_reportable(ev);
-	if (write_row(db, ev, j->now) < 0 || store_register_bump(db) < 0 ||
-	    event_audit(db, j->action, &j->before, ev, j->who->username,
-			j->now) < 0)
+	if (write_row(db, ev, j->s.now) < 0 || store_register_bump(db) < 0 ||
+	    event_audit(db, j->s.action, &j->before, ev, j->s.who->username,
+			j->s.now) < 0)
 		return store_body_fail(db, err);
 	return 0;
 }
@@ -459,15 +464,16 @@ static int change_loaded(struct db *db, struct change_job *j, struct event *ev,
 static int change_body(struct db *db, void *arg, struct inop_err *err)
 {
 	struct change_job *j = arg;
-	int rc = lock_row(db, j->key) < 0 ? -1
-					  : store_event_get(db, j->key, j->ev);
+	int rc = lock_row(db, j->s.key) < 0
+			 ? -1
+			 : store_event_get(db, j->s.key, j->s.ev);
 
 	if (rc < 0)
 		return store_body_fail(db, err);
 	if (rc == 0)
 		return err_set(err, 404, "NOT_FOUND", NULL,
-			       "No existe el evento '%s'", j->key);
-	return change_loaded(db, j, j->ev, err);
+			       "No existe el evento '%s'", j->s.key);
+	return change_loaded(db, j, j->s.ev, err);
 }
 
 #define FAILURE_CHUNK 64 /* events read at once: 28 KB each */
@@ -494,15 +500,14 @@ static int failure_body(struct db *db, void *arg, struct inop_err *err)
 	struct db_stmt *st = db_prepare(
 		db, "UPDATE events SET status = status WHERE mass_failure_id "
 		    "= ? AND status = 'OPEN'");
-	int64_t args[2] = {j->failure, 0};
+	int64_t args[2] = {j->s.failure, 0};
 	int rc = 0;
 
-	j->changed = 0;
 	if (!c.ev || !st) {
 		free(c.ev);
 		return store_body_fail(db, err);
 	}
-	db_bind_int(st, 1, j->failure);
+	db_bind_int(st, 1, j->s.failure);
 	if (db_run_later(st) != DB_DONE)
 		rc = store_body_fail(db, err);
 	do {
@@ -520,10 +525,32 @@ static int failure_body(struct db *db, void *arg, struct inop_err *err)
 		if (rc == 0 && c.n) {
 			j->changed += c.n;
 			args[1] = c.ev[c.n - 1].id;
-			*j->ev = c.ev[c.n - 1];
+			*j->s.ev = c.ev[c.n - 1];
 		}
 	} while (rc == 0 && c.n == FAILURE_CHUNK);
 	free(c.ev);
+	return rc;
+}
+
+/* Runs `body` on a job made from `spec` (allocated: it holds two
+ * events); *changed (may be NULL) as the body counted. */
+static int run_change(struct db *db, const struct change_spec *spec,
+		      store_body_fn body, size_t *changed,
+		      struct inop_err *err)
+{
+	struct change_job *j = malloc(sizeof(*j));
+	int rc;
+
+	if (changed)
+		*changed = 0;
+	if (!j)
+		return err_internal(err);
+	j->s = *spec;
+	j->changed = 0;
+	rc = store_write(db, body, j, err);
+	if (rc == 0 && changed)
+		*changed = j->changed;
+	free(j);
 	return rc;
 }
 
@@ -533,24 +560,15 @@ int store_events_change_of_failure(struct db *db, int64_t failure_id,
 				   int64_t now, struct event *ev, size_t *n,
 				   struct inop_err *err)
 {
-	struct change_job *j = malloc(sizeof(*j));
-	int rc;
-
-	*n = 0;
-	if (!j)
-		return err_internal(err);
-	*j = (struct change_job){.failure = failure_id,
-				 .action = action,
-				 .decide = decide,
-				 .ctx = ctx,
-				 .who = who,
-				 .now = now,
-				 .ev = ev};
-	rc = store_write(db, failure_body, j, err);
-	if (rc == 0)
-		*n = j->changed;
-	free(j);
-	return rc;
+	return run_change(db,
+			  &(struct change_spec){.failure = failure_id,
+						.action = action,
+						.decide = decide,
+						.ctx = ctx,
+						.who = who,
+						.now = now,
+						.ev = ev},
+			  failure_body, n, err);
 }
 
 int store_event_change(struct db *db, const char *key, const char *action,
@@ -558,21 +576,15 @@ int store_event_change(struct db *db, const char *key, const char *action,
 		       const struct actor *who, int64_t now, struct event *ev,
 		       struct inop_err *err)
 {
-	struct change_job *j = malloc(sizeof(*j)); /* two events: big */
-	int rc;
-
-	if (!j)
-		return err_internal(err);
-	*j = (struct change_job){.key = key,
-				 .action = action,
-				 .decide = decide,
-				 .ctx = ctx,
-				 .who = who,
-				 .now = now,
-				 .ev = ev};
-	rc = store_write(db, change_body, j, err);
-	free(j);
-	return rc;
+	return run_change(db,
+			  &(struct change_spec){.key = key,
+						.action = action,
+						.decide = decide,
+						.ctx = ctx,
+						.who = who,
+						.now = now,
+						.ev = ev},
+			  change_body, NULL, err);
 }
 
 /* C4: ruling out. */

@@ -35,6 +35,11 @@ static int64_t cached_at[NVERSIONS], cached[NVERSIONS];
 
 static pthread_t thread;
 static int running, stop_pipe[2] = {-1, -1};
+
+/* SQLite: the commits of any process (db_commits_open()), and the stamp
+ * last looked at. */
+static int commits_fd = -1;
+static atomic_uint_fast64_t commits_seen;
 static char listen_url[1024];
 
 static int version_index(const char *name)
@@ -72,11 +77,35 @@ int store_versions_fresh(int64_t filled_ns)
 	return store_versions_now() - filled_ns < FRESH_NS;
 }
 
+/*
+ * SQLite: a commit by any process since the last look moves every
+ * generation (moved before the stamp is recorded, so a thread that finds
+ * the stamp already seen also finds the generations moved).  0, or -1
+ * when it cannot tell: then nothing is answered from memory.
+ */
+static int commits_check(void)
+{
+	uint64_t stamp;
+
+	if (commits_fd < 0)
+		return 0;
+	if (db_commits_stamp(commits_fd, &stamp) < 0) {
+		store_versions_moved(ALL_BITS);
+		return -1;
+	}
+	if (atomic_load(&commits_seen) != stamp) {
+		store_versions_moved(ALL_BITS);
+		atomic_fetch_add(&received, 1);
+		atomic_store(&commits_seen, stamp);
+	}
+	return 0;
+}
+
 int store_version_generation(const char *name, uint64_t *gen)
 {
 	int i = version_index(name);
 
-	if (i < 0 || !atomic_load(&listening))
+	if (i < 0 || !atomic_load(&listening) || commits_check() < 0)
 		return 0;
 	*gen = atomic_load(&generation[i]);
 	return 1;
@@ -123,7 +152,7 @@ int store_versions_read(struct db *db, const char *name, int64_t *value)
 	int64_t fresh[NVERSIONS], t;
 	uint64_t g[NVERSIONS];
 
-	if (i < 0 || !atomic_load(&listening))
+	if (i < 0 || !atomic_load(&listening) || commits_check() < 0)
 		return read_one(db, name, value);
 	/* The generations are taken before the read: a move during the
 	 * read leaves the cache behind it, so the next request reads
@@ -225,8 +254,19 @@ static void *listener(void *arg)
 
 int store_versions_listen(const char *url, struct inop_err *err)
 {
-	if (running || strcmp(db_url_engine(url), "postgresql") != 0)
-		return 0; /* SQLite has no notifications */
+	if (running || commits_fd >= 0)
+		return 0;
+	if (strcmp(db_url_engine(url), "postgresql") != 0) {
+		/* SQLite: no notifications, but every commit shows in the
+		 * WAL index; without one, versions are read per request. */
+		commits_fd = db_commits_open(url);
+		if (commits_fd < 0)
+			log_warn("versions: cannot watch the database's "
+				 "commits; reading versions per request");
+		else
+			atomic_store(&listening, 1);
+		return 0;
+	}
 	if (strlen(url) >= sizeof(listen_url) || pipe(stop_pipe) != 0)
 		return err_internal(err);
 	memcpy(listen_url, url, strlen(url) + 1);
@@ -241,6 +281,12 @@ int store_versions_listen(const char *url, struct inop_err *err)
 
 void store_versions_stop(void)
 {
+	if (commits_fd >= 0) {
+		atomic_store(&listening, 0);
+		store_versions_moved(ALL_BITS);
+		close(commits_fd);
+		commits_fd = -1;
+	}
 	if (!running)
 		return;
 	if (write(stop_pipe[1], "x", 1) != 1)

@@ -21,9 +21,14 @@
  * a version answers from memory, reading the counters again (one
  * statement for all) only after its generation moved, and
  * store_version_generation() lets a cache of its own (the sessions) check
- * itself without the database.  When the listener is not connected
- * (SQLite, or the connection lost) every read goes to the database, as
- * before.
+ * itself without the database.  When the listener is not connected (the
+ * connection lost) every read goes to the database, as before.
+ *
+ * SQLite has no notifications, but every commit of any process rewrites
+ * the WAL index header (db_commits_stamp()): each read of a version or
+ * generation first reads that header (one pread, no lock) and, when it
+ * changed, moves every generation.  So two processes on one file (a
+ * second server, the CLI) see each other's commits at their next request.
  *
  * Freshness: a change made through this process is seen by its next
  * request (the generation moves before the change is acknowledged); a
@@ -43,8 +48,9 @@ unsigned store_version_bit(const char *name);
 void store_versions_moved(unsigned bits);
 
 /*
- * Starts the listener on its own connection to `url` (PostgreSQL only; 0
- * and nothing started for SQLite), / stops it.
+ * Starts the listener on its own connection to `url` (PostgreSQL) or
+ * the watch of the WAL index (SQLite; a connection must be open), / stops
+ * it.  0, or -1 when the listener could not start.
  */
 int store_versions_listen(const char *url, struct inop_err *err);
 void store_versions_stop(void);

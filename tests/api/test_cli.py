@@ -198,6 +198,33 @@ class CliDatabase(ApiTest):
                       t.event_payload(self.code), token=token)
         self.assertStatus(r, 201)
 
+    def test_two_servers_on_one_file_see_each_others_changes_at_once(self):
+        # Each answers the register's version and sessions from memory
+        # while no commit shows in the WAL index; a commit by the other
+        # process must be seen by the next request.
+        a, b = self.served(), self.served()
+        login = {"username": "jefecli", "password": self.jefe_pw}
+        ta = self.http(a, "POST", "/api/v1/session", login).json["token"]
+        tb = self.http(b, "POST", "/api/v1/session", login).json["token"]
+        for _ in range(2):    # the second from a's memory
+            r = self.http(a, "GET", "/api/v1/events?limit=50", token=ta)
+            self.assertStatus(r, 200)
+        before = r.json["total"]
+        r = self.http(b, "POST", "/api/v1/events", t.event_payload(
+            self.code, procedure="BAJAS"), token=tb)
+        self.assertStatus(r, 201)
+        r = self.http(a, "GET", "/api/v1/events?limit=50", token=ta)
+        self.assertEqual(r.json["total"], before + 1)
+        for _ in range(2):    # b's token, known to a now
+            self.assertStatus(self.http(a, "GET", "/api/v1/points",
+                                        token=tb), 200)
+        self.assertStatus(self.http(b, "DELETE", "/api/v1/session",
+                                    token=tb), 204)
+        self.assertError(self.http(a, "GET", "/api/v1/points", token=tb),
+                         401)
+        self.assertStatus(self.http(a, "GET", "/api/v1/points", token=ta),
+                          200)
+
     def test_cli_user_add_with_weak_password_fails(self):
         rc, out = cli("user", "add", "--db", self.db, "--username",
                       "debil", "--name", "Débil", "--email",
