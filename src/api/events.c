@@ -318,6 +318,7 @@ void api_events_list(struct req *r)
 	size_t n, len;
 	int64_t total, version;
 	char key[512], *text;
+	const char *cached;
 	int cacheable;
 	json_t *items, *body;
 	struct db *db = api_db(r);
@@ -333,10 +334,10 @@ void api_events_list(struct req *r)
 		reply_internal(r);
 		return;
 	}
-	text = cacheable ? rcache_get(key, version, &len) : NULL;
-	if (text) {
-		reply_bytes(r, 200, "application/json; charset=utf-8", text,
-			    len);
+	cached = cacheable ? rcache_get(key, version, &len) : NULL;
+	if (cached) {
+		reply_shared(r, 200, "application/json; charset=utf-8", cached,
+			     len, rcache_release, (void *)cached);
 		return;
 	}
 	cal = api_calendar(r);

@@ -72,8 +72,10 @@ struct req {
 
 	/* The reply, set once by reply_*(). */
 	int status;
-	char *out; /* malloc'd */
+	char *out; /* malloc'd, or released by out_release(out_arg) */
 	size_t out_len;
+	void (*out_release)(void *arg);
+	void *out_arg;
 	const char *content_type;
 	char headers[HTTP_HEADERS_MAX][2][HTTP_HEADER_LEN]; /* extra pairs */
 	int n_headers;
@@ -141,6 +143,11 @@ void reply_json(struct req *r, int status, json_t *body);
 void reply_error(struct req *r, const struct inop_err *e);
 void reply_bytes(struct req *r, int status, const char *content_type,
 		 char *data, size_t len);
+/* A reply of bytes it does not own: release(arg) once they are sent (or
+ * the reply is dropped); no copy is made. */
+void reply_shared(struct req *r, int status, const char *content_type,
+		  const char *data, size_t len, void (*release)(void *arg),
+		  void *arg);
 /*
  * Adds a header to the reply.  -1, logged and nothing added, when there
  * are already HTTP_HEADERS_MAX or a name or value does not fit.

@@ -7,6 +7,9 @@
 
 /* Shared by the files of src/http/ only. */
 
+/* Frees (or releases, reply_shared) the reply's bytes still held. */
+void req_out_drop(struct req *r);
+
 /*
  * Routes `r` (method, path and conn set) with its body: fills the reply.
  * Returns the index of the matched route, or -1.

@@ -28,14 +28,38 @@ const char *http_cookie(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+void req_out_drop(struct req *r)
+{
+	if (r->out_release)
+		r->out_release(r->out_arg);
+	else
+		free(r->out);
+	r->out = NULL;
+	r->out_release = NULL;
+	r->out_arg = NULL;
+}
+
 void reply_bytes(struct req *r, int status, const char *content_type,
 		 char *data, size_t len)
 {
-	free(r->out);
+	req_out_drop(r);
 	r->status = status;
 	r->content_type = content_type;
 	r->out = data;
 	r->out_len = len;
+}
+
+void reply_shared(struct req *r, int status, const char *content_type,
+		  const char *data, size_t len, void (*release)(void *arg),
+		  void *arg)
+{
+	req_out_drop(r);
+	r->status = status;
+	r->content_type = content_type;
+	r->out = (char *)data; /* only read: MHD sends it, release frees */
+	r->out_len = len;
+	r->out_release = release;
+	r->out_arg = arg;
 }
 
 void reply_json(struct req *r, int status, json_t *body)

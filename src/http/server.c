@@ -108,11 +108,18 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct req *r)
 	enum MHD_Result ret;
 	int api = strncmp(r->path, "/api/", 5) == 0;
 
-	resp = MHD_create_response_from_buffer(r->out_len, r->out,
-					       MHD_RESPMEM_MUST_FREE);
+	resp = r->out_release
+		       ? MHD_create_response_from_buffer_with_free_callback_cls(
+				 r->out_len, r->out, r->out_release,
+				 r->out_arg)
+		       : MHD_create_response_from_buffer(
+				 r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
 	if (!resp)
 		return MHD_NO;
+	/* The response owns the bytes now. */
 	r->out = NULL;
+	r->out_release = NULL;
+	r->out_arg = NULL;
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	MHD_add_response_header(resp, "Content-Security-Policy", security_csp);
@@ -270,8 +277,7 @@ static enum MHD_Result reply_and_release(struct MHD_Connection *c,
 	enum MHD_Result ret = queue(c, r);
 	int64_t micros;
 
-	free(r->out);
-	r->out = NULL;
+	req_out_drop(r);
 	json_decref(r->body);
 	r->body = NULL;
 	arena_release(&r->arena);

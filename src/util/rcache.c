@@ -1,6 +1,8 @@
 #include "util/rcache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,11 +10,18 @@
 #define RCACHE_KEY_MAX	 512
 #define RCACHE_VALUE_MAX (4u << 20)
 
+/* The bytes of an entry, freed when neither the slot nor a reply in
+ * flight holds them. */
+struct blob {
+	atomic_int refs;
+	size_t len;
+	char data[];
+};
+
 struct slot {
 	char key[RCACHE_KEY_MAX];
 	int64_t version;
-	char *data;
-	size_t len;
+	struct blob *blob;
 };
 
 static struct slot slots[RCACHE_SLOTS];
@@ -27,40 +36,54 @@ static size_t slot_of(const char *key)
 	return (size_t)(h % RCACHE_SLOTS);
 }
 
-char *rcache_get(const char *key, int64_t version, size_t *len)
+static void blob_drop(struct blob *b)
+{
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+const char *rcache_get(const char *key, int64_t version, size_t *len)
 {
 	struct slot *s = &slots[slot_of(key)];
-	char *copy = NULL;
+	struct blob *b = NULL;
 
 	pthread_mutex_lock(&lock);
-	if (s->data && s->version == version && strcmp(s->key, key) == 0) {
-		copy = malloc(s->len + 1);
-		if (copy) {
-			memcpy(copy, s->data, s->len + 1);
-			*len = s->len;
-		}
+	if (s->blob && s->version == version && strcmp(s->key, key) == 0) {
+		b = s->blob;
+		atomic_fetch_add(&b->refs, 1);
+		*len = b->len;
 	}
 	pthread_mutex_unlock(&lock);
-	return copy;
+	return b ? b->data : NULL;
+}
+
+void rcache_release(void *data)
+{
+	if (data)
+		blob_drop(
+			(struct blob *)(void *)((char *)data -
+						offsetof(struct blob, data)));
 }
 
 void rcache_put(const char *key, int64_t version, const char *data, size_t len)
 {
 	struct slot *s = &slots[slot_of(key)];
-	char *copy;
+	struct blob *b, *old;
 
 	if (strlen(key) >= RCACHE_KEY_MAX || len > RCACHE_VALUE_MAX)
 		return;
-	copy = malloc(len + 1);
-	if (!copy)
+	b = malloc(sizeof(*b) + len + 1);
+	if (!b)
 		return;
-	memcpy(copy, data, len);
-	copy[len] = '\0';
+	atomic_init(&b->refs, 1); /* the slot's */
+	b->len = len;
+	memcpy(b->data, data, len);
+	b->data[len] = '\0';
 	pthread_mutex_lock(&lock);
-	free(s->data);
+	old = s->blob;
 	memcpy(s->key, key, strlen(key) + 1);
 	s->version = version;
-	s->data = copy;
-	s->len = len;
+	s->blob = b;
 	pthread_mutex_unlock(&lock);
+	blob_drop(old);
 }

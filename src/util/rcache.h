@@ -11,8 +11,13 @@
  * replaced on collision.
  */
 
-/* A copy of the cached bytes (malloc'd, *len set), or NULL on a miss. */
-char *rcache_get(const char *key, int64_t version, size_t *len);
+/*
+ * The cached bytes (NUL-terminated, *len set) shared, not copied: the
+ * caller holds them until rcache_release(); a later put for the key
+ * does not free them meanwhile.  NULL on a miss.
+ */
+const char *rcache_get(const char *key, int64_t version, size_t *len);
+void rcache_release(void *data);
 /* Stores a copy of data for (key, version). */
 void rcache_put(const char *key, int64_t version, const char *data,
 		size_t len);
