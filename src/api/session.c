@@ -195,6 +195,7 @@ void api_session_get(struct req *r)
 {
 	struct user u = {0};
 	struct db *db = api_db(r);
+	char csrf[65];
 
 	if (!db)
 		return;
@@ -202,8 +203,9 @@ void api_session_get(struct req *r)
 		reply_internal(r);
 		return;
 	}
+	http_session_csrf(r, csrf);
 	reply_json(r, 200,
-		   json_pack("{s:s, s:o}", "csrf_token", r->csrf, "user",
+		   json_pack("{s:s, s:o}", "csrf_token", csrf, "user",
 			     user_to_json(&u)));
 	user_release(&u);
 }

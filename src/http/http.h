@@ -65,7 +65,6 @@ struct req {
 	struct actor actor;   /* valid when authenticated */
 	int authenticated;
 	char token_hash[65]; /* of the session used, if any */
-	char csrf[65];	     /* the CSRF token of that session */
 	int64_t now;	     /* UTC seconds at arrival */
 	struct arena arena;  /* the request's memory, freed after the reply */
 	char request_id[40]; /* X-Request-Id: the caller's, or a new one */
@@ -156,6 +155,8 @@ int reply_header(struct req *r, const char *name, const char *value);
 
 /* The CSRF token belonging to a session token (hex, 64 chars + NUL). */
 void http_csrf_token(const char *session_token, char out[65]);
+/* That of the session of an authenticated request. */
+void http_session_csrf(struct req *r, char out[65]);
 /* BLAKE2b of a session token, as stored (hex, 64 chars + NUL). */
 void http_token_hash(const char *token, char out[65]);
 

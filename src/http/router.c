@@ -91,6 +91,14 @@ static int is_safe_method(const char *m)
 	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
+void http_session_csrf(struct req *r, char out[65])
+{
+	int via_cookie;
+	const char *token = find_token(r, &via_cookie);
+
+	http_csrf_token(token ? token : "", out);
+}
+
 static int authenticate(struct req *r)
 {
 	const char *token, *csrf;
@@ -111,9 +119,10 @@ static int authenticate(struct req *r)
 		return fail(r, 401, "UNAUTHENTICATED", NULL,
 			    "La sesión no es válida o ha expirado: inicie "
 			    "sesión de nuevo");
-	http_csrf_token(token, want);
-	memcpy(r->csrf, want, sizeof(r->csrf));
+	/* Only a cookie's unsafe request is checked (a header token is not
+	 * sent by a browser on its own). */
 	if (via_cookie && !is_safe_method(r->method)) {
+		http_csrf_token(token, want);
 		csrf = http_header(r, "X-CSRF-Token");
 		if (!csrf || strlen(csrf) != 64 ||
 		    sodium_memcmp(csrf, want, 64) != 0)
