@@ -3,6 +3,7 @@
  * a commit that returned has been fsynced and survives a power cut.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -97,11 +98,15 @@ static void lite_close(struct db *d)
 
 int sqlite_commits_open(const char *path)
 {
-	char shm[4096];
+	char shm[PATH_MAX + 8], *real = realpath(path, NULL);
+	int fd = -1;
 
-	if (snprintf(shm, sizeof(shm), "%s-shm", path) >= (int)sizeof(shm))
-		return -1;
-	return open(shm, O_RDONLY | O_CLOEXEC);
+	/* SQLite names the -shm after the file a symlink leads to. */
+	if (real &&
+	    snprintf(shm, sizeof(shm), "%s-shm", real) < (int)sizeof(shm))
+		fd = open(shm, O_RDONLY | O_CLOEXEC);
+	free(real);
+	return fd;
 }
 
 int sqlite_commits_stamp(int fd, uint64_t *stamp)

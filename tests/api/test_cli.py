@@ -202,7 +202,18 @@ class CliDatabase(ApiTest):
         # Each answers the register's version and sessions from memory
         # while no commit shows in the WAL index; a commit by the other
         # process must be seen by the next request.
-        a, b = self.served(), self.served()
+        # a opens the file through a symlink: SQLite names the -shm after
+        # the file it leads to, and so must the watch.
+        link = os.path.join(self.dir, "enlace.db")
+        if not os.path.lexists(link):
+            os.symlink(self.db, link)
+        a = t.Server(t.CTX.inop, link, self.dir, name="cli-serve-link")
+        self.addCleanup(a.stop)
+        a.wait_healthy()
+        b = self.served()
+        r = self.http(a, "GET", "/metrics")
+        self.assertIn("\ninop_versions_listening 1\n",
+                      r.body.decode())
         login = {"username": "jefecli", "password": self.jefe_pw}
         ta = self.http(a, "POST", "/api/v1/session", login).json["token"]
         tb = self.http(b, "POST", "/api/v1/session", login).json["token"]
