@@ -180,7 +180,7 @@ static int e4_days_load(struct db *db, int32_t day, struct e4_days *d)
 static int e4_days(struct db *db, struct e34_memo *memo, int32_t day,
 		   struct e34 *out)
 {
-	struct e4_days *d = NULL, own;
+	struct e4_days *d = NULL, own = {0};
 
 	for (int i = 0; memo && i < memo->n_days; i++)
 		if (memo->days[i].day == day)
