@@ -675,10 +675,14 @@ static size_t utf8_len(const unsigned char *p)
 	return n;
 }
 
+/* What JSON writes as a backslash and a letter: "\"\\bfnrt" in order. */
+#define JSON_SHORT "\"\\\b\f\n\r\t"
+
 /* A JSON string as json_dump_callback() writes it with JSON_COMPACT. */
 static void snap_string(struct report_snapshot_writer *w, const char *str)
 {
 	const unsigned char *p = (const unsigned char *)str;
+	const char *short_esc;
 	char esc[8];
 	size_t run = 0, n;
 
@@ -702,29 +706,13 @@ static void snap_string(struct report_snapshot_writer *w, const char *str)
 			w->failed = 1;
 		if (!c)
 			break;
-		switch (c) {
-		case '"':
-		case '\\':
-			(void)snprintf(esc, sizeof(esc), "\\%c", c);
-			break;
-		case '\b':
-			(void)snprintf(esc, sizeof(esc), "\\b");
-			break;
-		case '\f':
-			(void)snprintf(esc, sizeof(esc), "\\f");
-			break;
-		case '\n':
-			(void)snprintf(esc, sizeof(esc), "\\n");
-			break;
-		case '\r':
-			(void)snprintf(esc, sizeof(esc), "\\r");
-			break;
-		case '\t':
-			(void)snprintf(esc, sizeof(esc), "\\t");
-			break;
-		default:
+		/* c is not NUL here: strchr finds only the seven. */
+		short_esc = strchr(JSON_SHORT, c);
+		if (short_esc)
+			(void)snprintf(esc, sizeof(esc), "\\%c",
+				       "\"\\bfnrt"[short_esc - JSON_SHORT]);
+		else
 			(void)snprintf(esc, sizeof(esc), "\\u%04X", c);
-		}
 		snap_appends(w, esc);
 		p += run + 1;
 		run = 0;

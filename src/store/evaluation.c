@@ -182,7 +182,7 @@ static int e4_days(struct db *db, struct e34_memo *memo, int32_t day,
 {
 	struct e4_days *d = NULL, own = {0};
 
-	for (int i = 0; memo && i < memo->n_days; i++)
+	for (int i = 0; memo && !d && i < memo->n_days; i++)
 		if (memo->days[i].day == day)
 			d = &memo->days[i];
 	if (!d) {
@@ -194,11 +194,9 @@ static int e4_days(struct db *db, struct e34_memo *memo, int32_t day,
 		if (d != &own)
 			memo->n_days++;
 	}
-	memcpy(out->complaints.c, d->complaints.c, sizeof(d->complaints.c));
-	memcpy(out->complaints.has, d->complaints.has,
-	       sizeof(d->complaints.has));
-	memcpy(out->ldr.c, d->ldr.c, sizeof(d->ldr.c));
-	memcpy(out->ldr.has, d->ldr.has, sizeof(d->ldr.has));
+	/* Counts and days only: evaluation_compare() fills the rest. */
+	out->complaints = d->complaints;
+	out->ldr = d->ldr;
 	return 0;
 }
 

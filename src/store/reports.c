@@ -98,7 +98,7 @@ struct members {
 	struct e1_failure *mf; /* E1: the failures since the period's start */
 	size_t n_mf;
 	/* Freezing: each row goes to the snapshot, and the event's chart to
-	 * report_charts, as it is made; `rows` holds only the last one. */
+	 * report_charts, as it is made; `rows` is that one row. */
 	struct report_snapshot_writer *snap;
 	int64_t report_id, n_charts;
 	struct e34_memo *memo; /* with rows: what E3/E4 read per day */
@@ -167,7 +167,6 @@ static int row_e34(struct members *m, const struct event *ev,
 static int members_add(const struct event *ev, void *arg)
 {
 	struct members *m = arg;
-
 	struct report_row *row;
 
 	if (m->n == m->cap) {
@@ -178,9 +177,8 @@ static int members_add(const struct event *ev, void *arg)
 		if (!ids)
 			return -1;
 		m->ids = ids;
-		if (m->cat && (!m->snap || !m->rows)) {
-			rows = realloc(m->rows,
-				       (m->snap ? 1 : cap) * sizeof(*rows));
+		if (m->cat && !m->snap) {
+			rows = realloc(m->rows, cap * sizeof(*rows));
 			if (!rows)
 				return -1;
 			m->rows = rows;
@@ -533,7 +531,8 @@ static int freeze(struct db *db, struct report_info *r,
 			    .db = db,
 			    .now = now,
 			    .snap = &w,
-			    .report_id = r->id};
+			    .report_id = r->id,
+			    .rows = malloc(sizeof(struct report_row))};
 	struct db_stmt *st;
 	char *snap = NULL;
 	int64_t turn;
@@ -544,7 +543,7 @@ static int freeze(struct db *db, struct report_info *r,
 	 * frozen at once would otherwise both take an event neither sees in
 	 * the other yet (SQLite's writer lock already orders them).
 	 */
-	if (store_counter_next(db, "report-freeze", &turn) < 0 ||
+	if (!m.rows || store_counter_next(db, "report-freeze", &turn) < 0 ||
 	    store_report_charts_drop(db, r->id) < 0)
 		goto out;
 	report_snapshot_begin(&w, r->id, r->from, r->to, now);
