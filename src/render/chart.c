@@ -6,6 +6,8 @@
 #include <pango/pangocairo.h>
 #include <stdio.h>
 
+#include "render/pdfw.h"
+
 #define FONT	  "DejaVu Sans"
 #define PAD_L	  48.0
 #define PAD_R	  12.0
@@ -15,12 +17,90 @@
 #define COLOR_AVG 0.35, 0.35, 0.35
 #define COLOR_EVT 0.98, 0.80, 0.55
 
+/*
+ * Where the chart is drawn: cairo (the SVG of the event page) or the PDF
+ * writer (the report's annex).  The drawing below is the same for both.
+ */
+struct canvas {
+	cairo_t *cr; /* or: */
+	struct pdfw *w;
+	PangoContext *pango;
+};
+
+static void rgb(const struct canvas *c, double r, double g, double b)
+{
+	if (c->w)
+		pdfw_rgb(c->w, r, g, b);
+	else
+		cairo_set_source_rgb(c->cr, r, g, b);
+}
+
+static void line_width(const struct canvas *c, double width)
+{
+	if (c->w)
+		pdfw_line_width(c->w, width);
+	else
+		cairo_set_line_width(c->cr, width);
+}
+
+/* Dashes `on`, `off` points long; 0, 0: solid. */
+static void dash(const struct canvas *c, double on, double off)
+{
+	double d[2] = {on, off};
+
+	if (c->w)
+		pdfw_dash(c->w, on, off);
+	else
+		cairo_set_dash(c->cr, d, on > 0 || off > 0 ? 2 : 0, 0);
+}
+
+static void rect(const struct canvas *c, double x, double y, double w,
+		 double h)
+{
+	if (c->w)
+		pdfw_rect(c->w, x, y, w, h);
+	else
+		cairo_rectangle(c->cr, x, y, w, h);
+}
+
+static void move_to(const struct canvas *c, double x, double y)
+{
+	if (c->w)
+		pdfw_move_to(c->w, x, y);
+	else
+		cairo_move_to(c->cr, x, y);
+}
+
+static void line_to(const struct canvas *c, double x, double y)
+{
+	if (c->w)
+		pdfw_line_to(c->w, x, y);
+	else
+		cairo_line_to(c->cr, x, y);
+}
+
+static void fill(const struct canvas *c)
+{
+	if (c->w)
+		pdfw_fill(c->w);
+	else
+		cairo_fill(c->cr);
+}
+
+static void stroke(const struct canvas *c)
+{
+	if (c->w)
+		pdfw_stroke(c->w);
+	else
+		cairo_stroke(c->cr);
+}
+
 /* Writes `s` with its top-left (or, with align 1, top-right; 2 centre)
  * at (x, y). */
-static void text(cairo_t *cr, const char *s, double x, double y, int align,
-		 const char *font)
+static void text(const struct canvas *cv, const char *s, double x, double y,
+		 int align, const char *font)
 {
-	PangoLayout *l = pango_cairo_create_layout(cr);
+	PangoLayout *l = pango_layout_new(cv->pango);
 	PangoFontDescription *fd = pango_font_description_from_string(font);
 	int w, h;
 
@@ -32,8 +112,12 @@ static void text(cairo_t *cr, const char *s, double x, double y, int align,
 		x -= (double)w / PANGO_SCALE;
 	else if (align == 2)
 		x -= (double)w / PANGO_SCALE / 2;
-	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, l);
+	if (cv->w) {
+		pdfw_layout(cv->w, l, x, y);
+	} else {
+		cairo_move_to(cv->cr, x, y);
+		pango_cairo_show_layout(cv->cr, l);
+	}
 	g_object_unref(l);
 }
 
@@ -64,20 +148,20 @@ static double nice_step(double max)
 	return 10 * p;
 }
 
-static void axes(cairo_t *cr, double x0, double y0, double pw, double ph,
-		 double top, double step)
+static void axes(const struct canvas *cr, double x0, double y0, double pw,
+		 double ph, double top, double step)
 {
 	char label[32];
 
-	cairo_set_line_width(cr, 0.5);
+	line_width(cr, 0.5);
 	for (int k = 0; k * step <= top + 1e-9; k++) {
 		double v = k * step, y = y0 + ph - v / top * ph;
 
-		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-		cairo_move_to(cr, x0, y);
-		cairo_line_to(cr, x0 + pw, y);
-		cairo_stroke(cr);
-		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+		rgb(cr, 0.85, 0.85, 0.85);
+		move_to(cr, x0, y);
+		line_to(cr, x0 + pw, y);
+		stroke(cr);
+		rgb(cr, 0.2, 0.2, 0.2);
 		(void)snprintf(label, sizeof(label), "%g", v);
 		text(cr, label, x0 - 4, y - 6, 1, FONT " 7");
 	}
@@ -85,83 +169,80 @@ static void axes(cairo_t *cr, double x0, double y0, double pw, double ph,
 		double x = x0 + pw * hr / 24.0;
 
 		(void)snprintf(label, sizeof(label), "%02d:00", hr);
-		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+		rgb(cr, 0.2, 0.2, 0.2);
 		text(cr, label, x, y0 + ph + 4, 2, FONT " 7");
 	}
-	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-	cairo_set_line_width(cr, 1);
-	cairo_move_to(cr, x0, y0);
-	cairo_line_to(cr, x0, y0 + ph);
-	cairo_line_to(cr, x0 + pw, y0 + ph);
-	cairo_stroke(cr);
+	rgb(cr, 0.2, 0.2, 0.2);
+	line_width(cr, 1);
+	move_to(cr, x0, y0);
+	line_to(cr, x0, y0 + ph);
+	line_to(cr, x0 + pw, y0 + ph);
+	stroke(cr);
 }
 
-static void series(cairo_t *cr, const struct impact_chart *c, double x0,
-		   double y0, double pw, double ph, double top)
+static void series(const struct canvas *cr, const struct impact_chart *c,
+		   double x0, double y0, double pw, double ph, double top)
 {
 	double bw = pw / IMPACT_BUCKETS;
 
 	if (c->has_day) {
-		cairo_set_source_rgb(cr, COLOR_DAY);
+		rgb(cr, COLOR_DAY);
 		for (int b = 0; b < IMPACT_BUCKETS; b++) {
 			double h = c->day[b] / top * ph;
 
-			cairo_rectangle(cr, x0 + b * bw + 0.5, y0 + ph - h,
-					bw - 1, h);
+			rect(cr, x0 + b * bw + 0.5, y0 + ph - h, bw - 1, h);
 		}
-		cairo_fill(cr);
+		fill(cr);
 	}
 	if (c->mean_days) {
-		static const double dash[] = {4, 2};
-
-		cairo_set_source_rgb(cr, COLOR_AVG);
-		cairo_set_line_width(cr, 1.5);
-		cairo_set_dash(cr, dash, 2, 0);
+		rgb(cr, COLOR_AVG);
+		line_width(cr, 1.5);
+		dash(cr, 4, 2);
 		for (int b = 0; b < IMPACT_BUCKETS; b++) {
 			double x = x0 + (b + 0.5) * bw;
 			double y = y0 + ph - c->mean[b] / top * ph;
 
 			if (b == 0)
-				cairo_move_to(cr, x, y);
+				move_to(cr, x, y);
 			else
-				cairo_line_to(cr, x, y);
+				line_to(cr, x, y);
 		}
-		cairo_stroke(cr);
-		cairo_set_dash(cr, NULL, 0, 0);
+		stroke(cr);
+		dash(cr, 0, 0);
 	}
 }
 
-static void legend(cairo_t *cr, const struct impact_chart *c, double x,
-		   double y)
+static void legend(const struct canvas *cr, const struct impact_chart *c,
+		   double x, double y)
 {
 	char s[64];
 
-	cairo_set_source_rgb(cr, COLOR_DAY);
-	cairo_rectangle(cr, x, y + 3, 10, 8);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	rgb(cr, COLOR_DAY);
+	rect(cr, x, y + 3, 10, 8);
+	fill(cr);
+	rgb(cr, 0.1, 0.1, 0.1);
 	text(cr, c->has_day ? "Día del evento" : "Día del evento: sin datos",
 	     x + 14, y, 0, FONT " 7.5");
-	cairo_set_source_rgb(cr, COLOR_AVG);
-	cairo_move_to(cr, x + 150, y + 7);
-	cairo_line_to(cr, x + 165, y + 7);
-	cairo_stroke(cr);
-	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	rgb(cr, COLOR_AVG);
+	move_to(cr, x + 150, y + 7);
+	line_to(cr, x + 165, y + 7);
+	stroke(cr);
+	rgb(cr, 0.1, 0.1, 0.1);
 	if (c->mean_days)
 		(void)snprintf(s, sizeof(s), "Media de %d día(s) previo(s)",
 			       c->mean_days);
 	else
 		(void)snprintf(s, sizeof(s), "Días previos: sin datos");
 	text(cr, s, x + 169, y, 0, FONT " 7.5");
-	cairo_set_source_rgb(cr, COLOR_EVT);
-	cairo_rectangle(cr, x + 330, y + 3, 10, 8);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	rgb(cr, COLOR_EVT);
+	rect(cr, x + 330, y + 3, 10, 8);
+	fill(cr);
+	rgb(cr, 0.1, 0.1, 0.1);
 	text(cr, "Duración del evento", x + 344, y, 0, FONT " 7.5");
 }
 
-void chart_impact_draw(cairo_t *cr, double x, double y, double w, double h,
-		       const struct impact_chart *c)
+static void draw(const struct canvas *cr, double x, double y, double w,
+		 double h, const struct impact_chart *c)
 {
 	double x0 = x + PAD_L, y0 = y + PAD_T;
 	double pw = w - PAD_L - PAD_R, ph = h - PAD_T - PAD_B;
@@ -169,28 +250,28 @@ void chart_impact_draw(cairo_t *cr, double x, double y, double w, double h,
 	double top = step * ceil((max > 0 ? max : 1) / step);
 	char title[512];
 
-	cairo_save(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, w, h);
-	cairo_fill(cr);
+	rgb(cr, 1, 1, 1);
+	rect(cr, x, y, w, h);
+	fill(cr);
 	(void)snprintf(
 		title, sizeof(title),
 		"%s · %s · %s — interacciones cada 15 minutos (hora de Lima)",
 		c->number, c->point, c->procedure);
-	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	rgb(cr, 0.1, 0.1, 0.1);
 	text(cr, title, x + PAD_L, y + 4, 0, FONT " Bold 8.5");
 	legend(cr, c, x + PAD_L, y + 20);
-	cairo_set_source_rgb(cr, COLOR_EVT);
-	cairo_rectangle(cr, x0 + pw * c->span_lo / 1440.0, y0,
-			pw * (c->span_hi - c->span_lo) / 1440.0, ph);
-	cairo_fill(cr);
+	rgb(cr, COLOR_EVT);
+	rect(cr, x0 + pw * c->span_lo / 1440.0, y0,
+	     pw * (c->span_hi - c->span_lo) / 1440.0, ph);
+	fill(cr);
 	axes(cr, x0, y0, pw, ph, top, step);
 	series(cr, c, x0, y0, pw, ph, top);
-	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+	rgb(cr, 0.2, 0.2, 0.2);
 	(void)snprintf(title, sizeof(title), "%.2s/%.2s/%.4s (hora de Lima)",
 		       c->date + 8, c->date + 5, c->date);
 	text(cr, title, x0 + pw / 2, y0 + ph + 16, 2, FONT " 7.5");
-	cairo_restore(cr);
+	rgb(cr, 0, 0, 0);
+	line_width(cr, 1);
 }
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data,
@@ -204,13 +285,23 @@ int chart_impact_svg(const struct impact_chart *c, struct buf *out)
 {
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(
 		to_buf, out, CHART_W, CHART_H);
-	cairo_t *cr = cairo_create(s);
+	struct canvas cv = {.cr = cairo_create(s)};
 	int rc;
 
-	chart_impact_draw(cr, 0, 0, CHART_W, CHART_H, c);
-	cairo_destroy(cr);
+	cv.pango = pango_cairo_create_context(cv.cr);
+	draw(&cv, 0, 0, CHART_W, CHART_H, c);
+	g_object_unref(cv.pango);
+	cairo_destroy(cv.cr);
 	cairo_surface_finish(s);
 	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -1;
 	cairo_surface_destroy(s);
 	return rc;
+}
+
+void chart_impact_pdf(struct pdfw *w, double x, double y, double width,
+		      double height, const struct impact_chart *c)
+{
+	struct canvas cv = {.w = w, .pango = pdfw_pango(w)};
+
+	draw(&cv, x, y, width, height, c);
 }

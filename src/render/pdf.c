@@ -1,5 +1,6 @@
 /*
- * O4: the report as PDF (cairo + pango, DejaVu Sans), A4 landscape.
+ * O4: the report as PDF (pango + the PDF writer pdfw.h, DejaVu Sans), A4
+ * landscape.
  *
  * The document is laid out twice by the same code: a first pass only
  * measures, to know the number of pages ("Página N de M"); the second
@@ -7,10 +8,10 @@
  */
 #include "render/render.h"
 
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
+#include <pango/pango.h>
 
 #include "render/chart.h"
+#include "render/pdfw.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,32 +73,12 @@ static const struct trail_col {
 #define CACHE_SLOTS 4096 /* per column, a power of 2 */
 #define CACHE_MAX   2048 /* texts cached per column; then shaped each time */
 
-/* A glyph of a laid-out text, at its place relative to the layout. */
-struct glyph {
-	cairo_scaled_font_t *font;
-	unsigned long index;
-	double x, y;
-};
-
 struct cached {
 	char *text;
 	PangoLayout *layout;
 	double height;
-	struct glyph *glyphs; /* filled when first drawn */
+	struct pdfw_glyph *glyphs; /* filled when first drawn */
 	size_t n_glyphs;
-};
-
-/*
- * The table's glyphs of one page, one array per font, shown with one
- * cairo_show_glyphs() each when the page ends: a cairo call per cell
- * line is what made a long report slow, not the glyphs themselves.
- */
-#define BATCH_FONTS 8
-
-struct batch {
-	cairo_scaled_font_t *font; /* referenced */
-	cairo_glyph_t *v;
-	size_t n, cap;
 };
 
 struct cache {
@@ -112,16 +93,15 @@ struct pdf {
 	/* Set once, drawn on every page: */
 	struct fixed {
 		PangoLayout *layout;
-		struct glyph *glyphs; /* filled when first drawn */
+		struct pdfw_glyph *glyphs; /* filled when first drawn */
 		size_t n;
 	} head[N_COLS], page_title, page_meta, page_hash, page_foot;
 	double head_h;
 	double *rules; /* the y of each row's rule on this page */
 	size_t n_rules, cap_rules;
-	struct batch batch[BATCH_FONTS];
-	int failed;	 /* out of memory while batching */
+	int failed;	 /* out of memory */
 	double *heights; /* of each row, from the measuring pass */
-	cairo_t *cr;
+	struct pdfw *w;
 	PangoContext *ctx;
 	PangoLayout *text, *bold, *mono;
 	int drawing; /* 0: measuring pass */
@@ -169,10 +149,8 @@ static double text_at(struct pdf *p, PangoLayout *l, const char *s, double x,
 {
 	double h = text_height(l, s, width);
 
-	if (p->drawing) {
-		cairo_move_to(p->cr, x, y);
-		pango_cairo_show_layout(p->cr, l);
-	}
+	if (p->drawing)
+		pdfw_layout(p->w, l, x, y);
 	return h;
 }
 
@@ -185,10 +163,8 @@ static void text_right(struct pdf *p, PangoLayout *l, const char *s,
 	pango_layout_set_width(l, -1);
 	pango_layout_set_text(l, s, -1);
 	pango_layout_get_size(l, &w, &h);
-	if (p->drawing) {
-		cairo_move_to(p->cr, x_right - (double)w / PANGO_SCALE, y);
-		pango_cairo_show_layout(p->cr, l);
-	}
+	if (p->drawing)
+		pdfw_layout(p->w, l, x_right - (double)w / PANGO_SCALE, y);
 }
 
 static void fill_rect(struct pdf *p, double x, double y, double w, double h,
@@ -196,10 +172,10 @@ static void fill_rect(struct pdf *p, double x, double y, double w, double h,
 {
 	if (!p->drawing)
 		return;
-	cairo_set_source_rgb(p->cr, gray, gray, gray);
-	cairo_rectangle(p->cr, x, y, w, h);
-	cairo_fill(p->cr);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pdfw_rgb(p->w, gray, gray, gray);
+	pdfw_rect(p->w, x, y, w, h);
+	pdfw_fill(p->w);
+	pdfw_rgb(p->w, 0, 0, 0);
 }
 
 /* A rule under a row, stroked with the others when the page ends. */
@@ -224,162 +200,41 @@ static void hline(struct pdf *p, double y)
 static void rules_flush(struct pdf *p)
 {
 	if (p->drawing && p->n_rules) {
-		cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
-		cairo_set_line_width(p->cr, 0.4);
+		pdfw_rgb(p->w, 0.6, 0.6, 0.6);
+		pdfw_line_width(p->w, 0.4);
 		for (size_t i = 0; i < p->n_rules; i++) {
-			cairo_move_to(p->cr, MARGIN, p->rules[i]);
-			cairo_line_to(p->cr, PAGE_W - MARGIN, p->rules[i]);
+			pdfw_move_to(p->w, MARGIN, p->rules[i]);
+			pdfw_line_to(p->w, PAGE_W - MARGIN, p->rules[i]);
 		}
-		cairo_stroke(p->cr);
-		cairo_set_source_rgb(p->cr, 0, 0, 0);
+		pdfw_stroke(p->w);
+		pdfw_rgb(p->w, 0, 0, 0);
 	}
 	p->n_rules = 0;
 }
 
 /* ---------- glyphs ---------- */
 
-/* The glyphs of `l` (as laid out now); *out is malloc'd.  0 or -1. */
-static int layout_glyphs(PangoLayout *l, struct glyph **out, size_t *n)
+static void draw_cached(struct pdf *p, struct cached *e, double x, double y)
 {
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	struct glyph *v = NULL, *grown;
-	size_t count = 0;
-	int rc = 0;
-
-	do {
-		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-		PangoRectangle r;
-		cairo_scaled_font_t *font;
-		int x, base;
-
-		if (!run)
-			continue;
-		pango_layout_iter_get_run_extents(it, NULL, &r);
-		base = pango_layout_iter_get_baseline(it);
-		font = pango_cairo_font_get_scaled_font(
-			(PangoCairoFont *)run->item->analysis.font);
-		grown = realloc(v, (count + (size_t)run->glyphs->num_glyphs) *
-					   sizeof(*v));
-		if (grown)
-			v = grown; /* v moved: the old block is gone */
-		if (!grown || !font) {
-			rc = -1;
-			break;
-		}
-		x = r.x;
-		for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-			PangoGlyphInfo *g = &run->glyphs->glyphs[i];
-
-			/* Line breaks and missing glyphs draw nothing. */
-			if (g->glyph != PANGO_GLYPH_EMPTY &&
-			    !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
-				v[count++] = (struct glyph){
-					font, g->glyph,
-					(double)(x + g->geometry.x_offset) /
-						PANGO_SCALE,
-					(double)(base + g->geometry.y_offset) /
-						PANGO_SCALE};
-			x += g->geometry.width;
-		}
-	} while (pango_layout_iter_next_run(it));
-	pango_layout_iter_free(it);
-	*out = v;
-	*n = count;
-	return rc;
-}
-
-static struct batch *batch_of(struct pdf *p, cairo_scaled_font_t *font)
-{
-	for (size_t i = 0; i < BATCH_FONTS; i++) {
-		struct batch *b = &p->batch[i];
-
-		if (b->font == font)
-			return b;
-		if (!b->font) {
-			b->font = cairo_scaled_font_reference(font);
-			return b;
-		}
-	}
-	return NULL;
-}
-
-static void batch_flush(struct pdf *p)
-{
-	rules_flush(p);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
-	for (size_t i = 0; i < BATCH_FONTS && p->batch[i].font; i++) {
-		struct batch *b = &p->batch[i];
-
-		if (p->drawing && b->n) {
-			cairo_set_scaled_font(p->cr, b->font);
-			cairo_show_glyphs(p->cr, b->v, (int)b->n);
-		}
-		cairo_scaled_font_destroy(b->font);
-		free(b->v);
-		memset(b, 0, sizeof(*b));
-	}
-}
-
-/* Queues glyphs to be shown at (x, y) when the page ends. */
-static void batch_add(struct pdf *p, const struct glyph *g, size_t n, double x,
-		      double y)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct batch *b = batch_of(p, g[i].font);
-
-		if (!b) {
-			batch_flush(p);
-			b = batch_of(p, g[i].font);
-		}
-		if (b->n == b->cap) {
-			size_t cap = b->cap ? b->cap * 2 : 4096;
-			cairo_glyph_t *v = realloc(b->v, cap * sizeof(*v));
-
-			if (!v) {
-				p->failed = 1;
-				return;
-			}
-			b->v = v;
-			b->cap = cap;
-		}
-		b->v[b->n++] =
-			(cairo_glyph_t){g[i].index, x + g[i].x, y + g[i].y};
-	}
-}
-
-/* Queues the text `l` holds now. */
-static void batch_layout(struct pdf *p, PangoLayout *l, double x, double y)
-{
-	struct glyph *g;
-	size_t n;
-
-	if (layout_glyphs(l, &g, &n) < 0)
-		p->failed = 1;
-	else
-		batch_add(p, g, n, x, y);
-	free(g);
-}
-
-static void batch_cached(struct pdf *p, struct cached *e, double x, double y)
-{
-	if (!e->glyphs &&
-	    layout_glyphs(e->layout, &e->glyphs, &e->n_glyphs) < 0) {
+	if (!e->glyphs && pdfw_layout_glyphs(p->w, e->layout, &e->glyphs,
+					     &e->n_glyphs) < 0) {
 		p->failed = 1;
 		return;
 	}
-	batch_add(p, e->glyphs, e->n_glyphs, x, y);
+	pdfw_glyphs(p->w, e->glyphs, e->n_glyphs, x, y);
 }
 
-/* Queues a text that every page repeats (its glyphs taken once). */
+/* Draws a text that every page repeats (its glyphs taken once). */
 static void show_fixed(struct pdf *p, struct fixed *f, double x, double y)
 {
 	if (!p->drawing)
 		return;
-	if (!f->glyphs && layout_glyphs(f->layout, &f->glyphs, &f->n) < 0) {
+	if (!f->glyphs &&
+	    pdfw_layout_glyphs(p->w, f->layout, &f->glyphs, &f->n) < 0) {
 		p->failed = 1;
 		return;
 	}
-	batch_add(p, f->glyphs, f->n, x, y);
+	pdfw_glyphs(p->w, f->glyphs, f->n, x, y);
 } /* NOLINT(clang-analyzer-unix.Malloc): f->glyphs, freed by fixed_free() */
 
 /* ---------- cells ---------- */
@@ -526,10 +381,10 @@ static void fixed_draw(struct pdf *p, size_t col, const char *s, double x)
 		(void)str_printf(line, sizeof(line), "%.*s", (int)n, s);
 		e = col != 0 ? cache_get(p, col, line) : NULL;
 		if (e) {
-			batch_cached(p, e, x, y);
+			draw_cached(p, e, x, y);
 		} else {
 			text_height(p->text, line, -1);
-			batch_layout(p, p->text, x, y);
+			pdfw_layout(p->w, p->text, x, y);
 		}
 		y += p->line_h;
 		s += n + (s[n] == '\n');
@@ -551,11 +406,11 @@ static double cell(struct pdf *p, size_t col, const char *s, double x)
 		double h = text_height(p->text, s, cell_width(col));
 
 		if (p->drawing)
-			batch_layout(p, p->text, x, p->y + PAD);
+			pdfw_layout(p->w, p->text, x, p->y + PAD);
 		return h;
 	}
 	if (p->drawing)
-		batch_cached(p, e, x, p->y + PAD);
+		draw_cached(p, e, x, p->y + PAD);
 	return e->height;
 }
 
@@ -628,9 +483,9 @@ static void new_page(struct pdf *p)
 {
 	if (p->page > 0) {
 		page_footer(p);
-		batch_flush(p);
+		rules_flush(p);
 		if (p->drawing)
-			cairo_show_page(p->cr);
+			pdfw_page_end(p->w);
 	}
 	p->page++;
 	page_header(p);
@@ -872,12 +727,10 @@ static void annex(struct pdf *p)
 	for (size_t i = 0; i < d->n_charts; i++) {
 		if (p->y + ANNEX_CHART_H > bottom())
 			new_page(p);
-		if (p->drawing) {
-			batch_flush(p);
-			chart_impact_draw(p->cr, MARGIN, p->y,
-					  PAGE_W - 2 * MARGIN, ANNEX_CHART_H,
-					  &d->charts[i]);
-		}
+		if (p->drawing)
+			chart_impact_pdf(p->w, MARGIN, p->y,
+					 PAGE_W - 2 * MARGIN, ANNEX_CHART_H,
+					 &d->charts[i]);
 		p->y += ANNEX_CHART_H + 6;
 	}
 }
@@ -896,10 +749,10 @@ static void signatures(struct pdf *p)
 		double x = MARGIN + 20 + i * (w + 40);
 
 		if (p->drawing) {
-			cairo_set_line_width(p->cr, 0.6);
-			cairo_move_to(p->cr, x, p->y);
-			cairo_line_to(p->cr, x + w, p->y);
-			cairo_stroke(p->cr);
+			pdfw_line_width(p->w, 0.6);
+			pdfw_move_to(p->w, x, p->y);
+			pdfw_line_to(p->w, x + w, p->y);
+			pdfw_stroke(p->w);
 		}
 		text_at(p, p->text, who[i], x, p->y + 4, w);
 	}
@@ -916,42 +769,14 @@ static void layout_document(struct pdf *p)
 	signatures(p);
 	annex(p);
 	page_footer(p);
-	batch_flush(p);
-	if (p->drawing)
-		cairo_show_page(p->cr);
+	rules_flush(p);
 }
 
 /* ---------- the file ---------- */
 
-static cairo_status_t to_buf(void *closure, const unsigned char *data,
-			     unsigned int len)
-{
-	return buf_append(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS
-						   : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static void set_metadata(cairo_surface_t *s, const struct report_doc *doc)
-{
-	char at[26];
-
-	cal_format_lima(doc->generated_at, at);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-				       REPORT_TITLE);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Inop");
-	/* A frozen report exports the same document every time. */
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, at);
-}
-
 static void layouts_new(struct pdf *p)
 {
-	p->ctx = pango_cairo_create_context(p->cr);
-	/* Sizes in points: the page is measured in points, not pixels. */
-	pango_cairo_context_set_resolution(p->ctx, 72);
-	/*
-	 * Glyphs where the font puts them: positions rounded to whole points
-	 * would make cairo write a correction after nearly every glyph.
-	 */
-	pango_context_set_round_glyph_positions(p->ctx, FALSE);
+	p->ctx = pdfw_pango(p->w);
 	p->text = layout_new(p->ctx, FONT " " BODY_SIZE);
 	p->bold = layout_new(p->ctx, FONT " Bold " BODY_SIZE);
 	pango_layout_set_wrap(p->bold, PANGO_WRAP_WORD);
@@ -967,23 +792,17 @@ static void layouts_free(struct pdf *p)
 	g_object_unref(p->text);
 	g_object_unref(p->bold);
 	g_object_unref(p->mono);
-	g_object_unref(p->ctx);
 }
 
 int render_pdf(const struct report_doc *doc, struct buf *out)
 {
 	struct pdf p = {.doc = doc};
-	cairo_surface_t *s;
 	char at[26];
 	int rc;
 
-	s = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W, PAGE_H);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(s);
+	p.w = pdfw_new(PAGE_W, PAGE_H);
+	if (!p.w)
 		return -1;
-	}
-	set_metadata(s, doc);
-	p.cr = cairo_create(s);
 	cal_format_lima(doc->generated_at, at);
 	(void)str_printf(p.generated, sizeof(p.generated),
 			 "%.2s/%.2s/%.4s %.5s", at + 8, at + 5, at, at + 11);
@@ -995,10 +814,8 @@ int render_pdf(const struct report_doc *doc, struct buf *out)
 	layout_document(&p);
 	layouts_free(&p);
 	free(p.heights);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(s);
-	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !p.failed ? 0
-									  : -1;
-	cairo_surface_destroy(s);
-	return rc;
+	/* A frozen report exports the same document every time. */
+	rc = pdfw_finish(p.w, REPORT_TITLE, "Inop", at, out);
+	pdfw_free(p.w);
+	return rc == 0 && !p.failed ? 0 : -1;
 }

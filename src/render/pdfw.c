@@ -1,0 +1,959 @@
+/* The PDF writer (pdfw.h): PDF 1.7, one content stream per page. */
+#include "render/pdfw.h"
+
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* An embedded font: one per face, whatever its sizes. */
+struct face {
+	hb_face_t *hb; /* referenced */
+	unsigned n_glyphs, upem;
+	double *adv;   /* per glyph, 1/1000 em; < 0 until used */
+	uint32_t *uni; /* per glyph: the first character it shows, or 0 */
+	int cff;       /* CFF outlines, not glyf */
+	int obj;       /* its Type0 font object, once written */
+};
+
+/* A Pango font: a face at a size, a resource of the pages. */
+struct font {
+	PangoFont *pango; /* referenced */
+	size_t face;	  /* in faces[], or NONE: not drawable */
+	double size;
+};
+
+#define NONE ((size_t)-1)
+
+struct pdfw {
+	double width, height;
+	PangoContext *pango;
+	struct buf file; /* the objects written so far */
+	struct buf page; /* the content of the page being drawn */
+	size_t *offsets; /* of each object, by number; 0: not written */
+	size_t n_objs, cap_objs;
+	int *pages; /* page object numbers */
+	size_t n_pages, cap_pages;
+	struct face *faces;
+	size_t n_faces;
+	struct font *fonts;
+	size_t n_fonts;
+	int failed;
+	/* The page's graphics and text state. */
+	int drawing;   /* the page has begun */
+	int in_text;   /* between BT and ET */
+	int in_array;  /* inside a TJ's array and its string */
+	size_t font;   /* the current Tf, or NONE */
+	double tx, ty; /* where the viewer puts the next glyph */
+	double rgb[3];
+	double line_width;
+	double dash[2];
+};
+
+/* Objects written at the end, with numbers fixed from the start. */
+enum { OBJ_CATALOG = 1, OBJ_PAGES, OBJ_RESOURCES, OBJ_INFO, OBJ_FIRST_FREE };
+
+/* ---------- output ---------- */
+
+static void put(struct pdfw *w, struct buf *b, const void *s, size_t n)
+{
+	if (buf_append(b, s, n) < 0)
+		w->failed = 1;
+}
+
+static void puts_(struct pdfw *w, struct buf *b, const char *s)
+{
+	put(w, b, s, strlen(s));
+}
+
+/* A number as PDF writes it: at most 3 decimals, no exponent. */
+static size_t num_fmt(char *out, double v)
+{
+	long long n = llround(v * 1000);
+	char tmp[32];
+	size_t len = 0, i = 0;
+	unsigned long long u;
+	int frac;
+
+	if (n < 0) {
+		out[len++] = '-';
+		u = (unsigned long long)-n;
+	} else {
+		u = (unsigned long long)n;
+	}
+	frac = (int)(u % 1000);
+	u /= 1000;
+	do {
+		tmp[i++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (i)
+		out[len++] = tmp[--i];
+	if (frac) {
+		out[len++] = '.';
+		out[len++] = (char)('0' + frac / 100);
+		if (frac % 100) {
+			out[len++] = (char)('0' + frac / 10 % 10);
+			if (frac % 10)
+				out[len++] = (char)('0' + frac % 10);
+		}
+	}
+	if (len == 2 && out[0] == '-' && out[1] == '0')
+		len = 1, out[0] = '0';
+	return len;
+}
+
+/* Numbers separated by spaces, then `op` and a newline. */
+static void op(struct pdfw *w, const char *name, const double *v, size_t n)
+{
+	char s[512];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n && i < 16; i++) {
+		len += num_fmt(s + len, v[i]);
+		s[len++] = ' ';
+	}
+	len += (size_t)snprintf(s + len, sizeof(s) - len, "%s\n", name);
+	put(w, &w->page, s, len);
+}
+
+static int obj_new(struct pdfw *w)
+{
+	if (w->n_objs == w->cap_objs) {
+		size_t cap = w->cap_objs ? w->cap_objs * 2 : 256;
+		size_t *grown = realloc(w->offsets, cap * sizeof(*grown));
+
+		if (!grown) {
+			w->failed = 1;
+			return 0;
+		}
+		w->offsets = grown;
+		w->cap_objs = cap;
+	}
+	w->offsets[w->n_objs] = 0;
+	return (int)w->n_objs++;
+}
+
+/* Starts object `n` in the file. */
+static void obj_begin(struct pdfw *w, int n)
+{
+	if (n > 0 && (size_t)n < w->n_objs)
+		w->offsets[n] = w->file.len;
+	if (buf_appendf(&w->file, "%d 0 obj\n", n) < 0)
+		w->failed = 1;
+}
+
+static void obj_end(struct pdfw *w)
+{
+	puts_(w, &w->file, "\nendobj\n");
+}
+
+/* A stream object, deflated; `extra` goes into its dictionary. */
+static void stream_obj(struct pdfw *w, int n, const void *data, size_t len,
+		       const char *extra)
+{
+	uLongf z = compressBound((uLong)len);
+	unsigned char *d = malloc(z ? z : 1);
+
+	if (!d || compress2(d, &z, data, (uLong)len, Z_BEST_SPEED) != Z_OK) {
+		free(d);
+		w->failed = 1;
+		return;
+	}
+	obj_begin(w, n);
+	if (buf_appendf(&w->file,
+			"<< /Length %lu /Filter /FlateDecode %s >>\nstream\n",
+			(unsigned long)z, extra ? extra : "") < 0)
+		w->failed = 1;
+	put(w, &w->file, d, z);
+	puts_(w, &w->file, "\nendstream");
+	obj_end(w);
+	free(d);
+}
+
+/* ---------- fonts ---------- */
+
+static size_t face_of(struct pdfw *w, hb_face_t *hb)
+{
+	struct face *grown, *f;
+	hb_blob_t *glyf, *cff;
+
+	for (size_t i = 0; i < w->n_faces; i++)
+		if (w->faces[i].hb == hb)
+			return i;
+	glyf = hb_face_reference_table(hb, HB_TAG('g', 'l', 'y', 'f'));
+	cff = hb_face_reference_table(hb, HB_TAG('C', 'F', 'F', ' '));
+	if (hb_blob_get_length(glyf) == 0 && hb_blob_get_length(cff) == 0) {
+		hb_blob_destroy(glyf);
+		hb_blob_destroy(cff);
+		return NONE;
+	}
+	grown = realloc(w->faces, (w->n_faces + 1) * sizeof(*grown));
+	if (!grown) {
+		hb_blob_destroy(glyf);
+		hb_blob_destroy(cff);
+		w->failed = 1;
+		return NONE;
+	}
+	w->faces = grown;
+	f = &w->faces[w->n_faces];
+	*f = (struct face){.hb = hb_face_reference(hb),
+			   .n_glyphs = hb_face_get_glyph_count(hb),
+			   .upem = hb_face_get_upem(hb),
+			   .cff = hb_blob_get_length(glyf) == 0};
+	hb_blob_destroy(glyf);
+	hb_blob_destroy(cff);
+	f->adv = malloc((f->n_glyphs ? f->n_glyphs : 1) * sizeof(*f->adv));
+	f->uni = calloc(f->n_glyphs ? f->n_glyphs : 1, sizeof(*f->uni));
+	if (!f->adv || !f->uni || !f->upem) {
+		free(f->adv);
+		free(f->uni);
+		hb_face_destroy(f->hb);
+		w->failed = 1;
+		return NONE;
+	}
+	for (unsigned g = 0; g < f->n_glyphs; g++)
+		f->adv[g] = -1;
+	return w->n_faces++;
+}
+
+/* The writer's font for a Pango font (few per document: a linear look). */
+static size_t font_of(struct pdfw *w, PangoFont *pf)
+{
+	PangoFontDescription *d;
+	struct font *grown;
+	hb_font_t *hb;
+
+	for (size_t i = 0; i < w->n_fonts; i++)
+		if (w->fonts[i].pango == pf)
+			return i;
+	grown = realloc(w->fonts, (w->n_fonts + 1) * sizeof(*grown));
+	if (!grown) {
+		w->failed = 1;
+		return NONE;
+	}
+	w->fonts = grown;
+	hb = pango_font_get_hb_font(pf);
+	d = pango_font_describe_with_absolute_size(pf);
+	w->fonts[w->n_fonts] = (struct font){
+		.pango = g_object_ref(pf),
+		.face = hb ? face_of(w, hb_font_get_face(hb)) : NONE,
+		.size = (double)pango_font_description_get_size(d) /
+			PANGO_SCALE};
+	pango_font_description_free(d);
+	return w->n_fonts++;
+}
+
+/* Marks glyph `gid` of `f` used, showing the character `c`. */
+static void glyph_use(struct face *f, unsigned gid, uint32_t c)
+{
+	if (gid >= f->n_glyphs)
+		return;
+	if (f->adv[gid] < 0) {
+		hb_font_t *hb = hb_font_create(f->hb); /* scale: 1 em = upem */
+
+		f->adv[gid] = (double)hb_font_get_glyph_h_advance(hb, gid) *
+			      1000.0 / f->upem;
+		/* As /W will write it, so positions agree with viewers. */
+		f->adv[gid] = (double)llround(f->adv[gid] * 1000) / 1000;
+		hb_font_destroy(hb);
+	}
+	if (!f->uni[gid])
+		f->uni[gid] = c;
+}
+
+/* ---------- text ---------- */
+
+int pdfw_layout_glyphs(struct pdfw *w, PangoLayout *l, struct pdfw_glyph **out,
+		       size_t *n)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	const char *text = pango_layout_get_text(l);
+	struct pdfw_glyph *v = NULL, *grown;
+	size_t count = 0;
+	int rc = 0;
+
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		PangoGlyphString *gs;
+		PangoRectangle r;
+		size_t font;
+		int x, base;
+
+		if (!run)
+			continue;
+		gs = run->glyphs;
+		pango_layout_iter_get_run_extents(it, NULL, &r);
+		base = pango_layout_iter_get_baseline(it);
+		font = font_of(w, run->item->analysis.font);
+		grown = realloc(v, (count + (size_t)gs->num_glyphs + 1) *
+					   sizeof(*v));
+		if (grown)
+			v = grown; /* v moved: the old block is gone */
+		if (!grown) {
+			rc = -1;
+			break;
+		}
+		x = r.x;
+		for (int i = 0; i < gs->num_glyphs; i++) {
+			PangoGlyphInfo *g = &gs->glyphs[i];
+			int first = i == 0 || gs->log_clusters[i] !=
+						      gs->log_clusters[i - 1];
+			uint32_t c = 0;
+
+			if (first)
+				c = g_utf8_get_char(text + run->item->offset +
+						    gs->log_clusters[i]);
+			/* Line breaks and missing glyphs draw nothing. */
+			if (font != NONE && w->fonts[font].face != NONE &&
+			    g->glyph != PANGO_GLYPH_EMPTY &&
+			    !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
+				glyph_use(&w->faces[w->fonts[font].face],
+					  g->glyph, c);
+				v[count++] = (struct pdfw_glyph){
+					(unsigned)font, g->glyph,
+					(double)(x + g->geometry.x_offset) /
+						PANGO_SCALE,
+					(double)(base + g->geometry.y_offset) /
+						PANGO_SCALE};
+			}
+			x += g->geometry.width;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	*out = v;
+	*n = count;
+	return rc;
+}
+
+static void begin_page(struct pdfw *w)
+{
+	if (w->drawing)
+		return;
+	w->drawing = 1;
+	w->in_text = w->in_array = 0;
+	w->font = NONE;
+	w->rgb[0] = w->rgb[1] = w->rgb[2] = 0;
+	w->line_width = 1;
+	w->dash[0] = w->dash[1] = 0;
+}
+
+static void array_end(struct pdfw *w)
+{
+	if (w->in_array)
+		puts_(w, &w->page, ")]TJ\n");
+	w->in_array = 0;
+}
+
+static void text_end(struct pdfw *w)
+{
+	array_end(w);
+	if (w->in_text)
+		puts_(w, &w->page, "ET\n");
+	w->in_text = 0;
+}
+
+/* Two bytes of a glyph id in a literal string. */
+static void glyph_bytes(struct pdfw *w, unsigned gid)
+{
+	char s[4];
+	size_t n = 0;
+	unsigned char b[2] = {(unsigned char)(gid >> 8),
+			      (unsigned char)(gid & 0xff)};
+
+	for (int i = 0; i < 2; i++) {
+		switch (b[i]) {
+		case '(':
+		case ')':
+		case '\\':
+			s[n++] = '\\';
+			s[n++] = (char)b[i];
+			break;
+		case '\r': /* a bare CR would read as a line end */
+			s[n++] = '\\';
+			s[n++] = 'r';
+			break;
+		default:
+			s[n++] = (char)b[i];
+		}
+	}
+	put(w, &w->page, s, n);
+}
+
+void pdfw_glyphs(struct pdfw *w, const struct pdfw_glyph *g, size_t n,
+		 double x, double y)
+{
+	begin_page(w);
+	if (!w->in_text) {
+		puts_(w, &w->page, "BT\n");
+		w->in_text = 1;
+		w->font = NONE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct font *f = &w->fonts[g[i].font];
+		double gx = x + g[i].x, gy = w->height - (y + g[i].y);
+		double size = f->size;
+
+		if (g[i].font != w->font) {
+			char s[64];
+			size_t len;
+
+			array_end(w);
+			len = (size_t)snprintf(s, sizeof(s), "/F%u ",
+					       g[i].font);
+			len += num_fmt(s + len, size);
+			put(w, &w->page, s, len);
+			puts_(w, &w->page, " Tf\n");
+			w->font = g[i].font;
+		}
+		if (w->in_array && fabs(gy - w->ty) < 0.001 &&
+		    fabs(gx - w->tx) < size) {
+			/* Along the line: a kerning adjustment if needed. */
+			long adj = lround((w->tx - gx) * 1000 / size);
+
+			if (adj) {
+				char s[32];
+				size_t len = 0;
+
+				s[len++] = ')';
+				len += num_fmt(s + len, (double)adj);
+				s[len++] = '(';
+				put(w, &w->page, s, len);
+				w->tx -= (double)adj * size / 1000;
+			}
+		} else {
+			double m[6] = {1, 0, 0, 1, gx, gy};
+
+			array_end(w);
+			op(w, "Tm", m, 6);
+			puts_(w, &w->page, "[(");
+			w->in_array = 1;
+			w->tx = gx;
+			w->ty = gy;
+		}
+		glyph_bytes(w, g[i].gid);
+		w->tx += w->faces[f->face].adv[g[i].gid] * size / 1000;
+	}
+}
+
+void pdfw_layout(struct pdfw *w, PangoLayout *l, double x, double y)
+{
+	struct pdfw_glyph *g;
+	size_t n;
+
+	if (pdfw_layout_glyphs(w, l, &g, &n) < 0)
+		w->failed = 1;
+	else
+		pdfw_glyphs(w, g, n, x, y);
+	free(g);
+}
+
+/* ---------- graphics ---------- */
+
+void pdfw_rgb(struct pdfw *w, double r, double g, double b)
+{
+	double v[3] = {r, g, b};
+
+	begin_page(w);
+	if (r == w->rgb[0] && g == w->rgb[1] && b == w->rgb[2])
+		return;
+	array_end(w);
+	op(w, "rg", v, 3);
+	op(w, "RG", v, 3);
+	memcpy(w->rgb, v, sizeof(v));
+}
+
+void pdfw_line_width(struct pdfw *w, double width)
+{
+	double v[1] = {width};
+
+	begin_page(w);
+	if (width == w->line_width)
+		return;
+	array_end(w);
+	op(w, "w", v, 1);
+	w->line_width = width;
+}
+
+void pdfw_dash(struct pdfw *w, double on, double off)
+{
+	char s[80];
+	size_t len = 0;
+
+	begin_page(w);
+	if (on == w->dash[0] && off == w->dash[1])
+		return;
+	array_end(w);
+	s[len++] = '[';
+	if (on > 0 || off > 0) {
+		len += num_fmt(s + len, on);
+		s[len++] = ' ';
+		len += num_fmt(s + len, off);
+	}
+	put(w, &w->page, s, len);
+	puts_(w, &w->page, "] 0 d\n");
+	w->dash[0] = on;
+	w->dash[1] = off;
+}
+
+void pdfw_rect(struct pdfw *w, double x, double y, double width, double height)
+{
+	double v[4] = {x, w->height - y - height, width, height};
+
+	begin_page(w);
+	text_end(w);
+	op(w, "re", v, 4);
+}
+
+void pdfw_move_to(struct pdfw *w, double x, double y)
+{
+	double v[2] = {x, w->height - y};
+
+	begin_page(w);
+	text_end(w);
+	op(w, "m", v, 2);
+}
+
+void pdfw_line_to(struct pdfw *w, double x, double y)
+{
+	double v[2] = {x, w->height - y};
+
+	begin_page(w);
+	text_end(w);
+	op(w, "l", v, 2);
+}
+
+void pdfw_fill(struct pdfw *w)
+{
+	begin_page(w);
+	text_end(w);
+	puts_(w, &w->page, "f\n");
+}
+
+void pdfw_stroke(struct pdfw *w)
+{
+	begin_page(w);
+	text_end(w);
+	puts_(w, &w->page, "S\n");
+}
+
+/* ---------- pages ---------- */
+
+void pdfw_page_end(struct pdfw *w)
+{
+	char s[160];
+	int content, page;
+
+	begin_page(w);
+	text_end(w);
+	content = obj_new(w);
+	page = obj_new(w);
+	if (w->n_pages == w->cap_pages) {
+		size_t cap = w->cap_pages ? w->cap_pages * 2 : 64;
+		int *grown = realloc(w->pages, cap * sizeof(*grown));
+
+		if (!grown) {
+			w->failed = 1;
+			return;
+		}
+		w->pages = grown;
+		w->cap_pages = cap;
+	}
+	w->pages[w->n_pages++] = page;
+	stream_obj(w, content, w->page.s, w->page.len, NULL);
+	obj_begin(w, page);
+	(void)snprintf(s, sizeof(s),
+		       "<< /Type /Page /Parent %d 0 R /Resources %d 0 R "
+		       "/Contents %d 0 R >>",
+		       OBJ_PAGES, OBJ_RESOURCES, content);
+	puts_(w, &w->file, s);
+	obj_end(w);
+	buf_reset(&w->page);
+	w->drawing = 0;
+}
+
+struct pdfw *pdfw_new(double width, double height)
+{
+	struct pdfw *w = calloc(1, sizeof(*w));
+	cairo_font_options_t *o;
+
+	if (!w)
+		return NULL;
+	w->width = width;
+	w->height = height;
+	buf_init(&w->file, (size_t)1 << 31);
+	buf_init(&w->page, (size_t)1 << 30);
+	w->pango = pango_font_map_create_context(
+		pango_cairo_font_map_get_default());
+	/* Sizes in points: the page is measured in points, not pixels. */
+	pango_cairo_context_set_resolution(w->pango, 72);
+	/* Metrics as the font has them, unhinted, as a PDF shows them. */
+	o = cairo_font_options_create();
+	cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(w->pango, o);
+	cairo_font_options_destroy(o);
+	/* Glyphs where the font puts them, not rounded to whole points. */
+	pango_context_set_round_glyph_positions(w->pango, FALSE);
+	for (int i = 0; i < OBJ_FIRST_FREE; i++)
+		(void)obj_new(w);
+	puts_(w, &w->file, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+	return w;
+}
+
+PangoContext *pdfw_pango(struct pdfw *w)
+{
+	return w->pango;
+}
+
+void pdfw_free(struct pdfw *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n_fonts; i++)
+		g_object_unref(w->fonts[i].pango);
+	for (size_t i = 0; i < w->n_faces; i++) {
+		hb_face_destroy(w->faces[i].hb);
+		free(w->faces[i].adv);
+		free(w->faces[i].uni);
+	}
+	free(w->fonts);
+	free(w->faces);
+	g_object_unref(w->pango);
+	buf_release(&w->file);
+	buf_release(&w->page);
+	free(w->offsets);
+	free(w->pages);
+	free(w);
+}
+
+/* ---------- the end of the file ---------- */
+
+/* "ABCDEF+": the subset's tag, from the glyphs it has. */
+static void subset_tag(const struct face *f, char tag[8])
+{
+	uint32_t h = 2166136261u;
+
+	for (unsigned g = 0; g < f->n_glyphs; g++)
+		if (f->adv[g] >= 0)
+			h = (h ^ g) * 16777619u;
+	for (int i = 0; i < 6; i++, h /= 26)
+		tag[i] = (char)('A' + h % 26);
+	tag[6] = '+';
+	tag[7] = '\0';
+}
+
+/* The face's PostScript name, as a PDF name may carry it. */
+static void ps_name(const struct face *f, char *out, size_t n)
+{
+	char name[64];
+	unsigned len = sizeof(name);
+	size_t j = 0;
+
+	if (!hb_ot_name_get_utf8(f->hb, HB_OT_NAME_ID_POSTSCRIPT_NAME,
+				 HB_LANGUAGE_INVALID, &len, name))
+		name[0] = '\0';
+	for (size_t i = 0; name[i] && j + 1 < n; i++)
+		if ((name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-')
+			out[j++] = name[i];
+	if (j == 0 && n > 5)
+		j = (size_t)snprintf(out, n, "Font");
+	out[j] = '\0';
+}
+
+/* The subset of `f` with the glyphs used, their ids kept. */
+static hb_blob_t *subset(const struct face *f)
+{
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_face_t *sub;
+	hb_blob_t *blob;
+	hb_set_t *drop;
+
+	if (!in)
+		return NULL;
+	for (unsigned g = 0; g < f->n_glyphs; g++)
+		if (f->adv[g] >= 0)
+			hb_set_add(hb_subset_input_glyph_set(in), g);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
+	/* A PDF places each glyph itself: no layout tables. */
+	drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+	hb_set_add(drop, HB_TAG('G', 'S', 'U', 'B'));
+	hb_set_add(drop, HB_TAG('G', 'P', 'O', 'S'));
+	hb_set_add(drop, HB_TAG('G', 'D', 'E', 'F'));
+	hb_set_add(drop, HB_TAG('k', 'e', 'r', 'n'));
+	sub = hb_subset_or_fail(f->hb, in);
+	hb_subset_input_destroy(in);
+	if (!sub)
+		return NULL;
+	blob = hb_face_reference_blob(sub);
+	hb_face_destroy(sub);
+	return blob;
+}
+
+/* The ToUnicode map: glyph id -> UTF-16BE of its character. */
+static void to_unicode(struct pdfw *w, const struct face *f, int n)
+{
+	struct buf b;
+	size_t count = 0, block = 0;
+
+	buf_init(&b, (size_t)1 << 26);
+	if (buf_appends(&b, "/CIDInit /ProcSet findresource begin\n"
+			    "12 dict begin\nbegincmap\n"
+			    "/CIDSystemInfo << /Registry (Adobe) /Ordering "
+			    "(UCS) /Supplement 0 >> def\n"
+			    "/CMapName /Adobe-Identity-UCS def\n"
+			    "/CMapType 2 def\n1 begincodespacerange\n"
+			    "<0000> <FFFF>\nendcodespacerange\n") < 0)
+		w->failed = 1;
+	for (unsigned g = 0; g < f->n_glyphs; g++)
+		count += f->uni[g] != 0;
+	for (unsigned g = 0; g < f->n_glyphs; g++) {
+		uint32_t c = f->uni[g];
+		int rc;
+
+		if (!c)
+			continue;
+		if (block == 0) {
+			size_t left = count < 100 ? count : 100;
+
+			if (buf_appendf(&b, "%zu beginbfchar\n", left) < 0)
+				w->failed = 1;
+		}
+		if (c > 0xffff)
+			rc = buf_appendf(&b, "<%04X> <%04X%04X>\n", g,
+					 0xd800 + ((c - 0x10000) >> 10),
+					 0xdc00 + ((c - 0x10000) & 0x3ff));
+		else
+			rc = buf_appendf(&b, "<%04X> <%04X>\n", g, c);
+		if (rc < 0)
+			w->failed = 1;
+		count--;
+		if (++block == 100 || count == 0) {
+			if (buf_appends(&b, "endbfchar\n") < 0)
+				w->failed = 1;
+			block = 0;
+		}
+	}
+	if (buf_appends(&b, "endcmap\nCMapName currentdict /CMap "
+			    "defineresource pop\nend\nend\n") < 0)
+		w->failed = 1;
+	stream_obj(w, n, b.s, b.len, NULL);
+	buf_release(&b);
+}
+
+/* Glyph widths, grouped in runs of consecutive ids. */
+static void widths(struct pdfw *w, const struct face *f)
+{
+	char s[32];
+	unsigned g = 0;
+
+	puts_(w, &w->file, "/W [");
+	while (g < f->n_glyphs) {
+		if (f->adv[g] < 0) {
+			g++;
+			continue;
+		}
+		if (buf_appendf(&w->file, "%u [", g) < 0)
+			w->failed = 1;
+		for (; g < f->n_glyphs && f->adv[g] >= 0; g++) {
+			size_t len = num_fmt(s, f->adv[g]);
+
+			s[len++] = ' ';
+			put(w, &w->file, s, len);
+		}
+		puts_(w, &w->file, "] ");
+	}
+	puts_(w, &w->file, "]");
+}
+
+/* Design units -> PDF glyph space (1/1000 em), as an integer. */
+static long em(const struct face *f, long v)
+{
+	return lround((double)v * 1000 / f->upem);
+}
+
+static void font_write(struct pdfw *w, struct face *f)
+{
+	int type0 = obj_new(w), cid = obj_new(w), desc = obj_new(w);
+	int file = obj_new(w), uni = obj_new(w);
+	hb_blob_t *blob = subset(f), *head;
+	hb_font_t *hb = hb_font_create(f->hb);
+	hb_position_t asc = 0, desc_ = 0, cap = 0;
+	const unsigned char *h;
+	unsigned hlen = 0;
+	long bbox[4] = {0, 0, 0, 0};
+	char tag[8], name[64], extra[64];
+	const char *data;
+	unsigned len = 0;
+
+	f->obj = type0;
+	if (!blob) {
+		w->failed = 1;
+		hb_font_destroy(hb);
+		return;
+	}
+	data = hb_blob_get_data(blob, &len);
+	(void)snprintf(extra, sizeof(extra),
+		       f->cff ? "/Subtype /OpenType" : "/Length1 %u", len);
+	stream_obj(w, file, data, len, extra);
+	hb_blob_destroy(blob);
+	head = hb_face_reference_table(f->hb, HB_TAG('h', 'e', 'a', 'd'));
+	h = (const unsigned char *)hb_blob_get_data(head, &hlen);
+	for (int i = 0; hlen >= 44 && i < 4; i++)
+		bbox[i] = em(f, (int16_t)(h[36 + 2 * i] << 8 | h[37 + 2 * i]));
+	hb_blob_destroy(head);
+	hb_ot_metrics_get_position_with_fallback(
+		hb, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &asc);
+	hb_ot_metrics_get_position_with_fallback(
+		hb, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc_);
+	hb_ot_metrics_get_position_with_fallback(
+		hb, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap);
+	hb_font_destroy(hb);
+	subset_tag(f, tag);
+	ps_name(f, name, sizeof(name));
+
+	obj_begin(w, desc);
+	if (buf_appendf(&w->file,
+			"<< /Type /FontDescriptor /FontName /%s%s /Flags 4 "
+			"/FontBBox [%ld %ld %ld %ld] /ItalicAngle 0 "
+			"/Ascent %ld /Descent %ld /CapHeight %ld /StemV 80 "
+			"/%s %d 0 R >>",
+			tag, name, bbox[0], bbox[1], bbox[2], bbox[3],
+			em(f, asc), em(f, desc_), em(f, cap),
+			f->cff ? "FontFile3" : "FontFile2", file) < 0)
+		w->failed = 1;
+	obj_end(w);
+
+	obj_begin(w, cid);
+	if (buf_appendf(&w->file,
+			"<< /Type /Font /Subtype /%s /BaseFont /%s%s "
+			"/CIDSystemInfo << /Registry (Adobe) /Ordering "
+			"(Identity) /Supplement 0 >> /FontDescriptor %d 0 R "
+			"%s",
+			f->cff ? "CIDFontType0" : "CIDFontType2", tag, name,
+			desc, f->cff ? "" : "/CIDToGIDMap /Identity ") < 0)
+		w->failed = 1;
+	widths(w, f);
+	puts_(w, &w->file, " >>");
+	obj_end(w);
+
+	to_unicode(w, f, uni);
+	obj_begin(w, type0);
+	if (buf_appendf(&w->file,
+			"<< /Type /Font /Subtype /Type0 /BaseFont /%s%s "
+			"/Encoding /Identity-H /DescendantFonts [%d 0 R] "
+			"/ToUnicode %d 0 R >>",
+			tag, name, cid, uni) < 0)
+		w->failed = 1;
+	obj_end(w);
+}
+
+/* A text string of the information dictionary: UTF-16BE in hex. */
+static void info_text(struct pdfw *w, const char *key, const char *s)
+{
+	if (buf_appendf(&w->file, "/%s <FEFF", key) < 0)
+		w->failed = 1;
+	while (s && *s) {
+		uint32_t c = g_utf8_get_char_validated(s, -1);
+
+		if (c == (uint32_t)-1 || c == (uint32_t)-2)
+			break;
+		s = g_utf8_next_char(s);
+		if (c > 0xffff) {
+			if (buf_appendf(&w->file, "%04X%04X",
+					0xd800 + ((c - 0x10000) >> 10),
+					0xdc00 + ((c - 0x10000) & 0x3ff)) < 0)
+				w->failed = 1;
+		} else if (buf_appendf(&w->file, "%04X", c) < 0) {
+			w->failed = 1;
+		}
+	}
+	puts_(w, &w->file, "> ");
+}
+
+static void trailer(struct pdfw *w, const char *title, const char *creator,
+		    const char *created)
+{
+	size_t xref;
+
+	obj_begin(w, OBJ_RESOURCES);
+	puts_(w, &w->file, "<< /Font <<");
+	for (size_t i = 0; i < w->n_fonts; i++)
+		if (w->fonts[i].face != NONE &&
+		    buf_appendf(&w->file, " /F%zu %d 0 R", i,
+				w->faces[w->fonts[i].face].obj) < 0)
+			w->failed = 1;
+	puts_(w, &w->file, " >> >>");
+	obj_end(w);
+
+	obj_begin(w, OBJ_PAGES);
+	if (buf_appendf(&w->file,
+			"<< /Type /Pages /MediaBox [0 0 %.2f %.2f] /Count %zu "
+			"/Kids [",
+			w->width, w->height, w->n_pages) < 0)
+		w->failed = 1;
+	for (size_t i = 0; i < w->n_pages; i++)
+		if (buf_appendf(&w->file, "%d 0 R ", w->pages[i]) < 0)
+			w->failed = 1;
+	puts_(w, &w->file, "] >>");
+	obj_end(w);
+
+	obj_begin(w, OBJ_CATALOG);
+	if (buf_appendf(&w->file, "<< /Type /Catalog /Pages %d 0 R >>",
+			OBJ_PAGES) < 0)
+		w->failed = 1;
+	obj_end(w);
+
+	obj_begin(w, OBJ_INFO);
+	puts_(w, &w->file, "<< ");
+	info_text(w, "Title", title);
+	info_text(w, "Creator", creator);
+	info_text(w, "Producer", creator);
+	/* "2026-11-03T09:15:00-05:00" -> D:20261103091500-05'00' */
+	if (created && strlen(created) >= 25 &&
+	    buf_appendf(
+		    &w->file,
+		    "/CreationDate (D:%.4s%.2s%.2s%.2s%.2s%.2s%.3s'%.2s') ",
+		    created, created + 5, created + 8, created + 11,
+		    created + 14, created + 17, created + 19,
+		    created + 23) < 0)
+		w->failed = 1;
+	puts_(w, &w->file, ">>");
+	obj_end(w);
+
+	xref = w->file.len;
+	if (buf_appendf(&w->file, "xref\n0 %zu\n0000000000 65535 f \n",
+			w->n_objs) < 0)
+		w->failed = 1;
+	for (size_t i = 1; i < w->n_objs; i++)
+		if (buf_appendf(&w->file, "%010zu 00000 n \n", w->offsets[i]) <
+		    0)
+			w->failed = 1;
+	if (buf_appendf(&w->file,
+			"trailer\n<< /Size %zu /Root %d 0 R /Info %d 0 R >>\n"
+			"startxref\n%zu\n%%%%EOF\n",
+			w->n_objs, OBJ_CATALOG, OBJ_INFO, xref) < 0)
+		w->failed = 1;
+}
+
+int pdfw_finish(struct pdfw *w, const char *title, const char *creator,
+		const char *created, struct buf *out)
+{
+	if (w->drawing || w->n_pages == 0)
+		pdfw_page_end(w);
+	for (size_t i = 0; i < w->n_faces; i++)
+		font_write(w, &w->faces[i]);
+	trailer(w, title, creator, created);
+	for (size_t i = 1; i < w->n_objs && !w->failed; i++)
+		if (!w->offsets[i])
+			w->failed = 1; /* numbered, never written */
+	if (w->failed)
+		return -1;
+	return buf_append(out, w->file.s, w->file.len);
+}
