@@ -8,7 +8,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev zlib1g-dev libssl-dev
-  libcurl4-openssl-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
+  libcurl4-openssl-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libdeflate-dev
   fonts-dejavu-core libcmocka-dev
   sqlite3 python3 python3-yaml curl
 )

@@ -31,6 +31,11 @@
 #define FONT	  "DejaVu Sans"
 #define BODY_SIZE "6.5"
 #define CELL_MAX  10240
+/*
+ * No ligatures: table text is drawn as bare glyphs, and a reader copying
+ * "fluido" must not get the single character "ﬂ".
+ */
+#define FEATURES "liga=0, clig=0"
 
 /* The PDF's columns: several O4 columns share a cell to fit the page. */
 static const struct pdf_col {
@@ -102,6 +107,7 @@ struct pdf {
 	int failed;	 /* out of memory */
 	double *heights; /* of each row, from the measuring pass */
 	struct pdfw *w;
+	struct pdfw_line *line; /* the body font, for numbers and times */
 	PangoContext *ctx;
 	PangoLayout *text, *bold, *mono;
 	int drawing; /* 0: measuring pass */
@@ -120,12 +126,7 @@ static PangoLayout *layout_new(PangoContext *ctx, const char *font)
 
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
-	/*
-	 * No ligatures: table text is drawn as bare glyphs, and a reader
-	 * copying "fluido" must not get the single character "ﬂ".
-	 */
-	pango_attr_list_insert(attrs,
-			       pango_attr_font_features_new("liga=0, clig=0"));
+	pango_attr_list_insert(attrs, pango_attr_font_features_new(FEATURES));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
@@ -154,12 +155,28 @@ static double text_at(struct pdf *p, PangoLayout *l, const char *s, double x,
 	return h;
 }
 
+/* Draws one line in the body font with HarfBuzz alone; 0, or -1. */
+static int line_draw(struct pdf *p, const char *s, double x, double y,
+		     int right)
+{
+	struct pdfw_glyph g[128];
+	size_t n;
+	double w;
+
+	if (!p->line || pdfw_line_glyphs(p->w, p->line, s, g, 128, &n, &w) < 0)
+		return -1;
+	pdfw_glyphs(p->w, g, n, right ? x - w : x, y);
+	return 0;
+}
+
 /* Right-aligned, one line, ending at x_right. */
 static void text_right(struct pdf *p, PangoLayout *l, const char *s,
 		       double x_right, double y)
 {
 	int w, h;
 
+	if (p->drawing && l == p->text && line_draw(p, s, x_right, y, 1) == 0)
+		return;
 	pango_layout_set_width(l, -1);
 	pango_layout_set_text(l, s, -1);
 	pango_layout_get_size(l, &w, &h);
@@ -382,7 +399,7 @@ static void fixed_draw(struct pdf *p, size_t col, const char *s, double x)
 		e = col != 0 ? cache_get(p, col, line) : NULL;
 		if (e) {
 			draw_cached(p, e, x, y);
-		} else {
+		} else if (line_draw(p, line, x, y, 0) < 0) {
 			text_height(p->text, line, -1);
 			pdfw_layout(p->w, p->text, x, y);
 		}
@@ -782,12 +799,14 @@ static void layouts_new(struct pdf *p)
 	pango_layout_set_wrap(p->bold, PANGO_WRAP_WORD);
 	p->mono = layout_new(p->ctx, "DejaVu Sans Mono 6.5");
 	p->line_h = text_height(p->text, "Ág", -1);
+	p->line = pdfw_line_new(p->w, p->text, FEATURES);
 	page_layouts_new(p);
 }
 
 static void layouts_free(struct pdf *p)
 {
 	cache_free(p);
+	pdfw_line_free(p->line);
 	page_layouts_free(p);
 	g_object_unref(p->text);
 	g_object_unref(p->bold);

@@ -3,12 +3,12 @@
 
 #include <hb-ot.h>
 #include <hb-subset.h>
+#include <libdeflate.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* An embedded font: one per face, whatever its sizes. */
 struct face {
@@ -38,6 +38,7 @@ struct pdfw {
 	size_t n_objs, cap_objs;
 	int *pages; /* page object numbers */
 	size_t n_pages, cap_pages;
+	struct libdeflate_compressor *z;
 	struct face *faces;
 	size_t n_faces;
 	struct font *fonts;
@@ -111,14 +112,15 @@ static size_t num_fmt(char *out, double v)
 static void op(struct pdfw *w, const char *name, const double *v, size_t n)
 {
 	char s[512];
-	size_t len = 0;
+	size_t len = 0, k = strlen(name);
 
 	for (size_t i = 0; i < n && i < 16; i++) {
 		len += num_fmt(s + len, v[i]);
 		s[len++] = ' ';
 	}
-	len += (size_t)snprintf(s + len, sizeof(s) - len, "%s\n", name);
-	put(w, &w->page, s, len);
+	memcpy(s + len, name, k);
+	s[len + k] = '\n';
+	put(w, &w->page, s, len + k + 1);
 }
 
 static int obj_new(struct pdfw *w)
@@ -152,22 +154,28 @@ static void obj_end(struct pdfw *w)
 	puts_(w, &w->file, "\nendobj\n");
 }
 
-/* A stream object, deflated; `extra` goes into its dictionary. */
+/*
+ * A stream object, deflated; `extra` goes into its dictionary.  The
+ * fastest level of libdeflate: a page's operators repeat enough that it
+ * still makes them 5 times smaller.
+ */
 static void stream_obj(struct pdfw *w, int n, const void *data, size_t len,
 		       const char *extra)
 {
-	uLongf z = compressBound((uLong)len);
-	unsigned char *d = malloc(z ? z : 1);
+	size_t bound = libdeflate_zlib_compress_bound(w->z, len), z = 0;
+	unsigned char *d = malloc(bound);
 
-	if (!d || compress2(d, &z, data, (uLong)len, Z_BEST_SPEED) != Z_OK) {
+	if (d)
+		z = libdeflate_zlib_compress(w->z, data, len, d, bound);
+	if (!z) {
 		free(d);
 		w->failed = 1;
 		return;
 	}
 	obj_begin(w, n);
 	if (buf_appendf(&w->file,
-			"<< /Length %lu /Filter /FlateDecode %s >>\nstream\n",
-			(unsigned long)z, extra ? extra : "") < 0)
+			"<< /Length %zu /Filter /FlateDecode %s >>\nstream\n",
+			z, extra ? extra : "") < 0)
 		w->failed = 1;
 	put(w, &w->file, d, z);
 	puts_(w, &w->file, "\nendstream");
@@ -328,6 +336,103 @@ int pdfw_layout_glyphs(struct pdfw *w, PangoLayout *l, struct pdfw_glyph **out,
 	*out = v;
 	*n = count;
 	return rc;
+}
+
+struct pdfw_line {
+	size_t font;
+	hb_font_t *hb; /* Pango's, referenced */
+	hb_buffer_t *buf;
+	hb_language_t lang;
+	hb_feature_t features[8];
+	unsigned n_features;
+	double baseline;
+};
+
+struct pdfw_line *pdfw_line_new(struct pdfw *w, PangoLayout *ref,
+				const char *features)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(ref);
+	PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+	struct pdfw_line *l = calloc(1, sizeof(*l));
+	hb_font_t *hb =
+		run ? pango_font_get_hb_font(run->item->analysis.font) : NULL;
+
+	if (l && hb) {
+		l->font = font_of(w, run->item->analysis.font);
+		l->hb = hb_font_reference(hb);
+		l->buf = hb_buffer_create();
+		l->lang = hb_language_from_string(
+			pango_language_to_string(run->item->analysis.language),
+			-1);
+		l->baseline = (double)pango_layout_iter_get_baseline(it) /
+			      PANGO_SCALE;
+		while (*features && l->n_features < 8) {
+			size_t n = strcspn(features, ",");
+
+			if (hb_feature_from_string(
+				    features, (int)n,
+				    &l->features[l->n_features]))
+				l->n_features++;
+			features += n + (features[n] == ',');
+			features += strspn(features, " ");
+		}
+	}
+	pango_layout_iter_free(it);
+	if (l &&
+	    (!l->hb || l->font == NONE || w->fonts[l->font].face == NONE ||
+	     !hb_buffer_allocation_successful(l->buf))) {
+		pdfw_line_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void pdfw_line_free(struct pdfw_line *l)
+{
+	if (!l)
+		return;
+	hb_buffer_destroy(l->buf);
+	hb_font_destroy(l->hb);
+	free(l);
+}
+
+int pdfw_line_glyphs(struct pdfw *w, struct pdfw_line *l, const char *s,
+		     struct pdfw_glyph *g, size_t cap, size_t *n,
+		     double *width)
+{
+	struct face *f = &w->faces[w->fonts[l->font].face];
+	hb_glyph_info_t *info;
+	hb_glyph_position_t *pos;
+	unsigned count;
+	int x = 0;
+
+	hb_buffer_clear_contents(l->buf);
+	hb_buffer_add_utf8(l->buf, s, -1, 0, -1);
+	hb_buffer_set_direction(l->buf, HB_DIRECTION_LTR);
+	hb_buffer_set_language(l->buf, l->lang);
+	hb_buffer_guess_segment_properties(l->buf);
+	hb_shape(l->hb, l->buf, l->features, l->n_features);
+	info = hb_buffer_get_glyph_infos(l->buf, &count);
+	pos = hb_buffer_get_glyph_positions(l->buf, NULL);
+	if (count > cap)
+		return -1;
+	for (unsigned i = 0; i < count; i++)
+		if (info[i].codepoint == 0 || info[i].codepoint >= f->n_glyphs)
+			return -1; /* not in this font */
+	for (unsigned i = 0; i < count; i++) {
+		int first = i == 0 || info[i].cluster != info[i - 1].cluster;
+
+		glyph_use(f, info[i].codepoint,
+			  first ? g_utf8_get_char(s + info[i].cluster) : 0);
+		g[i] = (struct pdfw_glyph){
+			(unsigned)l->font, info[i].codepoint,
+			(double)(x + pos[i].x_offset) / PANGO_SCALE,
+			l->baseline - (double)pos[i].y_offset / PANGO_SCALE};
+		x += pos[i].x_advance;
+	}
+	*n = count;
+	*width = (double)x / PANGO_SCALE;
+	return 0;
 }
 
 static void begin_page(struct pdfw *w)
@@ -583,6 +688,11 @@ struct pdfw *pdfw_new(double width, double height)
 
 	if (!w)
 		return NULL;
+	w->z = libdeflate_alloc_compressor(1);
+	if (!w->z) {
+		free(w);
+		return NULL;
+	}
 	w->width = width;
 	w->height = height;
 	buf_init(&w->file, (size_t)1 << 31);
@@ -623,6 +733,7 @@ void pdfw_free(struct pdfw *w)
 	}
 	free(w->fonts);
 	free(w->faces);
+	libdeflate_free_compressor(w->z);
 	g_object_unref(w->pango);
 	buf_release(&w->file);
 	buf_release(&w->page);

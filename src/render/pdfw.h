@@ -28,6 +28,7 @@
  */
 
 struct pdfw;
+struct pdfw_line;
 
 /* A glyph of a laid-out text, at its origin relative to the layout. */
 struct pdfw_glyph {
@@ -53,6 +54,26 @@ void pdfw_glyphs(struct pdfw *w, const struct pdfw_glyph *g, size_t n,
 		 double x, double y);
 /* Draws `l` with its top-left at (x, y). */
 void pdfw_layout(struct pdfw *w, PangoLayout *l, double x, double y);
+
+/*
+ * One line of text in one font, shaped by HarfBuzz alone, for the short
+ * lines a long document repeats with new digits (event numbers, times):
+ * a Pango layout per line cost more than drawing it.  `ref` is a layout
+ * of one line in the font and with the attributes to use; `features` its
+ * OpenType features ("liga=0, clig=0").  The glyphs are those Pango
+ * would give (test_pdfw compares them).
+ */
+struct pdfw_line *pdfw_line_new(struct pdfw *w, PangoLayout *ref,
+				const char *features);
+void pdfw_line_free(struct pdfw_line *l);
+/*
+ * The glyphs of `s` (one line) into g[cap], relative to the line's
+ * top-left, and its width.  -1 when a character is not in the font or
+ * there is no room: lay it out with Pango then.
+ */
+int pdfw_line_glyphs(struct pdfw *w, struct pdfw_line *l, const char *s,
+		     struct pdfw_glyph *g, size_t cap, size_t *n,
+		     double *width);
 
 /* The colour of text, fills and strokes that follow. */
 void pdfw_rgb(struct pdfw *w, double r, double g, double b);

@@ -212,6 +212,71 @@ static void test_fonts_are_embedded_subsets_with_unicode(void **state)
 	buf_release(&pdf);
 }
 
+/*
+ * A line shaped by HarfBuzz alone has the glyphs and places that Pango
+ * gives the same text: kerned pairs, digits, times, an event number.
+ */
+static void test_line_glyphs_are_pangos(void **state)
+{
+	static const char *const lines[] = {
+		"INOP-2026-000123",  "01/10/2026", "23:59", "AVAVA To Wa",
+		"Página 12 de 1001", "1440",	   "ñandú", "fluido fino"};
+	struct pdfw *w = pdfw_new(W, H);
+	PangoLayout *ref = layout(w, "DejaVu Sans 6.5", "0");
+	PangoAttrList *attrs = pango_attr_list_new();
+	struct pdfw_line *line;
+
+	(void)state;
+	pango_attr_list_insert(attrs,
+			       pango_attr_font_features_new("liga=0, clig=0"));
+	pango_layout_set_attributes(ref, attrs);
+	pango_attr_list_unref(attrs);
+	line = pdfw_line_new(w, ref, "liga=0, clig=0");
+	assert_non_null(line);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct pdfw_glyph g[64], *want;
+		size_t n, n_want;
+		double width;
+		int lw, lh;
+
+		pango_layout_set_text(ref, lines[i], -1);
+		assert_int_equal(pdfw_layout_glyphs(w, ref, &want, &n_want),
+				 0);
+		assert_int_equal(
+			pdfw_line_glyphs(w, line, lines[i], g, 64, &n, &width),
+			0);
+		assert_int_equal(n, n_want);
+		for (size_t k = 0; k < n; k++) {
+			assert_int_equal(g[k].font, want[k].font);
+			assert_int_equal(g[k].gid, want[k].gid);
+			if (g[k].x != want[k].x || g[k].y != want[k].y)
+				fail_msg("%s, glyph %zu: (%f, %f), Pango "
+					 "(%f, %f)",
+					 lines[i], k, g[k].x, g[k].y,
+					 want[k].x, want[k].y);
+		}
+		pango_layout_get_size(ref, &lw, &lh);
+		assert_true(width == (double)lw / PANGO_SCALE);
+		free(want);
+	}
+	/* Not in DejaVu Sans: Pango would fall back to another font. */
+	{
+		struct pdfw_glyph g[64];
+		size_t n;
+		double width;
+
+		assert_int_equal(
+			pdfw_line_glyphs(w, line, "漢字", g, 64, &n, &width),
+			-1);
+		assert_int_equal(pdfw_line_glyphs(w, line, "INOP-2026-000123",
+						  g, 4, &n, &width),
+				 -1);
+	}
+	pdfw_line_free(line);
+	g_object_unref(ref);
+	pdfw_free(w);
+}
+
 /* A frozen report exports the same bytes every time. */
 static void test_same_document_same_bytes(void **state)
 {
@@ -235,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_text_reads_back_page_by_page),
 		cmocka_unit_test(test_glyphs_where_pango_put_them),
 		cmocka_unit_test(test_fonts_are_embedded_subsets_with_unicode),
+		cmocka_unit_test(test_line_glyphs_are_pangos),
 		cmocka_unit_test(test_same_document_same_bytes),
 	};
 
