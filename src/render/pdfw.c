@@ -118,7 +118,7 @@ static void op(struct pdfw *w, const char *name, const double *v, size_t n)
 		len += num_fmt(s + len, v[i]);
 		s[len++] = ' ';
 	}
-	memcpy(s + len, name, k);
+	memcpy(s + len, name, k + 1); /* with its NUL, replaced: */
 	s[len + k] = '\n';
 	put(w, &w->page, s, len + k + 1);
 }
