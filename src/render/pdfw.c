@@ -6,6 +6,7 @@
 #include <libdeflate.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,19 @@ struct font {
 
 #define NONE ((size_t)-1)
 
+/*
+ * Pages are deflated on a second thread while the next ones are drawn:
+ * deflating was an eighth of a long report's time.  At most QUEUE pages
+ * wait for it.
+ */
+#define QUEUE 8
+
+struct page_job {
+	int obj; /* the content stream's number */
+	char *data;
+	size_t len;
+};
+
 struct pdfw {
 	double width, height;
 	PangoContext *pango;
@@ -38,7 +52,15 @@ struct pdfw {
 	size_t n_objs, cap_objs;
 	int *pages; /* page object numbers */
 	size_t n_pages, cap_pages;
-	struct libdeflate_compressor *z;
+	struct libdeflate_compressor *z; /* the deflater's while it runs */
+	/* The deflater: `lock` guards file, offsets and the queue. */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	pthread_t deflater;
+	int threaded, closing;
+	int deflate_failed; /* the deflater's own failed, under lock */
+	struct page_job queue[QUEUE];
+	size_t q_head, q_n;
 	struct face *faces;
 	size_t n_faces;
 	struct font *fonts;
@@ -155,32 +177,90 @@ static void obj_end(struct pdfw *w)
 }
 
 /*
- * A stream object, deflated; `extra` goes into its dictionary.  The
- * fastest level of libdeflate: a page's operators repeat enough that it
- * still makes them 5 times smaller.
+ * `data` deflated into *out (malloc'd); its length, 0 when it failed.
+ * The fastest level of libdeflate: a page's operators repeat enough that
+ * it still makes them 5 times smaller.
  */
+static size_t deflated(struct libdeflate_compressor *z, const void *data,
+		       size_t len, unsigned char **out)
+{
+	size_t bound = libdeflate_zlib_compress_bound(z, len);
+
+	*out = malloc(bound);
+	return *out ? libdeflate_zlib_compress(z, data, len, *out, bound) : 0;
+}
+
+/* Stream object `n` of deflated bytes; `extra` goes into its
+ * dictionary.  0 or -1.  Holds the lock while the deflater runs. */
+static int stream_write(struct pdfw *w, int n, const unsigned char *d,
+			size_t len, const char *extra)
+{
+	w->offsets[n] = w->file.len;
+	if (buf_appendf(&w->file,
+			"%d 0 obj\n<< /Length %zu /Filter /FlateDecode %s "
+			">>\nstream\n",
+			n, len, extra ? extra : "") < 0 ||
+	    buf_append(&w->file, d, len) < 0 ||
+	    buf_appends(&w->file, "\nendstream\nendobj\n") < 0)
+		return -1;
+	return 0;
+}
+
+/* A stream object written now (not through the deflater). */
 static void stream_obj(struct pdfw *w, int n, const void *data, size_t len,
 		       const char *extra)
 {
-	size_t bound = libdeflate_zlib_compress_bound(w->z, len), z = 0;
-	unsigned char *d = malloc(bound);
+	unsigned char *d;
+	size_t z = deflated(w->z, data, len, &d);
 
-	if (d)
-		z = libdeflate_zlib_compress(w->z, data, len, d, bound);
-	if (!z) {
-		free(d);
+	if (!z || stream_write(w, n, d, z, extra) < 0)
 		w->failed = 1;
-		return;
-	}
-	obj_begin(w, n);
-	if (buf_appendf(&w->file,
-			"<< /Length %zu /Filter /FlateDecode %s >>\nstream\n",
-			z, extra ? extra : "") < 0)
-		w->failed = 1;
-	put(w, &w->file, d, z);
-	puts_(w, &w->file, "\nendstream");
-	obj_end(w);
 	free(d);
+}
+
+static void *deflater(void *arg)
+{
+	struct pdfw *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct page_job job;
+		unsigned char *d;
+		size_t z;
+
+		while (!w->q_n && !w->closing)
+			pthread_cond_wait(&w->changed, &w->lock);
+		if (!w->q_n)
+			break;
+		job = w->queue[w->q_head]; /* stays queued until written */
+		pthread_mutex_unlock(&w->lock);
+		z = deflated(w->z, job.data, job.len, &d);
+		pthread_mutex_lock(&w->lock);
+		if (!z || stream_write(w, job.obj, d, z, NULL) < 0)
+			w->deflate_failed = 1;
+		free(d);
+		free(job.data);
+		w->q_head = (w->q_head + 1) % QUEUE;
+		w->q_n--;
+		pthread_cond_broadcast(&w->changed);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Waits for the deflater to write every page, and ends it. */
+static void deflater_stop(struct pdfw *w)
+{
+	if (!w->threaded)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->closing = 1;
+	pthread_cond_broadcast(&w->changed);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->deflater, NULL);
+	w->threaded = 0;
+	if (w->deflate_failed)
+		w->failed = 1;
 }
 
 /* ---------- fonts ---------- */
@@ -650,13 +730,12 @@ void pdfw_stroke(struct pdfw *w)
 
 void pdfw_page_end(struct pdfw *w)
 {
+	struct page_job job;
 	char s[160];
-	int content, page;
+	int page;
 
 	begin_page(w);
 	text_end(w);
-	content = obj_new(w);
-	page = obj_new(w);
 	if (w->n_pages == w->cap_pages) {
 		size_t cap = w->cap_pages ? w->cap_pages * 2 : 64;
 		int *grown = realloc(w->pages, cap * sizeof(*grown));
@@ -668,17 +747,38 @@ void pdfw_page_end(struct pdfw *w)
 		w->pages = grown;
 		w->cap_pages = cap;
 	}
+	job.data = buf_detach(&w->page, &job.len);
+	if (!job.data)
+		job.data = strdup(""); /* a blank page */
+	if (!job.data)
+		w->failed = 1;
+	buf_init(&w->page, (size_t)1 << 30);
+	w->drawing = 0;
+	if (w->threaded)
+		pthread_mutex_lock(&w->lock);
+	job.obj = obj_new(w);
+	page = obj_new(w);
 	w->pages[w->n_pages++] = page;
-	stream_obj(w, content, w->page.s, w->page.len, NULL);
 	obj_begin(w, page);
 	(void)snprintf(s, sizeof(s),
 		       "<< /Type /Page /Parent %d 0 R /Resources %d 0 R "
 		       "/Contents %d 0 R >>",
-		       OBJ_PAGES, OBJ_RESOURCES, content);
+		       OBJ_PAGES, OBJ_RESOURCES, job.obj);
 	puts_(w, &w->file, s);
 	obj_end(w);
-	buf_reset(&w->page);
-	w->drawing = 0;
+	if (w->threaded && job.data) {
+		while (w->q_n == QUEUE)
+			pthread_cond_wait(&w->changed, &w->lock);
+		w->queue[(w->q_head + w->q_n++) % QUEUE] = job;
+		pthread_cond_broadcast(&w->changed);
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	if (w->threaded)
+		pthread_mutex_unlock(&w->lock);
+	if (job.data)
+		stream_obj(w, job.obj, job.data, job.len, NULL);
+	free(job.data);
 }
 
 struct pdfw *pdfw_new(double width, double height)
@@ -712,6 +812,10 @@ struct pdfw *pdfw_new(double width, double height)
 	for (int i = 0; i < OBJ_FIRST_FREE; i++)
 		(void)obj_new(w);
 	puts_(w, &w->file, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->changed, NULL);
+	/* Without the thread, pages are deflated as they end. */
+	w->threaded = pthread_create(&w->deflater, NULL, deflater, w) == 0;
 	return w;
 }
 
@@ -724,6 +828,9 @@ void pdfw_free(struct pdfw *w)
 {
 	if (!w)
 		return;
+	deflater_stop(w);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->changed);
 	for (size_t i = 0; i < w->n_fonts; i++)
 		g_object_unref(w->fonts[i].pango);
 	for (size_t i = 0; i < w->n_faces; i++) {
@@ -1058,6 +1165,7 @@ int pdfw_finish(struct pdfw *w, const char *title, const char *creator,
 {
 	if (w->drawing || w->n_pages == 0)
 		pdfw_page_end(w);
+	deflater_stop(w);
 	for (size_t i = 0; i < w->n_faces; i++)
 		font_write(w, &w->faces[i]);
 	trailer(w, title, creator, created);
