@@ -542,10 +542,9 @@ static void text_end(struct pdfw *w)
 	w->in_text = 0;
 }
 
-/* Two bytes of a glyph id in a literal string. */
-static void glyph_bytes(struct pdfw *w, unsigned gid)
+/* Two bytes of a glyph id in a literal string, at out; their length. */
+static size_t glyph_bytes(char *out, unsigned gid)
 {
-	char s[4];
 	size_t n = 0;
 	unsigned char b[2] = {(unsigned char)(gid >> 8),
 			      (unsigned char)(gid & 0xff)};
@@ -555,23 +554,32 @@ static void glyph_bytes(struct pdfw *w, unsigned gid)
 		case '(':
 		case ')':
 		case '\\':
-			s[n++] = '\\';
-			s[n++] = (char)b[i];
+			out[n++] = '\\';
+			out[n++] = (char)b[i];
 			break;
 		case '\r': /* a bare CR would read as a line end */
-			s[n++] = '\\';
-			s[n++] = 'r';
+			out[n++] = '\\';
+			out[n++] = 'r';
 			break;
 		default:
-			s[n++] = (char)b[i];
+			out[n++] = (char)b[i];
 		}
 	}
-	put(w, &w->page, s, n);
+	return n;
 }
 
+/*
+ * Glyphs go on the page as TJ arrays: a run of glyph ids along a line,
+ * with an adjustment where Pango's place differs from the advance the
+ * viewer takes from /W (kerning), and a new Tm where a line starts.  The
+ * ids are staged in `run` and appended a run at a time.
+ */
 void pdfw_glyphs(struct pdfw *w, const struct pdfw_glyph *g, size_t n,
 		 double x, double y)
 {
+	char run[512];
+	size_t rn = 0;
+
 	begin_page(w);
 	if (!w->in_text) {
 		puts_(w, &w->page, "BT\n");
@@ -581,38 +589,39 @@ void pdfw_glyphs(struct pdfw *w, const struct pdfw_glyph *g, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct font *f = &w->fonts[g[i].font];
 		double gx = x + g[i].x, gy = w->height - (y + g[i].y);
-		double size = f->size;
+		double size = f->size, off = w->tx - gx;
 
+		if (rn + 40 > sizeof(run)) {
+			put(w, &w->page, run, rn);
+			rn = 0;
+		}
 		if (g[i].font != w->font) {
-			char s[64];
-			size_t len;
-
+			put(w, &w->page, run, rn);
+			rn = 0;
 			array_end(w);
-			len = (size_t)snprintf(s, sizeof(s), "/F%u ",
-					       g[i].font);
-			len += num_fmt(s + len, size);
-			put(w, &w->page, s, len);
-			puts_(w, &w->page, " Tf\n");
+			rn = (size_t)snprintf(run, sizeof(run), "/F%u ",
+					      g[i].font);
+			rn += num_fmt(run + rn, size);
+			memcpy(run + rn, " Tf\n", 4);
+			rn += 4;
 			w->font = g[i].font;
 		}
 		if (w->in_array && fabs(gy - w->ty) < 0.001 &&
-		    fabs(gx - w->tx) < size) {
+		    fabs(off) < size) {
 			/* Along the line: a kerning adjustment if needed. */
-			long adj = lround((w->tx - gx) * 1000 / size);
+			long adj = lround(off * 1000 / size);
 
 			if (adj) {
-				char s[32];
-				size_t len = 0;
-
-				s[len++] = ')';
-				len += num_fmt(s + len, (double)adj);
-				s[len++] = '(';
-				put(w, &w->page, s, len);
+				run[rn++] = ')';
+				rn += num_fmt(run + rn, (double)adj);
+				run[rn++] = '(';
 				w->tx -= (double)adj * size / 1000;
 			}
 		} else {
 			double m[6] = {1, 0, 0, 1, gx, gy};
 
+			put(w, &w->page, run, rn);
+			rn = 0;
 			array_end(w);
 			op(w, "Tm", m, 6);
 			puts_(w, &w->page, "[(");
@@ -620,9 +629,10 @@ void pdfw_glyphs(struct pdfw *w, const struct pdfw_glyph *g, size_t n,
 			w->tx = gx;
 			w->ty = gy;
 		}
-		glyph_bytes(w, g[i].gid);
+		rn += glyph_bytes(run + rn, g[i].gid);
 		w->tx += w->faces[f->face].adv[g[i].gid] * size / 1000;
 	}
+	put(w, &w->page, run, rn);
 }
 
 void pdfw_layout(struct pdfw *w, PangoLayout *l, double x, double y)
