@@ -258,14 +258,6 @@ char *report_snapshot_end(struct report_snapshot_writer *w, char hash[65]);
  */
 int report_snapshot_rows(const char *snapshot, struct report_row **rows,
 			 size_t *n_rows);
-/*
- * report_snapshot_rows() without jansson: Inop's own reader alone, which
- * the above tries first.  0, -1, or REPORT_SNAPSHOT_NOT_MINE when the text
- * uses JSON it leaves to jansson (*rows is then NULL).
- */
-#define REPORT_SNAPSHOT_NOT_MINE 1
-int report_snapshot_read(const char *snapshot, struct report_row **rows,
-			 size_t *n_rows);
 
 /* SHA-256 of `len` bytes, as 64 lowercase hex digits. */
 void report_hash(const char *data, size_t len, char out[65]);

@@ -412,121 +412,6 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	free(ev);
 }
 
-/* `s` with the first `from` replaced by `to`, malloc'd. */
-static char *replaced(const char *s, const char *from, const char *to)
-{
-	const char *at = strstr(s, from);
-	char *out;
-
-	if (!at)
-		fail_msg("not in the snapshot: %s\n%s", from, s);
-	out = malloc(strlen(s) - strlen(from) + strlen(to) + 1);
-	assert_non_null(out);
-	sprintf(out, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
-	return out;
-}
-
-/*
- * `snap` read as Inop reads it (its own reader first) and as jansson
- * reads it (a key the reader leaves to jansson sends it there): the same
- * answer and the same rows.  Returns that answer.
- */
-static int read_both_ways(const char *snap, size_t *n_out,
-			  struct report_row **rows_out)
-{
-	char *by_jansson = replaced(snap, "{", "{\"a\":{},");
-	struct report_row *a, *b;
-	size_t na, nb;
-	int ra = report_snapshot_rows(snap, &a, &na);
-	int rb = report_snapshot_rows(by_jansson, &b, &nb);
-	struct report_row *own;
-	size_t n_own;
-
-	assert_int_equal(ra, rb);
-	/* What it accepts, Inop's reader read, not jansson. */
-	if (ra == 0) {
-		assert_int_equal(report_snapshot_read(snap, &own, &n_own), 0);
-		assert_int_equal(n_own, na);
-		free(own);
-	}
-	assert_int_equal(report_snapshot_read(by_jansson, &own, &n_own),
-			 REPORT_SNAPSHOT_NOT_MINE);
-	assert_null(own);
-	assert_int_equal(na, nb);
-	for (size_t i = 0; i < na; i++)
-		assert_memory_equal(&a[i], &b[i], sizeof(a[i]));
-	free(by_jansson);
-	free(b);
-	*n_out = na;
-	*rows_out = a;
-	return ra;
-}
-
-static void test_o2_snapshot_reader_reads_as_jansson(void **state)
-{
-	struct event *ev = malloc(sizeof(*ev));
-	struct report_row rows[2], *back;
-	static const char *const refused[][2] = {
-		{"Ñaña", "\\u0000"},	/* NUL: jansson refuses */
-		{"Ñaña", "\xc3("},	/* not UTF-8 */
-		{"Ñaña", "\\ud83d"},	/* half a surrogate pair */
-		{"Ñaña", "\\x"},	/* no such escape */
-		{"Ñaña", "\t"},		/* a raw control character */
-		{",105,", ",105.0,"},	/* minutes not an integer */
-		{",105,", ",0105,"},	/* not JSON */
-		{",105,", ",\"105\","}, /* a string */
-		{",105,", ","},		/* a value less */
-		{",105,", ",105,105,"}, /* a value more */
-		{"\"columns\":[\"", "\"columns\":[\"x"}, /* other layout */
-		{"\"columns\"", "\"kolumns\""},		 /* no columns */
-		{",true,", ",tru,"},			 /* not a literal */
-		{"2026-11-03T09:15:00-05:00", "2026-11-03 09:15"}, /* time */
-	};
-	size_t n;
-	char hash[65], *snap, *s;
-
-	(void)state;
-	event_fill(ev, lima(2026, 11, 3, 9, 15), lima(2026, 11, 3, 11, 0));
-	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[0]);
-	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[1]);
-	snprintf(rows[1].point_name, sizeof(rows[1].point_name),
-		 "CAC \"Ñaña\" \\ «Sur»\t1\n2\r\b\f\x01\x1f\x7f/ "
-		 "\u2028 \U0001F600 ü");
-	snap = report_snapshot(7, "2026-11-01", "2026-11-30",
-			       lima(2026, 12, 1, 8, 0), rows, 2, hash);
-	assert_non_null(snap);
-	assert_int_equal(read_both_ways(snap, &n, &back), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(back[1].point_name, rows[1].point_name);
-	free(back);
-	/* Escapes the writer does not use, as another writer may. */
-	s = replaced(snap, "Ñaña", "\\u00d1a\\u00F1a\\/\\ud83d\\ude00");
-	assert_int_equal(read_both_ways(s, &n, &back), 0);
-	assert_non_null(strstr(back[1].point_name, "Ñaña/\U0001F600"));
-	free(back);
-	free(s);
-	/* Spaces between the tokens, as a pretty-printer puts them. */
-	s = replaced(snap, "\"rows\":[[", "\"rows\" : [ \n[ ");
-	assert_int_equal(read_both_ways(s, &n, &back), 0);
-	assert_int_equal(n, 2);
-	free(back);
-	free(s);
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		s = replaced(snap, refused[i][0], refused[i][1]);
-		if (read_both_ways(s, &n, &back) != -1)
-			fail_msg("accepted: %s -> %s", refused[i][0],
-				 refused[i][1]);
-		free(back);
-		free(s);
-	}
-	s = malloc(strlen(snap) + 3);
-	sprintf(s, "%s x", snap); /* text after the end */
-	assert_int_equal(read_both_ways(s, &n, &back), -1);
-	free(s);
-	free(snap);
-	free(ev);
-}
-
 /* ---------- O4: CSV ---------- */
 
 static void test_o4_csv_is_rfc4180(void **state)
@@ -1144,7 +1029,6 @@ int main(void)
 			test_o3_handed_over_at_the_directors_approval),
 		cmocka_unit_test(test_o3_report_due_counts_extra_days),
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
-		cmocka_unit_test(test_o2_snapshot_reader_reads_as_jansson),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),
 		cmocka_unit_test_setup_teardown(
 			test_o1_report_holds_closed_reportable_events, setup,
