@@ -33,14 +33,18 @@ struct font {
 /*
  * Pages are deflated on a second thread while the next ones are drawn:
  * deflating was an eighth of a long report's time.  At most QUEUE pages
- * wait for it.
+ * wait for it; it takes all that wait at once, and each side wakes the
+ * other only when that one sleeps (a wake-up per page cost more than
+ * the deflating saved).
  */
-#define QUEUE 8
+#define QUEUE 32
 
 struct page_job {
 	int obj; /* the content stream's number */
 	char *data;
 	size_t len;
+	unsigned char *z; /* deflated, by the deflater */
+	size_t z_len;
 };
 
 struct pdfw {
@@ -58,6 +62,7 @@ struct pdfw {
 	pthread_cond_t changed;
 	pthread_t deflater;
 	int threaded, closing;
+	int deflater_idle, drawer_waiting; /* asleep on `changed` */
 	int deflate_failed; /* the deflater's own failed, under lock */
 	struct page_job queue[QUEUE];
 	size_t q_head, q_n;
@@ -224,25 +229,37 @@ static void *deflater(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		struct page_job job;
-		unsigned char *d;
-		size_t z;
+		size_t first = w->q_head, n = w->q_n;
 
-		while (!w->q_n && !w->closing)
+		if (!n && !w->closing) {
+			w->deflater_idle = 1;
 			pthread_cond_wait(&w->changed, &w->lock);
-		if (!w->q_n)
+			w->deflater_idle = 0;
+			continue;
+		}
+		if (!n)
 			break;
-		job = w->queue[w->q_head]; /* stays queued until written */
+		/* The jobs stay queued (their slots taken) until written. */
 		pthread_mutex_unlock(&w->lock);
-		z = deflated(w->z, job.data, job.len, &d);
+		for (size_t k = 0; k < n; k++) {
+			struct page_job *j = &w->queue[(first + k) % QUEUE];
+
+			j->z_len = deflated(w->z, j->data, j->len, &j->z);
+		}
 		pthread_mutex_lock(&w->lock);
-		if (!z || stream_write(w, job.obj, d, z, NULL) < 0)
-			w->deflate_failed = 1;
-		free(d);
-		free(job.data);
-		w->q_head = (w->q_head + 1) % QUEUE;
-		w->q_n--;
-		pthread_cond_broadcast(&w->changed);
+		for (size_t k = 0; k < n; k++) {
+			struct page_job *j = &w->queue[(first + k) % QUEUE];
+
+			if (!j->z_len ||
+			    stream_write(w, j->obj, j->z, j->z_len, NULL) < 0)
+				w->deflate_failed = 1;
+			free(j->z);
+			free(j->data);
+		}
+		w->q_head = (first + n) % QUEUE;
+		w->q_n -= n;
+		if (w->drawer_waiting)
+			pthread_cond_broadcast(&w->changed);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -777,10 +794,15 @@ void pdfw_page_end(struct pdfw *w)
 	puts_(w, &w->file, s);
 	obj_end(w);
 	if (w->threaded && job.data) {
-		while (w->q_n == QUEUE)
+		while (w->q_n == QUEUE) {
+			w->drawer_waiting = 1;
 			pthread_cond_wait(&w->changed, &w->lock);
+			w->drawer_waiting = 0;
+		}
 		w->queue[(w->q_head + w->q_n++) % QUEUE] = job;
-		pthread_cond_broadcast(&w->changed);
+		/* Woken for a batch; deflater_stop() wakes it for the rest. */
+		if (w->deflater_idle && w->q_n >= QUEUE / 4)
+			pthread_cond_broadcast(&w->changed);
 		pthread_mutex_unlock(&w->lock);
 		return;
 	}
