@@ -416,7 +416,9 @@ int pdfw_layout_glyphs(struct pdfw *w, PangoLayout *l, struct pdfw_glyph **out,
 			/* Line breaks and missing glyphs draw nothing. */
 			if (font != NONE && w->fonts[font].face != NONE &&
 			    g->glyph != PANGO_GLYPH_EMPTY &&
-			    !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
+			    !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG) &&
+			    g->glyph <
+				    w->faces[w->fonts[font].face].n_glyphs) {
 				glyph_use(&w->faces[w->fonts[font].face],
 					  g->glyph, c);
 				v[count++] = (struct pdfw_glyph){

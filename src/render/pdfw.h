@@ -24,7 +24,9 @@
  * Fonts: TrueType (glyf) and CFF-flavoured OpenType are embedded; the
  * glyphs of a font with neither (a bitmap-only colour emoji font) are
  * not drawn.  Each glyph maps back to the first character of its
- * cluster.
+ * cluster.  A style fontconfig would synthesise (emboldening, slant of a
+ * family without that face) is not applied: the report's fonts (DejaVu
+ * Sans, Sans Bold, Sans Mono) all have their faces.
  */
 
 struct pdfw;
