@@ -35,6 +35,11 @@ int db_commits_stamp(int fd, uint64_t *stamp)
 	return sqlite_commits_stamp(fd, stamp);
 }
 
+int db_commits_own(uint64_t from, uint64_t to)
+{
+	return sqlite_commits_own(from, to);
+}
+
 void db_close(struct db *db)
 {
 	if (db)

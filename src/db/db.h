@@ -179,6 +179,13 @@ int db_notifications(struct db *db, db_notify_fn fn, void *ctx);
  */
 int db_commits_open(const char *url);
 int db_commits_stamp(int fd, uint64_t *stamp);
+/*
+ * 1 when the stamp went from `from` to `to` through commits of this
+ * process alone, one after another (its db_commit()s), so that what they
+ * changed is known here; 0 when another process (or a checkpoint that
+ * restarted the log) may have moved it.
+ */
+int db_commits_own(uint64_t from, uint64_t to);
 
 int db_begin(struct db *db);
 int db_commit(struct db *db);

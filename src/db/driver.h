@@ -66,6 +66,7 @@ struct db_copy {
 int sqlite_open(const char *path, struct db **out, struct inop_err *err);
 int sqlite_commits_open(const char *path);
 int sqlite_commits_stamp(int fd, uint64_t *stamp);
+int sqlite_commits_own(uint64_t from, uint64_t to);
 int postgres_open(const char *url, struct db **out, struct inop_err *err);
 
 /*

@@ -31,10 +31,19 @@ struct lite_stmt {
 	sqlite3_stmt *st;
 };
 
+/* Of the WAL index header: the stamp of db_commits_stamp(), iChange. */
+struct wal_hdr {
+	uint64_t stamp;
+	uint32_t change;
+};
+
 struct lite {
 	struct db base;
 	sqlite3 *h;
 	int in_write; /* holds writer_lock */
+	int shm;      /* the -shm file, for own_begin(); -2 not yet opened */
+	struct wal_hdr in; /* as the write transaction began */
+	int in_known;
 	struct lite_stmt cache[DB_CACHE_MAX];
 	uint32_t keys[DB_CACHE_MAX]; /* driver_sql_hash() of cache[i].sql */
 	int n_cache;
@@ -76,6 +85,8 @@ static void lite_close(struct db *d)
 	struct lite *db = LITE(d);
 
 	writer_release(db);
+	if (db->shm >= 0)
+		close(db->shm);
 	for (int i = 0; i < db->n_cache; i++) {
 		sqlite3_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
@@ -109,7 +120,7 @@ int sqlite_commits_open(const char *path)
 	return fd;
 }
 
-int sqlite_commits_stamp(int fd, uint64_t *stamp)
+static int wal_header(int fd, struct wal_hdr *out)
 {
 	unsigned char h[2 * WAL_HDR];
 
@@ -122,10 +133,82 @@ int sqlite_commits_stamp(int fd, uint64_t *stamp)
 			continue; /* being written, or not initialised */
 		for (int i = 8; i < WAL_HDR; i++) /* from iChange on */
 			v = (v ^ h[i]) * 1099511628211ull;
-		*stamp = v;
+		out->stamp = v;
+		memcpy(&out->change, h + 8, sizeof(out->change)); /* native */
 		return 0;
 	}
 	return -1;
+}
+
+int sqlite_commits_stamp(int fd, uint64_t *stamp)
+{
+	struct wal_hdr h;
+
+	if (wal_header(fd, &h) < 0)
+		return -1;
+	*stamp = h.stamp;
+	return 0;
+}
+
+/*
+ * This process's own commits, as stamps: the header as a write
+ * transaction began (BEGIN IMMEDIATE holds SQLite's write lock, so no
+ * other commit comes between) and after its COMMIT, kept when iChange
+ * moved by exactly one (so no other process committed in between; a
+ * checkpoint that truncated the log meanwhile changes nothing a reader
+ * sees).  versions.c asks sqlite_commits_own() before it moves every
+ * generation for a stamp that changed: the committing code moved the
+ * versions its own commit changed (store_batch_commit()).
+ */
+#define OWN_MAX 64
+
+static pthread_mutex_t own_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t from, to;
+} own[OWN_MAX];
+static unsigned own_next;
+
+static void own_begin(struct lite *db)
+{
+	if (db->shm == -2)
+		db->shm = sqlite_commits_open(
+			sqlite3_db_filename(db->h, "main"));
+	db->in_known = db->shm >= 0 && wal_header(db->shm, &db->in) == 0;
+}
+
+static void own_commit(struct lite *db)
+{
+	struct wal_hdr out;
+
+	if (!db->in_known || wal_header(db->shm, &out) < 0 ||
+	    out.change != db->in.change + 1)
+		return;
+	pthread_mutex_lock(&own_lock);
+	own[own_next % OWN_MAX].from = db->in.stamp;
+	own[own_next % OWN_MAX].to = out.stamp;
+	own_next++;
+	pthread_mutex_unlock(&own_lock);
+}
+
+int sqlite_commits_own(uint64_t from, uint64_t to)
+{
+	int steps = 0;
+
+	pthread_mutex_lock(&own_lock);
+	while (from != to && steps++ < OWN_MAX) {
+		unsigned k = 0, n = own_next < OWN_MAX ? own_next : OWN_MAX;
+
+		/* The newest first: a stamp seen twice (the log restarted
+		 * to the same header) takes its latest commit. */
+		for (; k < n; k++)
+			if (own[(own_next - 1 - k) % OWN_MAX].from == from)
+				break;
+		if (k == n)
+			break;
+		from = own[(own_next - 1 - k) % OWN_MAX].to;
+	}
+	pthread_mutex_unlock(&own_lock);
+	return from == to;
 }
 
 int sqlite_open(const char *path, struct db **out, struct inop_err *err)
@@ -139,6 +222,7 @@ int sqlite_open(const char *path, struct db **out, struct inop_err *err)
 	if (!db)
 		return err_internal(err);
 	db->base.ops = &lite_ops;
+	db->shm = -2;
 	if (sqlite3_open_v2(path, &db->h,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,
@@ -307,6 +391,7 @@ static int lite_begin(struct db *d)
 		writer_release(db);
 		return -1;
 	}
+	own_begin(db);
 	return 0;
 }
 
@@ -316,8 +401,10 @@ static int lite_commit(struct db *d)
 
 	/* A failed COMMIT leaves the transaction open: the caller rolls
 	 * back, which releases the lock. */
-	if (rc == 0)
+	if (rc == 0) {
+		own_commit(LITE(d));
 		writer_release(LITE(d));
+	}
 	return rc;
 }
 

@@ -78,14 +78,17 @@ int store_versions_fresh(int64_t filled_ns)
 }
 
 /*
- * SQLite: a commit by any process since the last look moves every
+ * SQLite: a commit by another process since the last look moves every
  * generation (moved before the stamp is recorded, so a thread that finds
- * the stamp already seen also finds the generations moved).  0, or -1
+ * the stamp already seen also finds the generations moved).  Commits of
+ * this process alone (db_commits_own()) move nothing more: each moved the
+ * versions it changed before it was acknowledged (store_batch_commit()),
+ * and a request racing with one is served as if it came first.  0, or -1
  * when it cannot tell: then nothing is answered from memory.
  */
 static int commits_check(void)
 {
-	uint64_t stamp;
+	uint64_t stamp, seen;
 
 	if (commits_fd < 0)
 		return 0;
@@ -93,9 +96,14 @@ static int commits_check(void)
 		store_versions_moved(ALL_BITS);
 		return -1;
 	}
-	if (atomic_load(&commits_seen) != stamp) {
-		store_versions_moved(ALL_BITS);
-		atomic_fetch_add(&received, 1);
+	seen = atomic_load(&commits_seen);
+	if (seen != stamp) {
+		/* This process's own commits moved the versions they
+		 * changed as they committed; anything else moves all. */
+		if (!db_commits_own(seen, stamp)) {
+			store_versions_moved(ALL_BITS);
+			atomic_fetch_add(&received, 1);
+		}
 		atomic_store(&commits_seen, stamp);
 	}
 	return 0;

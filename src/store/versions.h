@@ -26,9 +26,11 @@
  *
  * SQLite has no notifications, but every commit of any process rewrites
  * the WAL index header (db_commits_stamp()): each read of a version or
- * generation first reads that header (one pread, no lock) and, when it
- * changed, moves every generation.  So two processes on one file (a
- * second server, the CLI) see each other's commits at their next request.
+ * generation first reads that header (one pread, no lock) and, when
+ * another process's commit changed it, moves every generation (this
+ * process's own commits, db_commits_own(), moved theirs as they
+ * committed).  So two processes on one file (a second server, the CLI)
+ * see each other's commits at their next request.
  *
  * Freshness: a change made through this process is seen by its next
  * request (the generation moves before the change is acknowledged); a

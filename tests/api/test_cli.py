@@ -5,6 +5,7 @@ on the database of the suite's server."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 
@@ -235,6 +236,52 @@ class CliDatabase(ApiTest):
                          401)
         self.assertStatus(self.http(a, "GET", "/api/v1/points", token=ta),
                           200)
+
+    def test_own_commits_show_at_once_without_moving_every_cache(self):
+        # A server's own commits move only the versions they change
+        # (db_commits_own): each registration shows in its next list, and
+        # none makes it count a change of unknown origin (which moves
+        # every cache), as a commit by another process does.
+        code = "PROPIO" + t.CTX.run_id    # a point of this test alone
+        rc, out = cli("point", "add", "--db", self.db, "--code", code,
+                      "--name", "Tienda propia", "--type", "CAC",
+                      "--region", "Lima")
+        self.assertEqual(rc, 0, out)
+        rc, out = cli("user", "add", "--db", self.db, "--username",
+                      "jefepropio", "--name", "Jefe Propio", "--email",
+                      "jefepropio@example.com", "--roles", "JEFE",
+                      "--points", code, "--password-file", self.fj)
+        self.assertEqual(rc, 0, out)
+        a = self.served()
+        login = {"username": "jefepropio", "password": self.jefe_pw}
+        ta = self.http(a, "POST", "/api/v1/session", login).json["token"]
+
+        def foreign_changes():
+            body = self.http(a, "GET", "/metrics").body.decode()
+            m = re.search(r"\ninop_versions_notifications_total (\d+)\n",
+                          body)
+            self.assertIsNotNone(m, body)
+            return int(m.group(1))
+
+        total = self.http(a, "GET", "/api/v1/events?limit=50",
+                          token=ta).json["total"]
+        before = foreign_changes()
+        for procedure in ("RECLAMOS", "ALTAS", "CONSULTAS"):
+            r = self.http(a, "POST", "/api/v1/events", t.event_payload(
+                code, procedure=procedure), token=ta)
+            self.assertStatus(r, 201)
+            total += 1
+            r = self.http(a, "GET", "/api/v1/events?limit=50", token=ta)
+            self.assertEqual(r.json["total"], total)
+        # 1 of slack for a checkpoint of the log; one per commit before.
+        self.assertLessEqual(foreign_changes() - before, 1)
+        rc, out = cli("point", "add", "--db", self.db, "--code",
+                      "OTRO" + t.CTX.run_id, "--name", "Otra tienda",
+                      "--type", "CAC", "--region", "Lima")
+        self.assertEqual(rc, 0, out)
+        self.assertStatus(self.http(a, "GET", "/api/v1/points", token=ta),
+                          200)
+        self.assertGreater(foreign_changes(), before)
 
     def test_cli_user_add_with_weak_password_fails(self):
         rc, out = cli("user", "add", "--db", self.db, "--username",

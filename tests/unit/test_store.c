@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <sodium.h>
 
 #include "calendar/cal.h"
@@ -496,10 +497,84 @@ static void test_rcache_shares_bytes_until_released(void **state)
 	rcache_release((void *)c);
 }
 
+/* The stamp of the WAL index of the fixture's database now. */
+static uint64_t stamp_now(int fd)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(db_commits_stamp(fd, &v), 0);
+	return v;
+}
+
+static void own_write(struct db *db, int v)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO t VALUES (%d)", v);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, sql), 0);
+	assert_int_equal(db_commit(db), 0);
+}
+
+/*
+ * The WAL index tells this process's commits from others': a chain of
+ * its own db_commit()s is its own; a commit by another connection
+ * outside it (another process) and a checkpoint that restarted the log
+ * are not, nor any chain through them.
+ */
+static void test_commits_own_tells_this_process_from_others(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *other;
+	uint64_t s0, s1, s2, s3, s4, s5;
+	int fd;
+
+	assert_int_equal(db_exec(f->db, "CREATE TABLE t (v INTEGER)"), 0);
+	fd = db_commits_open(f->path);
+	assert_true(fd >= 0);
+	s0 = stamp_now(fd);
+	own_write(f->db, 1);
+	s1 = stamp_now(fd);
+	assert_true(s1 != s0);
+	assert_int_equal(db_commits_own(s0, s1), 1);
+	own_write(f->db, 2);
+	s2 = stamp_now(fd);
+	assert_int_equal(db_commits_own(s1, s2), 1);
+	assert_int_equal(db_commits_own(s0, s2), 1); /* a chain */
+	assert_int_equal(db_commits_own(s2, s0), 0);
+	/* Another process's commit (a connection not of this driver). */
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(other, "INSERT INTO t VALUES (3)", 0, 0, 0),
+		SQLITE_OK);
+	s3 = stamp_now(fd);
+	assert_int_equal(db_commits_own(s2, s3), 0);
+	assert_int_equal(db_commits_own(s0, s3), 0);
+	/* Ours after theirs: from theirs on it is ours, not before. */
+	own_write(f->db, 4);
+	s4 = stamp_now(fd);
+	assert_int_equal(db_commits_own(s3, s4), 1);
+	assert_int_equal(db_commits_own(s2, s4), 0);
+	/* A checkpoint that truncates the log changes the header. */
+	assert_int_equal(sqlite3_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)",
+				      0, 0, 0),
+			 SQLITE_OK);
+	s5 = stamp_now(fd);
+	assert_true(s5 != s4);
+	assert_int_equal(db_commits_own(s4, s5), 0);
+	own_write(f->db, 5); /* ours again, on the restarted log */
+	assert_int_equal(db_commits_own(s5, stamp_now(fd)), 1);
+	sqlite3_close(other);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rcache_shares_bytes_until_released),
+		cmocka_unit_test_setup_teardown(
+			test_commits_own_tells_this_process_from_others, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_r8_numbers_are_gapless_per_lima_year, setup,
 			teardown),
