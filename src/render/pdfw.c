@@ -616,12 +616,11 @@ void pdfw_glyphs(struct pdfw *w, const struct pdfw_glyph *g, size_t n,
 		}
 		if (g[i].font != w->font) {
 			put(w, &w->page, run, rn);
-			rn = 0;
 			array_end(w);
 			rn = (size_t)snprintf(run, sizeof(run), "/F%u ",
 					      g[i].font);
 			rn += num_fmt(run + rn, size);
-			memcpy(run + rn, " Tf\n", 4);
+			memcpy(run + rn, " Tf\n", 5); /* with its NUL */
 			rn += 4;
 			w->font = g[i].font;
 		}
