@@ -338,6 +338,22 @@ static uint32_t hash_text(const char *s)
 	return h;
 }
 
+/* The glyphs of one line `s` in the body font into e; 0 or -1. */
+static int line_glyphs(struct pdf *p, const char *s, struct cached *e)
+{
+	struct pdfw_glyph g[128];
+	size_t n;
+	double w;
+
+	if (!p->line ||
+	    pdfw_line_glyphs(p->w, p->line, s, g, 128, &n, &w) < 0 || !n ||
+	    !(e->glyphs = malloc(n * sizeof(*g))))
+		return -1;
+	memcpy(e->glyphs, g, n * sizeof(*g));
+	e->n_glyphs = n;
+	return 0;
+}
+
 /* The cached layout of `s` in column `col`, or NULL when it cannot be. */
 static struct cached *cache_get(struct pdf *p, size_t col, const char *s)
 {
@@ -357,9 +373,15 @@ static struct cached *cache_get(struct pdf *p, size_t col, const char *s)
 	}
 	if (c->n >= CACHE_MAX || !(e->text = strdup(s)))
 		return NULL;
+	c->n++;
+	/* A line of a fixed column is one line high: shaped by HarfBuzz
+	 * alone, it needs no layout. */
+	if (fixed_col(col) && line_glyphs(p, s, e) == 0) {
+		e->height = p->line_h;
+		return e;
+	}
 	e->layout = pango_layout_copy(p->text);
 	e->height = text_height(e->layout, s, cell_width(col));
-	c->n++;
 	return e;
 }
 
