@@ -68,7 +68,7 @@ static void append_gauges(struct buf *b, int64_t now)
 		    "# TYPE inop_versions_notifications_total counter\n"
 		    "inop_versions_notifications_total %llu\n"
 		    "# HELP inop_session_cache_hits_total Sessions found "
-		    "in memory, without the database (PostgreSQL).\n"
+		    "in memory, without the database.\n"
 		    "# TYPE inop_session_cache_hits_total counter\n"
 		    "inop_session_cache_hits_total %llu\n",
 		    listening, (unsigned long long)notified,
