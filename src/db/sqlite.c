@@ -43,7 +43,9 @@ struct lite {
 	int in_write; /* holds writer_lock */
 	int shm;      /* the -shm file, for own_begin(); -2 not yet opened */
 	struct wal_hdr in; /* as the write transaction began */
+	sqlite3_int64 in_data_version;
 	int in_known;
+	sqlite3_stmt *data_version; /* PRAGMA data_version, prepared once */
 	struct lite_stmt cache[DB_CACHE_MAX];
 	uint32_t keys[DB_CACHE_MAX]; /* driver_sql_hash() of cache[i].sql */
 	int n_cache;
@@ -87,6 +89,7 @@ static void lite_close(struct db *d)
 	writer_release(db);
 	if (db->shm >= 0)
 		close(db->shm);
+	sqlite3_finalize(db->data_version);
 	for (int i = 0; i < db->n_cache; i++) {
 		sqlite3_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
@@ -153,12 +156,17 @@ int sqlite_commits_stamp(int fd, uint64_t *stamp)
 /*
  * This process's own commits, as stamps: the header as a write
  * transaction began (BEGIN IMMEDIATE holds SQLite's write lock, so no
- * other commit comes between) and after its COMMIT, kept when iChange
- * moved by exactly one (so no other process committed in between; a
- * checkpoint that truncated the log meanwhile changes nothing a reader
- * sees).  versions.c asks sqlite_commits_own() before it moves every
- * generation for a stamp that changed: the committing code moved the
- * versions its own commit changed (store_batch_commit()).
+ * other commit comes between) and after its COMMIT.  The lock is gone
+ * when COMMIT returns, so another process may commit before the header
+ * is read again; PRAGMA data_version on this connection, read in the
+ * transaction and again after the header, moves exactly when another
+ * connection committed meanwhile.  A pair is kept when it did not move
+ * and iChange moved by one (our commit wrote to the log; a transaction
+ * that changed nothing leaves iChange, and keeps no pair).  A checkpoint
+ * that truncated the log meanwhile changes nothing a reader sees.
+ * versions.c asks sqlite_commits_own() before it moves every generation
+ * for a stamp that changed: the committing code moved the versions its
+ * own commit changed (store_batch_commit()).
  */
 #define OWN_MAX 64
 
@@ -168,19 +176,39 @@ static struct {
 } own[OWN_MAX];
 static unsigned own_next;
 
+/* PRAGMA data_version of this connection: 0, or -1. */
+static int data_version(struct lite *db, sqlite3_int64 *v)
+{
+	int rc;
+
+	if (!db->data_version &&
+	    sqlite3_prepare_v3(db->h, "PRAGMA data_version", -1,
+			       SQLITE_PREPARE_PERSISTENT, &db->data_version,
+			       NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(db->data_version);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(db->data_version, 0);
+	sqlite3_reset(db->data_version);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 static void own_begin(struct lite *db)
 {
 	if (db->shm == -2)
 		db->shm = sqlite_commits_open(
 			sqlite3_db_filename(db->h, "main"));
-	db->in_known = db->shm >= 0 && wal_header(db->shm, &db->in) == 0;
+	db->in_known = db->shm >= 0 && wal_header(db->shm, &db->in) == 0 &&
+		       data_version(db, &db->in_data_version) == 0;
 }
 
 static void own_commit(struct lite *db)
 {
 	struct wal_hdr out;
+	sqlite3_int64 dv;
 
 	if (!db->in_known || wal_header(db->shm, &out) < 0 ||
+	    data_version(db, &dv) < 0 || dv != db->in_data_version ||
 	    out.change != db->in.change + 1)
 		return;
 	pthread_mutex_lock(&own_lock);

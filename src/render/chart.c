@@ -301,7 +301,10 @@ int chart_impact_svg(const struct impact_chart *c, struct buf *out)
 void chart_impact_pdf(struct pdfw *w, double x, double y, double width,
 		      double height, const struct impact_chart *c)
 {
-	struct canvas cv = {.w = w, .pango = pdfw_pango(w)};
+	/* At 96 dpi, as the SVG's cairo context and cairo's PDF had it: a
+	 * "7" label is 9.3 points, the legend spaced for that. */
+	struct canvas cv = {.w = w, .pango = pdfw_context_new(96)};
 
 	draw(&cv, x, y, width, height, c);
+	g_object_unref(cv.pango);
 }

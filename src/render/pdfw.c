@@ -814,39 +814,45 @@ void pdfw_page_end(struct pdfw *w)
 	free(job.data);
 }
 
+PangoContext *pdfw_context_new(double dpi)
+{
+	PangoContext *c = pango_font_map_create_context(
+		pango_cairo_font_map_get_default());
+	cairo_font_options_t *o = cairo_font_options_create();
+
+	pango_cairo_context_set_resolution(c, dpi);
+	/* Metrics as the font has them, unhinted, as a PDF shows them. */
+	cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(c, o);
+	cairo_font_options_destroy(o);
+	/* Glyphs where the font puts them, not rounded to whole points. */
+	pango_context_set_round_glyph_positions(c, FALSE);
+	return c;
+}
+
 struct pdfw *pdfw_new(double width, double height)
 {
 	struct pdfw *w = calloc(1, sizeof(*w));
-	cairo_font_options_t *o;
 
 	if (!w)
 		return NULL;
-	w->z = libdeflate_alloc_compressor(1);
-	if (!w->z) {
-		free(w);
-		return NULL;
-	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->changed, NULL);
 	w->width = width;
 	w->height = height;
 	buf_init(&w->file, (size_t)1 << 31);
 	buf_init(&w->page, (size_t)1 << 30);
-	w->pango = pango_font_map_create_context(
-		pango_cairo_font_map_get_default());
 	/* Sizes in points: the page is measured in points, not pixels. */
-	pango_cairo_context_set_resolution(w->pango, 72);
-	/* Metrics as the font has them, unhinted, as a PDF shows them. */
-	o = cairo_font_options_create();
-	cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
-	pango_cairo_context_set_font_options(w->pango, o);
-	cairo_font_options_destroy(o);
-	/* Glyphs where the font puts them, not rounded to whole points. */
-	pango_context_set_round_glyph_positions(w->pango, FALSE);
+	w->pango = pdfw_context_new(72);
+	w->z = libdeflate_alloc_compressor(1);
 	for (int i = 0; i < OBJ_FIRST_FREE; i++)
 		(void)obj_new(w);
 	puts_(w, &w->file, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->changed, NULL);
+	if (!w->z || w->failed) {
+		pdfw_free(w);
+		return NULL;
+	}
 	/* Without the thread, pages are deflated as they end. */
 	w->threaded = pthread_create(&w->deflater, NULL, deflater, w) == 0;
 	return w;
@@ -873,7 +879,8 @@ void pdfw_free(struct pdfw *w)
 	}
 	free(w->fonts);
 	free(w->faces);
-	libdeflate_free_compressor(w->z);
+	if (w->z)
+		libdeflate_free_compressor(w->z);
 	g_object_unref(w->pango);
 	buf_release(&w->file);
 	buf_release(&w->page);

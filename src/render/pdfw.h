@@ -44,6 +44,12 @@ void pdfw_free(struct pdfw *w);
 
 /* The context to lay text out in, for this writer's pages (points). */
 PangoContext *pdfw_pango(struct pdfw *w);
+/*
+ * A new context laid out as the writer's (unhinted metrics) at `dpi`:
+ * 72 sets font sizes in points, 96 as cairo does by default (the SVG
+ * chart).  g_object_unref() it.
+ */
+PangoContext *pdfw_context_new(double dpi);
 
 /*
  * The glyphs of `l` as laid out now, relative to its top-left; *out is
