@@ -319,11 +319,15 @@ void conns_request_dispatched(void *ctx)
 void conns_request_end(void *ctx)
 {
 	struct conn *c = ctx;
+	uint64_t rx;
 
 	if (!c)
 		return;
+	/* Asked before the lock: a system call under the one lock of every
+	 * connection held every other request's end back. */
+	rx = conns_rx_bytes(c->fd);
 	pthread_mutex_lock(&conns.lock);
-	c->rx_done = conns_rx_bytes(c->fd);
+	c->rx_done = rx;
 	conns.ended++;
 	if (c->active) {
 		c->active = 0;
