@@ -156,14 +156,25 @@ static double text_at(struct pdf *p, PangoLayout *l, const char *s, double x,
 }
 
 /* Draws one line in the body font with HarfBuzz alone; 0, or -1. */
+#define LINE_GLYPHS 128
+
+/* One line `s` in the body font shaped by HarfBuzz alone; 0 or -1. */
+static int line_shape(struct pdf *p, const char *s, struct pdfw_glyph *g,
+		      size_t *n, double *w)
+{
+	return p->line ? pdfw_line_glyphs(p->w, p->line, s, g, LINE_GLYPHS, n,
+					  w)
+		       : -1;
+}
+
 static int line_draw(struct pdf *p, const char *s, double x, double y,
 		     int right)
 {
-	struct pdfw_glyph g[128];
+	struct pdfw_glyph g[LINE_GLYPHS];
 	size_t n;
 	double w;
 
-	if (!p->line || pdfw_line_glyphs(p->w, p->line, s, g, 128, &n, &w) < 0)
+	if (line_shape(p, s, g, &n, &w) < 0)
 		return -1;
 	pdfw_glyphs(p->w, g, n, right ? x - w : x, y);
 	return 0;
@@ -341,12 +352,11 @@ static uint32_t hash_text(const char *s)
 /* The glyphs of one line `s` in the body font into e; 0 or -1. */
 static int line_glyphs(struct pdf *p, const char *s, struct cached *e)
 {
-	struct pdfw_glyph g[128];
+	struct pdfw_glyph g[LINE_GLYPHS];
 	size_t n;
 	double w;
 
-	if (!p->line ||
-	    pdfw_line_glyphs(p->w, p->line, s, g, 128, &n, &w) < 0 || !n ||
+	if (line_shape(p, s, g, &n, &w) < 0 || !n ||
 	    !(e->glyphs = malloc(n * sizeof(*g))))
 		return -1;
 	memcpy(e->glyphs, g, n * sizeof(*g));
