@@ -13,7 +13,8 @@
 
 /* An embedded font: one per face, whatever its sizes. */
 struct face {
-	hb_face_t *hb; /* referenced */
+	hb_face_t *hb;	    /* referenced */
+	hb_font_t *metrics; /* of hb at 1 em = upem: advances, metrics */
 	unsigned n_glyphs, upem;
 	double *adv;   /* per glyph, 1/1000 em; < 0 until used */
 	uint32_t *uni; /* per glyph: the first character it shows, or 0 */
@@ -54,7 +55,8 @@ struct pdfw {
 	struct buf page; /* the content of the page being drawn */
 	size_t *offsets; /* of each object, by number; 0: not written */
 	size_t n_objs, cap_objs;
-	int *pages; /* page object numbers */
+	int *pages; /* each page's content stream; its page object at the end
+		     */
 	size_t n_pages, cap_pages;
 	struct libdeflate_compressor *z; /* the deflater's while it runs */
 	/* The deflater: `lock` guards file, offsets and the queue. */
@@ -312,11 +314,13 @@ static size_t face_of(struct pdfw *w, hb_face_t *hb)
 			   .cff = hb_blob_get_length(glyf) == 0};
 	hb_blob_destroy(glyf);
 	hb_blob_destroy(cff);
+	f->metrics = hb_font_create(hb); /* its scale: 1 em = upem */
 	f->adv = malloc((f->n_glyphs ? f->n_glyphs : 1) * sizeof(*f->adv));
 	f->uni = calloc(f->n_glyphs ? f->n_glyphs : 1, sizeof(*f->uni));
 	if (!f->adv || !f->uni || !f->upem) {
 		free(f->adv);
 		free(f->uni);
+		hb_font_destroy(f->metrics);
 		hb_face_destroy(f->hb);
 		w->failed = 1;
 		return NONE;
@@ -359,13 +363,11 @@ static void glyph_use(struct face *f, unsigned gid, uint32_t c)
 	if (gid >= f->n_glyphs)
 		return;
 	if (f->adv[gid] < 0) {
-		hb_font_t *hb = hb_font_create(f->hb); /* scale: 1 em = upem */
-
-		f->adv[gid] = (double)hb_font_get_glyph_h_advance(hb, gid) *
-			      1000.0 / f->upem;
+		f->adv[gid] =
+			(double)hb_font_get_glyph_h_advance(f->metrics, gid) *
+			1000.0 / f->upem;
 		/* As /W will write it, so positions agree with viewers. */
 		f->adv[gid] = (double)llround(f->adv[gid] * 1000) / 1000;
-		hb_font_destroy(hb);
 	}
 	if (!f->uni[gid])
 		f->uni[gid] = c;
@@ -759,8 +761,6 @@ void pdfw_stroke(struct pdfw *w)
 void pdfw_page_end(struct pdfw *w)
 {
 	struct page_job job;
-	char s[160];
-	int page;
 
 	begin_page(w);
 	text_end(w);
@@ -785,15 +785,7 @@ void pdfw_page_end(struct pdfw *w)
 	if (w->threaded)
 		pthread_mutex_lock(&w->lock);
 	job.obj = obj_new(w);
-	page = obj_new(w);
-	w->pages[w->n_pages++] = page;
-	obj_begin(w, page);
-	(void)snprintf(s, sizeof(s),
-		       "<< /Type /Page /Parent %d 0 R /Resources %d 0 R "
-		       "/Contents %d 0 R >>",
-		       OBJ_PAGES, OBJ_RESOURCES, job.obj);
-	puts_(w, &w->file, s);
-	obj_end(w);
+	w->pages[w->n_pages++] = job.obj;
 	if (w->threaded && job.data) {
 		while (w->q_n == QUEUE) {
 			w->drawer_waiting = 1;
@@ -873,6 +865,7 @@ void pdfw_free(struct pdfw *w)
 	for (size_t i = 0; i < w->n_fonts; i++)
 		g_object_unref(w->fonts[i].pango);
 	for (size_t i = 0; i < w->n_faces; i++) {
+		hb_font_destroy(w->faces[i].metrics);
 		hb_face_destroy(w->faces[i].hb);
 		free(w->faces[i].adv);
 		free(w->faces[i].uni);
@@ -1041,7 +1034,7 @@ static void font_write(struct pdfw *w, struct face *f)
 	int type0 = obj_new(w), cid = obj_new(w), desc = obj_new(w);
 	int file = obj_new(w), uni = obj_new(w);
 	hb_blob_t *blob = subset(f), *head;
-	hb_font_t *hb = hb_font_create(f->hb);
+	hb_font_t *hb = f->metrics;
 	hb_position_t asc = 0, desc_ = 0, cap = 0;
 	const unsigned char *h;
 	unsigned hlen = 0;
@@ -1053,7 +1046,6 @@ static void font_write(struct pdfw *w, struct face *f)
 	f->obj = type0;
 	if (!blob) {
 		w->failed = 1;
-		hb_font_destroy(hb);
 		return;
 	}
 	data = hb_blob_get_data(blob, &len);
@@ -1072,7 +1064,6 @@ static void font_write(struct pdfw *w, struct face *f)
 		hb, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc_);
 	hb_ot_metrics_get_position_with_fallback(
 		hb, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap);
-	hb_font_destroy(hb);
 	subset_tag(f, tag);
 	ps_name(f, name, sizeof(name));
 
@@ -1150,6 +1141,22 @@ static void trailer(struct pdfw *w, const char *title, const char *creator,
 	puts_(w, &w->file, " >> >>");
 	obj_end(w);
 
+	/* The page objects come after every content stream: written while
+	 * the deflater ran, their place in the file (and so its bytes) hung
+	 * on the threads' timing. */
+	for (size_t i = 0; i < w->n_pages; i++) {
+		int page = obj_new(w);
+
+		obj_begin(w, page);
+		if (buf_appendf(
+			    &w->file,
+			    "<< /Type /Page /Parent %d 0 R /Resources %d 0 "
+			    "R /Contents %d 0 R >>",
+			    OBJ_PAGES, OBJ_RESOURCES, w->pages[i]) < 0)
+			w->failed = 1;
+		obj_end(w);
+		w->pages[i] = page;
+	}
 	obj_begin(w, OBJ_PAGES);
 	if (buf_appendf(&w->file,
 			"<< /Type /Pages /MediaBox [0 0 %.2f %.2f] /Count %zu "
