@@ -207,8 +207,9 @@ static int set_bytes(long long *out, const char *key, const char *value,
 		}
 		if (mult > 1)
 			num[len - 1] = '\0';
-		if (strnum_i64(num, 1, (1LL << 40), &v) == 0 &&
-		    v * mult >= 1024 && v * mult <= (1LL << 40)) {
+		/* the bound divided by the unit: v * mult cannot overflow */
+		if (strnum_i64(num, 1, (1LL << 40) / mult, &v) == 0 &&
+		    v * mult >= 1024) {
 			*out = v * mult;
 			return 0;
 		}

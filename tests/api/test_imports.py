@@ -509,6 +509,18 @@ class ImportLimitTest(ApiTest):
             f.write("db = x.db\nimport_max_bytes = 512M\n")
         r = t.run_inop(["check-config", "--config", path])
         self.assertEqual(r.returncode, 0, r.stderr)
+        # the bounds are 1K and 1024G, whatever the unit; a number whose
+        # product with its unit does not fit 64 bits is refused, not
+        # wrapped (the fuzzer found one that UBSan flagged)
+        for value, ok in (("1024G", True), ("1K", True), ("1025G", False),
+                          ("1048577M", False), ("1023", False),
+                          ("000001000076739116G", False),
+                          ("9223372036854775807K", False),
+                          ("17179869185G", False)):  # 2^34+1: wraps to 1G
+            with open(path, "w") as f:
+                f.write("db = x.db\nimport_max_bytes = %s\n" % value)
+            r = t.run_inop(["check-config", "--config", path])
+            self.assertEqual(r.returncode == 0, ok, value)
 
 
 class ImportReportTest(ApiTest):
