@@ -14,12 +14,15 @@ struct job {
 	struct inop_err *err;
 	int rc;
 	int done;
+	/* Signalled when this job is done: only its own waiter wakes (one
+	 * condition for all woke every waiting thread at each batch's end,
+	 * and those whose jobs were still queued went back to sleep). */
+	pthread_cond_t cond;
 	struct job *next;
 };
 
 static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_work = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t q_done = PTHREAD_COND_INITIALIZER;
 static struct job *q_head, *q_tail;
 static int q_stopping, q_running;
 static pthread_t q_thread;
@@ -153,10 +156,12 @@ static void *writer_main(void *arg)
 		run_batch(batch);
 		pthread_mutex_lock(&q_lock);
 		for (j = batch; j; j = next) {
+			/* j lives on its waiter's stack: after done it may be
+			 * gone as soon as q_lock is released. */
 			next = j->next;
 			j->done = 1;
+			pthread_cond_signal(&j->cond);
 		}
-		pthread_cond_broadcast(&q_done);
 	}
 	pthread_mutex_unlock(&q_lock);
 	return NULL;
@@ -166,6 +171,7 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 		struct inop_err *err)
 {
 	struct job j = {.body = body, .ctx = ctx, .err = err};
+	int rc;
 
 	err->code[0] = '\0';
 	if (in_body) /* nested: part of the change already running */
@@ -175,6 +181,7 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 		pthread_mutex_unlock(&q_lock);
 		return write_alone(db, body, ctx, err);
 	}
+	pthread_cond_init(&j.cond, NULL);
 	if (q_tail)
 		q_tail->next = &j;
 	else
@@ -182,9 +189,12 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 	q_tail = &j;
 	pthread_cond_signal(&q_work);
 	while (!j.done)
-		pthread_cond_wait(&q_done, &q_lock);
+		pthread_cond_wait(&j.cond, &q_lock);
+	rc = j.rc;
 	pthread_mutex_unlock(&q_lock);
-	return j.rc;
+	pthread_cond_destroy(&j.cond);
+	/* The writer took j off the queue before it set done. */
+	return rc; /* NOLINT(clang-analyzer-core.StackAddressEscape) */
 }
 
 size_t store_writer_waiting(void)
