@@ -185,6 +185,7 @@ int serve_run(const struct config *cfg)
 {
 	struct app app = {.cfg = cfg,
 			  .session_lookup = session_lookup,
+			  .request_begin = store_request_begin,
 			  .on_ready = on_ready};
 	struct inop_err err;
 	char msg[1200];

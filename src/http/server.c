@@ -268,6 +268,8 @@ static void run_request(struct server *srv, struct MHD_Connection *c,
 	r->path = url;
 	r->conn = c;
 	r->now = (int64_t)time(NULL);
+	if (r->app->request_begin)
+		r->app->request_begin();
 	arena_init(&r->arena, HTTP_ARENA_MAX);
 	request_id(c, r->request_id);
 	/* The client as throttles see it (trusted_proxies honoured). */

@@ -40,6 +40,9 @@ static int running, stop_pipe[2] = {-1, -1};
  * last looked at. */
 static int commits_fd = -1;
 static atomic_uint_fast64_t commits_seen;
+/* store_request_begin(): this thread serves requests, and has looked at
+ * the stamp during the current one. */
+static __thread int in_requests, looked;
 static char listen_url[1024];
 
 static int version_index(const char *name)
@@ -90,7 +93,7 @@ static int commits_check(void)
 {
 	uint64_t stamp, seen;
 
-	if (commits_fd < 0)
+	if (commits_fd < 0 || (in_requests && looked))
 		return 0;
 	if (db_commits_stamp(commits_fd, &stamp) < 0) {
 		store_versions_moved(ALL_BITS);
@@ -106,7 +109,14 @@ static int commits_check(void)
 		}
 		atomic_store(&commits_seen, stamp);
 	}
+	looked = in_requests;
 	return 0;
+}
+
+void store_request_begin(void)
+{
+	in_requests = 1;
+	looked = 0;
 }
 
 int store_version_generation(const char *name, uint64_t *gen)

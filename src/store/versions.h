@@ -73,6 +73,15 @@ int store_versions_read(struct db *db, const char *name, int64_t *value);
  */
 int store_version_generation(const char *name, uint64_t *gen);
 
+/*
+ * A request starts on this thread: until the next call, SQLite's WAL
+ * index is looked at once (the first store_versions_read() or
+ * store_version_generation()), not at each.  The request is then served
+ * as of that look, as if another process's commit after it came after
+ * the request.  A thread that never calls this looks every time.
+ */
+void store_request_begin(void);
+
 /* Monotonic nanoseconds, the clock of store_versions_fresh(). */
 int64_t store_versions_now(void);
 /* 1 when what was filled at `filled_ns` is within the freshness bound
