@@ -1,6 +1,8 @@
 #include "store/writer.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 
 #include "store/batch.h"
@@ -13,11 +15,11 @@ struct job {
 	void *ctx;
 	struct inop_err *err;
 	int rc;
-	int done;
-	/* Signalled when this job is done: only its own waiter wakes (one
-	 * condition for all woke every waiting thread at each batch's end,
-	 * and those whose jobs were still queued went back to sleep). */
-	pthread_cond_t cond;
+	/* Posted when this job is done, without q_lock: only its own waiter
+	 * wakes, and it does not then queue for the lock the writer holds
+	 * (one condition for all woke every waiting thread at each batch's
+	 * end; those whose jobs were still queued went back to sleep). */
+	sem_t done;
 	struct job *next;
 };
 
@@ -154,14 +156,12 @@ static void *writer_main(void *arg)
 		j->next = NULL;
 		pthread_mutex_unlock(&q_lock);
 		run_batch(batch);
-		pthread_mutex_lock(&q_lock);
 		for (j = batch; j; j = next) {
-			/* j lives on its waiter's stack: after done it may be
-			 * gone as soon as q_lock is released. */
+			/* j lives on its waiter's stack: gone once posted. */
 			next = j->next;
-			j->done = 1;
-			pthread_cond_signal(&j->cond);
+			sem_post(&j->done);
 		}
+		pthread_mutex_lock(&q_lock);
 	}
 	pthread_mutex_unlock(&q_lock);
 	return NULL;
@@ -171,7 +171,6 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 		struct inop_err *err)
 {
 	struct job j = {.body = body, .ctx = ctx, .err = err};
-	int rc;
 
 	err->code[0] = '\0';
 	if (in_body) /* nested: part of the change already running */
@@ -181,20 +180,24 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 		pthread_mutex_unlock(&q_lock);
 		return write_alone(db, body, ctx, err);
 	}
-	pthread_cond_init(&j.cond, NULL);
+	if (sem_init(&j.done, 0, 0) < 0) {
+		pthread_mutex_unlock(&q_lock);
+		return err_internal(err);
+	}
 	if (q_tail)
 		q_tail->next = &j;
 	else
 		q_head = &j;
 	q_tail = &j;
-	pthread_cond_signal(&q_work);
-	while (!j.done)
-		pthread_cond_wait(&j.cond, &q_lock);
-	rc = j.rc;
 	pthread_mutex_unlock(&q_lock);
-	pthread_cond_destroy(&j.cond);
-	/* The writer took j off the queue before it set done. */
-	return rc; /* NOLINT(clang-analyzer-core.StackAddressEscape) */
+	/* After the unlock: the writer, woken, does not wait for q_lock. */
+	pthread_cond_signal(&q_work);
+	/* sem_post() orders the writer's j.rc before this return. */
+	while (sem_wait(&j.done) < 0 && errno == EINTR)
+		;
+	sem_destroy(&j.done);
+	/* The writer took j off the queue before it posted. */
+	return j.rc; /* NOLINT(clang-analyzer-core.StackAddressEscape) */
 }
 
 size_t store_writer_waiting(void)
