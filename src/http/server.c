@@ -228,6 +228,10 @@ static int stream_open(struct server *srv, struct conn_state *cs,
 	pre.path = url;
 	pre.conn = c;
 	pre.now = (int64_t)time(NULL);
+	/* The session is checked now, before the body: a request of its own
+	 * for the caches below (see run_request). */
+	if (srv->app->request_begin)
+		srv->app->request_begin();
 	allowed = router_stream_allowed(srv->routes, srv->n_routes, &pre);
 	free(pre.out);
 	if (!allowed) {

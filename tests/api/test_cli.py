@@ -237,6 +237,39 @@ class CliDatabase(ApiTest):
         self.assertStatus(self.http(a, "GET", "/api/v1/points", token=ta),
                           200)
 
+    def test_upload_with_a_session_revoked_elsewhere_is_not_spooled(self):
+        # An upload's session is checked before its body is read (only a
+        # session may spool to disk).  That check must take its own look
+        # at the WAL index, not the look of the thread's last request:
+        # one thread, a session deleted by another process, then at once
+        # an upload larger than the cap is 401, not 413 (spooled).
+        ctl_pw = "Clave-de-control-" + t.CTX.run_id
+        f = t.write_secret(os.path.join(self.dir, "pwc"), ctl_pw)
+        rc, out = cli("user", "add", "--db", self.db, "--username",
+                      "controlcli", "--name", "Control CLI", "--email",
+                      "controlcli@example.com", "--roles", "CONTROL",
+                      "--password-file", f)
+        self.assertEqual(rc, 0, out)
+        a = t.Server(t.CTX.inop, self.db, self.dir, name="cli-serve-one",
+                     extra=["--threads", "1", "--import_max_bytes", "1K"])
+        self.addCleanup(a.stop)
+        a.wait_healthy()
+        for _ in range(3):
+            r = self.http(a, "POST", "/api/v1/session",
+                          {"username": "controlcli", "password": ctl_pw})
+            self.assertStatus(r, 200)
+            token = r.json["token"]
+            self.assertStatus(self.http(a, "GET", "/api/v1/points",
+                                        token=token), 200)
+            subprocess.run(["sqlite3", self.db,
+                            "DELETE FROM sessions WHERE user_id = (SELECT "
+                            "id FROM users WHERE username = 'controlcli')"],
+                           check=True, timeout=60)
+            r = t.Client(token=token, port=a.port).request(
+                "POST", "/api/v1/imports/interactions", raw=b"x" * 4096,
+                headers={"Content-Type": "text/csv"}, content_type=None)
+            self.assertError(r, 401, "UNAUTHENTICATED")
+
     def test_own_commits_show_at_once_without_moving_every_cache(self):
         # A server's own commits move only the versions they change
         # (db_commits_own): each registration shows in its next list, and
