@@ -215,6 +215,12 @@ int store_writer_start(const char *url, struct inop_err *err)
 {
 	if (db_open(url, &q_db, err) < 0)
 		return -1;
+	/* Before the thread: after an earlier stop, q_stopping is still
+	 * set, and a writer that saw it with an empty queue would end at
+	 * once, leaving every later store_write() waiting. */
+	pthread_mutex_lock(&q_lock);
+	q_stopping = 0;
+	pthread_mutex_unlock(&q_lock);
 	if (pthread_create(&q_thread, NULL, writer_main, NULL) != 0) {
 		db_close(q_db);
 		q_db = NULL;
@@ -222,7 +228,6 @@ int store_writer_start(const char *url, struct inop_err *err)
 	}
 	pthread_mutex_lock(&q_lock);
 	q_running = 1;
-	q_stopping = 0;
 	pthread_mutex_unlock(&q_lock);
 	return 0;
 }
