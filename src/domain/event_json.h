@@ -12,6 +12,17 @@
  */
 json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal);
 
+/*
+ * The audit record's text of an event: exactly what json_dumps() writes,
+ * with JSON_COMPACT | JSON_SORT_KEYS, for event_to_json(ev, NULL) without
+ * its report_due (that depends on the calendar of the day).  Written
+ * directly: the jansson values, made only to print them, were a third
+ * of a registration's time on the one writer thread.  A malloc'd
+ * string, or NULL (no memory, or a text that is not valid UTF-8, which
+ * json_string() would have refused).
+ */
+char *event_audit_text(const struct event *ev);
+
 /* O3: the Lima day the event must reach the regulator by; 0 when none. */
 int event_report_due(const struct event *ev, const struct cal_calendar *cal,
 		     struct cal_date *due);

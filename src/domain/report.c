@@ -12,6 +12,7 @@
 #include "domain/account.h"
 #include "domain/roles.h"
 #include "util/buf.h"
+#include "util/jsontext.h"
 #include "util/str.h"
 
 static const char *const status_codes[REPORT_STATUS_COUNT] = {
@@ -654,70 +655,11 @@ void report_snapshot_begin(struct report_snapshot_writer *w, int64_t id,
 		w->failed = 1;
 }
 
-/* Length of the UTF-8 sequence at p as json_string() accepts it (no
- * overlong form, surrogate or code point past U+10FFFF); 0 if invalid. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
-	uint32_t cp;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 0;
-	cp = p[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/* What JSON writes as a backslash and a letter: "\"\\bfnrt" in order. */
-#define JSON_SHORT "\"\\\b\f\n\r\t"
-
 /* A JSON string as json_dump_callback() writes it with JSON_COMPACT. */
 static void snap_string(struct report_snapshot_writer *w, const char *str)
 {
-	const unsigned char *p = (const unsigned char *)str;
-	const char *short_esc;
-	char esc[8];
-	size_t run = 0, n;
-
-	snap_appends(w, "\"");
-	for (;;) {
-		unsigned char c = p[run];
-
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			run++;
-			continue;
-		}
-		if (c >= 0x80) {
-			if (!(n = utf8_len(p + run))) {
-				w->failed = 1; /* what json_string() refuses */
-				return;
-			}
-			run += n;
-			continue;
-		}
-		if (buf_append(&w->text, p, run) < 0)
-			w->failed = 1;
-		if (!c)
-			break;
-		/* c is not NUL here: strchr finds only the seven. */
-		short_esc = strchr(JSON_SHORT, c);
-		if (short_esc)
-			(void)snprintf(esc, sizeof(esc), "\\%c",
-				       "\"\\bfnrt"[short_esc - JSON_SHORT]);
-		else
-			(void)snprintf(esc, sizeof(esc), "\\u%04X", c);
-		snap_appends(w, esc);
-		p += run + 1;
-		run = 0;
-	}
-	snap_appends(w, "\"");
+	if (json_text_string(&w->text, str) < 0)
+		w->failed = 1; /* full, or what json_string() refuses */
 }
 
 /*

@@ -127,6 +127,21 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	return store_audit_head_write(db, rec.id, hash);
 }
 
+int audit_append_text(struct db *db, const char *entity, int64_t entity_id,
+		      const char *action, const char *before,
+		      const char *after, const char *actor, int64_t now)
+{
+	struct audit_rec rec = {.at = now,
+				.actor = actor,
+				.action = action,
+				.entity = entity,
+				.entity_id = entity_id,
+				.before_json = before,
+				.after_json = after};
+
+	return audit_append(db, &rec);
+}
+
 int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
 		      const char *action, json_t *before, json_t *after,
 		      const char *actor, int64_t now)
@@ -135,14 +150,10 @@ int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
 			 : NULL;
 	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS)
 			: NULL;
-	struct audit_rec rec = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = entity,
-				.entity_id = entity_id,
-				.before_json = b,
-				.after_json = a};
-	int rc = (before && !b) || (after && !a) ? -1 : audit_append(db, &rec);
+	int rc = (before && !b) || (after && !a)
+			 ? -1
+			 : audit_append_text(db, entity, entity_id, action, b,
+					     a, actor, now);
 
 	free(b);
 	free(a);

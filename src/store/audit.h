@@ -43,6 +43,11 @@ struct json_t;
 int audit_append_json(struct db *db, const char *entity, int64_t entity_id,
 		      const char *action, struct json_t *before,
 		      struct json_t *after, const char *actor, int64_t now);
+/* The same with before/after already as that JSON text (either may be
+ * NULL; borrowed): event_audit_text() writes an event's directly. */
+int audit_append_text(struct db *db, const char *entity, int64_t entity_id,
+		      const char *action, const char *before,
+		      const char *after, const char *actor, int64_t now);
 
 /*
  * Checks the whole chain.  Prints each problem to `out` (English, one line

@@ -70,22 +70,20 @@ static void event_from_row(struct db_stmt *st, void *elem)
 }
 
 /* The event as its audit records hold it. */
-static json_t *event_audit_json(const struct event *ev)
-{
-	json_t *o = event_to_json(ev, NULL);
-
-	/* report_due depends on the calendar of the day: not part of it. */
-	json_object_del(o, "report_due");
-	return o;
-}
-
 static int event_audit(struct db *db, const char *action,
 		       const struct event *before, const struct event *after,
 		       const char *actor, int64_t now)
 {
-	return audit_append_json(db, "event", after->id, action,
-				 before ? event_audit_json(before) : NULL,
-				 event_audit_json(after), actor, now);
+	char *b = before ? event_audit_text(before) : NULL;
+	char *a = event_audit_text(after);
+	int rc = (before && !b) || !a
+			 ? -1
+			 : audit_append_text(db, "event", after->id, action, b,
+					     a, actor, now);
+
+	free(b);
+	free(a);
+	return rc;
 }
 
 /* The OPEN event of (point, procedure): 1 with *id set, 0 none, -1. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -537,6 +538,77 @@ static void test_o3_report_due_is_end_day_plus_3_business_days(void **s)
 	assert_int_equal(event_report_due(&ev, NULL, &due), 0);
 }
 
+/* jansson's audit text of ev: event_to_json without report_due, dumped
+ * compact with sorted keys, as the audit records of events were. */
+static char *jansson_audit_text(const struct event *ev)
+{
+	json_t *o = event_to_json(ev, NULL);
+	char *s;
+
+	json_object_del(o, "report_due");
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+static void assert_same_audit_text(const struct event *ev)
+{
+	char *want = jansson_audit_text(ev), *got = event_audit_text(ev);
+
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+}
+
+/* A1: an event's audit record is written without jansson values, byte
+ * for byte what jansson wrote: open and closed, every optional field
+ * empty and set, escapes, non-ASCII text, MANUAL with its delay. */
+static void test_a1_event_audit_text_is_janssons(void **state)
+{
+	struct event ev;
+	struct rule_ctx ctx;
+
+	(void)state;
+	valid_event(&ev, &ctx);
+	assert_same_audit_text(&ev);
+	ev.id = 9007199254740993LL;
+	snprintf(ev.number, sizeof(ev.number), "INOP-2026-000123");
+	snprintf(ev.point.name, sizeof(ev.point.name),
+		 "Tienda \"Señor\" de Luren \\ Ica\t/\x01\x1f ñandú €😀");
+	snprintf(ev.description, sizeof(ev.description),
+		 "línea 1\nlínea 2\r\b\f \"comillas\" \\ </script>");
+	snprintf(ev.cause, sizeof(ev.cause), "CORTE_ENERGIA");
+	ev.mass_failure_id = 42;
+	ev.requests.n = 0;
+	assert_same_audit_text(&ev);
+	ev.open = 0;
+	ev.ended_at = ev.started_at + 3600;
+	ev.ruled_out = 1;
+	snprintf(ev.closure_reason, sizeof(ev.closure_reason),
+		 "ERROR_USUARIO");
+	snprintf(ev.justification, sizeof(ev.justification),
+		 "El usuario digitó mal la clave");
+	snprintf(ev.closed_by, sizeof(ev.closed_by), "soporte1");
+	snprintf(ev.closed_by_name, sizeof(ev.closed_by_name),
+		 "Soporte Ñuñoa");
+	snprintf(ev.origin, sizeof(ev.origin), "MANUAL");
+	snprintf(ev.manual_form_ref, sizeof(ev.manual_form_ref), "F-0001");
+	snprintf(ev.late_justification, sizeof(ev.late_justification),
+		 "Se cayó el sistema");
+	ev.registered_at = ev.started_at + 7260;
+	assert_same_audit_text(&ev);
+	ev.registered_at = ev.started_at - 5; /* delay 0 */
+	ev.registered_by[0] = ev.registered_by_name[0] = '\0';
+	assert_same_audit_text(&ev);
+	/* What json_string() refuses is refused, not written. */
+	snprintf(ev.description, sizeof(ev.description), "mal \xc3\x28");
+	assert_null(event_audit_text(&ev));
+	snprintf(ev.description, sizeof(ev.description), "\xed\xa0\x80");
+	assert_null(event_audit_text(&ev));
+}
+
 /* K2: a form older than the window is regularised by CONTROL. */
 static void test_k2_older_form_is_regularised_by_control(void **state)
 {
@@ -698,6 +770,7 @@ int main(void)
 		cmocka_unit_test(
 			test_o3_report_due_is_end_day_plus_3_business_days),
 		cmocka_unit_test(test_k2_older_form_is_regularised_by_control),
+		cmocka_unit_test(test_a1_event_audit_text_is_janssons),
 		cmocka_unit_test(
 			test_catalog_retired_entry_is_refused_on_new_records),
 		cmocka_unit_test(
