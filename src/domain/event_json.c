@@ -191,7 +191,7 @@ static int text_member(struct buf *b, const struct member *m)
 	}
 }
 
-char *event_audit_text(const struct event *ev)
+static char *audit_text_direct(const struct event *ev)
 {
 	int64_t delay = regularisation_delay_s(ev);
 	/* The keys in strcmp order, as JSON_SORT_KEYS gives them; the unit
@@ -266,4 +266,23 @@ char *event_audit_text(const struct event *ev)
 		return NULL;
 	}
 	return buf_detach(&b, NULL);
+}
+
+char *event_audit_text(const struct event *ev)
+{
+	char *s = audit_text_direct(ev);
+	json_t *o;
+
+	if (s)
+		return s;
+	/* Text that is not valid UTF-8 (a point named through the CLI in
+	 * another encoding): jansson's values leave such a member out, and
+	 * so does the record, as it always did. */
+	o = event_to_json(ev, NULL);
+	if (!o)
+		return NULL;
+	json_object_del(o, "report_due");
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
 }

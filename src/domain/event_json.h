@@ -17,9 +17,9 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal);
  * with JSON_COMPACT | JSON_SORT_KEYS, for event_to_json(ev, NULL) without
  * its report_due (that depends on the calendar of the day).  Written
  * directly: the jansson values, made only to print them, were a third
- * of a registration's time on the one writer thread.  A malloc'd
- * string, or NULL (no memory, or a text that is not valid UTF-8, which
- * json_string() would have refused).
+ * of a registration's time on the one writer thread.  An event with text
+ * that is not valid UTF-8 goes through jansson, which leaves that member
+ * out.  A malloc'd string, or NULL when out of memory.
  */
 char *event_audit_text(const struct event *ev);
 
