@@ -186,6 +186,7 @@ static int text_member(struct buf *b, const struct member *m)
 		return text_codes(b, m->c);
 	case M_POINT:
 		return text_point(b, m->p);
+	case M_NULL:
 	default:
 		return buf_appends(b, "null");
 	}

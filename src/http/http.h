@@ -47,7 +47,8 @@ struct app {
 	int64_t stream_max; /* cap of a ROUTE_STREAM body (import_max_bytes) */
 	int listen_fd;	    /* > 0: bound by http_bind(); -1 once closed */
 	void (*on_ready)(void); /* called once accepting */
-	/* Called on a request's thread before it is dispatched (NULL:
+	/* Called on a request's thread before the store is first asked
+	 * about it (an upload's early session check, the dispatch; NULL:
 	 * none): the caches below may then take one look per request. */
 	void (*request_begin)(void);
 };

@@ -69,7 +69,8 @@ static void event_from_row(struct db_stmt *st, void *elem)
 	ev->reportable = event_reportable(ev);
 }
 
-/* The event as its audit records hold it. */
+/* An event's audit record: before/after as event_audit_text() writes
+ * them. */
 static int event_audit(struct db *db, const char *action,
 		       const struct event *before, const struct event *after,
 		       const char *actor, int64_t now)
