@@ -285,6 +285,11 @@ int db_flush(struct db *db)
 	return db->ops->flush ? db->ops->flush(db) : 0;
 }
 
+int db_defers(const struct db *db)
+{
+	return db->ops->run_later != NULL;
+}
+
 int db_list(struct db_stmt *st, size_t elem_size, db_row_fn from_row,
 	    void **out, size_t *n)
 {

@@ -103,6 +103,9 @@ int db_exec_later(struct db *db, const char *sql);
 /* Waits for the writes db_run_later() sent: 0, or the first one's DB_*
  * failure code. */
 int db_flush(struct db *db);
+/* 1 when db_run_later() defers (PostgreSQL): a write's failure may then
+ * be reported by a later call. */
+int db_defers(const struct db *db);
 
 /*
  * Every row into a malloc'd array of `elem_size` elements grown

@@ -43,6 +43,9 @@ struct pg {
 	 * for the log). */
 	const char *piped_sql[PG_PIPE_MAX];
 	int piped;
+	/* The last failed statement's error (db_errmsg): libpq's own
+	 * message does not keep a pipelined statement's. */
+	char failed[512];
 };
 
 #define PG(d)	((struct pg *)(void *)(d))
@@ -96,6 +99,17 @@ static void pg_reset(struct db_stmt *st)
 
 static int pg_map_error(const PGresult *res);
 static int pipe_end(struct pg *db, PGresult **last);
+
+/* The failure of `res` (NULL: of the connection), for db_errmsg(). */
+static void note_failure(struct pg *db, const PGresult *res)
+{
+	const char *msg =
+		res ? PQresultErrorMessage(res) : PQerrorMessage(db->c);
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(db->c);
+	(void)str_copy(db->failed, sizeof(db->failed), msg); /* cut: fine */
+}
 
 /* Into pipeline mode, or room in it: a full pipeline is read first (the
  * results of a long one would fill the server's socket while it waits
@@ -162,6 +176,7 @@ static int pipe_end(struct pg *db, PGresult **last)
 	if (!n)
 		return 0;
 	db->piped = 0;
+	db->failed[0] = '\0';
 	if (PQpipelineSync(db->c) != 1)
 		rc = DB_FAIL;
 	for (int i = 0; i < n; i++) {
@@ -177,10 +192,14 @@ static int pipe_end(struct pg *db, PGresult **last)
 		if (rc == 0 && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 			rc = t == PGRES_PIPELINE_ABORTED ? DB_FAIL
 							 : pg_map_error(first);
-			log_error("postgresql step failed: %s: %s",
-				  first ? PQresultErrorMessage(first)
-					: PQerrorMessage(db->c),
-				  db->piped_sql[i]);
+			note_failure(db, first);
+			/* As pg_step: a violated constraint is its caller's
+			 * to judge (and to log, with db_errmsg()). */
+			if (rc != DB_CONSTRAINT)
+				log_error("postgresql step failed: %s: %s",
+					  first ? PQresultErrorMessage(first)
+						: PQerrorMessage(db->c),
+					  db->piped_sql[i]);
 		}
 		PQclear(first);
 	}
@@ -239,7 +258,9 @@ int postgres_open(const char *url, struct db **out, struct inop_err *err)
 
 static const char *pg_errmsg(struct db *d)
 {
-	return PQerrorMessage(PG(d)->c);
+	struct pg *db = PG(d);
+
+	return db->failed[0] ? db->failed : PQerrorMessage(db->c);
 }
 
 /* The db.h code of a failed result. */
@@ -262,8 +283,10 @@ static int exec_result(struct pg *db, PGresult *res, const char *sql)
 	ExecStatusType t = PQresultStatus(res);
 	int rc = 0;
 
+	db->failed[0] = '\0';
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 		rc = pg_map_error(res);
+		note_failure(db, res);
 		log_error("postgresql exec failed: %s: %s",
 			  res ? PQresultErrorMessage(res)
 			      : PQerrorMessage(db->c),
@@ -440,6 +463,7 @@ static int pg_step(struct db_stmt *st)
 				return rc;
 			}
 		} else {
+			db->failed[0] = '\0';
 			s->res = PQexecPrepared(db->c, s->name, s->nparams,
 						(const char *const *)s->params,
 						s->lengths, s->formats, 0);
@@ -448,10 +472,10 @@ static int pg_step(struct db_stmt *st)
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 			int rc = pg_map_error(s->res);
 
+			note_failure(db, s->res);
 			if (rc != DB_CONSTRAINT)
 				log_error("postgresql step failed: %s: %s",
-					  PQerrorMessage(PG(st->db)->c),
-					  s->sql);
+					  db->failed, s->sql);
 			pg_reset(st);
 			return rc;
 		}

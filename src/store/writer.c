@@ -15,6 +15,7 @@ struct job {
 	void *ctx;
 	struct inop_err *err;
 	int rc;
+	int replayable; /* store_write_replayable() */
 	/* Posted when this job is done, without q_lock: only its own waiter
 	 * wakes, and it does not then queue for the lock the writer holds
 	 * (one condition for all woke every waiting thread at each batch's
@@ -32,6 +33,8 @@ static struct db *q_db;
 /* Set while this thread runs a body: a store_write() from inside it
  * joins that body's transaction. */
 static __thread int in_body;
+/* Set on the writer thread while it runs an optimistic batch. */
+static __thread int optimistic;
 
 static int run_body(store_body_fn body, struct db *db, void *ctx,
 		    struct inop_err *err)
@@ -46,8 +49,16 @@ static int run_body(store_body_fn body, struct db *db, void *ctx,
 
 int store_body_fail(struct db *db, struct inop_err *err)
 {
-	log_error("database: %s", db_errmsg(db));
+	/* An optimistic batch's failure is answered by its rerun: an R3
+	 * refusal there is a unique violation, and no error to log. */
+	if (!optimistic)
+		log_error("database: %s", db_errmsg(db));
 	return err_internal(err);
+}
+
+int store_write_optimistic(void)
+{
+	return optimistic;
 }
 
 /* One change in its own transaction (no group writer). */
@@ -134,6 +145,45 @@ static void run_batch(struct job *batch)
 			j->rc = store_body_fail(q_db, j->err);
 }
 
+/*
+ * The batch in one transaction without savepoints, its writes queued
+ * (store_write_replayable()): 0 when it committed, -1 when it was rolled
+ * back, to run again with run_batch().
+ */
+static int run_optimistic(struct job *batch)
+{
+	struct job *j;
+	int ok = db_begin(q_db) == 0;
+
+	optimistic = 1;
+	store_batch_begin();
+	for (j = batch; ok && j; j = j->next)
+		ok = (j->rc = run_body(j->body, q_db, j->ctx, j->err)) == 0;
+	if (ok &&
+	    (store_batch_flush(q_db) < 0 || store_batch_commit(q_db) < 0))
+		ok = 0;
+	if (!ok)
+		db_rollback(q_db);
+	store_batch_end();
+	optimistic = 0;
+	return ok ? 0 : -1;
+}
+
+static void run_jobs(struct job *batch)
+{
+	struct job *j;
+
+	for (j = batch; j && j->replayable; j = j->next)
+		;
+	if (!j && db_defers(q_db) && run_optimistic(batch) == 0)
+		return;
+	/* Again, each body in its savepoint: what the optimistic run
+	 * answered is forgotten. */
+	for (j = batch; j; j = j->next)
+		j->err->code[0] = '\0';
+	run_batch(batch);
+}
+
 static void *writer_main(void *arg)
 {
 	struct job *batch, *j, *next;
@@ -155,7 +205,7 @@ static void *writer_main(void *arg)
 			q_tail = NULL;
 		j->next = NULL;
 		pthread_mutex_unlock(&q_lock);
-		run_batch(batch);
+		run_jobs(batch);
 		for (j = batch; j; j = next) {
 			/* j lives on its waiter's stack: gone once posted. */
 			next = j->next;
@@ -167,10 +217,13 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int store_write(struct db *db, store_body_fn body, void *ctx,
-		struct inop_err *err)
+static int write_job(struct db *db, store_body_fn body, void *ctx,
+		     struct inop_err *err, int replayable)
 {
-	struct job j = {.body = body, .ctx = ctx, .err = err};
+	struct job j = {.body = body,
+			.ctx = ctx,
+			.err = err,
+			.replayable = replayable};
 
 	err->code[0] = '\0';
 	if (in_body) /* nested: part of the change already running */
@@ -198,6 +251,18 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
 	sem_destroy(&j.done);
 	/* The writer took j off the queue before it posted. */
 	return j.rc; /* NOLINT(clang-analyzer-core.StackAddressEscape) */
+}
+
+int store_write(struct db *db, store_body_fn body, void *ctx,
+		struct inop_err *err)
+{
+	return write_job(db, body, ctx, err, 0);
+}
+
+int store_write_replayable(struct db *db, store_body_fn body, void *ctx,
+			   struct inop_err *err)
+{
+	return write_job(db, body, ctx, err, 1);
 }
 
 size_t store_writer_waiting(void)
