@@ -99,7 +99,7 @@ static int mass_failure_still_open(struct db *db, const struct event *ev,
 	mf = malloc(sizeof(*mf));
 	if (!mf)
 		return err_internal(e);
-	rc = store_mf_get(db, ev->mass_failure_id, mf);
+	rc = store_mf_get_uncounted(db, ev->mass_failure_id, mf);
 	if (rc == 1 && !mf->open)
 		rc = err_set(e, 422, "NO_MASS_FAILURE", "mass_failure_id",
 			     "La falla masiva %lld se acaba de cerrar: ya no "
@@ -150,7 +150,7 @@ static int mass_failure_link(struct db *db, struct event *ev, int *ok,
 	mf = malloc(sizeof(*mf));
 	if (!mf)
 		return -1;
-	rc = store_mf_get(db, ev->mass_failure_id, mf);
+	rc = store_mf_get_uncounted(db, ev->mass_failure_id, mf);
 	*ok = rc == 1 && mass_failure_covers(mf, &ev->applications);
 	free(mf);
 	return rc < 0 ? -1 : 0;

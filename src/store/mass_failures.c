@@ -10,13 +10,17 @@
 #include "store/writer.h"
 #include "util/str.h"
 
-#define MF_SELECT                                                             \
+/* A failure's columns, its two event counts given by `counts`. */
+#define MF_SELECT_WITH(counts)                                                \
 	"SELECT m.id, m.applications, m.started_at, m.cause, "                \
 	"m.description, m.status, m.confirmed_at, cu.username, m.ended_at, "  \
-	"m.closure_reason, m.justification, m.closed_at, xu.username, "       \
-	"(SELECT COUNT(*) FROM events e WHERE e.mass_failure_id = m.id "      \
-	"AND e.status = 'OPEN'), (SELECT COUNT(*) FROM events e WHERE "       \
-	"e.mass_failure_id = m.id), cu.name, xu.name "
+	"m.closure_reason, m.justification, m.closed_at, "                    \
+	"xu.username, " counts ", cu.name, xu.name "
+#define MF_SELECT                                                             \
+	MF_SELECT_WITH("(SELECT COUNT(*) FROM events e WHERE "                \
+		       "e.mass_failure_id = m.id AND e.status = 'OPEN'), "    \
+		       "(SELECT COUNT(*) FROM events e WHERE "                \
+		       "e.mass_failure_id = m.id)")
 #define MF_FROM                                                               \
 	"FROM mass_failures m JOIN users cu ON cu.id = m.confirmed_by "       \
 	"LEFT JOIN users xu ON xu.id = m.closed_by "
@@ -62,6 +66,17 @@ int store_mf_get(struct db *db, int64_t id, struct mass_failure *mf)
 {
 	struct db_stmt *st =
 		db_prepare(db, MF_SELECT MF_FROM "WHERE m.id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	return db_get_one(st, mf_from_row, mf);
+}
+
+int store_mf_get_uncounted(struct db *db, int64_t id, struct mass_failure *mf)
+{
+	struct db_stmt *st = db_prepare(db, MF_SELECT_WITH("-1, -1") MF_FROM
+					"WHERE m.id = ?");
 
 	if (!st)
 		return -1;

@@ -18,6 +18,10 @@
 
 /* 1 found (with the counts of its events), 0 not, -1 error. */
 int store_mf_get(struct db *db, int64_t id, struct mass_failure *mf);
+/* The same without counting its events (open_events and events are -1):
+ * what a registration reads.  Counted, the 2,400th registration of one
+ * failure counted 4,800 rows twice, in its request and in the writer. */
+int store_mf_get_uncounted(struct db *db, int64_t id, struct mass_failure *mf);
 /*
  * The same inside a change, after taking the failure's row lock (so a
  * failure closed meanwhile on another node reads as closed).
