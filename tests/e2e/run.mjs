@@ -1013,6 +1013,12 @@ function defineTests(base, data) {
    * of 8 days and the impact chart. */
   const limaStamp = (offsetMinutes) => new Date(Date.now() - 5 * 3600e3 + offsetMinutes * 60e3)
     .toISOString().slice(0, 19).replace('T', ' ');
+  /* The event's window (2 h to 1 h ago) and its rows must lie in one Lima
+   * day: a window across midnight reads two days, and a day without rows
+   * then shows the next one's (0, not "sin datos").  In the first hours
+   * after Lima's midnight both move back to the evening before. */
+  const limaMinute = Math.floor(((Date.now() - 5 * 3600e3) % 86400e3) / 60e3);
+  const dayShift = limaMinute < 150 ? -(limaMinute + 10) : 0;
   test('Datos importados: CONTROL importa tipificaciones con progreso y ve las filas erróneas', async (page) => {
     /* a point of its own: no other scenario leaves events open there */
     await data.admin.ok('POST', '/points', { code: 'CAC-DATOS-01', name: 'CAC Datos', type: 'CAC', region: 'Lima' }, 201);
@@ -1034,7 +1040,7 @@ function defineTests(base, data) {
     const rows = ['fecha_hora;punto;tipo_tramite'];
     for (const k of [0, 1, 2, 4, 5, 6, 7]) {
       const n = k === 0 ? 3 : k;
-      for (let i = 0; i < n; i++) rows.push(`${limaStamp(-90 + i - k * 1440)};CAC-DATOS-01;BAJAS`);
+      for (let i = 0; i < n; i++) rows.push(`${limaStamp(dayShift - 90 + i - k * 1440)};CAC-DATOS-01;BAJAS`);
     }
     await page.getByLabel('Archivo CSV (o .gz)').setInputFiles({ name: 'bueno.csv', mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\r\n')}\r\n`) });
     await page.getByRole('button', { name: 'Importar' }).click();
@@ -1049,9 +1055,9 @@ function defineTests(base, data) {
     const jefe = await data.anon.login('jefe.datos', PASSWORD);
     const ev = await jefe.ok('POST', '/events', {
       point: 'CAC-DATOS-01', procedure: 'BAJAS', requests: ['BAJA_SERVICIO'], applications: ['SIAC_UNICO'],
-      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(-120), attest_total: true,
+      scenario: 'EVENTO_NO_PREVISTO', cause: 'CORTE_LUZ', started_at: limaNow(dayShift - 120), attest_total: true,
     }, 201);
-    await jefe.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(-60), closure_reason: 'SIN_FLUIDO_ELECTRICO' }, 200);
+    await jefe.ok('POST', `/events/${ev.id}/close`, { ended_at: limaNow(dayShift - 60), closure_reason: 'SIN_FLUIDO_ELECTRICO' }, 200);
     await login(page, base, 'control');
     await page.goto(`${base}/#/eventos/${ev.number}`);
     const table = page.locator('table.impact');
