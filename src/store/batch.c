@@ -13,8 +13,10 @@
 
 struct counter {
 	char name[32];
-	int64_t value;	 /* as the batch moved it */
-	int64_t written; /* as the row holds it in this transaction */
+	int known;	 /* value and written read from the row (locked) */
+	int64_t value;	 /* known: as the batch moved it */
+	int64_t written; /* known: as the row holds it in this transaction */
+	int64_t added;	 /* not known: bumps to add to the row at the flush */
 };
 
 struct batch_state {
@@ -121,43 +123,80 @@ static int counter_bump(struct db *db, const char *name, int64_t *value)
 	return db_get_int(st, value) == 1 ? 0 : -1;
 }
 
+/*
+ * Outside a batch: a transaction of its own (CLI, jobs).  The other nodes
+ * learn of a moved version at its commit, this process at once (a read
+ * before the commit re-reads after it).
+ */
+static int counter_bump_now(struct db *db, const char *name, int64_t *value)
+{
+	unsigned bit = store_version_bit(name);
+	char sql[48];
+
+	if (counter_bump(db, name, value) < 0)
+		return -1;
+	if (!bit)
+		return 0;
+	if (strcmp(db_engine(db), "postgresql") == 0 &&
+	    (str_printf(sql, sizeof(sql), "NOTIFY inop_versions, '%u'", bit) <
+		     0 ||
+	     db_exec(db, sql) != 0))
+		return -1;
+	store_versions_moved(bit);
+	return 0;
+}
+
+/* The batch's copy of counter `name`, added (unknown) if there is room. */
+static struct counter *counter_of(const char *name)
+{
+	struct counter *c = find(name);
+
+	if (c || cur.n == COUNTERS_MAX)
+		return c;
+	c = &cur.c[cur.n];
+	memset(c, 0, sizeof(*c));
+	if (str_copy(c->name, sizeof(c->name), name) < 0)
+		return NULL;
+	cur.n++;
+	return c;
+}
+
 int store_counter_next(struct db *db, const char *name, int64_t *value)
 {
 	struct counter *c;
 
-	if (!active) {
-		/* A transaction of its own (CLI, jobs): the other nodes
-		 * learn of a moved version at its commit, this process at
-		 * once (a read before the commit re-reads after it). */
-		unsigned bit = store_version_bit(name);
-		char sql[48];
-
-		if (counter_bump(db, name, value) < 0)
-			return -1;
-		if (!bit)
-			return 0;
-		if (strcmp(db_engine(db), "postgresql") == 0 &&
-		    (str_printf(sql, sizeof(sql), "NOTIFY inop_versions, '%u'",
-				bit) < 0 ||
-		     db_exec(db, sql) != 0))
-			return -1;
-		store_versions_moved(bit);
-		return 0;
-	}
-	c = find(name);
-	if (c) {
+	if (!active)
+		return counter_bump_now(db, name, value);
+	c = counter_of(name);
+	if (c && c->known) {
 		*value = ++c->value;
 	} else {
+		/* Locks the row; bumps added before it are still to write. */
 		if (counter_bump(db, name, value) < 0)
 			return -1;
-		if (cur.n < COUNTERS_MAX &&
-		    str_copy(cur.c[cur.n].name, sizeof(cur.c[0].name), name) ==
-			    0) {
-			cur.c[cur.n].value = *value;
-			cur.c[cur.n].written = *value;
-			cur.n++;
+		if (c) {
+			c->known = 1;
+			c->written = *value;
+			c->value = *value += c->added;
+			c->added = 0;
 		}
 	}
+	cur.moved |= store_version_bit(name);
+	return 0;
+}
+
+int store_counter_bump(struct db *db, const char *name)
+{
+	struct counter *c = active ? counter_of(name) : NULL;
+	int64_t v;
+
+	if (!c)
+		return active ? store_counter_next(db, name, &v)
+			      : counter_bump_now(db, name, &v);
+	if (c->known)
+		c->value++;
+	else
+		c->added++;
 	cur.moved |= store_version_bit(name);
 	return 0;
 }
@@ -165,12 +204,25 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 int store_counter_value(struct db *db, const char *name, int64_t *value)
 {
 	struct counter *c = active ? find(name) : NULL;
+	struct db_stmt *st;
+	int rc;
 
-	if (c) {
+	if (c && c->known) {
 		*value = c->value;
 		return 0;
 	}
-	return store_versions_read(db, name, value);
+	if (!c)
+		return store_versions_read(db, name, value);
+	/* Bumped here, not read: the row as this transaction sees it. */
+	st = db_prepare(db, "SELECT value FROM counters WHERE name = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, name);
+	rc = db_get_int(st, value);
+	if (rc == 0)
+		*value = 0;
+	*value += c->added;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_batch_head(int64_t *last_id, char hash[65])
@@ -200,17 +252,31 @@ int store_batch_flush(struct db *db)
 	for (size_t i = 0; i < cur.n; i++) {
 		struct counter *c = &cur.c[i];
 
-		if (c->value == c->written)
+		if (c->known && c->value != c->written) {
+			st = db_prepare(db, "UPDATE counters SET value = ? "
+					    "WHERE name = ?");
+			if (!st)
+				return -1;
+			db_bind_int(st, 1, c->value);
+			db_bind_text(st, 2, c->name);
+			c->written = c->value;
+		} else if (!c->known && c->added) {
+			/* Locks the row only now, at the end. */
+			st = db_prepare(db,
+					"INSERT INTO counters (name, value) "
+					"VALUES (?, ?) ON CONFLICT (name) DO "
+					"UPDATE SET value = counters.value + "
+					"excluded.value");
+			if (!st)
+				return -1;
+			db_bind_text(st, 1, c->name);
+			db_bind_int(st, 2, c->added);
+			c->added = 0;
+		} else {
 			continue;
-		st = db_prepare(
-			db, "UPDATE counters SET value = ? WHERE name = ?");
-		if (!st)
-			return -1;
-		db_bind_int(st, 1, c->value);
-		db_bind_text(st, 2, c->name);
+		}
 		if (db_run_later(st) != DB_DONE)
 			return -1;
-		c->written = c->value;
 	}
 	if (cur.head_moved) {
 		if (store_audit_head_write(db, cur.head_id, cur.head_hash) < 0)

@@ -16,6 +16,9 @@
  * before (so another node or process waits for this transaction, as it
  * did); later uses in the same transaction read and move the copy here,
  * and store_batch_flush() writes each changed row once before the COMMIT.
+ * A counter only bumped (store_counter_bump: the register version) is not
+ * read at all: the flush adds the batch's bumps to its row, locking it
+ * only then.
  * A change whose savepoint is rolled back has its moves undone here too
  * (store_batch_mark/undo), so numbers stay gapless and the chain whole.
  *

@@ -258,9 +258,7 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 
 int store_register_bump(struct db *db)
 {
-	int64_t v;
-
-	return store_counter_next(db, "register-version", &v);
+	return store_counter_bump(db, "register-version");
 }
 
 int store_register_version(struct db *db, int64_t *version)

@@ -37,6 +37,9 @@ int store_load_catalog(struct db *db, struct catalog *cat,
 
 /* Bumps and returns the gapless counter `name` (inside a transaction). */
 int store_counter_next(struct db *db, const char *name, int64_t *value);
+/* Bumps it without reading it: in a write batch the bumps are added to
+ * the row at the flush, which locks it only then (a version counter). */
+int store_counter_bump(struct db *db, const char *name);
 /* The counter's value as this transaction (or, outside one, the last
  * commit) sees it: 0 when it never moved. */
 int store_counter_value(struct db *db, const char *name, int64_t *value);

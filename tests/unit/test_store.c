@@ -431,6 +431,42 @@ static void test_batch_counter_undo_and_flush(void **state)
 	assert_int_equal(v, 3); /* written once, as moved */
 }
 
+/* Batch: a counter only bumped is not read; the flush adds the batch's
+ * bumps to its row (or creates it).  A later read or next() of it in the
+ * batch counts them. */
+static void test_batch_bumps_are_added_at_the_flush(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = 0;
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO counters (name, value) "
+					"VALUES ('bump-test', 5)"),
+			 0);
+	assert_int_equal(db_begin(f->db), 0);
+	store_batch_begin();
+	assert_int_equal(store_counter_bump(f->db, "bump-test"), 0);
+	assert_int_equal(store_counter_bump(f->db, "bump-new"), 0);
+	store_batch_mark();
+	assert_int_equal(store_counter_bump(f->db, "bump-test"), 0);
+	store_batch_undo(); /* that change was refused */
+	assert_int_equal(store_counter_bump(f->db, "bump-test"), 0);
+	assert_int_equal(store_counter_bump(f->db, "bump-new"), 0);
+	assert_int_equal(store_counter_value(f->db, "bump-test", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(store_counter_value(f->db, "bump-new", &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(store_counter_next(f->db, "bump-test", &v), 0);
+	assert_int_equal(v, 8); /* 5, two bumps, and this one */
+	assert_int_equal(store_counter_bump(f->db, "bump-test"), 0);
+	assert_int_equal(store_batch_flush(f->db), 0);
+	assert_int_equal(store_batch_commit(f->db), 0);
+	store_batch_end();
+	assert_int_equal(store_counter_value(f->db, "bump-test", &v), 0);
+	assert_int_equal(v, 9);
+	assert_int_equal(store_counter_value(f->db, "bump-new", &v), 0);
+	assert_int_equal(v, 2);
+}
+
 struct recipients_job {
 	struct fixture *f;
 	struct buf before, after;
@@ -608,6 +644,9 @@ int main(void)
 			test_migrations_apply_every_missing_version_in_order),
 		cmocka_unit_test_setup_teardown(
 			test_batch_counter_undo_and_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_batch_bumps_are_added_at_the_flush, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_batch_recipients_follow_a_user_created_in_it,
 			setup, teardown),
