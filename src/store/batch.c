@@ -185,6 +185,61 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 	return 0;
 }
 
+/* The row of the counter and audit head statement below. */
+struct counter_head {
+	int64_t value, last_id;
+	int has_head;
+	char hash[65];
+};
+
+static void counter_head_from_row(struct db_stmt *st, void *elem)
+{
+	struct counter_head *r = elem;
+
+	r->value = db_col_int(st, 0);
+	r->has_head = !db_col_is_null(st, 1);
+	r->last_id = db_col_int(st, 1);
+	db_col_copy(st, 2, r->hash, sizeof(r->hash));
+}
+
+int store_counter_next_and_head(struct db *db, const char *name,
+				int64_t *value)
+{
+	struct counter *c = active ? counter_of(name) : NULL;
+	struct counter_head r = {0};
+	struct db_stmt *st;
+
+	if (!c || c->known || cur.head_known ||
+	    strcmp(db_engine(db), "postgresql") != 0)
+		return store_counter_next(db, name, value);
+	/* Both rows locked, as the counter's upsert and audit_head()'s
+	 * no-op UPDATE lock them, in that order. */
+	st = db_prepare(
+		db, "WITH c AS (INSERT INTO counters (name, value) VALUES (?, "
+		    "1) ON CONFLICT (name) DO UPDATE SET value = "
+		    "counters.value + 1 RETURNING value), h AS (UPDATE "
+		    "audit_head SET last_id = last_id WHERE id = 1 RETURNING "
+		    "last_id, hash) SELECT c.value, h.last_id, h.hash FROM c "
+		    "LEFT JOIN h ON true");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, name);
+	if (db_get_one(st, counter_head_from_row, &r) != 1)
+		return -1;
+	c->known = 1;
+	c->written = r.value;
+	c->value = *value = r.value + c->added;
+	c->added = 0;
+	cur.moved |= store_version_bit(name);
+	/* No head row yet (an empty log): audit_head() reads the genesis. */
+	if (r.has_head && strlen(r.hash) == 64) {
+		cur.head_known = 1;
+		cur.head_id = r.last_id;
+		memcpy(cur.head_hash, r.hash, sizeof(cur.head_hash));
+	}
+	return 0;
+}
+
 int store_counter_bump(struct db *db, const char *name)
 {
 	struct counter *c = active ? counter_of(name) : NULL;

@@ -54,6 +54,15 @@ int store_batch_commit(struct db *db);
  * batch: then the caller writes the head row itself).
  */
 int store_batch_head(int64_t *last_id, char hash[65]);
+
+/*
+ * store_counter_next() for a change that will append to the audit log (a
+ * registration): on PostgreSQL, when the batch knows neither row yet, the
+ * counter's upsert and the head's lock and read share one statement, so
+ * one round trip instead of two.
+ */
+int store_counter_next_and_head(struct db *db, const char *name,
+				int64_t *value);
 int store_batch_set_head(int64_t last_id, const char hash[65]);
 
 /*

@@ -8,6 +8,7 @@
 #include "calendar/cal.h"
 #include "domain/event_json.h"
 #include "store/audit.h"
+#include "store/batch.h"
 #include "store/evaluation.h"
 #include "store/manual_forms.h"
 #include "store/store.h"
@@ -237,7 +238,7 @@ static int register_body(struct db *db, void *arg, struct inop_err *err)
 	 * the refused change (no check before it: one round trip less for
 	 * every registration, a few more for a refused one). */
 	if (str_printf(counter, sizeof(counter), "event-%d", year) < 0 ||
-	    store_counter_next(db, counter, &seq) < 0 ||
+	    store_counter_next_and_head(db, counter, &seq) < 0 ||
 	    event_number_format(ev->number, year, seq) < 0)
 		return store_body_fail(db, err);
 	rc = insert_row(db, ev, j->who->id);
