@@ -16,6 +16,7 @@
 #include "mail/sender.h"
 #include "store/versions.h"
 #include "store/catalog.h"
+#include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
 #include "store/writer.h"
@@ -245,6 +246,8 @@ int serve_run(const struct config *cfg)
 		fprintf(stderr, "inop: %s\n", err.message);
 		return 1;
 	}
+	/* One database for the life of the process: its points are kept. */
+	store_points_keep(1);
 	notify_setup(cfg);
 	if (sender_setup(cfg) < 0) {
 		fprintf(stderr, "inop: cannot set up the mail sender\n");
@@ -277,6 +280,7 @@ int serve_run(const struct config *cfg)
 	store_versions_stop();
 	store_writer_stop();
 	store_conn_release();
+	store_points_keep(0);
 	store_catalog_release_all();
 	catalog_release(&app.catalog);
 	ratelimit_free(app.complaints_limit);

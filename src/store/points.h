@@ -25,6 +25,10 @@ int store_point_by_code(struct db *db, const char *code, struct point *p);
 /* The same, and *assigned: is the point one of `user_id`'s (user_points). */
 int store_point_for_user(struct db *db, const char *code, int64_t user_id,
 			 struct point *p, int *assigned);
+/* 1: store_point_for_user() keeps what it found, for a serving process
+ * with one database (store/points.c says why that holds); 0: forgets it
+ * and keeps nothing (the default). */
+void store_points_keep(int on);
 /* Points by code; *out malloc'd.  jefe_user_id > 0: only that JEFE's. */
 int store_points_list(struct db *db, int64_t jefe_user_id, struct point **out,
 		      size_t *n);

@@ -27,6 +27,31 @@ class R1WhoMayRegister(JefeTest):
         # the point is still free for its own JEFE
         self.register(self.jefe, event_payload(p))
 
+    def test_r1_scope_holds_for_points_created_and_looked_up_before(self):
+        """A serving node keeps the points it looked up (store/points.c):
+        a code not found then created, a JEFE's assignment and a JEFE's
+        refusal read the same the second time."""
+        code = t.unique("PNEW")
+        jefe = t.user_client(["JEFE"], [self.take_point()])
+        r = jefe.post("/api/v1/events", event_payload(code))
+        self.assertError(r, 422, "VALIDATION", "point")
+        t.create_point(code=code, name="Punto nuevo " + code,
+                       type_="CALL_CENTER", lines=["123", "135"],
+                       region="Cusco")
+        own = t.user_client(["JEFE"], [code])
+        for i, proc in enumerate(["CONSULTAS", "ALTAS"]):
+            self.assertError(jefe.post("/api/v1/events", event_payload(
+                code, procedure=proc)), 403, "FORBIDDEN")
+            ev = self.register(own, event_payload(code, procedure=proc))
+            self.assertEqual(ev["point"]["code"], code)
+            self.assertEqual(ev["point"]["name"], "Punto nuevo " + code)
+            self.assertEqual(ev["point"]["region"], "Cusco")
+            self.assertEqual(ev["point"]["channel"], "TELEFONICO")
+            if i == 0:
+                first = ev["point"]
+            else:
+                self.assertEqual(ev["point"], first)
+
     def test_r1_roles_other_than_jefe_cannot_register_403(self):
         p = self.take_point()
         for role in ("FALLAS", "SOPORTE", "CONTROL", "PROCESOS", "ONLINE",
