@@ -213,14 +213,15 @@ int store_counter_next_and_head(struct db *db, const char *name,
 	    strcmp(db_engine(db), "postgresql") != 0)
 		return store_counter_next(db, name, value);
 	/* Both rows locked, as the counter's upsert and audit_head()'s
-	 * no-op UPDATE lock them, in that order. */
+	 * no-op UPDATE lock them, in that order: h reads c (the order of
+	 * two data-modifying WITHs is otherwise the planner's). */
 	st = db_prepare(
 		db, "WITH c AS (INSERT INTO counters (name, value) VALUES (?, "
 		    "1) ON CONFLICT (name) DO UPDATE SET value = "
 		    "counters.value + 1 RETURNING value), h AS (UPDATE "
-		    "audit_head SET last_id = last_id WHERE id = 1 RETURNING "
-		    "last_id, hash) SELECT c.value, h.last_id, h.hash FROM c "
-		    "LEFT JOIN h ON true");
+		    "audit_head SET last_id = last_id WHERE id = 1 AND EXISTS "
+		    "(SELECT 1 FROM c) RETURNING last_id, hash) SELECT "
+		    "c.value, h.last_id, h.hash FROM c LEFT JOIN h ON true");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, name);

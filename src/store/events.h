@@ -34,6 +34,9 @@ struct event_filter {
  * the event is written, for what must commit with it (its mail) and the
  * checks that must hold at commit (its mass failure still open); -1 from
  * it rolls everything back, with the error it set in err (500 if none).
+ * The registration is replayable (store_write_replayable()): `after` may
+ * run twice, the first run rolled back, so it keeps nothing but its
+ * database writes.
  */
 typedef int (*event_hook_fn)(struct db *db, const struct event *ev, void *ctx,
 			     struct inop_err *err);

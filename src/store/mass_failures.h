@@ -23,8 +23,8 @@ int store_mf_get(struct db *db, int64_t id, struct mass_failure *mf);
  * failure counted 4,800 rows twice, in its request and in the writer. */
 int store_mf_get_uncounted(struct db *db, int64_t id, struct mass_failure *mf);
 /*
- * The same inside a change, after taking the failure's row lock (so a
- * failure closed meanwhile on another node reads as closed).
+ * store_mf_get() inside a change, after taking the failure's row lock (so
+ * a failure closed meanwhile on another node reads as closed).
  */
 int store_mf_lock_get(struct db *db, int64_t id, struct mass_failure *mf);
 /*

@@ -35,6 +35,11 @@ static struct db *q_db;
 static __thread int in_body;
 /* Set on the writer thread while it runs an optimistic batch. */
 static __thread int optimistic;
+/* Batches still to run with savepoints after an optimistic one failed:
+ * a client sending a duplicate again and again (R3) would otherwise have
+ * every batch run twice. */
+#define CAUTIOUS_BATCHES 8
+static int cautious; /* the writer thread's */
 
 static int run_body(store_body_fn body, struct db *db, void *ctx,
 		    struct inop_err *err)
@@ -137,12 +142,14 @@ static void run_batch(struct job *batch)
 	if (ok &&
 	    (store_batch_flush(q_db) < 0 || store_batch_commit(q_db) < 0))
 		ok = 0;
+	/* Failed: answered (and logged) before the rollback, which would
+	 * clear the database's message. */
+	for (j = batch; !ok && j; j = j->next)
+		if (j->rc == 0 || !j->err->code[0])
+			j->rc = store_body_fail(q_db, j->err);
 	if (!ok)
 		db_rollback(q_db);
 	store_batch_end();
-	for (j = batch; j; j = j->next)
-		if (!ok && (j->rc == 0 || !j->err->code[0]))
-			j->rc = store_body_fail(q_db, j->err);
 }
 
 /*
@@ -175,8 +182,13 @@ static void run_jobs(struct job *batch)
 
 	for (j = batch; j && j->replayable; j = j->next)
 		;
-	if (!j && db_defers(q_db) && run_optimistic(batch) == 0)
-		return;
+	if (cautious > 0)
+		cautious--;
+	else if (!j && db_defers(q_db)) {
+		if (run_optimistic(batch) == 0)
+			return;
+		cautious = CAUTIOUS_BATCHES;
+	}
 	/* Again, each body in its savepoint: what the optimistic run
 	 * answered is forgotten. */
 	for (j = batch; j; j = j->next)
@@ -285,6 +297,7 @@ int store_writer_start(const char *url, struct inop_err *err)
 	 * once, leaving every later store_write() waiting. */
 	pthread_mutex_lock(&q_lock);
 	q_stopping = 0;
+	cautious = 0;
 	pthread_mutex_unlock(&q_lock);
 	if (pthread_create(&q_thread, NULL, writer_main, NULL) != 0) {
 		db_close(q_db);

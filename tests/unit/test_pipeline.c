@@ -405,6 +405,29 @@ test_an_optimistic_batch_runs_again_when_a_change_fails(void **state)
 	assert_int_equal(c.runs, f->pg ? 2 : 1);
 }
 
+/* After an optimistic batch failed, the next batches run with savepoints
+ * at once: a second failing change runs once. */
+static void
+test_after_a_failed_optimistic_batch_savepoints_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct pair a = {.id = 900, .v = -1, .f = f, .replayable = 1};
+	struct pair b = {.id = 910, .v = -1, .f = f, .replayable = 1};
+	struct inop_err e;
+
+	assert_int_equal(store_writer_start(f->url, &e), 0);
+	write_pair(&a);
+	write_pair(&b);
+	store_writer_stop();
+	assert_int_equal(a.rc, -1);
+	assert_int_equal(b.rc, -1);
+	assert_int_equal(a.e.status, 500);
+	assert_int_equal(b.e.status, 500);
+	assert_int_equal(a.runs, f->pg ? 2 : 1);
+	assert_int_equal(b.runs, 1);
+	assert_int_equal(rows(f->db), 0);
+}
+
 static void test_an_optimistic_batch_that_holds_runs_once(void **state)
 {
 	struct fixture *f = *state;
@@ -466,6 +489,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_an_optimistic_batch_that_holds_runs_once, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_after_a_failed_optimistic_batch_savepoints_at_once,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_a_batch_with_a_plain_change_is_not_optimistic,
 			setup, teardown),
