@@ -41,6 +41,18 @@ struct recipients {
 };
 static __thread struct recipients memo[RECIPIENTS_MAX];
 static __thread size_t n_memo;
+/*
+ * On a thread that keeps them (the group writer: store_batch_keep()), the
+ * recipients outlive their batch while no user was created since and for
+ * a second at most: users and their points are only ever inserted
+ * (store/users.c), and each creation moves the users' version
+ * (store/versions.h), here at its commit and on the other nodes at its
+ * notification.  `memo_gen` is that version's generation when the first
+ * of them was looked up, taken before it.
+ */
+static __thread int keeps, committed;
+static __thread uint64_t memo_gen;
+static __thread int64_t memo_at;
 
 void store_batch_users_changed(void)
 {
@@ -75,16 +87,34 @@ void store_batch_remember_recipients(const char *role, int64_t point_id,
 	n_memo++;
 }
 
+void store_batch_keep(int on)
+{
+	store_batch_users_changed();
+	keeps = on;
+}
+
 void store_batch_begin(void)
 {
+	uint64_t gen;
+	int known = store_version_generation(STORE_USERS_VERSION, &gen);
+
 	memset(&cur, 0, sizeof(cur));
-	store_batch_users_changed();
+	if (!keeps || !known || gen != memo_gen ||
+	    !store_versions_fresh(memo_at))
+		store_batch_users_changed();
+	if (!n_memo && known) {
+		memo_gen = gen;
+		memo_at = store_versions_now();
+	}
+	committed = 0;
 	active = 1;
 }
 
 void store_batch_end(void)
 {
-	store_batch_users_changed();
+	/* Rolled back: they may hold a user it created. */
+	if (!keeps || !committed)
+		store_batch_users_changed();
 	active = 0;
 }
 
@@ -361,6 +391,7 @@ int store_batch_commit(struct db *db)
 		return -1;
 	store_versions_moved(cur.moved);
 	cur.moved = 0;
+	committed = 1;
 	return 0;
 }
 

@@ -75,6 +75,10 @@ const char *store_batch_recipients(const char *role, int64_t point_id);
 void store_batch_remember_recipients(const char *role, int64_t point_id,
 				     const char *emails);
 void store_batch_users_changed(void);
+/* 1: this thread (the group writer) keeps the recipients from one batch
+ * to the next while no user is created (store/batch.c); 0: forgets them
+ * and keeps none (before the thread ends). */
+void store_batch_keep(int on);
 
 /* Writes the audit chain's head row (the last record's id and hash):
  * the one writer of that row, in a batch's flush or for audit_append()

@@ -104,8 +104,11 @@ static int user_insert_body(struct db *db, void *arg, struct inop_err *err)
 			       "El usuario '%s' ya existe", u->username);
 	if (rc != DB_ROW)
 		return store_body_fail(db, err);
-	/* Mail recipients looked up earlier in this batch may miss them. */
+	/* Mail recipients looked up earlier in this batch, or kept from
+	 * earlier ones, may miss them. */
 	store_batch_users_changed();
+	if (store_counter_bump(db, STORE_USERS_VERSION) < 0)
+		return store_body_fail(db, err);
 	for (size_t i = 0; i < j->n_points; i++)
 		if (user_point_link(db, u->id, j->points[i], err) < 0)
 			return -1;

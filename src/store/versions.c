@@ -19,7 +19,8 @@
 #define FRESH_NS 1000000000LL
 
 static const char *const names[] = {"register-version", "catalog-version",
-				    "calendar", STORE_SESSION_VERSION};
+				    "calendar", STORE_SESSION_VERSION,
+				    STORE_USERS_VERSION};
 #define NVERSIONS (sizeof(names) / sizeof(names[0]))
 #define ALL_BITS  ((1u << NVERSIONS) - 1)
 
@@ -146,7 +147,7 @@ static int read_all(struct db *db, int64_t out[NVERSIONS])
 {
 	struct db_stmt *st = db_prepare(
 		db, "SELECT name, value FROM counters WHERE name IN (?, ?, ?, "
-		    "?)");
+		    "?, ?)");
 	int rc;
 
 	memset(out, 0, sizeof(*out) * NVERSIONS);

@@ -41,6 +41,9 @@
 
 /* The version counter of sessions: moved when one is deleted. */
 #define STORE_SESSION_VERSION "session-version"
+/* The version counter of users: moved when one is created (users and
+ * their points are never changed otherwise). */
+#define STORE_USERS_VERSION "users-version"
 
 /* The bit of version counter `name`; 0 when it is not one. */
 unsigned store_version_bit(const char *name);

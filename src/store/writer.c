@@ -202,6 +202,7 @@ static void *writer_main(void *arg)
 	int n;
 
 	(void)arg;
+	store_batch_keep(1);
 	pthread_mutex_lock(&q_lock);
 	for (;;) {
 		while (!q_head && !q_stopping)
@@ -226,6 +227,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&q_lock);
 	}
 	pthread_mutex_unlock(&q_lock);
+	store_batch_keep(0);
 	return NULL;
 }
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "store/versions.h"
 #include "util/buf.h"
 #include "util/embed.h"
 #include "util/rcache.h"
@@ -506,6 +508,88 @@ static void test_batch_recipients_follow_a_user_created_in_it(void **state)
 	buf_release(&j.after);
 }
 
+struct user_thread {
+	const char *path;
+	int rc;
+};
+
+/* A JEFE of CAC-1 created on a connection and thread of its own (as
+ * another request or node would). */
+static void *create_jefe3(void *arg)
+{
+	struct user_thread *t = arg;
+	struct user u = {0};
+	const char *codes[] = {"CAC-1"};
+	struct inop_err e;
+	struct db *db;
+
+	t->rc = db_open(t->path, &db, &e);
+	if (t->rc < 0)
+		return NULL;
+	snprintf(u.username, sizeof(u.username), "jefe3");
+	snprintf(u.name, sizeof(u.name), "Jefe Tres");
+	snprintf(u.email, sizeof(u.email), "j3@x.pe");
+	snprintf(u.password_hash, sizeof(u.password_hash), "x");
+	u.roles = ROLE_JEFE;
+	t->rc = store_user_insert(db, &u, codes, 1, "t", 1, &e);
+	db_close(db);
+	return NULL;
+}
+
+/* One committed batch of this thread, looking up the JEFEs of CAC-1: 1
+ * when they were still known from the batch before. */
+static int recipients_batch(struct fixture *f, struct buf *out)
+{
+	int kept;
+
+	assert_int_equal(db_begin(f->db), 0);
+	store_batch_begin();
+	kept = store_batch_recipients("JEFE", f->point.ref.id) != NULL;
+	buf_reset(out);
+	assert_int_equal(
+		store_role_emails(f->db, "JEFE", f->point.ref.id, out), 0);
+	assert_int_equal(store_batch_flush(f->db), 0);
+	assert_int_equal(store_batch_commit(f->db), 0);
+	store_batch_end();
+	return kept;
+}
+
+/* The group writer keeps the recipients from one batch to the next until
+ * a user is created anywhere: the users' version moves at that commit.
+ * A user created by another thread does not touch this thread's memo, so
+ * without that version the next batch would still miss them. */
+static void test_batch_keeps_recipients_until_a_user_is_created(void **state)
+{
+	struct fixture *f = *state;
+	struct user_thread t = {.path = f->path};
+	struct inop_err e;
+	struct buf out;
+	pthread_t th;
+
+	buf_init(&out, 4096);
+	assert_int_equal(store_versions_listen(f->path, &e), 0);
+	store_batch_keep(1);
+	assert_int_equal(recipients_batch(f, &out), 0);
+	assert_string_equal(out.s, "j@x.pe");
+	assert_int_equal(recipients_batch(f, &out), 1); /* kept */
+	assert_string_equal(out.s, "j@x.pe");
+	assert_int_equal(pthread_create(&th, NULL, create_jefe3, &t), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(recipients_batch(f, &out), 0); /* forgotten */
+	assert_string_equal(out.s, "j3@x.pe,j@x.pe");
+	/* A batch rolled back forgets what it looked up. */
+	assert_int_equal(db_begin(f->db), 0);
+	store_batch_begin();
+	assert_non_null(store_batch_recipients("JEFE", f->point.ref.id));
+	store_batch_end(); /* no commit */
+	assert_int_equal(db_rollback(f->db), 0);
+	assert_int_equal(recipients_batch(f, &out), 0);
+	store_batch_keep(0);
+	store_versions_stop();
+	buf_release(&out);
+}
+
 /* A cached reply is shared, not copied: a put for its key while a reply
  * still sends it leaves the bytes it holds (ASan's pass sees a use after
  * free otherwise); the next get gets the new bytes. */
@@ -647,6 +731,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_batch_bumps_are_added_at_the_flush, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_batch_keeps_recipients_until_a_user_is_created,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_batch_recipients_follow_a_user_created_in_it,
 			setup, teardown),
