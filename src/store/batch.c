@@ -25,7 +25,8 @@ struct batch_state {
 	int head_known, head_moved;
 	int64_t head_id;
 	char head_hash[65];
-	unsigned moved; /* bits of the versions moved (store/versions.h) */
+	unsigned moved;	   /* bits of the versions moved (store/versions.h) */
+	int users_touched; /* a change of the batch created a user */
 };
 
 static __thread int active;
@@ -50,15 +51,22 @@ static __thread size_t n_memo;
  * notification.  `memo_gen` is that version's generation when the first
  * of them was looked up, taken before it.
  */
-static __thread int keeps, committed;
+static __thread int keeps, committed, known_gen;
 static __thread uint64_t memo_gen;
 static __thread int64_t memo_at;
 
-void store_batch_users_changed(void)
+static void memo_clear(void)
 {
 	for (size_t i = 0; i < n_memo; i++)
 		free(memo[i].emails);
 	n_memo = 0;
+}
+
+void store_batch_users_changed(void)
+{
+	memo_clear();
+	if (active)
+		cur.users_touched = 1;
 }
 
 const char *store_batch_recipients(const char *role, int64_t point_id)
@@ -75,8 +83,10 @@ void store_batch_remember_recipients(const char *role, int64_t point_id,
 {
 	struct recipients *r;
 
-	if (!active || n_memo == RECIPIENTS_MAX)
+	if (!active)
 		return;
+	if (n_memo == RECIPIENTS_MAX) /* kept ones may crowd out this one */
+		memo_clear();
 	r = &memo[n_memo];
 	if (str_copy(r->role, sizeof(r->role), role) < 0)
 		return;
@@ -89,7 +99,7 @@ void store_batch_remember_recipients(const char *role, int64_t point_id,
 
 void store_batch_keep(int on)
 {
-	store_batch_users_changed();
+	memo_clear();
 	keeps = on;
 }
 
@@ -101,7 +111,8 @@ void store_batch_begin(void)
 	memset(&cur, 0, sizeof(cur));
 	if (!keeps || !known || gen != memo_gen ||
 	    !store_versions_fresh(memo_at))
-		store_batch_users_changed();
+		memo_clear();
+	known_gen = known;
 	if (!n_memo && known) {
 		memo_gen = gen;
 		memo_at = store_versions_now();
@@ -112,9 +123,10 @@ void store_batch_begin(void)
 
 void store_batch_end(void)
 {
-	/* Rolled back: they may hold a user it created. */
-	if (!keeps || !committed)
-		store_batch_users_changed();
+	/* Rolled back: they may hold a user it created; or looked up
+	 * without a generation to keep them under. */
+	if (!keeps || !committed || !known_gen)
+		memo_clear();
 	active = 0;
 }
 
@@ -125,9 +137,12 @@ void store_batch_mark(void)
 
 void store_batch_undo(void)
 {
+	/* What the change saw may have been its own: a user it created. */
+	int created = cur.users_touched && !saved.users_touched;
+
 	cur = saved;
-	/* What the change saw may have been its own (a user it created). */
-	store_batch_users_changed();
+	if (created)
+		memo_clear();
 }
 
 static struct counter *find(const char *name)

@@ -7,7 +7,8 @@
 #include "util/err.h"
 
 /*
- * The version counters (register, catalogue, calendar, sessions) tell the
+ * The version counters (register, catalogue, calendar, sessions, users)
+ * tell the
  * caches above the store whether what they hold is still current.
  * Reading them costs a statement per request; on PostgreSQL that is a
  * network round trip for every cached answer.

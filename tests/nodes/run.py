@@ -82,7 +82,14 @@ def heard(ports, admin, run):
     check(all(metric(p, "inop_versions_listening") == 1 for p in ports),
           "every node listens for the other nodes' changes")
     code, user = "X" + run, "jefex" + run.lower()
+    created_before = metric(b, "inop_versions_notifications_total")
     points_and_jefe(a, admin, [code], user, "jefe-password-x" + run)
+    # The user's creation is announced too (the users' version): heard
+    # before the registration's is awaited, so that one cannot stand in
+    # for it.
+    check(wait_for(lambda: metric(b, "inop_versions_notifications_total")
+                   > created_before),
+          "node B hears node A's new user")
     jefe = login(a, user, "jefe-password-x" + run)
     heard_before = metric(b, "inop_versions_notifications_total")
     st, listed = call(b, "GET", "/api/v1/events?limit=1", None, admin)
