@@ -160,13 +160,13 @@ static int id_ahead(struct db *db, int64_t *id)
 /*
  * The event's row: 0 with ev->id set, DB_CONSTRAINT when (point,
  * procedure) is OPEN already (R3, the index events_one_open), or the
- * DB_* failure.  In an optimistic batch its id is taken ahead and the
- * INSERT queued: R3's violation then fails the batch, whose rerun
- * answers it here.
+ * DB_* failure.  In an optimistic batch on PostgreSQL its id is taken
+ * ahead and the INSERT queued: R3's violation then fails the batch, whose
+ * rerun answers it here.
  */
 static int insert_row(struct db *db, struct event *ev, int64_t user_id)
 {
-	int ahead = store_write_optimistic();
+	int ahead = store_write_optimistic() && db_defers(db);
 	struct db_stmt *st;
 	char req[CODES_MAX * CODE_LEN], apps[CODES_MAX * CODE_LEN];
 	int rc;

@@ -184,7 +184,7 @@ static void run_jobs(struct job *batch)
 		;
 	if (cautious > 0)
 		cautious--;
-	else if (!j && db_defers(q_db)) {
+	else if (!j) {
 		if (run_optimistic(batch) == 0)
 			return;
 		cautious = CAUTIOUS_BATCHES;

@@ -36,21 +36,23 @@ int store_write(struct db *db, store_body_fn body, void *ctx,
  * database writes and its own job's fields, and answers the same on its
  * second run.
  *
- * Where writes are deferred (db_defers(): PostgreSQL), a batch of only
- * such bodies first runs optimistically: no savepoints, every write
- * queued, the server's answers read at the reads the bodies need and at
- * COMMIT.  If anything in it fails -- a body's refusal, a write's
- * failure reported in a later body's round trip, the COMMIT -- it is
- * rolled back and the batch runs again as store_write() runs it, each
- * body in its savepoint, so that every failure is its own body's
- * answer.
+ * A batch of only such bodies first runs optimistically: no savepoints
+ * (two statements a body less); where writes are deferred (db_defers():
+ * PostgreSQL) every write queued too, the server's answers read at the
+ * reads the bodies need and at COMMIT.  If anything in it fails -- a
+ * body's refusal, a write's failure reported in a later body's round
+ * trip, the COMMIT -- it is rolled back and the batch runs again as
+ * store_write() runs it, each body in its savepoint, so that every
+ * failure is its own body's answer; the next batches then run so at once
+ * for a while.
  */
 int store_write_replayable(struct db *db, store_body_fn body, void *ctx,
 			   struct inop_err *err);
 
-/* 1 while this thread runs a body in an optimistic batch: a body may
- * then queue a write whose failure it would otherwise have to read
- * (db_run_later() instead of db_run()), since any failure reruns it. */
+/* 1 while this thread runs a body in an optimistic batch: where writes
+ * are deferred, a body may then queue a write whose failure it would
+ * otherwise have to read (db_run_later() instead of db_run()), since any
+ * failure reruns it. */
 int store_write_optimistic(void);
 
 /* Changes waiting for the group writer, not yet taken into a batch. */
