@@ -322,7 +322,8 @@ static int row_exists(struct db *db, int64_t id)
 	return db_get_one(st, NULL, NULL);
 }
 
-/* A runs alone while B and C queue up; then B and C run in one batch. */
+/* A runs alone while B and C queue up; then B and C run in one batch, B
+ * first. */
 static void run_three(struct fixture *f, struct pair *a, struct pair *b,
 		      struct pair *c)
 {
@@ -338,9 +339,13 @@ static void run_three(struct fixture *f, struct pair *a, struct pair *b,
 	while (!gate_entered)
 		pthread_cond_wait(&gate_cond, &gate_lock);
 	pthread_mutex_unlock(&gate_lock);
+	/* B queued before C, then both wait together: the writer's next
+	 * batch takes both, in that order. */
 	assert_int_equal(pthread_create(&tb, NULL, write_pair, b), 0);
+	while (store_writer_waiting() < 1 && time(NULL) < deadline)
+		nanosleep(&step, NULL);
+	assert_int_equal(store_writer_waiting(), 1);
 	assert_int_equal(pthread_create(&tc, NULL, write_pair, c), 0);
-	/* B and C wait together: the writer's next batch takes both. */
 	while (store_writer_waiting() < 2 && time(NULL) < deadline)
 		nanosleep(&step, NULL);
 	assert_int_equal(store_writer_waiting(), 2);
