@@ -206,6 +206,16 @@ static struct counter *counter_of(const char *name)
 	return c;
 }
 
+/* Counter `c` read from its row, which now holds `row` (locked): the
+ * bumps added before count on it.  *value: the counter as moved. */
+static void counter_read(struct counter *c, int64_t row, int64_t *value)
+{
+	c->known = 1;
+	c->written = row;
+	c->value = *value = row + c->added;
+	c->added = 0;
+}
+
 int store_counter_next(struct db *db, const char *name, int64_t *value)
 {
 	struct counter *c;
@@ -219,12 +229,8 @@ int store_counter_next(struct db *db, const char *name, int64_t *value)
 		/* Locks the row; bumps added before it are still to write. */
 		if (counter_bump(db, name, value) < 0)
 			return -1;
-		if (c) {
-			c->known = 1;
-			c->written = *value;
-			c->value = *value += c->added;
-			c->added = 0;
-		}
+		if (c)
+			counter_read(c, *value, value);
 	}
 	cur.moved |= store_version_bit(name);
 	return 0;
@@ -272,10 +278,7 @@ int store_counter_next_and_head(struct db *db, const char *name,
 	db_bind_text(st, 1, name);
 	if (db_get_one(st, counter_head_from_row, &r) != 1)
 		return -1;
-	c->known = 1;
-	c->written = r.value;
-	c->value = *value = r.value + c->added;
-	c->added = 0;
+	counter_read(c, r.value, value);
 	cur.moved |= store_version_bit(name);
 	/* No head row yet (an empty log): audit_head() reads the genesis. */
 	if (r.has_head && strlen(r.hash) == 64) {
@@ -291,9 +294,8 @@ int store_counter_bump(struct db *db, const char *name)
 	struct counter *c = active ? counter_of(name) : NULL;
 	int64_t v;
 
-	if (!c)
-		return active ? store_counter_next(db, name, &v)
-			      : counter_bump_now(db, name, &v);
+	if (!c) /* outside a batch, or no room in it */
+		return store_counter_next(db, name, &v);
 	if (c->known)
 		c->value++;
 	else
