@@ -22,6 +22,7 @@ struct counter {
 struct batch_state {
 	size_t n;
 	struct counter c[COUNTERS_MAX];
+	int head_locked; /* PostgreSQL: since BEGIN (store_batch_begin) */
 	int head_known, head_moved;
 	int64_t head_id;
 	char head_hash[65];
@@ -103,12 +104,26 @@ void store_batch_keep(int on)
 	keeps = on;
 }
 
-void store_batch_begin(void)
+int store_batch_begin(struct db *db)
 {
 	uint64_t gen;
-	int known = store_version_generation(STORE_USERS_VERSION, &gen);
+	int known;
 
+	if (db_begin(db) < 0)
+		return -1;
 	memset(&cur, 0, sizeof(cur));
+	/* Locked, not read (the counter's statement or audit_head() reads
+	 * it when needed); FOR UPDATE writes no row version.  Queued: a
+	 * failure is reported by the next statement. */
+	if (strcmp(db_engine(db), "postgresql") == 0) {
+		if (db_exec_later(db, "SELECT 1 FROM audit_head WHERE id = 1 "
+				      "FOR UPDATE") != 0) {
+			db_rollback(db);
+			return -1;
+		}
+		cur.head_locked = 1;
+	}
+	known = store_version_generation(STORE_USERS_VERSION, &gen);
 	if (!keeps || !known || gen != memo_gen ||
 	    !store_versions_fresh(memo_at))
 		memo_clear();
@@ -119,6 +134,7 @@ void store_batch_begin(void)
 	}
 	committed = 0;
 	active = 1;
+	return 0;
 }
 
 void store_batch_end(void)
@@ -260,19 +276,17 @@ int store_counter_next_and_head(struct db *db, const char *name,
 	struct counter_head r = {0};
 	struct db_stmt *st;
 
-	if (!c || c->known || cur.head_known ||
-	    strcmp(db_engine(db), "postgresql") != 0)
+	if (!c || c->known || cur.head_known || !cur.head_locked)
 		return store_counter_next(db, name, value);
-	/* Both rows locked, as the counter's upsert and audit_head()'s
-	 * no-op UPDATE lock them, in that order: h reads c (the order of
-	 * two data-modifying WITHs is otherwise the planner's). */
+	/* The head is this transaction's since its BEGIN, so a plain read
+	 * sees its last commit (the statement's snapshot is taken after that
+	 * lock was granted). */
 	st = db_prepare(
 		db, "WITH c AS (INSERT INTO counters (name, value) VALUES (?, "
 		    "1) ON CONFLICT (name) DO UPDATE SET value = "
-		    "counters.value + 1 RETURNING value), h AS (UPDATE "
-		    "audit_head SET last_id = last_id WHERE id = 1 AND EXISTS "
-		    "(SELECT 1 FROM c) RETURNING last_id, hash) SELECT "
-		    "c.value, h.last_id, h.hash FROM c LEFT JOIN h ON true");
+		    "counters.value + 1 RETURNING value) SELECT c.value, "
+		    "h.last_id, h.hash FROM c LEFT JOIN audit_head h ON h.id "
+		    "= 1");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, name);

@@ -28,8 +28,18 @@
  * their own.
  */
 
-/* Starts / ends the batch of this thread's transaction. */
-void store_batch_begin(void);
+/*
+ * Begins this thread's write transaction and its batch; -1 when BEGIN
+ * failed.  On PostgreSQL the transaction first locks the audit chain's
+ * head (sent with its first statement, in that round trip), before any
+ * savepoint: every write transaction appends to the chain, so all of them
+ * take that lock first and hold it to COMMIT, and the other rows they lock
+ * after it (the year's counters, the register version, an event being
+ * closed) can no longer be taken in opposite orders by two nodes -- a
+ * deadlock, which PostgreSQL answers by aborting one of them.
+ * store_batch_end() ends the batch, after the COMMIT or the rollback.
+ */
+int store_batch_begin(struct db *db);
 void store_batch_end(void);
 
 /* Before each change of the batch / when its savepoint is rolled back. */
@@ -58,7 +68,7 @@ int store_batch_head(int64_t *last_id, char hash[65]);
 /*
  * store_counter_next() for a change that will append to the audit log (a
  * registration): on PostgreSQL, when the batch knows neither row yet, the
- * counter's upsert and the head's lock and read share one statement, so
+ * counter's upsert and the (locked) head's read share one statement, so
  * one round trip instead of two.
  */
 int store_counter_next_and_head(struct db *db, const char *name,

@@ -72,9 +72,8 @@ static int write_alone(struct db *db, store_body_fn body, void *ctx,
 {
 	int rc;
 
-	if (db_begin(db) < 0)
+	if (store_batch_begin(db) < 0)
 		return store_body_fail(db, err);
-	store_batch_begin();
 	rc = run_body(body, db, ctx, err);
 	if (rc == 0 &&
 	    (store_batch_flush(db) < 0 || store_batch_commit(db) < 0))
@@ -119,10 +118,9 @@ static void run_batch(struct job *batch)
 {
 	struct job *j;
 	int many = batch->next != NULL, failed = 0;
-	int ok = db_begin(q_db) == 0 &&
+	int ok = store_batch_begin(q_db) == 0 &&
 		 (!many || db_exec_later(q_db, "SAVEPOINT job") == 0);
 
-	store_batch_begin();
 	for (j = batch; ok && j; j = j->next) {
 		store_batch_mark();
 		j->rc = run_body(j->body, q_db, j->ctx, j->err);
@@ -160,10 +158,9 @@ static void run_batch(struct job *batch)
 static int run_optimistic(struct job *batch)
 {
 	struct job *j;
-	int ok = db_begin(q_db) == 0;
+	int ok = store_batch_begin(q_db) == 0;
 
 	optimistic = 1;
-	store_batch_begin();
 	for (j = batch; ok && j; j = j->next)
 		ok = (j->rc = run_body(j->body, q_db, j->ctx, j->err)) == 0;
 	if (ok &&

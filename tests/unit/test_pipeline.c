@@ -21,6 +21,9 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "store/audit.h"
+#include "store/batch.h"
+#include "store/store.h"
 #include "store/writer.h"
 
 struct fixture {
@@ -47,6 +50,8 @@ static int setup(void **state)
 	}
 	assert_int_equal(db_open(f->url, &f->db, &e), 0);
 	f->pg = strcmp(db_engine(f->db), "postgresql") == 0;
+	/* The writer's transactions lock the audit head (store/batch.h). */
+	assert_int_equal(store_migrate(f->db, &e), 0);
 	assert_int_equal(db_exec(f->db, "DROP TABLE IF EXISTS pipe_t"), 0);
 	assert_int_equal(db_exec(f->db,
 				 "CREATE TABLE pipe_t (id INTEGER "
@@ -462,6 +467,97 @@ static void test_a_batch_with_a_plain_change_is_not_optimistic(void **state)
 	assert_int_equal(rows(f->db), 4);
 }
 
+/* Node B's registration: the year's counter and the head, then its
+ * audit record, in a batch of its own connection. */
+struct node_b {
+	const char *url;
+	int64_t number, record;
+	int rc;
+};
+
+static void *register_on_b(void *arg)
+{
+	struct node_b *b = arg;
+	struct audit_rec rec = {
+		.at = 1, .actor = "b", .action = "CREATE", .entity = "event"};
+	struct inop_err e;
+	struct db *db;
+
+	b->rc = -1;
+	if (db_open(b->url, &db, &e) < 0)
+		return NULL;
+	if (store_batch_begin(db) == 0 &&
+	    store_counter_next_and_head(db, "test-year", &b->number) == 0 &&
+	    audit_append(db, &rec) == 0 &&
+	    store_batch_head(&b->record, (char[65]){0}) == 1 &&
+	    store_batch_flush(db) == 0 && store_batch_commit(db) == 0)
+		b->rc = 0;
+	else
+		db_rollback(db);
+	store_batch_end();
+	db_close(db);
+	return NULL;
+}
+
+/* Backends of the test's database waiting for a lock. */
+static int64_t lock_waiters(struct db *db)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
+		    "current_database() AND wait_event_type = 'Lock'");
+	int64_t n = -1;
+
+	assert_non_null(st);
+	assert_int_equal(db_get_int(st, &n), 1);
+	return n;
+}
+
+/*
+ * Two nodes' write transactions on PostgreSQL.  A appends to the audit log
+ * (a closure, say), then registers: head, then the year's counter.  B
+ * registers meanwhile: counter, then head -- were it not that every write
+ * transaction locks the head at its BEGIN.  Then B waits for A without
+ * holding the counter, and both commit, B after A; else PostgreSQL finds
+ * the deadlock after its deadlock_timeout (1 s) and aborts one.
+ */
+static void test_two_nodes_batches_take_their_locks_in_one_order(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_rec rec = {
+		.at = 1, .actor = "a", .action = "UPDATE", .entity = "event"};
+	struct node_b b = {.url = f->url};
+	char hash[65];
+	int64_t number, record;
+	pthread_t tb;
+
+	if (!f->pg)
+		skip(); /* one writer at a time: no row locks to order */
+	alarm(60);	/* B never waiting: the wait below would not end */
+	assert_int_equal(store_batch_begin(f->db), 0);
+	assert_int_equal(audit_append(f->db, &rec), 0); /* holds the head */
+	assert_int_equal(pthread_create(&tb, NULL, register_on_b, &b), 0);
+	{
+		struct db *watch;
+		struct inop_err e;
+
+		assert_int_equal(db_open(f->url, &watch, &e), 0);
+		while (lock_waiters(watch) < 1)
+			nanosleep(&(struct timespec){.tv_nsec = 5000000},
+				  NULL);
+		db_close(watch);
+	}
+	assert_int_equal(store_counter_next(f->db, "test-year", &number), 0);
+	assert_int_equal(store_batch_head(&record, hash), 1);
+	assert_int_equal(store_batch_flush(f->db), 0);
+	assert_int_equal(store_batch_commit(f->db), 0);
+	store_batch_end();
+	assert_int_equal(pthread_join(tb, NULL), 0);
+	alarm(0);
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(b.number, number + 1);
+	assert_int_equal(b.record, record + 1); /* the chain after A's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +597,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_writer_restarts,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_two_nodes_batches_take_their_locks_in_one_order,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

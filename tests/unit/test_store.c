@@ -412,8 +412,7 @@ static void test_batch_counter_undo_and_flush(void **state)
 	struct fixture *f = *state;
 	int64_t v = 0;
 
-	assert_int_equal(db_begin(f->db), 0);
-	store_batch_begin();
+	assert_int_equal(store_batch_begin(f->db), 0);
 	assert_int_equal(store_counter_next(f->db, "batch-test", &v), 0);
 	assert_int_equal(v, 1);
 	store_batch_mark();
@@ -444,8 +443,7 @@ static void test_batch_bumps_are_added_at_the_flush(void **state)
 	assert_int_equal(db_exec(f->db, "INSERT INTO counters (name, value) "
 					"VALUES ('bump-test', 5)"),
 			 0);
-	assert_int_equal(db_begin(f->db), 0);
-	store_batch_begin();
+	assert_int_equal(store_batch_begin(f->db), 0);
 	assert_int_equal(store_counter_bump(f->db, "bump-test"), 0);
 	assert_int_equal(store_counter_bump(f->db, "bump-new"), 0);
 	store_batch_mark();
@@ -542,8 +540,7 @@ static int recipients_batch(struct fixture *f, struct buf *out)
 {
 	int kept;
 
-	assert_int_equal(db_begin(f->db), 0);
-	store_batch_begin();
+	assert_int_equal(store_batch_begin(f->db), 0);
 	kept = store_batch_recipients("JEFE", f->point.ref.id) != NULL;
 	buf_reset(out);
 	assert_int_equal(
@@ -579,8 +576,7 @@ static void test_batch_keeps_recipients_until_a_user_is_created(void **state)
 	assert_int_equal(recipients_batch(f, &out), 0); /* forgotten */
 	assert_string_equal(out.s, "j3@x.pe,j@x.pe");
 	/* A batch rolled back forgets what it looked up. */
-	assert_int_equal(db_begin(f->db), 0);
-	store_batch_begin();
+	assert_int_equal(store_batch_begin(f->db), 0);
 	assert_non_null(store_batch_recipients("JEFE", f->point.ref.id));
 	store_batch_end(); /* no commit */
 	assert_int_equal(db_rollback(f->db), 0);
