@@ -10,6 +10,7 @@
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "util/jsontext.h"
 #include "util/password.h"
 #include "util/str.h"
 
@@ -56,6 +57,10 @@ static int user_add(int argc, char **argv)
 	    str_copy(u.email, sizeof(u.email), opt_get(&o, "email")) < 0) {
 		fputs("inop: --username, --name or --email is too long\n",
 		      stderr);
+		return 2;
+	}
+	if (!json_text_valid(u.name)) {
+		fputs("inop: --name is not UTF-8 text\n", stderr);
 		return 2;
 	}
 	u.roles = roles_from_csv(opt_get(&o, "roles"));

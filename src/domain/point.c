@@ -1,4 +1,5 @@
 #include "domain/point.h"
+#include "util/jsontext.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -27,9 +28,17 @@ int point_check(const struct catalog *cat, struct point_ref *p,
 	if (!p->name[0])
 		return err_validation(err, "name",
 				      "El nombre del punto es obligatorio");
+	/* The API's JSON is UTF-8 already; a command's argument may not be
+	 * (a terminal in Latin-1). */
+	if (!json_text_valid(p->name))
+		return err_validation(err, "name",
+				      "El nombre del punto no es texto UTF-8");
 	if (!p->region[0])
 		return err_validation(err, "region",
 				      "La región del punto es obligatoria");
+	if (!json_text_valid(p->region))
+		return err_validation(err, "region",
+				      "La región del punto no es texto UTF-8");
 	type = catalog_find(cat, "point_type", NULL, p->type);
 	if (!type)
 		return err_validation(err, "type",

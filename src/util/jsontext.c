@@ -24,6 +24,21 @@ static size_t utf8_len(const unsigned char *p)
 	return n;
 }
 
+int json_text_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p)
+		if (*p < 0x80)
+			p++;
+		else if ((n = utf8_len(p)) != 0)
+			p += n;
+		else
+			return 0;
+	return 1;
+}
+
 /* What JSON writes as a backslash and a letter: "\"\\bfnrt" in order. */
 #define JSON_SHORT "\"\\\b\f\n\r\t"
 

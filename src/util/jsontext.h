@@ -15,6 +15,9 @@
  * forms, surrogates or code points past U+10FFFF.
  */
 int json_text_string(struct buf *b, const char *s);
+/* 1 when json_string() would accept `s` (see above), else 0: text from
+ * outside JSON (a command's arguments) is checked with it. */
+int json_text_valid(const char *s);
 /* A string, or null for NULL and "" (as json_opt_str()). */
 int json_text_opt_string(struct buf *b, const char *s);
 int json_text_int(struct buf *b, int64_t v);

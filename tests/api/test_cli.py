@@ -163,6 +163,30 @@ class CliDatabase(ApiTest):
         self.assertEqual(self.point_add[0], 0, self.point_add[1])
         self.assertEqual(self.user_add[0], 0, self.user_add[1])
 
+    def test_cli_names_not_in_utf8_are_refused_and_nothing_is_added(self):
+        # "Jesús María" as a Latin-1 terminal sends it: 0xFA and 0xED
+        # (os.fsencode turns the lone surrogates back into those bytes).
+        latin1 = "Jes\udcfas Mar\udceda"
+        code = "LAT" + t.CTX.run_id
+        for flag, field in (("--name", "name"), ("--region", "region")):
+            args = {"--name": "Tienda", "--region": "Lima"}
+            args[flag] = latin1
+            rc, out = cli("point", "add", "--db", self.db, "--code", code,
+                          "--name", args["--name"], "--type", "CAC",
+                          "--region", args["--region"])
+            self.assertEqual(rc, 1, out)
+            self.assertIn("no es texto UTF-8: " + field, out)
+        self.assertEqual(sqlite(self.db, "SELECT COUNT(*) FROM points "
+                                "WHERE code = '%s'" % code), "0")
+        rc, out = cli("user", "add", "--db", self.db, "--username",
+                      "latin1", "--name", latin1, "--email",
+                      "latin1@example.com", "--roles", "JEFE",
+                      "--password-file", self.fj)
+        self.assertEqual(rc, 2, out)
+        self.assertIn("--name is not UTF-8 text", out)
+        self.assertEqual(sqlite(self.db, "SELECT COUNT(*) FROM users "
+                                "WHERE username = 'latin1'"), "0")
+
     def test_cli_init_twice_exits_0_and_keeps_data_and_admin_password(self):
         self.assertEqual(self.init2[0], 0, self.init2[1])
         s = self.served()
