@@ -62,6 +62,7 @@ static const struct {
 	K(listen),
 	K(base_url),
 	K(threads),
+	K(work_threads),
 	K(user),
 	K(session_idle_minutes),
 	K(smtp_url),

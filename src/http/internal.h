@@ -86,17 +86,28 @@ uint64_t conns_rx_bytes(int fd);
 long conns_timeouts(void);
 
 /*
- * The slow lane (slow.c): `threads` threads run jobs in order.
- * slow_reserve takes a place for run(arg), or NULL when `queue_max` jobs
- * already wait (or stopping); slow_push queues it (it cannot fail, so a
- * connection can be suspended between the two).  slow_stop runs what is
- * queued, then joins the threads.
+ * Lanes (lane.c): threads that run requests which block, while their
+ * connection is suspended.  lane_slow runs ROUTE_SLOW routes, lane_work
+ * the changes and ROUTE_WORK reads.  lane_start starts `threads` threads
+ * (at `nice`); lane_reserve takes a place in the queue: -1 when
+ * `queue_max` jobs already wait, the lane has no threads or is stopping;
+ * lane_push queues a job that has its place (it cannot fail, so a
+ * connection can be suspended between the two).  The job is the caller's
+ * until its run(arg) is called.  lane_stop runs what is queued, then
+ * joins the threads.
  */
-struct slow_job;
-int slow_start(int threads, int queue_max);
-struct slow_job *slow_reserve(void (*run)(void *arg), void *arg);
-void slow_push(struct slow_job *j);
-void slow_stop(void);
+struct lane;
+struct lane_job {
+	struct lane_job *next;
+	void (*run)(void *arg);
+	void *arg;
+};
+extern struct lane *const lane_slow;
+extern struct lane *const lane_work;
+int lane_start(struct lane *l, int threads, int queue_max, int nice);
+int lane_reserve(struct lane *l);
+void lane_push(struct lane *l, struct lane_job *j);
+void lane_stop(struct lane *l);
 
 /* The flags of the route `method path` would take, 0 when none. */
 unsigned router_route_flags(const struct route *routes, size_t n,

@@ -36,9 +36,11 @@ struct conn_state {
 	struct timespec start;
 	void *conn;  /* the connection's entry in conns.c */
 	int refused; /* answered before its body: never dispatched */
-	/* The slow lane: the request runs on its thread, its connection
-	 * suspended; the reply waits here until libmicrohttpd calls again. */
-	enum { SLOW_NO, SLOW_QUEUED, SLOW_DONE } slow;
+	/* In a lane (lane.c): the request runs on its thread, its
+	 * connection suspended; the reply waits here until libmicrohttpd
+	 * calls again. */
+	enum { LANE_NO, LANE_QUEUED, LANE_DONE } lane;
+	struct lane_job job;
 	struct server *srv;
 	struct MHD_Connection *c;
 	const char *method, *url;
@@ -309,13 +311,33 @@ static enum MHD_Result reply_and_release(struct MHD_Connection *c,
 	return ret;
 }
 
-static void slow_run(void *arg)
+static void lane_run(void *arg)
 {
 	struct conn_state *cs = arg;
 
 	run_request(cs->srv, cs->c, cs, cs->method, cs->url);
-	cs->slow = SLOW_DONE;
+	cs->lane = LANE_DONE;
 	MHD_resume_connection(cs->c);
+}
+
+/* The request to `lane`'s queue, its connection suspended: 0, or -1 when
+ * the lane has no place for it. */
+static int to_lane(struct lane *lane, struct server *srv,
+		   struct MHD_Connection *c, struct conn_state *cs,
+		   const char *method, const char *url)
+{
+	if (lane_reserve(lane) < 0)
+		return -1;
+	cs->srv = srv;
+	cs->c = c;
+	cs->method = method;
+	cs->url = url;
+	cs->lane = LANE_QUEUED;
+	cs->job.run = lane_run;
+	cs->job.arg = cs;
+	MHD_suspend_connection(c);
+	lane_push(lane, &cs->job);
+	return 0;
 }
 
 static enum MHD_Result to_slow_lane(struct server *srv,
@@ -323,19 +345,10 @@ static enum MHD_Result to_slow_lane(struct server *srv,
 				    struct conn_state *cs, const char *method,
 				    const char *url)
 {
-	struct slow_job *job = slow_reserve(slow_run, cs);
 	struct inop_err e;
 
-	if (job) {
-		cs->srv = srv;
-		cs->c = c;
-		cs->method = method;
-		cs->url = url;
-		cs->slow = SLOW_QUEUED;
-		MHD_suspend_connection(c);
-		slow_push(job);
+	if (to_lane(lane_slow, srv, c, cs, method, url) == 0)
 		return MHD_YES;
-	}
 	memset(&cs->r, 0, sizeof(cs->r));
 	cs->r.app = srv->app;
 	cs->r.method = method;
@@ -352,6 +365,14 @@ static enum MHD_Result to_slow_lane(struct server *srv,
 	return reply_and_release(c, cs);
 }
 
+/* A change, or a read that blocks for long (ROUTE_WORK): the work
+ * lane's.  Other reads run on the thread that serves the connection. */
+static int works(unsigned flags, const char *method)
+{
+	return (flags & ROUTE_WORK) ||
+	       (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 				 const char *url, const char *method,
 				 const char *version, const char *upload,
@@ -360,6 +381,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 	struct server *srv = cls;
 	struct conn_state *cs = *con_cls;
 	const union MHD_ConnectionInfo *ci;
+	unsigned flags;
 
 	(void)version;
 	if (!cs) {
@@ -414,14 +436,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (cs->slow == SLOW_DONE)
+	if (cs->lane == LANE_DONE)
 		return reply_and_release(c, cs);
-	if (cs->slow == SLOW_QUEUED)
+	if (cs->lane == LANE_QUEUED)
 		return MHD_YES; /* resumed early: still running */
 	conns_request_dispatched(cs->conn);
-	if (router_route_flags(srv->routes, srv->n_routes, method, url) &
-	    ROUTE_SLOW)
+	flags = router_route_flags(srv->routes, srv->n_routes, method, url);
+	if (flags & ROUTE_SLOW)
 		return to_slow_lane(srv, c, cs, method, url);
+	/* Here when the work lane has no place (stopping). */
+	if (works(flags, method) &&
+	    to_lane(lane_work, srv, c, cs, method, url) == 0)
+		return MHD_YES;
 	run_request(srv, c, cs, method, url);
 	return reply_and_release(c, cs);
 }
@@ -564,7 +590,7 @@ static rlim_t raise_nofile(void)
 struct limits {
 	unsigned total, per_address, idle_s;
 	int64_t request_ms;
-	int slow_threads, slow_queue;
+	int slow_threads, slow_queue, work_threads;
 };
 
 static void limits_of(const struct app *app, struct limits *l)
@@ -580,6 +606,7 @@ static void limits_of(const struct app *app, struct limits *l)
 	l->idle_s = c ? (unsigned)c->idle_timeout_seconds : 60;
 	l->slow_threads = c ? c->login_hash_concurrency : 1;
 	l->slow_queue = c ? c->login_queue : 64;
+	l->work_threads = c ? c->work_threads : 16;
 	if (l->total > cap) {
 		log_error("max_connections %u lowered to %u: only "
 			  "%llu file "
@@ -613,7 +640,8 @@ static void stop_daemon(struct app *app, struct MHD_Daemon *d)
 			  left);
 	/* Before the daemon goes: each queued job resumes its
 	 * connection. */
-	slow_stop();
+	lane_stop(lane_slow);
+	lane_stop(lane_work);
 	MHD_stop_daemon(d);
 	conns_finish();
 }
@@ -664,9 +692,16 @@ int http_serve(struct app *app, const char *listen, int threads,
 	(void)sa_len;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	if (conns_start(lim.request_ms) < 0 ||
-	    slow_start(lim.slow_threads, lim.slow_queue) < 0)
+	/* The work lane's queue holds a request of every connection. */
+	if (conns_start(lim.request_ms) < 0)
 		return -1;
+	if (lane_start(lane_slow, lim.slow_threads, lim.slow_queue, 10) < 0 ||
+	    lane_start(lane_work, lim.work_threads, (int)lim.total, 0) < 0) {
+		lane_stop(lane_slow);
+		lane_stop(lane_work);
+		conns_finish();
+		return -1;
+	}
 	srv.per_address = lim.per_address;
 	d = MHD_start_daemon(
 		flags, 0, on_accept, &srv, on_access, &srv,
@@ -687,15 +722,15 @@ int http_serve(struct app *app, const char *listen, int threads,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on '%s'", listen);
-		slow_stop();
+		lane_stop(lane_slow);
+		lane_stop(lane_work);
 		conns_finish();
 		return -1;
 	}
-	log_info("listening on %s with %d threads; at most %u "
-		 "connections, "
-		 "%u per address, %lld s for a request's headers and "
-		 "body",
-		 listen, threads, lim.total, lim.per_address,
+	log_info("listening on %s with %d threads and %d for changes; at "
+		 "most %u connections, %u per address, %lld s for a "
+		 "request's headers and body",
+		 listen, threads, lim.work_threads, lim.total, lim.per_address,
 		 (long long)(lim.request_ms / 1000));
 	if (app->on_ready)
 		app->on_ready();

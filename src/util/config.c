@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/strnum.h"
 #include "util/str.h"
@@ -61,6 +62,7 @@ static const struct {
 	TEXT(user, K_TEXT),
 	TEXT(access_log, K_ONOFF),
 	INT(threads),
+	INT(work_threads),
 	INT(max_connections),
 	INT(max_connections_per_address),
 	INT(request_timeout_seconds),
@@ -84,6 +86,13 @@ static const struct {
 #undef BYTES
 };
 
+int config_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -93,7 +102,8 @@ void config_defaults(struct config *c)
 		       "http://127.0.0.1:8080");
 	(void)str_copy(c->smtp_from, sizeof(c->smtp_from), "inop@localhost");
 	(void)str_copy(c->access_log, sizeof(c->access_log), "on");
-	c->threads = 16;
+	c->threads = config_cpus();
+	c->work_threads = 16;
 	c->max_connections = 2000;
 	c->max_connections_per_address = 64;
 	c->request_timeout_seconds = 30;

@@ -30,10 +30,11 @@ struct config {
 	char mailbox_control[256];
 	char mailbox_contingency_cc[512];
 	char procesos_backups[512]; /* V3: who gets escalated requests */
-	char user[64];	    /* serve started as root drops to this user */
-	char access_log[4]; /* "on": a log line per request; "off" */
-	int threads;
-	int max_connections;		 /* in all */
+	char user[64];	     /* serve started as root drops to this user */
+	char access_log[4];  /* "on": a log line per request; "off" */
+	int threads;	     /* serving connections: one per CPU */
+	int work_threads;    /* running changes and long reads */
+	int max_connections; /* in all */
 	int max_connections_per_address; /* from one client address */
 	int request_timeout_seconds;	 /* headers + body of a request */
 	int idle_timeout_seconds;	 /* a connection with nothing to do */
@@ -51,6 +52,8 @@ struct config {
 };
 
 void config_defaults(struct config *c);
+/* The CPUs online (1 to 256): the default of `threads`. */
+int config_cpus(void);
 /* 1 when `key` is a configuration key. */
 int config_is_key(const char *key);
 /*

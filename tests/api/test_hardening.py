@@ -12,6 +12,7 @@ import os
 import re
 import socket
 import sqlite3
+import subprocess
 
 import inoptest as t
 from inoptest import ApiTest, event_payload, iso
@@ -618,6 +619,85 @@ def login_from(port, source, username, password):
         return r.status, json.loads(body or b"null")
     finally:
         conn.close()
+
+
+class WriteLock:
+    """Holds what a registration waits for, from another process: SQLite's
+    write lock (BEGIN IMMEDIATE), or on PostgreSQL the audit head's row,
+    which every change locks first."""
+
+    def __init__(self, db):
+        self.db = db
+        if db.startswith("postgresql://"):
+            psql = os.path.join(os.environ.get("INOP_TEST_PG_BINDIR",
+                                               "/usr/bin"), "psql")
+            self.proc = subprocess.Popen(
+                [psql, "-q", "-At", db], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.proc.stdin.write(b"BEGIN; SELECT 1 FROM audit_head WHERE "
+                                  b"id = 1 FOR UPDATE;\n\\echo locked\n")
+            self.proc.stdin.flush()
+            for line in self.proc.stdout:
+                if line.strip() == b"locked":
+                    break
+            else:
+                raise AssertionError("psql did not lock the audit head")
+        else:
+            self.con = sqlite3.connect(db, isolation_level=None)
+            self.con.execute("BEGIN IMMEDIATE")
+
+    def release(self):
+        if self.db.startswith("postgresql://"):
+            self.proc.communicate(b"ROLLBACK;\n", timeout=60)
+        else:
+            self.con.execute("ROLLBACK")
+            self.con.close()
+
+
+class WorkLane(ApiTest):
+    """Changes run on the work lane (src/http/lane.c), not on the threads
+    that serve the connections: with one such thread (--threads 1), a
+    registration waiting for the database leaves every read answered.
+    Before lanes that thread waited with it, and so did every connection
+    it served."""
+
+    def test_a_change_waiting_for_the_database_does_not_stall_reads(self):
+        import threading
+        import time
+        code = t.create_point()["code"]
+        username, password, _ = t.create_user(["JEFE"], [code])
+        server = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="onethread",
+                          extra=["--threads", "1"])
+        self.addCleanup(server.stop)
+        server.wait_healthy()
+        r = t.Client(port=server.port).post(
+            "/api/v1/session", {"username": username, "password": password})
+        self.assertStatus(r, 200)
+        jefe = t.Client(token=r.json["token"], port=server.port)
+        answer = []
+        lock = WriteLock(t.CTX.db)
+        try:
+            post = threading.Thread(target=lambda: answer.append(
+                jefe.post("/api/v1/events", event_payload(code))))
+            post.start()
+            worst, reads, end = 0.0, 0, time.monotonic() + 2
+            while time.monotonic() < end:
+                t0 = time.monotonic()
+                r = t.http_request("GET", "/healthz", port=server.port,
+                                   timeout=8)
+                worst = max(worst, time.monotonic() - t0)
+                self.assertEqual(r.status, 200)
+                reads += 1
+            # The registration is still waiting: the reads ran beside it.
+            self.assertEqual(answer, [])
+            self.assertTrue(post.is_alive())
+        finally:
+            lock.release()
+        post.join(60)
+        self.assertStatus(answer[0], 201)
+        print("\n      %d reads while a change waited, slowest %.0f ms"
+              % (reads, worst * 1000), end=" ")
+        self.assertLess(worst, 2.0)
 
 
 class LoginAbuse(ApiTest):
