@@ -261,7 +261,7 @@ git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || commit+=" (src/ modified)
 	echo "serving the same bytes (4).  5-7 are absolute times and sizes (MB = MiB); their reference"
 	echo "column is for information."
 	if has burst clients; then
-		echo "5: $(val burst clients) clients (bench/burst.py), inop serve --threads" \
+		echo "5: $(val burst clients) clients (bench/burst.py), inop serve --work_threads" \
 			"$(val burst serve_threads), each measurement on a fresh database."
 	fi
 	if has footprint points; then

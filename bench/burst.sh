@@ -21,9 +21,9 @@
 #   BENCH_BURST_POINTS=600      points; registrations = 4 x points
 #   BENCH_BURST_CLIENTS=64      concurrent clients (threads of burst.py)
 #   BENCH_BURST_PER_USER=10     points per JEFE user (60 JEFE users)
-#   BENCH_SERVE_THREADS=64      inop serve --threads: a registration waits in
-#                               its HTTP thread for the group commit, so
-#                               this bounds how many share one commit
+#   BENCH_SERVE_THREADS=64      inop serve --work_threads: a registration
+#                               waits in its work thread for the group
+#                               commit, so this bounds how many share one
 #   BENCH_BURST_STORES="sqlite pg"  which stores
 #   BENCH_BURST_MODES="burst m3"    which measurements
 set -euo pipefail
@@ -41,7 +41,7 @@ BURST_TARGET_S=2
 M3_TARGET_S=1
 # M3 mails every closed event to the CONTROL mailbox (SPEC N2): without a
 # mailbox the closure would queue nothing.  No smtp_url: nothing is sent.
-SERVE_ARGS=(--threads "$SERVE_THREADS" --mailbox_control control@bench.invalid
+SERVE_ARGS=(--work_threads "$SERVE_THREADS" --mailbox_control control@bench.invalid
 	--mailbox_fallas fallas@bench.invalid)
 
 check_deps cmake curl python3
@@ -144,7 +144,7 @@ noise "" 0 0 ""
 	echo "$BURST_POINTS points x 4 procedures = $((BURST_POINTS * 4)) registrations from" \
 		"$BURST_CLIENTS clients (bench/burst.py: python threads, one keep-alive connection each," \
 		"requests built beforehand); JEFE users own $PER_USER points each"
-	echo "inop serve --threads $SERVE_THREADS --mailbox_control (no SMTP server: mails stay queued);" \
+	echo "inop serve --work_threads $SERVE_THREADS --mailbox_control (no SMTP server: mails stay queued);" \
 		"each measurement on a fresh database"
 	echo "versions: ${PG_VERSION:+$PG_VERSION, }$(inop_version)"
 	echo "load average at the start: $LOAD_BEFORE; at the end: $LOAD_AFTER"

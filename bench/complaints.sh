@@ -50,7 +50,7 @@ serve() {
 	NODE_BASE=http://127.0.0.1:$port
 	spawn "$INOP" serve --db "$1/inop.db" --listen "127.0.0.1:$port" \
 		--complaints_per_minute 100000 --complaints_burst 100000 \
-		--threads "$SERVE_THREADS" \
+		--work_threads "$SERVE_THREADS" \
 		>"$1/serve.log" 2>&1
 	NODE_PID=$SPAWN_PID
 	wait_http "$NODE_BASE/healthz" "$NODE_PID" ||
@@ -107,7 +107,7 @@ if [ "$DAY_RC" = 0 ] && gt 10 "$DAY_S"; then DAY_VERDICT=PASS; else DAY_VERDICT=
 	echo
 	echo "Inop complaint intake benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "machine: $(machine), work dir on $(fs_type "$WORK")"
-	echo "wrk -t$THREADS -c$CONNS, POST ${POST_DURATION}s; inop serve --threads $SERVE_THREADS; versions: $(wrk_version)," \
+	echo "wrk -t$THREADS -c$CONNS, POST ${POST_DURATION}s; inop serve --work_threads $SERVE_THREADS; versions: $(wrk_version)," \
 		"sqlite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'), $(inop_version)"
 	echo
 	row_header
