@@ -50,9 +50,8 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/events/:id/audit", api_events_audit, ANY, 0},
 	/* Control and contingency (V1-V3, E1-E2, T1, K1-K2) */
 	{"GET", "/api/v1/events/:id/evaluation", api_events_evaluation, ANY,
-	 0},
-	{"GET", "/api/v1/events/:id/control", api_events_control, ANY,
 	 ROUTE_WORK},
+	{"GET", "/api/v1/events/:id/control", api_events_control, ANY, 0},
 	{"GET", "/api/v1/events/:id/impact.svg", api_events_impact, ANY,
 	 ROUTE_WORK},
 	/* Data brought in (I1-I3): the kind's own role is checked inside */
@@ -130,14 +129,14 @@ const struct route api_routes[] = {
 	 api_calendar_extra_remove, ROLE_ADMIN, 0},
 	{"POST", "/api/v1/reports", api_reports_create, ROLE_CONTROL, J},
 	{"GET", "/api/v1/reports", api_reports_list, REPORTERS, 0},
-	{"GET", "/api/v1/reports/:id", api_reports_get, REPORTERS, 0},
+	{"GET", "/api/v1/reports/:id", api_reports_get, REPORTERS, ROUTE_WORK},
 	{"POST", "/api/v1/reports/:id/transition", api_reports_transition,
 	 ROLE_CONTROL | ROLE_GERENTE | ROLE_DIRECTOR | ROLE_REGULATORIO, J},
 	{"GET", "/api/v1/reports/:id/export", api_reports_export, REPORTERS,
 	 ROUTE_WORK},
 	{"GET", "/api/v1/reports/:id/audit", api_reports_audit, REPORTERS, 0},
 	{"GET", "/api/v1/deadlines", api_deadlines, REPORTERS | ROLE_PROCESOS,
-	 0},
+	 ROUTE_WORK},
 	/* Complaints (Q1-Q5).  The intake is public (the web form) or the
 	 * platform's bearer token, checked by the handler; JSON or
 	 * multipart with up to 3 documents of 5 MiB, hence its own cap. */

@@ -266,6 +266,13 @@ int db_run(struct db_stmt *st)
 	return rc == DB_ROW ? DB_DONE : rc;
 }
 
+int db_run_nowait(struct db_stmt *st)
+{
+	if (!st->db->ops->run_nowait)
+		return db_run(st);
+	return st->db->ops->run_nowait(st);
+}
+
 int db_run_later(struct db_stmt *st)
 {
 	if (!st->db->ops->run_later)

@@ -86,6 +86,15 @@ int db_get_int(struct db_stmt *st, int64_t *out);
 int db_run(struct db_stmt *st);
 
 /*
+ * db_run() for a write that may be skipped (a session's last use): it does
+ * not wait for another writer.  SQLite: DB_BUSY at once while another
+ * connection holds the write lock, instead of the busy handler's sleeps
+ * (up to seconds) on a thread that serves many connections.  PostgreSQL:
+ * as db_run().
+ */
+int db_run_nowait(struct db_stmt *st);
+
+/*
  * A write whose only outcome is success or failure of the whole change:
  * the engine may send it with the statements that follow and report its
  * failure at the next statement, db_flush(), db_commit() or any other

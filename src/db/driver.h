@@ -34,6 +34,8 @@ struct db_ops {
 	/* db_run_later / db_flush; NULL: run at once, nothing to wait
 	 * for. */
 	int (*run_later)(struct db_stmt *st);
+	/* db_run_nowait; NULL: db_run (no other writer to wait for). */
+	int (*run_nowait)(struct db_stmt *st);
 	int (*exec_later)(struct db *db, const char *sql);
 	int (*flush)(struct db *db);
 	int (*begin)(struct db *db);

@@ -425,6 +425,22 @@ static void lite_reset(struct db_stmt *st)
 	sqlite3_reset(STMT(st)->st);
 }
 
+/* Without the busy handler for this one statement; a busy database is
+ * the caller's to skip, not an error to log. */
+static int lite_run_nowait(struct db_stmt *st)
+{
+	sqlite3 *h = LITE(st->db)->h;
+	int rc;
+
+	sqlite3_busy_timeout(h, 0);
+	rc = lite_map(sqlite3_step(STMT(st)->st));
+	sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
+	if (rc < 0 && rc != DB_BUSY && rc != DB_CONSTRAINT)
+		log_error("sqlite step failed: %s", sqlite3_errmsg(h));
+	lite_reset(st);
+	return rc == DB_ROW ? DB_DONE : rc;
+}
+
 static int lite_begin(struct db *d)
 {
 	struct lite *db = LITE(d);
@@ -519,6 +535,7 @@ static const struct db_ops lite_ops = {
 	.col_count = lite_col_count,
 	.col_name = lite_col_name,
 	.reset = lite_reset,
+	.run_nowait = lite_run_nowait,
 	.begin = lite_begin,
 	.commit = lite_commit,
 	.rollback = lite_rollback,

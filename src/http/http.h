@@ -100,9 +100,10 @@ enum route_flags {
 	 * server leaves nothing of it.
 	 */
 	ROUTE_STREAM = 1u << 5,
-	/* A read that blocks for long (renders an export, a PDF, a chart;
-	 * reads a document): runs on the work lane, as changes do, not on
-	 * one of the few threads that serve every connection. */
+	/* A read that may take long (a report, its export, a PDF, a chart,
+	 * a document, an evaluation, the deadline board): runs on the work
+	 * lane, as changes do, not on one of the few threads that serve
+	 * every connection. */
 	ROUTE_WORK = 1u << 6,
 };
 

@@ -11,7 +11,7 @@
  *   10, and at most `queue_max` requests wait; beyond that the caller
  *   answers 503 at once.
  * - The work lane runs every change (a method other than GET and HEAD) and
- *   the reads marked ROUTE_WORK (exports, PDFs, documents).  A change
+ *   the reads marked ROUTE_WORK (reports, exports, PDFs, documents).  A change
  *   waits in its thread for the group commit (store/writer.c), so the
  *   lane's threads bound how many changes share one commit; a read that
  *   renders for a tenth of a second would stall its worker's connections.
@@ -66,7 +66,10 @@ static void *worker(void *arg)
 		l->head = j->next;
 		if (!l->head)
 			l->tail = NULL;
-		l->queued--;
+		/* The last place taken while stopping: the other workers
+		 * waited for it (a push wakes only one). */
+		if (--l->queued == 0 && l->stopping)
+			pthread_cond_broadcast(&l->more);
 		pthread_mutex_unlock(&l->lock);
 		/* j may be gone once run: it lives in the request's state. */
 		j->run(j->arg);
@@ -89,7 +92,9 @@ int lane_start(struct lane *l, int threads, int queue_max, int nice)
 			lane_stop(l);
 			return -1;
 		}
+		pthread_mutex_lock(&l->lock);
 		l->n_threads++;
+		pthread_mutex_unlock(&l->lock);
 	}
 	return 0;
 }
@@ -121,14 +126,18 @@ void lane_push(struct lane *l, struct lane_job *j)
 
 void lane_stop(struct lane *l)
 {
+	int n;
+
 	pthread_mutex_lock(&l->lock);
+	/* lane_reserve() reads n_threads under the lock. */
+	n = l->n_threads;
+	l->n_threads = 0;
 	l->stopping = 1;
 	pthread_cond_broadcast(&l->more);
 	pthread_mutex_unlock(&l->lock);
 	/* The queue is run to its end: each job resumes its connection. */
-	for (int i = 0; i < l->n_threads; i++)
+	for (int i = 0; i < n; i++)
 		pthread_join(l->threads[i], NULL);
-	l->n_threads = 0;
 	free(l->threads);
 	l->threads = NULL;
 }

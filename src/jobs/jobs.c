@@ -7,9 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail/notify.h"
 #include "mail/report_mail.h"
 #include "mail/sender.h"
 #include "store/jobs.h"
+#include "store/users.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -24,9 +26,26 @@ const struct job inop_jobs[] = {
 	{"mail-sender", 2, sender_run},
 	/* A1: a signed checkpoint of the audit head, hourly. */
 	{"audit-checkpoint", 3600, job_audit_checkpoint},
+	{"sessions-expire", 3600, job_sessions_expire},
 	{NULL, 0, NULL},
 };
 const size_t inop_n_jobs = sizeof(inop_jobs) / sizeof(inop_jobs[0]) - 1;
+
+/*
+ * By the wall clock, not `now`: `inop jobs run --now` moves the register's
+ * timers (escalations, deadlines) to test them, and the sessions of the
+ * users who go on working must not expire by that clock.  A request
+ * refuses an expired session by its own time (store_session_lookup).
+ */
+int job_sessions_expire(struct db *db, int64_t now)
+{
+	const struct config *cfg = notify_config();
+	int64_t idle_s = (int64_t)(cfg ? cfg->session_idle_minutes : 480) * 60;
+	int64_t before = (int64_t)time(NULL) - idle_s;
+
+	(void)now;
+	return store_sessions_expire(db, before) < 0 ? -1 : 0;
+}
 
 int jobs_run_due(struct db *db, const struct job *jobs, size_t n,
 		 const char *node, int64_t now, int force)

@@ -28,6 +28,9 @@ extern const size_t inop_n_jobs;
 
 /* V3: escalates unanswered Procesos requests (jobs/escalation.c). */
 int job_processes_escalation(struct db *db, int64_t now);
+/* Removes the sessions idle for longer than session_idle_minutes by the
+ * wall clock (a request that meets one only refuses it: store/users.h). */
+int job_sessions_expire(struct db *db, int64_t now);
 
 struct config;
 struct audit_checkpoint;

@@ -1,6 +1,6 @@
 /*
  * M1-M2: alerts of a possible mass failure.  A change takes its rows'
- * locks in the order alert -> failure -> audit head (see
+ * locks in the order audit head (at BEGIN) -> alert -> failure (see
  * store/mass_failures.c), so two changes never wait on each other in a
  * circle.
  */

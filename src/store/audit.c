@@ -97,9 +97,11 @@ int audit_append(struct db *db, const struct audit_rec *in)
 	int64_t last_id;
 
 	/* In a write batch the head is read (and locked) once, kept in
-	 * memory and written at the end (store/batch.h). */
+	 * memory and written at the end (store/batch.h); locked since the
+	 * batch's BEGIN on PostgreSQL, so read without the no-op UPDATE's
+	 * row version. */
 	if (store_batch_head(&last_id, prev) != 1 &&
-	    audit_head(db, 1, &last_id, prev) < 0)
+	    audit_head(db, !store_batch_head_locked(), &last_id, prev) < 0)
 		return -1;
 	rec.id = last_id + 1;
 	audit_hash(prev, &rec, hash);

@@ -351,6 +351,11 @@ int store_batch_head(int64_t *last_id, char hash[65])
 	return 1;
 }
 
+int store_batch_head_locked(void)
+{
+	return active && cur.head_locked;
+}
+
 int store_batch_set_head(int64_t last_id, const char hash[65])
 {
 	if (!active)

@@ -64,6 +64,9 @@ int store_batch_commit(struct db *db);
  * batch: then the caller writes the head row itself).
  */
 int store_batch_head(int64_t *last_id, char hash[65]);
+/* 1 when this thread's batch holds the head's lock since its BEGIN
+ * (PostgreSQL): a plain read of the row sees its last commit. */
+int store_batch_head_locked(void);
 
 /*
  * store_counter_next() for a change that will append to the audit log (a

@@ -213,9 +213,10 @@ int store_mf_update_tx(struct db *db, const struct mass_failure *before,
 /*
  * Row locks, taken before reading a row that is about to change: a no-op
  * UPDATE holds the lock until commit on PostgreSQL (SQLite's write
- * transaction is exclusive anyway).  The order is always alert
- * (store/alerts.c), then failure, then the audit head (audit_append), so
- * two changes never wait on each other in a circle.
+ * transaction is exclusive anyway).  The order is always the audit head
+ * (taken at the transaction's BEGIN: store_batch_begin), then the alert
+ * (store/alerts.c), then the failure, so two changes never wait on each
+ * other in a circle.
  */
 int store_mf_lock_get(struct db *db, int64_t id, struct mass_failure *mf)
 {

@@ -237,7 +237,7 @@ static int session_touch(struct db *db, const char *token_hash, int64_t now)
 		return -1;
 	db_bind_int(st, 1, now);
 	db_bind_text(st, 2, token_hash);
-	return db_run(st) == DB_DONE ? 0 : -1;
+	return db_run_nowait(st) == DB_DONE ? 0 : -1;
 }
 
 struct session_row {
@@ -375,10 +375,8 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 	rc = db_get_one(st, session_from_row, &row);
 	if (rc != 1)
 		return rc;
-	if (now - row.last_seen > idle_s) {
-		store_session_delete(db, token_hash);
-		return 0;
-	}
+	if (now - row.last_seen > idle_s)
+		return 0; /* removed by store_sessions_expire() */
 	if (now - row.last_seen > SESSION_TOUCH_S &&
 	    session_touch(db, token_hash, now) == 0)
 		row.last_seen = now;
@@ -412,6 +410,45 @@ static int session_delete_body(struct db *db, void *arg, struct inop_err *err)
 	    store_counter_next(db, STORE_SESSION_VERSION, &v) < 0)
 		return store_body_fail(db, err);
 	return 0;
+}
+
+struct sessions_expire_job {
+	int64_t before;
+	int64_t removed;
+};
+
+static int sessions_expire_body(struct db *db, void *arg, struct inop_err *err)
+{
+	struct sessions_expire_job *j = arg;
+	struct db_stmt *st = db_prepare(
+		db, "DELETE FROM sessions WHERE last_seen_at < ? RETURNING 1");
+	int rc;
+	int64_t v;
+
+	if (!st)
+		return store_body_fail(db, err);
+	db_bind_int(st, 1, j->before);
+	j->removed = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		j->removed++;
+	db_reset(st);
+	if (rc != DB_DONE)
+		return store_body_fail(db, err);
+	/* Nothing cached is stale when nothing was removed. */
+	if (j->removed &&
+	    store_counter_next(db, STORE_SESSION_VERSION, &v) < 0)
+		return store_body_fail(db, err);
+	return 0;
+}
+
+int store_sessions_expire(struct db *db, int64_t before)
+{
+	struct sessions_expire_job j = {.before = before};
+	struct inop_err err;
+
+	if (store_write(db, sessions_expire_body, &j, &err) < 0)
+		return -1;
+	return (int)(j.removed > 0x7fffffff ? 0x7fffffff : j.removed);
 }
 
 int store_session_delete(struct db *db, const char *token_hash)

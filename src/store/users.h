@@ -41,11 +41,17 @@ int store_session_create(struct db *db, const char *token_hash,
 			 int64_t user_id, int64_t now);
 /*
  * The active user of a session idle for less than idle_s, or 0 when there
- * is none (expired sessions are removed).  1 found, 0 not, -1 error.
+ * is none.  1 found, 0 not, -1 error.  It runs on the threads that serve
+ * every connection, so it never waits for another writer: an expired
+ * session is left for store_sessions_expire(), and the record of its last
+ * use (every 10 s) is skipped while SQLite's write lock is taken.
  */
 int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 			 int64_t idle_s, struct actor *out);
 int store_session_delete(struct db *db, const char *token_hash);
+/* Removes the sessions last used before `before` (the job
+ * sessions-expire).  The number removed, or -1. */
+int store_sessions_expire(struct db *db, int64_t before);
 /* Session lookups answered from memory (PostgreSQL; /metrics). */
 uint64_t store_session_cache_hits(void);
 

@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import subprocess
+import time
 
 import inoptest as t
 from inoptest import ApiTest
@@ -203,6 +204,33 @@ class CliDatabase(ApiTest):
         r = self.http(s, "GET", "/api/v1/catalog", token=token)
         self.assertEqual(len(r.json["procedures"]), 4)
         self.assertEqual(len(r.json["applications"]), 6)
+
+    def test_job_sessions_expire_removes_idle_sessions_by_the_wall_clock(self):
+        # Two sessions of one user; one last used long ago.  The job
+        # removes that one, and only that one, even run with a clock two
+        # days ahead (--now moves timers, not the users' sessions).
+        s = self.served()
+        tokens = []
+        for _ in range(2):
+            r = self.http(s, "POST", "/api/v1/session",
+                          {"username": "jefecli", "password": self.jefe_pw})
+            self.assertStatus(r, 200)
+            tokens.append(r.json["token"])
+        uid = "(SELECT id FROM users WHERE username = 'jefecli')"
+        sqlite(self.db, "UPDATE sessions SET last_seen_at = 1 WHERE rowid ="
+               " (SELECT MIN(rowid) FROM sessions WHERE user_id = %s)" % uid)
+        before = int(sqlite(self.db, "SELECT COUNT(*) FROM sessions WHERE "
+                            "user_id = %s" % uid))
+        ahead = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                              time.gmtime(time.time() + 2 * 86400))
+        rc, out = cli("jobs", "run", "--db", self.db, "--now", ahead)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(sqlite(self.db, "SELECT COUNT(*) FROM sessions "
+                                "WHERE last_seen_at = 1"), "0")
+        self.assertEqual(int(sqlite(self.db, "SELECT COUNT(*) FROM sessions "
+                                    "WHERE user_id = %s" % uid)), before - 1)
+        r = self.http(s, "GET", "/api/v1/session", token=tokens[1])
+        self.assertStatus(r, 200)
 
     def test_cli_added_point_and_user_work_through_the_api(self):
         s = self.served()

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -322,9 +323,69 @@ static void test_session_idle_counts_from_the_last_use(void **state)
 	/* Last recorded use: t0 + 90 (t0 + 95 is within the 10 s). */
 	assert_int_equal(store_session_lookup(f->db, tok, t0 + 151, 60, &a),
 			 0);
-	/* Expired sessions are removed. */
 	assert_int_equal(store_session_lookup(f->db, tok, t0 + 152, 60, &a),
 			 0);
+}
+
+static int64_t sessions(struct fixture *f)
+{
+	struct db_stmt *st =
+		db_prepare(f->db, "SELECT COUNT(*) FROM sessions");
+	int64_t n = -1;
+
+	assert_non_null(st);
+	assert_int_equal(db_get_int(st, &n), 1);
+	return n;
+}
+
+/*
+ * A lookup never waits for another writer: it runs on a thread that
+ * serves many connections.  An expired session is refused and left for
+ * the job sessions-expire; the record of a use is skipped while another
+ * connection holds SQLite's write lock (it waited out the busy timeout,
+ * 10 s, before), and made by a later lookup.
+ */
+static void test_session_lookup_never_waits_for_a_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct actor a;
+	const char *tok = "ffeeddccbbaa99887766554433221100"
+			  "ffeeddccbbaa99887766554433221100";
+	const char *old = "0123456789abcdef0123456789abcdef"
+			  "0123456789abcdef0123456789abcdef";
+	int64_t t0 = 2000000000, seen;
+	struct inop_err e;
+	struct db *other;
+	struct db_stmt *st;
+	struct timespec t1, t2;
+
+	assert_int_equal(store_session_create(f->db, tok, f->jefe.id, t0), 0);
+	assert_int_equal(
+		store_session_create(f->db, old, f->jefe.id, t0 - 600), 0);
+	assert_int_equal(db_open(f->path, &other, &e), 0);
+	assert_int_equal(db_exec(other, "BEGIN IMMEDIATE"), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 30, 60, &a), 1);
+	assert_int_equal(store_session_lookup(f->db, old, t0 + 30, 60, &a), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	assert_true(t2.tv_sec - t1.tv_sec < 5); /* not the busy timeout */
+	assert_int_equal(db_exec(other, "ROLLBACK"), 0);
+	db_close(other);
+	st = db_prepare(f->db, "SELECT last_seen_at FROM sessions WHERE "
+			       "token_hash = ?");
+	assert_non_null(st);
+	db_bind_text(st, 1, tok);
+	assert_int_equal(db_get_int(st, &seen), 1);
+	assert_int_equal(seen, t0); /* skipped */
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 31, 60, &a), 1);
+	db_bind_text(st, 1, tok);
+	assert_int_equal(db_get_int(st, &seen), 1);
+	assert_int_equal(seen, t0 + 31); /* made by the next lookup */
+	/* The expired one is still there until the job removes it. */
+	assert_int_equal(sessions(f), 2);
+	assert_int_equal(store_sessions_expire(f->db, t0 + 31 - 60), 1);
+	assert_int_equal(sessions(f), 1);
+	assert_int_equal(store_session_lookup(f->db, tok, t0 + 32, 60, &a), 1);
 }
 
 /* Runs the migrations of `files` on a fresh file; the applied versions. */
@@ -719,6 +780,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_session_idle_counts_from_the_last_use, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_session_lookup_never_waits_for_a_writer, setup,
 			teardown),
 		cmocka_unit_test(
 			test_migrations_apply_every_missing_version_in_order),
