@@ -1,6 +1,8 @@
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "util/config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,8 +90,16 @@ static const struct {
 
 int config_cpus(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	/* The CPUs this process may run on (taskset, a cpuset, systemd's
+	 * CPUAffinity=), else those online.  A CPU quota (CPUQuota=) is not
+	 * seen: set `threads` then. */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
