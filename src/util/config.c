@@ -1,4 +1,6 @@
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+/* sched_getaffinity, CPU_COUNT: GNU extensions. */
+// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+#define _GNU_SOURCE
 #include "util/config.h"
 
 #include <errno.h>
