@@ -19,6 +19,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,12 +32,17 @@ struct lane {
 	pthread_cond_t more;
 	struct lane_job *head, *tail;
 	int queued, queue_max, stopping, nice, n_threads;
+	const char *name; /* of its threads (top -H, perf) */
 	pthread_t *threads;
 };
 
 static struct lane lanes[2] = {
-	{.lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER},
-	{.lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER},
+	{.lock = PTHREAD_MUTEX_INITIALIZER,
+	 .more = PTHREAD_COND_INITIALIZER,
+	 .name = "inop-slow"},
+	{.lock = PTHREAD_MUTEX_INITIALIZER,
+	 .more = PTHREAD_COND_INITIALIZER,
+	 .name = "inop-work"},
 };
 struct lane *const lane_slow = &lanes[0];
 struct lane *const lane_work = &lanes[1];
@@ -52,6 +58,7 @@ static void *worker(void *arg)
 	 * this thread alone. */
 	if (l->nice)
 		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), l->nice);
+	prctl(PR_SET_NAME, l->name, 0, 0, 0);
 	for (;;) {
 		pthread_mutex_lock(&l->lock);
 		/* Stopping: the reserved places are pushed soon; wait for

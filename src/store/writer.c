@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "store/batch.h"
 #include "util/log.h"
@@ -199,6 +200,8 @@ static void *writer_main(void *arg)
 	int n;
 
 	(void)arg;
+	/* Its name in top -H, perf and /proc (Linux). */
+	prctl(PR_SET_NAME, "inop-writer", 0, 0, 0);
 	store_batch_keep(1);
 	pthread_mutex_lock(&q_lock);
 	for (;;) {
