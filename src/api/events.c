@@ -56,10 +56,17 @@ static int parse_event(struct req *r, struct event *ev, struct inop_err *e)
 static void reply_event(struct req *r, int status, const struct event *ev)
 {
 	const struct cal_calendar *cal = api_calendar(r);
+	char *s;
 
 	if (!cal)
 		return;
-	reply_json(r, status, event_to_json(ev, cal));
+	/* Written directly, without jansson values (event_json.h). */
+	s = event_json_text(ev, cal);
+	if (s)
+		reply_bytes(r, status, "application/json; charset=utf-8", s,
+			    strlen(s));
+	else
+		reply_json(r, status, event_to_json(ev, cal));
 	store_calendar_release(cal);
 }
 

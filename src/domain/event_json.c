@@ -1,5 +1,7 @@
 #include "domain/event_json.h"
 
+#include <string.h>
+
 #include "domain/manual_form.h"
 #include "util/buf.h"
 #include "util/jsontext.h"
@@ -192,7 +194,9 @@ static int text_member(struct buf *b, const struct member *m)
 	}
 }
 
-static char *audit_text_direct(const struct event *ev)
+/* The event's members with sorted keys; with report_due when `due` is
+ * not NULL ("": null). */
+static char *text_direct(const struct event *ev, const char *due)
 {
 	int64_t delay = regularisation_delay_s(ev);
 	/* The keys in strcmp order, as JSON_SORT_KEYS gives them; the unit
@@ -242,6 +246,9 @@ static char *audit_text_direct(const struct event *ev)
 		{.key = "regularisation_delay_minutes",
 		 .kind = delay >= 0 ? M_INT : M_NULL,
 		 .n = delay / 60},
+		{.key = "report_due",
+		 .kind = due && due[0] ? M_STR : M_NULL,
+		 .s = due},
 		{.key = "reportable",
 		 .kind = M_BOOL,
 		 .n = event_reportable(ev)},
@@ -256,12 +263,15 @@ static char *audit_text_direct(const struct event *ev)
 	struct buf b;
 
 	buf_init(&b, AUDIT_TEXT_MAX);
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!due && strcmp(m[i].key, "report_due") == 0)
+			continue;
 		if (buf_appends(&b, i ? "," : "{") < 0 ||
 		    text_member(&b, &m[i]) < 0) {
 			buf_release(&b);
 			return NULL;
 		}
+	}
 	if (buf_appends(&b, "}") < 0) {
 		buf_release(&b);
 		return NULL;
@@ -269,9 +279,19 @@ static char *audit_text_direct(const struct event *ev)
 	return buf_detach(&b, NULL);
 }
 
+char *event_json_text(const struct event *ev, const struct cal_calendar *cal)
+{
+	struct cal_date d;
+	char due[11] = "";
+
+	if (event_report_due(ev, cal, &d))
+		cal_format_date(d, due);
+	return text_direct(ev, due);
+}
+
 char *event_audit_text(const struct event *ev)
 {
-	char *s = audit_text_direct(ev);
+	char *s = text_direct(ev, NULL);
 	json_t *o;
 
 	if (s)

@@ -23,6 +23,15 @@ json_t *event_to_json(const struct event *ev, const struct cal_calendar *cal);
  */
 char *event_audit_text(const struct event *ev);
 
+/*
+ * The event object as text: what json_dumps() writes for
+ * event_to_json(ev, cal) with JSON_COMPACT | JSON_SORT_KEYS, written
+ * directly (no jansson values: a reply of each registration, on the work
+ * lane).  NULL when a text is not valid UTF-8 (then event_to_json(), which
+ * leaves that member out) or out of memory.
+ */
+char *event_json_text(const struct event *ev, const struct cal_calendar *cal);
+
 /* O3: the Lima day the event must reach the regulator by; 0 when none. */
 int event_report_due(const struct event *ev, const struct cal_calendar *cal,
 		     struct cal_date *due);
