@@ -15,8 +15,8 @@
 # All on one SQLite database prepared beforehand (not measured): 600 points,
 # their JEFE users and 2,400 open events (600 x 4 procedures, registered by
 # bench/burst.py), i.e. the size of a national rollout's register during a
-# mass failure.  The server runs with its defaults (threads 4) plus the
-# per-address limit raised for wrk.  Prints a table (also saved to
+# mass failure.  The server runs with its defaults (a serving thread per
+# CPU, 16 work threads) plus the per-address limit raised for wrk.  Prints a table (also saved to
 # bench/results/footprint-*.txt); exits 0 whatever the numbers, non-zero
 # only when it could not measure.
 #
