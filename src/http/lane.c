@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "http/internal.h"
-#include "util/log.h"
 
 struct lane {
 	pthread_mutex_t lock;

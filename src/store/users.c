@@ -400,14 +400,14 @@ static int session_delete_body(struct db *db, void *arg, struct inop_err *err)
 	struct session_delete_job *j = arg;
 	struct db_stmt *st =
 		db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
-	int64_t v;
 
 	if (!st)
 		return store_body_fail(db, err);
 	db_bind_text(st, 1, j->token_hash);
-	/* The sessions' version moves: every node's cache lets go. */
+	/* The sessions' version moves (unread): every node's cache lets
+	 * go. */
 	if (db_run(st) != DB_DONE ||
-	    store_counter_next(db, STORE_SESSION_VERSION, &v) < 0)
+	    store_counter_bump(db, STORE_SESSION_VERSION) < 0)
 		return store_body_fail(db, err);
 	return 0;
 }
@@ -423,7 +423,6 @@ static int sessions_expire_body(struct db *db, void *arg, struct inop_err *err)
 	struct db_stmt *st = db_prepare(
 		db, "DELETE FROM sessions WHERE last_seen_at < ? RETURNING 1");
 	int rc;
-	int64_t v;
 
 	if (!st)
 		return store_body_fail(db, err);
@@ -435,8 +434,7 @@ static int sessions_expire_body(struct db *db, void *arg, struct inop_err *err)
 	if (rc != DB_DONE)
 		return store_body_fail(db, err);
 	/* Nothing cached is stale when nothing was removed. */
-	if (j->removed &&
-	    store_counter_next(db, STORE_SESSION_VERSION, &v) < 0)
+	if (j->removed && store_counter_bump(db, STORE_SESSION_VERSION) < 0)
 		return store_body_fail(db, err);
 	return 0;
 }
