@@ -722,11 +722,17 @@ static int pg_begin(struct db *d)
 {
 	struct pg *db = PG(d);
 
-	/* Sent with the transaction's first statement, in its round trip;
+	/* Read committed whatever the server's default_transaction_isolation:
+	 * a change locks the audit head, then reads it as the last commit
+	 * left it (store/batch.h).  Under repeatable read or serializable,
+	 * that read would fail whenever another node committed meanwhile.
+	 * Sent with the transaction's first statement, in its round trip;
 	 * a failure is that statement's. */
+	static const char begin[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
+
 	if (!db->piped && PQtransactionStatus(db->c) == PQTRANS_IDLE)
-		return pipe_send_text(db, "BEGIN") == 0 ? 0 : -1;
-	return pg_exec(d, "BEGIN") == 0 ? 0 : -1;
+		return pipe_send_text(db, begin) == 0 ? 0 : -1;
+	return pg_exec(d, begin) == 0 ? 0 : -1;
 }
 
 static int pg_commit(struct db *d)

@@ -520,9 +520,14 @@ static int64_t lock_waiters(struct db *db)
  * holding the counter, and both commit, B after A; else PostgreSQL finds
  * the deadlock after its deadlock_timeout (1 s) and aborts one.
  */
-static void test_two_nodes_batches_take_their_locks_in_one_order(void **state)
+/* Node A holds the head; B's registration waits for it, then commits
+ * after A, its number and audit record after A's.  B_SERIALIZABLE: B's
+ * connection defaults to serializable transactions (PGOPTIONS, as a
+ * DBA's default_transaction_isolation would), under which B's read of
+ * the head A changed would fail -- unless Inop's transactions say their
+ * own isolation level. */
+static void two_nodes_register(struct fixture *f, int b_serializable)
 {
-	struct fixture *f = *state;
 	struct audit_rec rec = {
 		.at = 1, .actor = "a", .action = "UPDATE", .entity = "event"};
 	struct node_b b = {.url = f->url};
@@ -530,9 +535,13 @@ static void test_two_nodes_batches_take_their_locks_in_one_order(void **state)
 	int64_t number, record;
 	pthread_t tb;
 
-	if (!f->pg)
-		skip(); /* one writer at a time: no row locks to order */
-	alarm(60);	/* B never waiting: the wait below would not end */
+	alarm(60); /* B never waiting: the wait below would not end */
+	if (b_serializable)
+		assert_int_equal(
+			setenv("PGOPTIONS",
+			       "-c default_transaction_isolation=serializable",
+			       1),
+			0);
 	assert_int_equal(store_batch_begin(f->db), 0);
 	assert_int_equal(audit_append(f->db, &rec), 0); /* holds the head */
 	assert_int_equal(pthread_create(&tb, NULL, register_on_b, &b), 0);
@@ -553,9 +562,29 @@ static void test_two_nodes_batches_take_their_locks_in_one_order(void **state)
 	store_batch_end();
 	assert_int_equal(pthread_join(tb, NULL), 0);
 	alarm(0);
+	assert_int_equal(unsetenv("PGOPTIONS"), 0);
 	assert_int_equal(b.rc, 0);
 	assert_int_equal(b.number, number + 1);
 	assert_int_equal(b.record, record + 1); /* the chain after A's */
+}
+
+static void test_two_nodes_batches_take_their_locks_in_one_order(void **state)
+{
+	struct fixture *f = *state;
+
+	if (!f->pg)
+		skip(); /* one writer at a time: no row locks to order */
+	two_nodes_register(f, 0);
+}
+
+static void
+test_a_node_commits_whatever_the_database_default_isolation(void **state)
+{
+	struct fixture *f = *state;
+
+	if (!f->pg)
+		skip(); /* SQLite's transactions are serializable */
+	two_nodes_register(f, 1);
 }
 
 int main(void)
@@ -599,6 +628,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_two_nodes_batches_take_their_locks_in_one_order,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a_node_commits_whatever_the_database_default_isolation,
 			setup, teardown),
 	};
 
