@@ -4,6 +4,7 @@
 #include "util/config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -90,18 +91,154 @@ static const struct {
 #undef BYTES
 };
 
+/* The CPUs a quota of `quota` µs per `period` µs allows, rounded up; 0
+ * for none ("max", -1, or text that is not a quota). */
+static int quota_cpus(long long quota, long long period)
+{
+	if (quota <= 0 || period <= 0)
+		return 0;
+	quota = (quota + period - 1) / period;
+	return quota > 256 ? 256 : (int)quota;
+}
+
+/* A whole small file, NUL-terminated, without its last newline; -1 when
+ * it cannot be read. */
+static int read_small(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The quota in the files of one cgroup directory `dir` (cgroup v2's
+ * cpu.max "QUOTA PERIOD" or "max PERIOD", or v1's cpu.cfs_quota_us, -1
+ * for none, and cpu.cfs_period_us), in CPUs; 0 for none. */
+static int dir_quota(const char *dir, int v2)
+{
+	char path[1100], quota[64], period[64], *space;
+	int64_t q, p;
+
+	if (v2) {
+		if (str_printf(path, sizeof(path), "%s/cpu.max", dir) < 0 ||
+		    read_small(path, quota, sizeof(quota)) < 0 ||
+		    !(space = strchr(quota, ' ')))
+			return 0;
+		*space = '\0';
+		(void)str_copy(period, sizeof(period), space + 1);
+	} else if (str_printf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir) <
+			   0 ||
+		   read_small(path, quota, sizeof(quota)) < 0 ||
+		   str_printf(path, sizeof(path), "%s/cpu.cfs_period_us",
+			      dir) < 0 ||
+		   read_small(path, period, sizeof(period)) < 0) {
+		return 0;
+	}
+	if (strnum_i64(quota, -1, INT64_MAX, &q) < 0 ||
+	    strnum_i64(period, 1, INT64_MAX, &p) < 0)
+		return 0; /* also "max" */
+	return quota_cpus(q, p);
+}
+
+/* The tightest quota on the cgroup `dir` and its parents up to `root`,
+ * where the hierarchy is mounted, in CPUs; 0 for none. */
+static int cgroup_quota(const char *root, const char *dir, int v2)
+{
+	char path[1024];
+	size_t len, top = strlen(root);
+	int best = 0, n;
+
+	if (str_printf(path, sizeof(path), "%s%s", root, dir) < 0)
+		return 0;
+	len = strlen(path);
+	for (;;) {
+		while (len > top && path[len - 1] == '/')
+			len--;
+		path[len] = '\0';
+		n = dir_quota(path, v2);
+		if (n > 0 && (best == 0 || n < best))
+			best = n;
+		if (len <= top)
+			return best;
+		while (len > top && path[len - 1] != '/')
+			len--; /* to the parent */
+	}
+}
+
+int config_cpu_quota(const char *proc_cgroup, const char *sysfs)
+{
+	char line[1024], root[512];
+	const char *next, *ctrl, *dir;
+	int best = 0, n;
+
+	/* Lines "ID:CONTROLLERS:PATH": v2's is "0::PATH", mounted at
+	 * SYSFS; v1's cpu controller is mounted at SYSFS/CONTROLLERS. */
+	for (const char *l = proc_cgroup; l && *l; l = next) {
+		size_t len;
+
+		next = strchr(l, '\n');
+		len = next ? (size_t)(next - l) : strlen(l);
+		if (next)
+			next++;
+		if (len >= sizeof(line))
+			continue;
+		memcpy(line, l, len);
+		line[len] = '\0';
+		ctrl = strchr(line, ':');
+		if (!ctrl)
+			continue;
+		ctrl++;
+		dir = strchr(ctrl, ':');
+		if (!dir || dir[1] != '/')
+			continue;
+		line[dir - line] = '\0';
+		dir++;
+		n = 0;
+		if (*ctrl == '\0') {
+			n = cgroup_quota(sysfs, dir, 1);
+		} else {
+			char list[256], *tok, *save = NULL;
+			int cpu = 0;
+
+			(void)str_copy(list, sizeof(list), ctrl);
+			for (tok = strtok_r(list, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save))
+				cpu |= strcmp(tok, "cpu") == 0;
+			if (cpu && str_printf(root, sizeof(root), "%s/%s",
+					      sysfs, ctrl) == 0)
+				n = cgroup_quota(root, dir, 0);
+		}
+		if (n > 0 && (best == 0 || n < best))
+			best = n;
+	}
+	return best;
+}
+
 int config_cpus(void)
 {
 	cpu_set_t set;
+	char cgroups[4096];
 	long n;
+	int quota = 0;
 
 	/* The CPUs this process may run on (taskset, a cpuset, systemd's
-	 * CPUAffinity=), else those online.  A CPU quota (CPUQuota=) is not
-	 * seen: set `threads` then. */
+	 * CPUAffinity=), else those online; fewer when a CPU quota
+	 * (systemd's CPUQuota=, a container's --cpus) allows fewer. */
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = CPU_COUNT(&set);
 	else
 		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (read_small("/proc/self/cgroup", cgroups, sizeof(cgroups)) == 0)
+		quota = config_cpu_quota(cgroups, "/sys/fs/cgroup");
+	if (quota > 0 && quota < n)
+		n = quota;
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 

@@ -52,8 +52,19 @@ struct config {
 };
 
 void config_defaults(struct config *c);
-/* The CPUs online (1 to 256): the default of `threads`. */
+/*
+ * The CPUs this process may use (1 to 256): those of its affinity mask,
+ * or fewer when its cgroup's CPU quota allows fewer (rounded up).  The
+ * default of `threads`; main() sizes malloc's arenas with it.
+ */
 int config_cpus(void);
+/*
+ * The tightest CPU quota, in CPUs rounded up, of the cgroups listed in
+ * `proc_cgroup` (the text of /proc/self/cgroup) and of their parents,
+ * the hierarchies mounted under `sysfs` ("/sys/fs/cgroup": v2 at it, v1's
+ * cpu controller at sysfs/CONTROLLERS); 0 when none has a quota.
+ */
+int config_cpu_quota(const char *proc_cgroup, const char *sysfs);
 /* 1 when `key` is a configuration key. */
 int config_is_key(const char *key);
 /*
