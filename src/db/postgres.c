@@ -5,15 +5,81 @@
  * sent as parameters, never pasted into the text.
  */
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/driver.h"
 #include "util/buf.h"
+#include "util/dlib.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/strnum.h"
+
+/*
+ * libpq, loaded by the first postgres_open() (util/dlib.h): a node on
+ * SQLite never maps it.  Every function this file calls is listed here.
+ */
+// clang-format off
+#define PQ_FUNCS(X) \
+	X(PQclear) \
+	X(PQcmdStatus) \
+	X(PQconnectdb) \
+	X(PQconsumeInput) \
+	X(PQenterPipelineMode) \
+	X(PQerrorMessage) \
+	X(PQexec) \
+	X(PQexecPrepared) \
+	X(PQexitPipelineMode) \
+	X(PQfinish) \
+	X(PQfname) \
+	X(PQfreemem) \
+	X(PQgetResult) \
+	X(PQgetisnull) \
+	X(PQgetvalue) \
+	X(PQnfields) \
+	X(PQnotifies) \
+	X(PQntuples) \
+	X(PQpipelineSync) \
+	X(PQprepare) \
+	X(PQputCopyData) \
+	X(PQputCopyEnd) \
+	X(PQresultErrorField) \
+	X(PQresultErrorMessage) \
+	X(PQresultStatus) \
+	X(PQsendQueryParams) \
+	X(PQsendQueryPrepared) \
+	X(PQsetNoticeProcessor) \
+	X(PQsocket) \
+	X(PQstatus) \
+	X(PQtransactionStatus) \
+	X(PQunescapeBytea)
+// clang-format on
+
+static struct {
+	PQ_FUNCS(DLIB_MEMBER)
+} pq;
+
+#define PQ_NAME(f) #f,
+#define PQ_SLOT(f) &pq.f,
+static const char *const pq_names[] = {PQ_FUNCS(PQ_NAME)};
+static void *const pq_slots[] = {PQ_FUNCS(PQ_SLOT)};
+#undef PQ_NAME
+#undef PQ_SLOT
+
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static char pq_why[256]; /* empty once libpq is loaded */
+
+static void pq_load(void)
+{
+	if (dlib_load("libpq.so.5", pq_names, pq_slots,
+		      sizeof(pq_names) / sizeof(pq_names[0]), pq_why,
+		      sizeof(pq_why)) == 0)
+		pq_why[0] = '\0';
+	else if (!pq_why[0])
+		(void)str_copy(pq_why, sizeof(pq_why), "libpq.so.5");
+}
 
 #define PG_CACHE_MAX  256
 #define PG_PARAMS_MAX 32
@@ -72,7 +138,7 @@ static void clear_params(struct pg_stmt *s)
 static void clear_blobs(struct pg_stmt *s)
 {
 	for (int i = 0; i < PG_BLOB_COLS; i++) {
-		PQfreemem(s->blob[i]);
+		pq.PQfreemem(s->blob[i]);
 		s->blob[i] = NULL;
 	}
 }
@@ -81,7 +147,7 @@ static void pg_reset(struct db_stmt *st)
 {
 	struct pg_stmt *s = PGST(st);
 
-	PQclear(s->res);
+	pq.PQclear(s->res);
 	clear_blobs(s);
 	s->res = NULL;
 	s->row = -1;
@@ -104,10 +170,10 @@ static int pipe_end(struct pg *db, PGresult **last);
 static void note_failure(struct pg *db, const PGresult *res)
 {
 	const char *msg =
-		res ? PQresultErrorMessage(res) : PQerrorMessage(db->c);
+		res ? pq.PQresultErrorMessage(res) : pq.PQerrorMessage(db->c);
 
 	if (!msg || !*msg)
-		msg = PQerrorMessage(db->c);
+		msg = pq.PQerrorMessage(db->c);
 	(void)str_copy(db->failed, sizeof(db->failed), msg); /* cut: fine */
 }
 
@@ -122,8 +188,8 @@ static int pipe_enter(struct pg *db)
 		return rc;
 	if (db->piped)
 		return 0;
-	if (PQenterPipelineMode(db->c) != 1) {
-		log_error("postgresql pipeline: %s", PQerrorMessage(db->c));
+	if (pq.PQenterPipelineMode(db->c) != 1) {
+		log_error("postgresql pipeline: %s", pq.PQerrorMessage(db->c));
 		return DB_FAIL;
 	}
 	return 0;
@@ -136,11 +202,11 @@ static int pipe_send(struct pg *db, struct pg_stmt *s)
 
 	if (rc)
 		return rc;
-	if (!PQsendQueryPrepared(db->c, s->name, s->nparams,
-				 (const char *const *)s->params, s->lengths,
-				 s->formats, 0)) {
+	if (!pq.PQsendQueryPrepared(db->c, s->name, s->nparams,
+				    (const char *const *)s->params, s->lengths,
+				    s->formats, 0)) {
 		log_error("postgresql send failed: %s: %s",
-			  PQerrorMessage(db->c), s->sql);
+			  pq.PQerrorMessage(db->c), s->sql);
 		return DB_FAIL;
 	}
 	db->piped_sql[db->piped++] = s->sql;
@@ -154,9 +220,9 @@ static int pipe_send_text(struct pg *db, const char *sql)
 
 	if (rc)
 		return rc;
-	if (!PQsendQueryParams(db->c, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+	if (!pq.PQsendQueryParams(db->c, sql, 0, NULL, NULL, NULL, NULL, 0)) {
 		log_error("postgresql send failed: %s: %s",
-			  PQerrorMessage(db->c), sql);
+			  pq.PQerrorMessage(db->c), sql);
 		return DB_FAIL;
 	}
 	db->piped_sql[db->piped++] = sql;
@@ -177,14 +243,14 @@ static int pipe_end(struct pg *db, PGresult **last)
 		return 0;
 	db->piped = 0;
 	db->failed[0] = '\0';
-	if (PQpipelineSync(db->c) != 1)
+	if (pq.PQpipelineSync(db->c) != 1)
 		rc = DB_FAIL;
 	for (int i = 0; i < n; i++) {
-		PGresult *first = PQgetResult(db->c);
-		ExecStatusType t = PQresultStatus(first);
+		PGresult *first = pq.PQgetResult(db->c);
+		ExecStatusType t = pq.PQresultStatus(first);
 
-		while ((res = PQgetResult(db->c)) != NULL)
-			PQclear(res);
+		while ((res = pq.PQgetResult(db->c)) != NULL)
+			pq.PQclear(res);
 		if (last && i == n - 1) {
 			*last = first;
 			break;
@@ -196,19 +262,20 @@ static int pipe_end(struct pg *db, PGresult **last)
 			/* As pg_step: a violated constraint is its caller's
 			 * to judge (and to log, with db_errmsg()). */
 			if (rc != DB_CONSTRAINT)
-				log_error("postgresql step failed: %s: %s",
-					  first ? PQresultErrorMessage(first)
-						: PQerrorMessage(db->c),
-					  db->piped_sql[i]);
+				log_error(
+					"postgresql step failed: %s: %s",
+					first ? pq.PQresultErrorMessage(first)
+					      : pq.PQerrorMessage(db->c),
+					db->piped_sql[i]);
 		}
-		PQclear(first);
+		pq.PQclear(first);
 	}
-	res = PQgetResult(db->c);
-	if (PQresultStatus(res) != PGRES_PIPELINE_SYNC && rc == 0)
+	res = pq.PQgetResult(db->c);
+	if (pq.PQresultStatus(res) != PGRES_PIPELINE_SYNC && rc == 0)
 		rc = DB_FAIL;
-	PQclear(res);
-	if (PQexitPipelineMode(db->c) != 1) {
-		log_error("postgresql pipeline: %s", PQerrorMessage(db->c));
+	pq.PQclear(res);
+	if (pq.PQexitPipelineMode(db->c) != 1) {
+		log_error("postgresql pipeline: %s", pq.PQerrorMessage(db->c));
 		if (rc == 0)
 			rc = DB_FAIL;
 	}
@@ -231,7 +298,7 @@ static void pg_close(struct db *d)
 		clear_params(&db->cache[i]);
 		free(db->cache[i].sql);
 	}
-	PQfinish(db->c);
+	pq.PQfinish(db->c);
 	free(db);
 }
 
@@ -240,18 +307,27 @@ int postgres_open(const char *url, struct db **out, struct inop_err *err)
 	struct pg *db = calloc(1, sizeof(*db));
 
 	*out = NULL;
+	(void)pthread_once(&pq_once, pq_load);
+	if (pq_why[0]) {
+		free(db);
+		err_set(err, 500, "DB", "db",
+			"No se pudo cargar libpq para PostgreSQL (instale el "
+			"paquete libpq5): %s",
+			pq_why);
+		return -1;
+	}
 	if (!db)
 		return err_internal(err);
 	db->base.ops = &pg_ops;
-	db->c = PQconnectdb(url);
-	if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
+	db->c = pq.PQconnectdb(url);
+	if (!db->c || pq.PQstatus(db->c) != CONNECTION_OK) {
 		err_set(err, 500, "DB", "db",
 			"No se pudo conectar a PostgreSQL: %s",
-			db->c ? PQerrorMessage(db->c) : "sin memoria");
+			db->c ? pq.PQerrorMessage(db->c) : "sin memoria");
 		pg_close(&db->base);
 		return -1;
 	}
-	PQsetNoticeProcessor(db->c, quiet, NULL);
+	pq.PQsetNoticeProcessor(db->c, quiet, NULL);
 	*out = &db->base;
 	return 0;
 }
@@ -260,14 +336,14 @@ static const char *pg_errmsg(struct db *d)
 {
 	struct pg *db = PG(d);
 
-	return db->failed[0] ? db->failed : PQerrorMessage(db->c);
+	return db->failed[0] ? db->failed : pq.PQerrorMessage(db->c);
 }
 
 /* The db.h code of a failed result. */
 static int pg_map_error(const PGresult *res)
 {
 	const char *state =
-		res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	if (state && strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
@@ -280,7 +356,7 @@ static int pg_map_error(const PGresult *res)
 
 static int exec_result(struct pg *db, PGresult *res, const char *sql)
 {
-	ExecStatusType t = PQresultStatus(res);
+	ExecStatusType t = pq.PQresultStatus(res);
 	int rc = 0;
 
 	db->failed[0] = '\0';
@@ -288,16 +364,16 @@ static int exec_result(struct pg *db, PGresult *res, const char *sql)
 		rc = pg_map_error(res);
 		note_failure(db, res);
 		log_error("postgresql exec failed: %s: %s",
-			  res ? PQresultErrorMessage(res)
-			      : PQerrorMessage(db->c),
+			  res ? pq.PQresultErrorMessage(res)
+			      : pq.PQerrorMessage(db->c),
 			  sql);
-	} else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0 &&
+	} else if (strcmp(pq.PQcmdStatus(res), "ROLLBACK") == 0 &&
 		   strncmp(sql, "ROLLBACK", 8) != 0) {
 		/* COMMIT of an aborted transaction answers ROLLBACK (and
 		 * so does ROLLBACK TO a savepoint, which is no failure). */
 		rc = DB_FAIL;
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	return rc;
 }
 
@@ -316,7 +392,7 @@ static int pg_exec(struct db *d, const char *sql)
 		else
 			(void)pipe_end(db, NULL);
 		if (rc) {
-			PQclear(res);
+			pq.PQclear(res);
 			return rc;
 		}
 		return exec_result(db, res, sql);
@@ -325,7 +401,7 @@ static int pg_exec(struct db *d, const char *sql)
 	rc = pipe_end(db, NULL);
 	if (rc && !rollback)
 		return rc;
-	return exec_result(db, PQexec(db->c, sql), sql);
+	return exec_result(db, pq.PQexec(db->c, sql), sql);
 }
 
 /* `?` -> `$n`, outside quoted strings.  NULL when out of memory. */
@@ -381,15 +457,15 @@ static struct db_stmt *pg_prepare(struct db *d, const char *sql)
 		free(text);
 		return NULL;
 	}
-	res = PQprepare(db->c, s->name, text, s->nparams, NULL);
+	res = pq.PQprepare(db->c, s->name, text, s->nparams, NULL);
 	free(text);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		log_error("postgresql prepare failed: %s: %s",
-			  PQerrorMessage(db->c), sql);
-		PQclear(res);
+			  pq.PQerrorMessage(db->c), sql);
+		pq.PQclear(res);
 		return NULL;
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	s->sql = strdup(sql);
 	if (!s->sql)
 		return NULL;
@@ -464,11 +540,12 @@ static int pg_step(struct db_stmt *st)
 			}
 		} else {
 			db->failed[0] = '\0';
-			s->res = PQexecPrepared(db->c, s->name, s->nparams,
-						(const char *const *)s->params,
-						s->lengths, s->formats, 0);
+			s->res = pq.PQexecPrepared(
+				db->c, s->name, s->nparams,
+				(const char *const *)s->params, s->lengths,
+				s->formats, 0);
 		}
-		t = PQresultStatus(s->res);
+		t = pq.PQresultStatus(s->res);
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 			int rc = pg_map_error(s->res);
 
@@ -479,7 +556,7 @@ static int pg_step(struct db_stmt *st)
 			pg_reset(st);
 			return rc;
 		}
-		s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+		s->nrows = t == PGRES_TUPLES_OK ? pq.PQntuples(s->res) : 0;
 		s->row = -1;
 	}
 	if (s->row + 1 < s->nrows) {
@@ -494,9 +571,9 @@ static const char *pg_col_text(struct db_stmt *st, int col)
 {
 	struct pg_stmt *s = PGST(st);
 
-	if (!s->res || s->row < 0 || PQgetisnull(s->res, s->row, col))
+	if (!s->res || s->row < 0 || pq.PQgetisnull(s->res, s->row, col))
 		return NULL;
-	return PQgetvalue(s->res, s->row, col);
+	return pq.PQgetvalue(s->res, s->row, col);
 }
 
 /* Results come as text: bytea in its hex form, decoded on demand. */
@@ -508,8 +585,8 @@ static const void *pg_col_blob(struct db_stmt *st, int col, size_t *n)
 	*n = 0;
 	if (!v || col < 0 || col >= PG_BLOB_COLS)
 		return NULL;
-	PQfreemem(s->blob[col]); /* decoded before in this row */
-	s->blob[col] = PQunescapeBytea((const unsigned char *)v, n);
+	pq.PQfreemem(s->blob[col]); /* decoded before in this row */
+	s->blob[col] = pq.PQunescapeBytea((const unsigned char *)v, n);
 	if (!s->blob[col]) {
 		*n = 0;
 		log_error("postgresql: cannot decode bytea");
@@ -534,12 +611,12 @@ static int pg_col_is_null(struct db_stmt *st, int col)
 
 static int pg_col_count(struct db_stmt *st)
 {
-	return PGST(st)->res ? PQnfields(PGST(st)->res) : 0;
+	return PGST(st)->res ? pq.PQnfields(PGST(st)->res) : 0;
 }
 
 static const char *pg_col_name(struct db_stmt *st, int col)
 {
-	return PGST(st)->res ? PQfname(PGST(st)->res, col) : NULL;
+	return PGST(st)->res ? pq.PQfname(PGST(st)->res, col) : NULL;
 }
 
 static int pg_run_later(struct db_stmt *st)
@@ -547,7 +624,7 @@ static int pg_run_later(struct db_stmt *st)
 	struct pg *db = PG(st->db);
 	int rc;
 
-	if (!db->piped && PQtransactionStatus(db->c) != PQTRANS_INTRANS) {
+	if (!db->piped && pq.PQtransactionStatus(db->c) != PQTRANS_INTRANS) {
 		/* Outside a transaction nothing would end the pipeline. */
 		rc = pg_step(st);
 		pg_reset(st);
@@ -560,7 +637,7 @@ static int pg_exec_later(struct db *d, const char *sql)
 {
 	struct pg *db = PG(d);
 
-	if (!db->piped && PQtransactionStatus(db->c) != PQTRANS_INTRANS)
+	if (!db->piped && pq.PQtransactionStatus(db->c) != PQTRANS_INTRANS)
 		return pg_exec(d, sql);
 	return pipe_send_text(db, sql);
 }
@@ -587,15 +664,15 @@ static struct db_copy *pg_copy_begin(struct db *d, const char *table,
 		free(c);
 		return NULL;
 	}
-	res = PQexec(PG(d)->c, sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
+	res = pq.PQexec(PG(d)->c, sql);
+	if (pq.PQresultStatus(res) != PGRES_COPY_IN) {
 		log_error("postgresql copy failed: %s",
-			  PQerrorMessage(PG(d)->c));
-		PQclear(res);
+			  pq.PQerrorMessage(PG(d)->c));
+		pq.PQclear(res);
 		free(c);
 		return NULL;
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	c->base.db = d;
 	c->base.ncols = ncols;
 	buf_init(&c->line, 64u << 20);
@@ -636,8 +713,8 @@ static int copy_blob(struct buf *b, const unsigned char *p, size_t n)
 
 static int copy_flush(struct pg_copy *c)
 {
-	if (c->line.len &&
-	    PQputCopyData(PG(c->base.db)->c, c->line.s, (int)c->line.len) != 1)
+	if (c->line.len && pq.PQputCopyData(PG(c->base.db)->c, c->line.s,
+					    (int)c->line.len) != 1)
 		return -1;
 	c->line.len = 0;
 	return 0;
@@ -682,15 +759,15 @@ static int pg_copy_end(struct db_copy *base)
 
 	if (!rc && copy_flush(c) < 0)
 		rc = DB_FAIL;
-	if (PQputCopyEnd(conn, rc ? "aborted" : NULL) != 1)
+	if (pq.PQputCopyEnd(conn, rc ? "aborted" : NULL) != 1)
 		rc = DB_FAIL;
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && !rc) {
+	while ((res = pq.PQgetResult(conn)) != NULL) {
+		if (pq.PQresultStatus(res) != PGRES_COMMAND_OK && !rc) {
 			rc = pg_map_error(res);
 			log_error("postgresql copy failed: %s",
-				  PQerrorMessage(conn));
+				  pq.PQerrorMessage(conn));
 		}
-		PQclear(res);
+		pq.PQclear(res);
 	}
 	buf_release(&c->line);
 	free(c);
@@ -699,7 +776,7 @@ static int pg_copy_end(struct db_copy *base)
 
 static int pg_socket(struct db *d)
 {
-	return PQsocket(PG(d)->c);
+	return pq.PQsocket(PG(d)->c);
 }
 
 static int pg_notifications(struct db *d, db_notify_fn fn, void *ctx)
@@ -708,12 +785,12 @@ static int pg_notifications(struct db *d, db_notify_fn fn, void *ctx)
 	PGnotify *n;
 	int count = 0;
 
-	if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
+	if (!pq.PQconsumeInput(c) || pq.PQstatus(c) != CONNECTION_OK)
 		return -1;
-	while ((n = PQnotifies(c)) != NULL) {
+	while ((n = pq.PQnotifies(c)) != NULL) {
 		count++;
 		fn(n->extra ? n->extra : "", ctx);
-		PQfreemem(n);
+		pq.PQfreemem(n);
 	}
 	return count;
 }
@@ -730,7 +807,7 @@ static int pg_begin(struct db *d)
 	 * a failure is that statement's. */
 	static const char begin[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
-	if (!db->piped && PQtransactionStatus(db->c) == PQTRANS_IDLE)
+	if (!db->piped && pq.PQtransactionStatus(db->c) == PQTRANS_IDLE)
 		return pipe_send_text(db, begin) == 0 ? 0 : -1;
 	return pg_exec(d, begin) == 0 ? 0 : -1;
 }

@@ -1,5 +1,8 @@
 #include "mail/sender.h"
 
+/* Plain functions, not the type-checking macros of curl/typecheck-gcc.h:
+ * they are called through the pointers below. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -13,6 +16,7 @@
 #include "mail/mime.h"
 #include "store/outbox.h"
 #include "util/buf.h"
+#include "util/dlib.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -93,16 +97,52 @@ int sender_setup(const struct config *cfg)
 }
 
 /*
- * libcurl (and the OpenSSL it brings up) is initialised with the first
- * mail to send, not at start: 2.4 MB of resident memory measured for
- * curl_global_init() alone, which a node that sends nothing never needs.
+ * libcurl (and the OpenSSL it brings up) is loaded (util/dlib.h) and
+ * initialised with the first mail to send, not at start: 2.4 MB of
+ * resident memory measured for curl_global_init() alone, and the loading
+ * of libcurl's libraries, which a node that sends nothing never needs.
  */
+// clang-format off
+#define CURL_FUNCS(X) \
+	X(curl_easy_cleanup) \
+	X(curl_easy_getinfo) \
+	X(curl_easy_init) \
+	X(curl_easy_perform) \
+	X(curl_easy_reset) \
+	X(curl_easy_setopt) \
+	X(curl_easy_strerror) \
+	X(curl_global_init) \
+	X(curl_slist_append) \
+	X(curl_slist_free_all)
+// clang-format on
+
+static struct {
+	CURL_FUNCS(DLIB_MEMBER)
+} cu;
+
+#define CURL_NAME(f) #f,
+#define CURL_SLOT(f) &cu.f,
+static const char *const curl_names[] = {CURL_FUNCS(CURL_NAME)};
+static void *const curl_slots[] = {CURL_FUNCS(CURL_SLOT)};
+#undef CURL_NAME
+#undef CURL_SLOT
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_ready;
 
 static void curl_start(void)
 {
-	curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	char why[256] = "";
+
+	if (dlib_load("libcurl.so.4", curl_names, curl_slots,
+		      sizeof(curl_names) / sizeof(curl_names[0]), why,
+		      sizeof(why)) < 0) {
+		log_error("mail: libcurl cannot be loaded (install libcurl4): "
+			  "%s",
+			  why);
+		return;
+	}
+	curl_ready = cu.curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 	if (!curl_ready)
 		log_error("mail: libcurl cannot be initialised");
 }
@@ -110,7 +150,7 @@ static void curl_start(void)
 static CURL *curl_handle(void)
 {
 	(void)pthread_once(&curl_once, curl_start);
-	return curl_ready ? curl_easy_init() : NULL;
+	return curl_ready ? cu.curl_easy_init() : NULL;
 }
 
 struct upload {
@@ -142,10 +182,10 @@ static struct curl_slist *rcpt_list(const char *recipients)
 		/* a cut address would be another mailbox: fail the mail */
 		grown = str_printf(one, sizeof(one), "<%.*s>", (int)n,
 				   recipients) == 0
-				? curl_slist_append(list, one)
+				? cu.curl_slist_append(list, one)
 				: NULL;
 		if (!grown) {
-			curl_slist_free_all(list);
+			cu.curl_slist_free_all(list);
 			return NULL;
 		}
 		list = grown;
@@ -167,30 +207,31 @@ static CURLcode smtp_send(CURL *c, const char *recipients,
 		return CURLE_OUT_OF_MEMORY;
 	(void)str_printf(from, sizeof(from), "<%s>", s_cfg->smtp_from);
 	err[0] = '\0';
-	curl_easy_reset(c); /* keeps the connection for the next mail */
-	curl_easy_setopt(c, CURLOPT_URL, s_url);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, s_use_ssl);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(c, CURLOPT_READDATA, &up);
-	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)SEND_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	cu.curl_easy_reset(c); /* keeps the connection for the next mail */
+	cu.curl_easy_setopt(c, CURLOPT_URL, s_url);
+	cu.curl_easy_setopt(c, CURLOPT_USE_SSL, s_use_ssl);
+	cu.curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	cu.curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	cu.curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	cu.curl_easy_setopt(c, CURLOPT_READDATA, &up);
+	cu.curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
+	cu.curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+			    (long)CONNECT_TIMEOUT_S);
+	cu.curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)SEND_TIMEOUT_S);
+	cu.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 	if (s_cfg->smtp_user[0]) {
-		curl_easy_setopt(c, CURLOPT_USERNAME, s_cfg->smtp_user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, s_password);
+		cu.curl_easy_setopt(c, CURLOPT_USERNAME, s_cfg->smtp_user);
+		cu.curl_easy_setopt(c, CURLOPT_PASSWORD, s_password);
 	}
-	rc = curl_easy_perform(c);
+	rc = cu.curl_easy_perform(c);
 	/* The option points at our list: clear it before freeing. */
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
-	curl_slist_free_all(rcpt);
+	cu.curl_easy_setopt(c, CURLOPT_MAIL_RCPT, (struct curl_slist *)NULL);
+	cu.curl_slist_free_all(rcpt);
 	if (rc != CURLE_OK && !err[0])
 		(void)str_copy(err, CURL_ERROR_SIZE, /* a cut text is fine */
-			       curl_easy_strerror(rc));
+			       cu.curl_easy_strerror(rc));
 	return rc;
 }
 
@@ -307,7 +348,7 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 	}
 	loaded_free(&att);
 	buf_release(&msg);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	cu.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	/* detail has room for err and the code */
 	if (rc == CURLE_OK)
 		(void)str_printf(detail, sizeof(detail), "sent (%ld)", code);
@@ -377,6 +418,6 @@ int sender_run(struct db *db, int64_t now)
 		rc = send_batch(db, &c, now);
 	while (rc == 1 && time(NULL) - start < RUN_MAX_S);
 	if (c)
-		curl_easy_cleanup(c);
+		cu.curl_easy_cleanup(c);
 	return rc < 0 ? -1 : 0;
 }

@@ -699,6 +699,21 @@ class WorkLane(ApiTest):
         self.assertLess(worst, 2.0)
 
 
+class LazyLibraries(ApiTest):
+    def test_libpq_is_mapped_only_by_a_node_on_postgresql(self):
+        # libpq (and the libraries it pulls in) is loaded by the first
+        # PostgreSQL connection (src/util/dlib.h), not at every start.
+        server = t.Server(t.CTX.inop, t.CTX.db, t.CTX.tmp, name="lazy")
+        try:
+            server.wait_healthy()
+            with open("/proc/%d/maps" % server.proc.pid) as f:
+                maps = f.read()
+        finally:
+            server.stop()
+        on_pg = t.CTX.db.startswith(("postgresql://", "postgres://"))
+        self.assertEqual("libpq.so" in maps, on_pg)
+
+
 class LoginAbuse(ApiTest):
     """On a server of its own with the default limits (the suite's server
     allows more failures per address: every test logs in from 127.0.0.1);

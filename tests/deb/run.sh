@@ -45,6 +45,9 @@ else
 fi
 dpkg-deb -f "$new" Depends >"$tmp/depends"
 grep -q libsqlite3 "$tmp/depends" || fail "shlibdeps missing"
+# Loaded with dlopen when first used (src/util/dlib.h): not seen by shlibdeps.
+grep -q 'libpq5' "$tmp/depends" || fail "Depends lacks libpq5"
+grep -q 'libcurl4' "$tmp/depends" || fail "Depends lacks libcurl4"
 dpkg-deb -c "$new" >"$tmp/contents"
 grep -q ' ./usr/bin/inop$' "$tmp/contents" || fail "no /usr/bin/inop"
 grep -q 'man1/inop.1.gz' "$tmp/contents" || fail "no man page"
