@@ -4,6 +4,7 @@
 #include "util/config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sched.h>
 #include <stddef.h>
@@ -221,7 +222,9 @@ int config_cpu_quota(const char *proc_cgroup, const char *sysfs)
 	return best;
 }
 
-int config_cpus(void)
+static int cpus;
+
+static void count_cpus(void)
 {
 	cpu_set_t set;
 	char cgroups[4096];
@@ -239,7 +242,17 @@ int config_cpus(void)
 		quota = config_cpu_quota(cgroups, "/sys/fs/cgroup");
 	if (quota > 0 && quota < n)
 		n = quota;
-	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+	cpus = n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+int config_cpus(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	/* Counted once: main() and every config_defaults() ask (the
+	 * config fuzzer, once per input), and the count reads files. */
+	(void)pthread_once(&once, count_cpus);
+	return cpus;
 }
 
 void config_defaults(struct config *c)

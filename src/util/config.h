@@ -55,7 +55,8 @@ void config_defaults(struct config *c);
 /*
  * The CPUs this process may use (1 to 256): those of its affinity mask,
  * or fewer when its cgroup's CPU quota allows fewer (rounded up).  The
- * default of `threads`; main() sizes malloc's arenas with it.
+ * default of `threads`; main() sizes malloc's arenas with it.  Counted
+ * at the first call, when the process starts.
  */
 int config_cpus(void);
 /*
