@@ -61,11 +61,9 @@ static struct {
 	PQ_FUNCS(DLIB_MEMBER)
 } pq;
 
-#define PQ_NAME(f) #f,
 #define PQ_SLOT(f) &pq.f,
-static const char *const pq_names[] = {PQ_FUNCS(PQ_NAME)};
+static const char *const pq_names[] = {PQ_FUNCS(DLIB_NAME)};
 static void *const pq_slots[] = {PQ_FUNCS(PQ_SLOT)};
-#undef PQ_NAME
 #undef PQ_SLOT
 
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;

@@ -120,11 +120,9 @@ static struct {
 	CURL_FUNCS(DLIB_MEMBER)
 } cu;
 
-#define CURL_NAME(f) #f,
 #define CURL_SLOT(f) &cu.f,
-static const char *const curl_names[] = {CURL_FUNCS(CURL_NAME)};
+static const char *const curl_names[] = {CURL_FUNCS(DLIB_NAME)};
 static void *const curl_slots[] = {CURL_FUNCS(CURL_SLOT)};
-#undef CURL_NAME
 #undef CURL_SLOT
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;

@@ -22,5 +22,8 @@ int dlib_load(const char *soname, const char *const *names, void *const *slots,
 /* `f` is a name, declared here: it cannot be parenthesised. */
 // NOLINTNEXTLINE(bugprone-macro-parentheses)
 #define DLIB_MEMBER(f) __typeof__(f) *f;
+/* The names, in the list's order: static const char *const n[] = {
+ * LIST(DLIB_NAME)}; the slots are &struct.f, also in that order. */
+#define DLIB_NAME(f) #f,
 
 #endif
