@@ -16,6 +16,7 @@
 #include "mail/complaint_mail.h"
 #include "store/calendar.h"
 #include "store/complaints.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/multipart.h"
 #include "util/ratelimit.h"
@@ -67,7 +68,7 @@ static int intake_source(struct req *r)
 	}
 	if (r->app->complaints_limit &&
 	    !ratelimit_take(r->app->complaints_limit, r->client_addr,
-			    ratelimit_now_ms(), &retry)) {
+			    clock_mono_ms(), &retry)) {
 		(void)str_printf(secs, sizeof(secs), "%d", retry);
 		reply_header(r, "Retry-After", secs);
 		fail(r, 429, "TOO_MANY_REQUESTS", NULL,

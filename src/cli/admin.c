@@ -10,6 +10,7 @@
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "util/clock.h"
 #include "util/jsontext.h"
 #include "util/password.h"
 #include "util/str.h"
@@ -94,8 +95,8 @@ static int user_add(int argc, char **argv)
 		return 1;
 	}
 	memset(password, 0, sizeof(password));
-	if (store_user_insert(db, &u, points, n, "inop-cli", time(NULL), &e) <
-	    0) {
+	if (store_user_insert(db, &u, points, n, "inop-cli", clock_wall_s(),
+			      &e) < 0) {
 		free(list);
 		return fail(db, &e);
 	}
@@ -149,7 +150,7 @@ static int point_add(int argc, char **argv)
 		return 1;
 	if (store_load_catalog(db, &cat, &e) < 0 ||
 	    point_check(&cat, &p.ref, &p.lines, &e) < 0 ||
-	    store_point_insert(db, &p, "inop-cli", time(NULL), &e) < 0) {
+	    store_point_insert(db, &p, "inop-cli", clock_wall_s(), &e) < 0) {
 		catalog_release(&cat);
 		return fail(db, &e);
 	}

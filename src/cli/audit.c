@@ -14,6 +14,7 @@
 #include "jobs/jobs.h"
 #include "store/audit.h"
 #include "store/checkpoint.h"
+#include "util/clock.h"
 
 static const char usage[] =
 	"usage: inop audit verify --db PATH [--checkpoint FILE]\n"
@@ -158,8 +159,8 @@ static int checkpoint(int argc, char **argv)
 		return 1;
 	}
 	db = open_existing(&cfg);
-	rc = db ? checkpoint_take(db, &key, (int64_t)time(NULL), &cp, stderr,
-				  msg, sizeof(msg))
+	rc = db ? checkpoint_take(db, &key, clock_wall_s(), &cp, stderr, msg,
+				  sizeof(msg))
 		: -1;
 	sodium_memzero(&key, sizeof(key));
 	db_close(db);

@@ -14,6 +14,7 @@
 #include "store/points.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "util/clock.h"
 #include "util/password.h"
 #include "util/str.h"
 
@@ -297,7 +298,7 @@ static int demo_seed(const struct config *cfg)
 	struct catalog cat = {0};
 	struct inop_err e;
 	struct user u = {0};
-	time_t now = time(NULL);
+	time_t now = (time_t)clock_wall_s();
 	struct db *db = cli_open_db(cfg);
 	int rc = -1, have;
 

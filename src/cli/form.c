@@ -10,6 +10,7 @@
 #include "store/manual_forms.h"
 #include "store/points.h"
 #include "store/store.h"
+#include "util/clock.h"
 
 #define ARGS_MAX 64
 
@@ -60,8 +61,8 @@ static int form_make(struct db *db, const struct config *cfg, const char *code,
 		return -1;
 	}
 	if (store_load_catalog(db, &cat, &e) < 0 ||
-	    store_manual_form_issue(db, &pt.ref, &cli, time(NULL), &form, &e) <
-		    0) {
+	    store_manual_form_issue(db, &pt.ref, &cli, clock_wall_s(), &form,
+				    &e) < 0) {
 		fprintf(stderr, "inop: %s\n", e.message);
 		catalog_release(&cat);
 		return -1;

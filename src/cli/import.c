@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "import/import.h"
 #include "store/imports.h"
+#include "util/clock.h"
 
 #define READ_CHUNK (1u << 20)
 
@@ -147,8 +148,8 @@ static int run(struct db *db, enum import_kind kind, FILE *f, int64_t size,
 		fprintf(stderr, "inop: out of memory\n");
 		goto out;
 	}
-	if (store_import_save(db, &im, "ARCHIVO", actor, (int64_t)time(NULL),
-			      &rec, &e) < 0) {
+	if (store_import_save(db, &im, "ARCHIVO", actor, clock_wall_s(), &rec,
+			      &e) < 0) {
 		fprintf(stderr, "inop: %s\n", e.message);
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include "domain/account.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "util/clock.h"
 #include "util/password.h"
 #include "util/str.h"
 
@@ -36,8 +37,8 @@ static int ensure_admin(struct db *db, const char *password)
 	(void)str_copy(u.email, sizeof(u.email), "admin@localhost");
 	u.roles = ROLE_ADMIN;
 	if (password_hash(password, u.password_hash) < 0 ||
-	    store_user_insert(db, &u, NULL, 0, "inop-init", time(NULL), &err) <
-		    0) {
+	    store_user_insert(db, &u, NULL, 0, "inop-init", clock_wall_s(),
+			      &err) < 0) {
 		fprintf(stderr, "inop: cannot create the admin user\n");
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include "jobs/jobs.h"
 #include "mail/notify.h"
 #include "mail/sender.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 int cmd_jobs(int argc, char **argv)
@@ -25,7 +26,7 @@ int cmd_jobs(int argc, char **argv)
 	struct opts o;
 	struct db *db;
 	char node[32], msg[1200];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_wall_s();
 	int ran;
 
 	if (cli_wants_help(argc, argv, usage))

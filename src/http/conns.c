@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "http/internal.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* tcpi_state of a connection both ends still hold (the kernel's
@@ -85,14 +86,6 @@ static struct {
 } conns = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	   .done = PTHREAD_COND_INITIALIZER};
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Bytes the kernel has received on `fd` so far (0 when unknown). */
 uint64_t conns_rx_bytes(int fd)
 {
@@ -119,7 +112,7 @@ static void reservation_drop(int i)
 /* Drops the reservations libmicrohttpd never registered (expired). */
 static void reservations_expire(void)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_mono_ms();
 	int i = 0;
 
 	while (i < conns.n_reserved)
@@ -247,7 +240,7 @@ int conns_admit(const struct sockaddr *addr, unsigned limit)
 		memset(&conns.reserved[conns.n_reserved], 0,
 		       sizeof(conns.reserved[0]));
 		memcpy(&conns.reserved[conns.n_reserved].host, addr, len);
-		conns.reserved[conns.n_reserved].at_ms = now_ms();
+		conns.reserved[conns.n_reserved].at_ms = clock_mono_ms();
 		conns.n_reserved++;
 	}
 	pthread_mutex_unlock(&conns.lock);
@@ -430,7 +423,7 @@ int conns_wait(int64_t timeout_ms)
 /* Connections whose request has been arriving for too long: shut down. */
 static void sweep(void)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_mono_ms();
 
 	pthread_mutex_lock(&conns.lock);
 	for (struct conn *c = conns.head; c; c = c->next) {

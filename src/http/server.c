@@ -23,6 +23,7 @@
 #include "http/http.h"
 #include "http/internal.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/config.h"
 #include "util/strnum.h"
@@ -229,7 +230,7 @@ static int stream_open(struct server *srv, struct conn_state *cs,
 	pre.method = method;
 	pre.path = url;
 	pre.conn = c;
-	pre.now = (int64_t)time(NULL);
+	pre.now = clock_wall_s();
 	/* The session is checked now, before the body: a request of its own
 	 * for the caches below (see run_request). */
 	if (srv->app->request_begin)
@@ -273,7 +274,7 @@ static void run_request(struct server *srv, struct MHD_Connection *c,
 	r->method = method;
 	r->path = url;
 	r->conn = c;
-	r->now = (int64_t)time(NULL);
+	r->now = clock_wall_s();
 	if (r->app->request_begin)
 		r->app->request_begin();
 	arena_init(&r->arena, HTTP_ARENA_MAX);

@@ -12,6 +12,7 @@
 #include "mail/sender.h"
 #include "store/jobs.h"
 #include "store/users.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -41,7 +42,7 @@ int job_sessions_expire(struct db *db, int64_t now)
 {
 	const struct config *cfg = notify_config();
 	int64_t idle_s = (int64_t)(cfg ? cfg->session_idle_minutes : 480) * 60;
-	int64_t before = (int64_t)time(NULL) - idle_s;
+	int64_t before = clock_wall_s() - idle_s;
 
 	(void)now;
 	return store_sessions_expire(db, before) < 0 ? -1 : 0;
@@ -90,7 +91,7 @@ static void *jobs_main(void *arg)
 	}
 	while (!jobs_stopping) {
 		jobs_run_due(db, inop_jobs, inop_n_jobs, jobs_node,
-			     (int64_t)time(NULL), 0);
+			     clock_wall_s(), 0);
 		for (int i = 0; i < jobs_tick_s * 10 && !jobs_stopping; i++)
 			usleep(100 * 1000);
 	}

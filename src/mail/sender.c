@@ -16,6 +16,7 @@
 #include "mail/mime.h"
 #include "store/outbox.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/dlib.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -319,7 +320,7 @@ static CURLcode deliver(struct db *db, CURL *c, const struct outbox_row *m,
 {
 	struct mime_mail mm = {.id = m->id,
 			       .created_at = m->created_at,
-			       .date = (int64_t)time(NULL),
+			       .date = clock_wall_s(),
 			       .from = s_cfg->smtp_from,
 			       .recipients = m->recipients,
 			       .subject = m->subject,
@@ -406,7 +407,7 @@ static int send_batch(struct db *db, CURL **c, int64_t now)
 
 int sender_run(struct db *db, int64_t now)
 {
-	time_t start = time(NULL);
+	int64_t start = clock_mono_ms();
 	CURL *c = NULL; /* made when there is a mail to send */
 	int rc;
 
@@ -414,7 +415,7 @@ int sender_run(struct db *db, int64_t now)
 		return 0;
 	do
 		rc = send_batch(db, &c, now);
-	while (rc == 1 && time(NULL) - start < RUN_MAX_S);
+	while (rc == 1 && clock_mono_ms() - start < RUN_MAX_S * 1000);
 	if (c)
 		cu.curl_easy_cleanup(c);
 	return rc < 0 ? -1 : 0;

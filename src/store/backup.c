@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store/audit.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 #define NAME_PREFIX "inop-"
@@ -99,7 +100,7 @@ static int final_name(const char *dest, const struct backup_info *info,
 		      char *out, size_t n)
 {
 	char stamp[32];
-	time_t now = time(NULL);
+	time_t now = (time_t)clock_wall_s();
 	struct tm tm;
 	size_t len = strlen(dest);
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/embed.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -109,7 +110,7 @@ static int migration_apply(struct db *db, const struct inop_embedded *m,
 	if (!st)
 		return store_fail(db, err);
 	db_bind_int(st, 1, version);
-	db_bind_int(st, 2, (int64_t)time(NULL));
+	db_bind_int(st, 2, clock_wall_s());
 	if (db_run(st) != DB_DONE || db_commit(db) < 0)
 		return store_fail(db, err);
 	log_info("applied migration %s", m->path);

@@ -1,4 +1,5 @@
 #include "util/log.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 #include <stdarg.h>
@@ -51,7 +52,7 @@ size_t log_value(char *out, size_t n, const char *s)
 static void emit(const char *level, const char *msg, const char *fields)
 {
 	char ts[32], value[1100];
-	time_t now = time(NULL);
+	time_t now = (time_t)clock_wall_s();
 	struct tm tm;
 
 	gmtime_r(&now, &tm);

@@ -4,7 +4,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define STRIPES 64
 
@@ -96,12 +95,4 @@ int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
 	b->at_ms = now_ms;
 	pthread_mutex_unlock(m);
 	return ok;
-}
-
-int64_t ratelimit_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -31,7 +31,4 @@ void ratelimit_free(struct ratelimit *rl);
 int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
 		   int *retry_after_s);
 
-/* Milliseconds of CLOCK_MONOTONIC. */
-int64_t ratelimit_now_ms(void);
-
 #endif
