@@ -24,6 +24,8 @@
  * CLI) still meet the busy timeout.
  */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+/* This thread holds writer_lock (through any connection). */
+static _Thread_local int writer_held;
 
 struct lite_stmt {
 	struct db_stmt base;
@@ -41,7 +43,10 @@ struct lite {
 	struct db base;
 	sqlite3 *h;
 	int in_write; /* holds writer_lock */
-	int shm;      /* the -shm file, for own_begin(); -2 not yet opened */
+	/* A write outside db_begin(): the statement whose reset ends its
+	 * implicit transaction (implicit_begin()). */
+	sqlite3_stmt *implicit;
+	int shm; /* the -shm file, for own_begin(); -2 not yet opened */
 	struct wal_hdr in; /* as the write transaction began */
 	sqlite3_int64 in_data_version;
 	int in_known;
@@ -55,11 +60,13 @@ struct lite {
 #define STMT(s) ((struct lite_stmt *)(void *)(s))
 
 static const struct db_ops lite_ops;
+static void lite_reset(struct db_stmt *st);
 
 static void writer_release(struct lite *db)
 {
 	if (db->in_write) {
 		db->in_write = 0;
+		writer_held = 0;
 		pthread_mutex_unlock(&writer_lock);
 	}
 }
@@ -86,6 +93,7 @@ static void lite_close(struct db *d)
 {
 	struct lite *db = LITE(d);
 
+	db->implicit = NULL;
 	writer_release(db);
 	if (db->shm >= 0)
 		close(db->shm);
@@ -317,7 +325,7 @@ static struct db_stmt *lite_prepare(struct db *d, const char *sql)
 	for (int i = 0; i < db->n_cache; i++) {
 		s = &db->cache[i];
 		if (db->keys[i] == key && strcmp(s->sql, sql) == 0) {
-			sqlite3_reset(s->st);
+			lite_reset(&s->base);
 			sqlite3_clear_bindings(s->st);
 			return &s->base;
 		}
@@ -374,9 +382,50 @@ static int lite_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
 		       : -1;
 }
 
+/*
+ * A statement that writes outside db_begin() (a job's lease, a login's
+ * session or throttle) commits on its own, as SQLite's implicit
+ * transaction: it takes the writer lock and is recorded as this
+ * process's own commit (own_begin()/own_commit()) like any other, or
+ * every cache would be moved for it as for another process's commit --
+ * every 2 s for the mail sender's lease.  Ended by lite_reset().  0, or
+ * DB_BUSY when `wait` is 0 and another thread writes.
+ */
+static int implicit_begin(struct db_stmt *st, int wait)
+{
+	struct lite *db = LITE(st->db);
+	sqlite3_stmt *s = STMT(st)->st;
+
+	/* writer_held: a write on a second connection inside this thread's
+	 * transaction on another waits for SQLite's lock as before (and
+	 * fails after the busy timeout) rather than for this thread. */
+	if (db->in_write || writer_held || sqlite3_stmt_busy(s) ||
+	    !sqlite3_get_autocommit(db->h) || sqlite3_stmt_readonly(s))
+		return 0;
+	if (!wait && pthread_mutex_trylock(&writer_lock) != 0)
+		return DB_BUSY;
+	if (wait)
+		pthread_mutex_lock(&writer_lock);
+	writer_held = 1;
+	db->in_write = 1;
+	db->implicit = s;
+	own_begin(db);
+	return 0;
+}
+
+static void implicit_end(struct lite *db)
+{
+	own_commit(db);
+	db->implicit = NULL;
+	writer_release(db);
+}
+
 static int lite_step(struct db_stmt *st)
 {
-	int rc = lite_map(sqlite3_step(STMT(st)->st));
+	int rc;
+
+	(void)implicit_begin(st, 1); /* it waits: never DB_BUSY */
+	rc = lite_map(sqlite3_step(STMT(st)->st));
 
 	if (rc < 0 && rc != DB_CONSTRAINT)
 		log_error("sqlite step failed: %s",
@@ -422,7 +471,11 @@ static const char *lite_col_name(struct db_stmt *st, int col)
 
 static void lite_reset(struct db_stmt *st)
 {
+	struct lite *db = LITE(st->db);
+
 	sqlite3_reset(STMT(st)->st);
+	if (db->implicit && db->implicit == STMT(st)->st)
+		implicit_end(db);
 }
 
 /* Without the busy handler for this one statement; a busy database is
@@ -430,8 +483,10 @@ static void lite_reset(struct db_stmt *st)
 static int lite_run_nowait(struct db_stmt *st)
 {
 	sqlite3 *h = LITE(st->db)->h;
-	int rc;
+	int rc = implicit_begin(st, 0);
 
+	if (rc == DB_BUSY)
+		return rc;
 	sqlite3_busy_timeout(h, 0);
 	rc = lite_map(sqlite3_step(STMT(st)->st));
 	sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
@@ -446,6 +501,7 @@ static int lite_begin(struct db *d)
 	struct lite *db = LITE(d);
 
 	pthread_mutex_lock(&writer_lock);
+	writer_held = 1;
 	db->in_write = 1;
 	if (lite_exec(d, "BEGIN IMMEDIATE") != 0) {
 		writer_release(db);

@@ -322,6 +322,44 @@ class CliDatabase(ApiTest):
                 headers={"Content-Type": "text/csv"}, content_type=None)
             self.assertError(r, 401, "UNAUTHENTICATED")
 
+    def test_a_jobs_lease_and_a_login_are_own_commits_too(self):
+        # Writes outside a transaction (the jobs' leases, every 2 s for
+        # the mail sender; a login's session) are this server's own
+        # commits: none moves every cache as another process's would.
+        a = self.served()
+        login = {"username": "jefecli", "password": self.jefe_pw}
+
+        def foreign_changes():
+            body = self.http(a, "GET", "/metrics").body.decode()
+            m = re.search(r"\ninop_versions_notifications_total (\d+)\n",
+                          body)
+            self.assertIsNotNone(m, body)
+            return int(m.group(1))
+
+        def sender_runs():
+            out = subprocess.run(
+                ["sqlite3", self.db, "SELECT last_run_at FROM jobs WHERE "
+                 "name = 'mail-sender'"], capture_output=True, check=True,
+                timeout=60).stdout.decode().strip()
+            return int(out or 0)
+
+        token = self.http(a, "POST", "/api/v1/session", login).json["token"]
+        self.assertStatus(self.http(a, "GET", "/api/v1/events?limit=5",
+                                    token=token), 200)
+        before = foreign_changes()
+        for _ in range(3):
+            last = sender_runs()
+            t.wait_for("the mail sender's next run",
+                       lambda: sender_runs() > last)
+            token = self.http(a, "POST", "/api/v1/session",
+                              login).json["token"]
+            # The list looks at the log: each look after a foreign
+            # commit counts one.
+            self.assertStatus(self.http(a, "GET", "/api/v1/events?limit=5",
+                                        token=token), 200)
+        # 1 of slack for a checkpoint of the log.
+        self.assertLessEqual(foreign_changes() - before, 1)
+
     def test_own_commits_show_at_once_without_moving_every_cache(self):
         # A server's own commits move only the versions they change
         # (db_commits_own): each registration shows in its next list, and
