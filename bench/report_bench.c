@@ -195,25 +195,24 @@ static void export(struct db *db, const struct report_info *info,
 		   const struct catalog *cat, const char *format,
 		   const char *dir)
 {
-	struct report_row *rows;
+	struct report_rows rows;
 	struct report_step *trail;
 	struct report_doc doc = {.id = info->id, .status = info->status,
 				 .generated_at = info->frozen_at};
 	struct buf b;
 	char path[512];
-	size_t n, nt;
+	size_t nt;
 	double t0 = now_s(), c0 = cpu_s(), t1, c1;
 	int rc;
 
-	if (store_report_rows(db, info, cat, NULL, (int64_t)time(NULL), &rows,
-			      &n) < 0 ||
+	if (store_report_rows(db, info, cat, NULL, (int64_t)time(NULL),
+			      &rows) < 0 ||
 	    store_report_trail(db, info->id, &trail, &nt) < 0)
 		die("cannot read the report back", NULL);
 	memcpy(doc.from, info->from, sizeof(doc.from));
 	memcpy(doc.to, info->to, sizeof(doc.to));
 	memcpy(doc.hash, info->hash, sizeof(doc.hash));
-	doc.rows = rows;
-	doc.n_rows = n;
+	doc.rows = &rows;
 	doc.trail = trail;
 	doc.n_trail = nt;
 	t1 = now_s();
@@ -232,10 +231,10 @@ static void export(struct db *db, const struct report_info *info,
 		die("cannot render the report", NULL);
 	printf("export %-4s  %zu rows  read %.3f s + render %.3f s = %.3f s "
 	       "(CPU %.3f + %.3f s)\n",
-	       format, n, t1 - t0, now_s() - t1, now_s() - t0, c1 - c0,
+	       format, rows.n, t1 - t0, now_s() - t1, now_s() - t0, c1 - c0,
 	       cpu_s() - c1);
 	buf_release(&b);
-	free(rows);
+	report_rows_release(&rows);
 	free(trail);
 }
 

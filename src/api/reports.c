@@ -89,8 +89,8 @@ static json_t *next_json(const struct report_info *r, unsigned roles)
 struct full {
 	struct report_info info;
 	int with_rows;
-	struct report_row *rows;
-	size_t n_rows;
+	struct report_rows rows;
+	struct report_row *row;	       /* with rows: one read back at a time */
 	struct report_number *numbers; /* without rows */
 	size_t n_numbers;
 	struct report_step *trail;
@@ -101,11 +101,12 @@ struct full {
 
 static void full_release(struct full *f)
 {
-	free(f->rows);
+	report_rows_release(&f->rows);
+	free(f->row);
 	free(f->numbers);
 	free(f->trail);
 	free(f->pending);
-	f->rows = NULL;
+	f->row = NULL;
 	f->numbers = NULL;
 	f->trail = NULL;
 	f->pending = NULL;
@@ -122,10 +123,11 @@ static int full_load(struct req *r, struct db *db, struct full *f,
 		rc = store_report_numbers(db, &f->info, &f->numbers,
 					  &f->n_numbers);
 	} else {
-		if (store_calendar_acquire(db, &cal) < 0)
+		f->row = malloc(sizeof(*f->row));
+		if (!f->row || store_calendar_acquire(db, &cal) < 0)
 			return -1;
 		rc = store_report_rows(db, &f->info, api_cat(r), cal, r->now,
-				       &f->rows, &f->n_rows);
+				       &f->rows);
 		store_calendar_release(cal);
 	}
 	if (rc < 0 || store_report_pending_ruling(db, &f->info, &f->pending,
@@ -138,16 +140,18 @@ static json_t *report_full(const struct full *f, unsigned roles)
 {
 	json_t *o = report_summary(&f->info);
 	json_t *numbers = json_array(), *rows = json_array();
-	size_t n = f->with_rows ? f->n_rows : f->n_numbers;
+	size_t n = f->with_rows ? f->rows.n : f->n_numbers;
 
 	for (size_t i = 0; i < n; i++) {
+		const struct report_row *row =
+			f->with_rows ? report_rows_get(&f->rows, i, f->row)
+				     : NULL;
+
 		json_array_append_new(
 			numbers,
-			json_string(f->with_rows ? f->rows[i].number
-						 : f->numbers[i].number));
-		if (f->with_rows)
-			json_array_append_new(rows,
-					      report_row_to_json(&f->rows[i]));
+			json_string(row ? row->number : f->numbers[i].number));
+		if (row)
+			json_array_append_new(rows, report_row_to_json(row));
 	}
 	/* A BORRADOR shows what it would hold now. */
 	json_object_set_new(o, "total_events", json_integer((json_int_t)n));
@@ -462,24 +466,26 @@ static int export_format(struct req *r, const char **format)
  * event without any would show an empty frame), from the data in force.
  */
 static struct impact_chart *load_charts(struct req *r, struct db *db,
-					const struct report_row *rows,
-					size_t n, size_t *kept)
+					const struct full *f, size_t *kept)
 {
+	size_t n = f->rows.n;
 	struct impact_chart *c = calloc(n ? n : 1, sizeof(*c));
 	struct event *ev = malloc(sizeof(*ev));
 
 	*kept = 0;
 	for (size_t i = 0; c && ev && i < n; i++) {
 		struct impact_chart *k = &c[*kept];
+		const struct report_row *row =
+			report_rows_get(&f->rows, i, f->row);
 
-		if (store_event_get(db, rows[i].number, ev) != 1 ||
+		if (store_event_get(db, row->number, ev) != 1 ||
 		    store_evaluation_impact(db, NULL, ev, r->now, k) < 0) {
 			free(c);
 			c = NULL;
 			break;
 		}
 		(void)str_copy(k->procedure, sizeof(k->procedure),
-			       rows[i].procedure);
+			       row->procedure);
 		if (k->has_day || k->mean_days)
 			(*kept)++;
 	}
@@ -491,18 +497,21 @@ static struct impact_chart *load_charts(struct req *r, struct db *db,
 	return c;
 }
 
-/* A frozen chart names its procedure by code: the row's name instead. */
+/* A frozen chart names its procedure by code: the row's name instead
+ * (each row read back once). */
 static void name_procedures(struct impact_chart *c, size_t n,
-			    const struct report_row *rows, size_t n_rows)
+			    const struct full *f)
 {
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < n_rows; k++)
-			if (strcmp(c[i].number, rows[k].number) == 0) {
+	for (size_t k = 0; k < f->rows.n; k++) {
+		const struct report_row *row =
+			report_rows_get(&f->rows, k, f->row);
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(c[i].number, row->number) == 0)
 				(void)str_copy(c[i].procedure,
 					       sizeof(c[i].procedure),
-					       rows[k].procedure);
-				break;
-			}
+					       row->procedure);
+	}
 }
 
 void api_reports_export(struct req *r)
@@ -528,8 +537,7 @@ void api_reports_export(struct req *r)
 		.id = f.info.id,
 		.status = f.info.status,
 		.generated_at = f.info.frozen_at ? f.info.frozen_at : r->now,
-		.rows = f.rows,
-		.n_rows = f.n_rows,
+		.rows = &f.rows,
 		.trail = f.trail,
 		.n_trail = f.n_trail};
 	memcpy(doc.from, f.info.from, sizeof(doc.from));
@@ -540,11 +548,9 @@ void api_reports_export(struct req *r)
 			if (store_report_charts_load(db, f.info.id, &charts,
 						     &doc.n_charts) < 0)
 				goto internal;
-			name_procedures(charts, doc.n_charts, f.rows,
-					f.n_rows);
+			name_procedures(charts, doc.n_charts, &f);
 		} else {
-			charts = load_charts(r, db, f.rows, f.n_rows,
-					     &doc.n_charts);
+			charts = load_charts(r, db, &f, &doc.n_charts);
 			if (!charts)
 				goto internal;
 		}

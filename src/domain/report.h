@@ -114,6 +114,29 @@ struct report_row {
 	char report_due[11]; /* O3, YYYY-MM-DD */
 };
 
+/*
+ * A report's rows, packed: each row's values end to end (the numbers'
+ * bytes, then each text with its NUL), and where each row starts.  A
+ * report of 10,000 events takes the bytes of its values, not 10,000
+ * struct report_row of 3.9 KB sized for the longest values: those 39 MB
+ * were written and faulted in at every export of a frozen report (stop
+ * 17's profile).  Rows are added whole and read back one at a time into
+ * a struct report_row the reader holds.
+ */
+struct report_rows {
+	struct buf data;
+	size_t *at; /* where row i starts in data */
+	size_t n, cap;
+};
+
+void report_rows_init(struct report_rows *rows);
+/* Appends a copy of `row`: 0, or -1 when memory ran out. */
+int report_rows_add(struct report_rows *rows, const struct report_row *row);
+/* Row i (< rows->n) into `out`, which it returns. */
+const struct report_row *report_rows_get(const struct report_rows *rows,
+					 size_t i, struct report_row *out);
+void report_rows_release(struct report_rows *rows);
+
 /* Text for what no source of data exists for yet (never a made-up 0). */
 #define REPORT_NO_DATA "sin datos"
 
@@ -214,8 +237,7 @@ struct report_doc {
 	char from[11], to[11];
 	int64_t generated_at; /* frozen_at once frozen: exports then repeat */
 	char hash[65];	      /* "" while BORRADOR */
-	const struct report_row *rows;
-	size_t n_rows;
+	const struct report_rows *rows;
 	const struct report_step *trail;
 	size_t n_trail;
 	/* The PDF's annex: each event's impact chart (NULL: no annex). */
@@ -253,11 +275,10 @@ void report_snapshot_add(struct report_snapshot_writer *w,
 char *report_snapshot_end(struct report_snapshot_writer *w, char hash[65]);
 
 /*
- * Reads a snapshot back: *rows is malloc'd (free it).  0, or -1 when the
- * text is not a snapshot.
+ * Reads a snapshot's rows into `rows` (initialised here; release it
+ * either way).  0, or -1 when the text is not a snapshot.
  */
-int report_snapshot_rows(const char *snapshot, struct report_row **rows,
-			 size_t *n_rows);
+int report_snapshot_rows(const char *snapshot, struct report_rows *rows);
 
 /* SHA-256 of `len` bytes, as 64 lowercase hex digits. */
 void report_hash(const char *data, size_t len, char out[65]);

@@ -67,9 +67,12 @@ int render_csv(const struct report_doc *doc, struct buf *out)
 			return -1;
 	if (buf_append(out, "\r\n", 2) < 0)
 		return -1;
-	for (size_t i = 0; i < doc->n_rows; i++) {
+	for (size_t i = 0; i < doc->rows->n; i++) {
+		struct report_row row;
+
+		report_rows_get(doc->rows, i, &row);
 		for (size_t c = 0; c < report_n_cols; c++)
-			if (put_cell(out, &doc->rows[i], c) < 0)
+			if (put_cell(out, &row, c) < 0)
 				return -1;
 		if (buf_append(out, "\r\n", 2) < 0)
 			return -1;

@@ -104,8 +104,9 @@ struct pdf {
 	double head_h;
 	double *rules; /* the y of each row's rule on this page */
 	size_t n_rules, cap_rules;
-	int failed;	 /* out of memory */
-	double *heights; /* of each row, from the measuring pass */
+	int failed;	       /* out of memory */
+	double *heights;       /* of each row, from the measuring pass */
+	struct report_row row; /* the one read back from doc->rows */
 	struct pdfw *w;
 	struct pdfw_line *line; /* the body font, for numbers and times */
 	PangoContext *ctx;
@@ -566,7 +567,7 @@ static void page_layouts_new(struct pdf *p)
 		"Reporte N.º %lld · Periodo del %.2s/%.2s/%.4s al "
 		"%.2s/%.2s/%.4s (días de Lima) · Estado: %s · %zu eventos\n%s",
 		(long long)d->id, d->from + 8, d->from + 5, d->from, d->to + 8,
-		d->to + 5, d->to, report_status_name(d->status), d->n_rows,
+		d->to + 5, d->to, report_status_name(d->status), d->rows->n,
 		REPORT_DEADLINE_TEXT);
 	p->page_meta.layout = pango_layout_copy(p->text);
 	pango_layout_set_text(p->page_meta.layout, line, -1);
@@ -621,25 +622,27 @@ static void events_table(struct pdf *p)
 	const struct report_doc *d = p->doc;
 
 	table_header(p);
-	if (d->n_rows == 0)
+	if (d->rows->n == 0)
 		p->y += text_at(p, p->text,
 				"El reporte no contiene eventos: no hubo "
 				"eventos reportables cerrados en el periodo.",
 				MARGIN + PAD, p->y + PAD, -1) +
 			2 * PAD;
-	for (size_t i = 0; i < d->n_rows; i++) {
+	for (size_t i = 0; i < d->rows->n; i++) {
+		const struct report_row *row =
+			report_rows_get(d->rows, i, &p->row);
 		double h;
 
 		/* Measured once, in the first pass. */
 		if (!p->drawing && p->heights)
-			p->heights[i] = row_height(p, &d->rows[i]);
-		h = p->heights ? p->heights[i] : row_height(p, &d->rows[i]);
+			p->heights[i] = row_height(p, row);
+		h = p->heights ? p->heights[i] : row_height(p, row);
 
 		if (p->y + h > bottom() && p->y > MARGIN + 60) {
 			new_page(p);
 			table_header(p);
 		}
-		row_draw(p, &d->rows[i], h);
+		row_draw(p, row, h);
 	}
 }
 
@@ -858,7 +861,7 @@ int render_pdf(const struct report_doc *doc, struct buf *out)
 	(void)str_printf(p.generated, sizeof(p.generated),
 			 "%.2s/%.2s/%.4s %.5s", at + 8, at + 5, at, at + 11);
 	layouts_new(&p);
-	p.heights = malloc((doc->n_rows ? doc->n_rows : 1) * sizeof(double));
+	p.heights = malloc((doc->rows->n ? doc->rows->n : 1) * sizeof(double));
 	layout_document(&p);
 	p.pages = p.page;
 	p.drawing = 1;

@@ -70,7 +70,7 @@ static void write_meta(lxw_worksheet *ws, const struct report_doc *doc,
 		"Reporte N.º %lld · Periodo del %s al %s · Estado: %s · "
 		"%zu eventos",
 		(long long)doc->id, from, to, report_status_name(doc->status),
-		doc->n_rows);
+		doc->rows->n);
 	worksheet_write_string(ws, 1, 0, line, f->meta);
 	if (doc->hash[0])
 		(void)str_printf(line, sizeof(line),
@@ -107,7 +107,8 @@ static void write_cell(lxw_worksheet *ws, lxw_row_t r, size_t c,
 static void write_table(lxw_worksheet *ws, const struct report_doc *doc,
 			const struct formats *f)
 {
-	lxw_row_t last = HEADER_ROW + (lxw_row_t)doc->n_rows;
+	lxw_row_t last = HEADER_ROW + (lxw_row_t)doc->rows->n;
+	struct report_row row;
 
 	for (size_t c = 0; c < report_n_cols; c++) {
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
@@ -116,10 +117,12 @@ static void write_table(lxw_worksheet *ws, const struct report_doc *doc,
 				       report_cols[c].title, f->head);
 	}
 	worksheet_set_row(ws, HEADER_ROW, 30, NULL);
-	for (size_t i = 0; i < doc->n_rows; i++)
+	for (size_t i = 0; i < doc->rows->n; i++) {
+		report_rows_get(doc->rows, i, &row);
 		for (size_t c = 0; c < report_n_cols; c++)
-			write_cell(ws, HEADER_ROW + 1 + (lxw_row_t)i, c,
-				   &doc->rows[i], f);
+			write_cell(ws, HEADER_ROW + 1 + (lxw_row_t)i, c, &row,
+				   f);
+	}
 	worksheet_freeze_panes(ws, HEADER_ROW + 1, 1);
 	worksheet_autofilter(ws, HEADER_ROW, 0, last,
 			     (lxw_col_t)(report_n_cols - 1));

@@ -95,15 +95,16 @@ struct members {
 	/* with rows: */
 	const struct catalog *cat;
 	const struct cal_calendar *cal;
-	struct report_row *rows;
-	struct crit *crit; /* by event id */
+	struct report_row *row;	  /* the row being made */
+	struct report_rows *rows; /* where it goes, unless freezing */
+	struct crit *crit;	  /* by event id */
 	size_t n_crit;
 	struct db *db;
 	int64_t now;
 	struct e1_failure *mf; /* E1: the failures since the period's start */
 	size_t n_mf;
 	/* Freezing: each row goes to the snapshot, and the event's chart to
-	 * report_charts, as it is made; `rows` is that one row. */
+	 * report_charts, as it is made. */
 	struct report_snapshot_writer *snap;
 	int64_t report_id, n_charts;
 	struct e34_memo *memo; /* with rows: what E3/E4 read per day */
@@ -177,17 +178,10 @@ static int members_add(const struct event *ev, void *arg)
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 256;
 		int64_t *ids = realloc(m->ids, cap * sizeof(*ids));
-		struct report_row *rows = NULL;
 
 		if (!ids)
 			return -1;
 		m->ids = ids;
-		if (m->cat && !m->snap) {
-			rows = realloc(m->rows, cap * sizeof(*rows));
-			if (!rows)
-				return -1;
-			m->rows = rows;
-		}
 		m->cap = cap;
 	}
 	m->ids[m->n] = ev->id;
@@ -196,7 +190,7 @@ static int members_add(const struct event *ev, void *arg)
 		const struct time_span *span =
 			e1_window(ev, m->mf, m->n_mf, m->now);
 
-		row = m->snap ? m->rows : &m->rows[m->n];
+		row = m->row;
 		report_row_from_event(m->cat, m->cal, ev, span, m->now, row);
 		report_row_critical(row, c ? c->total : 0, c ? c->missing : 0);
 		for (size_t i = 0; ev->mass_failure_id && i < m->n_mf; i++)
@@ -210,6 +204,8 @@ static int members_add(const struct event *ev, void *arg)
 						   m->report_id, ev, m->now,
 						   &m->n_charts) < 0)
 				return -1;
+		} else if (report_rows_add(m->rows, row) < 0) {
+			return -1;
 		}
 	}
 	m->n++;
@@ -219,7 +215,7 @@ static int members_add(const struct event *ev, void *arg)
 static void members_release(struct members *m)
 {
 	free(m->ids);
-	free(m->rows);
+	free(m->row);
 	free(m->crit);
 	free(m->mf);
 	store_e34_memo_free(m->memo);
@@ -446,30 +442,31 @@ static int snapshot_of(struct db *db, int64_t id, char **out)
 int store_report_rows(struct db *db, const struct report_info *info,
 		      const struct catalog *cat,
 		      const struct cal_calendar *cal, int64_t now,
-		      struct report_row **rows, size_t *n)
+		      struct report_rows *rows)
 {
-	struct members m = {.cat = cat, .cal = cal, .db = db, .now = now};
+	struct members m = {.cat = cat,
+			    .cal = cal,
+			    .db = db,
+			    .now = now,
+			    .row = malloc(sizeof(struct report_row)),
+			    .rows = rows};
 	char *snap;
-	int rc;
+	int rc = -1;
 
-	*rows = NULL;
-	*n = 0;
+	report_rows_init(rows);
+	if (!m.row)
+		goto out;
 	if (report_is_frozen(info->status)) {
 		if (snapshot_of(db, info->id, &snap) < 0)
-			return -1;
-		rc = report_snapshot_rows(snap, rows, n);
+			goto out;
+		rc = report_snapshot_rows(snap, rows);
 		free(snap);
-		return rc;
+		goto out;
 	}
-	if (members_load(db, info, &m) < 0) {
-		members_release(&m);
-		return -1;
-	}
-	*rows = m.rows;
-	*n = m.n;
-	m.rows = NULL;
+	rc = members_load(db, info, &m);
+out:
 	members_release(&m);
-	return 0;
+	return rc;
 }
 
 static void step_from_row(struct db_stmt *st, void *elem)
@@ -537,7 +534,7 @@ static int freeze(struct db *db, struct report_info *r,
 			    .now = now,
 			    .snap = &w,
 			    .report_id = r->id,
-			    .rows = malloc(sizeof(struct report_row))};
+			    .row = malloc(sizeof(struct report_row))};
 	struct db_stmt *st;
 	char *snap = NULL;
 	int64_t turn;
@@ -548,7 +545,7 @@ static int freeze(struct db *db, struct report_info *r,
 	 * frozen at once would otherwise both take an event neither sees in
 	 * the other yet (SQLite's writer lock already orders them).
 	 */
-	if (!m.rows || store_counter_next(db, "report-freeze", &turn) < 0 ||
+	if (!m.row || store_counter_next(db, "report-freeze", &turn) < 0 ||
 	    store_report_charts_drop(db, r->id) < 0)
 		goto out;
 	report_snapshot_begin(&w, r->id, r->from, r->to, now);

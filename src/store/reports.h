@@ -61,13 +61,13 @@ int store_reports_list(struct db *db, const char *status, int64_t limit,
 /*
  * The rows of the report: the frozen snapshot's, or for a BORRADOR those
  * of the events it would hold at `now` (names from `cat`, report_due with
- * `cal`, E1 against mass failures still open at `now`).  *rows is
- * malloc'd (free it).  0 or -1.
+ * `cal`, E1 against mass failures still open at `now`).  `rows` is
+ * initialised here: report_rows_release() it either way.  0 or -1.
  */
 int store_report_rows(struct db *db, const struct report_info *info,
 		      const struct catalog *cat,
 		      const struct cal_calendar *cal, int64_t now,
-		      struct report_row **rows, size_t *n);
+		      struct report_rows *rows);
 
 /* The approval trail, oldest first.  *out is malloc'd.  0 or -1. */
 int store_report_trail(struct db *db, int64_t id, struct report_step **out,

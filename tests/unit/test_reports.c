@@ -348,8 +348,8 @@ static void test_o3_report_due_counts_extra_days(void **state)
 static void test_o2_snapshot_round_trip_and_hash(void **state)
 {
 	struct event *ev = malloc(sizeof(*ev));
-	struct report_row rows[2], *back;
-	size_t n;
+	struct report_row rows[2], back;
+	struct report_rows read;
 	char hash[65], again[65], *snap;
 
 	(void)state;
@@ -380,19 +380,21 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	report_hash(snap, strlen(snap), again);
 	assert_string_equal(hash, again);
 	assert_int_equal(strlen(hash), 64);
-	assert_int_equal(report_snapshot_rows(snap, &back, &n), 0);
-	assert_int_equal(n, 2);
-	assert_memory_equal(&back[0], &rows[0], sizeof(rows[0]));
-	assert_string_equal(back[1].number, "INOP-2026-000043");
-	assert_string_equal(back[1].point_name, rows[1].point_name);
-	free(back);
+	assert_int_equal(report_snapshot_rows(snap, &read), 0);
+	assert_int_equal(read.n, 2);
+	assert_memory_equal(report_rows_get(&read, 0, &back), &rows[0],
+			    sizeof(rows[0]));
+	report_rows_get(&read, 1, &back);
+	assert_string_equal(back.number, "INOP-2026-000043");
+	assert_string_equal(back.point_name, rows[1].point_name);
+	report_rows_release(&read);
 	/* Any change of the content changes the hash. */
 	snap[strlen(snap) - 3] ^= 1;
 	report_hash(snap, strlen(snap), again);
 	assert_string_not_equal(hash, again);
 	free(snap);
-	assert_int_equal(report_snapshot_rows("{\"rows\":[[1]]}", &back, &n),
-			 -1);
+	assert_int_equal(report_snapshot_rows("{\"rows\":[[1]]}", &read), -1);
+	report_rows_release(&read);
 	/* Text json_string() refuses is refused, not written. */
 	snprintf(rows[1].point_name, sizeof(rows[1].point_name), "CAC \xc3(");
 	assert_null(report_snapshot(7, "2026-11-01", "2026-11-30",
@@ -405,10 +407,171 @@ static void test_o2_snapshot_round_trip_and_hash(void **state)
 	snap = report_snapshot(8, "2026-11-01", "2026-11-30",
 			       lima(2026, 12, 1, 8, 0), NULL, 0, hash);
 	assert_non_null(snap);
-	assert_int_equal(report_snapshot_rows(snap, &back, &n), 0);
-	assert_int_equal(n, 0);
-	free(back);
+	assert_int_equal(report_snapshot_rows(snap, &read), 0);
+	assert_int_equal(read.n, 0);
+	report_rows_release(&read);
 	free(snap);
+	free(ev);
+}
+
+/* The rows are read one at a time, but what is read is JSON, not one
+ * layout of its bytes: indented, in another key order, with "rows"
+ * inside a string, it reads the same; anything not a snapshot of these
+ * columns is refused. */
+static void test_o2_snapshot_read_is_json_not_a_layout(void **state)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct report_row rows[2], back;
+	struct report_rows read;
+	char hash[65], *snap, *text;
+	json_t *o, *re;
+
+	(void)state;
+	event_fill(ev, lima(2026, 11, 3, 9, 15), lima(2026, 11, 3, 11, 0));
+	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[0]);
+	snprintf(ev->number, sizeof(ev->number), "INOP-2026-000043");
+	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &rows[1]);
+	snprintf(rows[1].point_name, sizeof(rows[1].point_name),
+		 "CAC \"rows\":[[\"x\"]] ] [");
+	snap = report_snapshot(7, "2026-11-01", "2026-11-30",
+			       lima(2026, 12, 1, 8, 0), rows, 2, hash);
+	assert_non_null(snap);
+	o = json_loads(snap, 0, NULL);
+	assert_non_null(o);
+	/* Indented, and a "title" that looks like rows before "rows",
+	 * before "columns". */
+	re = json_pack("{s:s, s:O}", "title", "\"rows\": [] {", "rows",
+		       json_object_get(o, "rows"));
+	assert_non_null(re);
+	assert_int_equal(json_object_update_missing(re, o), 0);
+	text = json_dumps(re, JSON_INDENT(3) | JSON_PRESERVE_ORDER);
+	json_decref(re);
+	assert_non_null(strstr(text, "\"rows\": [\n"));
+	assert_true(strstr(text, "\"rows\": [\n") < strstr(text, "columns"));
+	assert_non_null(text);
+	assert_int_equal(report_snapshot_rows(text, &read), 0);
+	assert_int_equal(read.n, 2);
+	assert_memory_equal(report_rows_get(&read, 0, &back), &rows[0],
+			    sizeof(back));
+	assert_memory_equal(report_rows_get(&read, 1, &back), &rows[1],
+			    sizeof(back));
+	report_rows_release(&read);
+	free(text);
+	/* Not a snapshot: cut short, followed by more, other columns, no
+	 * rows, a row that is not an array. */
+	snap[strlen(snap) - 1] = '\0';
+	assert_int_equal(report_snapshot_rows(snap, &read), -1);
+	report_rows_release(&read);
+	snap[strlen(snap)] = '}';
+	text = malloc(strlen(snap) + 3);
+	assert_non_null(text);
+	sprintf(text, "%s{}", snap);
+	assert_int_equal(report_snapshot_rows(text, &read), -1);
+	report_rows_release(&read);
+	free(text);
+	json_array_remove(json_object_get(o, "columns"), 0);
+	text = json_dumps(o, JSON_COMPACT);
+	assert_int_equal(report_snapshot_rows(text, &read), -1);
+	report_rows_release(&read);
+	free(text);
+	assert_int_equal(report_snapshot_rows("{\"columns\":[]}", &read), -1);
+	report_rows_release(&read);
+	assert_int_equal(report_snapshot_rows("{\"rows\":[{}]}", &read), -1);
+	report_rows_release(&read);
+	json_decref(o);
+	free(snap);
+	free(ev);
+}
+
+/* Every text field of `row` at its longest: `size` - 1 bytes of
+ * two-byte UTF-8 (and one ASCII byte when size - 1 is odd). */
+static void fill_longest(struct report_row *row, size_t col_seed)
+{
+	char *const fields[] = {row->number,
+				row->channel,
+				row->point_code,
+				row->point_name,
+				row->region,
+				row->procedure,
+				row->requests,
+				row->applications,
+				row->scenario,
+				row->cause,
+				row->closure_reason,
+				row->origin,
+				row->critical,
+				row->e1,
+				row->e3,
+				row->e4,
+				row->report_due};
+	const size_t sizes[] = {sizeof(row->number),
+				sizeof(row->channel),
+				sizeof(row->point_code),
+				sizeof(row->point_name),
+				sizeof(row->region),
+				sizeof(row->procedure),
+				sizeof(row->requests),
+				sizeof(row->applications),
+				sizeof(row->scenario),
+				sizeof(row->cause),
+				sizeof(row->closure_reason),
+				sizeof(row->origin),
+				sizeof(row->critical),
+				sizeof(row->e1),
+				sizeof(row->e3),
+				sizeof(row->e4),
+				sizeof(row->report_due)};
+
+	for (size_t f = 0; f < sizeof(sizes) / sizeof(sizes[0]); f++) {
+		size_t k = 0;
+
+		if ((sizes[f] - 1) % 2)
+			fields[f][k++] = (char)('a' + (col_seed + f) % 26);
+		while (k + 2 <= sizes[f] - 1) {
+			fields[f][k++] = (char)0xc3;
+			fields[f][k++] = (char)0xb1; /* ñ */
+		}
+		fields[f][k] = '\0';
+	}
+}
+
+/* Packed rows read back byte for byte as they went in, whatever their
+ * lengths, and take the bytes of their values, not a struct each. */
+static void test_o4_packed_rows_round_trip(void **state)
+{
+	struct event *ev = malloc(sizeof(*ev));
+	struct report_row *in = calloc(300, sizeof(*in)), out;
+	struct report_rows rows;
+
+	(void)state;
+	assert_non_null(ev);
+	assert_non_null(in);
+	event_fill(ev, lima(2026, 11, 3, 9, 15), lima(2026, 11, 3, 11, 0));
+	report_rows_init(&rows);
+	for (size_t i = 0; i < 300; i++) {
+		report_row_from_event(catalog_get(), NULL, ev, NULL, 0,
+				      &in[i]);
+		in[i].started_at = -(int64_t)i * 86400;
+		in[i].ended_at = INT64_MAX - (int64_t)i;
+		in[i].minutes = (int64_t)i * 7;
+		in[i].over_1h = (int)(i % 2);
+		if (i % 3 == 1)
+			fill_longest(&in[i], i);
+		if (i % 3 == 2) /* every text empty */
+			memset(&in[i], 0,
+			       offsetof(struct report_row, started_at));
+		assert_int_equal(report_rows_add(&rows, &in[i]), 0);
+	}
+	assert_int_equal(rows.n, 300);
+	for (size_t i = 0; i < 300; i++)
+		assert_memory_equal(report_rows_get(&rows, i, &out), &in[i],
+				    sizeof(out));
+	/* A third of the rows at their longest: still under half of 300
+	 * fixed-size rows. */
+	assert_true(rows.data.len < 300 * sizeof(struct report_row) / 2);
+	report_rows_release(&rows);
+	assert_int_equal(rows.n, 0);
+	free(in);
 	free(ev);
 }
 
@@ -418,7 +581,8 @@ static void test_o4_csv_is_rfc4180(void **state)
 {
 	struct event *ev = malloc(sizeof(*ev));
 	struct report_row row;
-	struct report_doc doc = {.id = 1, .rows = &row, .n_rows = 1};
+	struct report_rows rows;
+	struct report_doc doc = {.id = 1, .rows = &rows};
 	struct buf b;
 	const char *second;
 
@@ -427,8 +591,11 @@ static void test_o4_csv_is_rfc4180(void **state)
 	snprintf(ev->point.name, sizeof(ev->point.name),
 		 "CAC \"Uno\", Centro\nPiso 2");
 	report_row_from_event(catalog_get(), NULL, ev, NULL, 0, &row);
+	report_rows_init(&rows);
+	assert_int_equal(report_rows_add(&rows, &row), 0);
 	buf_init(&b, 1 << 20);
 	assert_int_equal(render_csv(&doc, &b), 0);
+	report_rows_release(&rows);
 	assert_memory_equal(b.s, "N.º de evento,Canal,", 20);
 	second = strstr(b.s, "\r\n");
 	assert_non_null(second);
@@ -611,15 +778,23 @@ static int go(struct fixture *f, int64_t id, enum report_status to,
 	return store_report_transition(f->db, id, &c, who, 200, &after, e);
 }
 
+/* The report's rows read back into an array (malloc'd). */
 static size_t rows_of(struct fixture *f, int64_t id, struct report_row **rows)
 {
 	struct report_info r;
+	struct report_rows read;
 	size_t n;
 
 	assert_int_equal(store_report_get(f->db, id, &r), 1);
-	assert_int_equal(store_report_rows(f->db, &r, catalog_get(), NULL, 300,
-					   rows, &n),
-			 0);
+	assert_int_equal(
+		store_report_rows(f->db, &r, catalog_get(), NULL, 300, &read),
+		0);
+	n = read.n;
+	*rows = malloc((n ? n : 1) * sizeof(**rows));
+	assert_non_null(*rows);
+	for (size_t i = 0; i < n; i++)
+		report_rows_get(&read, i, &(*rows)[i]);
+	report_rows_release(&read);
 	return n;
 }
 
@@ -1029,6 +1204,8 @@ int main(void)
 			test_o3_handed_over_at_the_directors_approval),
 		cmocka_unit_test(test_o3_report_due_counts_extra_days),
 		cmocka_unit_test(test_o2_snapshot_round_trip_and_hash),
+		cmocka_unit_test(test_o4_packed_rows_round_trip),
+		cmocka_unit_test(test_o2_snapshot_read_is_json_not_a_layout),
 		cmocka_unit_test(test_o4_csv_is_rfc4180),
 		cmocka_unit_test_setup_teardown(
 			test_o1_report_holds_closed_reportable_events, setup,
