@@ -206,8 +206,14 @@ static void own_begin(struct lite *db)
 	if (db->shm == -2)
 		db->shm = sqlite_commits_open(
 			sqlite3_db_filename(db->h, "main"));
-	db->in_known = db->shm >= 0 && wal_header(db->shm, &db->in) == 0 &&
-		       data_version(db, &db->in_data_version) == 0;
+	/* data_version first: a write outside db_begin() comes here without
+	 * SQLite's lock, and another process's commit landing between the
+	 * two reads must show as a moved data_version at own_commit(); read
+	 * the other way round, a statement that changed nothing would have
+	 * recorded that commit as ours. */
+	db->in_known = db->shm >= 0 &&
+		       data_version(db, &db->in_data_version) == 0 &&
+		       wal_header(db->shm, &db->in) == 0;
 }
 
 static void own_commit(struct lite *db)
