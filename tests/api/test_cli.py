@@ -156,6 +156,14 @@ class CliDatabase(ApiTest):
         return t.Client(token=token, port=server.port).request(method, path,
                                                                body)
 
+    def foreign_changes(self, server):
+        """Changes of unknown origin the server counted (each moved
+        every cache)."""
+        body = self.http(server, "GET", "/metrics").body.decode()
+        m = re.search(r"\ninop_versions_notifications_total (\d+)\n", body)
+        self.assertIsNotNone(m, body)
+        return int(m.group(1))
+
     def test_cli_init_creates_the_database_exit_0(self):
         self.assertEqual(self.init1[0], 0, self.init1[1])
         self.assertTrue(os.path.exists(self.db))
@@ -329,13 +337,6 @@ class CliDatabase(ApiTest):
         a = self.served()
         login = {"username": "jefecli", "password": self.jefe_pw}
 
-        def foreign_changes():
-            body = self.http(a, "GET", "/metrics").body.decode()
-            m = re.search(r"\ninop_versions_notifications_total (\d+)\n",
-                          body)
-            self.assertIsNotNone(m, body)
-            return int(m.group(1))
-
         def sender_runs():
             out = subprocess.run(
                 ["sqlite3", self.db, "SELECT last_run_at FROM jobs WHERE "
@@ -346,7 +347,7 @@ class CliDatabase(ApiTest):
         token = self.http(a, "POST", "/api/v1/session", login).json["token"]
         self.assertStatus(self.http(a, "GET", "/api/v1/events?limit=5",
                                     token=token), 200)
-        before = foreign_changes()
+        before = self.foreign_changes(a)
         for _ in range(3):
             last = sender_runs()
             t.wait_for("the mail sender's next run",
@@ -358,7 +359,7 @@ class CliDatabase(ApiTest):
             self.assertStatus(self.http(a, "GET", "/api/v1/events?limit=5",
                                         token=token), 200)
         # 1 of slack for a checkpoint of the log.
-        self.assertLessEqual(foreign_changes() - before, 1)
+        self.assertLessEqual(self.foreign_changes(a) - before, 1)
 
     def test_own_commits_show_at_once_without_moving_every_cache(self):
         # A server's own commits move only the versions they change
@@ -379,16 +380,9 @@ class CliDatabase(ApiTest):
         login = {"username": "jefepropio", "password": self.jefe_pw}
         ta = self.http(a, "POST", "/api/v1/session", login).json["token"]
 
-        def foreign_changes():
-            body = self.http(a, "GET", "/metrics").body.decode()
-            m = re.search(r"\ninop_versions_notifications_total (\d+)\n",
-                          body)
-            self.assertIsNotNone(m, body)
-            return int(m.group(1))
-
         total = self.http(a, "GET", "/api/v1/events?limit=50",
                           token=ta).json["total"]
-        before = foreign_changes()
+        before = self.foreign_changes(a)
         for procedure in ("RECLAMOS", "ALTAS", "CONSULTAS"):
             r = self.http(a, "POST", "/api/v1/events", t.event_payload(
                 code, procedure=procedure), token=ta)
@@ -397,14 +391,14 @@ class CliDatabase(ApiTest):
             r = self.http(a, "GET", "/api/v1/events?limit=50", token=ta)
             self.assertEqual(r.json["total"], total)
         # 1 of slack for a checkpoint of the log; one per commit before.
-        self.assertLessEqual(foreign_changes() - before, 1)
+        self.assertLessEqual(self.foreign_changes(a) - before, 1)
         rc, out = cli("point", "add", "--db", self.db, "--code",
                       "OTRO" + t.CTX.run_id, "--name", "Otra tienda",
                       "--type", "CAC", "--region", "Lima")
         self.assertEqual(rc, 0, out)
         self.assertStatus(self.http(a, "GET", "/api/v1/points", token=ta),
                           200)
-        self.assertGreater(foreign_changes(), before)
+        self.assertGreater(self.foreign_changes(a), before)
 
     def test_cli_user_add_with_weak_password_fails(self):
         rc, out = cli("user", "add", "--db", self.db, "--username",
