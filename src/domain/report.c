@@ -415,35 +415,8 @@ const struct report_col report_cols[] = {
 };
 #undef T
 const size_t report_n_cols = sizeof(report_cols) / sizeof(report_cols[0]);
-
-const char *report_cell_text(const struct report_row *row, size_t col)
-{
-	const char *const text[] = {
-		row->number,
-		row->channel,
-		row->point_code,
-		row->point_name,
-		row->region,
-		row->procedure,
-		row->requests,
-		row->applications,
-		row->scenario,
-		row->cause,
-		NULL,
-		NULL,
-		NULL,
-		row->closure_reason,
-		row->origin,
-		row->critical,
-		row->e1,
-		row->over_1h ? "Sí" : "No",
-		row->e3,
-		row->e4,
-	};
-
-	return col < sizeof(text) / sizeof(text[0]) && text[col] ? text[col]
-								 : "";
-}
+/* The one column of report_cols[] shown as text but held as a flag. */
+#define E2_OVER_1H_COL 17 /* "e2_over_1h" */
 
 int64_t report_cell_num(const struct report_row *row, size_t col)
 {
@@ -472,7 +445,7 @@ static json_t *cell_value(const struct report_row *row, size_t col)
 	case REPORT_COL_INT:
 		return json_integer(report_cell_num(row, col));
 	default:
-		if (strcmp(report_cols[col].key, "e2_over_1h") == 0)
+		if (col == E2_OVER_1H_COL)
 			return json_boolean(row->over_1h);
 		return json_string(report_cell_text(row, col));
 	}
@@ -564,6 +537,17 @@ static char *text_field(struct report_row *row, size_t col, size_t *size)
 	size_t at = text_offset(col, size);
 
 	return at == SIZE_MAX ? NULL : (char *)row + at;
+}
+
+const char *report_cell_text(const struct report_row *row, size_t col)
+{
+	size_t size, at = text_offset(col, &size);
+
+	if (at != SIZE_MAX)
+		return (const char *)row + at;
+	if (col == E2_OVER_1H_COL)
+		return row->over_1h ? "Sí" : "No";
+	return "";
 }
 
 /* ---------- packed rows ---------- */
@@ -796,7 +780,7 @@ void report_snapshot_add(struct report_snapshot_writer *w,
 			snap_appends(w, t);
 			break;
 		default:
-			if (strcmp(report_cols[i].key, "e2_over_1h") == 0)
+			if (i == E2_OVER_1H_COL)
 				snap_appends(w,
 					     row->over_1h ? "true" : "false");
 			else
